@@ -1,0 +1,52 @@
+/**
+ * What the outbox needs from a ticket system (ServiceNow, Jira). Small on purpose: one adapter per
+ * vendor implements it and throws IntegrationError (never vendor types) with `retryable` set.
+ */
+export type TicketSystemName = 'servicenow' | 'jira';
+
+/** A ticket as we remember it: remote id (sys_id / issue id), human key (INC…/PROJ-1), browser URL. */
+export interface TicketRef {
+  id: string;
+  key: string;
+  url: string;
+}
+
+export interface TicketAlertLine {
+  host: string | null;
+  service: string | null;
+  severity: string;
+  status: 'firing' | 'resolved';
+  summary: string;
+  startsAt: string | null;
+}
+
+/** Everything needed to open a ticket; text is already redacted. */
+export interface TicketDraft {
+  /** Our stable incident key; ServiceNow `correlation_id`, Jira label/property. Idempotency hinges on it. */
+  incidentKey: string;
+  incidentId: string;
+  title: string;
+  description: string;
+  impact: 1 | 2 | 3;
+  urgency: 1 | 2 | 3;
+  /** Provider name from config (selects assignment group / Jira project). */
+  provider: string;
+  cmdbCi: string | null;
+  branch: string | null;
+  alerts: TicketAlertLine[];
+  runbook: { id: string; title: string; steps: string[] } | null;
+  links: { label: string; url: string }[];
+}
+
+export interface TicketSystem {
+  readonly name: TicketSystemName;
+  /** Recovery path after a crash between remote create and our commit: find the ticket by our key. */
+  findByIncidentKey(incidentKey: string, provider: string): Promise<TicketRef | null>;
+  create(draft: TicketDraft): Promise<TicketRef>;
+  addNote(ticket: TicketRef, text: string): Promise<void>;
+  resolve(ticket: TicketRef, resolution: { code: string; notes: string }): Promise<void>;
+  /** Reopens; answers 'closed' when the remote no longer allows it (ServiceNow state 7) so we open a new one. */
+  reopen(ticket: TicketRef, note: string): Promise<'reopened' | 'closed'>;
+  /** Links this ticket to the other system's ticket (Jira remote link / ServiceNow work note). Idempotent. */
+  linkTo(ticket: TicketRef, other: { system: TicketSystemName; key: string; url: string }): Promise<void>;
+}
