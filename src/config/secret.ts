@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { inspect } from 'node:util';
 
 /**
@@ -27,3 +28,15 @@ export class Secret {
     return '<secret>';
   }
 }
+
+/**
+ * Schema for a secret config field: accepts the string produced by `${VAR}` interpolation (or an existing
+ * Secret) and wraps it, so the parsed config can be logged safely.
+ */
+export const SecretString = z.union([
+  z.instanceof(Secret),
+  z
+    .string()
+    .min(1, 'must not be empty (set the environment variable it refers to)')
+    .transform((v) => new Secret(v)),
+]);

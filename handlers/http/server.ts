@@ -1,0 +1,87 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Secret } from '../../src/config/secret';
+import type { Logger } from '../../src/ports/logger';
+import type { Store } from '../../src/ports/store';
+import { receiveWebhook, type WebhookDeps } from '../webhooks/receive-webhook';
+import { bearerMatches } from './auth';
+import { readiness } from './health';
+import { getIncident, listIncidents } from './incidents-api';
+import type { Metrics } from './metrics';
+import { sendError } from './respond';
+
+/** A handler mounted on the server (sandbox emulators, reports); returns false when the path is not its own. */
+export type Mount = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+
+export interface HttpDeps {
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+  webhooks: Omit<WebhookDeps, 'onResult'>;
+  apiToken: Secret;
+  maxInFlight: number;
+  maxCorrelationLagSeconds: number;
+  mounts: Mount[];
+  now: () => Date;
+}
+
+/**
+ * One HTTP server for everything (DESIGN.md §3). Plain node:http: the routes are few, and the ingest
+ * benchmark compares us against a bare node:http server, so every layer here is measured overhead.
+ */
+export function createHttpServer(deps: HttpDeps): Server {
+  let inFlight = 0;
+  const webhookDeps: WebhookDeps = {
+    ...deps.webhooks,
+    onResult: (source, status, alerts) => {
+      deps.metrics.inc('itsm_webhook_requests_total', { source, status: String(status) }, 'Webhook requests by source and answer');
+      if (alerts > 0) deps.metrics.inc('itsm_alerts_accepted_total', { source }, 'Alerts durably accepted', alerts);
+    },
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const webhook = /^\/webhooks\/([a-z0-9-]+)\/?$/.exec(path);
+    if (webhook) {
+      if (inFlight >= deps.maxInFlight) {
+        // Overload is a 5xx: Alertmanager retries only those (a 429 would drop the flush).
+        return sendError(res, 503, 'overloaded', 'too many requests in flight; retry shortly', { headers: { 'retry-after': '1' } });
+      }
+      return receiveWebhook(webhookDeps, webhook[1]!, req, res);
+    }
+    if (req.method === 'GET' && path === '/healthz') return sendJsonText(res, 200, '{"status":"ok"}');
+    if (req.method === 'GET' && path === '/readyz') return readiness(deps.store, deps.now(), deps.maxCorrelationLagSeconds, res);
+    if (req.method === 'GET' && path === '/metrics') {
+      const lag = await deps.store.inboxLag();
+      const text = deps.metrics.render([{ name: 'itsm_inbox_pending', help: 'Accepted alerts not yet correlated', value: lag.pending }]);
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      return void res.end(text);
+    }
+    if (path.startsWith('/api/')) {
+      if (!bearerMatches(req, deps.apiToken)) return sendError(res, 401, 'unauthorized', 'missing or wrong API bearer token', { headers: { 'www-authenticate': 'Bearer' } });
+      if (req.method !== 'GET') return sendError(res, 405, 'method_not_allowed', 'use GET', { headers: { allow: 'GET' } });
+      if (path === '/api/incidents' || path === '/api/incidents/') return listIncidents(deps.store, url, res);
+      const one = /^\/api\/incidents\/([^/]+)$/.exec(path);
+      if (one) return getIncident(deps.store, decodeURIComponent(one[1]!), req, res);
+    }
+    for (const mount of deps.mounts) {
+      if (await mount(req, res, url)) return;
+    }
+    sendError(res, 404, 'not_found', `no route for ${req.method} ${path}`);
+  }
+
+  return createServer((req, res) => {
+    inFlight++;
+    res.once('close', () => inFlight--);
+    route(req, res).catch((err: unknown) => {
+      deps.logger.error('request failed', { method: req.method, path: req.url?.split('?')[0], error: (err as Error).message });
+      if (!res.headersSent) sendError(res, 500, 'internal_error', 'internal error; see the server log');
+      else res.destroy();
+    });
+  });
+}
+
+function sendJsonText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(text);
+}

@@ -1,0 +1,109 @@
+import type { Generated } from 'kysely';
+
+/** Table shapes as stored. JSON columns are TEXT holding JSON; times are ISO-8601 UTC strings. */
+export interface AlertsTable {
+  id: Generated<number>;
+  source: string;
+  dedup_key: string;
+  status: string;
+  event: string | null;
+  severity: string;
+  host: string | null;
+  service: string | null;
+  branch: string | null;
+  summary: string;
+  description: string | null;
+  labels: string;
+  annotations: string;
+  links: string;
+  starts_at: string | null;
+  ends_at: string | null;
+  received_at: string;
+  processed_at: string | null;
+  incident_id: number | null;
+  decision: string | null;
+}
+
+export interface IncidentsTable {
+  id: Generated<number>;
+  key: string;
+  group_key: string;
+  state: string;
+  title: string;
+  source: string;
+  severity: string;
+  host: string | null;
+  service: string | null;
+  branch: string | null;
+  provider: string;
+  rule: string;
+  impact: number;
+  urgency: number;
+  priority: number;
+  runbook_id: string | null;
+  opened_at: string;
+  updated_at: string;
+  last_alert_at: string;
+  resolve_due_at: string | null;
+  resolved_at: string | null;
+  firing_count: number;
+  alert_count: number;
+  flapping: number;
+  flap_changes: string;
+  reopen_count: number;
+  previous_incident_id: number | null;
+  tickets: string;
+}
+
+export interface IncidentAlertsTable {
+  incident_id: number;
+  dedup_key: string;
+  status: string;
+  severity: string;
+  host: string | null;
+  service: string | null;
+  summary: string;
+  first_seen_at: string;
+  last_seen_at: string;
+  last_change_at: string;
+  occurrences: number;
+}
+
+export interface TimelineTable {
+  id: Generated<number>;
+  incident_id: number;
+  at: string;
+  type: string;
+  actor: string;
+  reason: string;
+  alert_id: number | null;
+  data: string;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface DowntimesTable {
+  scope: string;
+  source: string;
+  started_at: string;
+  author: string | null;
+  comment: string | null;
+}
+
+export interface Database {
+  alerts: AlertsTable;
+  incidents: IncidentsTable;
+  incident_alerts: IncidentAlertsTable;
+  timeline: TimelineTable;
+  audit_log: AuditLogTable;
+  downtimes: DowntimesTable;
+}

@@ -1,0 +1,147 @@
+import type { Selectable } from 'kysely';
+import type { Alert } from '../../src/core/alert/alert';
+import type { IncidentRecord, MemberRecord, NewIncident, StoredAlert, TimelineEntry } from '../../src/ports/store';
+import type { AlertsTable, IncidentAlertsTable, IncidentsTable, TimelineTable } from './database';
+
+export function alertToRow(a: Alert) {
+  return {
+    source: a.source,
+    dedup_key: a.dedupKey,
+    status: a.status,
+    event: a.event,
+    severity: a.severity,
+    host: a.host,
+    service: a.service,
+    branch: a.branch,
+    summary: a.summary,
+    description: a.description,
+    labels: JSON.stringify(a.labels),
+    annotations: JSON.stringify(a.annotations),
+    links: JSON.stringify(a.links),
+    starts_at: a.startsAt,
+    ends_at: a.endsAt,
+    received_at: a.receivedAt,
+  };
+}
+
+export function rowToAlert(r: Selectable<AlertsTable>): StoredAlert {
+  return {
+    id: r.id,
+    source: r.source as Alert['source'],
+    dedupKey: r.dedup_key,
+    status: r.status as Alert['status'],
+    event: r.event as Alert['event'],
+    severity: r.severity as Alert['severity'],
+    host: r.host,
+    service: r.service,
+    branch: r.branch,
+    summary: r.summary,
+    description: r.description,
+    labels: JSON.parse(r.labels),
+    annotations: JSON.parse(r.annotations),
+    links: JSON.parse(r.links),
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    receivedAt: r.received_at,
+    processedAt: r.processed_at,
+    incidentId: r.incident_id,
+    decision: r.decision,
+  };
+}
+
+export function rowToIncident(r: Selectable<IncidentsTable>): IncidentRecord {
+  return {
+    id: r.id,
+    key: r.key,
+    groupKey: r.group_key,
+    state: r.state as IncidentRecord['state'],
+    title: r.title,
+    source: r.source,
+    severity: r.severity,
+    host: r.host,
+    service: r.service,
+    branch: r.branch,
+    provider: r.provider,
+    rule: r.rule,
+    impact: r.impact,
+    urgency: r.urgency,
+    priority: r.priority,
+    runbookId: r.runbook_id,
+    openedAt: r.opened_at,
+    updatedAt: r.updated_at,
+    lastAlertAt: r.last_alert_at,
+    resolveDueAt: r.resolve_due_at,
+    resolvedAt: r.resolved_at,
+    firingCount: r.firing_count,
+    alertCount: r.alert_count,
+    flapping: r.flapping === 1,
+    flapChanges: JSON.parse(r.flap_changes),
+    reopenCount: r.reopen_count,
+    previousIncidentId: r.previous_incident_id,
+    tickets: JSON.parse(r.tickets),
+  };
+}
+
+/** Maps a (partial) incident to column values; only the keys present are written. */
+export function incidentToRow(i: Partial<NewIncident>): Partial<Omit<IncidentsTable, 'id'>> {
+  const map: [keyof NewIncident, keyof IncidentsTable, ((v: never) => unknown)?][] = [
+    ['key', 'key'], ['groupKey', 'group_key'], ['state', 'state'], ['title', 'title'], ['source', 'source'],
+    ['severity', 'severity'], ['host', 'host'], ['service', 'service'], ['branch', 'branch'], ['provider', 'provider'],
+    ['rule', 'rule'], ['impact', 'impact'], ['urgency', 'urgency'], ['priority', 'priority'], ['runbookId', 'runbook_id'],
+    ['openedAt', 'opened_at'], ['updatedAt', 'updated_at'], ['lastAlertAt', 'last_alert_at'],
+    ['resolveDueAt', 'resolve_due_at'], ['resolvedAt', 'resolved_at'], ['firingCount', 'firing_count'],
+    ['alertCount', 'alert_count'], ['flapping', 'flapping', (v: boolean) => (v ? 1 : 0)],
+    ['flapChanges', 'flap_changes', (v: string[]) => JSON.stringify(v)], ['reopenCount', 'reopen_count'],
+    ['previousIncidentId', 'previous_incident_id'], ['tickets', 'tickets', (v: object) => JSON.stringify(v)],
+  ];
+  const row: Record<string, unknown> = {};
+  for (const [from, to, conv] of map) {
+    if (from in i) row[to] = conv ? conv(i[from] as never) : i[from];
+  }
+  return row as Partial<Omit<IncidentsTable, 'id'>>;
+}
+
+export function rowToMember(r: Selectable<IncidentAlertsTable>): MemberRecord {
+  return {
+    incidentId: r.incident_id,
+    dedupKey: r.dedup_key,
+    status: r.status as MemberRecord['status'],
+    severity: r.severity,
+    host: r.host,
+    service: r.service,
+    summary: r.summary,
+    firstSeenAt: r.first_seen_at,
+    lastSeenAt: r.last_seen_at,
+    lastChangeAt: r.last_change_at,
+    occurrences: r.occurrences,
+  };
+}
+
+export function memberToRow(m: MemberRecord): IncidentAlertsTable {
+  return {
+    incident_id: m.incidentId,
+    dedup_key: m.dedupKey,
+    status: m.status,
+    severity: m.severity,
+    host: m.host,
+    service: m.service,
+    summary: m.summary,
+    first_seen_at: m.firstSeenAt,
+    last_seen_at: m.lastSeenAt,
+    last_change_at: m.lastChangeAt,
+    occurrences: m.occurrences,
+  };
+}
+
+export function rowToTimeline(r: Selectable<TimelineTable>): TimelineEntry {
+  return {
+    id: r.id,
+    incidentId: r.incident_id,
+    at: r.at,
+    type: r.type,
+    actor: r.actor,
+    reason: r.reason,
+    alertId: r.alert_id,
+    data: JSON.parse(r.data),
+  };
+}

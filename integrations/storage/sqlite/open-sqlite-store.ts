@@ -1,0 +1,29 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from '../database';
+import { KyselyStore } from '../kysely-store';
+
+/** Path from `sqlite:./data/x.sqlite` (or `sqlite::memory:`). */
+export function sqlitePath(url: string, cwd = process.cwd()): string {
+  const p = url.replace(/^sqlite:(\/\/)?/, '');
+  return p === ':memory:' ? p : resolve(cwd, p);
+}
+
+/**
+ * Opens (creating if needed) the SQLite store in WAL mode and migrates it. WAL + NORMAL is durable
+ * across process crashes (what the SIGKILL test proves); FULL also survives power loss at some cost.
+ */
+export async function openSqliteStore(url: string, opts: { synchronous?: 'NORMAL' | 'FULL' } = {}): Promise<KyselyStore> {
+  const path = sqlitePath(url);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new BetterSqlite3(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  const store = new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }));
+  await store.migrate();
+  return store;
+}

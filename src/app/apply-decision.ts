@@ -1,0 +1,145 @@
+import type { StoredAlert, UnitOfWork, IncidentRecord } from '../ports/store';
+import type { Decision } from '../core/correlate/correlate';
+import type { Route } from '../core/routing/route-alert';
+import { maxSeverity } from '../core/priority/priority';
+import type { Severity } from '../core/alert/alert';
+
+export interface ApplyContext {
+  uow: UnitOfWork;
+  alert: StoredAlert;
+  route: Route;
+  now: string;
+  /** Generates the incident key (our ServiceNow correlation_id); injected so tests are deterministic. */
+  newKey: () => string;
+}
+
+const actorOf = (a: StoredAlert) => `monitoring:${a.source}`;
+
+function memberFrom(alert: StoredAlert, incidentId: number, now: string, prev?: { firstSeenAt: string; occurrences: number; lastChangeAt: string; status: string }) {
+  return {
+    incidentId,
+    dedupKey: alert.dedupKey,
+    status: alert.status,
+    severity: alert.severity,
+    host: alert.host,
+    service: alert.service,
+    summary: alert.summary,
+    firstSeenAt: prev?.firstSeenAt ?? now,
+    lastSeenAt: now,
+    lastChangeAt: prev && prev.status === alert.status ? prev.lastChangeAt : now,
+    occurrences: (prev?.occurrences ?? 0) + 1,
+  };
+}
+
+/** Writes the timeline entry and the audit record for one decision on one incident. */
+async function record(ctx: ApplyContext, incidentId: number, type: string, reason: string, data: Record<string, unknown> = {}) {
+  const { uow, alert, now } = ctx;
+  await uow.addTimeline({ incidentId, at: now, type, actor: actorOf(alert), reason, alertId: alert.id, data: { dedupKey: alert.dedupKey, ...data } });
+  await uow.audit({ at: now, actor: actorOf(alert), action: `incident.${type}`, subject: `incident:${incidentId}`, data: { alertId: alert.id, reason, ...data } });
+}
+
+async function openIncident(ctx: ApplyContext, previousIncidentId: number | null): Promise<IncidentRecord> {
+  const { alert, route, now } = ctx;
+  return ctx.uow.insertIncident({
+    key: ctx.newKey(),
+    groupKey: route.groupKey,
+    state: 'open',
+    title: alert.summary,
+    source: alert.source,
+    severity: alert.severity,
+    host: alert.host,
+    service: alert.service,
+    branch: alert.branch,
+    provider: route.provider,
+    rule: route.rule,
+    impact: route.impact,
+    urgency: route.urgency,
+    priority: route.priority,
+    runbookId: route.runbookId,
+    openedAt: now,
+    updatedAt: now,
+    lastAlertAt: now,
+    resolveDueAt: null,
+    resolvedAt: null,
+    firingCount: 1,
+    alertCount: 1,
+    flapping: false,
+    flapChanges: [],
+    reopenCount: 0,
+    previousIncidentId,
+    tickets: {},
+  });
+}
+
+/**
+ * Carries out a correlation decision inside the caller's transaction. Returns the incident the alert
+ * was attached to (null when none), which is stored on the alert together with the decision.
+ */
+export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<number | null> {
+  const { uow, alert, now } = ctx;
+  switch (d.kind) {
+    case 'open': {
+      const inc = await openIncident(ctx, d.previousIncidentId);
+      await uow.upsertMember(memberFrom(alert, inc.id, now));
+      await record(ctx, inc.id, 'opened', d.reason, { groupKey: inc.groupKey, provider: inc.provider, priority: inc.priority, previousIncidentId: d.previousIncidentId });
+      return inc.id;
+    }
+    case 'reopen': {
+      const inc = (await uow.getIncident(d.incidentId))!;
+      await uow.updateIncident(inc.id, { state: 'open', resolvedAt: null, resolveDueAt: null, reopenCount: inc.reopenCount + 1, firingCount: 1, alertCount: inc.alertCount + 1, updatedAt: now, lastAlertAt: now });
+      const prev = (await uow.findOpenByKey(alert.dedupKey))?.member;
+      await uow.upsertMember(memberFrom(alert, inc.id, now, prev));
+      await record(ctx, inc.id, 'reopened', d.reason);
+      return inc.id;
+    }
+    case 'append': {
+      const inc = (await uow.getIncident(d.incidentId))!;
+      const existing = d.newMember ? undefined : (await uow.findOpenByKey(alert.dedupKey))?.member;
+      await uow.upsertMember(memberFrom(alert, inc.id, now, existing));
+      await uow.updateIncident(inc.id, {
+        state: 'open',
+        resolveDueAt: null,
+        firingCount: inc.firingCount + 1,
+        alertCount: inc.alertCount + 1,
+        severity: maxSeverity(inc.severity as Severity, alert.severity),
+        updatedAt: now,
+        lastAlertAt: now,
+        ...(d.flap ? { flapChanges: d.flap.changes, flapping: d.flap.flapping } : {}),
+      });
+      await record(ctx, inc.id, d.newMember ? 'alert_joined' : 'alert_refired', d.reason);
+      if (d.flap?.flapping && !inc.flapping) await record(ctx, inc.id, 'flapping', `flapping: ${d.flap.changes.length} status changes within the flapping window`);
+      return inc.id;
+    }
+    case 'repeat': {
+      const found = await uow.findOpenByKey(alert.dedupKey);
+      if (found) await uow.upsertMember(memberFrom(alert, d.incidentId, now, found.member));
+      await uow.updateIncident(d.incidentId, { alertCount: (found?.incident.alertCount ?? 0) + 1, updatedAt: now });
+      await record(ctx, d.incidentId, 'alert_repeated', d.reason);
+      return d.incidentId;
+    }
+    case 'recover': {
+      const found = (await uow.findOpenByKey(alert.dedupKey))!;
+      const inc = found.incident;
+      await uow.upsertMember(memberFrom(alert, inc.id, now, found.member));
+      await uow.updateIncident(inc.id, {
+        firingCount: Math.max(0, inc.firingCount - 1),
+        alertCount: inc.alertCount + 1,
+        updatedAt: now,
+        ...(d.resolveDueAt ? { state: 'resolving', resolveDueAt: d.resolveDueAt } : {}),
+        ...(d.flap ? { flapChanges: d.flap.changes, flapping: d.flap.flapping } : {}),
+      });
+      await record(ctx, inc.id, d.resolveDueAt ? 'resolving' : 'alert_recovered', d.reason, d.resolveDueAt ? { resolveDueAt: d.resolveDueAt } : {});
+      if (d.flap?.flapping && !inc.flapping) await record(ctx, inc.id, 'flapping', `flapping: ${d.flap.changes.length} status changes within the flapping window`);
+      return inc.id;
+    }
+    case 'annotate': {
+      if (d.incidentId === null) return null;
+      if (d.flapping !== undefined) await uow.updateIncident(d.incidentId, { flapping: d.flapping, updatedAt: now });
+      await record(ctx, d.incidentId, 'annotated', d.reason, { event: alert.event });
+      return d.incidentId;
+    }
+    case 'suppress':
+    case 'ignore':
+      return null;
+  }
+}

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { correlate, tick } from '../core/correlate/correlate';
+import type { CorrelationSettings } from '../core/correlate/settings';
+import { activeMaintenance, type MaintenanceWindow } from '../core/maintenance/maintenance';
+import { routeAlert, type Routing } from '../core/routing/route-alert';
+import type { Clock } from '../ports/clock';
+import type { Logger } from '../ports/logger';
+import type { Store, StoredAlert, UnitOfWork } from '../ports/store';
+import { applyDecision } from './apply-decision';
+
+export interface CorrelateDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  routing: Routing;
+  correlation: CorrelationSettings;
+  maintenance: MaintenanceWindow[];
+  /** Incident keys are our idempotency key towards ServiceNow/Jira: unique and never reused. */
+  newKey?: () => string;
+}
+
+/** `ib-` + 20 random base32-ish chars: unique without coordination, safe in a Jira label. */
+export const randomIncidentKey = () => `ib-${randomBytes(12).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+
+const downtimeScopes = (a: StoredAlert) => (a.host ? [a.host, ...(a.service ? [`${a.host}!${a.service}`] : [])] : []);
+
+/** Downtime notifications keep our own record of what is in downtime (the scope they name). */
+async function trackDowntime(uow: UnitOfWork, a: StoredAlert, now: string) {
+  if (!a.host) return;
+  const scope = a.service ? `${a.host}!${a.service}` : a.host;
+  if (a.event === 'downtime-start') {
+    await uow.setDowntime(scope, { source: a.source, startedAt: now, author: a.labels.author ?? null, comment: a.annotations.comment ?? null });
+  } else if (a.event === 'downtime-end') {
+    await uow.clearDowntime(scope);
+  }
+}
+
+/**
+ * Processes accepted alerts in arrival order, a batch per transaction: each alert's decision, its incident
+ * changes, timeline, audit entries and its "processed" mark commit together. After a crash the uncommitted
+ * batch is simply processed again, so every accepted alert takes effect exactly once.
+ */
+export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Promise<number> {
+  const newKey = deps.newKey ?? randomIncidentKey;
+  return deps.store.unitOfWork(async (uow) => {
+    const alerts = await uow.pendingAlerts(batchSize);
+    for (const alert of alerts) {
+      const nowDate = deps.clock.now();
+      const now = nowDate.toISOString();
+      const route = routeAlert(alert, deps.routing);
+      await trackDowntime(uow, alert, now);
+      const byKeyFound = await uow.findOpenByKey(alert.dedupKey);
+      const byGroup = byKeyFound ? null : await uow.findOpenByGroup(route.groupKey);
+      const lastResolved = byKeyFound || byGroup ? null : await uow.findLastResolved(route.groupKey);
+      const downtime = alert.event ? null : await uow.activeDowntime(downtimeScopes(alert));
+      const decision = correlate({
+        alert,
+        route,
+        now: nowDate,
+        settings: deps.correlation,
+        byKey: byKeyFound ? { incident: byKeyFound.incident, memberStatus: byKeyFound.member.status } : null,
+        byGroup,
+        lastResolved,
+        maintenance: downtime ? `downtime ${downtime}` : activeMaintenance(deps.maintenance, alert, nowDate),
+      });
+      const incidentId = await applyDecision({ uow, alert, route, now, newKey }, decision);
+      await uow.markProcessed(alert.id, now, incidentId, `${decision.kind}: ${decision.reason}`);
+    }
+    return alerts.length;
+  });
+}
+
+/** Resolves incidents whose grace has passed and ends flapping that has calmed down. */
+export async function tickIncidents(deps: Pick<CorrelateDeps, 'store' | 'clock' | 'correlation'>): Promise<number> {
+  return deps.store.unitOfWork(async (uow) => {
+    const nowDate = deps.clock.now();
+    const now = nowDate.toISOString();
+    let changed = 0;
+    for (const inc of await uow.incidentsNeedingTick()) {
+      const t = tick(inc, nowDate, deps.correlation);
+      if (!t) continue;
+      changed++;
+      if (t.kind === 'resolve') {
+        await uow.updateIncident(inc.id, { state: 'resolved', resolvedAt: now, resolveDueAt: null, updatedAt: now });
+      } else {
+        await uow.updateIncident(inc.id, { flapping: false, flapChanges: t.changes, updatedAt: now });
+      }
+      const type = t.kind === 'resolve' ? 'resolved' : 'flapping_ended';
+      await uow.addTimeline({ incidentId: inc.id, at: now, type, actor: 'job:correlator', reason: t.reason, alertId: null, data: {} });
+      await uow.audit({ at: now, actor: 'job:correlator', action: `incident.${type}`, subject: `incident:${inc.id}`, data: { reason: t.reason } });
+    }
+    return changed;
+  });
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { CorrelationSettings } from '../core/correlate/settings';
+import { MaintenanceWindow } from '../core/maintenance/maintenance';
+import { Routing } from '../core/routing/route-alert';
+import { Provider } from './providers';
+import { SourcesConfig } from './sources';
+
+export const ServerConfig = z
+  .strictObject({
+    /** Base URL users and links should use (ticket links, chat buttons); defaults to http://HOST:PORT. */
+    publicUrl: z.url().optional(),
+    /** Largest accepted webhook body in bytes (413 above). */
+    bodyLimit: z.number().int().positive().default(1024 * 1024),
+    /** Requests handled at once before answering 503 + Retry-After (overload, never a 4xx). */
+    maxInFlight: z.number().int().positive().default(256),
+  })
+  .prefault({});
+export type ServerConfig = z.infer<typeof ServerConfig>;
+
+/** The whole `itsm-bridge.yaml`. Strict everywhere: an unknown key is an error with a hint. */
+export const AppConfig = z
+  .strictObject({
+    server: ServerConfig,
+    sources: SourcesConfig,
+    providers: z.array(Provider).default([{ name: 'infra' }, { name: 'app' }]),
+    routing: Routing.prefault({}),
+    correlation: CorrelationSettings.prefault({}),
+    maintenance: z.array(MaintenanceWindow).default([]),
+    runbooks: z.strictObject({ dir: z.string().default('runbooks') }).prefault({}),
+  })
+  .superRefine((cfg, ctx) => {
+    const names = new Set(cfg.providers.map((p) => p.name));
+    const check = (provider: string | undefined, path: (string | number)[]) => {
+      if (provider !== undefined && !names.has(provider)) {
+        ctx.addIssue({ code: 'custom', path, message: `unknown provider "${provider}"; known: ${[...names].join(', ')}` });
+      }
+    };
+    check(cfg.routing.defaults.provider, ['routing', 'defaults', 'provider']);
+    cfg.routing.rules.forEach((r, i) => check(r.provider, ['routing', 'rules', i, 'provider']));
+  });
+export type AppConfig = z.infer<typeof AppConfig>;

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { AlertSource } from '../core/alert/alert';
+import { Secret } from './secret';
+
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((v) => (v ? new Secret(v) : undefined));
+
+/** Environment variables we read. This module (with load-config) is the only place that touches process.env. */
+export const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:./data/itsm-bridge.sqlite')
+    .refine((v) => v.startsWith('sqlite:') || v.startsWith('postgres://') || v.startsWith('postgresql://'), 'use sqlite:<path> or postgres://…'),
+  ITSM_CONFIG: z.string().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  WEBHOOK_TOKEN: optionalSecret,
+  API_TOKEN: optionalSecret,
+  /** SQLite durability: NORMAL survives process crashes (our guarantee); FULL also survives power loss. */
+  SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+});
+export type Env = z.infer<typeof Env>;
+
+/** WEBHOOK_TOKEN_<SOURCE> for each source, falling back to WEBHOOK_TOKEN. */
+export function sourceTokens(env: NodeJS.ProcessEnv, fallback: Secret | undefined): Partial<Record<AlertSource, Secret>> {
+  const out: Partial<Record<AlertSource, Secret>> = {};
+  for (const source of AlertSource.options) {
+    const v = env[`WEBHOOK_TOKEN_${source.toUpperCase()}`];
+    const token = v ? new Secret(v) : fallback;
+    if (token) out[source] = token;
+  }
+  return out;
+}
+
+/** What the `alert` CLI command needs: where the bridge is and the token for the generic source. */
+export function alertCliEnv(env: NodeJS.ProcessEnv = process.env): { url: string; token: string | undefined } {
+  return {
+    url: env.ITSM_URL ?? `http://${env.HOST ?? '127.0.0.1'}:${env.PORT ?? '3000'}`,
+    token: env.ITSM_TOKEN ?? env.WEBHOOK_TOKEN_GENERIC ?? env.WEBHOOK_TOKEN,
+  };
+}

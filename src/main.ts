@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Secret } from './config/secret';
+import type { LoadedConfig } from './config/load-config';
+import { Correlator } from './app/correlator';
+import { ingestAlerts } from './app/ingest-alerts';
+import { systemClock, type Clock } from './ports/clock';
+import type { Logger } from './ports/logger';
+import { createHttpServer, type Mount } from '../handlers/http/server';
+import { Metrics } from '../handlers/http/metrics';
+import { openSqliteStore } from '../integrations/storage/sqlite/open-sqlite-store';
+import { jsonLogger } from '../integrations/logging/json-logger';
+import type { KyselyStore } from '../integrations/storage/kysely-store';
+
+export interface RunningApp {
+  url: string;
+  store: KyselyStore;
+  correlator: Correlator;
+  /** Tokens generated at start because none were configured (printed once by `serve`). */
+  generated: { webhookToken?: string; apiToken?: string };
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  loaded: LoadedConfig;
+  clock?: Clock;
+  logger?: Logger;
+  /** Extra handlers mounted on the server (tests, later issues). */
+  mounts?: Mount[];
+  correlatorPollMs?: number;
+}
+
+const newToken = () => randomBytes(24).toString('base64url');
+
+/** Composition root: the only place that picks concrete adapters and wires them to the use-cases. */
+export async function startApp(opts: StartOptions): Promise<RunningApp> {
+  const { config, env } = opts.loaded;
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? jsonLogger(env.LOG_LEVEL);
+  if (!env.DATABASE_URL.startsWith('sqlite:')) throw new Error('only sqlite: DATABASE_URL is supported in this version');
+  const store = await openSqliteStore(env.DATABASE_URL, { synchronous: env.SQLITE_SYNCHRONOUS });
+
+  // Never accept unauthenticated webhooks: without configured tokens, make one and print it once.
+  const generated: RunningApp['generated'] = {};
+  const tokens = { ...opts.loaded.tokens };
+  const missing = (['alertmanager', 'grafana', 'icinga', 'checkmk', 'generic'] as const).filter((s) => !tokens[s]);
+  if (missing.length > 0) {
+    generated.webhookToken = newToken();
+    for (const s of missing) tokens[s] = new Secret(generated.webhookToken);
+  }
+  let apiToken = env.API_TOKEN;
+  if (!apiToken) {
+    generated.apiToken = newToken();
+    apiToken = new Secret(generated.apiToken);
+  }
+
+  const correlator = new Correlator(
+    { store, clock, logger, routing: config.routing, correlation: config.correlation, maintenance: config.maintenance },
+    { pollMs: opts.correlatorPollMs ?? 1000, batchSize: 200 },
+  );
+  const metrics = new Metrics();
+  const server = createHttpServer({
+    store,
+    logger,
+    metrics,
+    apiToken,
+    maxInFlight: config.server.maxInFlight,
+    maxCorrelationLagSeconds: 60,
+    mounts: opts.mounts ?? [],
+    now: () => clock.now(),
+    webhooks: {
+      sources: config.sources,
+      tokens,
+      bodyLimit: config.server.bodyLimit,
+      keyMode: config.correlation.alertmanagerKey,
+      now: () => clock.now(),
+      logger,
+      ingest: (alerts) => ingestAlerts({ store, onAccepted: () => correlator.wake() }, alerts),
+    },
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(env.PORT, env.HOST, () => resolve());
+  });
+  correlator.start();
+  const addr = server.address() as AddressInfo;
+  const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  logger.info('itsm-bridge listening', { url, config: opts.loaded.file, database: env.DATABASE_URL });
+
+  return {
+    url,
+    store,
+    correlator,
+    generated,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await correlator.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import type { Alert } from '../core/alert/alert';
+import type { IncidentState, IncidentView } from '../core/correlate/correlate';
+
+/** An accepted alert as stored in the inbox. */
+export interface StoredAlert extends Alert {
+  id: number;
+  processedAt: string | null;
+  incidentId: number | null;
+  decision: string | null;
+}
+
+/** Tickets linked to an incident; filled by the ticketing outbox. */
+export interface IncidentTickets {
+  servicenow?: { number: string; sys_id: string; url: string };
+  jira?: { key: string; url: string };
+}
+
+export interface IncidentRecord extends IncidentView {
+  key: string;
+  groupKey: string;
+  title: string;
+  source: string;
+  severity: string;
+  host: string | null;
+  service: string | null;
+  branch: string | null;
+  provider: string;
+  rule: string;
+  impact: number;
+  urgency: number;
+  priority: number;
+  runbookId: string | null;
+  openedAt: string;
+  updatedAt: string;
+  lastAlertAt: string;
+  resolveDueAt: string | null;
+  alertCount: number;
+  reopenCount: number;
+  previousIncidentId: number | null;
+  tickets: IncidentTickets;
+}
+
+export interface MemberRecord {
+  incidentId: number;
+  dedupKey: string;
+  status: 'firing' | 'resolved';
+  severity: string;
+  host: string | null;
+  service: string | null;
+  summary: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  lastChangeAt: string;
+  occurrences: number;
+}
+
+export interface TimelineEntry {
+  id: number;
+  incidentId: number;
+  at: string;
+  type: string;
+  actor: string;
+  reason: string;
+  alertId: number | null;
+  data: Record<string, unknown>;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  data: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export type NewIncident = Omit<IncidentRecord, 'id'>;
+export type IncidentPatch = Partial<Omit<IncidentRecord, 'id' | 'key'>>;
+
+/** Everything correlation does happens inside one of these: one transaction, all or nothing. */
+export interface UnitOfWork {
+  pendingAlerts(limit: number): Promise<StoredAlert[]>;
+  markProcessed(alertId: number, at: string, incidentId: number | null, decision: string): Promise<void>;
+  /** The open/resolving incident holding this dedup key, with the member row. */
+  findOpenByKey(dedupKey: string): Promise<{ incident: IncidentRecord; member: MemberRecord } | null>;
+  findOpenByGroup(groupKey: string): Promise<IncidentRecord | null>;
+  findLastResolved(groupKey: string): Promise<IncidentRecord | null>;
+  getIncident(id: number): Promise<IncidentRecord | null>;
+  insertIncident(incident: NewIncident): Promise<IncidentRecord>;
+  updateIncident(id: number, patch: IncidentPatch): Promise<void>;
+  upsertMember(member: MemberRecord): Promise<void>;
+  addTimeline(entry: Omit<TimelineEntry, 'id'>): Promise<void>;
+  /** Appends to the hash-chained audit log. */
+  audit(entry: { at: string; actor: string; action: string; subject: string; data: Record<string, unknown> }): Promise<void>;
+  /** Incidents whose housekeeping may be due: resolving or flapping. */
+  incidentsNeedingTick(): Promise<IncidentRecord[]>;
+  setDowntime(scope: string, d: { source: string; startedAt: string; author: string | null; comment: string | null }): Promise<void>;
+  clearDowntime(scope: string): Promise<void>;
+  /** Name (scope) of an active downtime covering the host or host!service, if any. */
+  activeDowntime(scopes: string[]): Promise<string | null>;
+}
+
+export interface IncidentQuery {
+  state?: 'open' | 'resolved';
+  limit: number;
+  /** Return incidents with id below this (newest first paging). */
+  before?: number;
+}
+
+/**
+ * The store port. SQLite (default) and PostgreSQL implement it with Kysely; use-cases see only this.
+ */
+export interface Store {
+  /** Inserts alerts in one transaction and returns their ids once committed (the webhook's 202 waits for this). */
+  acceptAlerts(alerts: Alert[]): Promise<number[]>;
+  unitOfWork<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T>;
+  listIncidents(q: IncidentQuery): Promise<IncidentRecord[]>;
+  getIncident(id: number): Promise<IncidentRecord | null>;
+  membersOf(incidentId: number): Promise<MemberRecord[]>;
+  alertsOf(incidentId: number, limit: number): Promise<StoredAlert[]>;
+  timelineOf(incidentId: number, limit: number): Promise<TimelineEntry[]>;
+  /** Streams the audit log in order, for verification and export. */
+  auditEntries(fromSeq?: number): AsyncIterable<AuditEntry>;
+  /** Oldest unprocessed alert's received time and the count, for /readyz and metrics. */
+  inboxLag(): Promise<{ pending: number; oldestReceivedAt: string | null }>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type { IncidentState };
