@@ -1,0 +1,72 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/load-config';
+import { startApp, type RunningApp } from '../../src/main';
+import type { Clock } from '../../src/ports/clock';
+import type { Logger } from '../../src/ports/logger';
+
+export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
+export const API_TOKEN = 'test-api-token-0123456789';
+
+/** A clock tests move by hand. */
+export class ManualClock implements Clock {
+  constructor(private t = Date.parse('2026-11-02T08:00:00Z')) {}
+  now() {
+    return new Date(this.t);
+  }
+  advance(seconds: number) {
+    this.t += seconds * 1000;
+  }
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export interface TestApp extends RunningApp {
+  dir: string;
+  dbPath: string;
+  post(source: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any; headers: Headers }>;
+  api(path: string): Promise<any>;
+  /** Runs correlation until the inbox is empty. */
+  settle(): Promise<void>;
+}
+
+/** Starts the real app (HTTP server, SQLite file, correlator) on an ephemeral port in a temp dir. */
+export async function startTestApp(opts: { yaml?: string; env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'itsm-test-'));
+  const file = join(dir, 'itsm-bridge.yaml');
+  writeFileSync(file, opts.yaml ?? '{}\n');
+  const dbPath = join(dir, 'test.sqlite');
+  const loaded = loadConfig({
+    file,
+    cwd: dir,
+    env: { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${dbPath}`, WEBHOOK_TOKEN, API_TOKEN, ...opts.env },
+  });
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+  const app = await startApp({ loaded: loaded.value, clock: opts.clock, logger: silentLogger, correlatorPollMs: 50 });
+  return {
+    ...app,
+    dir,
+    dbPath,
+    async post(source, body, headers = {}) {
+      const res = await fetch(`${app.url}/webhooks/${source}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_TOKEN}`, ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, json: text ? JSON.parse(text) : null, headers: res.headers };
+    },
+    async api(path) {
+      const res = await fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+      return res.json();
+    },
+    async settle() {
+      for (;;) {
+        app.correlator.wake();
+        await app.correlator.idle();
+        if ((await app.store.inboxLag()).pending === 0) return;
+      }
+    },
+  };
+}
