@@ -38,7 +38,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? jsonLogger(env.LOG_LEVEL);
   if (!env.DATABASE_URL.startsWith('sqlite:')) throw new Error('only sqlite: DATABASE_URL is supported in this version');
-  const store = await openSqliteStore(env.DATABASE_URL, { synchronous: env.SQLITE_SYNCHRONOUS });
+  const store = await openSqliteStore(env.DATABASE_URL, { synchronous: env.SQLITE_SYNCHRONOUS, busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS });
 
   // Never accept unauthenticated webhooks: without configured tokens, make one and print it once.
   const generated: RunningApp['generated'] = {};

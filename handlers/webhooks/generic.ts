@@ -18,7 +18,7 @@ export type GenericPayload = z.infer<typeof GenericPayload>;
 
 export function genericAlerts(p: GenericPayload, o: { receivedAt: string }): Alert[] {
   // Scripts rarely set alertname; the dedup key stands in so that grouping by alertname stays per problem.
-  const labels = { alertname: p.dedupKey, ...(p.labels ?? {}) };
+  const labels: Record<string, string> = { alertname: p.dedupKey, ...(p.labels ?? {}) };
   return [
     {
       source: 'generic',

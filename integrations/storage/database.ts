@@ -49,7 +49,6 @@ export interface IncidentsTable {
   firing_count: number;
   alert_count: number;
   flapping: number;
-  flap_changes: string;
   reopen_count: number;
   previous_incident_id: number | null;
   tickets: string;
@@ -67,6 +66,7 @@ export interface IncidentAlertsTable {
   last_seen_at: string;
   last_change_at: string;
   occurrences: number;
+  flap_changes: string;
 }
 
 export interface TimelineTable {

@@ -36,6 +36,11 @@ export class KyselyUnitOfWork implements UnitOfWork {
     return incident ? { incident, member: rowToMember(row) } : null;
   }
 
+  async membersOf(incidentId: number) {
+    const rows = await this.tx.selectFrom('incident_alerts').selectAll().where('incident_id', '=', incidentId).execute();
+    return rows.map(rowToMember);
+  }
+
   async findOpenByGroup(groupKey: string) {
     const row = await this.tx.selectFrom('incidents').selectAll().where('group_key', '=', groupKey).where('state', '<>', 'resolved').executeTakeFirst();
     return row ? rowToIncident(row) : null;

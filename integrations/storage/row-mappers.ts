@@ -75,7 +75,6 @@ export function rowToIncident(r: Selectable<IncidentsTable>): IncidentRecord {
     firingCount: r.firing_count,
     alertCount: r.alert_count,
     flapping: r.flapping === 1,
-    flapChanges: JSON.parse(r.flap_changes),
     reopenCount: r.reopen_count,
     previousIncidentId: r.previous_incident_id,
     tickets: JSON.parse(r.tickets),
@@ -91,7 +90,7 @@ export function incidentToRow(i: Partial<NewIncident>): Partial<Omit<IncidentsTa
     ['openedAt', 'opened_at'], ['updatedAt', 'updated_at'], ['lastAlertAt', 'last_alert_at'],
     ['resolveDueAt', 'resolve_due_at'], ['resolvedAt', 'resolved_at'], ['firingCount', 'firing_count'],
     ['alertCount', 'alert_count'], ['flapping', 'flapping', (v: boolean) => (v ? 1 : 0)],
-    ['flapChanges', 'flap_changes', (v: string[]) => JSON.stringify(v)], ['reopenCount', 'reopen_count'],
+    ['reopenCount', 'reopen_count'],
     ['previousIncidentId', 'previous_incident_id'], ['tickets', 'tickets', (v: object) => JSON.stringify(v)],
   ];
   const row: Record<string, unknown> = {};
@@ -114,6 +113,7 @@ export function rowToMember(r: Selectable<IncidentAlertsTable>): MemberRecord {
     lastSeenAt: r.last_seen_at,
     lastChangeAt: r.last_change_at,
     occurrences: r.occurrences,
+    flapChanges: JSON.parse(r.flap_changes),
   };
 }
 
@@ -130,6 +130,7 @@ export function memberToRow(m: MemberRecord): IncidentAlertsTable {
     last_seen_at: m.lastSeenAt,
     last_change_at: m.lastChangeAt,
     occurrences: m.occurrences,
+    flap_changes: JSON.stringify(m.flapChanges),
   };
 }
 

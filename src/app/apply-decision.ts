@@ -15,7 +15,9 @@ export interface ApplyContext {
 
 const actorOf = (a: StoredAlert) => `monitoring:${a.source}`;
 
-function memberFrom(alert: StoredAlert, incidentId: number, now: string, prev?: { firstSeenAt: string; occurrences: number; lastChangeAt: string; status: string }) {
+type PrevMember = { firstSeenAt: string; occurrences: number; lastChangeAt: string; status: string; flapChanges: string[] };
+
+function memberFrom(alert: StoredAlert, incidentId: number, now: string, prev?: PrevMember, flapChanges?: string[]) {
   return {
     incidentId,
     dedupKey: alert.dedupKey,
@@ -28,6 +30,7 @@ function memberFrom(alert: StoredAlert, incidentId: number, now: string, prev?: 
     lastSeenAt: now,
     lastChangeAt: prev && prev.status === alert.status ? prev.lastChangeAt : now,
     occurrences: (prev?.occurrences ?? 0) + 1,
+    flapChanges: flapChanges ?? prev?.flapChanges ?? [],
   };
 }
 
@@ -64,7 +67,6 @@ async function openIncident(ctx: ApplyContext, previousIncidentId: number | null
     firingCount: 1,
     alertCount: 1,
     flapping: false,
-    flapChanges: [],
     reopenCount: 0,
     previousIncidentId,
     tickets: {},
@@ -95,7 +97,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
     case 'append': {
       const inc = (await uow.getIncident(d.incidentId))!;
       const existing = d.newMember ? undefined : (await uow.findOpenByKey(alert.dedupKey))?.member;
-      await uow.upsertMember(memberFrom(alert, inc.id, now, existing));
+      await uow.upsertMember(memberFrom(alert, inc.id, now, existing, d.flap?.changes));
       await uow.updateIncident(inc.id, {
         state: 'open',
         resolveDueAt: null,
@@ -104,7 +106,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
         severity: maxSeverity(inc.severity as Severity, alert.severity),
         updatedAt: now,
         lastAlertAt: now,
-        ...(d.flap ? { flapChanges: d.flap.changes, flapping: d.flap.flapping } : {}),
+        ...(d.flap ? { flapping: d.flap.flapping } : {}),
       });
       await record(ctx, inc.id, d.newMember ? 'alert_joined' : 'alert_refired', d.reason);
       if (d.flap?.flapping && !inc.flapping) await record(ctx, inc.id, 'flapping', `flapping: ${d.flap.changes.length} status changes within the flapping window`);
@@ -120,13 +122,13 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
     case 'recover': {
       const found = (await uow.findOpenByKey(alert.dedupKey))!;
       const inc = found.incident;
-      await uow.upsertMember(memberFrom(alert, inc.id, now, found.member));
+      await uow.upsertMember(memberFrom(alert, inc.id, now, found.member, d.flap?.changes));
       await uow.updateIncident(inc.id, {
         firingCount: Math.max(0, inc.firingCount - 1),
         alertCount: inc.alertCount + 1,
         updatedAt: now,
         ...(d.resolveDueAt ? { state: 'resolving', resolveDueAt: d.resolveDueAt } : {}),
-        ...(d.flap ? { flapChanges: d.flap.changes, flapping: d.flap.flapping } : {}),
+        ...(d.flap ? { flapping: d.flap.flapping } : {}),
       });
       await record(ctx, inc.id, d.resolveDueAt ? 'resolving' : 'alert_recovered', d.reason, d.resolveDueAt ? { resolveDueAt: d.resolveDueAt } : {});
       if (d.flap?.flapping && !inc.flapping) await record(ctx, inc.id, 'flapping', `flapping: ${d.flap.changes.length} status changes within the flapping window`);

@@ -58,7 +58,7 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
         route,
         now: nowDate,
         settings: deps.correlation,
-        byKey: byKeyFound ? { incident: byKeyFound.incident, memberStatus: byKeyFound.member.status } : null,
+        byKey: byKeyFound ? { incident: byKeyFound.incident, memberStatus: byKeyFound.member.status, memberChanges: byKeyFound.member.flapChanges } : null,
         byGroup,
         lastResolved,
         maintenance: downtime ? `downtime ${downtime}` : activeMaintenance(deps.maintenance, alert, nowDate),
@@ -77,13 +77,14 @@ export async function tickIncidents(deps: Pick<CorrelateDeps, 'store' | 'clock' 
     const now = nowDate.toISOString();
     let changed = 0;
     for (const inc of await uow.incidentsNeedingTick()) {
-      const t = tick(inc, nowDate, deps.correlation);
+      const memberChanges = inc.flapping ? (await uow.membersOf(inc.id)).map((m) => m.flapChanges) : [];
+      const t = tick(inc, nowDate, deps.correlation, memberChanges);
       if (!t) continue;
       changed++;
       if (t.kind === 'resolve') {
         await uow.updateIncident(inc.id, { state: 'resolved', resolvedAt: now, resolveDueAt: null, updatedAt: now });
       } else {
-        await uow.updateIncident(inc.id, { flapping: false, flapChanges: t.changes, updatedAt: now });
+        await uow.updateIncident(inc.id, { flapping: false, updatedAt: now });
       }
       const type = t.kind === 'resolve' ? 'resolved' : 'flapping_ended';
       await uow.addTimeline({ incidentId: inc.id, at: now, type, actor: 'job:correlator', reason: t.reason, alertId: null, data: {} });

@@ -21,6 +21,8 @@ export const Env = z.object({
   API_TOKEN: optionalSecret,
   /** SQLite durability: NORMAL survives process crashes (our guarantee); FULL also survives power loss. */
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  /** How long a write waits for a lock held by another process before the webhook answers 503. */
+  SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -52,6 +52,8 @@ export interface MemberRecord {
   lastSeenAt: string;
   lastChangeAt: string;
   occurrences: number;
+  /** Recent status-change times of this alert, for flapping detection. */
+  flapChanges: string[];
 }
 
 export interface TimelineEntry {
@@ -85,6 +87,7 @@ export interface UnitOfWork {
   markProcessed(alertId: number, at: string, incidentId: number | null, decision: string): Promise<void>;
   /** The open/resolving incident holding this dedup key, with the member row. */
   findOpenByKey(dedupKey: string): Promise<{ incident: IncidentRecord; member: MemberRecord } | null>;
+  membersOf(incidentId: number): Promise<MemberRecord[]>;
   findOpenByGroup(groupKey: string): Promise<IncidentRecord | null>;
   findLastResolved(groupKey: string): Promise<IncidentRecord | null>;
   getIncident(id: number): Promise<IncidentRecord | null>;

@@ -58,7 +58,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('firing_count', 'integer', (c) => c.notNull())
     .addColumn('alert_count', 'integer', (c) => c.notNull())
     .addColumn('flapping', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('flap_changes', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('reopen_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('previous_incident_id', 'integer')
     .addColumn('tickets', 'text', (c) => c.notNull().defaultTo('{}'))
@@ -81,6 +80,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('last_seen_at', 'text', (c) => c.notNull())
     .addColumn('last_change_at', 'text', (c) => c.notNull())
     .addColumn('occurrences', 'integer', (c) => c.notNull())
+    .addColumn('flap_changes', 'text', (c) => c.notNull().defaultTo('[]'))
     .addPrimaryKeyConstraint('incident_alerts_pk', ['incident_id', 'dedup_key'])
     .execute();
   await db.schema.createIndex('incident_alerts_key').on('incident_alerts').columns(['dedup_key', 'incident_id']).execute();

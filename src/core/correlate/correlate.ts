@@ -11,8 +11,6 @@ export interface IncidentView {
   /** Member alerts currently firing. */
   firingCount: number;
   flapping: boolean;
-  /** ISO times of recent member status changes (firing ↔ resolved), for flapping detection. */
-  flapChanges: string[];
   resolvedAt: string | null;
 }
 
@@ -21,8 +19,12 @@ export interface CorrelationInput {
   route: Route;
   now: Date;
   settings: CorrelationSettings;
-  /** The open/resolving incident that already holds this dedup key, with the member's last status. */
-  byKey: { incident: IncidentView; memberStatus: 'firing' | 'resolved' } | null;
+  /**
+   * The open/resolving incident that already holds this dedup key, with the member's last status and the
+   * ISO times of its recent status changes (flapping is a property of one alert toggling, not of a group
+   * whose many alerts recover together).
+   */
+  byKey: { incident: IncidentView; memberStatus: 'firing' | 'resolved'; memberChanges: string[] } | null;
   /** The open/resolving incident of the alert's group. */
   byGroup: IncidentView | null;
   /** The most recently resolved incident of the group. */
@@ -47,10 +49,10 @@ export type Decision =
 const seconds = (from: string, to: Date) => (to.getTime() - Date.parse(from)) / 1000;
 const plus = (now: Date, s: number) => new Date(now.getTime() + s * 1000).toISOString();
 
-/** Records one member status change and tells whether the incident starts flapping. */
-function flapAfterChange(inc: IncidentView, input: CorrelationInput): FlapChange {
+/** Records one member status change and tells whether the incident (now) flaps. */
+function flapAfterChange(inc: IncidentView, memberChanges: string[], input: CorrelationInput): FlapChange {
   const { window, changes: threshold } = input.settings.flapping;
-  const changes = [...inc.flapChanges.filter((t) => seconds(t, input.now) <= window), input.now.toISOString()];
+  const changes = [...memberChanges.filter((t) => seconds(t, input.now) <= window), input.now.toISOString()];
   return { flapping: inc.flapping || changes.length >= threshold, changes };
 }
 
@@ -70,7 +72,7 @@ function recover(input: CorrelationInput): Decision {
   if (!byKey) return { kind: 'ignore', reason: 'recovery for an alert that is in no open incident' };
   const inc = byKey.incident;
   if (byKey.memberStatus === 'resolved') return { kind: 'repeat', incidentId: inc.id, reason: 'repeated recovery' };
-  const flap = flapAfterChange(inc, input);
+  const flap = flapAfterChange(inc, byKey.memberChanges, input);
   const remaining = inc.firingCount - 1;
   if (remaining > 0) {
     return { kind: 'recover', incidentId: inc.id, reason: `alert recovered; ${remaining} still firing`, resolveDueAt: null, flap };
@@ -98,7 +100,7 @@ function fire(input: CorrelationInput): Decision {
       newMember: false,
       statusChanged: true,
       cancelsResolve: inc.state === 'resolving',
-      flap: flapAfterChange(inc, input),
+      flap: flapAfterChange(inc, byKey.memberChanges, input),
     };
   }
   if (byGroup) {
@@ -132,15 +134,20 @@ export function correlate(input: CorrelationInput): Decision {
   return input.alert.status === 'resolved' ? recover(input) : fire(input);
 }
 
-/** Periodic housekeeping decisions for one incident at `now`: resolve after grace, end flapping when quiet. */
-export function tick(inc: IncidentView & { resolveDueAt: string | null }, now: Date, settings: CorrelationSettings):
-  | { kind: 'resolve'; reason: string }
-  | { kind: 'flapping-ended'; reason: string; changes: string[] }
-  | null {
+/**
+ * Periodic housekeeping for one incident at `now`: resolve after the grace, end flapping once no member
+ * alert changed often enough within the window. `memberChanges` holds each member's recent change times.
+ */
+export function tick(
+  inc: IncidentView & { resolveDueAt: string | null },
+  now: Date,
+  settings: CorrelationSettings,
+  memberChanges: string[][],
+): { kind: 'resolve'; reason: string } | { kind: 'flapping-ended'; reason: string } | null {
   if (inc.flapping) {
-    const changes = inc.flapChanges.filter((t) => seconds(t, now) <= settings.flapping.window);
-    if (changes.length < settings.flapping.changes) {
-      return { kind: 'flapping-ended', reason: `flapping ended: ${changes.length} changes in the last ${settings.flapping.window}s`, changes };
+    const most = Math.max(0, ...memberChanges.map((c) => c.filter((t) => seconds(t, now) <= settings.flapping.window).length));
+    if (most < settings.flapping.changes) {
+      return { kind: 'flapping-ended', reason: `flapping ended: at most ${most} changes per alert in the last ${settings.flapping.window}s` };
     }
   }
   if (inc.state === 'resolving' && inc.resolveDueAt && Date.parse(inc.resolveDueAt) <= now.getTime()) {

@@ -29,7 +29,7 @@ function alert(over: Partial<Alert> = {}): Alert {
   };
 }
 
-const incident = (over: Partial<IncidentView> = {}): IncidentView => ({ id: 7, state: 'open', firingCount: 1, flapping: false, flapChanges: [], resolvedAt: null, ...over });
+const incident = (over: Partial<IncidentView> = {}): IncidentView => ({ id: 7, state: 'open', firingCount: 1, flapping: false, resolvedAt: null, ...over });
 
 function input(over: Partial<CorrelationInput> = {}): CorrelationInput {
   const a = over.alert ?? alert();
@@ -40,26 +40,26 @@ describe('correlate', () => {
   it.each([
     ['opens a new incident for an unknown group', input(), { kind: 'open', previousIncidentId: null }],
     ['joins the open incident of its group', input({ byGroup: incident() }), { kind: 'append', incidentId: 7, newMember: true }],
-    ['counts a repeat of a firing alert without changing anything', input({ byKey: { incident: incident(), memberStatus: 'firing' } }), { kind: 'repeat', incidentId: 7 }],
-    ['cancels the resolution when a recovered alert fires during the grace', input({ byKey: { incident: incident({ state: 'resolving', firingCount: 0 }), memberStatus: 'resolved' } }), { kind: 'append', cancelsResolve: true, statusChanged: true }],
+    ['counts a repeat of a firing alert without changing anything', input({ byKey: { incident: incident(), memberStatus: 'firing', memberChanges: [] } }), { kind: 'repeat', incidentId: 7 }],
+    ['cancels the resolution when a recovered alert fires during the grace', input({ byKey: { incident: incident({ state: 'resolving', firingCount: 0 }), memberStatus: 'resolved', memberChanges: [] } }), { kind: 'append', cancelsResolve: true, statusChanged: true }],
     ['reopens a resolved incident inside the reopen window', input({ lastResolved: incident({ state: 'resolved', resolvedAt: minutesAgo(30) }) }), { kind: 'reopen', incidentId: 7 }],
     ['opens a new linked incident after the reopen window', input({ lastResolved: incident({ state: 'resolved', resolvedAt: minutesAgo(121) }) }), { kind: 'open', previousIncidentId: 7 }],
     ['suppresses a new problem during maintenance', input({ maintenance: 'sunday-patching' }), { kind: 'suppress' }],
     ['still joins an already open incident during maintenance', input({ maintenance: 'sunday-patching', byGroup: incident() }), { kind: 'append' }],
-    ['keeps the incident open while other alerts still fire', input({ alert: alert({ status: 'resolved' }), byKey: { incident: incident({ firingCount: 3 }), memberStatus: 'firing' } }), { kind: 'recover', resolveDueAt: null }],
-    ['schedules resolution after the grace when the last alert recovers', input({ alert: alert({ status: 'resolved' }), byKey: { incident: incident(), memberStatus: 'firing' } }), { kind: 'recover', resolveDueAt: '2026-11-02T10:05:00.000Z' }],
+    ['keeps the incident open while other alerts still fire', input({ alert: alert({ status: 'resolved' }), byKey: { incident: incident({ firingCount: 3 }), memberStatus: 'firing', memberChanges: [] } }), { kind: 'recover', resolveDueAt: null }],
+    ['schedules resolution after the grace when the last alert recovers', input({ alert: alert({ status: 'resolved' }), byKey: { incident: incident(), memberStatus: 'firing', memberChanges: [] } }), { kind: 'recover', resolveDueAt: '2026-11-02T10:05:00.000Z' }],
     ['ignores a recovery for an alert in no open incident', input({ alert: alert({ status: 'resolved' }) }), { kind: 'ignore' }],
-    ['treats a second recovery as a repeat', input({ alert: alert({ status: 'resolved' }), byKey: { incident: incident({ firingCount: 0, state: 'resolving' }), memberStatus: 'resolved' } }), { kind: 'repeat' }],
+    ['treats a second recovery as a repeat', input({ alert: alert({ status: 'resolved' }), byKey: { incident: incident({ firingCount: 0, state: 'resolving' }), memberStatus: 'resolved', memberChanges: [] } }), { kind: 'repeat' }],
     ['annotates the open incident on a downtime notification instead of opening', input({ alert: alert({ event: 'downtime-start' }), byGroup: incident() }), { kind: 'annotate', incidentId: 7 }],
     ['does not open an incident for a downtime notification', input({ alert: alert({ event: 'downtime-start' }) }), { kind: 'ignore' }],
-    ['marks the incident flapping on a monitoring flapping-start', input({ alert: alert({ event: 'flapping-start' }), byKey: { incident: incident(), memberStatus: 'firing' } }), { kind: 'annotate', flapping: true }],
+    ['marks the incident flapping on a monitoring flapping-start', input({ alert: alert({ event: 'flapping-start' }), byKey: { incident: incident(), memberStatus: 'firing', memberChanges: [] } }), { kind: 'annotate', flapping: true }],
   ])('%s', (_name, inp, expected) => {
     expect(correlate(inp)).toMatchObject(expected);
   });
 
   it('starts flapping after the configured number of status changes and delays resolution by the flapping window', () => {
     const changes = [minutesAgo(20), minutesAgo(15), minutesAgo(10)];
-    const d = correlate(input({ alert: alert({ status: 'resolved' }), byKey: { incident: incident({ flapChanges: changes }), memberStatus: 'firing' } }));
+    const d = correlate(input({ alert: alert({ status: 'resolved' }), byKey: { incident: incident(), memberStatus: 'firing', memberChanges: changes } }));
     expect(d).toMatchObject({ kind: 'recover', flap: { flapping: true } });
     // max(grace 5 min, flapping window 30 min)
     expect(d.kind === 'recover' && d.resolveDueAt).toBe('2026-11-02T10:30:00.000Z');
@@ -67,7 +67,7 @@ describe('correlate', () => {
 
   it('forgets status changes older than the flapping window', () => {
     const changes = [minutesAgo(50), minutesAgo(40), minutesAgo(35)];
-    const d = correlate(input({ alert: alert({ status: 'resolved' }), byKey: { incident: incident({ flapChanges: changes }), memberStatus: 'firing' } }));
+    const d = correlate(input({ alert: alert({ status: 'resolved' }), byKey: { incident: incident(), memberStatus: 'firing', memberChanges: changes } }));
     expect(d).toMatchObject({ kind: 'recover', flap: { flapping: false, changes: [NOW.toISOString()] } });
   });
 });
@@ -75,13 +75,15 @@ describe('correlate', () => {
 describe('tick', () => {
   it('resolves once the grace has passed, not before', () => {
     const inc = { ...incident({ state: 'resolving', firingCount: 0 }), resolveDueAt: '2026-11-02T10:05:00.000Z' };
-    expect(tick(inc, new Date('2026-11-02T10:04:59Z'), settings)).toBeNull();
-    expect(tick(inc, new Date('2026-11-02T10:05:00Z'), settings)).toMatchObject({ kind: 'resolve' });
+    expect(tick(inc, new Date('2026-11-02T10:04:59Z'), settings, [])).toBeNull();
+    expect(tick(inc, new Date('2026-11-02T10:05:00Z'), settings, [])).toMatchObject({ kind: 'resolve' });
   });
 
   it('ends flapping when the changes in the window fall below the threshold', () => {
-    const inc = { ...incident({ flapping: true, flapChanges: [minutesAgo(40), minutesAgo(35), minutesAgo(5)] }), resolveDueAt: null };
-    expect(tick(inc, NOW, settings)).toMatchObject({ kind: 'flapping-ended', changes: [minutesAgo(5)] });
+    const inc = { ...incident({ flapping: true }), resolveDueAt: null };
+    const still = [minutesAgo(20), minutesAgo(15), minutesAgo(10), minutesAgo(5)];
+    expect(tick(inc, NOW, settings, [[minutesAgo(40)], still])).toBeNull();
+    expect(tick(inc, NOW, settings, [[minutesAgo(40), minutesAgo(35), minutesAgo(5)], still.slice(1)])).toMatchObject({ kind: 'flapping-ended' });
   });
 });
 
