@@ -7,4 +7,5 @@ module.exports = {
   // Integration tests start real servers and child processes; keep them from starving each other on 2 cores.
   maxWorkers: 2,
   testTimeout: 30000,
+  globalSetup: '<rootDir>/test/global-setup.js',
 };

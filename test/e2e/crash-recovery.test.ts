@@ -1,0 +1,119 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { verifyAudit } from '../../src/app/verify-audit';
+import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
+import { freePort, startChild, waitExit } from '../helpers/child-server';
+
+const TOKEN = 'crash-test-token-123456';
+const BRANCHES = Array.from({ length: 21 }, (_, i) => `br-${String(i + 1).padStart(2, '0')}`);
+
+/** An Alertmanager payload of 10 alerts with fresh fingerprints, on one branch. */
+function payload(n: number) {
+  const branch = BRANCHES[n % BRANCHES.length]!;
+  return {
+    version: '4',
+    groupKey: `{}:{branch="${branch}"}`,
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'itsm-bridge',
+    groupLabels: { branch },
+    commonLabels: { branch },
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.example:9093',
+    alerts: Array.from({ length: 10 }, (_, i) => ({
+      status: 'firing',
+      labels: { alertname: 'InstanceDown', branch, instance: `srv-${n}-${i}.${branch}.example:9100`, severity: 'critical' },
+      annotations: { summary: `srv-${n}-${i} down` },
+      startsAt: '2026-11-02T08:00:00Z',
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: 'http://prometheus.example/graph',
+      fingerprint: `${n.toString(16).padStart(8, '0')}${i.toString(16).padStart(8, '0')}`,
+    })),
+  };
+}
+
+describe('crash recovery (SIGKILL of the real server process)', () => {
+  it('loses no acknowledged alert, applies each exactly once and never duplicates an incident', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'itsm-crash-'));
+    const dbPath = join(dir, 'crash.sqlite');
+    writeFileSync(join(dir, 'itsm-bridge.yaml'), 'routing:\n  defaults: { groupBy: [branch] }\n');
+    const port = await freePort();
+    const env = { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${dbPath}`, WEBHOOK_TOKEN: TOKEN, API_TOKEN: 'x'.repeat(24), LOG_LEVEL: 'error' };
+
+    const acknowledged = new Set<number>();
+    const pending = Array.from({ length: 240 }, (_, n) => n); // payload numbers still to deliver
+    let server = await startChild(env, dir);
+    const post = async (n: number): Promise<boolean> => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/webhooks/alertmanager`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+          body: JSON.stringify(payload(n)),
+        });
+        if (res.status !== 202) return false;
+        for (const id of ((await res.json()) as { alerts: number[] }).alerts) acknowledged.add(id);
+        return true;
+      } catch {
+        return false; // connection reset by the kill: like Alertmanager, deliver again later
+      }
+    };
+
+    for (let round = 0; round < 4 && pending.length > 0; round++) {
+      // Four concurrent senders; the server is killed while they are mid-stream (except in the last round).
+      const killAfterMs = round < 3 ? 150 + Math.floor(Math.random() * 250) : Infinity;
+      const started = Date.now();
+      const retry: number[] = [];
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (pending.length > 0) {
+            if (Date.now() - started > killAfterMs) break;
+            const n = pending.shift()!;
+            if (!(await post(n))) retry.push(n);
+          }
+        }),
+      );
+      pending.push(...retry);
+      if (round < 3) {
+        server.child.kill('SIGKILL');
+        await waitExit(server.child);
+        server = await startChild(env, dir);
+      }
+    }
+    expect(pending).toHaveLength(0);
+
+    // Let correlation finish after the last restart.
+    const db = new BetterSqlite3(dbPath, { readonly: true });
+    for (let i = 0; i < 200; i++) {
+      const { n } = db.prepare('select count(*) n from alerts where processed_at is null').get() as { n: number };
+      if (n === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    server.child.kill('SIGTERM');
+    await waitExit(server.child);
+
+    const ids = new Set((db.prepare('select id from alerts').all() as { id: number }[]).map((r) => r.id));
+    const missing = [...acknowledged].filter((id) => !ids.has(id));
+    expect(missing).toEqual([]);
+    expect(acknowledged.size).toBeGreaterThanOrEqual(2400);
+    const unprocessed = db.prepare('select count(*) n from alerts where processed_at is null').get() as { n: number };
+    expect(unprocessed.n).toBe(0);
+    // Exactly once: every processed alert counted once on its incident member, no more, no less.
+    const applied = db.prepare('select sum(occurrences) n from incident_alerts').get() as { n: number };
+    const attached = db.prepare('select count(*) n from alerts where incident_id is not null').get() as { n: number };
+    expect(applied.n).toBe(attached.n);
+    expect(attached.n).toBe(ids.size);
+    // One incident per branch, never two.
+    const incidents = db.prepare('select group_key, count(*) n from incidents group by group_key').all() as { n: number }[];
+    expect(incidents).toHaveLength(21);
+    expect(incidents.every((r) => r.n === 1)).toBe(true);
+    const members = db.prepare('select count(*) n from incident_alerts').get() as { n: number };
+    expect(members.n).toBe(2400);
+    db.close();
+
+    const store = await openSqliteStore(`sqlite:${dbPath}`);
+    expect(await verifyAudit(store)).toMatchObject({ ok: true });
+    await store.close();
+  }, 120_000);
+});
