@@ -1,0 +1,73 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return name === 'generated' ? [] : files(p);
+    return p.endsWith('.ts') && !p.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+/** Every relative import of a file, as a path from the repository root, plus bare module names. */
+function importsOf(file: string): { local: string[]; modules: string[] } {
+  const text = readFileSync(file, 'utf8');
+  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|require\(['"]([^'"]+)['"]\)|import\(['"]([^'"]+)['"]\)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+  return {
+    local: specs.filter((s) => s.startsWith('.')).map((s) => relative(ROOT, resolve(dirname(file), s))),
+    modules: specs.filter((s) => !s.startsWith('.')),
+  };
+}
+
+/** Rules from DESIGN.md §2: [files matching, may not import local paths starting with, reason]. */
+const RULES: [RegExp, RegExp, string][] = [
+  [/^src\/core\//, /^(src\/(?!core\/)|handlers\/|integrations\/)/, 'the pure core imports only src/core'],
+  [/^src\/(?!main\.ts$|cli\.ts$|cli\/)/, /^(handlers|integrations)\//, 'src imports no adapters (only main.ts and the CLI wire them)'],
+  [/^src\/app\//, /^src\/(config|cli)/, 'use-cases get config slices injected'],
+  [/^handlers\//, /^integrations\//, 'handlers call use-cases, never outbound adapters'],
+  [/^integrations\//, /^handlers\//, 'outbound adapters never import inbound handlers'],
+];
+
+const NODE_IO = /^(node:)?(fs|fs\/promises|http|https|net|child_process|dgram|dns|os|worker_threads|cluster)$/;
+
+describe('architecture (DESIGN.md §2 dependency rule)', () => {
+  const all = ['src', 'handlers', 'integrations'].flatMap((d) => files(join(ROOT, d)));
+
+  it('finds the source files it checks', () => {
+    expect(all.length).toBeGreaterThan(30);
+  });
+
+  it.each(RULES.map(([from, to, why]) => [why, from, to] as const))('%s', (_why, from, to) => {
+    const violations = all
+      .map((f) => relative(ROOT, f))
+      .filter((f) => from.test(f))
+      .flatMap((f) => importsOf(join(ROOT, f)).local.filter((i) => to.test(i)).map((i) => `${f} -> ${i}`));
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps the core free of I/O modules, the environment and the wall clock', () => {
+    const core = all.filter((f) => relative(ROOT, f).startsWith('src/core/'));
+    const bad = core.flatMap((f) => {
+      const text = readFileSync(f, 'utf8');
+      const issues = importsOf(f).modules.filter((m) => NODE_IO.test(m)).map((m) => `imports ${m}`);
+      if (/process\.env/.test(text)) issues.push('reads process.env');
+      if (/Date\.now\(\)|new Date\(\)/.test(text)) issues.push('reads the wall clock');
+      return issues.map((i) => `${relative(ROOT, f)} ${i}`);
+    });
+    expect(bad).toEqual([]);
+  });
+
+  it('reads process.env only in src/config (and the composition/CLI layer never directly)', () => {
+    const bad = all.map((f) => relative(ROOT, f)).filter((f) => !f.startsWith('src/config/') && /process\.env\b/.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(bad).toEqual([]);
+  });
+
+  it('detects a forbidden import (the rule itself can fail)', () => {
+    const fake = 'src/core/alert/x.ts';
+    const imports = [relative(ROOT, resolve(join(ROOT, 'src/core/alert'), '../../../integrations/storage/kysely-store'))];
+    const [, to] = RULES[0]!;
+    expect(RULES[0]![0].test(fake) && imports.some((i) => to.test(i))).toBe(true);
+  });
+});
