@@ -1,0 +1,141 @@
+import type { TicketDraft } from '../../src/ports/ticket-system';
+
+/**
+ * Atlassian Document Format builders for Jira Cloud (v3 rich-text fields take ADF only).
+ * https://developer.atlassian.com/cloud/jira/platform/apis/document/structure/
+ */
+export type AdfNode = {
+  type: string;
+  attrs?: Record<string, unknown>;
+  content?: AdfNode[];
+  text?: string;
+  marks?: { type: string; attrs?: Record<string, unknown> }[];
+};
+export interface AdfDoc {
+  type: 'doc';
+  version: 1;
+  content: AdfNode[];
+}
+
+export const doc = (...content: AdfNode[]): AdfDoc => ({ type: 'doc', version: 1, content });
+
+/** Text node; ADF forbids empty text nodes, so empty strings become a dash. */
+export const text = (t: string, marks?: AdfNode['marks']): AdfNode => ({
+  type: 'text',
+  text: t === '' ? '-' : t,
+  ...(marks ? { marks } : {}),
+});
+export const link = (t: string, href: string): AdfNode => text(t, [{ type: 'link', attrs: { href } }]);
+export const paragraph = (...content: AdfNode[]): AdfNode => ({ type: 'paragraph', content });
+export const heading = (level: number, t: string): AdfNode => ({
+  type: 'heading',
+  attrs: { level },
+  content: [text(t)],
+});
+
+/** Plain text with line breaks → paragraphs (one per blank-line-separated block, hardBreaks inside). */
+export function paragraphs(t: string): AdfNode[] {
+  return t
+    .split(/\n{2,}/)
+    .filter((block) => block.trim() !== '')
+    .map((block) =>
+      paragraph(
+        ...block
+          .split('\n')
+          .flatMap((line, i) => (i === 0 ? [text(line)] : [{ type: 'hardBreak' }, text(line)])),
+      ),
+    );
+}
+
+function table(header: string[], rows: string[][]): AdfNode {
+  const cell = (type: string, t: string): AdfNode => ({ type, content: [paragraph(text(t))] });
+  return {
+    type: 'table',
+    attrs: { isNumberColumnEnabled: false, layout: 'default' },
+    content: [
+      { type: 'tableRow', content: header.map((h) => cell('tableHeader', h)) },
+      ...rows.map((r) => ({ type: 'tableRow', content: r.map((c) => cell('tableCell', c)) })),
+    ],
+  };
+}
+
+/** Runbook steps as a Jira action list (taskList); `localId`s are required by the schema. */
+export function taskList(idPrefix: string, steps: string[]): AdfNode {
+  return {
+    type: 'taskList',
+    attrs: { localId: `${idPrefix}-list` },
+    content: steps.map((s, i) => ({
+      type: 'taskItem',
+      attrs: { localId: `${idPrefix}-${i + 1}`, state: 'TODO' },
+      content: [text(s)],
+    })),
+  };
+}
+
+/** The issue description: summary, alert table, runbook checklist, links (incl. ServiceNow when known). */
+export function issueDescription(draft: TicketDraft, serviceNow?: { key: string; url: string }): AdfDoc {
+  const content: AdfNode[] = [...paragraphs(draft.description)];
+  if (draft.alerts.length > 0) {
+    content.push(heading(3, 'Alerts'));
+    content.push(
+      table(
+        ['Status', 'Severity', 'Host', 'Service', 'Summary', 'Since'],
+        draft.alerts.map((a) => [
+          a.status,
+          a.severity,
+          a.host ?? '-',
+          a.service ?? '-',
+          a.summary,
+          a.startsAt ?? '-',
+        ]),
+      ),
+    );
+  }
+  if (draft.runbook) {
+    content.push(heading(3, `Runbook: ${draft.runbook.title}`));
+    content.push(taskList(draft.runbook.id, draft.runbook.steps));
+  }
+  const links = [
+    ...draft.links,
+    ...(serviceNow ? [{ label: `ServiceNow ${serviceNow.key}`, url: serviceNow.url }] : []),
+  ];
+  if (links.length > 0) {
+    content.push(heading(3, 'Links'));
+    content.push({
+      type: 'bulletList',
+      content: links.map((l) => ({ type: 'listItem', content: [paragraph(link(l.label, l.url))] })),
+    });
+  }
+  content.push(paragraph(text(`itsm-bridge incident ${draft.incidentId}`, [{ type: 'em' }])));
+  return doc(...content);
+}
+
+/** The same content as Jira wiki markup, for Data Center (REST v2 takes strings). */
+export function issueDescriptionWiki(draft: TicketDraft, serviceNow?: { key: string; url: string }): string {
+  const esc = (s: string) => s.replace(/[|[\]{}]/g, (c) => `\\${c}`);
+  const parts = [draft.description];
+  if (draft.alerts.length > 0) {
+    parts.push('h3. Alerts');
+    parts.push(
+      [
+        '||Status||Severity||Host||Service||Summary||Since||',
+        ...draft.alerts.map(
+          (a) =>
+            `|${[a.status, a.severity, a.host ?? '-', a.service ?? '-', a.summary, a.startsAt ?? '-'].map(esc).join('|')}|`,
+        ),
+      ].join('\n'),
+    );
+  }
+  if (draft.runbook)
+    parts.push(
+      `h3. Runbook: ${draft.runbook.title}`,
+      draft.runbook.steps.map((s) => `* (x) ${esc(s)}`).join('\n'),
+    );
+  const links = [
+    ...draft.links,
+    ...(serviceNow ? [{ label: `ServiceNow ${serviceNow.key}`, url: serviceNow.url }] : []),
+  ];
+  if (links.length > 0) parts.push('h3. Links', links.map((l) => `* [${esc(l.label)}|${l.url}]`).join('\n'));
+  parts.push(`_itsm-bridge incident ${draft.incidentId}_`);
+  return parts.join('\n\n');
+}

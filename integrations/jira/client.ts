@@ -1,0 +1,203 @@
+import { IntegrationError } from '../../src/errors';
+
+/**
+ * jira.js 5 ships a CommonJS build for require(), but its type declarations are ESM-only, so under
+ * module node16 we type it through an import() with resolution-mode and load it with require().
+ */
+type JiraJs = typeof import('jira.js', { with: { 'resolution-mode': 'import' } });
+const { HttpException, Version2Client, Version3Client } = require('jira.js') as JiraJs;
+type Version2Client = InstanceType<JiraJs['Version2Client']>;
+type Version3Client = InstanceType<JiraJs['Version3Client']>;
+
+/** Credentials after the config's Secrets were revealed — only held inside the client. */
+export type JiraCredentials =
+  { type: 'basic'; email: string; apiToken: string } | { type: 'pat'; token: string };
+
+export interface JiraClientOptions {
+  /** Site URL or the emulator's URL (a path prefix such as /sandbox/jira is kept). */
+  host: string;
+  flavour: 'cloud' | 'datacenter';
+  credentials: JiraCredentials;
+  timeoutMs: number;
+}
+
+/** A found issue with the properties we asked for. */
+export interface JiraSearchHit {
+  id: string;
+  key: string;
+  properties: Record<string, unknown>;
+}
+
+export interface JiraTransitionInfo {
+  id: string;
+  name: string;
+  category: string | undefined;
+}
+
+/**
+ * The Jira operations we use, the same for Cloud (Version3Client, ADF) and Data Center (Version2Client,
+ * wiki markup). Rich-text values are passed through as given (ADF object or wiki string).
+ */
+export interface JiraApi {
+  readonly flavour: 'cloud' | 'datacenter';
+  createIssue(
+    fields: Record<string, unknown>,
+    properties: { key: string; value: unknown }[],
+  ): Promise<{ id: string; key: string }>;
+  getStatusCategory(issue: string): Promise<string | undefined>;
+  addComment(issue: string, body: unknown): Promise<void>;
+  getTransitions(issue: string): Promise<JiraTransitionInfo[]>;
+  doTransition(issue: string, id: string): Promise<void>;
+  upsertRemoteLink(
+    issue: string,
+    link: { globalId: string; url: string; title: string; application: { type: string; name: string } },
+  ): Promise<void>;
+  search(
+    jql: string,
+    opts: { properties: string[]; reconcileIssues: number[]; maxResults: number },
+  ): Promise<JiraSearchHit[]>;
+}
+
+type AnyClient = Version3Client | Version2Client;
+
+/** Builds the jira.js client. Data Center PATs go in a Bearer header (jira.js 5 has no PAT option). */
+export function createJiraClient(o: JiraClientOptions): JiraApi {
+  const basic =
+    o.credentials.type === 'basic'
+      ? { basic: { email: o.credentials.email, apiToken: o.credentials.apiToken } }
+      : undefined;
+  const headers = o.credentials.type === 'pat' ? { Authorization: `Bearer ${o.credentials.token}` } : {};
+  const config = {
+    host: o.host,
+    authentication: basic,
+    baseRequestConfig: { timeout: o.timeoutMs, headers },
+  };
+  const client: AnyClient = o.flavour === 'cloud' ? new Version3Client(config) : new Version2Client(config);
+  const v3 = client instanceof Version3Client ? client : null;
+  const c = client as Version3Client; // method names and shapes are identical for what we call
+
+  return {
+    flavour: o.flavour,
+    createIssue: async (fields, properties) => {
+      const created = await c.issues.createIssue({ fields: fields as never, properties });
+      return { id: String(created.id), key: String(created.key) };
+    },
+    getStatusCategory: async (issue) => {
+      const got = await c.issues.getIssue({ issueIdOrKey: issue, fields: ['status'] });
+      return got.fields?.status?.statusCategory?.key;
+    },
+    addComment: async (issue, body) => {
+      await c.issueComments.addComment({ issueIdOrKey: issue, comment: body as never });
+    },
+    getTransitions: async (issue) => {
+      const res = await c.issues.getTransitions({ issueIdOrKey: issue });
+      return (res.transitions ?? []).map((t) => ({
+        id: String(t.id),
+        name: String(t.name),
+        category: t.to?.statusCategory?.key,
+      }));
+    },
+    doTransition: async (issue, id) => {
+      await c.issues.doTransition({ issueIdOrKey: issue, transition: { id } });
+    },
+    upsertRemoteLink: async (issue, l) => {
+      await c.issueRemoteLinks.createOrUpdateRemoteIssueLink({
+        issueIdOrKey: issue,
+        globalId: l.globalId,
+        application: l.application,
+        relationship: 'mirrors',
+        object: {
+          url: l.url,
+          title: l.title,
+          icon: { url16x16: `${new URL(l.url).origin}/favicon.ico`, title: l.application.name },
+        },
+      });
+    },
+    search: async (jql, opts) => {
+      // Cloud: /search/jql (the old /search answers 410); Data Center still serves /rest/api/2/search.
+      const res = v3
+        ? await v3.issueSearch.searchForIssuesUsingJqlEnhancedSearch({
+            jql,
+            fields: ['id'],
+            properties: opts.properties,
+            reconcileIssues: opts.reconcileIssues.length > 0 ? opts.reconcileIssues : undefined,
+            maxResults: opts.maxResults,
+          })
+        : await (client as Version2Client).issueSearch.searchForIssuesUsingJql({
+            jql,
+            fields: ['id'],
+            properties: opts.properties,
+            maxResults: opts.maxResults,
+          });
+      return (res.issues ?? []).map((i) => ({
+        id: String(i.id),
+        key: String(i.key),
+        properties: ((i as { properties?: Record<string, unknown> }).properties ?? {}) as Record<
+          string,
+          unknown
+        >,
+      }));
+    },
+  };
+}
+
+/**
+ * jira.js/axios failure → IntegrationError. 429/5xx and network failures are retryable (with Retry-After
+ * when sent); 400 with field errors, 401, 403, 404 are permanent.
+ */
+export function toIntegrationError(operation: string, err: unknown): IntegrationError {
+  if (err instanceof IntegrationError) return err;
+  const status = err instanceof HttpException ? err.status : null;
+  const cause = (err as { cause?: { response?: { headers?: Record<string, unknown> }; code?: string } })
+    .cause;
+  const axiosLike = err as {
+    response?: { status?: number; headers?: Record<string, unknown> };
+    code?: string;
+    message?: string;
+  };
+  const httpStatus = status ?? axiosLike.response?.status ?? null;
+  if (httpStatus === null) {
+    // No response: timeout (ECONNABORTED), refused, reset. A write's outcome is unknown — look it up first.
+    return new IntegrationError(
+      'jira',
+      operation,
+      null,
+      axiosLike.code ?? axiosLike.message ?? 'network error',
+      true,
+    );
+  }
+  const headers = cause?.response?.headers ?? axiosLike.response?.headers ?? {};
+  const retryAfterRaw = headers['retry-after'];
+  const retryAfter = retryAfterRaw === undefined ? null : parseRetryAfter(String(retryAfterRaw));
+  const retryable = httpStatus === 429 || httpStatus === 408 || httpStatus >= 500;
+  const reason = headers['ratelimit-reason'] ? ` (${String(headers['ratelimit-reason'])})` : '';
+  return new IntegrationError(
+    'jira',
+    operation,
+    httpStatus,
+    `${httpStatus} ${describe(err)}${reason}`,
+    retryable,
+    retryAfter,
+  );
+}
+
+function parseRetryAfter(v: string): number | null {
+  if (/^\d+$/.test(v.trim())) return Number(v);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+/** `errorMessages` and `errors` from Jira's error body. */
+function describe(err: unknown): string {
+  const response = err instanceof HttpException ? err.response : undefined;
+  const data =
+    typeof response === 'object' && response !== null ? (response as { data?: unknown }).data : undefined;
+  const body = data as { errorMessages?: unknown; errors?: unknown } | undefined;
+  const messages = Array.isArray(body?.errorMessages) ? body.errorMessages.map(String) : [];
+  const fields =
+    body?.errors && typeof body.errors === 'object'
+      ? Object.entries(body.errors).map(([k, v]) => `${k}: ${String(v)}`)
+      : [];
+  const all = [...messages, ...fields];
+  return all.length > 0 ? all.join('; ') : err instanceof Error ? err.message : 'request failed';
+}

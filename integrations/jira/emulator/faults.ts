@@ -1,0 +1,202 @@
+import type { EmuResponse } from './http-util';
+
+/**
+ * Fault injection shared by the sandbox emulators. A vendor-neutral copy lives next to each emulator
+ * (integrations may not import each other); only the 429 response differs, and the vendor passes it in.
+ */
+
+/** One scripted fault, consumed by the first request it matches (method and/or path substring). */
+export interface FaultStep {
+  kind: 'ok' | 'error' | 'rateLimit' | 'timeout';
+  method?: string;
+  path?: string;
+  /** For `error` (default 503). */
+  status?: number;
+  /** For `rateLimit`. */
+  retryAfterSeconds?: number;
+  /** For `timeout`: how long to hold the (already applied) response. */
+  holdMs?: number;
+}
+
+/** Runtime-settable faults; assign fields directly (`emu.faults.errorRate = 0.3`). */
+export interface Faults {
+  /** Added to every request. */
+  latencyMs: number;
+  /** Probability of answering `errorStatus` without touching state. */
+  errorRate: number;
+  errorStatus: number;
+  /** Probability of a 429 with `Retry-After: retryAfterSeconds`. */
+  rateLimitRate: number;
+  retryAfterSeconds: number;
+  /** Probability of an "ambiguous success": the write is applied, the answer held for `timeoutMs`. */
+  timeoutRate: number;
+  timeoutMs: number;
+  script: FaultStep[];
+  /** Request-rate cap over a sliding window; 429 with the time until a slot frees up. */
+  requestRate: { limit: number; windowMs: number } | null;
+  /** In-flight cap (ServiceNow API_INT semaphores: 4 per node); the excess gets 429 without Retry-After. */
+  maxConcurrent: number | null;
+  random: () => number;
+}
+
+export const defaultFaults = (): Faults => ({
+  latencyMs: 0,
+  errorRate: 0,
+  errorStatus: 503,
+  rateLimitRate: 0,
+  retryAfterSeconds: 1,
+  timeoutRate: 0,
+  timeoutMs: 5000,
+  script: [],
+  requestRate: null,
+  maxConcurrent: null,
+  random: Math.random,
+});
+
+/** One request as seen by the emulator; `at`/`finishedAt` are epoch ms from the emulator's clock. */
+export interface CallLogEntry {
+  seq: number;
+  at: number;
+  finishedAt: number | null;
+  method: string;
+  path: string;
+  query: string;
+  status: number | null;
+  fault: 'error' | 'rateLimit' | 'concurrency' | 'requestRate' | 'timeout' | null;
+  retryAfterSeconds: number | null;
+}
+
+/** Why a 429 is sent: lets the vendor pick its headers (e.g. Jira's RateLimit-Reason). */
+export type RateLimitCause = 'injected' | 'requestRate' | 'concurrency';
+
+export interface FaultHooks {
+  rateLimited(retryAfterSeconds: number | null, cause: RateLimitCause): EmuResponse;
+  serverError(status: number): EmuResponse;
+}
+
+/** Applies `faults` around a request handler and records the call log. */
+export class FaultInjector {
+  readonly callLog: CallLogEntry[] = [];
+  #inFlight = 0;
+  #accepted: number[] = [];
+
+  constructor(
+    readonly faults: Faults,
+    private readonly now: () => number,
+    private readonly hooks: FaultHooks,
+  ) {}
+
+  /** Runs `handler` under the configured faults; `holdMs` > 0 means "answer late" (client likely gone). */
+  async run(
+    method: string,
+    path: string,
+    query: string,
+    handler: () => Promise<EmuResponse>,
+  ): Promise<{ response: EmuResponse; holdMs: number; entry: CallLogEntry }> {
+    const entry: CallLogEntry = {
+      seq: this.callLog.length + 1,
+      at: this.now(),
+      finishedAt: null,
+      method,
+      path,
+      query,
+      status: null,
+      fault: null,
+      retryAfterSeconds: null,
+    };
+    this.callLog.push(entry);
+    this.#inFlight++;
+    try {
+      const { response, holdMs } = await this.#decide(entry, method, path, handler);
+      entry.status = response.status;
+      const ra = response.headers?.['Retry-After'];
+      entry.retryAfterSeconds = ra === undefined ? null : Number(ra);
+      if (holdMs > 0) await sleep(holdMs);
+      return { response, holdMs, entry };
+    } finally {
+      this.#inFlight--;
+      entry.finishedAt = this.now();
+    }
+  }
+
+  async #decide(
+    entry: CallLogEntry,
+    method: string,
+    path: string,
+    handler: () => Promise<EmuResponse>,
+  ): Promise<{ response: EmuResponse; holdMs: number }> {
+    const f = this.faults;
+    if (f.maxConcurrent !== null && this.#inFlight > f.maxConcurrent) {
+      entry.fault = 'concurrency';
+      return { response: this.hooks.rateLimited(null, 'concurrency'), holdMs: 0 };
+    }
+    const rate = this.#rateCheck();
+    if (rate !== null) {
+      entry.fault = 'requestRate';
+      return { response: this.hooks.rateLimited(rate, 'requestRate'), holdMs: 0 };
+    }
+    if (f.latencyMs > 0) await sleep(f.latencyMs);
+    const idx = f.script.findIndex(
+      (s) => (!s.method || s.method === method) && (!s.path || path.includes(s.path)),
+    );
+    const step = idx >= 0 ? f.script.splice(idx, 1)[0] : undefined;
+    if (step?.kind === 'error' || (!step && f.errorRate > 0 && f.random() < f.errorRate)) {
+      entry.fault = 'error';
+      return { response: this.hooks.serverError(step?.status ?? f.errorStatus), holdMs: 0 };
+    }
+    if (step?.kind === 'rateLimit' || (!step && f.rateLimitRate > 0 && f.random() < f.rateLimitRate)) {
+      entry.fault = 'rateLimit';
+      const seconds = step?.retryAfterSeconds ?? f.retryAfterSeconds;
+      return { response: this.hooks.rateLimited(seconds, 'injected'), holdMs: 0 };
+    }
+    const timeout = step?.kind === 'timeout' || (!step && f.timeoutRate > 0 && f.random() < f.timeoutRate);
+    const response = await handler();
+    if (timeout) {
+      entry.fault = 'timeout';
+      return { response, holdMs: step?.holdMs ?? f.timeoutMs };
+    }
+    return { response, holdMs: 0 };
+  }
+
+  /** Sliding-window cap; returns the seconds until a slot frees up when over the limit. */
+  #rateCheck(): number | null {
+    const cap = this.faults.requestRate;
+    if (!cap) return null;
+    const now = this.now();
+    this.#accepted = this.#accepted.filter((t) => t > now - cap.windowMs);
+    if (this.#accepted.length >= cap.limit) {
+      const oldest = this.#accepted[0] ?? now;
+      return Math.max(1, Math.ceil((oldest + cap.windowMs - now) / 1000));
+    }
+    this.#accepted.push(now);
+    return null;
+  }
+}
+
+/**
+ * Requests that arrived before an earlier 429's `Retry-After` had passed (counted from when the 429 was
+ * sent). `sameScope` narrows the check, e.g. to the same Jira issue for per-issue limits.
+ */
+export function retryAfterViolations(
+  log: readonly CallLogEntry[],
+  sameScope: (limited: CallLogEntry, later: CallLogEntry) => boolean = () => true,
+): CallLogEntry[] {
+  const out: CallLogEntry[] = [];
+  for (const limited of log) {
+    if (limited.status !== 429 || limited.retryAfterSeconds === null || limited.finishedAt === null) continue;
+    const until = limited.finishedAt + limited.retryAfterSeconds * 1000;
+    for (const later of log) {
+      if (
+        later.at >= limited.finishedAt &&
+        later.at < until &&
+        later !== limited &&
+        sameScope(limited, later)
+      ) {
+        out.push(later);
+      }
+    }
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import NodeCache from 'node-cache';
+import type { JiraConfig } from '../../src/config/jira';
+import type { Logger } from '../../src/ports/logger';
+import type { TicketDraft, TicketRef, TicketSystem, TicketSystemName } from '../../src/ports/ticket-system';
+import { IntegrationError } from '../../src/errors';
+import { doc, issueDescription, issueDescriptionWiki, paragraphs } from './adf';
+import { createJiraClient, toIntegrationError, type JiraApi } from './client';
+
+/** Issue property holding our ids; searchable by reading it back (JQL on it needs an app index). */
+export const PROPERTY_KEY = 'itsm-bridge';
+/** Token/PAT accepted by the built-in emulator when none is configured. */
+const SANDBOX_TOKEN = 'sandbox';
+
+export interface JiraTicketSystemOptions {
+  config: JiraConfig;
+  /** Site URL, or the emulator's URL when `config.baseUrl` is absent. */
+  baseUrl: string;
+  logger?: Logger;
+}
+
+/** Builds the Jira adapter (Cloud v3 + ADF, or Data Center v2 + wiki markup per `config.flavour`). */
+export function createJiraTicketSystem(o: JiraTicketSystemOptions): TicketSystem {
+  const { auth } = o.config;
+  const api = createJiraClient({
+    host: o.baseUrl,
+    flavour: o.config.flavour,
+    timeoutMs: o.config.timeoutMs,
+    credentials:
+      auth.type === 'basic'
+        ? { type: 'basic', email: auth.email, apiToken: auth.apiToken?.reveal() ?? SANDBOX_TOKEN }
+        : { type: 'pat', token: auth.token?.reveal() ?? `${SANDBOX_TOKEN}-pat` },
+  });
+  return new JiraTicketSystem(api, o.config, o.baseUrl.replace(/\/$/, ''), o.logger);
+}
+
+/** `<prefix>-<12 hex of sha256(incident key)>`: stable, label-safe (no spaces), short. */
+export const labelFor = (prefix: string, incidentKey: string): string =>
+  `${prefix}-${createHash('sha256').update(incidentKey).digest('hex').slice(0, 12)}`;
+
+export class JiraTicketSystem implements TicketSystem {
+  readonly name = 'jira' as const;
+  /** Issue ids we created in this process, by incident key: passed as `reconcileIssues` to search. */
+  readonly #created = new NodeCache({ stdTTL: 3600, checkperiod: 0 });
+
+  constructor(
+    private readonly api: JiraApi,
+    private readonly config: JiraConfig,
+    private readonly baseUrl: string,
+    private readonly logger?: Logger,
+  ) {}
+
+  /**
+   * JQL on our label, then the issue property to rule out hash collisions. Jira search is eventually
+   * consistent: a just-created issue may be missing unless its id is known (`reconcileIssues`), which is
+   * why the store — not this search — is the source of truth.
+   */
+  async findByIncidentKey(incidentKey: string, provider: string): Promise<TicketRef | null> {
+    const label = labelFor(this.config.labelPrefix, incidentKey);
+    const project = this.#project(provider).projectKey;
+    const known = this.#created.get<string>(incidentKey);
+    const hits = await this.#run('findByIncidentKey', () =>
+      this.api.search(`project = ${project} AND labels = "${label}" ORDER BY created DESC`, {
+        properties: [PROPERTY_KEY],
+        reconcileIssues: known ? [Number(known)] : [],
+        maxResults: 10,
+      }),
+    );
+    const hit = hits.find(
+      (h) =>
+        (h.properties[PROPERTY_KEY] as { incidentKey?: string } | undefined)?.incidentKey === incidentKey,
+    );
+    return hit ? this.#ref(hit) : null;
+  }
+
+  async create(draft: TicketDraft): Promise<TicketRef> {
+    const project = this.#project(draft.provider);
+    const priority = this.config.priorityMap[priorityFor(draft.impact, draft.urgency)];
+    const fields: Record<string, unknown> = {
+      project: { key: project.projectKey },
+      issuetype: { name: project.issueType },
+      // Jira caps summaries at 255 characters.
+      summary: draft.title.length > 255 ? `${draft.title.slice(0, 254)}…` : draft.title,
+      description: this.api.flavour === 'cloud' ? issueDescription(draft) : issueDescriptionWiki(draft),
+      labels: [labelFor(this.config.labelPrefix, draft.incidentKey)],
+      ...(priority ? { priority: { name: priority } } : {}),
+    };
+    // The property is set in the same request as the create, so there is no window without it.
+    const properties = [
+      { key: PROPERTY_KEY, value: { incidentId: draft.incidentId, incidentKey: draft.incidentKey } },
+    ];
+    const created = await this.#run('create', () => this.api.createIssue(fields, properties));
+    this.#created.set(draft.incidentKey, created.id);
+    this.logger?.info('jira issue created', { key: created.key, incidentKey: draft.incidentKey });
+    return this.#ref(created);
+  }
+
+  async addNote(ticket: TicketRef, text: string): Promise<void> {
+    await this.#run('addNote', () => this.api.addComment(ticket.key, this.#rich(text)));
+  }
+
+  async resolve(ticket: TicketRef, resolution: { code: string; notes: string }): Promise<void> {
+    const moved = await this.#transitionTo(ticket, 'resolve', ['done']);
+    if (moved === 'none') {
+      const category = await this.#run('resolve', () => this.api.getStatusCategory(ticket.key));
+      if (category === 'done') return; // already resolved: nothing to do, keeps retries idempotent
+      throw new IntegrationError(
+        'jira',
+        'resolve',
+        null,
+        `no transition to a done status from ${ticket.key}`,
+        false,
+      );
+    }
+    const notes = [resolution.code, resolution.notes].filter(Boolean).join(': ');
+    if (notes) await this.addNote(ticket, notes);
+  }
+
+  async reopen(ticket: TicketRef, note: string): Promise<'reopened' | 'closed'> {
+    const category = await this.#run('reopen', () => this.api.getStatusCategory(ticket.key));
+    if (category === 'done') {
+      const moved = await this.#transitionTo(ticket, 'reopen', ['indeterminate', 'new']);
+      if (moved === 'none') return 'closed'; // the workflow does not allow leaving this done status
+    }
+    await this.addNote(ticket, note);
+    return 'reopened';
+  }
+
+  async linkTo(
+    ticket: TicketRef,
+    other: { system: TicketSystemName; key: string; url: string },
+  ): Promise<void> {
+    const application =
+      other.system === 'servicenow'
+        ? { type: 'com.servicenow', name: 'ServiceNow' }
+        : { type: 'com.atlassian.jira', name: 'Jira' };
+    // Same globalId → Jira updates the link instead of adding a second one (idempotent).
+    const globalId = `system=${other.system}&id=${other.key}`;
+    await this.#run('linkTo', () =>
+      this.api.upsertRemoteLink(ticket.key, { globalId, url: other.url, title: other.key, application }),
+    );
+  }
+
+  /** Takes the first available transition whose target status category is the most preferred one. */
+  async #transitionTo(ticket: TicketRef, operation: string, categories: string[]): Promise<'moved' | 'none'> {
+    const transitions = await this.#run(operation, () => this.api.getTransitions(ticket.key));
+    for (const category of categories) {
+      const t = transitions.find((x) => x.category === category);
+      if (t) {
+        await this.#run(operation, () => this.api.doTransition(ticket.key, t.id));
+        return 'moved';
+      }
+    }
+    return 'none';
+  }
+
+  #project(provider: string) {
+    return this.config.projects[provider] ?? this.config.defaultProject;
+  }
+
+  #rich(text: string): unknown {
+    return this.api.flavour === 'cloud' ? doc(...paragraphs(text)) : text;
+  }
+
+  async #run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toIntegrationError(operation, err);
+    }
+  }
+
+  #ref(issue: { id: string; key: string }): TicketRef {
+    return { id: issue.id, key: issue.key, url: `${this.baseUrl}/browse/${issue.key}` };
+  }
+}
+
+/** ServiceNow's impact × urgency matrix (1/1→1 … 3/3→5), used to pick the Jira priority from the map. */
+const priorityFor = (impact: number, urgency: number): '1' | '2' | '3' | '4' | '5' =>
+  String(Math.min(5, Math.max(1, impact + urgency - 1))) as '1' | '2' | '3' | '4' | '5';

@@ -1,0 +1,288 @@
+import { createHash } from 'node:crypto';
+import NodeCache from 'node-cache';
+import { z } from 'zod';
+import type { ServiceNowConfig } from '../../src/config/servicenow';
+import { IntegrationError } from '../../src/errors';
+import type { Logger } from '../../src/ports/logger';
+import type { TicketDraft, TicketRef, TicketSystem, TicketSystemName } from '../../src/ports/ticket-system';
+import { createServiceNowClient, fromThrown, toIntegrationError, type ServiceNowApi } from './client';
+import {
+  correlationIdFor,
+  incidentDescription,
+  linkMarker,
+  runbookNote,
+  shortDescription,
+} from './incident-text';
+
+/** Reference fields come back as `{link, value}`, a bare sys_id, or '' — accept all three. */
+const Ref = z
+  .union([z.string(), z.looseObject({ value: z.string() })])
+  .transform((r) => (typeof r === 'string' ? r : r.value));
+const IncidentRow = z.looseObject({
+  sys_id: z.string().regex(/^[0-9a-f]{32}$/),
+  number: z.string(),
+  state: z.string().optional(),
+});
+const Rows = <T extends z.ZodType>(row: T) => z.looseObject({ result: z.array(row) });
+const SysIdRow = z.looseObject({ sys_id: z.string(), assignment_group: Ref.optional() });
+
+/** Sandbox credentials accepted by the built-in emulator when no password is configured. */
+const SANDBOX_SECRET = 'sandbox';
+const SYS_ID = /^[0-9a-f]{32}$/;
+
+export interface ServiceNowTicketSystemOptions {
+  config: ServiceNowConfig;
+  /** The instance URL, or the emulator's URL when `config.instanceUrl` is absent. */
+  baseUrl: string;
+  fetch?: typeof fetch;
+  logger?: Logger;
+  now?: () => number;
+}
+
+/**
+ * ServiceNow adapter: one incident per incident key (`correlation_id`), impact/urgency (priority is
+ * computed by the instance), work notes for the runbook, notes and the Jira link.
+ */
+export function createServiceNowTicketSystem(o: ServiceNowTicketSystemOptions): TicketSystem {
+  const { config } = o;
+  const reveal = (s: { reveal(): string } | undefined) => s?.reveal() ?? SANDBOX_SECRET;
+  const api = createServiceNowClient({
+    baseUrl: o.baseUrl,
+    fetch: o.fetch,
+    now: o.now,
+    timeoutMs: config.timeoutMs,
+    concurrency: config.concurrency,
+    credentials:
+      config.auth.type === 'basic'
+        ? { type: 'basic', username: config.auth.username, password: reveal(config.auth.password) }
+        : {
+            type: 'oauth',
+            clientId: config.auth.clientId,
+            clientSecret: reveal(config.auth.clientSecret),
+            username: config.auth.username,
+            password: reveal(config.auth.password),
+          },
+  });
+  return new ServiceNowTicketSystem(api, config, o.baseUrl.replace(/\/$/, ''), o.logger);
+}
+
+class ServiceNowTicketSystem implements TicketSystem {
+  readonly name = 'servicenow' as const;
+  readonly #lookups: NodeCache;
+
+  constructor(
+    private readonly api: ServiceNowApi,
+    private readonly config: ServiceNowConfig,
+    private readonly baseUrl: string,
+    private readonly logger?: Logger,
+  ) {
+    this.#lookups = new NodeCache({ stdTTL: config.lookupCacheTtlSeconds, checkperiod: 0, useClones: false });
+  }
+
+  async findByIncidentKey(incidentKey: string): Promise<TicketRef | null> {
+    const correlationId = correlationIdFor(incidentKey, sha256);
+    const rows = await this.#call('findByIncidentKey', Rows(IncidentRow), () =>
+      this.api.GET('/api/now/table/incident', {
+        params: {
+          query: {
+            // Newest first: after a Closed incident we open a new one with the same key.
+            sysparm_query: `correlation_id=${correlationId}^ORDERBYDESCsys_created_on^ORDERBYDESCnumber`,
+            sysparm_fields: 'sys_id,number,state',
+            sysparm_limit: 1,
+            sysparm_exclude_reference_link: true,
+          },
+        },
+      }),
+    );
+    const row = rows.result[0];
+    return row ? this.#ref(row) : null;
+  }
+
+  async create(draft: TicketDraft): Promise<TicketRef> {
+    const groupName = this.config.assignmentGroups[draft.provider] ?? this.config.defaultAssignmentGroup;
+    const group = await this.#lookup(
+      'sys_user_group',
+      `name=${groupName}`,
+      `assignment group "${groupName}"`,
+    );
+    const caller = SYS_ID.test(this.config.caller)
+      ? this.config.caller
+      : await this.#lookup(
+          'sys_user',
+          `email=${this.config.caller}^ORuser_name=${this.config.caller}`,
+          `caller "${this.config.caller}"`,
+        );
+    const extra: string[] = [];
+    let ci: string | null = null;
+    if (draft.cmdbCi) {
+      ci = SYS_ID.test(draft.cmdbCi)
+        ? draft.cmdbCi
+        : await this.#lookup('cmdb_ci', `name=${draft.cmdbCi}`, null);
+      if (!ci) extra.push(`Configuration item: ${draft.cmdbCi} (not found in the CMDB)`);
+    }
+    const body = {
+      short_description: shortDescription(draft.title),
+      description: incidentDescription(draft, extra),
+      impact: String(draft.impact),
+      urgency: String(draft.urgency),
+      assignment_group: group ?? undefined,
+      caller_id: caller ?? undefined,
+      cmdb_ci: ci ?? undefined,
+      correlation_id: correlationIdFor(draft.incidentKey, sha256),
+      correlation_display: 'itsm-bridge',
+      // Sent with the insert so the checklist is there from the first second, in one request.
+      work_notes: draft.runbook ? runbookNote(draft.runbook) : undefined,
+    };
+    const created = await this.#call('create', z.looseObject({ result: IncidentRow }), () =>
+      this.api.POST('/api/now/table/incident', {
+        params: { query: { sysparm_fields: 'sys_id,number,state', sysparm_exclude_reference_link: true } },
+        body,
+      }),
+    );
+    this.logger?.info('servicenow incident created', {
+      number: created.result.number,
+      incidentKey: draft.incidentKey,
+    });
+    return this.#ref(created.result);
+  }
+
+  async addNote(ticket: TicketRef, text: string): Promise<void> {
+    await this.#patch('addNote', ticket, { work_notes: text });
+  }
+
+  async resolve(ticket: TicketRef, resolution: { code: string; notes: string }): Promise<void> {
+    try {
+      await this.#patch('resolve', ticket, {
+        state: '6',
+        close_code: resolution.code || this.config.closeCode,
+        close_notes: resolution.notes || 'Resolved by itsm-bridge: all alerts recovered.',
+      });
+    } catch (err) {
+      // A Closed/Canceled incident is read-only (403); it is already past Resolved, so this is a no-op.
+      if (
+        err instanceof IntegrationError &&
+        err.status === 403 &&
+        ['7', '8'].includes(await this.#state(ticket))
+      )
+        return;
+      throw err;
+    }
+  }
+
+  async reopen(ticket: TicketRef, note: string): Promise<'reopened' | 'closed'> {
+    const state = await this.#state(ticket);
+    if (state === '7' || state === '8') return 'closed';
+    await this.#patch(
+      'reopen',
+      ticket,
+      state === '6' ? { state: '2', work_notes: note } : { work_notes: note },
+    );
+    return 'reopened';
+  }
+
+  async linkTo(
+    ticket: TicketRef,
+    other: { system: TicketSystemName; key: string; url: string },
+  ): Promise<void> {
+    const marker = linkMarker(other.system, other.key);
+    const existing = await this.#call('linkTo', Rows(z.looseObject({ sys_id: z.string() })), () =>
+      this.api.GET('/api/now/table/sys_journal_field', {
+        params: {
+          query: {
+            sysparm_query: `element_id=${ticket.id}^element=work_notes^valueLIKE${marker}`,
+            sysparm_fields: 'sys_id',
+            sysparm_limit: 1,
+          },
+        },
+      }),
+    );
+    if (existing.result.length > 0) return;
+    const label = other.system === 'jira' ? 'Jira issue' : 'ServiceNow incident';
+    await this.#patch('linkTo', ticket, { work_notes: `${label} ${other.key}: ${other.url}\n${marker}` });
+  }
+
+  async #state(ticket: TicketRef): Promise<string> {
+    const res = await this.#call('getState', z.looseObject({ result: IncidentRow }), () =>
+      this.api.GET('/api/now/table/incident/{sys_id}', {
+        params: { path: { sys_id: ticket.id }, query: { sysparm_fields: 'sys_id,number,state' } },
+      }),
+    );
+    return res.result.state ?? '';
+  }
+
+  async #patch(operation: string, ticket: TicketRef, body: Record<string, string>): Promise<void> {
+    await this.#call(operation, z.looseObject({ result: z.looseObject({ sys_id: z.string() }) }), () =>
+      this.api.PATCH('/api/now/table/incident/{sys_id}', {
+        params: {
+          path: { sys_id: ticket.id },
+          query: { sysparm_fields: 'sys_id', sysparm_exclude_reference_link: true },
+        },
+        body,
+      }),
+    );
+  }
+
+  /** Name → sys_id, cached. `what` null = optional (null when missing); otherwise a missing row is a config error. */
+  async #lookup(
+    table: 'sys_user_group' | 'sys_user' | 'cmdb_ci',
+    query: string,
+    what: string | null,
+  ): Promise<string | null> {
+    const key = `${table}?${query}`;
+    const cached = this.#lookups.get<string | null>(key);
+    if (cached !== undefined) return cached;
+    const rows = await this.#call(`lookup ${table}`, Rows(SysIdRow), () =>
+      this.api.GET(`/api/now/table/${table}`, {
+        params: { query: { sysparm_query: query, sysparm_fields: 'sys_id', sysparm_limit: 1 } },
+      }),
+    );
+    const id = rows.result[0]?.sys_id ?? null;
+    if (!id && what) {
+      throw new IntegrationError(
+        'servicenow',
+        'create',
+        null,
+        `${what} not found — check the servicenow config`,
+        false,
+      );
+    }
+    this.#lookups.set(key, id);
+    return id;
+  }
+
+  /** Runs one call, turning HTTP failures, thrown errors and schema mismatches into IntegrationError. */
+  async #call<T extends z.ZodType>(
+    operation: string,
+    schema: T,
+    run: () => Promise<{ data?: unknown; error?: unknown; response: Response }>,
+  ): Promise<z.infer<T>> {
+    let out: { data?: unknown; error?: unknown; response: Response };
+    try {
+      out = await run();
+    } catch (err) {
+      throw fromThrown(operation, err);
+    }
+    if (!out.response.ok) throw toIntegrationError(operation, { response: out.response, error: out.error });
+    const parsed = schema.safeParse(out.data);
+    if (!parsed.success) {
+      throw new IntegrationError(
+        'servicenow',
+        operation,
+        out.response.status,
+        `unexpected response: ${parsed.error.message}`,
+        false,
+      );
+    }
+    return parsed.data;
+  }
+
+  #ref(row: { sys_id: string; number: string }): TicketRef {
+    return {
+      id: row.sys_id,
+      key: row.number,
+      url: `${this.baseUrl}/nav_to.do?uri=incident.do%3Fsys_id%3D${row.sys_id}`,
+    };
+  }
+}
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { Secret } from './secret';
+
+/**
+ * `servicenow:` section. Secret fields hold Secret instances: the main loader turns `${VAR}` references
+ * into `new Secret(process.env.VAR)` before this schema sees them. `ServiceNowConfig.parse({})` gives a
+ * working sandbox setup (no `instanceUrl` → the built-in emulator under /sandbox/servicenow).
+ */
+const secret = z.instanceof(Secret).optional();
+
+export const ServiceNowBasicAuth = z.strictObject({
+  type: z.literal('basic'),
+  /** Integration user with the `itil` role (rest_api_explorer is not needed). */
+  username: z.string().min(1).default('itsm.bridge'),
+  /** Absent → the sandbox password, which only the emulator accepts. */
+  password: secret,
+});
+
+export const ServiceNowOAuth = z.strictObject({
+  type: z.literal('oauth'),
+  clientId: z.string().min(1),
+  clientSecret: secret,
+  /** Password grant needs the integration user; the refresh token is then kept in memory. */
+  username: z.string().min(1),
+  password: secret,
+});
+
+export const ServiceNowConfig = z.strictObject({
+  /** `https://<instance>.service-now.com`; absent → sandbox emulator. */
+  instanceUrl: z.url().optional(),
+  auth: z.discriminatedUnion('type', [ServiceNowBasicAuth, ServiceNowOAuth]).prefault({ type: 'basic' }),
+  /** Caller (`caller_id`): e-mail or user_name of a sys_user, resolved to its sys_id once. */
+  caller: z.string().min(1).default('itsm-bridge@example.com'),
+  /** `close_code` used on resolve; must be a choice of `incident.close_code` on your instance. */
+  closeCode: z.string().min(1).default('Solved (Permanently)'),
+  /** Assignment group name when the provider has none below. */
+  defaultAssignmentGroup: z.string().min(1).default('DMS Infrastructure'),
+  /** Provider name → assignment group name (resolved to sys_id and cached). */
+  assignmentGroups: z.record(z.string(), z.string().min(1)).default({}),
+  /** Per-request timeout; ServiceNow itself cancels REST transactions after 60 s. */
+  timeoutMs: z.number().int().positive().default(15000),
+  /** Concurrent requests; ServiceNow has ~4 API_INT semaphores per node, the excess queues or gets 429. */
+  concurrency: z.number().int().positive().default(4),
+  /** How long name → sys_id look-ups (groups, caller, CIs) are cached. */
+  lookupCacheTtlSeconds: z.number().int().nonnegative().default(3600),
+});
+export type ServiceNowConfig = z.infer<typeof ServiceNowConfig>;
+export type ServiceNowAuthConfig = ServiceNowConfig['auth'];

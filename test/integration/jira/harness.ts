@@ -1,0 +1,48 @@
+import { JiraConfig } from '../../../src/config/jira';
+import type { TicketDraft } from '../../../src/ports/ticket-system';
+import { createJiraEmulator, type JiraEmulatorOptions } from '../../../integrations/jira/emulator';
+import { createJiraTicketSystem } from '../../../integrations/jira/jira-ticket-system';
+
+/** Emulator on an ephemeral port plus the real adapter pointed at it. */
+export async function startJira(
+  opts: { emulator?: JiraEmulatorOptions; config?: Record<string, unknown> } = {},
+) {
+  const emulator = createJiraEmulator(opts.emulator);
+  const server = await emulator.listen(0);
+  const config = JiraConfig.parse({ timeoutMs: 400, ...opts.config });
+  const adapter = createJiraTicketSystem({ config, baseUrl: server.url });
+  return { emulator, server, adapter, config };
+}
+
+export const basicAuth = `Basic ${Buffer.from('itsm-bridge@example.com:sandbox').toString('base64')}`;
+
+export function draft(over: Partial<TicketDraft> = {}): TicketDraft {
+  return {
+    incidentKey: 'alertmanager:branch=berlin:service=dms',
+    incidentId: 'inc_01',
+    title: 'DMS application down at branch Berlin',
+    description: 'The DMS application does not answer.\n\nStarted after the nightly deploy.',
+    impact: 1,
+    urgency: 2,
+    provider: 'dms-app',
+    cmdbCi: null,
+    branch: 'berlin',
+    alerts: [
+      {
+        host: 'dms-app-01',
+        service: 'dms',
+        severity: 'critical',
+        status: 'firing',
+        summary: 'HTTP check failed',
+        startsAt: null,
+      },
+    ],
+    runbook: {
+      id: 'dms-app-down',
+      title: 'DMS application down',
+      steps: ['Check the app pool', 'Restart the service'],
+    },
+    links: [{ label: 'ServiceNow INC0010001', url: 'https://sn.example.com/incident.do?sys_id=abc' }],
+    ...over,
+  };
+}

@@ -1,0 +1,53 @@
+import { ServiceNowConfig } from '../../../src/config/servicenow';
+import type { TicketDraft } from '../../../src/ports/ticket-system';
+import {
+  createServiceNowEmulator,
+  type ServiceNowEmulatorOptions,
+} from '../../../integrations/servicenow/emulator';
+import { createServiceNowTicketSystem } from '../../../integrations/servicenow/servicenow-ticket-system';
+
+/** Starts an emulator on an ephemeral port and an adapter pointed at it. */
+export async function startServiceNow(
+  opts: { emulator?: ServiceNowEmulatorOptions; config?: Record<string, unknown> } = {},
+) {
+  const emulator = createServiceNowEmulator(opts.emulator);
+  const server = await emulator.listen(0);
+  const config = ServiceNowConfig.parse({ timeoutMs: 400, ...opts.config });
+  const adapter = createServiceNowTicketSystem({ config, baseUrl: server.url });
+  return { emulator, server, adapter, config };
+}
+
+/** Basic auth header for direct calls to the emulator. */
+export const basic = (user = 'itsm.bridge', password = 'sandbox'): string =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+export function draft(over: Partial<TicketDraft> = {}): TicketDraft {
+  return {
+    incidentKey: 'alertmanager:branch=berlin:service=dms',
+    incidentId: 'inc_01',
+    title: 'DMS application down at branch Berlin',
+    description: 'The DMS application does not answer at branch Berlin.',
+    impact: 2,
+    urgency: 1,
+    provider: 'dms-app',
+    cmdbCi: 'dms-app-01',
+    branch: 'berlin',
+    alerts: [
+      {
+        host: 'dms-app-01',
+        service: 'dms',
+        severity: 'critical',
+        status: 'firing',
+        summary: 'HTTP check failed',
+        startsAt: '2026-01-05T08:00:00Z',
+      },
+    ],
+    runbook: {
+      id: 'dms-app-down',
+      title: 'DMS application down',
+      steps: ['Check the app pool', 'Restart the service'],
+    },
+    links: [{ label: 'Grafana', url: 'https://grafana.example.com/d/abc' }],
+    ...over,
+  };
+}
