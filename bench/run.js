@@ -7,7 +7,10 @@ const fs = require('node:fs');
 const [name, ...args] = process.argv.slice(2);
 const dir = path.join(__dirname, '..', 'dist', 'bench');
 const available = fs.existsSync(dir)
-  ? fs.readdirSync(dir).filter((f) => f.endsWith('.js') && !f.startsWith('lib')).map((f) => f.slice(0, -3))
+  ? fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.js') && !f.startsWith('lib'))
+      .map((f) => f.slice(0, -3))
   : [];
 if (!name || !available.includes(name)) {
   console.error(`usage: npm run bench -- <${available.join('|')}> [args]`);

@@ -7,7 +7,9 @@ import { registerServeCommand } from './cli/serve';
 
 /** `itsm-bridge <command>`; `npm start` runs `serve`. */
 export function buildCli(): Command {
-  const program = new Command('itsm-bridge').description('monitoring alerts → ServiceNow, Jira and chat').showHelpAfterError();
+  const program = new Command('itsm-bridge')
+    .description('monitoring alerts → ServiceNow, Jira and chat')
+    .showHelpAfterError();
   registerServeCommand(program);
   registerCheckConfigCommand(program);
   registerAlertCommand(program);

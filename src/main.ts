@@ -37,13 +37,19 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const { config, env } = opts.loaded;
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? jsonLogger(env.LOG_LEVEL);
-  if (!env.DATABASE_URL.startsWith('sqlite:')) throw new Error('only sqlite: DATABASE_URL is supported in this version');
-  const store = await openSqliteStore(env.DATABASE_URL, { synchronous: env.SQLITE_SYNCHRONOUS, busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS });
+  if (!env.DATABASE_URL.startsWith('sqlite:'))
+    throw new Error('only sqlite: DATABASE_URL is supported in this version');
+  const store = await openSqliteStore(env.DATABASE_URL, {
+    synchronous: env.SQLITE_SYNCHRONOUS,
+    busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS,
+  });
 
   // Never accept unauthenticated webhooks: without configured tokens, make one and print it once.
   const generated: RunningApp['generated'] = {};
   const tokens = { ...opts.loaded.tokens };
-  const missing = (['alertmanager', 'grafana', 'icinga', 'checkmk', 'generic'] as const).filter((s) => !tokens[s]);
+  const missing = (['alertmanager', 'grafana', 'icinga', 'checkmk', 'generic'] as const).filter(
+    (s) => !tokens[s],
+  );
   if (missing.length > 0) {
     generated.webhookToken = newToken();
     for (const s of missing) tokens[s] = new Secret(generated.webhookToken);
@@ -55,7 +61,14 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   }
 
   const correlator = new Correlator(
-    { store, clock, logger, routing: config.routing, correlation: config.correlation, maintenance: config.maintenance },
+    {
+      store,
+      clock,
+      logger,
+      routing: config.routing,
+      correlation: config.correlation,
+      maintenance: config.maintenance,
+    },
     { pollMs: opts.correlatorPollMs ?? 1000, batchSize: 200 },
   );
   const metrics = new Metrics();

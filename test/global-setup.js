@@ -7,7 +7,10 @@ const path = require('node:path');
 module.exports = async () => {
   const root = path.join(__dirname, '..');
   try {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: root,
+      stdio: 'pipe',
+    });
   } catch (err) {
     if (!existsSync(path.join(root, 'dist', 'src', 'cli.js'))) throw err;
   }

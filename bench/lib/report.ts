@@ -22,6 +22,8 @@ export function writeBenchSection(name: string, markdown: string): void {
   const i = current.indexOf(start);
   const j = current.indexOf(end);
   const next =
-    i >= 0 && j > i ? current.slice(0, i) + block + current.slice(j + end.length) : `${current.trimEnd()}\n\n${block}\n`;
+    i >= 0 && j > i
+      ? current.slice(0, i) + block + current.slice(j + end.length)
+      : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(FILE, next);
 }

@@ -36,10 +36,14 @@ export function grafanaSignatureValid(
   const mac = createHmac('sha256', cfg.secret.reveal());
   if (cfg.timestampHeader) {
     const ts = req.headers[cfg.timestampHeader.toLowerCase()];
-    if (typeof ts !== 'string' || !/^\d+$/.test(ts)) return { ok: false, reason: `missing or malformed ${cfg.timestampHeader} header` };
-    if (Math.abs(nowMs / 1000 - Number(ts)) > cfg.tolerance) return { ok: false, reason: 'signature timestamp outside the allowed window' };
+    if (typeof ts !== 'string' || !/^\d+$/.test(ts))
+      return { ok: false, reason: `missing or malformed ${cfg.timestampHeader} header` };
+    if (Math.abs(nowMs / 1000 - Number(ts)) > cfg.tolerance)
+      return { ok: false, reason: 'signature timestamp outside the allowed window' };
     mac.update(`${ts}:`);
   }
   mac.update(body);
-  return safeEqual(sig.toLowerCase(), mac.digest('hex')) ? { ok: true } : { ok: false, reason: 'signature mismatch' };
+  return safeEqual(sig.toLowerCase(), mac.digest('hex'))
+    ? { ok: true }
+    : { ok: false, reason: 'signature mismatch' };
 }

@@ -38,33 +38,66 @@ function present(i: IncidentRecord) {
 export async function listIncidents(store: Store, url: URL, res: ServerResponse): Promise<void> {
   const state = url.searchParams.get('state') ?? undefined;
   if (state !== undefined && state !== 'open' && state !== 'resolved') {
-    return sendError(res, 400, 'invalid_query', 'state must be open or resolved', { issues: [{ path: 'state', message: 'expected open or resolved' }] });
+    return sendError(res, 400, 'invalid_query', 'state must be open or resolved', {
+      issues: [{ path: 'state', message: 'expected open or resolved' }],
+    });
   }
   const limit = Number(url.searchParams.get('limit') ?? 100);
   const beforeText = url.searchParams.get('before');
   const before = beforeText === null ? undefined : Number(beforeText);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    return sendError(res, 400, 'invalid_query', 'limit must be 1..1000', { issues: [{ path: 'limit', message: 'expected an integer 1..1000' }] });
+    return sendError(res, 400, 'invalid_query', 'limit must be 1..1000', {
+      issues: [{ path: 'limit', message: 'expected an integer 1..1000' }],
+    });
   }
   if (before !== undefined && !Number.isInteger(before)) {
-    return sendError(res, 400, 'invalid_query', 'before must be an incident id', { issues: [{ path: 'before', message: 'expected an integer' }] });
+    return sendError(res, 400, 'invalid_query', 'before must be an incident id', {
+      issues: [{ path: 'before', message: 'expected an integer' }],
+    });
   }
   const incidents = await store.listIncidents({ state, limit, before });
   const last = incidents[incidents.length - 1];
-  sendJson(res, 200, { incidents: incidents.map(present), next: incidents.length === limit && last ? `/api/incidents?${new URLSearchParams({ ...(state ? { state } : {}), limit: String(limit), before: String(last.id) })}` : null });
+  sendJson(res, 200, {
+    incidents: incidents.map(present),
+    next:
+      incidents.length === limit && last
+        ? `/api/incidents?${new URLSearchParams({ ...(state ? { state } : {}), limit: String(limit), before: String(last.id) })}`
+        : null,
+  });
 }
 
 /** GET /api/incidents/:id — with member alerts, the latest raw alerts and the timeline. */
-export async function getIncident(store: Store, idText: string, _req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function getIncident(
+  store: Store,
+  idText: string,
+  _req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const id = Number(idText);
-  if (!Number.isInteger(id) || id < 1) return sendError(res, 400, 'invalid_id', 'incident id must be a positive integer', { issues: [{ path: 'id', message: 'expected a positive integer' }] });
+  if (!Number.isInteger(id) || id < 1)
+    return sendError(res, 400, 'invalid_id', 'incident id must be a positive integer', {
+      issues: [{ path: 'id', message: 'expected a positive integer' }],
+    });
   const inc = await store.getIncident(id);
   if (!inc) return sendError(res, 404, 'not_found', `no incident ${id}`);
-  const [members, alerts, timeline] = await Promise.all([store.membersOf(id), store.alertsOf(id, 100), store.timelineOf(id, 500)]);
+  const [members, alerts, timeline] = await Promise.all([
+    store.membersOf(id),
+    store.alertsOf(id, 100),
+    store.timelineOf(id, 500),
+  ]);
   sendJson(res, 200, {
     ...present(inc),
     alerts: members,
-    recentNotifications: alerts.map((a) => ({ id: a.id, dedupKey: a.dedupKey, status: a.status, event: a.event, summary: a.summary, receivedAt: a.receivedAt, decision: a.decision, links: a.links })),
+    recentNotifications: alerts.map((a) => ({
+      id: a.id,
+      dedupKey: a.dedupKey,
+      status: a.status,
+      event: a.event,
+      summary: a.summary,
+      receivedAt: a.receivedAt,
+      decision: a.decision,
+      links: a.links,
+    })),
     handoffs: [],
     timeline,
   });

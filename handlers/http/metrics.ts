@@ -5,7 +5,9 @@ export class Metrics {
 
   inc(name: string, labels: Record<string, string>, help: string, by = 1): void {
     this.#help.set(name, help);
-    const key = `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',')}}`;
+    const key = `${name}{${Object.entries(labels)
+      .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`)
+      .join(',')}}`;
     this.#counters.set(key, (this.#counters.get(key) ?? 0) + by);
   }
 
@@ -22,7 +24,8 @@ export class Metrics {
       }
       lines.push(`${key} ${value}`);
     }
-    for (const g of gauges) lines.push(`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} gauge`, `${g.name} ${g.value}`);
+    for (const g of gauges)
+      lines.push(`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} gauge`, `${g.name} ${g.value}`);
     return `${lines.join('\n')}\n`;
   }
 }

@@ -14,7 +14,8 @@ const MAX_DEPTH = 32;
  */
 function scan(value: unknown, path: string, depth: number): JsonProblem | null {
   if (value === null || typeof value !== 'object') return null;
-  if (depth > MAX_DEPTH) return { error: 'unsafe_json', message: `nesting deeper than ${MAX_DEPTH} levels`, path };
+  if (depth > MAX_DEPTH)
+    return { error: 'unsafe_json', message: `nesting deeper than ${MAX_DEPTH} levels`, path };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const p = scan(value[i], `${path}[${i}]`, depth + 1);
@@ -24,7 +25,8 @@ function scan(value: unknown, path: string, depth: number): JsonProblem | null {
   }
   for (const key of Object.keys(value)) {
     const keyPath = path ? `${path}.${key}` : key;
-    if (FORBIDDEN_KEYS.has(key)) return { error: 'unsafe_json', message: `forbidden key "${key}"`, path: keyPath };
+    if (FORBIDDEN_KEYS.has(key))
+      return { error: 'unsafe_json', message: `forbidden key "${key}"`, path: keyPath };
     const p = scan((value as Record<string, unknown>)[key], keyPath, depth + 1);
     if (p) return p;
   }
@@ -36,7 +38,10 @@ export function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: fa
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch (err) {
-    return { ok: false, problem: { error: 'invalid_json', message: `body is not valid JSON: ${(err as Error).message}` } };
+    return {
+      ok: false,
+      problem: { error: 'invalid_json', message: `body is not valid JSON: ${(err as Error).message}` },
+    };
   }
   const problem = scan(value, '', 0);
   return problem ? { ok: false, problem } : { ok: true, value };

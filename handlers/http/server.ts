@@ -33,8 +33,13 @@ export function createHttpServer(deps: HttpDeps): Server {
   const webhookDeps: WebhookDeps = {
     ...deps.webhooks,
     onResult: (source, status, alerts) => {
-      deps.metrics.inc('itsm_webhook_requests_total', { source, status: String(status) }, 'Webhook requests by source and answer');
-      if (alerts > 0) deps.metrics.inc('itsm_alerts_accepted_total', { source }, 'Alerts durably accepted', alerts);
+      deps.metrics.inc(
+        'itsm_webhook_requests_total',
+        { source, status: String(status) },
+        'Webhook requests by source and answer',
+      );
+      if (alerts > 0)
+        deps.metrics.inc('itsm_alerts_accepted_total', { source }, 'Alerts durably accepted', alerts);
     },
   };
 
@@ -45,21 +50,30 @@ export function createHttpServer(deps: HttpDeps): Server {
     if (webhook) {
       if (inFlight >= deps.maxInFlight) {
         // Overload is a 5xx: Alertmanager retries only those (a 429 would drop the flush).
-        return sendError(res, 503, 'overloaded', 'too many requests in flight; retry shortly', { headers: { 'retry-after': '1' } });
+        return sendError(res, 503, 'overloaded', 'too many requests in flight; retry shortly', {
+          headers: { 'retry-after': '1' },
+        });
       }
       return receiveWebhook(webhookDeps, webhook[1]!, req, res);
     }
     if (req.method === 'GET' && path === '/healthz') return sendJsonText(res, 200, '{"status":"ok"}');
-    if (req.method === 'GET' && path === '/readyz') return readiness(deps.store, deps.now(), deps.maxCorrelationLagSeconds, res);
+    if (req.method === 'GET' && path === '/readyz')
+      return readiness(deps.store, deps.now(), deps.maxCorrelationLagSeconds, res);
     if (req.method === 'GET' && path === '/metrics') {
       const lag = await deps.store.inboxLag();
-      const text = deps.metrics.render([{ name: 'itsm_inbox_pending', help: 'Accepted alerts not yet correlated', value: lag.pending }]);
+      const text = deps.metrics.render([
+        { name: 'itsm_inbox_pending', help: 'Accepted alerts not yet correlated', value: lag.pending },
+      ]);
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       return void res.end(text);
     }
     if (path.startsWith('/api/')) {
-      if (!bearerMatches(req, deps.apiToken)) return sendError(res, 401, 'unauthorized', 'missing or wrong API bearer token', { headers: { 'www-authenticate': 'Bearer' } });
-      if (req.method !== 'GET') return sendError(res, 405, 'method_not_allowed', 'use GET', { headers: { allow: 'GET' } });
+      if (!bearerMatches(req, deps.apiToken))
+        return sendError(res, 401, 'unauthorized', 'missing or wrong API bearer token', {
+          headers: { 'www-authenticate': 'Bearer' },
+        });
+      if (req.method !== 'GET')
+        return sendError(res, 405, 'method_not_allowed', 'use GET', { headers: { allow: 'GET' } });
       if (path === '/api/incidents' || path === '/api/incidents/') return listIncidents(deps.store, url, res);
       const one = /^\/api\/incidents\/([^/]+)$/.exec(path);
       if (one) return getIncident(deps.store, decodeURIComponent(one[1]!), req, res);
@@ -74,7 +88,11 @@ export function createHttpServer(deps: HttpDeps): Server {
     inFlight++;
     res.once('close', () => inFlight--);
     route(req, res).catch((err: unknown) => {
-      deps.logger.error('request failed', { method: req.method, path: req.url?.split('?')[0], error: (err as Error).message });
+      deps.logger.error('request failed', {
+        method: req.method,
+        path: req.url?.split('?')[0],
+        error: (err as Error).message,
+      });
       if (!res.headersSent) sendError(res, 500, 'internal_error', 'internal error; see the server log');
       else res.destroy();
     });

@@ -39,7 +39,11 @@ export interface PromLikeOptions {
 
 /** Shared by Alertmanager and Grafana, whose payloads have the same core. */
 export function promAlerts(p: AlertmanagerPayload, o: PromLikeOptions): Alert[] {
-  const toAlert = (a: z.infer<typeof AlertmanagerAlert>, dedupKey: string, status: Alert['status']): Alert => {
+  const toAlert = (
+    a: z.infer<typeof AlertmanagerAlert>,
+    dedupKey: string,
+    status: Alert['status'],
+  ): Alert => {
     const labels = { ...p.commonLabels, ...a.labels };
     const annotations = { ...p.commonAnnotations, ...a.annotations };
     if (p.truncatedAlerts > 0) annotations.itsm_bridge_truncated_alerts = String(p.truncatedAlerts);
@@ -53,11 +57,22 @@ export function promAlerts(p: AlertmanagerPayload, o: PromLikeOptions): Alert[] 
       host: clip(hostFromLabels(labels), 255),
       service: clip(labels.service ?? labels.job ?? null, 255),
       branch: clip(labels.branch ?? null, 100),
-      summary: clip(annotations.summary ?? annotations.title ?? annotations.message ?? `${name}${labels.instance ? ` on ${labels.instance}` : ''}`, 1000) ?? name,
+      summary:
+        clip(
+          annotations.summary ??
+            annotations.title ??
+            annotations.message ??
+            `${name}${labels.instance ? ` on ${labels.instance}` : ''}`,
+          1000,
+        ) ?? name,
       description: clip(annotations.description ?? null, 32000),
       labels,
       annotations,
-      links: { ...(a.generatorURL ? { generator: a.generatorURL } : {}), ...(p.externalURL ? { source: p.externalURL } : {}), ...(o.extraLinks?.(a) ?? {}) },
+      links: {
+        ...(a.generatorURL ? { generator: a.generatorURL } : {}),
+        ...(p.externalURL ? { source: p.externalURL } : {}),
+        ...(o.extraLinks?.(a) ?? {}),
+      },
       startsAt: timeOrNull(a.startsAt),
       endsAt: status === 'resolved' ? timeOrNull(a.endsAt) : null,
       receivedAt: o.receivedAt,

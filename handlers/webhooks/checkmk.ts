@@ -37,7 +37,13 @@ const EVENTS: Record<string, AlertEvent> = {
   DOWNTIMECANCELLED: 'downtime-end',
 };
 
-const SEVERITY: Record<string, Severity> = { DOWN: 'critical', UNREACHABLE: 'major', CRITICAL: 'critical', WARNING: 'warning', UNKNOWN: 'minor' };
+const SEVERITY: Record<string, Severity> = {
+  DOWN: 'critical',
+  UNREACHABLE: 'major',
+  CRITICAL: 'critical',
+  WARNING: 'warning',
+  UNKNOWN: 'minor',
+};
 
 /** Host and service labels arrive as NOTIFY_HOSTLABEL_<name> / NOTIFY_SERVICELABEL_<name>. */
 function labelsOf(c: CheckmkContext): Record<string, string> {
@@ -57,10 +63,18 @@ function contextToAlert(c: CheckmkContext, receivedAt: string): Alert {
   const event = EVENTS[type] ?? null;
   const status = type === 'RECOVERY' || (!type.startsWith('PROBLEM') && ok) ? 'resolved' : 'firing';
   // The problem id stays the same from PROBLEM to RECOVERY (Checkmk's own ServiceNow/Jira plugins key on it).
-  const problemId = (isService ? c.SERVICEPROBLEMID : c.HOSTPROBLEMID) || `${c.HOSTNAME}${isService ? `!${c.SERVICEDESC}` : ''}`;
+  const problemId =
+    (isService ? c.SERVICEPROBLEMID : c.HOSTPROBLEMID) ||
+    `${c.HOSTNAME}${isService ? `!${c.SERVICEDESC}` : ''}`;
   const output = String((isService ? c.SERVICEOUTPUT : c.HOSTOUTPUT) ?? '');
   const longOutput = String((isService ? c.LONGSERVICEOUTPUT : c.LONGHOSTOUTPUT) ?? '').replace(/\\n/g, '\n');
-  const labels: Record<string, string> = { ...labelsOf(c), alertname: isService ? (c.SERVICEDESC ?? 'service') : 'host-check', host: c.HOSTNAME, checkmk_site: c.OMD_SITE, checkmk_state: state };
+  const labels: Record<string, string> = {
+    ...labelsOf(c),
+    alertname: isService ? (c.SERVICEDESC ?? 'service') : 'host-check',
+    host: c.HOSTNAME,
+    checkmk_site: c.OMD_SITE,
+    checkmk_state: state,
+  };
   if (isService && c.SERVICEDESC) labels.service = c.SERVICEDESC;
   const author = String(c.NOTIFICATIONAUTHOR ?? c.SERVICEACKAUTHOR ?? c.HOSTACKAUTHOR ?? '');
   if (author) labels.author = author;
@@ -76,7 +90,11 @@ function contextToAlert(c: CheckmkContext, receivedAt: string): Alert {
     host: c.HOSTNAME,
     service: isService ? (c.SERVICEDESC ?? null) : null,
     branch: clip(labels.branch ?? null, 100),
-    summary: clip(`${c.HOSTNAME}${isService ? `/${c.SERVICEDESC}` : ''} ${state}: ${output.split('\n')[0]}`.trim(), 1000) ?? c.HOSTNAME,
+    summary:
+      clip(
+        `${c.HOSTNAME}${isService ? `/${c.SERVICEDESC}` : ''} ${state}: ${output.split('\n')[0]}`.trim(),
+        1000,
+      ) ?? c.HOSTNAME,
     description: clip([output, longOutput].filter(Boolean).join('\n'), 32000),
     labels,
     annotations: { notification_type: type, ...(comment ? { comment } : {}) },

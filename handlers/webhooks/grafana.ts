@@ -27,7 +27,10 @@ export type GrafanaPayload = z.infer<typeof GrafanaPayload>;
 
 const nonEmpty = (u: unknown) => (typeof u === 'string' && u !== '' ? u : undefined);
 
-export function grafanaAlerts(p: GrafanaPayload, o: { keyMode: 'fingerprint' | 'groupKey'; receivedAt: string }): Alert[] {
+export function grafanaAlerts(
+  p: GrafanaPayload,
+  o: { keyMode: 'fingerprint' | 'groupKey'; receivedAt: string },
+): Alert[] {
   return promAlerts(p as unknown as AlertmanagerPayload, {
     source: 'grafana',
     keyMode: o.keyMode,

@@ -4,7 +4,17 @@ import { clip, StringMap } from './map-common';
 
 /** The JSON our Icinga 2 notification script sends (integrations/monitoring/icinga2). */
 export const IcingaPayload = z.object({
-  notificationType: z.enum(['PROBLEM', 'RECOVERY', 'ACKNOWLEDGEMENT', 'CUSTOM', 'FLAPPINGSTART', 'FLAPPINGEND', 'DOWNTIMESTART', 'DOWNTIMEEND', 'DOWNTIMECANCELLED']),
+  notificationType: z.enum([
+    'PROBLEM',
+    'RECOVERY',
+    'ACKNOWLEDGEMENT',
+    'CUSTOM',
+    'FLAPPINGSTART',
+    'FLAPPINGEND',
+    'DOWNTIMESTART',
+    'DOWNTIMEEND',
+    'DOWNTIMECANCELLED',
+  ]),
   host: z.string().min(1).max(255),
   hostDisplayName: z.string().max(255).optional(),
   hostState: z.enum(['UP', 'DOWN', 'UNREACHABLE']),
@@ -33,7 +43,13 @@ const EVENTS: Partial<Record<IcingaPayload['notificationType'], AlertEvent>> = {
   DOWNTIMECANCELLED: 'downtime-end',
 };
 
-const SEVERITY: Record<string, Severity> = { DOWN: 'critical', UNREACHABLE: 'major', CRITICAL: 'critical', WARNING: 'warning', UNKNOWN: 'minor' };
+const SEVERITY: Record<string, Severity> = {
+  DOWN: 'critical',
+  UNREACHABLE: 'major',
+  CRITICAL: 'critical',
+  WARNING: 'warning',
+  UNKNOWN: 'minor',
+};
 
 const epoch = (s: number | undefined) => (s ? new Date(s * 1000).toISOString() : null);
 
@@ -44,9 +60,17 @@ const epoch = (s: number | undefined) => (s ? new Date(s * 1000).toISOString() :
 export function icingaAlerts(p: IcingaPayload, o: { receivedAt: string }): Alert[] {
   const state = p.service ? (p.serviceState ?? 'UNKNOWN') : p.hostState;
   const ok = state === 'OK' || state === 'UP';
-  const status = p.notificationType === 'RECOVERY' || (p.notificationType !== 'PROBLEM' && ok) ? 'resolved' : 'firing';
-  const what = p.service ? `${p.hostDisplayName ?? p.host}/${p.serviceDisplayName ?? p.service}` : (p.hostDisplayName ?? p.host);
-  const labels: Record<string, string> = { ...(p.vars ?? {}), alertname: p.service ?? 'host-check', host: p.host, icinga_state: state };
+  const status =
+    p.notificationType === 'RECOVERY' || (p.notificationType !== 'PROBLEM' && ok) ? 'resolved' : 'firing';
+  const what = p.service
+    ? `${p.hostDisplayName ?? p.host}/${p.serviceDisplayName ?? p.service}`
+    : (p.hostDisplayName ?? p.host);
+  const labels: Record<string, string> = {
+    ...(p.vars ?? {}),
+    alertname: p.service ?? 'host-check',
+    host: p.host,
+    icinga_state: state,
+  };
   if (p.service) labels.service = p.service;
   if (p.author) labels.author = p.author;
   return [

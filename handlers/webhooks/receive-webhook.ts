@@ -22,19 +22,31 @@ export interface WebhookDeps {
   onResult?: (source: string, status: number, alerts: number) => void;
 }
 
-const isJson = (ct: string | undefined) => !!ct && /^application\/([a-z0-9.+-]*\+)?json\b/i.test(ct.split(';')[0]!.trim());
+const isJson = (ct: string | undefined) =>
+  !!ct && /^application\/([a-z0-9.+-]*\+)?json\b/i.test(ct.split(';')[0]!.trim());
 
 /**
  * POST /webhooks/:source — authenticate, read (bounded), parse, validate, map, store, answer 202.
  * Status codes follow DESIGN.md §3; storage trouble is a 503 with Retry-After because Alertmanager
  * retries only 5xx.
  */
-export async function receiveWebhook(deps: WebhookDeps, sourceName: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function receiveWebhook(
+  deps: WebhookDeps,
+  sourceName: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const src = AlertSource.safeParse(sourceName);
-  const finish = (status: number, alerts = 0) => deps.onResult?.(src.success ? src.data : 'unknown', status, alerts);
+  const finish = (status: number, alerts = 0) =>
+    deps.onResult?.(src.success ? src.data : 'unknown', status, alerts);
   if (!src.success || !deps.sources[src.data].enabled) {
     finish(404);
-    return sendError(res, 404, 'unknown_source', `no webhook source "${sourceName}"; known: ${AlertSource.options.join(', ')}`);
+    return sendError(
+      res,
+      404,
+      'unknown_source',
+      `no webhook source "${sourceName}"; known: ${AlertSource.options.join(', ')}`,
+    );
   }
   const source = src.data;
   if (req.method !== 'POST') {
@@ -43,7 +55,9 @@ export async function receiveWebhook(deps: WebhookDeps, sourceName: string, req:
   }
   if (!bearerMatches(req, deps.tokens[source])) {
     finish(401);
-    return sendError(res, 401, 'unauthorized', 'missing or wrong bearer token', { headers: { 'www-authenticate': 'Bearer' } });
+    return sendError(res, 401, 'unauthorized', 'missing or wrong bearer token', {
+      headers: { 'www-authenticate': 'Bearer' },
+    });
   }
   if (!isJson(req.headers['content-type'])) {
     finish(415);
@@ -77,11 +91,17 @@ export async function receiveWebhook(deps: WebhookDeps, sourceName: string, req:
   const payload = mapper.schema.safeParse(parsed.value);
   if (!payload.success) {
     finish(400);
-    const issues = payload.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+    const issues = payload.error.issues.map((i) => ({
+      path: i.path.map(String).join('.') || '(root)',
+      message: i.message,
+    }));
     return sendError(res, 400, 'invalid_payload', `payload does not match the ${source} schema`, { issues });
   }
   try {
-    const alerts = mapper.toAlerts(payload.data, { receivedAt: deps.now().toISOString(), keyMode: deps.keyMode });
+    const alerts = mapper.toAlerts(payload.data, {
+      receivedAt: deps.now().toISOString(),
+      keyMode: deps.keyMode,
+    });
     const ids = await deps.ingest(alerts);
     finish(202, ids.length);
     sendJson(res, 202, { accepted: ids.length, alerts: ids });
@@ -93,7 +113,9 @@ export async function receiveWebhook(deps: WebhookDeps, sourceName: string, req:
     if (err instanceof BridgeError && err.retryable) {
       deps.logger.warn('webhook not stored', { source, error: err.message });
       finish(503);
-      return sendError(res, 503, err.code, 'alerts could not be stored durably; retry later', { headers: { 'retry-after': '5' } });
+      return sendError(res, 503, err.code, 'alerts could not be stored durably; retry later', {
+        headers: { 'retry-after': '5' },
+      });
     }
     throw err;
   }

@@ -13,7 +13,10 @@ export class KyselyStore implements Store {
 
   /** Applies pending migrations; refuses to start on a failed one. */
   async migrate(): Promise<void> {
-    const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();
+    const { error, results } = await new Migrator({
+      db: this.db,
+      provider: migrationProvider,
+    }).migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
     if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
@@ -21,7 +24,11 @@ export class KyselyStore implements Store {
   async acceptAlerts(alerts: Alert[]): Promise<number[]> {
     if (alerts.length === 0) return [];
     try {
-      const rows = await this.db.insertInto('alerts').values(alerts.map(alertToRow)).returning('id').execute();
+      const rows = await this.db
+        .insertInto('alerts')
+        .values(alerts.map(alertToRow))
+        .returning('id')
+        .execute();
       return rows.map((r) => r.id);
     } catch (err) {
       // Disk full, locked database, I/O error: the sender must retry, so this becomes a 503.
@@ -47,26 +54,58 @@ export class KyselyStore implements Store {
   }
 
   async membersOf(incidentId: number) {
-    const rows = await this.db.selectFrom('incident_alerts').selectAll().where('incident_id', '=', incidentId).orderBy('first_seen_at').execute();
+    const rows = await this.db
+      .selectFrom('incident_alerts')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .orderBy('first_seen_at')
+      .execute();
     return rows.map(rowToMember);
   }
 
   async alertsOf(incidentId: number, limit: number) {
-    const rows = await this.db.selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).orderBy('id', 'desc').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map(rowToAlert);
   }
 
   async timelineOf(incidentId: number, limit: number) {
-    const rows = await this.db.selectFrom('timeline').selectAll().where('incident_id', '=', incidentId).orderBy('id', 'desc').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('timeline')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
     return rows.reverse().map(rowToTimeline);
   }
 
   async *auditEntries(fromSeq = 1): AsyncIterable<AuditEntry> {
     const page = 1000;
-    for (let next = fromSeq; ; ) {
-      const rows = await this.db.selectFrom('audit_log').selectAll().where('seq', '>=', next).orderBy('seq').limit(page).execute();
+    for (let next = fromSeq; ;) {
+      const rows = await this.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('seq', '>=', next)
+        .orderBy('seq')
+        .limit(page)
+        .execute();
       for (const r of rows) {
-        yield { seq: r.seq, at: r.at, actor: r.actor, action: r.action, subject: r.subject, data: JSON.parse(r.data), prevHash: r.prev_hash, hash: r.hash };
+        yield {
+          seq: r.seq,
+          at: r.at,
+          actor: r.actor,
+          action: r.action,
+          subject: r.subject,
+          data: JSON.parse(r.data),
+          prevHash: r.prev_hash,
+          hash: r.hash,
+        };
       }
       if (rows.length < page) return;
       next = rows[rows.length - 1]!.seq + 1;

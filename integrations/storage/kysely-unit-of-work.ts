@@ -4,7 +4,6 @@ import type { IncidentRecord, UnitOfWork } from '../../src/ports/store';
 import type { Database } from './database';
 import { incidentToRow, memberToRow, rowToAlert, rowToIncident, rowToMember } from './row-mappers';
 
-
 /** UnitOfWork over one Kysely transaction (SQLite or PostgreSQL). */
 export class KyselyUnitOfWork implements UnitOfWork {
   #chainHead: { seq: number; hash: string } | null = null;
@@ -12,12 +11,22 @@ export class KyselyUnitOfWork implements UnitOfWork {
   constructor(private readonly tx: Transaction<Database> | Kysely<Database>) {}
 
   async pendingAlerts(limit: number) {
-    const rows = await this.tx.selectFrom('alerts').selectAll().where('processed_at', 'is', null).orderBy('id').limit(limit).execute();
+    const rows = await this.tx
+      .selectFrom('alerts')
+      .selectAll()
+      .where('processed_at', 'is', null)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
     return rows.map(rowToAlert);
   }
 
   async markProcessed(alertId: number, at: string, incidentId: number | null, decision: string) {
-    await this.tx.updateTable('alerts').set({ processed_at: at, incident_id: incidentId, decision }).where('id', '=', alertId).execute();
+    await this.tx
+      .updateTable('alerts')
+      .set({ processed_at: at, incident_id: incidentId, decision })
+      .where('id', '=', alertId)
+      .execute();
   }
 
   async findOpenByKey(dedupKey: string) {
@@ -37,12 +46,21 @@ export class KyselyUnitOfWork implements UnitOfWork {
   }
 
   async membersOf(incidentId: number) {
-    const rows = await this.tx.selectFrom('incident_alerts').selectAll().where('incident_id', '=', incidentId).execute();
+    const rows = await this.tx
+      .selectFrom('incident_alerts')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .execute();
     return rows.map(rowToMember);
   }
 
   async findOpenByGroup(groupKey: string) {
-    const row = await this.tx.selectFrom('incidents').selectAll().where('group_key', '=', groupKey).where('state', '<>', 'resolved').executeTakeFirst();
+    const row = await this.tx
+      .selectFrom('incidents')
+      .selectAll()
+      .where('group_key', '=', groupKey)
+      .where('state', '<>', 'resolved')
+      .executeTakeFirst();
     return row ? rowToIncident(row) : null;
   }
 
@@ -74,7 +92,8 @@ export class KyselyUnitOfWork implements UnitOfWork {
 
   async updateIncident(id: number, patch: Partial<IncidentRecord>) {
     const row = incidentToRow(patch);
-    if (Object.keys(row).length > 0) await this.tx.updateTable('incidents').set(row).where('id', '=', id).execute();
+    if (Object.keys(row).length > 0)
+      await this.tx.updateTable('incidents').set(row).where('id', '=', id).execute();
   }
 
   async upsertMember(member: Parameters<UnitOfWork['upsertMember']>[0]) {
@@ -89,31 +108,75 @@ export class KyselyUnitOfWork implements UnitOfWork {
   async addTimeline(e: Parameters<UnitOfWork['addTimeline']>[0]) {
     await this.tx
       .insertInto('timeline')
-      .values({ incident_id: e.incidentId, at: e.at, type: e.type, actor: e.actor, reason: e.reason, alert_id: e.alertId, data: JSON.stringify(e.data) })
+      .values({
+        incident_id: e.incidentId,
+        at: e.at,
+        type: e.type,
+        actor: e.actor,
+        reason: e.reason,
+        alert_id: e.alertId,
+        data: JSON.stringify(e.data),
+      })
       .execute();
   }
 
   async audit(e: Parameters<UnitOfWork['audit']>[0]) {
     if (!this.#chainHead) {
-      const last = await this.tx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const last = await this.tx
+        .selectFrom('audit_log')
+        .select(['seq', 'hash'])
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       this.#chainHead = last ?? { seq: 0, hash: GENESIS_HASH };
     }
     const seq = this.#chainHead.seq + 1;
     const data = JSON.stringify(e.data);
     const prevHash = this.#chainHead.hash;
-    const hash = auditHash({ seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, data, prevHash });
-    await this.tx.insertInto('audit_log').values({ seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, data, prev_hash: prevHash, hash }).execute();
+    const hash = auditHash({
+      seq,
+      at: e.at,
+      actor: e.actor,
+      action: e.action,
+      subject: e.subject,
+      data,
+      prevHash,
+    });
+    await this.tx
+      .insertInto('audit_log')
+      .values({
+        seq,
+        at: e.at,
+        actor: e.actor,
+        action: e.action,
+        subject: e.subject,
+        data,
+        prev_hash: prevHash,
+        hash,
+      })
+      .execute();
     this.#chainHead = { seq, hash };
   }
 
   async incidentsNeedingTick() {
-    const rows = await this.tx.selectFrom('incidents').selectAll().where((eb) => eb.or([eb('state', '=', 'resolving'), eb('flapping', '=', 1)])).execute();
+    const rows = await this.tx
+      .selectFrom('incidents')
+      .selectAll()
+      .where((eb) => eb.or([eb('state', '=', 'resolving'), eb('flapping', '=', 1)]))
+      .execute();
     return rows.map(rowToIncident);
   }
 
-  async setDowntime(scope: string, d: { source: string; startedAt: string; author: string | null; comment: string | null }) {
+  async setDowntime(
+    scope: string,
+    d: { source: string; startedAt: string; author: string | null; comment: string | null },
+  ) {
     const row = { scope, source: d.source, started_at: d.startedAt, author: d.author, comment: d.comment };
-    await this.tx.insertInto('downtimes').values(row).onConflict((oc) => oc.column('scope').doUpdateSet(row)).execute();
+    await this.tx
+      .insertInto('downtimes')
+      .values(row)
+      .onConflict((oc) => oc.column('scope').doUpdateSet(row))
+      .execute();
   }
 
   async clearDowntime(scope: string) {
@@ -122,7 +185,12 @@ export class KyselyUnitOfWork implements UnitOfWork {
 
   async activeDowntime(scopes: string[]) {
     if (scopes.length === 0) return null;
-    const row = await this.tx.selectFrom('downtimes').select('scope').where('scope', 'in', scopes).limit(1).executeTakeFirst();
+    const row = await this.tx
+      .selectFrom('downtimes')
+      .select('scope')
+      .where('scope', 'in', scopes)
+      .limit(1)
+      .executeTakeFirst();
     return row?.scope ?? null;
   }
 }

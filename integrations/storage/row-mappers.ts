@@ -1,6 +1,12 @@
 import type { Selectable } from 'kysely';
 import type { Alert } from '../../src/core/alert/alert';
-import type { IncidentRecord, MemberRecord, NewIncident, StoredAlert, TimelineEntry } from '../../src/ports/store';
+import type {
+  IncidentRecord,
+  MemberRecord,
+  NewIncident,
+  StoredAlert,
+  TimelineEntry,
+} from '../../src/ports/store';
 import type { AlertsTable, IncidentAlertsTable, IncidentsTable, TimelineTable } from './database';
 
 export function alertToRow(a: Alert) {
@@ -84,14 +90,32 @@ export function rowToIncident(r: Selectable<IncidentsTable>): IncidentRecord {
 /** Maps a (partial) incident to column values; only the keys present are written. */
 export function incidentToRow(i: Partial<NewIncident>): Partial<Omit<IncidentsTable, 'id'>> {
   const map: [keyof NewIncident, keyof IncidentsTable, ((v: never) => unknown)?][] = [
-    ['key', 'key'], ['groupKey', 'group_key'], ['state', 'state'], ['title', 'title'], ['source', 'source'],
-    ['severity', 'severity'], ['host', 'host'], ['service', 'service'], ['branch', 'branch'], ['provider', 'provider'],
-    ['rule', 'rule'], ['impact', 'impact'], ['urgency', 'urgency'], ['priority', 'priority'], ['runbookId', 'runbook_id'],
-    ['openedAt', 'opened_at'], ['updatedAt', 'updated_at'], ['lastAlertAt', 'last_alert_at'],
-    ['resolveDueAt', 'resolve_due_at'], ['resolvedAt', 'resolved_at'], ['firingCount', 'firing_count'],
-    ['alertCount', 'alert_count'], ['flapping', 'flapping', (v: boolean) => (v ? 1 : 0)],
+    ['key', 'key'],
+    ['groupKey', 'group_key'],
+    ['state', 'state'],
+    ['title', 'title'],
+    ['source', 'source'],
+    ['severity', 'severity'],
+    ['host', 'host'],
+    ['service', 'service'],
+    ['branch', 'branch'],
+    ['provider', 'provider'],
+    ['rule', 'rule'],
+    ['impact', 'impact'],
+    ['urgency', 'urgency'],
+    ['priority', 'priority'],
+    ['runbookId', 'runbook_id'],
+    ['openedAt', 'opened_at'],
+    ['updatedAt', 'updated_at'],
+    ['lastAlertAt', 'last_alert_at'],
+    ['resolveDueAt', 'resolve_due_at'],
+    ['resolvedAt', 'resolved_at'],
+    ['firingCount', 'firing_count'],
+    ['alertCount', 'alert_count'],
+    ['flapping', 'flapping', (v: boolean) => (v ? 1 : 0)],
     ['reopenCount', 'reopen_count'],
-    ['previousIncidentId', 'previous_incident_id'], ['tickets', 'tickets', (v: object) => JSON.stringify(v)],
+    ['previousIncidentId', 'previous_incident_id'],
+    ['tickets', 'tickets', (v: object) => JSON.stringify(v)],
   ];
   const row: Record<string, unknown> = {};
   for (const [from, to, conv] of map) {

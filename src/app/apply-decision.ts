@@ -15,9 +15,21 @@ export interface ApplyContext {
 
 const actorOf = (a: StoredAlert) => `monitoring:${a.source}`;
 
-type PrevMember = { firstSeenAt: string; occurrences: number; lastChangeAt: string; status: string; flapChanges: string[] };
+type PrevMember = {
+  firstSeenAt: string;
+  occurrences: number;
+  lastChangeAt: string;
+  status: string;
+  flapChanges: string[];
+};
 
-function memberFrom(alert: StoredAlert, incidentId: number, now: string, prev?: PrevMember, flapChanges?: string[]) {
+function memberFrom(
+  alert: StoredAlert,
+  incidentId: number,
+  now: string,
+  prev?: PrevMember,
+  flapChanges?: string[],
+) {
   return {
     incidentId,
     dedupKey: alert.dedupKey,
@@ -35,10 +47,30 @@ function memberFrom(alert: StoredAlert, incidentId: number, now: string, prev?: 
 }
 
 /** Writes the timeline entry and the audit record for one decision on one incident. */
-async function record(ctx: ApplyContext, incidentId: number, type: string, reason: string, data: Record<string, unknown> = {}) {
+async function record(
+  ctx: ApplyContext,
+  incidentId: number,
+  type: string,
+  reason: string,
+  data: Record<string, unknown> = {},
+) {
   const { uow, alert, now } = ctx;
-  await uow.addTimeline({ incidentId, at: now, type, actor: actorOf(alert), reason, alertId: alert.id, data: { dedupKey: alert.dedupKey, ...data } });
-  await uow.audit({ at: now, actor: actorOf(alert), action: `incident.${type}`, subject: `incident:${incidentId}`, data: { alertId: alert.id, reason, ...data } });
+  await uow.addTimeline({
+    incidentId,
+    at: now,
+    type,
+    actor: actorOf(alert),
+    reason,
+    alertId: alert.id,
+    data: { dedupKey: alert.dedupKey, ...data },
+  });
+  await uow.audit({
+    at: now,
+    actor: actorOf(alert),
+    action: `incident.${type}`,
+    subject: `incident:${incidentId}`,
+    data: { alertId: alert.id, reason, ...data },
+  });
 }
 
 async function openIncident(ctx: ApplyContext, previousIncidentId: number | null): Promise<IncidentRecord> {
@@ -83,12 +115,26 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
     case 'open': {
       const inc = await openIncident(ctx, d.previousIncidentId);
       await uow.upsertMember(memberFrom(alert, inc.id, now));
-      await record(ctx, inc.id, 'opened', d.reason, { groupKey: inc.groupKey, provider: inc.provider, priority: inc.priority, previousIncidentId: d.previousIncidentId });
+      await record(ctx, inc.id, 'opened', d.reason, {
+        groupKey: inc.groupKey,
+        provider: inc.provider,
+        priority: inc.priority,
+        previousIncidentId: d.previousIncidentId,
+      });
       return inc.id;
     }
     case 'reopen': {
       const inc = (await uow.getIncident(d.incidentId))!;
-      await uow.updateIncident(inc.id, { state: 'open', resolvedAt: null, resolveDueAt: null, reopenCount: inc.reopenCount + 1, firingCount: 1, alertCount: inc.alertCount + 1, updatedAt: now, lastAlertAt: now });
+      await uow.updateIncident(inc.id, {
+        state: 'open',
+        resolvedAt: null,
+        resolveDueAt: null,
+        reopenCount: inc.reopenCount + 1,
+        firingCount: 1,
+        alertCount: inc.alertCount + 1,
+        updatedAt: now,
+        lastAlertAt: now,
+      });
       const prev = (await uow.findOpenByKey(alert.dedupKey))?.member;
       await uow.upsertMember(memberFrom(alert, inc.id, now, prev));
       await record(ctx, inc.id, 'reopened', d.reason);
@@ -109,13 +155,22 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
         ...(d.flap ? { flapping: d.flap.flapping } : {}),
       });
       await record(ctx, inc.id, d.newMember ? 'alert_joined' : 'alert_refired', d.reason);
-      if (d.flap?.flapping && !inc.flapping) await record(ctx, inc.id, 'flapping', `flapping: ${d.flap.changes.length} status changes within the flapping window`);
+      if (d.flap?.flapping && !inc.flapping)
+        await record(
+          ctx,
+          inc.id,
+          'flapping',
+          `flapping: ${d.flap.changes.length} status changes within the flapping window`,
+        );
       return inc.id;
     }
     case 'repeat': {
       const found = await uow.findOpenByKey(alert.dedupKey);
       if (found) await uow.upsertMember(memberFrom(alert, d.incidentId, now, found.member));
-      await uow.updateIncident(d.incidentId, { alertCount: (found?.incident.alertCount ?? 0) + 1, updatedAt: now });
+      await uow.updateIncident(d.incidentId, {
+        alertCount: (found?.incident.alertCount ?? 0) + 1,
+        updatedAt: now,
+      });
       await record(ctx, d.incidentId, 'alert_repeated', d.reason);
       return d.incidentId;
     }
@@ -130,13 +185,26 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
         ...(d.resolveDueAt ? { state: 'resolving', resolveDueAt: d.resolveDueAt } : {}),
         ...(d.flap ? { flapping: d.flap.flapping } : {}),
       });
-      await record(ctx, inc.id, d.resolveDueAt ? 'resolving' : 'alert_recovered', d.reason, d.resolveDueAt ? { resolveDueAt: d.resolveDueAt } : {});
-      if (d.flap?.flapping && !inc.flapping) await record(ctx, inc.id, 'flapping', `flapping: ${d.flap.changes.length} status changes within the flapping window`);
+      await record(
+        ctx,
+        inc.id,
+        d.resolveDueAt ? 'resolving' : 'alert_recovered',
+        d.reason,
+        d.resolveDueAt ? { resolveDueAt: d.resolveDueAt } : {},
+      );
+      if (d.flap?.flapping && !inc.flapping)
+        await record(
+          ctx,
+          inc.id,
+          'flapping',
+          `flapping: ${d.flap.changes.length} status changes within the flapping window`,
+        );
       return inc.id;
     }
     case 'annotate': {
       if (d.incidentId === null) return null;
-      if (d.flapping !== undefined) await uow.updateIncident(d.incidentId, { flapping: d.flapping, updatedAt: now });
+      if (d.flapping !== undefined)
+        await uow.updateIncident(d.incidentId, { flapping: d.flapping, updatedAt: now });
       await record(ctx, d.incidentId, 'annotated', d.reason, { event: alert.event });
       return d.incidentId;
     }

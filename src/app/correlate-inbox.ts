@@ -20,16 +20,26 @@ export interface CorrelateDeps {
 }
 
 /** `ib-` + 20 random base32-ish chars: unique without coordination, safe in a Jira label. */
-export const randomIncidentKey = () => `ib-${randomBytes(12).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+export const randomIncidentKey = () =>
+  `ib-${randomBytes(12)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x')}`;
 
-const downtimeScopes = (a: StoredAlert) => (a.host ? [a.host, ...(a.service ? [`${a.host}!${a.service}`] : [])] : []);
+const downtimeScopes = (a: StoredAlert) =>
+  a.host ? [a.host, ...(a.service ? [`${a.host}!${a.service}`] : [])] : [];
 
 /** Downtime notifications keep our own record of what is in downtime (the scope they name). */
 async function trackDowntime(uow: UnitOfWork, a: StoredAlert, now: string) {
   if (!a.host) return;
   const scope = a.service ? `${a.host}!${a.service}` : a.host;
   if (a.event === 'downtime-start') {
-    await uow.setDowntime(scope, { source: a.source, startedAt: now, author: a.labels.author ?? null, comment: a.annotations.comment ?? null });
+    await uow.setDowntime(scope, {
+      source: a.source,
+      startedAt: now,
+      author: a.labels.author ?? null,
+      comment: a.annotations.comment ?? null,
+    });
   } else if (a.event === 'downtime-end') {
     await uow.clearDowntime(scope);
   }
@@ -58,7 +68,13 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
         route,
         now: nowDate,
         settings: deps.correlation,
-        byKey: byKeyFound ? { incident: byKeyFound.incident, memberStatus: byKeyFound.member.status, memberChanges: byKeyFound.member.flapChanges } : null,
+        byKey: byKeyFound
+          ? {
+              incident: byKeyFound.incident,
+              memberStatus: byKeyFound.member.status,
+              memberChanges: byKeyFound.member.flapChanges,
+            }
+          : null,
         byGroup,
         lastResolved,
         maintenance: downtime ? `downtime ${downtime}` : activeMaintenance(deps.maintenance, alert, nowDate),
@@ -71,7 +87,9 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
 }
 
 /** Resolves incidents whose grace has passed and ends flapping that has calmed down. */
-export async function tickIncidents(deps: Pick<CorrelateDeps, 'store' | 'clock' | 'correlation'>): Promise<number> {
+export async function tickIncidents(
+  deps: Pick<CorrelateDeps, 'store' | 'clock' | 'correlation'>,
+): Promise<number> {
   return deps.store.unitOfWork(async (uow) => {
     const nowDate = deps.clock.now();
     const now = nowDate.toISOString();
@@ -82,13 +100,32 @@ export async function tickIncidents(deps: Pick<CorrelateDeps, 'store' | 'clock' 
       if (!t) continue;
       changed++;
       if (t.kind === 'resolve') {
-        await uow.updateIncident(inc.id, { state: 'resolved', resolvedAt: now, resolveDueAt: null, updatedAt: now });
+        await uow.updateIncident(inc.id, {
+          state: 'resolved',
+          resolvedAt: now,
+          resolveDueAt: null,
+          updatedAt: now,
+        });
       } else {
         await uow.updateIncident(inc.id, { flapping: false, updatedAt: now });
       }
       const type = t.kind === 'resolve' ? 'resolved' : 'flapping_ended';
-      await uow.addTimeline({ incidentId: inc.id, at: now, type, actor: 'job:correlator', reason: t.reason, alertId: null, data: {} });
-      await uow.audit({ at: now, actor: 'job:correlator', action: `incident.${type}`, subject: `incident:${inc.id}`, data: { reason: t.reason } });
+      await uow.addTimeline({
+        incidentId: inc.id,
+        at: now,
+        type,
+        actor: 'job:correlator',
+        reason: t.reason,
+        alertId: null,
+        data: {},
+      });
+      await uow.audit({
+        at: now,
+        actor: 'job:correlator',
+        action: `incident.${type}`,
+        subject: `incident:${inc.id}`,
+        data: { reason: t.reason },
+      });
     }
     return changed;
   });

@@ -7,11 +7,16 @@ import type { Store } from '../ports/store';
  * Every alert is checked against the canonical schema first, so a mapping bug refuses the whole
  * delivery (nothing partial is stored) instead of writing a malformed row.
  */
-export async function ingestAlerts(deps: { store: Store; onAccepted?: () => void }, alerts: Alert[]): Promise<number[]> {
+export async function ingestAlerts(
+  deps: { store: Store; onAccepted?: () => void },
+  alerts: Alert[],
+): Promise<number[]> {
   const issues: { path: string; message: string }[] = [];
   alerts.forEach((a, i) => {
     const r = Alert.safeParse(a);
-    if (!r.success) for (const e of r.error.issues) issues.push({ path: `alerts[${i}].${e.path.join('.')}`, message: e.message });
+    if (!r.success)
+      for (const e of r.error.issues)
+        issues.push({ path: `alerts[${i}].${e.path.join('.')}`, message: e.message });
   });
   if (issues.length > 0) throw new ValidationError('mapped alert is invalid', issues);
   const ids = await deps.store.acceptAlerts(alerts);

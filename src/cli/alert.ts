@@ -18,7 +18,9 @@ interface AlertOpts {
 export function registerAlertCommand(program: Command): void {
   program
     .command('alert')
-    .description('send one alert to /webhooks/generic (for shell scripts); token from ITSM_TOKEN or WEBHOOK_TOKEN')
+    .description(
+      'send one alert to /webhooks/generic (for shell scripts); token from ITSM_TOKEN or WEBHOOK_TOKEN',
+    )
     .requiredOption('--dedup-key <key>', 'stable key of the problem, the same for firing and resolve')
     .requiredOption('--summary <text>', 'one line: what is wrong')
     .option('--severity <level>', 'critical|major|minor|warning|info', 'warning')

@@ -21,7 +21,9 @@ export function registerAuditCommand(program: Command): void {
         const v = await verifyAudit(store);
         if (v.ok) process.stdout.write(`audit log OK: ${v.entries} entries, head ${v.head}\n`);
         else {
-          process.stderr.write(`audit log BROKEN at entry ${v.brokenAt}: ${v.reason} (${v.entries} entries verified before it)\n`);
+          process.stderr.write(
+            `audit log BROKEN at entry ${v.brokenAt}: ${v.reason} (${v.entries} entries verified before it)\n`,
+          );
           process.exitCode = 1;
         }
       } finally {

@@ -9,7 +9,9 @@ export function registerCheckConfigCommand(program: Command): void {
     .action((file: string | undefined) => {
       const loaded = loadConfig({ file });
       if (!loaded.ok) {
-        process.stderr.write(`${loaded.file}: ${loaded.problems.length} problem(s)\n${formatProblems(loaded.problems)}\n`);
+        process.stderr.write(
+          `${loaded.file}: ${loaded.problems.length} problem(s)\n${formatProblems(loaded.problems)}\n`,
+        );
         process.exitCode = 1;
         return;
       }

@@ -6,20 +6,28 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('run the HTTP server, correlation and (later) the outbox')
-    .option('-c, --config <file>', 'config file (default: ITSM_CONFIG, ./itsm-bridge.yaml, else itsm-bridge.example.yaml)')
+    .option(
+      '-c, --config <file>',
+      'config file (default: ITSM_CONFIG, ./itsm-bridge.yaml, else itsm-bridge.example.yaml)',
+    )
     .action(async (opts: { config?: string }) => {
       const loaded = loadConfig({ file: opts.config });
       if (!loaded.ok) {
-        process.stderr.write(`Configuration ${loaded.file} has problems:\n${formatProblems(loaded.problems)}\n`);
+        process.stderr.write(
+          `Configuration ${loaded.file} has problems:\n${formatProblems(loaded.problems)}\n`,
+        );
         process.exitCode = 1;
         return;
       }
       const app = await startApp({ loaded: loaded.value });
       const lines = [`itsm-bridge is running at ${app.url}  (config: ${loaded.value.file})`];
       if (app.generated.webhookToken) {
-        lines.push(`Webhook token (generated; set WEBHOOK_TOKEN to keep one across restarts): ${app.generated.webhookToken}`);
+        lines.push(
+          `Webhook token (generated; set WEBHOOK_TOKEN to keep one across restarts): ${app.generated.webhookToken}`,
+        );
       }
-      if (app.generated.apiToken) lines.push(`API token (generated; set API_TOKEN): ${app.generated.apiToken}`);
+      if (app.generated.apiToken)
+        lines.push(`API token (generated; set API_TOKEN): ${app.generated.apiToken}`);
       lines.push(`Try: curl -H "Authorization: Bearer <api token>" ${app.url}/api/incidents`);
       process.stdout.write(`${lines.join('\n')}\n`);
       let stopping = false;

@@ -10,7 +10,11 @@ export const ServerConfig = z
     /** Base URL users and links should use (ticket links, chat buttons); defaults to http://HOST:PORT. */
     publicUrl: z.url().optional(),
     /** Largest accepted webhook body in bytes (413 above). */
-    bodyLimit: z.number().int().positive().default(1024 * 1024),
+    bodyLimit: z
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024),
     /** Requests handled at once before answering 503 + Retry-After (overload, never a 4xx). */
     maxInFlight: z.number().int().positive().default(256),
   })
@@ -32,7 +36,11 @@ export const AppConfig = z
     const names = new Set(cfg.providers.map((p) => p.name));
     const check = (provider: string | undefined, path: (string | number)[]) => {
       if (provider !== undefined && !names.has(provider)) {
-        ctx.addIssue({ code: 'custom', path, message: `unknown provider "${provider}"; known: ${[...names].join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `unknown provider "${provider}"; known: ${[...names].join(', ')}`,
+        });
       }
     };
     check(cfg.routing.defaults.provider, ['routing', 'defaults', 'provider']);

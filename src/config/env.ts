@@ -14,7 +14,10 @@ export const Env = z.object({
   DATABASE_URL: z
     .string()
     .default('sqlite:./data/itsm-bridge.sqlite')
-    .refine((v) => v.startsWith('sqlite:') || v.startsWith('postgres://') || v.startsWith('postgresql://'), 'use sqlite:<path> or postgres://…'),
+    .refine(
+      (v) => v.startsWith('sqlite:') || v.startsWith('postgres://') || v.startsWith('postgresql://'),
+      'use sqlite:<path> or postgres://…',
+    ),
   ITSM_CONFIG: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   WEBHOOK_TOKEN: optionalSecret,
@@ -27,7 +30,10 @@ export const Env = z.object({
 export type Env = z.infer<typeof Env>;
 
 /** WEBHOOK_TOKEN_<SOURCE> for each source, falling back to WEBHOOK_TOKEN. */
-export function sourceTokens(env: NodeJS.ProcessEnv, fallback: Secret | undefined): Partial<Record<AlertSource, Secret>> {
+export function sourceTokens(
+  env: NodeJS.ProcessEnv,
+  fallback: Secret | undefined,
+): Partial<Record<AlertSource, Secret>> {
   const out: Partial<Record<AlertSource, Secret>> = {};
   for (const source of AlertSource.options) {
     const v = env[`WEBHOOK_TOKEN_${source.toUpperCase()}`];
@@ -38,7 +44,10 @@ export function sourceTokens(env: NodeJS.ProcessEnv, fallback: Secret | undefine
 }
 
 /** What the `alert` CLI command needs: where the bridge is and the token for the generic source. */
-export function alertCliEnv(env: NodeJS.ProcessEnv = process.env): { url: string; token: string | undefined } {
+export function alertCliEnv(env: NodeJS.ProcessEnv = process.env): {
+  url: string;
+  token: string | undefined;
+} {
   return {
     url: env.ITSM_URL ?? `http://${env.HOST ?? '127.0.0.1'}:${env.PORT ?? '3000'}`,
     token: env.ITSM_TOKEN ?? env.WEBHOOK_TOKEN_GENERIC ?? env.WEBHOOK_TOKEN,

@@ -20,24 +20,36 @@ export interface LoadedConfig {
   tokens: ReturnType<typeof sourceTokens>;
 }
 
-export type LoadResult = { ok: true; value: LoadedConfig } | { ok: false; file: string; problems: ConfigProblem[] };
+export type LoadResult =
+  { ok: true; value: LoadedConfig } | { ok: false; file: string; problems: ConfigProblem[] };
 
 const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 /** Replaces `${NAME}` / `${NAME:-default}` in every string; unset variables become problems, not empty strings. */
-function interpolate(value: unknown, env: NodeJS.ProcessEnv, path: string[], problems: ConfigProblem[]): unknown {
+function interpolate(
+  value: unknown,
+  env: NodeJS.ProcessEnv,
+  path: string[],
+  problems: ConfigProblem[],
+): unknown {
   if (typeof value === 'string') {
     return value.replace(VAR, (_m, name: string, fallback: string | undefined) => {
       const v = env[name];
       if (v !== undefined && v !== '') return v;
       if (fallback !== undefined) return fallback;
-      problems.push({ path: path.join('.'), message: `environment variable ${name} is not set`, hint: `set ${name} in the environment or .env (see .env.example)` });
+      problems.push({
+        path: path.join('.'),
+        message: `environment variable ${name} is not set`,
+        hint: `set ${name} in the environment or .env (see .env.example)`,
+      });
       return '';
     });
   }
   if (Array.isArray(value)) return value.map((v, i) => interpolate(v, env, [...path, String(i)], problems));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env, [...path, k], problems)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, interpolate(v, env, [...path, k], problems)]),
+    );
   }
   return value;
 }
@@ -82,7 +94,11 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; cwd?:
   let raw: unknown = {};
   if (existsSync(file)) {
     const doc = parseDocument(readFileSync(file, 'utf8'), { uniqueKeys: true });
-    for (const e of doc.errors) problems.push({ path: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message.split('\n')[0] ?? e.message });
+    for (const e of doc.errors)
+      problems.push({
+        path: `line ${e.linePos?.[0]?.line ?? '?'}`,
+        message: e.message.split('\n')[0] ?? e.message,
+      });
     raw = doc.toJS() ?? {};
   } else if (opts.file || envVars.ITSM_CONFIG) {
     problems.push({ path: file, message: 'config file not found' });
@@ -93,7 +109,10 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; cwd?:
   const env = Env.safeParse(envVars);
   if (!env.success) problems.push(...zodProblems(Env, env.error, 'env.'));
   if (problems.length > 0 || !cfg.success || !env.success) return { ok: false, file, problems };
-  return { ok: true, value: { file, config: cfg.data, env: env.data, tokens: sourceTokens(envVars, env.data.WEBHOOK_TOKEN) } };
+  return {
+    ok: true,
+    value: { file, config: cfg.data, env: env.data, tokens: sourceTokens(envVars, env.data.WEBHOOK_TOKEN) },
+  };
 }
 
 /** Human-readable lines for check-config and start-up failures. */

@@ -96,10 +96,19 @@ export interface UnitOfWork {
   upsertMember(member: MemberRecord): Promise<void>;
   addTimeline(entry: Omit<TimelineEntry, 'id'>): Promise<void>;
   /** Appends to the hash-chained audit log. */
-  audit(entry: { at: string; actor: string; action: string; subject: string; data: Record<string, unknown> }): Promise<void>;
+  audit(entry: {
+    at: string;
+    actor: string;
+    action: string;
+    subject: string;
+    data: Record<string, unknown>;
+  }): Promise<void>;
   /** Incidents whose housekeeping may be due: resolving or flapping. */
   incidentsNeedingTick(): Promise<IncidentRecord[]>;
-  setDowntime(scope: string, d: { source: string; startedAt: string; author: string | null; comment: string | null }): Promise<void>;
+  setDowntime(
+    scope: string,
+    d: { source: string; startedAt: string; author: string | null; comment: string | null },
+  ): Promise<void>;
   clearDowntime(scope: string): Promise<void>;
   /** Name (scope) of an active downtime covering the host or host!service, if any. */
   activeDowntime(scopes: string[]): Promise<string | null>;

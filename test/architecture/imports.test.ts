@@ -14,7 +14,11 @@ function files(dir: string): string[] {
 /** Every relative import of a file, as a path from the repository root, plus bare module names. */
 function importsOf(file: string): { local: string[]; modules: string[] } {
   const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|require\(['"]([^'"]+)['"]\)|import\(['"]([^'"]+)['"]\)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+  const specs = [
+    ...text.matchAll(
+      /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|require\(['"]([^'"]+)['"]\)|import\(['"]([^'"]+)['"]\)/g,
+    ),
+  ].map((m) => m[1] ?? m[2] ?? m[3]!);
   return {
     local: specs.filter((s) => s.startsWith('.')).map((s) => relative(ROOT, resolve(dirname(file), s))),
     modules: specs.filter((s) => !s.startsWith('.')),
@@ -24,13 +28,18 @@ function importsOf(file: string): { local: string[]; modules: string[] } {
 /** Rules from DESIGN.md §2: [files matching, may not import local paths starting with, reason]. */
 const RULES: [RegExp, RegExp, string][] = [
   [/^src\/core\//, /^(src\/(?!core\/)|handlers\/|integrations\/)/, 'the pure core imports only src/core'],
-  [/^src\/(?!main\.ts$|cli\.ts$|cli\/)/, /^(handlers|integrations)\//, 'src imports no adapters (only main.ts and the CLI wire them)'],
+  [
+    /^src\/(?!main\.ts$|cli\.ts$|cli\/)/,
+    /^(handlers|integrations)\//,
+    'src imports no adapters (only main.ts and the CLI wire them)',
+  ],
   [/^src\/app\//, /^src\/(config|cli)/, 'use-cases get config slices injected'],
   [/^handlers\//, /^integrations\//, 'handlers call use-cases, never outbound adapters'],
   [/^integrations\//, /^handlers\//, 'outbound adapters never import inbound handlers'],
 ];
 
-const NODE_IO = /^(node:)?(fs|fs\/promises|http|https|net|child_process|dgram|dns|os|worker_threads|cluster)$/;
+const NODE_IO =
+  /^(node:)?(fs|fs\/promises|http|https|net|child_process|dgram|dns|os|worker_threads|cluster)$/;
 
 describe('architecture (DESIGN.md §2 dependency rule)', () => {
   const all = ['src', 'handlers', 'integrations'].flatMap((d) => files(join(ROOT, d)));
@@ -43,7 +52,11 @@ describe('architecture (DESIGN.md §2 dependency rule)', () => {
     const violations = all
       .map((f) => relative(ROOT, f))
       .filter((f) => from.test(f))
-      .flatMap((f) => importsOf(join(ROOT, f)).local.filter((i) => to.test(i)).map((i) => `${f} -> ${i}`));
+      .flatMap((f) =>
+        importsOf(join(ROOT, f))
+          .local.filter((i) => to.test(i))
+          .map((i) => `${f} -> ${i}`),
+      );
     expect(violations).toEqual([]);
   });
 
@@ -51,7 +64,9 @@ describe('architecture (DESIGN.md §2 dependency rule)', () => {
     const core = all.filter((f) => relative(ROOT, f).startsWith('src/core/'));
     const bad = core.flatMap((f) => {
       const text = readFileSync(f, 'utf8');
-      const issues = importsOf(f).modules.filter((m) => NODE_IO.test(m)).map((m) => `imports ${m}`);
+      const issues = importsOf(f)
+        .modules.filter((m) => NODE_IO.test(m))
+        .map((m) => `imports ${m}`);
       if (/process\.env/.test(text)) issues.push('reads process.env');
       if (/Date\.now\(\)|new Date\(\)/.test(text)) issues.push('reads the wall clock');
       return issues.map((i) => `${relative(ROOT, f)} ${i}`);
@@ -60,13 +75,19 @@ describe('architecture (DESIGN.md §2 dependency rule)', () => {
   });
 
   it('reads process.env only in src/config (and the composition/CLI layer never directly)', () => {
-    const bad = all.map((f) => relative(ROOT, f)).filter((f) => !f.startsWith('src/config/') && /process\.env\b/.test(readFileSync(join(ROOT, f), 'utf8')));
+    const bad = all
+      .map((f) => relative(ROOT, f))
+      .filter(
+        (f) => !f.startsWith('src/config/') && /process\.env\b/.test(readFileSync(join(ROOT, f), 'utf8')),
+      );
     expect(bad).toEqual([]);
   });
 
   it('detects a forbidden import (the rule itself can fail)', () => {
     const fake = 'src/core/alert/x.ts';
-    const imports = [relative(ROOT, resolve(join(ROOT, 'src/core/alert'), '../../../integrations/storage/kysely-store'))];
+    const imports = [
+      relative(ROOT, resolve(join(ROOT, 'src/core/alert'), '../../../integrations/storage/kysely-store')),
+    ];
     const [, to] = RULES[0]!;
     expect(RULES[0]![0].test(fake) && imports.some((i) => to.test(i))).toBe(true);
   });

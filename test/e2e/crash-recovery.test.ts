@@ -24,7 +24,12 @@ function payload(n: number) {
     externalURL: 'http://alertmanager.example:9093',
     alerts: Array.from({ length: 10 }, (_, i) => ({
       status: 'firing',
-      labels: { alertname: 'InstanceDown', branch, instance: `srv-${n}-${i}.${branch}.example:9100`, severity: 'critical' },
+      labels: {
+        alertname: 'InstanceDown',
+        branch,
+        instance: `srv-${n}-${i}.${branch}.example:9100`,
+        severity: 'critical',
+      },
       annotations: { summary: `srv-${n}-${i} down` },
       startsAt: '2026-11-02T08:00:00Z',
       endsAt: '0001-01-01T00:00:00Z',
@@ -40,7 +45,14 @@ describe('crash recovery (SIGKILL of the real server process)', () => {
     const dbPath = join(dir, 'crash.sqlite');
     writeFileSync(join(dir, 'itsm-bridge.yaml'), 'routing:\n  defaults: { groupBy: [branch] }\n');
     const port = await freePort();
-    const env = { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${dbPath}`, WEBHOOK_TOKEN: TOKEN, API_TOKEN: 'x'.repeat(24), LOG_LEVEL: 'error' };
+    const env = {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${dbPath}`,
+      WEBHOOK_TOKEN: TOKEN,
+      API_TOKEN: 'x'.repeat(24),
+      LOG_LEVEL: 'error',
+    };
 
     const acknowledged = new Set<number>();
     const pending = Array.from({ length: 240 }, (_, n) => n); // payload numbers still to deliver
@@ -86,7 +98,9 @@ describe('crash recovery (SIGKILL of the real server process)', () => {
     // Let correlation finish after the last restart.
     const db = new BetterSqlite3(dbPath, { readonly: true });
     for (let i = 0; i < 200; i++) {
-      const { n } = db.prepare('select count(*) n from alerts where processed_at is null').get() as { n: number };
+      const { n } = db.prepare('select count(*) n from alerts where processed_at is null').get() as {
+        n: number;
+      };
       if (n === 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -97,15 +111,21 @@ describe('crash recovery (SIGKILL of the real server process)', () => {
     const missing = [...acknowledged].filter((id) => !ids.has(id));
     expect(missing).toEqual([]);
     expect(acknowledged.size).toBeGreaterThanOrEqual(2400);
-    const unprocessed = db.prepare('select count(*) n from alerts where processed_at is null').get() as { n: number };
+    const unprocessed = db.prepare('select count(*) n from alerts where processed_at is null').get() as {
+      n: number;
+    };
     expect(unprocessed.n).toBe(0);
     // Exactly once: every processed alert counted once on its incident member, no more, no less.
     const applied = db.prepare('select sum(occurrences) n from incident_alerts').get() as { n: number };
-    const attached = db.prepare('select count(*) n from alerts where incident_id is not null').get() as { n: number };
+    const attached = db.prepare('select count(*) n from alerts where incident_id is not null').get() as {
+      n: number;
+    };
     expect(applied.n).toBe(attached.n);
     expect(attached.n).toBe(ids.size);
     // One incident per branch, never two.
-    const incidents = db.prepare('select group_key, count(*) n from incidents group by group_key').all() as { n: number }[];
+    const incidents = db.prepare('select group_key, count(*) n from incidents group by group_key').all() as {
+      n: number;
+    }[];
     expect(incidents).toHaveLength(21);
     expect(incidents.every((r) => r.n === 1)).toBe(true);
     const members = db.prepare('select count(*) n from incident_alerts').get() as { n: number };

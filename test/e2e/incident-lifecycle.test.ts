@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { verifyAudit } from '../../src/app/verify-audit';
 import { ManualClock, startTestApp, type TestApp } from '../helpers/test-app';
 
-const fixture = (source: string, name: string) => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', source, name), 'utf8'));
+const fixture = (source: string, name: string) =>
+  JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', source, name), 'utf8'));
 
 const YAML = `
 correlation:
@@ -104,9 +105,17 @@ describe('incident lifecycle through the HTTP API', () => {
   it('groups every host of a branch outage into one incident (Icinga host checks)', async () => {
     const base = fixture('icinga', 'problem-host.json');
     for (let i = 0; i < 30; i++) {
-      await app.post('icinga', { ...base, host: `srv-${i}.muc-01.dms.example`, vars: { ...(base.vars ?? {}), branch: 'muc-01' } });
+      await app.post('icinga', {
+        ...base,
+        host: `srv-${i}.muc-01.dms.example`,
+        vars: { ...(base.vars ?? {}), branch: 'muc-01' },
+      });
     }
-    await app.post('icinga', { ...base, host: 'srv-0.ber-02.dms.example', vars: { ...(base.vars ?? {}), branch: 'ber-02' } });
+    await app.post('icinga', {
+      ...base,
+      host: 'srv-0.ber-02.dms.example',
+      vars: { ...(base.vars ?? {}), branch: 'ber-02' },
+    });
     const open = await incidents('open');
     expect(open).toHaveLength(2);
     expect(open.find((i: { branch: string }) => i.branch === 'muc-01').firingCount).toBe(30);
@@ -131,10 +140,18 @@ describe('incident lifecycle through the HTTP API', () => {
   it('annotates instead of opening during an Icinga downtime, and opens again after it', async () => {
     await app.post('icinga', fixture('icinga', 'downtimestart.json'));
     const dt = fixture('icinga', 'downtimestart.json');
-    await app.post('icinga', { ...fixture('icinga', 'problem-service.json'), host: dt.host, service: dt.service ?? fixture('icinga', 'problem-service.json').service });
+    await app.post('icinga', {
+      ...fixture('icinga', 'problem-service.json'),
+      host: dt.host,
+      service: dt.service ?? fixture('icinga', 'problem-service.json').service,
+    });
     expect(await incidents()).toHaveLength(0);
     await app.post('icinga', fixture('icinga', 'downtimeend.json'));
-    await app.post('icinga', { ...fixture('icinga', 'problem-service.json'), host: dt.host, service: dt.service ?? fixture('icinga', 'problem-service.json').service });
+    await app.post('icinga', {
+      ...fixture('icinga', 'problem-service.json'),
+      host: dt.host,
+      service: dt.service ?? fixture('icinga', 'problem-service.json').service,
+    });
     expect(await incidents()).toHaveLength(1);
   });
 
@@ -145,7 +162,9 @@ describe('incident lifecycle through the HTTP API', () => {
     const [inc] = await incidents();
     const detail = await app.api(`/api/incidents/${inc.id}`);
     expect(detail.state).toBe('resolving');
-    expect(detail.timeline.map((t: { type: string }) => t.type)).toEqual(expect.arrayContaining(['opened', 'resolving']));
+    expect(detail.timeline.map((t: { type: string }) => t.type)).toEqual(
+      expect.arrayContaining(['opened', 'resolving']),
+    );
   });
 
   it('records every incident change in a verifiable audit chain', async () => {
@@ -158,7 +177,9 @@ describe('incident lifecycle through the HTTP API', () => {
   });
 
   it('rejects bad API queries naming the parameter', async () => {
-    const res = await fetch(`${app.url}/api/incidents?state=closed`, { headers: { authorization: 'Bearer test-api-token-0123456789' } });
+    const res = await fetch(`${app.url}/api/incidents?state=closed`, {
+      headers: { authorization: 'Bearer test-api-token-0123456789' },
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { issues: { path: string }[] }).issues[0]?.path).toBe('state');
     expect((await fetch(`${app.url}/api/incidents`)).status).toBe(401);

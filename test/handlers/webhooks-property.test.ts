@@ -7,7 +7,12 @@ import { startTestApp, type TestApp } from '../helpers/test-app';
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const SOURCES = ['alertmanager', 'grafana', 'icinga', 'checkmk', 'generic'] as const;
 const fixtures = Object.fromEntries(
-  SOURCES.map((s) => [s, readdirSync(join(FIXTURES, s)).filter((f) => f.endsWith('.json')).map((f) => readFileSync(join(FIXTURES, s, f), 'utf8'))]),
+  SOURCES.map((s) => [
+    s,
+    readdirSync(join(FIXTURES, s))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => readFileSync(join(FIXTURES, s, f), 'utf8')),
+  ]),
 ) as Record<(typeof SOURCES)[number], string[]>;
 
 type Json = unknown;
@@ -15,7 +20,9 @@ type Json = unknown;
 /** All paths to values inside a JSON document. */
 function paths(v: Json, prefix: (string | number)[] = []): (string | number)[][] {
   if (v === null || typeof v !== 'object') return [prefix];
-  const entries: [string | number, Json][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v as object);
+  const entries: [string | number, Json][] = Array.isArray(v)
+    ? v.map((x, i) => [i, x])
+    : Object.entries(v as object);
   return [prefix, ...entries.flatMap(([k, x]) => paths(x, [...prefix, k]))];
 }
 
@@ -62,31 +69,49 @@ describe('webhook handlers under random and mutated input (property-based)', () 
     }
   }
 
-  it.each(SOURCES)('%s: mutated real payloads never crash, never 5xx, never write partially', async (source) => {
-    const hostileKeys = fc.constantFrom('__proto__', 'constructor', 'prototype', 'status', 'labels', 'x'.repeat(300), '');
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...fixtures[source]),
-        fc.nat(),
-        fc.integer({ min: 0, max: 2 }),
-        fc.jsonValue({ maxDepth: 3 }),
-        hostileKeys,
-        async (text, pick, kind, value, key) => {
-          const doc = JSON.parse(text);
-          const all = paths(doc);
-          const path = all[pick % all.length]!;
-          await check(source, JSON.stringify(mutate(doc, path, kind, value, key)));
-        },
-      ),
-      { numRuns: 120 },
-    );
-  });
+  it.each(SOURCES)(
+    '%s: mutated real payloads never crash, never 5xx, never write partially',
+    async (source) => {
+      const hostileKeys = fc.constantFrom(
+        '__proto__',
+        'constructor',
+        'prototype',
+        'status',
+        'labels',
+        'x'.repeat(300),
+        '',
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...fixtures[source]),
+          fc.nat(),
+          fc.integer({ min: 0, max: 2 }),
+          fc.jsonValue({ maxDepth: 3 }),
+          hostileKeys,
+          async (text, pick, kind, value, key) => {
+            const doc = JSON.parse(text);
+            const all = paths(doc);
+            const path = all[pick % all.length]!;
+            await check(source, JSON.stringify(mutate(doc, path, kind, value, key)));
+          },
+        ),
+        { numRuns: 120 },
+      );
+    },
+  );
 
   it.each(SOURCES)('%s: random JSON and truncated bodies are refused cleanly', async (source) => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.jsonValue().map((v) => JSON.stringify(v)), fc.tuple(fc.constantFrom(...fixtures[source]), fc.nat()).map(([t, n]) => t.slice(0, n % t.length)), fc.string()), async (body) => {
-        await check(source, body);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+          fc.tuple(fc.constantFrom(...fixtures[source]), fc.nat()).map(([t, n]) => t.slice(0, n % t.length)),
+          fc.string(),
+        ),
+        async (body) => {
+          await check(source, body);
+        },
+      ),
       { numRuns: 80 },
     );
   });

@@ -5,8 +5,12 @@ import BetterSqlite3 from 'better-sqlite3';
 import { startTestApp, WEBHOOK_TOKEN, type TestApp } from '../helpers/test-app';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
-const fixture = (source: string, name: string) => JSON.parse(readFileSync(join(FIXTURES, source, name), 'utf8'));
-const alertRows = (app: TestApp) => new BetterSqlite3(app.dbPath, { readonly: true }).prepare('select count(*) n from alerts').get() as { n: number };
+const fixture = (source: string, name: string) =>
+  JSON.parse(readFileSync(join(FIXTURES, source, name), 'utf8'));
+const alertRows = (app: TestApp) =>
+  new BetterSqlite3(app.dbPath, { readonly: true }).prepare('select count(*) n from alerts').get() as {
+    n: number;
+  };
 
 describe('webhook handlers (real server, real SQLite file)', () => {
   let app: TestApp;
@@ -22,7 +26,12 @@ describe('webhook handlers (real server, real SQLite file)', () => {
       const before = alertRows(app).n;
       const res = await app.post(source, body);
       expect(res.status).toBe(202);
-      const expected = source === 'alertmanager' || source === 'grafana' ? body.alerts.length : source === 'checkmk' && body.contexts ? body.contexts.length : 1;
+      const expected =
+        source === 'alertmanager' || source === 'grafana'
+          ? body.alerts.length
+          : source === 'checkmk' && body.contexts
+            ? body.contexts.length
+            : 1;
       expect(res.json.accepted).toBe(expected);
       expect(res.json.alerts).toHaveLength(expected);
       expect(alertRows(app).n).toBe(before + expected);
@@ -51,7 +60,11 @@ describe('webhook handlers (real server, real SQLite file)', () => {
 
   it.each([
     ['malformed JSON', '{"dedupKey": "x", ', 'invalid_json'],
-    ['a __proto__ key', '{"dedupKey":"x","status":"firing","summary":"s","labels":{"__proto__":{"polluted":"yes"}}}', 'unsafe_json'],
+    [
+      'a __proto__ key',
+      '{"dedupKey":"x","status":"firing","summary":"s","labels":{"__proto__":{"polluted":"yes"}}}',
+      'unsafe_json',
+    ],
     ['deep nesting', `${'['.repeat(100)}${']'.repeat(100)}`, 'unsafe_json'],
     ['a wrong type', '{"dedupKey": 5, "status": "firing", "summary": "s"}', 'invalid_payload'],
     ['a JSON array instead of an object', '[1,2,3]', 'invalid_payload'],
@@ -65,7 +78,9 @@ describe('webhook handlers (real server, real SQLite file)', () => {
   });
 
   it('refuses a wrong content type with 415', async () => {
-    const res = await app.post('generic', fixture('generic', 'firing.json'), { 'content-type': 'text/plain' });
+    const res = await app.post('generic', fixture('generic', 'firing.json'), {
+      'content-type': 'text/plain',
+    });
     expect(res.status).toBe(415);
   });
 
@@ -84,7 +99,10 @@ describe('webhook handlers (real server, real SQLite file)', () => {
 
 describe('Grafana HMAC signature', () => {
   const secret = 'grafana-hmac-secret-42';
-  const sign = (body: string, ts?: string) => createHmac('sha256', secret).update(ts ? `${ts}:${body}` : body).digest('hex');
+  const sign = (body: string, ts?: string) =>
+    createHmac('sha256', secret)
+      .update(ts ? `${ts}:${body}` : body)
+      .digest('hex');
 
   it.each([
     ['without a timestamp header', undefined],
@@ -97,9 +115,16 @@ describe('Grafana HMAC signature', () => {
     try {
       const body = JSON.stringify(fixture('grafana', 'firing.json'));
       const ts = String(Math.floor(Date.now() / 1000));
-      const headers = (sig: string, t = ts): Record<string, string> => ({ 'x-grafana-alerting-signature': sig, ...(tsHeader ? { [tsHeader]: t } : {}) });
-      expect((await app.post('grafana', body, headers(sign(body, tsHeader ? ts : undefined)))).status).toBe(202);
-      expect((await app.post('grafana', body, headers(sign(`${body} `, tsHeader ? ts : undefined)))).status).toBe(401);
+      const headers = (sig: string, t = ts): Record<string, string> => ({
+        'x-grafana-alerting-signature': sig,
+        ...(tsHeader ? { [tsHeader]: t } : {}),
+      });
+      expect((await app.post('grafana', body, headers(sign(body, tsHeader ? ts : undefined)))).status).toBe(
+        202,
+      );
+      expect(
+        (await app.post('grafana', body, headers(sign(`${body} `, tsHeader ? ts : undefined)))).status,
+      ).toBe(401);
       expect((await app.post('grafana', body, {})).status).toBe(401);
       if (tsHeader) {
         const stale = String(Number(ts) - 3600);

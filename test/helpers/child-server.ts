@@ -17,9 +17,16 @@ export function freePort(): Promise<number> {
 }
 
 /** Runs `itsm-bridge serve` as a real child process and waits until it answers /healthz. */
-export async function startChild(env: Record<string, string>, cwd: string): Promise<{ child: ChildProcess; output: () => string }> {
+export async function startChild(
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ child: ChildProcess; output: () => string }> {
   let out = '';
-  const child = spawn(process.execPath, [CLI, 'serve'], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'serve'], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
   const url = `http://127.0.0.1:${env.PORT}/healthz`;
@@ -37,5 +44,7 @@ export async function startChild(env: Record<string, string>, cwd: string): Prom
 }
 
 export function waitExit(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  return new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
 }

@@ -25,14 +25,20 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 export interface TestApp extends RunningApp {
   dir: string;
   dbPath: string;
-  post(source: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any; headers: Headers }>;
+  post(
+    source: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; json: any; headers: Headers }>;
   api(path: string): Promise<any>;
   /** Runs correlation until the inbox is empty. */
   settle(): Promise<void>;
 }
 
 /** Starts the real app (HTTP server, SQLite file, correlator) on an ephemeral port in a temp dir. */
-export async function startTestApp(opts: { yaml?: string; env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { yaml?: string; env?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'itsm-test-'));
   const file = join(dir, 'itsm-bridge.yaml');
   writeFileSync(file, opts.yaml ?? '{}\n');
@@ -40,10 +46,22 @@ export async function startTestApp(opts: { yaml?: string; env?: Record<string, s
   const loaded = loadConfig({
     file,
     cwd: dir,
-    env: { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${dbPath}`, WEBHOOK_TOKEN, API_TOKEN, ...opts.env },
+    env: {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${dbPath}`,
+      WEBHOOK_TOKEN,
+      API_TOKEN,
+      ...opts.env,
+    },
   });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
-  const app = await startApp({ loaded: loaded.value, clock: opts.clock, logger: silentLogger, correlatorPollMs: 50 });
+  const app = await startApp({
+    loaded: loaded.value,
+    clock: opts.clock,
+    logger: silentLogger,
+    correlatorPollMs: 50,
+  });
   return {
     ...app,
     dir,

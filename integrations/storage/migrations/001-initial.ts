@@ -63,8 +63,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('tickets', 'text', (c) => c.notNull().defaultTo('{}'))
     .execute();
   // At most one open incident per group: the database, not only the correlator, forbids a duplicate.
-  await sql`CREATE UNIQUE INDEX incidents_open_group ON incidents (group_key) WHERE state <> 'resolved'`.execute(db);
-  await db.schema.createIndex('incidents_group_resolved').on('incidents').columns(['group_key', 'resolved_at']).execute();
+  await sql`CREATE UNIQUE INDEX incidents_open_group ON incidents (group_key) WHERE state <> 'resolved'`.execute(
+    db,
+  );
+  await db.schema
+    .createIndex('incidents_group_resolved')
+    .on('incidents')
+    .columns(['group_key', 'resolved_at'])
+    .execute();
   await db.schema.createIndex('incidents_state').on('incidents').columns(['state', 'id']).execute();
 
   await db.schema
@@ -83,7 +89,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('flap_changes', 'text', (c) => c.notNull().defaultTo('[]'))
     .addPrimaryKeyConstraint('incident_alerts_pk', ['incident_id', 'dedup_key'])
     .execute();
-  await db.schema.createIndex('incident_alerts_key').on('incident_alerts').columns(['dedup_key', 'incident_id']).execute();
+  await db.schema
+    .createIndex('incident_alerts_key')
+    .on('incident_alerts')
+    .columns(['dedup_key', 'incident_id'])
+    .execute();
 
   await db.schema
     .createTable('timeline')

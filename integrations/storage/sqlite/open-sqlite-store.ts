@@ -15,7 +15,10 @@ export function sqlitePath(url: string, cwd = process.cwd()): string {
  * Opens (creating if needed) the SQLite store in WAL mode and migrates it. WAL + NORMAL is durable
  * across process crashes (what the SIGKILL test proves); FULL also survives power loss at some cost.
  */
-export async function openSqliteStore(url: string, opts: { synchronous?: 'NORMAL' | 'FULL'; busyTimeoutMs?: number } = {}): Promise<KyselyStore> {
+export async function openSqliteStore(
+  url: string,
+  opts: { synchronous?: 'NORMAL' | 'FULL'; busyTimeoutMs?: number } = {},
+): Promise<KyselyStore> {
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path);

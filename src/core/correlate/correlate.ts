@@ -38,7 +38,15 @@ export type FlapChange = { flapping: boolean; changes: string[] } | null;
 
 export type Decision =
   | { kind: 'open'; reason: string; previousIncidentId: number | null }
-  | { kind: 'append'; incidentId: number; reason: string; newMember: boolean; statusChanged: boolean; cancelsResolve: boolean; flap: FlapChange }
+  | {
+      kind: 'append';
+      incidentId: number;
+      reason: string;
+      newMember: boolean;
+      statusChanged: boolean;
+      cancelsResolve: boolean;
+      flap: FlapChange;
+    }
   | { kind: 'repeat'; incidentId: number; reason: string }
   | { kind: 'recover'; incidentId: number; reason: string; resolveDueAt: string | null; flap: FlapChange }
   | { kind: 'reopen'; incidentId: number; reason: string }
@@ -62,8 +70,10 @@ function annotate(input: CorrelationInput): Decision {
   const who = alert.labels.author ? ` by ${alert.labels.author}` : '';
   const what = `${alert.event}${who} from ${alert.source}: ${alert.summary}`;
   if (!target) return { kind: 'ignore', reason: `${what} (no open incident to annotate)` };
-  if (alert.event === 'flapping-start') return { kind: 'annotate', incidentId: target.id, reason: what, flapping: true };
-  if (alert.event === 'flapping-end') return { kind: 'annotate', incidentId: target.id, reason: what, flapping: false };
+  if (alert.event === 'flapping-start')
+    return { kind: 'annotate', incidentId: target.id, reason: what, flapping: true };
+  if (alert.event === 'flapping-end')
+    return { kind: 'annotate', incidentId: target.id, reason: what, flapping: false };
   return { kind: 'annotate', incidentId: target.id, reason: what };
 }
 
@@ -71,14 +81,23 @@ function recover(input: CorrelationInput): Decision {
   const { byKey, settings, now } = input;
   if (!byKey) return { kind: 'ignore', reason: 'recovery for an alert that is in no open incident' };
   const inc = byKey.incident;
-  if (byKey.memberStatus === 'resolved') return { kind: 'repeat', incidentId: inc.id, reason: 'repeated recovery' };
+  if (byKey.memberStatus === 'resolved')
+    return { kind: 'repeat', incidentId: inc.id, reason: 'repeated recovery' };
   const flap = flapAfterChange(inc, byKey.memberChanges, input);
   const remaining = inc.firingCount - 1;
   if (remaining > 0) {
-    return { kind: 'recover', incidentId: inc.id, reason: `alert recovered; ${remaining} still firing`, resolveDueAt: null, flap };
+    return {
+      kind: 'recover',
+      incidentId: inc.id,
+      reason: `alert recovered; ${remaining} still firing`,
+      resolveDueAt: null,
+      flap,
+    };
   }
   // A flapping incident waits out the flapping window too, so it does not resolve and reopen every few minutes.
-  const wait = flap?.flapping ? Math.max(settings.resolveGrace, settings.flapping.window) : settings.resolveGrace;
+  const wait = flap?.flapping
+    ? Math.max(settings.resolveGrace, settings.flapping.window)
+    : settings.resolveGrace;
   return {
     kind: 'recover',
     incidentId: inc.id,
@@ -92,11 +111,15 @@ function fire(input: CorrelationInput): Decision {
   const { byKey, byGroup, lastResolved, settings, now, maintenance } = input;
   if (byKey) {
     const inc = byKey.incident;
-    if (byKey.memberStatus === 'firing') return { kind: 'repeat', incidentId: inc.id, reason: 'repeated notification of a firing alert' };
+    if (byKey.memberStatus === 'firing')
+      return { kind: 'repeat', incidentId: inc.id, reason: 'repeated notification of a firing alert' };
     return {
       kind: 'append',
       incidentId: inc.id,
-      reason: inc.state === 'resolving' ? 'alert fired again during the resolve grace; resolution cancelled' : 'alert fired again',
+      reason:
+        inc.state === 'resolving'
+          ? 'alert fired again during the resolve grace; resolution cancelled'
+          : 'alert fired again',
       newMember: false,
       statusChanged: true,
       cancelsResolve: inc.state === 'resolving',
@@ -114,13 +137,20 @@ function fire(input: CorrelationInput): Decision {
       flap: null,
     };
   }
-  if (maintenance) return { kind: 'suppress', reason: `in maintenance "${maintenance}": not opening an incident` };
+  if (maintenance)
+    return { kind: 'suppress', reason: `in maintenance "${maintenance}": not opening an incident` };
   if (lastResolved?.resolvedAt && seconds(lastResolved.resolvedAt, now) <= settings.reopenWindow) {
-    return { kind: 'reopen', incidentId: lastResolved.id, reason: `group fired again ${Math.round(seconds(lastResolved.resolvedAt, now))}s after resolution (reopen window ${settings.reopenWindow}s)` };
+    return {
+      kind: 'reopen',
+      incidentId: lastResolved.id,
+      reason: `group fired again ${Math.round(seconds(lastResolved.resolvedAt, now))}s after resolution (reopen window ${settings.reopenWindow}s)`,
+    };
   }
   return {
     kind: 'open',
-    reason: lastResolved ? `new incident (previous #${lastResolved.id} resolved outside the reopen window)` : `new incident for group ${input.route.groupKey}`,
+    reason: lastResolved
+      ? `new incident (previous #${lastResolved.id} resolved outside the reopen window)`
+      : `new incident for group ${input.route.groupKey}`,
     previousIncidentId: lastResolved?.id ?? null,
   };
 }
@@ -145,9 +175,15 @@ export function tick(
   memberChanges: string[][],
 ): { kind: 'resolve'; reason: string } | { kind: 'flapping-ended'; reason: string } | null {
   if (inc.flapping) {
-    const most = Math.max(0, ...memberChanges.map((c) => c.filter((t) => seconds(t, now) <= settings.flapping.window).length));
+    const most = Math.max(
+      0,
+      ...memberChanges.map((c) => c.filter((t) => seconds(t, now) <= settings.flapping.window).length),
+    );
     if (most < settings.flapping.changes) {
-      return { kind: 'flapping-ended', reason: `flapping ended: at most ${most} changes per alert in the last ${settings.flapping.window}s` };
+      return {
+        kind: 'flapping-ended',
+        reason: `flapping ended: at most ${most} changes per alert in the last ${settings.flapping.window}s`,
+      };
     }
   }
   if (inc.state === 'resolving' && inc.resolveDueAt && Date.parse(inc.resolveDueAt) <= now.getTime()) {

@@ -15,11 +15,19 @@ export const MaintenanceWindow = z
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     weekly: z
-      .strictObject({ days: z.array(Weekday).min(1), start: HhMm, end: HhMm, timeZone: z.string().default('Europe/Berlin') })
+      .strictObject({
+        days: z.array(Weekday).min(1),
+        start: HhMm,
+        end: HhMm,
+        timeZone: z.string().default('Europe/Berlin'),
+      })
       .optional(),
   })
   .refine((w) => (w.from && w.to) || w.weekly, { message: 'give either from + to, or weekly' })
-  .refine((w) => !w.weekly || isTimeZone(w.weekly.timeZone), { message: 'weekly.timeZone is not an IANA time zone', path: ['weekly', 'timeZone'] });
+  .refine((w) => !w.weekly || isTimeZone(w.weekly.timeZone), {
+    message: 'weekly.timeZone is not an IANA time zone',
+    path: ['weekly', 'timeZone'],
+  });
 export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
 
 function isTimeZone(tz: string): boolean {
@@ -33,9 +41,18 @@ function isTimeZone(tz: string): boolean {
 
 /** Weekday and minutes since midnight of `at` as seen on a wall clock in `timeZone`. */
 function wallClock(at: Date, timeZone: string): { day: string; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return { day: get('weekday').toLowerCase().slice(0, 3), minutes: Number(get('hour')) * 60 + Number(get('minute')) };
+  return {
+    day: get('weekday').toLowerCase().slice(0, 3),
+    minutes: Number(get('hour')) * 60 + Number(get('minute')),
+  };
 }
 
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -48,11 +65,18 @@ function weeklyActive(w: NonNullable<MaintenanceWindow['weekly']>, at: Date): bo
   if (start <= end) return w.days.includes(day as never) && minutes >= start && minutes < end;
   // Overnight window: the part after midnight belongs to the day the window started on.
   const yesterday = DAYS[(DAYS.indexOf(day) + 6) % 7] as string;
-  return (w.days.includes(day as never) && minutes >= start) || (w.days.includes(yesterday as never) && minutes < end);
+  return (
+    (w.days.includes(day as never) && minutes >= start) ||
+    (w.days.includes(yesterday as never) && minutes < end)
+  );
 }
 
 /** Name of the first maintenance window covering the alert at `at`, or null. */
-export function activeMaintenance(windows: MaintenanceWindow[], alert: MatchableAlert, at: Date): string | null {
+export function activeMaintenance(
+  windows: MaintenanceWindow[],
+  alert: MatchableAlert,
+  at: Date,
+): string | null {
   for (const w of windows) {
     if (!w.match.some((m) => matches(m, alert))) continue;
     const oneOff = w.from && w.to && Date.parse(w.from) <= at.getTime() && at.getTime() < Date.parse(w.to);

@@ -18,7 +18,16 @@ describe('loadConfig', () => {
     if (!r.ok) return;
     expect(r.value.config.providers.map((p) => p.name)).toEqual(['infra', 'app']);
     expect(r.value.config.routing.rules.map((x) => x.runbook).filter(Boolean)).toEqual(
-      expect.arrayContaining(['dms-branch-down', 'print-queue-stuck', 'archive-backlog', 'interface-transfer-failed', 'disk-full', 'windows-service-stopped', 'certificate-expiring', 'db-replication-lag']),
+      expect.arrayContaining([
+        'dms-branch-down',
+        'print-queue-stuck',
+        'archive-backlog',
+        'interface-transfer-failed',
+        'disk-full',
+        'windows-service-stopped',
+        'certificate-expiring',
+        'db-replication-lag',
+      ]),
     );
     expect(r.value.config.correlation.resolveGrace).toBe(300);
   });
@@ -44,14 +53,19 @@ routing:
     expect(r.ok).toBe(false);
     if (r.ok) return;
     const byPath = Object.fromEntries(r.problems.map((p) => [p.path, p]));
-    expect(byPath['correlation.resolveGrase']).toMatchObject({ message: 'unknown key', hint: 'did you mean "resolveGrace"?' });
+    expect(byPath['correlation.resolveGrase']).toMatchObject({
+      message: 'unknown key',
+      hint: 'did you mean "resolveGrace"?',
+    });
     expect(byPath['correlation.reopenWindow']?.message).toContain('not a duration');
     expect(byPath['routing.rules.0.impact']).toBeDefined();
     expect(r.problems.length).toBeGreaterThanOrEqual(3);
   });
 
   it('interpolates ${VAR} secrets from the environment and never prints them', () => {
-    const r = load('sources:\n  grafana:\n    hmac:\n      secret: ${GRAFANA_HMAC_SECRET}\n', { GRAFANA_HMAC_SECRET: 'super-secret-value' });
+    const r = load('sources:\n  grafana:\n    hmac:\n      secret: ${GRAFANA_HMAC_SECRET}\n', {
+      GRAFANA_HMAC_SECRET: 'super-secret-value',
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const secret = r.value.config.sources.grafana.hmac!.secret;
@@ -63,7 +77,10 @@ routing:
   it('names an unset variable instead of using an empty secret', () => {
     const r = load('sources:\n  grafana:\n    hmac:\n      secret: ${GRAFANA_HMAC_SECRET}\n');
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.problems[0]).toMatchObject({ path: 'sources.grafana.hmac.secret', message: 'environment variable GRAFANA_HMAC_SECRET is not set' });
+    expect(!r.ok && r.problems[0]).toMatchObject({
+      path: 'sources.grafana.hmac.secret',
+      message: 'environment variable GRAFANA_HMAC_SECRET is not set',
+    });
   });
 
   it('reports bad environment values with their variable name', () => {
