@@ -4,6 +4,7 @@ import { registerAlertCommand } from './cli/alert';
 import { registerAuditCommand } from './cli/audit';
 import { registerCheckConfigCommand } from './cli/check-config';
 import { registerServeCommand } from './cli/serve';
+import { loadDotEnv } from './config/env';
 
 /** `itsm-bridge <command>`; `npm start` runs `serve`. */
 export function buildCli(): Command {
@@ -18,6 +19,7 @@ export function buildCli(): Command {
 }
 
 if (require.main === module) {
+  loadDotEnv();
   buildCli()
     .parseAsync(process.argv)
     .catch((err: unknown) => {

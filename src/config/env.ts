@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { AlertSource } from '../core/alert/alert';
 import { Secret } from './secret';
@@ -52,4 +53,13 @@ export function alertCliEnv(env: NodeJS.ProcessEnv = process.env): {
     url: env.ITSM_URL ?? `http://${env.HOST ?? '127.0.0.1'}:${env.PORT ?? '3000'}`,
     token: env.ITSM_TOKEN ?? env.WEBHOOK_TOKEN_GENERIC ?? env.WEBHOOK_TOKEN,
   };
+}
+
+/**
+ * Loads `.env` from the working directory into the environment when it exists (Node's own parser);
+ * variables already set win, as with every dotenv tool.
+ */
+export function loadDotEnv(file = '.env'): void {
+  if (!existsSync(file)) return;
+  process.loadEnvFile(file);
 }
