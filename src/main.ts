@@ -10,11 +10,11 @@ import { createHttpServer, type Mount } from '../handlers/http/server';
 import { Metrics } from '../handlers/http/metrics';
 import { openSqliteStore } from '../integrations/storage/sqlite/open-sqlite-store';
 import { jsonLogger } from '../integrations/logging/json-logger';
-import type { KyselyStore } from '../integrations/storage/kysely-store';
+import type { SqliteStore } from '../integrations/storage/sqlite/sqlite-store';
 
 export interface RunningApp {
   url: string;
-  store: KyselyStore;
+  store: SqliteStore;
   correlator: Correlator;
   /** Tokens generated at start because none were configured (printed once by `serve`). */
   generated: { webhookToken?: string; apiToken?: string };
@@ -60,6 +60,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     apiToken = new Secret(generated.apiToken);
   }
 
+  const inFlight = { count: 0 };
   const correlator = new Correlator(
     {
       store,
@@ -69,7 +70,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       correlation: config.correlation,
       maintenance: config.maintenance,
     },
-    { pollMs: opts.correlatorPollMs ?? 1000, batchSize: 200 },
+    { pollMs: opts.correlatorPollMs ?? 1000, batchSize: 25, busy: () => inFlight.count > 0 },
   );
   const metrics = new Metrics();
   const server = createHttpServer({
@@ -78,6 +79,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     metrics,
     apiToken,
     maxInFlight: config.server.maxInFlight,
+    inFlight,
     maxCorrelationLagSeconds: 60,
     mounts: opts.mounts ?? [],
     now: () => clock.now(),

@@ -19,6 +19,8 @@ export interface HttpDeps {
   webhooks: Omit<WebhookDeps, 'onResult'>;
   apiToken: Secret;
   maxInFlight: number;
+  /** Requests being handled now; shared so correlation can give way to ingest. */
+  inFlight: { count: number };
   maxCorrelationLagSeconds: number;
   mounts: Mount[];
   now: () => Date;
@@ -29,7 +31,6 @@ export interface HttpDeps {
  * benchmark compares us against a bare node:http server, so every layer here is measured overhead.
  */
 export function createHttpServer(deps: HttpDeps): Server {
-  let inFlight = 0;
   const webhookDeps: WebhookDeps = {
     ...deps.webhooks,
     onResult: (source, status, alerts) => {
@@ -48,7 +49,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     const path = url.pathname;
     const webhook = /^\/webhooks\/([a-z0-9-]+)\/?$/.exec(path);
     if (webhook) {
-      if (inFlight >= deps.maxInFlight) {
+      if (deps.inFlight.count > deps.maxInFlight) {
         // Overload is a 5xx: Alertmanager retries only those (a 429 would drop the flush).
         return sendError(res, 503, 'overloaded', 'too many requests in flight; retry shortly', {
           headers: { 'retry-after': '1' },
@@ -85,8 +86,8 @@ export function createHttpServer(deps: HttpDeps): Server {
   }
 
   return createServer((req, res) => {
-    inFlight++;
-    res.once('close', () => inFlight--);
+    deps.inFlight.count++;
+    res.once('close', () => deps.inFlight.count--);
     route(req, res).catch((err: unknown) => {
       deps.logger.error('request failed', {
         method: req.method,

@@ -171,7 +171,9 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
         alertCount: (found?.incident.alertCount ?? 0) + 1,
         updatedAt: now,
       });
-      await record(ctx, d.incidentId, 'alert_repeated', d.reason);
+      // A repeat changes counters only, not the incident: its decision is kept on the alert row
+      // (alerts.decision, shown as recentNotifications) rather than on the timeline and in the audit
+      // log, so a storm of repeats does not bury the entries that matter.
       return d.incidentId;
     }
     case 'recover': {

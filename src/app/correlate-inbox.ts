@@ -62,7 +62,9 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
       const byKeyFound = await uow.findOpenByKey(alert.dedupKey);
       const byGroup = byKeyFound ? null : await uow.findOpenByGroup(route.groupKey);
       const lastResolved = byKeyFound || byGroup ? null : await uow.findLastResolved(route.groupKey);
-      const downtime = alert.event ? null : await uow.activeDowntime(downtimeScopes(alert));
+      // Downtime and maintenance only matter when the alert would open an incident (DESIGN.md §4).
+      const opening = !alert.event && !byKeyFound && !byGroup;
+      const downtime = opening ? await uow.activeDowntime(downtimeScopes(alert)) : null;
       const decision = correlate({
         alert,
         route,
@@ -77,7 +79,11 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
           : null,
         byGroup,
         lastResolved,
-        maintenance: downtime ? `downtime ${downtime}` : activeMaintenance(deps.maintenance, alert, nowDate),
+        maintenance: !opening
+          ? null
+          : downtime
+            ? `downtime ${downtime}`
+            : activeMaintenance(deps.maintenance, alert, nowDate),
       });
       const incidentId = await applyDecision({ uow, alert, route, now, newKey }, decision);
       await uow.markProcessed(alert.id, now, incidentId, `${decision.kind}: ${decision.reason}`);

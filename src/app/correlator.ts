@@ -1,6 +1,15 @@
 import type { Logger } from '../ports/logger';
 import { correlateBatch, tickIncidents, type CorrelateDeps } from './correlate-inbox';
 
+export interface CorrelatorOptions {
+  pollMs: number;
+  batchSize: number;
+  /** True while HTTP requests are being handled; correlation then takes at most `maxShare` of the thread. */
+  busy?: () => boolean;
+  /** Share of the event loop correlation may use while ingest is busy (default 0.3). */
+  maxShare?: number;
+}
+
 /**
  * Runs correlation in the background: woken in-process right after an ingest commits, and polled every
  * `pollMs` so nothing is missed (e.g. alerts accepted just before a restart). One pass at a time.
@@ -13,7 +22,7 @@ export class Correlator {
 
   constructor(
     private readonly deps: CorrelateDeps & { logger: Logger },
-    private readonly opts: { pollMs: number; batchSize: number } = { pollMs: 1000, batchSize: 200 },
+    private readonly opts: CorrelatorOptions = { pollMs: 1000, batchSize: 50 },
   ) {}
 
   start(): void {
@@ -42,8 +51,15 @@ export class Correlator {
   /** Processes until the inbox is empty, then does housekeeping. */
   async #drain(): Promise<void> {
     try {
-      while (!this.#stopped && (await correlateBatch(this.deps, this.opts.batchSize)) > 0) {
-        /* keep going while there is work */
+      for (;;) {
+        if (this.#stopped) break;
+        const started = performance.now();
+        if ((await correlateBatch(this.deps, this.opts.batchSize)) === 0) break;
+        // Accepting alerts durably comes first: while requests are waiting, correlation yields for long
+        // enough to use at most `maxShare` of the thread; the inbox buffers the difference.
+        const share = this.opts.maxShare ?? 0.3;
+        const pause = this.opts.busy?.() ? ((performance.now() - started) * (1 - share)) / share : 0;
+        await new Promise((resolve) => (pause > 0 ? setTimeout(resolve, pause) : setImmediate(resolve)));
       }
       if (!this.#stopped) await tickIncidents(this.deps);
     } catch (err) {

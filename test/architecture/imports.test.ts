@@ -13,7 +13,8 @@ function files(dir: string): string[] {
 
 /** Every relative import of a file, as a path from the repository root, plus bare module names. */
 function importsOf(file: string): { local: string[]; modules: string[] } {
-  const text = readFileSync(file, 'utf8');
+  // Type-only imports carry no runtime dependency (a use-case may name a config type it is handed).
+  const text = readFileSync(file, 'utf8').replace(/^\s*import type [^;]+;/gm, '');
   const specs = [
     ...text.matchAll(
       /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|require\(['"]([^'"]+)['"]\)|import\(['"]([^'"]+)['"]\)/g,

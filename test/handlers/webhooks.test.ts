@@ -141,6 +141,8 @@ describe('Grafana HMAC signature', () => {
 describe('when the store cannot take the write', () => {
   it('answers 503 with Retry-After (never a 4xx) and the alert is accepted once the lock is gone', async () => {
     const app = await startTestApp({ env: { SQLITE_BUSY_TIMEOUT_MS: '100' } });
+    // Correlation shares the thread in tests; stop it so the lock below is the only one.
+    await app.correlator.stop();
     const blocker = new BetterSqlite3(app.dbPath);
     try {
       blocker.prepare('BEGIN IMMEDIATE').run();

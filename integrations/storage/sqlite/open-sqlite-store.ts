@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../database';
-import { KyselyStore } from '../kysely-store';
+import { SqliteStore } from './sqlite-store';
 
 /** Path from `sqlite:./data/x.sqlite` (or `sqlite::memory:`). */
 export function sqlitePath(url: string, cwd = process.cwd()): string {
@@ -18,7 +18,7 @@ export function sqlitePath(url: string, cwd = process.cwd()): string {
 export async function openSqliteStore(
   url: string,
   opts: { synchronous?: 'NORMAL' | 'FULL'; busyTimeoutMs?: number } = {},
-): Promise<KyselyStore> {
+): Promise<SqliteStore> {
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path);
@@ -26,7 +26,7 @@ export async function openSqliteStore(
   database.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
   database.pragma(`busy_timeout = ${Math.floor(opts.busyTimeoutMs ?? 5000)}`);
   database.pragma('foreign_keys = ON');
-  const store = new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }));
+  const store = new SqliteStore(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), database);
   await store.migrate();
   return store;
 }
