@@ -1,5 +1,4 @@
 // autocannon ships no types; this is the slice of its API the benchmarks use.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- untyped CommonJS module
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<LoadResult>;
 
 export interface LoadResult {

@@ -1,0 +1,107 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { ALERTNAMES, alertmanagerPayload, BRANCHES, type AlertSpec } from './lib/payloads';
+import { round } from './lib/load';
+import { startBridge } from './lib/processes';
+import { writeBenchSection } from './lib/report';
+
+const TOKEN = 'bench-token-0123456789abcdef';
+const HOSTS = 500;
+
+/** Deterministic pseudo-random numbers so every run replays the same storm. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/**
+ * 10,000 alert notifications: 5,000 first firings (each of 500 hosts in 21 branches gets 10 of 20 alert
+ * names), 3,000 repeats and 2,000 resolves, interleaved, grouped 10 per Alertmanager payload by alert name.
+ */
+function storm(total: number): AlertSpec[][] {
+  const rand = rng(42);
+  const fired: AlertSpec[] = [];
+  for (let h = 0; h < HOSTS; h++) for (let k = 0; k < 10; k++) fired.push({ host: h, alertname: ALERTNAMES[(h + k * 2) % ALERTNAMES.length]!, status: 'firing' });
+  const firstCount = Math.round(total / 2);
+  const events: AlertSpec[] = [];
+  let next = 0;
+  while (events.length < total) {
+    const r = rand();
+    if (next < firstCount && (r < 0.5 || next < 200)) events.push(fired[next++]!);
+    else if (next > 0 && r < 0.8) events.push({ ...fired[Math.floor(rand() * next)]!, status: 'firing' });
+    else if (next > 0) events.push({ ...fired[Math.floor(rand() * next)]!, status: 'resolved' });
+  }
+  // Group consecutive events by alert name into payloads of up to 10, as Alertmanager would.
+  const payloads: AlertSpec[][] = [];
+  const open = new Map<string, AlertSpec[]>();
+  for (const e of events) {
+    const batch = open.get(e.alertname) ?? [];
+    batch.push(e);
+    open.set(e.alertname, batch);
+    if (batch.length === 10) {
+      payloads.push(batch);
+      open.delete(e.alertname);
+    }
+  }
+  payloads.push(...open.values());
+  return payloads;
+}
+
+const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : 0);
+
+/** `npm run bench -- storm [--alerts 10000] [--seconds 60]` */
+export async function main(argv: string[]): Promise<void> {
+  const arg = (name: string, d: number) => Number(argv[argv.indexOf(name) + 1] || d) || d;
+  const total = arg('--alerts', 10_000);
+  const seconds = arg('--seconds', 60);
+  const payloads = storm(total);
+  const bridge = await startBridge('routing:\n  defaults: { groupBy: [alertname] }\n', TOKEN);
+  const url = `${bridge.url}/webhooks/alertmanager`;
+  process.stdout.write(`storm: ${total} alerts in ${payloads.length} payloads over ${seconds}s to ${url}\n`);
+  const started = Date.now();
+  let refused = 0;
+  for (let i = 0; i < payloads.length; i++) {
+    const due = started + (i / payloads.length) * seconds * 1000;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const batch = payloads[i]!;
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: alertmanagerPayload(batch, `{}:{alertname="${batch[0]!.alertname}"}`),
+    });
+    if (res.status !== 202) refused++;
+    await res.arrayBuffer();
+  }
+  const db = new BetterSqlite3(bridge.dbPath, { readonly: true });
+  for (let i = 0; i < 600; i++) {
+    const { n } = db.prepare('select count(*) n from alerts where processed_at is null').get() as { n: number };
+    if (n === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await bridge.stop();
+  const lags = (db.prepare('select received_at, processed_at from alerts').all() as { received_at: string; processed_at: string }[])
+    .map((r) => Date.parse(r.processed_at) - Date.parse(r.received_at))
+    .sort((a, b) => a - b);
+  const incidents = (db.prepare('select count(*) n from incidents').get() as { n: number }).n;
+  const groups = (db.prepare("select count(distinct json_extract(labels, '$.alertname')) n from alerts").get() as { n: number }).n;
+  const stored = lags.length;
+  const decisions = db.prepare("select substr(decision, 1, instr(decision, ':') - 1) kind, count(*) n from alerts group by kind order by n desc").all() as { kind: string; n: number }[];
+  db.close();
+
+  const md = `## Storm (\`npm run bench -- storm\`)
+
+${total} alert notifications from ${HOSTS} hosts in ${BRANCHES.length} branches (20 alert names; 50 % first firings, 30 % repeats,
+20 % resolves, replayed deterministically) sent as ${payloads.length} Alertmanager payloads evenly over ${seconds} s to the
+real server; routing groups by \`alertname\` (a landscape-wide problem is one incident per alert name).
+
+| figure | value |
+|---|---|
+| alerts stored / refused | ${stored} / ${refused} |
+| distinct group keys | ${groups} |
+| incidents opened | ${incidents} (target ≤ ${groups}: ${incidents <= groups ? 'met' : 'NOT met'}) |
+| alerts per incident | ${round(stored / Math.max(1, incidents))} (target ≥ 500: ${stored / Math.max(1, incidents) >= 500 ? 'met' : 'NOT met'}) |
+| correlation lag p50 / p99 / max | ${pct(lags, 50)} / ${pct(lags, 99)} / ${lags[lags.length - 1] ?? 0} ms |
+| decisions | ${decisions.map((d) => `${d.kind} ${d.n}`).join(', ')} |`;
+  writeBenchSection('storm', md);
+  process.stdout.write(`${md}\n`);
+}
