@@ -1,0 +1,149 @@
+import type { CountRow, SlaReport } from '../core/sla/report-model';
+import { hours, localTime, percent, priorityLabel, summaryLine, target } from './format';
+
+/** A titled table of already formatted cells; Markdown and HTML render the same tables. */
+export interface ReportTable {
+  id: string;
+  title: string;
+  headers: string[];
+  rows: string[][];
+  note?: string;
+}
+
+const TOP = 15;
+
+function counts(id: string, title: string, rows: CountRow[], total: number): ReportTable {
+  const shown = rows.slice(0, TOP);
+  const rest = rows.slice(TOP).reduce((s, r) => s + r.count, 0);
+  return {
+    id,
+    title,
+    headers: ['', 'Tickets', 'Share'],
+    rows: [
+      ...shown.map((r) => [r.key, String(r.count), percent(total ? (r.count / total) * 100 : null)]),
+      ...(rest ? [[`${rows.length - TOP} more`, String(rest), percent((rest / total) * 100)]] : []),
+    ],
+  };
+}
+
+/** The report's tables in reading order (headline figures first). */
+export function reportTables(r: SlaReport): ReportTable[] {
+  const tz = r.timeZone;
+  const name = (id: string) => r.definitions.find((d) => d.id === id)?.name ?? id;
+  const tables: ReportTable[] = [
+    {
+      id: 'compliance',
+      title: 'Compliance per priority',
+      headers: ['SLA', 'Priority', 'Target', 'Measured', 'Met', 'Breached', 'Compliance'],
+      rows: r.compliance.map((c) => [
+        name(c.definitionId),
+        c.priority === null ? 'all' : priorityLabel(c.priority),
+        target(c.targetSeconds),
+        String(c.total),
+        String(c.met),
+        String(c.breached),
+        percent(c.percent),
+      ]),
+    },
+    {
+      id: 'times',
+      title: 'Mean times (count · mean / median / p90)',
+      headers: ['', 'Business time (SLA clock)', 'Calendar time'],
+      rows: [
+        ['MTTA (time to respond)', summaryLine(r.mtta.business), summaryLine(r.mtta.wall)],
+        ['MTTR (time to resolve)', summaryLine(r.mttr.business), summaryLine(r.mttr.wall)],
+      ],
+    },
+    {
+      id: 'breaches',
+      title: `Breaches (${r.breaches.length})`,
+      headers: [
+        'Ticket',
+        'SLA',
+        'Priority',
+        'Target',
+        'Actual',
+        'Breached at',
+        'Provider',
+        'Branch',
+        'Ticket status',
+      ],
+      rows: r.breaches.map((b) => [
+        b.number + (b.cycle > 1 ? ` (cycle ${b.cycle})` : ''),
+        name(b.definitionId),
+        priorityLabel(b.priority),
+        target(b.targetSeconds),
+        hours(b.actualBusinessSeconds),
+        localTime(b.breachedAt, tz),
+        b.provider,
+        b.branch,
+        b.status === 'open' ? 'open at month end' : 'resolved',
+      ]),
+    },
+    {
+      id: 'providers',
+      title: 'Per provider (resolution clock time held, breaches attributed at breach time)',
+      headers: ['Provider', 'Time held', 'Tickets', 'Breaches'],
+      rows: r.providers.map((p) => [
+        p.provider,
+        hours(p.heldBusinessSeconds),
+        String(p.tickets),
+        String(p.breaches),
+      ]),
+    },
+    counts('by-priority', 'Volume by priority', r.volumes.byPriority, r.totals.tickets),
+    counts('by-branch', 'Volume by branch', r.volumes.byBranch, r.totals.tickets),
+    counts('by-service', 'Volume by service', r.volumes.byService, r.totals.tickets),
+    counts('by-category', 'Volume by category', r.volumes.byCategory, r.totals.tickets),
+    {
+      id: 'trend',
+      title: 'Trend',
+      headers: ['Month', 'Resolved tickets', 'Response compliance', 'Resolution compliance', 'Breaches'],
+      rows: r.trend.map((t) => [
+        t.month,
+        String(t.resolvedTickets),
+        percent(t.responsePercent),
+        percent(t.resolutionPercent),
+        String(t.breaches),
+      ]),
+    },
+  ];
+  if (r.agreement) {
+    const a = r.agreement;
+    tables.push({
+      id: 'agreement',
+      title: "Agreement with ServiceNow's made_sla",
+      headers: [
+        'Compared',
+        'Agree',
+        'Agreement',
+        'Both met',
+        'Both breached',
+        'Only we breached',
+        'Only ServiceNow breached',
+      ],
+      rows: [
+        [
+          a.compared,
+          a.agree,
+          percent(a.percent),
+          a.bothMet,
+          a.bothBreached,
+          a.onlyOursBreached,
+          a.onlyTheirsBreached,
+        ].map(String),
+      ],
+      note: 'ServiceNow computes made_sla with its own SLA definitions, which the export does not contain; differences show where the targets differ.',
+    });
+  }
+  return tables;
+}
+
+/** One-line headline, also used as the chat summary. */
+export function headline(r: SlaReport): string {
+  const pct = (kind: 'response' | 'resolution') =>
+    percent(
+      r.trend[r.trend.length - 1]?.[kind === 'response' ? 'responsePercent' : 'resolutionPercent'] ?? null,
+    );
+  return `${r.totals.resolved} resolved, ${r.totals.openAtMonthEnd} open at month end · response ${pct('response')} · resolution ${pct('resolution')} · ${r.totals.breaches} breaches · MTTR median ${hours(r.mttr.wall.median)}`;
+}

@@ -1,0 +1,72 @@
+import type { TicketEvent } from '../core/sla/types';
+import { cell, priorityNumber, tableApiDate } from './servicenow-values';
+
+/** One `sys_audit` row as the Table API returns it. */
+export interface AuditRow {
+  documentkey: string;
+  fieldname: string;
+  oldvalue: string;
+  newvalue: string;
+  sys_created_on: string;
+}
+
+/** ServiceNow incident state choices (incident.state). */
+const STATES: Record<string, string> = {
+  '1': 'New',
+  '2': 'In Progress',
+  '3': 'On Hold',
+  '6': 'Resolved',
+  '7': 'Closed',
+  '8': 'Canceled',
+};
+/** On Hold reasons (incident.hold_reason) become the named waiting states the SLA config pauses on. */
+const HOLD_REASONS: Record<string, string> = {
+  '1': 'Awaiting Caller',
+  '3': 'Awaiting Problem',
+  '4': 'Awaiting Vendor',
+  '5': 'Awaiting Change',
+};
+
+function stateName(state: string | null, holdReason: string | null): string {
+  if (state === '3' && holdReason && HOLD_REASONS[holdReason]) return HOLD_REASONS[holdReason];
+  return (state && STATES[state]) ?? state ?? 'New';
+}
+
+/**
+ * Replays sys_audit into full snapshots. The value a field had at opening is the first audit row's
+ * `oldvalue` (or the current value when the field was never changed), so the history is complete even
+ * when inserts are not audited.
+ */
+export function auditEvents(
+  openedAt: number,
+  current: Record<string, string>,
+  audit: AuditRow[],
+): TicketEvent[] {
+  const rows = audit
+    .map((a, i) => ({ ...a, at: tableApiDate(a.sys_created_on), i }))
+    .filter((a): a is AuditRow & { at: number; i: number } => a.at !== null)
+    .sort((a, b) => a.at - b.at || a.i - b.i);
+  const initial = (field: string) => {
+    const first = rows.find((r) => r.fieldname === field);
+    return first ? cell(first.oldvalue) : cell(current[field]);
+  };
+  const cur = {
+    state: initial('state'),
+    hold_reason: initial('hold_reason'),
+    priority: initial('priority'),
+    assignment_group: initial('assignment_group'),
+  };
+  const snapshot = (at: number, seq: number): TicketEvent => ({
+    at,
+    seq,
+    state: stateName(cur.state, cur.hold_reason),
+    priority: priorityNumber(cur.priority ?? undefined),
+    assignee: cur.assignment_group,
+  });
+  const events = [snapshot(openedAt, 0)];
+  rows.forEach((r, i) => {
+    if (r.fieldname in cur) cur[r.fieldname as keyof typeof cur] = cell(r.newvalue);
+    events.push(snapshot(r.at, i + 1));
+  });
+  return events;
+}

@@ -1,0 +1,50 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { createReportsHandler } from '../../handlers/http/reports';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/report/render-pdf';
+import { datasetReport, fixedClock } from '../integration/report/dataset';
+
+describe('/reports page in headless Chromium', () => {
+  let server: http.Server;
+  let base: string;
+  let browser: Browser;
+  beforeAll(async () => {
+    const handler = createReportsHandler({ clock: fixedClock, buildReport: (month) => datasetReport(month) });
+    server = http.createServer((req, res) => {
+      void handler(req, res, new URL(req.url ?? '/', 'http://localhost')).then((handled) => {
+        if (!handled) res.writeHead(404).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('picks a month, shows the charts and offers downloads', async () => {
+    const page = await browser.newPage({ acceptDownloads: true });
+    await page.goto(`${base}/reports`);
+    expect(await page.inputValue('#month')).toBe('2026-10');
+    await page.fill('#month', '2016-03');
+    await Promise.all([page.waitForURL(/month=2016-03/), page.click('button[type=submit]')]);
+    await expect(page.locator('h1').textContent()).resolves.toBe('SLA report 2016-03');
+    for (const chart of ['compliance-trend', 'volume-by-priority', 'mttr-distribution']) {
+      expect(await page.locator(`svg[data-chart="${chart}"]`).isVisible()).toBe(true);
+    }
+    // The P3 bar carries the real count of P3 tickets in the period.
+    const report = await datasetReport();
+    const p3 = report.volumes.byPriority.find((c) => c.key === 'P3')?.count;
+    await expect(
+      page.locator('svg[data-chart="volume-by-priority"] rect title').allTextContents(),
+    ).resolves.toContain(`P3: ${p3}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[data-format="csv"]')]);
+    expect(download.suggestedFilename()).toBe('sla-report-2016-03.csv');
+    expect(await page.getAttribute('a[data-format="pdf"]', 'href')).toBe(
+      '/reports/sla?month=2016-03&format=pdf',
+    );
+  });
+});
