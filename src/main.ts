@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Secret } from './config/secret';
 import type { LoadedConfig } from './config/load-config';
@@ -11,11 +13,17 @@ import { Metrics } from '../handlers/http/metrics';
 import { openSqliteStore } from '../integrations/storage/sqlite/open-sqlite-store';
 import { jsonLogger } from '../integrations/logging/json-logger';
 import type { SqliteStore } from '../integrations/storage/sqlite/sqlite-store';
+import { createSandboxes, wireTicketing, type Sandboxes } from './composition/wire-ticketing';
+import type { OutboxWorker } from './app/outbox-worker';
+import { loadRunbooks } from '../integrations/runbooks/load-runbooks';
 
 export interface RunningApp {
   url: string;
   store: SqliteStore;
   correlator: Correlator;
+  outbox: OutboxWorker;
+  /** The emulators mounted under /sandbox/* for systems without configuration. */
+  sandboxes: Sandboxes;
   /** Tokens generated at start because none were configured (printed once by `serve`). */
   generated: { webhookToken?: string; apiToken?: string };
   close(): Promise<void>;
@@ -28,9 +36,17 @@ export interface StartOptions {
   /** Extra handlers mounted on the server (tests, later issues). */
   mounts?: Mount[];
   correlatorPollMs?: number;
+  outboxPollMs?: number;
 }
 
 const newToken = () => randomBytes(24).toString('base64url');
+
+/** A relative runbooks dir is read next to the config file; the default falls back to the shipped runbooks. */
+function runbooksDir(configFile: string, dir: string): string {
+  const candidate = resolve(dirname(configFile), dir);
+  if (existsSync(candidate) || dir !== 'runbooks') return candidate;
+  return resolve(__dirname, '..', ...(__dirname.includes(`${sep}dist${sep}`) ? ['..'] : []), 'runbooks');
+}
 
 /** Composition root: the only place that picks concrete adapters and wires them to the use-cases. */
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
@@ -60,6 +76,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     apiToken = new Secret(generated.apiToken);
   }
 
+  const loadedRunbooks = await loadRunbooks(runbooksDir(opts.loaded.file, config.runbooks.dir));
+  for (const e of loadedRunbooks.errors) logger.warn('runbook not loaded', { file: e.file, path: e.path, error: e.message });
+  const runbooks = loadedRunbooks.runbooks;
+  const { sandboxes, mounts: sandboxMounts } = createSandboxes(config);
+
   const inFlight = { count: 0 };
   const correlator = new Correlator(
     {
@@ -69,6 +90,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       routing: config.routing,
       correlation: config.correlation,
       maintenance: config.maintenance,
+      runbooks,
+      ticketing: { lanes: config.tickets.systems, groupWait: config.correlation.groupWait, noteInterval: config.tickets.noteInterval },
     },
     { pollMs: opts.correlatorPollMs ?? 1000, batchSize: 25, busy: () => inFlight.count > 0 },
   );
@@ -81,7 +104,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     maxInFlight: config.server.maxInFlight,
     inFlight,
     maxCorrelationLagSeconds: 60,
-    mounts: opts.mounts ?? [],
+    mounts: [...(opts.mounts ?? []), ...sandboxMounts],
     now: () => clock.now(),
     webhooks: {
       sources: config.sources,
@@ -98,15 +121,19 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     server.once('error', reject);
     server.listen(env.PORT, env.HOST, () => resolve());
   });
-  correlator.start();
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
-  logger.info('itsm-bridge listening', { url, config: opts.loaded.file, database: env.DATABASE_URL });
+  const { outbox } = wireTicketing({ config, store, clock, logger, url, runbooks, pollMs: opts.outboxPollMs });
+  correlator.start();
+  outbox.start();
+  logger.info('itsm-bridge listening', { url, config: opts.loaded.file, database: env.DATABASE_URL, sandboxes: Object.keys(sandboxes) });
 
   return {
     url,
     store,
     correlator,
+    outbox,
+    sandboxes,
     generated,
     async close() {
       await new Promise<void>((resolve) => {
@@ -114,6 +141,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         server.closeAllConnections();
       });
       await correlator.stop();
+      await outbox.stop();
       await store.close();
     },
   };

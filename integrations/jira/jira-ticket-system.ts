@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import NodeCache from 'node-cache';
 import type { JiraConfig } from '../../src/config/jira';
 import type { Logger } from '../../src/ports/logger';
+import type { RequestGate } from '../../src/ports/request-gate';
 import type { TicketDraft, TicketRef, TicketSystem, TicketSystemName } from '../../src/ports/ticket-system';
 import { IntegrationError } from '../../src/errors';
 import { doc, issueDescription, issueDescriptionWiki, paragraphs } from './adf';
@@ -17,6 +18,27 @@ export interface JiraTicketSystemOptions {
   /** Site URL, or the emulator's URL when `config.baseUrl` is absent. */
   baseUrl: string;
   logger?: Logger;
+  /** Shared with the outbox lane: every request waits here, and a 429 with Retry-After closes it. */
+  gate?: RequestGate;
+}
+
+/** Each JiraApi method is one HTTP request: gate it, and close the gate on a 429 with Retry-After. */
+function gated(api: JiraApi, gate: RequestGate): JiraApi {
+  const wrapped: Record<string, unknown> = { flavour: api.flavour };
+  for (const name of ['createIssue', 'getStatusCategory', 'addComment', 'getTransitions', 'doTransition', 'upsertRemoteLink', 'search'] as const) {
+    const fn = api[name] as (...args: unknown[]) => Promise<unknown>;
+    wrapped[name] = async (...args: unknown[]) => {
+      await gate.wait();
+      try {
+        return await fn.apply(api, args);
+      } catch (err) {
+        const e = toIntegrationError(name, err);
+        if ((e.status === 429 || e.status === 503) && e.retryAfterSeconds !== null) gate.pause(e.retryAfterSeconds);
+        throw err;
+      }
+    };
+  }
+  return wrapped as unknown as JiraApi;
 }
 
 /** Builds the Jira adapter (Cloud v3 + ADF, or Data Center v2 + wiki markup per `config.flavour`). */
@@ -31,7 +53,7 @@ export function createJiraTicketSystem(o: JiraTicketSystemOptions): TicketSystem
         ? { type: 'basic', email: auth.email, apiToken: auth.apiToken?.reveal() ?? SANDBOX_TOKEN }
         : { type: 'pat', token: auth.token?.reveal() ?? `${SANDBOX_TOKEN}-pat` },
   });
-  return new JiraTicketSystem(api, o.config, o.baseUrl.replace(/\/$/, ''), o.logger);
+  return new JiraTicketSystem(o.gate ? gated(api, o.gate) : api, o.config, o.baseUrl.replace(/\/$/, ''), o.logger);
 }
 
 /** `<prefix>-<12 hex of sha256(incident key)>`: stable, label-safe (no spaces), short. */

@@ -99,7 +99,22 @@ export interface DowntimesTable {
   comment: string | null;
 }
 
+export interface OutboxTable {
+  id: Generated<number>;
+  incident_id: number;
+  lane: string;
+  kind: string;
+  payload: string;
+  state: string;
+  attempts: number;
+  not_before: string;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  outbox: OutboxTable;
   alerts: AlertsTable;
   incidents: IncidentsTable;
   incident_alerts: IncidentAlertsTable;

@@ -5,7 +5,7 @@ import type { AuditEntry, IncidentQuery, Store, UnitOfWork } from '../../src/por
 import type { Database } from './database';
 import { KyselyUnitOfWork } from './kysely-unit-of-work';
 import { migrationProvider } from './migrations';
-import { alertToRow, rowToAlert, rowToIncident, rowToMember, rowToTimeline } from './row-mappers';
+import { alertToRow, rowToAlert, rowToCommand, rowToIncident, rowToMember, rowToTimeline } from './row-mappers';
 
 /** Store over Kysely; the dialect (SQLite or PostgreSQL) is chosen by the caller. */
 export class KyselyStore implements Store {
@@ -110,6 +110,23 @@ export class KyselyStore implements Store {
       if (rows.length < page) return;
       next = rows[rows.length - 1]!.seq + 1;
     }
+  }
+
+  async outboxStats() {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => [
+        eb.fn.sum<number>(eb.case().when('state', '=', 'pending').then(1).else(0).end()).as('pending'),
+        eb.fn.sum<number>(eb.case().when('state', '=', 'parked').then(1).else(0).end()).as('parked'),
+        eb.fn.min(eb.case().when('state', '=', 'pending').then(eb.ref('created_at')).end()).as('oldest'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { pending: Number(row.pending ?? 0), parked: Number(row.parked ?? 0), oldestPendingAt: (row.oldest as string | null) ?? null };
+  }
+
+  async commandsOf(incidentId: number) {
+    const rows = await this.db.selectFrom('outbox').selectAll().where('incident_id', '=', incidentId).orderBy('id').execute();
+    return rows.map(rowToCommand);
   }
 
   async inboxLag() {

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { GENESIS_HASH, auditHash } from '../../src/core/audit/audit-hash';
 import type { IncidentRecord, UnitOfWork } from '../../src/ports/store';
 import type { Database } from './database';
-import { incidentToRow, memberToRow, rowToAlert, rowToIncident, rowToMember } from './row-mappers';
+import { commandPatchToRow, incidentToRow, memberToRow, rowToAlert, rowToCommand, rowToIncident, rowToMember } from './row-mappers';
 
 /** UnitOfWork over one Kysely transaction (SQLite or PostgreSQL). */
 export class KyselyUnitOfWork implements UnitOfWork {
@@ -156,6 +156,59 @@ export class KyselyUnitOfWork implements UnitOfWork {
       })
       .execute();
     this.#chainHead = { seq, hash };
+  }
+
+  async enqueue(c: Parameters<UnitOfWork['enqueue']>[0]) {
+    await this.tx
+      .insertInto('outbox')
+      .values({ incident_id: c.incidentId, lane: c.lane, kind: c.kind, payload: JSON.stringify(c.payload), state: 'pending', attempts: 0, not_before: c.notBefore, created_at: c.at, updated_at: c.at })
+      .execute();
+  }
+
+  async hasPending(incidentId: number, lane: string, kind: string) {
+    const r = await this.tx.selectFrom('outbox').select('id').where('incident_id', '=', incidentId).where('lane', '=', lane).where('kind', '=', kind).where('state', '=', 'pending').limit(1).executeTakeFirst();
+    return !!r;
+  }
+
+  async getCommand(id: number) {
+    const r = await this.tx.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? rowToCommand(r) : null;
+  }
+
+  async updateCommand(id: number, patch: Parameters<UnitOfWork['updateCommand']>[1]) {
+    await this.tx.updateTable('outbox').set(commandPatchToRow(patch)).where('id', '=', id).execute();
+  }
+
+  async dueCommands(lane: string, now: string, limit: number) {
+    const rows = await this.tx
+      .selectFrom('outbox as o')
+      .selectAll('o')
+      .where('o.state', '=', 'pending')
+      .where('o.lane', '=', lane)
+      .where('o.not_before', '<=', now)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('outbox as p')
+              .select('p.id')
+              .whereRef('p.incident_id', '=', 'o.incident_id')
+              .whereRef('p.lane', '=', 'o.lane')
+              .whereRef('p.id', '<', 'o.id')
+              .where('p.state', 'in', ['pending', 'parked']),
+          ),
+        ),
+      )
+      .orderBy('o.id')
+      .limit(limit)
+      .execute();
+    return rows.map(rowToCommand);
+  }
+
+  async replayParked(now: string, id?: number) {
+    let q = this.tx.updateTable('outbox').set({ state: 'pending', not_before: now, updated_at: now }).where('state', '=', 'parked');
+    if (id !== undefined) q = q.where('id', '=', id);
+    const r = await q.executeTakeFirst();
+    return Number(r.numUpdatedRows);
   }
 
   async incidentsNeedingTick() {

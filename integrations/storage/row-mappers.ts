@@ -4,10 +4,11 @@ import type {
   IncidentRecord,
   MemberRecord,
   NewIncident,
+  OutboxCommand,
   StoredAlert,
   TimelineEntry,
 } from '../../src/ports/store';
-import type { AlertsTable, IncidentAlertsTable, IncidentsTable, TimelineTable } from './database';
+import type { AlertsTable, IncidentAlertsTable, IncidentsTable, OutboxTable, TimelineTable } from './database';
 
 export function alertToRow(a: Alert) {
   return {
@@ -169,4 +170,32 @@ export function rowToTimeline(r: Selectable<TimelineTable>): TimelineEntry {
     alertId: r.alert_id,
     data: JSON.parse(r.data),
   };
+}
+
+export function rowToCommand(r: Selectable<OutboxTable>): OutboxCommand {
+  return {
+    id: r.id,
+    incidentId: r.incident_id,
+    lane: r.lane as OutboxCommand['lane'],
+    kind: r.kind as OutboxCommand['kind'],
+    payload: JSON.parse(r.payload),
+    state: r.state as OutboxCommand['state'],
+    attempts: r.attempts,
+    notBefore: r.not_before,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Column values for a command patch; only the keys present are written. */
+export function commandPatchToRow(p: Partial<OutboxCommand>): Partial<Omit<OutboxTable, 'id'>> {
+  const row: Partial<Omit<OutboxTable, 'id'>> = {};
+  if (p.state !== undefined) row.state = p.state;
+  if (p.attempts !== undefined) row.attempts = p.attempts;
+  if (p.notBefore !== undefined) row.not_before = p.notBefore;
+  if (p.lastError !== undefined) row.last_error = p.lastError;
+  if (p.payload !== undefined) row.payload = JSON.stringify(p.payload);
+  if (p.updatedAt !== undefined) row.updated_at = p.updatedAt;
+  return row;
 }

@@ -3,6 +3,7 @@ import type { Decision } from '../core/correlate/correlate';
 import type { Route } from '../core/routing/route-alert';
 import { maxSeverity } from '../core/priority/priority';
 import type { Severity } from '../core/alert/alert';
+import { enqueueTicketCommands, type TicketingSettings } from './enqueue-ticket-commands';
 
 export interface ApplyContext {
   uow: UnitOfWork;
@@ -11,6 +12,7 @@ export interface ApplyContext {
   now: string;
   /** Generates the incident key (our ServiceNow correlation_id); injected so tests are deterministic. */
   newKey: () => string;
+  ticketing: TicketingSettings;
 }
 
 const actorOf = (a: StoredAlert) => `monitoring:${a.source}`;
@@ -121,6 +123,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
         priority: inc.priority,
         previousIncidentId: d.previousIncidentId,
       });
+      await enqueueTicketCommands(uow, ctx.ticketing, inc.id, 'create', now);
       return inc.id;
     }
     case 'reopen': {
@@ -138,6 +141,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
       const prev = (await uow.findOpenByKey(alert.dedupKey))?.member;
       await uow.upsertMember(memberFrom(alert, inc.id, now, prev));
       await record(ctx, inc.id, 'reopened', d.reason);
+      await enqueueTicketCommands(uow, ctx.ticketing, inc.id, 'reopen', now);
       return inc.id;
     }
     case 'append': {
@@ -162,6 +166,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
           'flapping',
           `flapping: ${d.flap.changes.length} status changes within the flapping window`,
         );
+      await enqueueTicketCommands(uow, ctx.ticketing, inc.id, 'note', now);
       return inc.id;
     }
     case 'repeat': {
@@ -201,6 +206,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
           'flapping',
           `flapping: ${d.flap.changes.length} status changes within the flapping window`,
         );
+      await enqueueTicketCommands(uow, ctx.ticketing, inc.id, 'note', now);
       return inc.id;
     }
     case 'annotate': {
@@ -208,6 +214,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
       if (d.flapping !== undefined)
         await uow.updateIncident(d.incidentId, { flapping: d.flapping, updatedAt: now });
       await record(ctx, d.incidentId, 'annotated', d.reason, { event: alert.event });
+      await enqueueTicketCommands(uow, ctx.ticketing, d.incidentId, 'note', now);
       return d.incidentId;
     }
     case 'suppress':

@@ -7,6 +7,9 @@ import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { Store, StoredAlert, UnitOfWork } from '../ports/store';
 import { applyDecision } from './apply-decision';
+import { enqueueTicketCommands, type TicketingSettings } from './enqueue-ticket-commands';
+import { matchRunbook } from '../core/runbook/match-runbook';
+import type { Runbook } from '../core/runbook/runbook';
 
 export interface CorrelateDeps {
   store: Store;
@@ -17,6 +20,10 @@ export interface CorrelateDeps {
   maintenance: MaintenanceWindow[];
   /** Incident keys are our idempotency key towards ServiceNow/Jira: unique and never reused. */
   newKey?: () => string;
+  /** Which remote systems get commands, and when (the transactional outbox). */
+  ticketing: TicketingSettings;
+  /** Runbooks to attach when the routing rule names none (matched by the alert's labels/host/service). */
+  runbooks?: Runbook[];
 }
 
 /** `ib-` + 20 random base32-ish chars: unique without coordination, safe in a Jira label. */
@@ -57,7 +64,8 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
     for (const alert of alerts) {
       const nowDate = deps.clock.now();
       const now = nowDate.toISOString();
-      const route = routeAlert(alert, deps.routing);
+      const routed = routeAlert(alert, deps.routing);
+      const route = { ...routed, runbookId: matchRunbook(alert, deps.runbooks ?? [], { runbookId: routed.runbookId })?.runbook.id ?? routed.runbookId };
       await trackDowntime(uow, alert, now);
       const byKeyFound = await uow.findOpenByKey(alert.dedupKey);
       const byGroup = byKeyFound ? null : await uow.findOpenByGroup(route.groupKey);
@@ -85,7 +93,7 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
             ? `downtime ${downtime}`
             : activeMaintenance(deps.maintenance, alert, nowDate),
       });
-      const incidentId = await applyDecision({ uow, alert, route, now, newKey }, decision);
+      const incidentId = await applyDecision({ uow, alert, route, now, newKey, ticketing: deps.ticketing }, decision);
       await uow.markProcessed(alert.id, now, incidentId, `${decision.kind}: ${decision.reason}`);
     }
     return alerts.length;
@@ -94,7 +102,7 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
 
 /** Resolves incidents whose grace has passed and ends flapping that has calmed down. */
 export async function tickIncidents(
-  deps: Pick<CorrelateDeps, 'store' | 'clock' | 'correlation'>,
+  deps: Pick<CorrelateDeps, 'store' | 'clock' | 'correlation' | 'ticketing'>,
 ): Promise<number> {
   return deps.store.unitOfWork(async (uow) => {
     const nowDate = deps.clock.now();
@@ -132,6 +140,7 @@ export async function tickIncidents(
         subject: `incident:${inc.id}`,
         data: { reason: t.reason },
       });
+      await enqueueTicketCommands(uow, deps.ticketing, inc.id, t.kind === 'resolve' ? 'resolve' : 'note', now);
     }
     return changed;
   });

@@ -4,6 +4,24 @@ import { MaintenanceWindow } from '../core/maintenance/maintenance';
 import { Routing } from '../core/routing/route-alert';
 import { Provider } from './providers';
 import { SourcesConfig } from './sources';
+import { Duration } from '../core/time/duration';
+import { JiraConfig } from './jira';
+import { RedactionConfig } from './redaction';
+import { ServiceNowConfig } from './servicenow';
+
+/** The ticketing outbox: which systems get tickets, note coalescing, retry ceiling. */
+export const TicketsConfig = z
+  .strictObject({
+    systems: z.array(z.enum(['servicenow', 'jira'])).default(['servicenow', 'jira']),
+    /** At most one work note / comment per incident per interval, summarising what joined and recovered. */
+    noteInterval: Duration.default(60),
+    /** Longest wait between retries of a failing remote call (Retry-After from the remote always wins). */
+    maxBackoff: Duration.default(300),
+    /** How often the outbox worker looks for due commands. */
+    pollInterval: Duration.default(1),
+  })
+  .prefault({});
+export type TicketsConfig = z.infer<typeof TicketsConfig>;
 
 export const ServerConfig = z
   .strictObject({
@@ -31,6 +49,10 @@ export const AppConfig = z
     correlation: CorrelationSettings.prefault({}),
     maintenance: z.array(MaintenanceWindow).default([]),
     runbooks: z.strictObject({ dir: z.string().default('runbooks') }).prefault({}),
+    tickets: TicketsConfig,
+    servicenow: ServiceNowConfig.prefault({}),
+    jira: JiraConfig.prefault({}),
+    redaction: RedactionConfig.prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const names = new Set(cfg.providers.map((p) => p.name));

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { Secret } from './secret';
+import { SecretString } from './secret';
 
 /**
- * `jira:` section. Secret fields hold Secret instances: the main loader turns `${VAR}` references into
- * `new Secret(process.env.VAR)`. `JiraConfig.parse({})` gives a working sandbox setup (no `baseUrl` →
+ * `jira:` section. Secret fields are `${VAR}` references, wrapped in Secret by SecretString so they never
+ * print. `JiraConfig.parse({})` gives a working sandbox setup (no `baseUrl` →
  * the built-in emulator under /sandbox/jira).
  */
-const secret = z.instanceof(Secret).optional();
+const secret = SecretString.optional();
 
 /** Jira Cloud: `email:api_token` (classic token from id.atlassian.com). */
 export const JiraBasicAuth = z.strictObject({

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { Secret } from './secret';
+import { SecretString } from './secret';
 
 /**
- * `servicenow:` section. Secret fields hold Secret instances: the main loader turns `${VAR}` references
- * into `new Secret(process.env.VAR)` before this schema sees them. `ServiceNowConfig.parse({})` gives a
+ * `servicenow:` section. Secret fields are `${VAR}` references, wrapped in Secret by SecretString so they
+ * never print. `ServiceNowConfig.parse({})` gives a
  * working sandbox setup (no `instanceUrl` → the built-in emulator under /sandbox/servicenow).
  */
-const secret = z.instanceof(Secret).optional();
+const secret = SecretString.optional();
 
 export const ServiceNowBasicAuth = z.strictObject({
   type: z.literal('basic'),

@@ -12,7 +12,7 @@ export interface StoredAlert extends Alert {
 /** Tickets linked to an incident; filled by the ticketing outbox. */
 export interface IncidentTickets {
   servicenow?: { number: string; sys_id: string; url: string };
-  jira?: { key: string; url: string };
+  jira?: { key: string; url: string; id?: string };
 }
 
 export interface IncidentRecord extends IncidentView {
@@ -78,6 +78,25 @@ export interface AuditEntry {
   hash: string;
 }
 
+/** Remote systems with an outbox lane. Chat lanes join later. */
+export type Lane = 'servicenow' | 'jira';
+export type CommandKind = 'create' | 'note' | 'resolve' | 'reopen' | 'link';
+
+/** One outbox command: something to do on a remote system for an incident, in order per incident and lane. */
+export interface OutboxCommand {
+  id: number;
+  incidentId: number;
+  lane: Lane;
+  kind: CommandKind;
+  payload: Record<string, unknown>;
+  state: 'pending' | 'done' | 'parked';
+  attempts: number;
+  notBefore: string;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export type NewIncident = Omit<IncidentRecord, 'id'>;
 export type IncidentPatch = Partial<Omit<IncidentRecord, 'id' | 'key'>>;
 
@@ -103,6 +122,19 @@ export interface UnitOfWork {
     subject: string;
     data: Record<string, unknown>;
   }): Promise<void>;
+  /** Queues a remote command in this transaction (the transactional outbox). */
+  enqueue(cmd: { incidentId: number; lane: Lane; kind: CommandKind; payload: Record<string, unknown>; notBefore: string; at: string }): Promise<void>;
+  /** A pending command of this kind exists for the incident and lane (used to coalesce notes). */
+  hasPending(incidentId: number, lane: Lane, kind: CommandKind): Promise<boolean>;
+  getCommand(id: number): Promise<OutboxCommand | null>;
+  updateCommand(id: number, patch: Partial<Pick<OutboxCommand, 'state' | 'attempts' | 'notBefore' | 'lastError' | 'payload'>> & { updatedAt: string }): Promise<void>;
+  /**
+   * Pending commands of a lane that are due and first in line for their incident (no earlier pending or
+   * parked command of the same incident and lane), oldest first.
+   */
+  dueCommands(lane: Lane, now: string, limit: number): Promise<OutboxCommand[]>;
+  /** Parked commands back to pending (after a config fix); returns how many. */
+  replayParked(now: string, id?: number): Promise<number>;
   /** Incidents whose housekeeping may be due: resolving or flapping. */
   incidentsNeedingTick(): Promise<IncidentRecord[]>;
   setDowntime(
@@ -135,6 +167,10 @@ export interface Store {
   timelineOf(incidentId: number, limit: number): Promise<TimelineEntry[]>;
   /** Streams the audit log in order, for verification and export. */
   auditEntries(fromSeq?: number): AsyncIterable<AuditEntry>;
+  /** Outbox backlog for /readyz and metrics. */
+  outboxStats(): Promise<{ pending: number; parked: number; oldestPendingAt: string | null }>;
+  /** Commands of one incident (API: parked ones are shown on the incident). */
+  commandsOf(incidentId: number): Promise<OutboxCommand[]>;
   /** Oldest unprocessed alert's received time and the count, for /readyz and metrics. */
   inboxLag(): Promise<{ pending: number; oldestReceivedAt: string | null }>;
   ping(): Promise<void>;

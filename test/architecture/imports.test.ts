@@ -30,9 +30,9 @@ function importsOf(file: string): { local: string[]; modules: string[] } {
 const RULES: [RegExp, RegExp, string][] = [
   [/^src\/core\//, /^(src\/(?!core\/)|handlers\/|integrations\/)/, 'the pure core imports only src/core'],
   [
-    /^src\/(?!main\.ts$|cli\.ts$|cli\/)/,
+    /^src\/(?!main\.ts$|cli\.ts$|cli\/|composition\/)/,
     /^(handlers|integrations)\//,
-    'src imports no adapters (only main.ts and the CLI wire them)',
+    'src imports no adapters (only main.ts, src/composition and the CLI wire them)',
   ],
   [/^src\/app\//, /^src\/(config|cli)/, 'use-cases get config slices injected'],
   [/^handlers\//, /^integrations\//, 'handlers call use-cases, never outbound adapters'],

@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial';
+import * as m002 from './002-outbox';
 
 /** Versioned migrations, applied in name order by Kysely's Migrator; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
   '001-initial': m001,
+  '002-outbox': m002,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

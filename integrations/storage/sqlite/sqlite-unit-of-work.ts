@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { GENESIS_HASH, auditHash } from '../../../src/core/audit/audit-hash';
-import type { IncidentRecord, MemberRecord, NewIncident, UnitOfWork } from '../../../src/ports/store';
-import { incidentToRow, memberToRow, rowToAlert, rowToIncident, rowToMember } from '../row-mappers';
+import type { CommandKind, IncidentRecord, Lane, MemberRecord, NewIncident, OutboxCommand, UnitOfWork } from '../../../src/ports/store';
+import { commandPatchToRow, incidentToRow, memberToRow, rowToAlert, rowToCommand, rowToIncident, rowToMember } from '../row-mappers';
 
 /** Prepared statements are compiled once per connection; SQLite then only binds and steps. */
 export class StatementCache {
@@ -141,6 +141,45 @@ export class SqliteUnitOfWork implements UnitOfWork {
       )
       .run(seq, e.at, e.actor, e.action, e.subject, data, prevHash, hash);
     this.#chainHead = { seq, hash };
+  }
+
+  async enqueue(c: Parameters<UnitOfWork['enqueue']>[0]) {
+    this.q
+      .get(`INSERT INTO outbox (incident_id, lane, kind, payload, state, attempts, not_before, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`)
+      .run(c.incidentId, c.lane, c.kind, JSON.stringify(c.payload), c.notBefore, c.at, c.at);
+  }
+
+  async hasPending(incidentId: number, lane: Lane, kind: CommandKind) {
+    return !!this.q.get("SELECT 1 FROM outbox WHERE incident_id = ? AND lane = ? AND kind = ? AND state = 'pending' LIMIT 1").get(incidentId, lane, kind);
+  }
+
+  async getCommand(id: number) {
+    const r = this.q.get('SELECT * FROM outbox WHERE id = ?').get(id) as never;
+    return r ? rowToCommand(r) : null;
+  }
+
+  async updateCommand(id: number, patch: Partial<OutboxCommand> & { updatedAt: string }) {
+    const row = commandPatchToRow(patch);
+    const cols = Object.keys(row);
+    this.q.get(`UPDATE outbox SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @__id`).run({ ...row, __id: id });
+  }
+
+  async dueCommands(lane: Lane, now: string, limit: number) {
+    const rows = this.q
+      .get(
+        `SELECT o.* FROM outbox o WHERE o.state = 'pending' AND o.lane = ? AND o.not_before <= ?
+           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.incident_id = o.incident_id AND p.lane = o.lane AND p.id < o.id AND p.state IN ('pending', 'parked'))
+         ORDER BY o.id LIMIT ?`,
+      )
+      .all(lane, now, limit) as never[];
+    return rows.map(rowToCommand);
+  }
+
+  async replayParked(now: string, id?: number) {
+    const r = id === undefined
+      ? this.q.get("UPDATE outbox SET state = 'pending', not_before = ?, updated_at = ? WHERE state = 'parked'").run(now, now)
+      : this.q.get("UPDATE outbox SET state = 'pending', not_before = ?, updated_at = ? WHERE state = 'parked' AND id = ?").run(now, now, id);
+    return r.changes;
   }
 
   async incidentsNeedingTick() {

@@ -1,0 +1,158 @@
+import Bottleneck from 'bottleneck';
+import { retryDelaySeconds } from '../core/outbox/retry-delay';
+import { BridgeError, IntegrationError } from '../errors';
+import type { Clock } from '../ports/clock';
+import type { Logger } from '../ports/logger';
+import type { RequestGate } from '../ports/request-gate';
+import type { Lane, OutboxCommand, UnitOfWork } from '../ports/store';
+import { runOutboxCommand, withTicket, type CommandDeps, type CommandOutcome } from './run-outbox-command';
+import { enqueueTicketCommands } from './enqueue-ticket-commands';
+
+export interface OutboxWorkerDeps extends CommandDeps {
+  clock: Clock;
+  logger: Logger;
+  /** Concurrent requests per lane (ServiceNow: 4 semaphores per node by default). */
+  concurrency: Partial<Record<Lane, number>>;
+  /** One gate per lane, shared with that system's adapter (Retry-After applies to every request). */
+  gates: Record<Lane, RequestGate>;
+  maxBackoff: number;
+  pollMs: number;
+  random?: () => number;
+}
+
+interface LaneState {
+  limiter: Bottleneck;
+  /** No request of this lane starts before the remote's Retry-After has passed. */
+  gate: RequestGate;
+  inFlight: Set<number>;
+}
+
+const ACTOR = 'job:outbox';
+
+/**
+ * Executes outbox commands, one lane per remote system so a ServiceNow outage never delays Jira. Each
+ * lane has its own bottleneck limiter; a 429 pauses the whole lane until Retry-After has passed; other
+ * retryable failures back off per command; permanent failures park the command (visible on the incident
+ * and in /readyz; `itsm-bridge replay` re-queues them).
+ */
+export class OutboxWorker {
+  readonly #lanes = new Map<Lane, LaneState>();
+  #timer: NodeJS.Timeout | null = null;
+  #polling: Promise<void> | null = null;
+  #stopped = false;
+
+  constructor(private readonly deps: OutboxWorkerDeps) {
+    for (const lane of Object.keys(deps.systems) as Lane[]) {
+      this.#lanes.set(lane, { limiter: new Bottleneck({ maxConcurrent: deps.concurrency[lane] ?? 4 }), gate: deps.gates[lane], inFlight: new Set() });
+    }
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#timer = setInterval(() => this.wake(), this.deps.pollMs);
+    this.#timer.unref();
+  }
+
+  wake(): void {
+    if (this.#stopped || this.#polling) return;
+    this.#polling = this.#poll().finally(() => (this.#polling = null));
+  }
+
+  /** Runs until nothing is due (tests, `replay`); respects pauses and backoff like the background loop. */
+  async drain(maxMs = 30_000): Promise<void> {
+    const until = Date.now() + maxMs;
+    while (Date.now() < until) {
+      await this.#poll();
+      while ([...this.#lanes.values()].some((l) => l.inFlight.size > 0)) await new Promise((r) => setTimeout(r, 10));
+      const now = this.deps.clock.now().toISOString();
+      const due = await this.deps.store.unitOfWork(async (uow) => {
+        let n = 0;
+        for (const lane of this.#lanes.keys()) n += (await uow.dueCommands(lane, now, 1)).length;
+        return n;
+      });
+      if (due === 0) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#polling;
+    await Promise.all([...this.#lanes.values()].map((l) => l.limiter.stop({ dropWaitingJobs: false })));
+  }
+
+  async #poll(): Promise<void> {
+    const nowMs = this.deps.clock.now().getTime();
+    const now = new Date(nowMs).toISOString();
+    for (const [lane, state] of this.#lanes) {
+      if (nowMs < state.gate.pausedUntil) continue;
+      const limit = (this.deps.concurrency[lane] ?? 4) * 2;
+      const due = await this.deps.store.unitOfWork((uow) => uow.dueCommands(lane, now, limit));
+      for (const cmd of due) {
+        if (state.inFlight.has(cmd.id)) continue;
+        state.inFlight.add(cmd.id);
+        void state.limiter
+          .schedule(() => this.#runOne(lane, state, cmd))
+          .catch((err: unknown) => this.deps.logger.error('outbox command crashed', { id: cmd.id, error: (err as Error).message }))
+          .finally(() => state.inFlight.delete(cmd.id));
+      }
+    }
+  }
+
+  async #runOne(lane: Lane, state: LaneState, cmd: OutboxCommand): Promise<void> {
+    // A 429 for another command may have arrived while this one waited in the limiter.
+    if (Date.now() < state.gate.pausedUntil) return;
+    const incident = await this.deps.store.getIncident(cmd.incidentId);
+    if (!incident) return this.#finish(cmd, { summary: 'incident no longer exists' });
+    try {
+      const outcome = await runOutboxCommand(this.deps, cmd, incident);
+      await this.#finish(cmd, outcome);
+    } catch (err) {
+      await this.#fail(lane, state, cmd, err);
+    }
+  }
+
+  /** Marks the command done and applies its local effects in one transaction, with timeline and audit. */
+  async #finish(cmd: OutboxCommand, outcome: CommandOutcome): Promise<void> {
+    const now = this.deps.clock.now().toISOString();
+    await this.deps.store.unitOfWork(async (uow) => {
+      await uow.updateCommand(cmd.id, { state: 'done', attempts: cmd.attempts + 1, lastError: null, updatedAt: now });
+      const inc = await uow.getIncident(cmd.incidentId);
+      if (!inc) return;
+      if (outcome.ticket !== undefined) {
+        const tickets = withTicket(inc.tickets, cmd.lane, outcome.ticket);
+        await uow.updateIncident(inc.id, { tickets, updatedAt: now });
+        if (cmd.kind === 'create' && tickets.servicenow && tickets.jira) {
+          for (const lane of ['servicenow', 'jira'] as const) await uow.enqueue({ incidentId: inc.id, lane, kind: 'link', payload: {}, notBefore: now, at: now });
+        }
+      }
+      if (outcome.recreate) await enqueueTicketCommands(uow, { lanes: [cmd.lane], groupWait: 0, noteInterval: 0 }, inc.id, 'create', now);
+      await this.#record(uow, cmd, now, `ticket_${cmd.kind}`, `${cmd.lane}: ${outcome.summary}`, { commandId: cmd.id, ...(outcome.ticket ? { ticket: outcome.ticket.key } : {}) });
+    });
+  }
+
+  async #fail(lane: Lane, state: LaneState, cmd: OutboxCommand, err: unknown): Promise<void> {
+    const nowMs = this.deps.clock.now().getTime();
+    const now = new Date(nowMs).toISOString();
+    const retryable = err instanceof BridgeError ? err.retryable : true;
+    const retryAfter = err instanceof IntegrationError ? err.retryAfterSeconds : null;
+    const message = (err as Error).message;
+    if (retryAfter !== null && err instanceof IntegrationError && (err.status === 429 || err.status === 503)) state.gate.pause(retryAfter);
+    await this.deps.store.unitOfWork(async (uow) => {
+      if (!retryable) {
+        await uow.updateCommand(cmd.id, { state: 'parked', attempts: cmd.attempts + 1, lastError: message, updatedAt: now });
+        await this.#record(uow, cmd, now, 'ticket_parked', `${lane} ${cmd.kind} parked: ${message}. Fix the cause, then run "itsm-bridge replay".`, { commandId: cmd.id });
+        return;
+      }
+      const delay = retryDelaySeconds({ attempts: cmd.attempts + 1, retryAfterSeconds: retryAfter, maxBackoff: this.deps.maxBackoff, random: this.deps.random ?? Math.random });
+      await uow.updateCommand(cmd.id, { attempts: cmd.attempts + 1, lastError: message, notBefore: new Date(nowMs + delay * 1000).toISOString(), updatedAt: now });
+    });
+    this.deps.logger.warn('outbox command failed', { lane, kind: cmd.kind, id: cmd.id, retryable, error: message });
+  }
+
+  async #record(uow: UnitOfWork, cmd: OutboxCommand, at: string, type: string, reason: string, data: Record<string, unknown>) {
+    await uow.addTimeline({ incidentId: cmd.incidentId, at, type, actor: ACTOR, reason, alertId: null, data });
+    await uow.audit({ at, actor: ACTOR, action: `ticket.${type.replace(/^ticket_/, '')}`, subject: `incident:${cmd.incidentId}`, data: { lane: cmd.lane, reason, ...data } });
+  }
+}

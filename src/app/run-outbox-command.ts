@@ -1,0 +1,104 @@
+import type { Redactor } from '../core/redact/redact';
+import type { Runbook } from '../core/runbook/runbook';
+import type { IncidentRecord, IncidentTickets, Lane, OutboxCommand, Store } from '../ports/store';
+import type { TicketRef, TicketSystem } from '../ports/ticket-system';
+import { buildTicketDraft } from './build-ticket-draft';
+import { summarizeChanges } from './summarize-changes';
+
+export interface CommandDeps {
+  store: Store;
+  systems: Partial<Record<Lane, TicketSystem>>;
+  runbooks: ReadonlyMap<string, Runbook>;
+  redactor: Redactor;
+  publicUrl: string;
+  /** ServiceNow `close_code` (Jira ignores it). */
+  closeCode: string;
+}
+
+/** What a successful command changes locally; written in one transaction by the worker. */
+export interface CommandOutcome {
+  summary: string;
+  /** The ticket now linked to the incident for this lane (create), or null to unlink (closed → replace). */
+  ticket?: TicketRef | null;
+  /** Queue a fresh create on this lane (the old ServiceNow incident was Closed). */
+  recreate?: boolean;
+}
+
+/** The stored ticket of a lane as the adapter's TicketRef. */
+export function ticketRef(tickets: IncidentTickets, lane: Lane): TicketRef | null {
+  if (lane === 'servicenow' && tickets.servicenow) return { id: tickets.servicenow.sys_id, key: tickets.servicenow.number, url: tickets.servicenow.url };
+  if (lane === 'jira' && tickets.jira) return { id: tickets.jira.id ?? tickets.jira.key, key: tickets.jira.key, url: tickets.jira.url };
+  return null;
+}
+
+/** Stores a lane's ticket in the incident's `tickets` object (the API shape). */
+export function withTicket(tickets: IncidentTickets, lane: Lane, ref: TicketRef | null): IncidentTickets {
+  const next = { ...tickets };
+  if (lane === 'servicenow') {
+    if (ref) next.servicenow = { number: ref.key, sys_id: ref.id, url: ref.url };
+    else delete next.servicenow;
+  } else if (ref) next.jira = { key: ref.key, url: ref.url, id: ref.id };
+  else delete next.jira;
+  return next;
+}
+
+const other = (lane: Lane): Lane => (lane === 'servicenow' ? 'jira' : 'servicenow');
+
+/**
+ * Performs one outbox command against its remote system. Idempotent by construction: a create whose
+ * earlier attempt may have succeeded remotely (timeout, 5xx, crash) first looks the ticket up by our key.
+ */
+export async function runOutboxCommand(deps: CommandDeps, cmd: OutboxCommand, incident: IncidentRecord): Promise<CommandOutcome> {
+  const system = deps.systems[cmd.lane];
+  if (!system) return { summary: `${cmd.lane} is not configured; skipped` };
+  const current = ticketRef(incident.tickets, cmd.lane);
+  switch (cmd.kind) {
+    case 'create': {
+      if (current) return { summary: `already linked to ${current.key}` };
+      if (cmd.attempts > 0) {
+        const found = await system.findByIncidentKey(incident.key, incident.provider);
+        if (found) return { summary: `found ${found.key} created by an earlier attempt`, ticket: found };
+      }
+      const [members, alerts] = await Promise.all([deps.store.membersOf(incident.id), deps.store.alertsOf(incident.id, 1000)]);
+      const draft = buildTicketDraft({
+        incident,
+        members,
+        firstAlert: alerts[alerts.length - 1] ?? null,
+        runbook: incident.runbookId ? (deps.runbooks.get(incident.runbookId) ?? null) : null,
+        publicUrl: deps.publicUrl,
+        redactor: deps.redactor,
+      });
+      const peer = ticketRef(incident.tickets, other(cmd.lane));
+      if (peer) draft.links.push({ label: `${other(cmd.lane) === 'servicenow' ? 'ServiceNow' : 'Jira'} ${peer.key}`, url: peer.url });
+      const ref = await system.create(draft);
+      return { summary: `created ${ref.key}`, ticket: ref };
+    }
+    case 'note': {
+      if (!current) return { summary: 'no ticket to annotate; skipped' };
+      const since = String(cmd.payload.since ?? '');
+      const entries = (await deps.store.timelineOf(incident.id, 1000)).filter((e) => e.at >= since);
+      const text = summarizeChanges(entries);
+      if (!text) return { summary: 'nothing new to report' };
+      await system.addNote(current, deps.redactor.text(text));
+      return { summary: `note added to ${current.key}` };
+    }
+    case 'resolve': {
+      if (!current) return { summary: 'no ticket to resolve; skipped' };
+      const notes = deps.redactor.text(`Resolved by itsm-bridge: all ${incident.alertCount} alert notification(s) recovered; incident resolved at ${incident.resolvedAt ?? 'now'} after the grace period.`);
+      await system.resolve(current, { code: deps.closeCode, notes });
+      return { summary: `resolved ${current.key}` };
+    }
+    case 'reopen': {
+      if (!current) return { summary: 'no ticket to reopen; skipped' };
+      const result = await system.reopen(current, deps.redactor.text(`Reopened by itsm-bridge: the problem came back (reopen #${incident.reopenCount}).`));
+      if (result === 'closed') return { summary: `${current.key} is closed; opening a new ticket`, ticket: null, recreate: true };
+      return { summary: `reopened ${current.key}` };
+    }
+    case 'link': {
+      const peer = ticketRef(incident.tickets, other(cmd.lane));
+      if (!current || !peer) return { summary: 'both tickets are needed to link; skipped' };
+      await system.linkTo(current, { system: other(cmd.lane), key: peer.key, url: peer.url });
+      return { summary: `linked ${current.key} to ${peer.key}` };
+    }
+  }
+}
