@@ -4,6 +4,10 @@ import { registerAlertCommand } from './cli/alert';
 import { registerAuditCommand } from './cli/audit';
 import { registerCheckConfigCommand } from './cli/check-config';
 import { registerServeCommand } from './cli/serve';
+import { registerReportCommand } from './cli/report';
+import { registerReplayCommand } from './cli/replay';
+import { loadConfig } from './config/load-config';
+import { reportSources } from './composition/report-sources';
 import { loadDotEnv } from './config/env';
 
 /** `itsm-bridge <command>`; `npm start` runs `serve`. */
@@ -15,6 +19,27 @@ export function buildCli(): Command {
   registerCheckConfigCommand(program);
   registerAlertCommand(program);
   registerAuditCommand(program);
+  registerReplayCommand(program);
+  // The report reads config lazily, so a CSV report works even where no itsm-bridge.yaml exists.
+  const loaded = () => {
+    const r = loadConfig();
+    if (!r.ok)
+      throw new Error(
+        `configuration problems:\n${r.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`,
+      );
+    return r.value;
+  };
+  registerReportCommand(program, {
+    slaConfig: () => loaded().config.sla,
+    sources: {
+      store: () => reportSources(loaded()).store!(),
+      servicenow: () => {
+        const f = reportSources(loaded()).servicenow;
+        if (!f) throw new Error('ServiceNow is not configured (servicenow.instanceUrl with basic auth)');
+        return f();
+      },
+    },
+  });
   return program;
 }
 

@@ -16,6 +16,9 @@ import type { SqliteStore } from '../integrations/storage/sqlite/sqlite-store';
 import { createSandboxes, wireTicketing, type Sandboxes } from './composition/wire-ticketing';
 import type { OutboxWorker } from './app/outbox-worker';
 import { loadRunbooks } from '../integrations/runbooks/load-runbooks';
+import { createReportsHandler } from '../handlers/http/reports';
+import { buildSlaReport } from './app/build-sla-report';
+import { StoreTicketSource } from '../integrations/storage/store-ticket-source';
 
 export interface RunningApp {
   url: string;
@@ -77,7 +80,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   }
 
   const loadedRunbooks = await loadRunbooks(runbooksDir(opts.loaded.file, config.runbooks.dir));
-  for (const e of loadedRunbooks.errors) logger.warn('runbook not loaded', { file: e.file, path: e.path, error: e.message });
+  for (const e of loadedRunbooks.errors)
+    logger.warn('runbook not loaded', { file: e.file, path: e.path, error: e.message });
   const runbooks = loadedRunbooks.runbooks;
   const { sandboxes, mounts: sandboxMounts } = createSandboxes(config);
 
@@ -91,7 +95,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       correlation: config.correlation,
       maintenance: config.maintenance,
       runbooks,
-      ticketing: { lanes: config.tickets.systems, groupWait: config.correlation.groupWait, noteInterval: config.tickets.noteInterval },
+      ticketing: {
+        lanes: config.tickets.systems,
+        groupWait: config.correlation.groupWait,
+        noteInterval: config.tickets.noteInterval,
+      },
     },
     { pollMs: opts.correlatorPollMs ?? 1000, batchSize: 25, busy: () => inFlight.count > 0 },
   );
@@ -104,7 +112,16 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     maxInFlight: config.server.maxInFlight,
     inFlight,
     maxCorrelationLagSeconds: 60,
-    mounts: [...(opts.mounts ?? []), ...sandboxMounts],
+    mounts: [
+      ...(opts.mounts ?? []),
+      createReportsHandler({
+        clock,
+        logger,
+        buildReport: (month) =>
+          buildSlaReport({ month, config: config.sla, source: new StoreTicketSource(store.db), clock }),
+      }),
+      ...sandboxMounts,
+    ],
     now: () => clock.now(),
     webhooks: {
       sources: config.sources,
@@ -123,10 +140,23 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   });
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
-  const { outbox } = wireTicketing({ config, store, clock, logger, url, runbooks, pollMs: opts.outboxPollMs });
+  const { outbox } = wireTicketing({
+    config,
+    store,
+    clock,
+    logger,
+    url,
+    runbooks,
+    pollMs: opts.outboxPollMs,
+  });
   correlator.start();
   outbox.start();
-  logger.info('itsm-bridge listening', { url, config: opts.loaded.file, database: env.DATABASE_URL, sandboxes: Object.keys(sandboxes) });
+  logger.info('itsm-bridge listening', {
+    url,
+    config: opts.loaded.file,
+    database: env.DATABASE_URL,
+    sandboxes: Object.keys(sandboxes),
+  });
 
   return {
     url,

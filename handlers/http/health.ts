@@ -2,7 +2,11 @@ import type { ServerResponse } from 'node:http';
 import type { Store } from '../../src/ports/store';
 import { sendJson } from './respond';
 
-/** Readiness: the store answers and correlation is not falling behind. */
+/**
+ * Readiness: the store answers and correlation is not falling behind. Outbox trouble (remote systems
+ * down, parked commands) is reported but keeps the instance ready: taking it out of the load balancer
+ * would stop alert intake, which is exactly what must go on while ServiceNow or Jira is down.
+ */
 export async function readiness(
   store: Store,
   now: Date,
@@ -11,7 +15,7 @@ export async function readiness(
 ): Promise<void> {
   try {
     await store.ping();
-    const lag = await store.inboxLag();
+    const [lag, outbox] = await Promise.all([store.inboxLag(), store.outboxStats()]);
     const lagSeconds = lag.oldestReceivedAt
       ? Math.max(0, (now.getTime() - Date.parse(lag.oldestReceivedAt)) / 1000)
       : 0;
@@ -21,6 +25,19 @@ export async function readiness(
       checks: {
         store: 'ok',
         correlation: { pending: lag.pending, lagSeconds: Math.round(lagSeconds), maxLagSeconds },
+        outbox: {
+          pending: outbox.pending,
+          parked: outbox.parked,
+          oldestPendingSeconds: outbox.oldestPendingAt
+            ? Math.round((now.getTime() - Date.parse(outbox.oldestPendingAt)) / 1000)
+            : 0,
+          ...(outbox.parked > 0
+            ? {
+                action:
+                  'parked commands need attention: see the incidents, fix the cause, run "itsm-bridge replay"',
+              }
+            : {}),
+        },
       },
     });
   } catch (err) {

@@ -80,10 +80,11 @@ export async function getIncident(
     });
   const inc = await store.getIncident(id);
   if (!inc) return sendError(res, 404, 'not_found', `no incident ${id}`);
-  const [members, alerts, timeline] = await Promise.all([
+  const [members, alerts, timeline, commands] = await Promise.all([
     store.membersOf(id),
     store.alertsOf(id, 100),
     store.timelineOf(id, 500),
+    store.commandsOf(id),
   ]);
   sendJson(res, 200, {
     ...present(inc),
@@ -99,6 +100,18 @@ export async function getIncident(
       links: a.links,
     })),
     handoffs: [],
+    // Remote work not yet done (pending) or needing a human (parked, with the remote's error).
+    outbox: commands
+      .filter((c) => c.state !== 'done')
+      .map((c) => ({
+        id: c.id,
+        system: c.lane,
+        kind: c.kind,
+        state: c.state,
+        attempts: c.attempts,
+        notBefore: c.notBefore,
+        lastError: c.lastError,
+      })),
     timeline,
   });
 }

@@ -11,7 +11,8 @@ export class TimedRequestGate implements RequestGate {
   }
 
   pause(seconds: number): void {
-    if (Number.isFinite(seconds) && seconds > 0) this.#until = Math.max(this.#until, this.now() + seconds * 1000);
+    if (Number.isFinite(seconds) && seconds > 0)
+      this.#until = Math.max(this.#until, this.now() + seconds * 1000);
   }
 
   async wait(): Promise<void> {

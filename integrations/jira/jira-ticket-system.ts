@@ -25,7 +25,15 @@ export interface JiraTicketSystemOptions {
 /** Each JiraApi method is one HTTP request: gate it, and close the gate on a 429 with Retry-After. */
 function gated(api: JiraApi, gate: RequestGate): JiraApi {
   const wrapped: Record<string, unknown> = { flavour: api.flavour };
-  for (const name of ['createIssue', 'getStatusCategory', 'addComment', 'getTransitions', 'doTransition', 'upsertRemoteLink', 'search'] as const) {
+  for (const name of [
+    'createIssue',
+    'getStatusCategory',
+    'addComment',
+    'getTransitions',
+    'doTransition',
+    'upsertRemoteLink',
+    'search',
+  ] as const) {
     const fn = api[name] as (...args: unknown[]) => Promise<unknown>;
     wrapped[name] = async (...args: unknown[]) => {
       await gate.wait();
@@ -33,7 +41,8 @@ function gated(api: JiraApi, gate: RequestGate): JiraApi {
         return await fn.apply(api, args);
       } catch (err) {
         const e = toIntegrationError(name, err);
-        if ((e.status === 429 || e.status === 503) && e.retryAfterSeconds !== null) gate.pause(e.retryAfterSeconds);
+        if ((e.status === 429 || e.status === 503) && e.retryAfterSeconds !== null)
+          gate.pause(e.retryAfterSeconds);
         throw err;
       }
     };
@@ -53,7 +62,12 @@ export function createJiraTicketSystem(o: JiraTicketSystemOptions): TicketSystem
         ? { type: 'basic', email: auth.email, apiToken: auth.apiToken?.reveal() ?? SANDBOX_TOKEN }
         : { type: 'pat', token: auth.token?.reveal() ?? `${SANDBOX_TOKEN}-pat` },
   });
-  return new JiraTicketSystem(o.gate ? gated(api, o.gate) : api, o.config, o.baseUrl.replace(/\/$/, ''), o.logger);
+  return new JiraTicketSystem(
+    o.gate ? gated(api, o.gate) : api,
+    o.config,
+    o.baseUrl.replace(/\/$/, ''),
+    o.logger,
+  );
 }
 
 /** `<prefix>-<12 hex of sha256(incident key)>`: stable, label-safe (no spaces), short. */

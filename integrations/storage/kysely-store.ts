@@ -5,7 +5,14 @@ import type { AuditEntry, IncidentQuery, Store, UnitOfWork } from '../../src/por
 import type { Database } from './database';
 import { KyselyUnitOfWork } from './kysely-unit-of-work';
 import { migrationProvider } from './migrations';
-import { alertToRow, rowToAlert, rowToCommand, rowToIncident, rowToMember, rowToTimeline } from './row-mappers';
+import {
+  alertToRow,
+  rowToAlert,
+  rowToCommand,
+  rowToIncident,
+  rowToMember,
+  rowToTimeline,
+} from './row-mappers';
 
 /** Store over Kysely; the dialect (SQLite or PostgreSQL) is chosen by the caller. */
 export class KyselyStore implements Store {
@@ -121,11 +128,20 @@ export class KyselyStore implements Store {
         eb.fn.min(eb.case().when('state', '=', 'pending').then(eb.ref('created_at')).end()).as('oldest'),
       ])
       .executeTakeFirstOrThrow();
-    return { pending: Number(row.pending ?? 0), parked: Number(row.parked ?? 0), oldestPendingAt: (row.oldest as string | null) ?? null };
+    return {
+      pending: Number(row.pending ?? 0),
+      parked: Number(row.parked ?? 0),
+      oldestPendingAt: (row.oldest as string | null) ?? null,
+    };
   }
 
   async commandsOf(incidentId: number) {
-    const rows = await this.db.selectFrom('outbox').selectAll().where('incident_id', '=', incidentId).orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .orderBy('id')
+      .execute();
     return rows.map(rowToCommand);
   }
 

@@ -2,7 +2,15 @@ import type { Kysely, Transaction } from 'kysely';
 import { GENESIS_HASH, auditHash } from '../../src/core/audit/audit-hash';
 import type { IncidentRecord, UnitOfWork } from '../../src/ports/store';
 import type { Database } from './database';
-import { commandPatchToRow, incidentToRow, memberToRow, rowToAlert, rowToCommand, rowToIncident, rowToMember } from './row-mappers';
+import {
+  commandPatchToRow,
+  incidentToRow,
+  memberToRow,
+  rowToAlert,
+  rowToCommand,
+  rowToIncident,
+  rowToMember,
+} from './row-mappers';
 
 /** UnitOfWork over one Kysely transaction (SQLite or PostgreSQL). */
 export class KyselyUnitOfWork implements UnitOfWork {
@@ -161,12 +169,30 @@ export class KyselyUnitOfWork implements UnitOfWork {
   async enqueue(c: Parameters<UnitOfWork['enqueue']>[0]) {
     await this.tx
       .insertInto('outbox')
-      .values({ incident_id: c.incidentId, lane: c.lane, kind: c.kind, payload: JSON.stringify(c.payload), state: 'pending', attempts: 0, not_before: c.notBefore, created_at: c.at, updated_at: c.at })
+      .values({
+        incident_id: c.incidentId,
+        lane: c.lane,
+        kind: c.kind,
+        payload: JSON.stringify(c.payload),
+        state: 'pending',
+        attempts: 0,
+        not_before: c.notBefore,
+        created_at: c.at,
+        updated_at: c.at,
+      })
       .execute();
   }
 
   async hasPending(incidentId: number, lane: string, kind: string) {
-    const r = await this.tx.selectFrom('outbox').select('id').where('incident_id', '=', incidentId).where('lane', '=', lane).where('kind', '=', kind).where('state', '=', 'pending').limit(1).executeTakeFirst();
+    const r = await this.tx
+      .selectFrom('outbox')
+      .select('id')
+      .where('incident_id', '=', incidentId)
+      .where('lane', '=', lane)
+      .where('kind', '=', kind)
+      .where('state', '=', 'pending')
+      .limit(1)
+      .executeTakeFirst();
     return !!r;
   }
 
@@ -205,7 +231,10 @@ export class KyselyUnitOfWork implements UnitOfWork {
   }
 
   async replayParked(now: string, id?: number) {
-    let q = this.tx.updateTable('outbox').set({ state: 'pending', not_before: now, updated_at: now }).where('state', '=', 'parked');
+    let q = this.tx
+      .updateTable('outbox')
+      .set({ state: 'pending', not_before: now, updated_at: now })
+      .where('state', '=', 'parked');
     if (id !== undefined) q = q.where('id', '=', id);
     const r = await q.executeTakeFirst();
     return Number(r.numUpdatedRows);

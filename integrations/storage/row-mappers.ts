@@ -8,7 +8,13 @@ import type {
   StoredAlert,
   TimelineEntry,
 } from '../../src/ports/store';
-import type { AlertsTable, IncidentAlertsTable, IncidentsTable, OutboxTable, TimelineTable } from './database';
+import type {
+  AlertsTable,
+  IncidentAlertsTable,
+  IncidentsTable,
+  OutboxTable,
+  TimelineTable,
+} from './database';
 
 export function alertToRow(a: Alert) {
   return {

@@ -65,7 +65,12 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
       const nowDate = deps.clock.now();
       const now = nowDate.toISOString();
       const routed = routeAlert(alert, deps.routing);
-      const route = { ...routed, runbookId: matchRunbook(alert, deps.runbooks ?? [], { runbookId: routed.runbookId })?.runbook.id ?? routed.runbookId };
+      const route = {
+        ...routed,
+        runbookId:
+          matchRunbook(alert, deps.runbooks ?? [], { runbookId: routed.runbookId })?.runbook.id ??
+          routed.runbookId,
+      };
       await trackDowntime(uow, alert, now);
       const byKeyFound = await uow.findOpenByKey(alert.dedupKey);
       const byGroup = byKeyFound ? null : await uow.findOpenByGroup(route.groupKey);
@@ -93,7 +98,10 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
             ? `downtime ${downtime}`
             : activeMaintenance(deps.maintenance, alert, nowDate),
       });
-      const incidentId = await applyDecision({ uow, alert, route, now, newKey, ticketing: deps.ticketing }, decision);
+      const incidentId = await applyDecision(
+        { uow, alert, route, now, newKey, ticketing: deps.ticketing },
+        decision,
+      );
       await uow.markProcessed(alert.id, now, incidentId, `${decision.kind}: ${decision.reason}`);
     }
     return alerts.length;
@@ -140,7 +148,13 @@ export async function tickIncidents(
         subject: `incident:${inc.id}`,
         data: { reason: t.reason },
       });
-      await enqueueTicketCommands(uow, deps.ticketing, inc.id, t.kind === 'resolve' ? 'resolve' : 'note', now);
+      await enqueueTicketCommands(
+        uow,
+        deps.ticketing,
+        inc.id,
+        t.kind === 'resolve' ? 'resolve' : 'note',
+        now,
+      );
     }
     return changed;
   });

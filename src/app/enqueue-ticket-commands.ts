@@ -16,13 +16,33 @@ const plus = (now: string, seconds: number) => new Date(Date.parse(now) + second
  * Queues the remote effects of an incident change in the caller's transaction. Notes are coalesced: a
  * pending note absorbs later changes (it summarises the timeline since `since` when it runs).
  */
-export async function enqueueTicketCommands(uow: UnitOfWork, s: TicketingSettings, incidentId: number, kind: CommandKind, now: string): Promise<void> {
+export async function enqueueTicketCommands(
+  uow: UnitOfWork,
+  s: TicketingSettings,
+  incidentId: number,
+  kind: CommandKind,
+  now: string,
+): Promise<void> {
   for (const lane of s.lanes) {
     if (kind === 'note') {
       if (await uow.hasPending(incidentId, lane, 'note')) continue;
-      await uow.enqueue({ incidentId, lane, kind, payload: { since: now }, notBefore: plus(now, s.noteInterval), at: now });
+      await uow.enqueue({
+        incidentId,
+        lane,
+        kind,
+        payload: { since: now },
+        notBefore: plus(now, s.noteInterval),
+        at: now,
+      });
     } else {
-      await uow.enqueue({ incidentId, lane, kind, payload: {}, notBefore: kind === 'create' ? plus(now, s.groupWait) : now, at: now });
+      await uow.enqueue({
+        incidentId,
+        lane,
+        kind,
+        payload: {},
+        notBefore: kind === 'create' ? plus(now, s.groupWait) : now,
+        at: now,
+      });
     }
   }
 }

@@ -43,7 +43,11 @@ export class OutboxWorker {
 
   constructor(private readonly deps: OutboxWorkerDeps) {
     for (const lane of Object.keys(deps.systems) as Lane[]) {
-      this.#lanes.set(lane, { limiter: new Bottleneck({ maxConcurrent: deps.concurrency[lane] ?? 4 }), gate: deps.gates[lane], inFlight: new Set() });
+      this.#lanes.set(lane, {
+        limiter: new Bottleneck({ maxConcurrent: deps.concurrency[lane] ?? 4 }),
+        gate: deps.gates[lane],
+        inFlight: new Set(),
+      });
     }
   }
 
@@ -63,7 +67,8 @@ export class OutboxWorker {
     const until = Date.now() + maxMs;
     while (Date.now() < until) {
       await this.#poll();
-      while ([...this.#lanes.values()].some((l) => l.inFlight.size > 0)) await new Promise((r) => setTimeout(r, 10));
+      while ([...this.#lanes.values()].some((l) => l.inFlight.size > 0))
+        await new Promise((r) => setTimeout(r, 10));
       const now = this.deps.clock.now().toISOString();
       const due = await this.deps.store.unitOfWork(async (uow) => {
         let n = 0;
@@ -94,7 +99,9 @@ export class OutboxWorker {
         state.inFlight.add(cmd.id);
         void state.limiter
           .schedule(() => this.#runOne(lane, state, cmd))
-          .catch((err: unknown) => this.deps.logger.error('outbox command crashed', { id: cmd.id, error: (err as Error).message }))
+          .catch((err: unknown) =>
+            this.deps.logger.error('outbox command crashed', { id: cmd.id, error: (err as Error).message }),
+          )
           .finally(() => state.inFlight.delete(cmd.id));
       }
     }
@@ -117,18 +124,41 @@ export class OutboxWorker {
   async #finish(cmd: OutboxCommand, outcome: CommandOutcome): Promise<void> {
     const now = this.deps.clock.now().toISOString();
     await this.deps.store.unitOfWork(async (uow) => {
-      await uow.updateCommand(cmd.id, { state: 'done', attempts: cmd.attempts + 1, lastError: null, updatedAt: now });
+      await uow.updateCommand(cmd.id, {
+        state: 'done',
+        attempts: cmd.attempts + 1,
+        lastError: null,
+        updatedAt: now,
+      });
       const inc = await uow.getIncident(cmd.incidentId);
       if (!inc) return;
       if (outcome.ticket !== undefined) {
         const tickets = withTicket(inc.tickets, cmd.lane, outcome.ticket);
         await uow.updateIncident(inc.id, { tickets, updatedAt: now });
         if (cmd.kind === 'create' && tickets.servicenow && tickets.jira) {
-          for (const lane of ['servicenow', 'jira'] as const) await uow.enqueue({ incidentId: inc.id, lane, kind: 'link', payload: {}, notBefore: now, at: now });
+          for (const lane of ['servicenow', 'jira'] as const)
+            await uow.enqueue({
+              incidentId: inc.id,
+              lane,
+              kind: 'link',
+              payload: {},
+              notBefore: now,
+              at: now,
+            });
         }
       }
-      if (outcome.recreate) await enqueueTicketCommands(uow, { lanes: [cmd.lane], groupWait: 0, noteInterval: 0 }, inc.id, 'create', now);
-      await this.#record(uow, cmd, now, `ticket_${cmd.kind}`, `${cmd.lane}: ${outcome.summary}`, { commandId: cmd.id, ...(outcome.ticket ? { ticket: outcome.ticket.key } : {}) });
+      if (outcome.recreate)
+        await enqueueTicketCommands(
+          uow,
+          { lanes: [cmd.lane], groupWait: 0, noteInterval: 0 },
+          inc.id,
+          'create',
+          now,
+        );
+      await this.#record(uow, cmd, now, `ticket_${cmd.kind}`, `${cmd.lane}: ${outcome.summary}`, {
+        commandId: cmd.id,
+        ...(outcome.ticket ? { ticket: outcome.ticket.key } : {}),
+      });
     });
   }
 
@@ -138,21 +168,71 @@ export class OutboxWorker {
     const retryable = err instanceof BridgeError ? err.retryable : true;
     const retryAfter = err instanceof IntegrationError ? err.retryAfterSeconds : null;
     const message = (err as Error).message;
-    if (retryAfter !== null && err instanceof IntegrationError && (err.status === 429 || err.status === 503)) state.gate.pause(retryAfter);
+    if (retryAfter !== null && err instanceof IntegrationError && (err.status === 429 || err.status === 503))
+      state.gate.pause(retryAfter);
     await this.deps.store.unitOfWork(async (uow) => {
       if (!retryable) {
-        await uow.updateCommand(cmd.id, { state: 'parked', attempts: cmd.attempts + 1, lastError: message, updatedAt: now });
-        await this.#record(uow, cmd, now, 'ticket_parked', `${lane} ${cmd.kind} parked: ${message}. Fix the cause, then run "itsm-bridge replay".`, { commandId: cmd.id });
+        await uow.updateCommand(cmd.id, {
+          state: 'parked',
+          attempts: cmd.attempts + 1,
+          lastError: message,
+          updatedAt: now,
+        });
+        await this.#record(
+          uow,
+          cmd,
+          now,
+          'ticket_parked',
+          `${lane} ${cmd.kind} parked: ${message}. Fix the cause, then run "itsm-bridge replay".`,
+          { commandId: cmd.id },
+        );
         return;
       }
-      const delay = retryDelaySeconds({ attempts: cmd.attempts + 1, retryAfterSeconds: retryAfter, maxBackoff: this.deps.maxBackoff, random: this.deps.random ?? Math.random });
-      await uow.updateCommand(cmd.id, { attempts: cmd.attempts + 1, lastError: message, notBefore: new Date(nowMs + delay * 1000).toISOString(), updatedAt: now });
+      const delay = retryDelaySeconds({
+        attempts: cmd.attempts + 1,
+        retryAfterSeconds: retryAfter,
+        maxBackoff: this.deps.maxBackoff,
+        random: this.deps.random ?? Math.random,
+      });
+      await uow.updateCommand(cmd.id, {
+        attempts: cmd.attempts + 1,
+        lastError: message,
+        notBefore: new Date(nowMs + delay * 1000).toISOString(),
+        updatedAt: now,
+      });
     });
-    this.deps.logger.warn('outbox command failed', { lane, kind: cmd.kind, id: cmd.id, retryable, error: message });
+    this.deps.logger.warn('outbox command failed', {
+      lane,
+      kind: cmd.kind,
+      id: cmd.id,
+      retryable,
+      error: message,
+    });
   }
 
-  async #record(uow: UnitOfWork, cmd: OutboxCommand, at: string, type: string, reason: string, data: Record<string, unknown>) {
-    await uow.addTimeline({ incidentId: cmd.incidentId, at, type, actor: ACTOR, reason, alertId: null, data });
-    await uow.audit({ at, actor: ACTOR, action: `ticket.${type.replace(/^ticket_/, '')}`, subject: `incident:${cmd.incidentId}`, data: { lane: cmd.lane, reason, ...data } });
+  async #record(
+    uow: UnitOfWork,
+    cmd: OutboxCommand,
+    at: string,
+    type: string,
+    reason: string,
+    data: Record<string, unknown>,
+  ) {
+    await uow.addTimeline({
+      incidentId: cmd.incidentId,
+      at,
+      type,
+      actor: ACTOR,
+      reason,
+      alertId: null,
+      data,
+    });
+    await uow.audit({
+      at,
+      actor: ACTOR,
+      action: `ticket.${type.replace(/^ticket_/, '')}`,
+      subject: `incident:${cmd.incidentId}`,
+      data: { lane: cmd.lane, reason, ...data },
+    });
   }
 }

@@ -26,8 +26,10 @@ export interface CommandOutcome {
 
 /** The stored ticket of a lane as the adapter's TicketRef. */
 export function ticketRef(tickets: IncidentTickets, lane: Lane): TicketRef | null {
-  if (lane === 'servicenow' && tickets.servicenow) return { id: tickets.servicenow.sys_id, key: tickets.servicenow.number, url: tickets.servicenow.url };
-  if (lane === 'jira' && tickets.jira) return { id: tickets.jira.id ?? tickets.jira.key, key: tickets.jira.key, url: tickets.jira.url };
+  if (lane === 'servicenow' && tickets.servicenow)
+    return { id: tickets.servicenow.sys_id, key: tickets.servicenow.number, url: tickets.servicenow.url };
+  if (lane === 'jira' && tickets.jira)
+    return { id: tickets.jira.id ?? tickets.jira.key, key: tickets.jira.key, url: tickets.jira.url };
   return null;
 }
 
@@ -48,7 +50,11 @@ const other = (lane: Lane): Lane => (lane === 'servicenow' ? 'jira' : 'serviceno
  * Performs one outbox command against its remote system. Idempotent by construction: a create whose
  * earlier attempt may have succeeded remotely (timeout, 5xx, crash) first looks the ticket up by our key.
  */
-export async function runOutboxCommand(deps: CommandDeps, cmd: OutboxCommand, incident: IncidentRecord): Promise<CommandOutcome> {
+export async function runOutboxCommand(
+  deps: CommandDeps,
+  cmd: OutboxCommand,
+  incident: IncidentRecord,
+): Promise<CommandOutcome> {
   const system = deps.systems[cmd.lane];
   if (!system) return { summary: `${cmd.lane} is not configured; skipped` };
   const current = ticketRef(incident.tickets, cmd.lane);
@@ -59,7 +65,10 @@ export async function runOutboxCommand(deps: CommandDeps, cmd: OutboxCommand, in
         const found = await system.findByIncidentKey(incident.key, incident.provider);
         if (found) return { summary: `found ${found.key} created by an earlier attempt`, ticket: found };
       }
-      const [members, alerts] = await Promise.all([deps.store.membersOf(incident.id), deps.store.alertsOf(incident.id, 1000)]);
+      const [members, alerts] = await Promise.all([
+        deps.store.membersOf(incident.id),
+        deps.store.alertsOf(incident.id, 1000),
+      ]);
       const draft = buildTicketDraft({
         incident,
         members,
@@ -69,7 +78,11 @@ export async function runOutboxCommand(deps: CommandDeps, cmd: OutboxCommand, in
         redactor: deps.redactor,
       });
       const peer = ticketRef(incident.tickets, other(cmd.lane));
-      if (peer) draft.links.push({ label: `${other(cmd.lane) === 'servicenow' ? 'ServiceNow' : 'Jira'} ${peer.key}`, url: peer.url });
+      if (peer)
+        draft.links.push({
+          label: `${other(cmd.lane) === 'servicenow' ? 'ServiceNow' : 'Jira'} ${peer.key}`,
+          url: peer.url,
+        });
       const ref = await system.create(draft);
       return { summary: `created ${ref.key}`, ticket: ref };
     }
@@ -84,14 +97,22 @@ export async function runOutboxCommand(deps: CommandDeps, cmd: OutboxCommand, in
     }
     case 'resolve': {
       if (!current) return { summary: 'no ticket to resolve; skipped' };
-      const notes = deps.redactor.text(`Resolved by itsm-bridge: all ${incident.alertCount} alert notification(s) recovered; incident resolved at ${incident.resolvedAt ?? 'now'} after the grace period.`);
+      const notes = deps.redactor.text(
+        `Resolved by itsm-bridge: all ${incident.alertCount} alert notification(s) recovered; incident resolved at ${incident.resolvedAt ?? 'now'} after the grace period.`,
+      );
       await system.resolve(current, { code: deps.closeCode, notes });
       return { summary: `resolved ${current.key}` };
     }
     case 'reopen': {
       if (!current) return { summary: 'no ticket to reopen; skipped' };
-      const result = await system.reopen(current, deps.redactor.text(`Reopened by itsm-bridge: the problem came back (reopen #${incident.reopenCount}).`));
-      if (result === 'closed') return { summary: `${current.key} is closed; opening a new ticket`, ticket: null, recreate: true };
+      const result = await system.reopen(
+        current,
+        deps.redactor.text(
+          `Reopened by itsm-bridge: the problem came back (reopen #${incident.reopenCount}).`,
+        ),
+      );
+      if (result === 'closed')
+        return { summary: `${current.key} is closed; opening a new ticket`, ticket: null, recreate: true };
       return { summary: `reopened ${current.key}` };
     }
     case 'link': {

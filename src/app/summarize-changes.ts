@@ -20,7 +20,12 @@ export function summarizeChanges(entries: TimelineEntry[], maxLines = 15): strin
   const counts = new Map<string, number>();
   for (const e of relevant) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
   const head = [...counts].map(([type, n]) => `${n} × ${LABELS[type]}`).join(', ');
-  const lines = relevant.slice(0, maxLines).map((e) => `- ${e.at.slice(0, 19).replace('T', ' ')}Z ${LABELS[e.type]}: ${e.reason}`);
-  const more = relevant.length > maxLines ? [`… and ${relevant.length - maxLines} more (see the incident timeline in itsm-bridge)`] : [];
+  const lines = relevant
+    .slice(0, maxLines)
+    .map((e) => `- ${e.at.slice(0, 19).replace('T', ' ')}Z ${LABELS[e.type]}: ${e.reason}`);
+  const more =
+    relevant.length > maxLines
+      ? [`… and ${relevant.length - maxLines} more (see the incident timeline in itsm-bridge)`]
+      : [];
   return [`[itsm-bridge] Since the last update: ${head}.`, ...lines, ...more].join('\n');
 }

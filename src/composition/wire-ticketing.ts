@@ -20,12 +20,27 @@ export interface Sandboxes {
 
 /** Per-provider assignment groups and Jira projects come from `providers:` unless set per system. */
 function withProviderDefaults(config: AppConfig) {
-  const groups = { ...Object.fromEntries(config.providers.filter((p) => p.assignmentGroup).map((p) => [p.name, p.assignmentGroup!])), ...config.servicenow.assignmentGroups };
+  const groups = {
+    ...Object.fromEntries(
+      config.providers.filter((p) => p.assignmentGroup).map((p) => [p.name, p.assignmentGroup!]),
+    ),
+    ...config.servicenow.assignmentGroups,
+  };
   const projects = {
-    ...Object.fromEntries(config.providers.filter((p) => p.jiraProject).map((p) => [p.name, { projectKey: p.jiraProject!, issueType: config.jira.defaultProject.issueType }])),
+    ...Object.fromEntries(
+      config.providers
+        .filter((p) => p.jiraProject)
+        .map((p) => [
+          p.name,
+          { projectKey: p.jiraProject!, issueType: config.jira.defaultProject.issueType },
+        ]),
+    ),
     ...config.jira.projects,
   };
-  return { servicenow: { ...config.servicenow, assignmentGroups: groups }, jira: { ...config.jira, projects } };
+  return {
+    servicenow: { ...config.servicenow, assignmentGroups: groups },
+    jira: { ...config.jira, projects },
+  };
 }
 
 /** Sandbox emulators for the systems without a configured URL, mounted under /sandbox/<vendor>. */
@@ -33,14 +48,30 @@ export function createSandboxes(config: AppConfig): { sandboxes: Sandboxes; moun
   const cfg = withProviderDefaults(config);
   const sandboxes: Sandboxes = {};
   if (!config.servicenow.instanceUrl) {
-    const groups = [...new Set([config.servicenow.defaultAssignmentGroup, ...Object.values(cfg.servicenow.assignmentGroups), 'Service Desk'])];
+    const groups = [
+      ...new Set([
+        config.servicenow.defaultAssignmentGroup,
+        ...Object.values(cfg.servicenow.assignmentGroups),
+        'Service Desk',
+      ]),
+    ];
     sandboxes.servicenow = createServiceNowEmulator({ prefix: '/sandbox/servicenow', groups });
   }
   if (!config.jira.baseUrl) {
-    const keys = [...new Set([config.jira.defaultProject.projectKey, ...Object.values(cfg.jira.projects).map((p) => p.projectKey)])];
-    sandboxes.jira = createJiraEmulator({ prefix: '/sandbox/jira', projects: keys.map((key) => ({ key, issueTypes: ['Task', 'Incident', 'Bug'] })) });
+    const keys = [
+      ...new Set([
+        config.jira.defaultProject.projectKey,
+        ...Object.values(cfg.jira.projects).map((p) => p.projectKey),
+      ]),
+    ];
+    sandboxes.jira = createJiraEmulator({
+      prefix: '/sandbox/jira',
+      projects: keys.map((key) => ({ key, issueTypes: ['Task', 'Incident', 'Bug'] })),
+    });
   }
-  const mounts: Mount[] = Object.values(sandboxes).map((e: ServiceNowEmulator | JiraEmulator) => (req, res) => e.handle(req, res));
+  const mounts: Mount[] = Object.values(sandboxes).map(
+    (e: ServiceNowEmulator | JiraEmulator) => (req, res) => e.handle(req, res),
+  );
   return { sandboxes, mounts };
 }
 
@@ -48,16 +79,37 @@ export function createSandboxes(config: AppConfig): { sandboxes: Sandboxes; moun
  * Builds the ticket-system adapters (real instance or the mounted sandbox), loads the runbooks and
  * creates the outbox worker. Called after the server listens, since the sandbox URL needs its port.
  */
-export function wireTicketing(o: { config: AppConfig; store: Store; clock: Clock; logger: Logger; url: string; runbooks: Runbook[]; pollMs?: number }) {
+export function wireTicketing(o: {
+  config: AppConfig;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  url: string;
+  runbooks: Runbook[];
+  pollMs?: number;
+}) {
   const { config, logger } = o;
   const cfg = withProviderDefaults(config);
   const systems: Partial<Record<Lane, TicketSystem>> = {};
-  const gates: Record<Lane, TimedRequestGate> = { servicenow: new TimedRequestGate(), jira: new TimedRequestGate() };
+  const gates: Record<Lane, TimedRequestGate> = {
+    servicenow: new TimedRequestGate(),
+    jira: new TimedRequestGate(),
+  };
   if (config.tickets.systems.includes('servicenow')) {
-    systems.servicenow = createServiceNowTicketSystem({ config: cfg.servicenow, baseUrl: config.servicenow.instanceUrl ?? `${o.url}/sandbox/servicenow`, logger, fetch: gatedFetch(gates.servicenow) });
+    systems.servicenow = createServiceNowTicketSystem({
+      config: cfg.servicenow,
+      baseUrl: config.servicenow.instanceUrl ?? `${o.url}/sandbox/servicenow`,
+      logger,
+      fetch: gatedFetch(gates.servicenow),
+    });
   }
   if (config.tickets.systems.includes('jira')) {
-    systems.jira = createJiraTicketSystem({ config: cfg.jira, baseUrl: config.jira.baseUrl ?? `${o.url}/sandbox/jira`, logger, gate: gates.jira });
+    systems.jira = createJiraTicketSystem({
+      config: cfg.jira,
+      baseUrl: config.jira.baseUrl ?? `${o.url}/sandbox/jira`,
+      logger,
+      gate: gates.jira,
+    });
   }
   const runbooks = o.runbooks;
   const outbox = new OutboxWorker({

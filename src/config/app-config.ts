@@ -8,6 +8,7 @@ import { Duration } from '../core/time/duration';
 import { JiraConfig } from './jira';
 import { RedactionConfig } from './redaction';
 import { ServiceNowConfig } from './servicenow';
+import { SlaConfigSection } from './sla';
 
 /** The ticketing outbox: which systems get tickets, note coalescing, retry ceiling. */
 export const TicketsConfig = z
@@ -53,6 +54,7 @@ export const AppConfig = z
     servicenow: ServiceNowConfig.prefault({}),
     jira: JiraConfig.prefault({}),
     redaction: RedactionConfig.prefault({}),
+    sla: SlaConfigSection,
   })
   .superRefine((cfg, ctx) => {
     const names = new Set(cfg.providers.map((p) => p.name));

@@ -123,11 +123,23 @@ export interface UnitOfWork {
     data: Record<string, unknown>;
   }): Promise<void>;
   /** Queues a remote command in this transaction (the transactional outbox). */
-  enqueue(cmd: { incidentId: number; lane: Lane; kind: CommandKind; payload: Record<string, unknown>; notBefore: string; at: string }): Promise<void>;
+  enqueue(cmd: {
+    incidentId: number;
+    lane: Lane;
+    kind: CommandKind;
+    payload: Record<string, unknown>;
+    notBefore: string;
+    at: string;
+  }): Promise<void>;
   /** A pending command of this kind exists for the incident and lane (used to coalesce notes). */
   hasPending(incidentId: number, lane: Lane, kind: CommandKind): Promise<boolean>;
   getCommand(id: number): Promise<OutboxCommand | null>;
-  updateCommand(id: number, patch: Partial<Pick<OutboxCommand, 'state' | 'attempts' | 'notBefore' | 'lastError' | 'payload'>> & { updatedAt: string }): Promise<void>;
+  updateCommand(
+    id: number,
+    patch: Partial<Pick<OutboxCommand, 'state' | 'attempts' | 'notBefore' | 'lastError' | 'payload'>> & {
+      updatedAt: string;
+    },
+  ): Promise<void>;
   /**
    * Pending commands of a lane that are due and first in line for their incident (no earlier pending or
    * parked command of the same incident and lane), oldest first.

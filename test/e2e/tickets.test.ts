@@ -4,7 +4,8 @@ import { retryAfterViolations } from '../../integrations/servicenow/emulator/fau
 import { verifyAudit } from '../../src/app/verify-audit';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
-const fixture = (source: string, name: string) => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', source, name), 'utf8'));
+const fixture = (source: string, name: string) =>
+  JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', source, name), 'utf8'));
 
 const YAML = `
 correlation: { groupWait: 0, resolveGrace: 1s, reopenWindow: 2h }
@@ -43,17 +44,30 @@ describe('tickets: one ServiceNow incident and one linked Jira issue per inciden
     await flush();
     const [inc] = (await app.api('/api/incidents')).incidents;
     const detail = await app.api(`/api/incidents/${inc.id}`);
-    expect(detail.tickets.servicenow).toMatchObject({ number: expect.stringMatching(/^INC\d+/), sys_id: expect.any(String) });
+    expect(detail.tickets.servicenow).toMatchObject({
+      number: expect.stringMatching(/^INC\d+/),
+      sys_id: expect.any(String),
+    });
     expect(detail.tickets.jira).toMatchObject({ key: expect.stringMatching(/^[A-Z]+-\d+$/) });
 
     // The quick-start check from the issue: look the ticket up by our key in the ServiceNow sandbox.
-    const sn = await fetch(`${app.url}/sandbox/servicenow/api/now/table/incident?sysparm_query=correlation_id=${inc.key}`, { headers: { authorization: SN_AUTH } });
+    const sn = await fetch(
+      `${app.url}/sandbox/servicenow/api/now/table/incident?sysparm_query=correlation_id=${inc.key}`,
+      { headers: { authorization: SN_AUTH } },
+    );
     const snRows = ((await sn.json()) as { result: Record<string, string>[] }).result;
     expect(snRows).toHaveLength(1);
-    expect(snRows[0]).toMatchObject({ impact: '1', urgency: '1', priority: '1', correlation_display: 'itsm-bridge' });
+    expect(snRows[0]).toMatchObject({
+      impact: '1',
+      urgency: '1',
+      priority: '1',
+      correlation_display: 'itsm-bridge',
+    });
 
     const snState = app.sandboxes.servicenow!.state;
-    const notes = snState.journal.filter((j) => j.element_id === snRows[0]!.sys_id).map((j) => String(j.value));
+    const notes = snState.journal
+      .filter((j) => j.element_id === snRows[0]!.sys_id)
+      .map((j) => String(j.value));
     expect(notes.join('\n')).toContain(detail.tickets.jira.key); // link back to Jira
     expect(notes.join('\n')).toMatch(/\[ \] 1\./); // runbook checklist
 
@@ -83,10 +97,14 @@ describe('tickets: one ServiceNow incident and one linked Jira issue per inciden
     expect(snState.incidents).toHaveLength(1);
     expect(snState.incidents[0]!.state).toBe('2');
     expect(app.sandboxes.jira!.state.issues).toHaveLength(1);
-    expect(app.sandboxes.jira!.state.statuses.find((s) => s.id === jira[0]!.statusId)?.category).not.toBe('done');
+    expect(app.sandboxes.jira!.state.statuses.find((s) => s.id === jira[0]!.statusId)?.category).not.toBe(
+      'done',
+    );
 
     const types = (await app.api(`/api/incidents/${inc.id}`)).timeline.map((t: { type: string }) => t.type);
-    expect(types).toEqual(expect.arrayContaining(['ticket_create', 'ticket_link', 'ticket_resolve', 'ticket_reopen']));
+    expect(types).toEqual(
+      expect.arrayContaining(['ticket_create', 'ticket_link', 'ticket_resolve', 'ticket_reopen']),
+    );
     expect(await verifyAudit(app.store)).toMatchObject({ ok: true });
   });
 
@@ -96,7 +114,11 @@ describe('tickets: one ServiceNow incident and one linked Jira issue per inciden
     body.details = 'Customer max.mustermann@example.com, IBAN DE89370400440532013000, plate M-AB 1234';
     await app.post('generic', body);
     await flush();
-    const everything = JSON.stringify([app.sandboxes.servicenow!.state.incidents, app.sandboxes.servicenow!.state.journal, app.sandboxes.jira!.state.issues]);
+    const everything = JSON.stringify([
+      app.sandboxes.servicenow!.state.incidents,
+      app.sandboxes.servicenow!.state.journal,
+      app.sandboxes.jira!.state.issues,
+    ]);
     expect(app.sandboxes.servicenow!.state.incidents).toHaveLength(1);
     expect(everything).not.toContain('WVWZZZ1JZXW000001');
     expect(everything).not.toContain('max.mustermann@example.com');
@@ -106,10 +128,18 @@ describe('tickets: one ServiceNow incident and one linked Jira issue per inciden
 
   it('ends with exactly one ticket per system when 30 % of calls fail with 429, 503 or timeouts', async () => {
     for (const e of [app.sandboxes.servicenow!, app.sandboxes.jira!]) {
-      Object.assign(e.faults, { rateLimitRate: 0.1, retryAfterSeconds: 1, errorRate: 0.1, errorStatus: 503, timeoutRate: 0.1, timeoutMs: 400 });
+      Object.assign(e.faults, {
+        rateLimitRate: 0.1,
+        retryAfterSeconds: 1,
+        errorRate: 0.1,
+        errorStatus: 503,
+        timeoutRate: 0.1,
+        timeoutMs: 400,
+      });
     }
     const base = fixture('generic', 'firing.json');
-    for (let i = 0; i < 6; i++) await app.post('generic', { ...base, dedupKey: `fault-${i}`, branch: `br-${i}` });
+    for (let i = 0; i < 6; i++)
+      await app.post('generic', { ...base, dedupKey: `fault-${i}`, branch: `br-${i}` });
     await app.settle();
     for (let i = 0; i < 300 && (await app.store.outboxStats()).pending > 0; i++) {
       await app.outbox.drain(2000);
@@ -130,7 +160,8 @@ describe('tickets: one ServiceNow incident and one linked Jira issue per inciden
     // for another arrives; the client cannot know before it reads that answer. Requests that start more
     // than IN_FLIGHT_MS after a 429 must respect its Retry-After.
     const IN_FLIGHT_MS = 25;
-    const afterKnowing = (limited: { finishedAt: number | null }, later: { at: number }) => later.at - (limited.finishedAt ?? 0) >= IN_FLIGHT_MS;
+    const afterKnowing = (limited: { finishedAt: number | null }, later: { at: number }) =>
+      later.at - (limited.finishedAt ?? 0) >= IN_FLIGHT_MS;
     expect(retryAfterViolations(app.sandboxes.servicenow!.state.callLog, afterKnowing)).toEqual([]);
     expect(retryAfterViolations(app.sandboxes.jira!.state.callLog, afterKnowing)).toEqual([]);
     const limited = app.sandboxes.servicenow!.state.callLog.filter((c) => c.status === 429).length;

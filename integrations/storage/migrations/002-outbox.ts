@@ -20,5 +20,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
   await sql`CREATE INDEX outbox_due ON outbox (lane, not_before, id) WHERE state = 'pending'`.execute(db);
-  await db.schema.createIndex('outbox_incident').on('outbox').columns(['incident_id', 'lane', 'id']).execute();
+  await db.schema
+    .createIndex('outbox_incident')
+    .on('outbox')
+    .columns(['incident_id', 'lane', 'id'])
+    .execute();
 }

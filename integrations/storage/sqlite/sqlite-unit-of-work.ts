@@ -1,7 +1,23 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { GENESIS_HASH, auditHash } from '../../../src/core/audit/audit-hash';
-import type { CommandKind, IncidentRecord, Lane, MemberRecord, NewIncident, OutboxCommand, UnitOfWork } from '../../../src/ports/store';
-import { commandPatchToRow, incidentToRow, memberToRow, rowToAlert, rowToCommand, rowToIncident, rowToMember } from '../row-mappers';
+import type {
+  CommandKind,
+  IncidentRecord,
+  Lane,
+  MemberRecord,
+  NewIncident,
+  OutboxCommand,
+  UnitOfWork,
+} from '../../../src/ports/store';
+import {
+  commandPatchToRow,
+  incidentToRow,
+  memberToRow,
+  rowToAlert,
+  rowToCommand,
+  rowToIncident,
+  rowToMember,
+} from '../row-mappers';
 
 /** Prepared statements are compiled once per connection; SQLite then only binds and steps. */
 export class StatementCache {
@@ -145,12 +161,18 @@ export class SqliteUnitOfWork implements UnitOfWork {
 
   async enqueue(c: Parameters<UnitOfWork['enqueue']>[0]) {
     this.q
-      .get(`INSERT INTO outbox (incident_id, lane, kind, payload, state, attempts, not_before, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`)
+      .get(
+        `INSERT INTO outbox (incident_id, lane, kind, payload, state, attempts, not_before, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+      )
       .run(c.incidentId, c.lane, c.kind, JSON.stringify(c.payload), c.notBefore, c.at, c.at);
   }
 
   async hasPending(incidentId: number, lane: Lane, kind: CommandKind) {
-    return !!this.q.get("SELECT 1 FROM outbox WHERE incident_id = ? AND lane = ? AND kind = ? AND state = 'pending' LIMIT 1").get(incidentId, lane, kind);
+    return !!this.q
+      .get(
+        "SELECT 1 FROM outbox WHERE incident_id = ? AND lane = ? AND kind = ? AND state = 'pending' LIMIT 1",
+      )
+      .get(incidentId, lane, kind);
   }
 
   async getCommand(id: number) {
@@ -161,7 +183,9 @@ export class SqliteUnitOfWork implements UnitOfWork {
   async updateCommand(id: number, patch: Partial<OutboxCommand> & { updatedAt: string }) {
     const row = commandPatchToRow(patch);
     const cols = Object.keys(row);
-    this.q.get(`UPDATE outbox SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @__id`).run({ ...row, __id: id });
+    this.q
+      .get(`UPDATE outbox SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @__id`)
+      .run({ ...row, __id: id });
   }
 
   async dueCommands(lane: Lane, now: string, limit: number) {
@@ -176,9 +200,16 @@ export class SqliteUnitOfWork implements UnitOfWork {
   }
 
   async replayParked(now: string, id?: number) {
-    const r = id === undefined
-      ? this.q.get("UPDATE outbox SET state = 'pending', not_before = ?, updated_at = ? WHERE state = 'parked'").run(now, now)
-      : this.q.get("UPDATE outbox SET state = 'pending', not_before = ?, updated_at = ? WHERE state = 'parked' AND id = ?").run(now, now, id);
+    const r =
+      id === undefined
+        ? this.q
+            .get("UPDATE outbox SET state = 'pending', not_before = ?, updated_at = ? WHERE state = 'parked'")
+            .run(now, now)
+        : this.q
+            .get(
+              "UPDATE outbox SET state = 'pending', not_before = ?, updated_at = ? WHERE state = 'parked' AND id = ?",
+            )
+            .run(now, now, id);
     return r.changes;
   }
 
