@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Secret } from './config/secret';
+import { runbooksDir } from './config/runbooks-dir';
 import type { LoadedConfig } from './config/load-config';
 import { Correlator } from './app/correlator';
 import { ingestAlerts } from './app/ingest-alerts';
@@ -43,13 +42,6 @@ export interface StartOptions {
 }
 
 const newToken = () => randomBytes(24).toString('base64url');
-
-/** A relative runbooks dir is read next to the config file; the default falls back to the shipped runbooks. */
-function runbooksDir(configFile: string, dir: string): string {
-  const candidate = resolve(dirname(configFile), dir);
-  if (existsSync(candidate) || dir !== 'runbooks') return candidate;
-  return resolve(__dirname, '..', ...(__dirname.includes(`${sep}dist${sep}`) ? ['..'] : []), 'runbooks');
-}
 
 /** Composition root: the only place that picks concrete adapters and wires them to the use-cases. */
 export async function startApp(opts: StartOptions): Promise<RunningApp> {

@@ -43,16 +43,14 @@ export function buildTicketDraft(o: {
     provider: i.provider,
     cmdbCi: i.host,
     branch: i.branch,
-    alerts: members
-      .slice(0, 50)
-      .map((m) => ({
-        host: m.host,
-        service: m.service,
-        severity: m.severity,
-        status: m.status,
-        summary: m.summary,
-        startsAt: m.firstSeenAt,
-      })),
+    alerts: members.slice(0, 50).map((m) => ({
+      host: m.host,
+      service: m.service,
+      severity: m.severity,
+      status: m.status,
+      summary: m.summary,
+      startsAt: m.firstSeenAt,
+    })),
     runbook: checklist
       ? { id: checklist.runbookId, title: checklist.title, steps: checklist.items.map((s) => s.text) }
       : null,

@@ -167,4 +167,39 @@ describe('tickets: one ServiceNow incident and one linked Jira issue per inciden
     const limited = app.sandboxes.servicenow!.state.callLog.filter((c) => c.status === 429).length;
     expect(limited).toBeGreaterThan(0); // the faults really happened
   }, 90_000);
+
+  it('keeps creating Jira issues while ServiceNow is down, and catches up once it is back', async () => {
+    const sn = app.sandboxes.servicenow!;
+    Object.assign(sn.faults, { errorRate: 1, errorStatus: 503 });
+    await app.post('generic', { ...fixture('generic', 'firing.json'), dedupKey: 'outage', branch: 'muc-01' });
+    await app.settle();
+    await app.outbox.drain(1500);
+    const [inc] = (await app.api('/api/incidents')).incidents;
+    expect(inc.tickets.jira).not.toBeNull(); // the Jira lane is not blocked by ServiceNow
+    expect(inc.tickets.servicenow).toBeNull();
+    const pending = (await app.api(`/api/incidents/${inc.id}`)).outbox;
+    expect(pending).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          system: 'servicenow',
+          kind: 'create',
+          state: 'pending',
+          lastError: expect.stringContaining('503'),
+        }),
+      ]),
+    );
+    expect(sn.state.incidents).toHaveLength(0);
+
+    sn.faults.errorRate = 0;
+    for (let i = 0; i < 100 && (await app.store.outboxStats()).pending > 0; i++) {
+      await app.outbox.drain(2000);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const after = await app.api(`/api/incidents/${inc.id}`);
+    expect(after.tickets.servicenow).not.toBeNull();
+    expect(sn.state.incidents).toHaveLength(1);
+    expect(app.sandboxes.jira!.state.issues[0]!.remoteLinks.map((l) => l.object.url)).toContain(
+      after.tickets.servicenow.url,
+    );
+  }, 60_000);
 });
