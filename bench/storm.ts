@@ -2,6 +2,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { ALERTNAMES, alertmanagerPayload, BRANCHES, type AlertSpec } from './lib/payloads';
 import { round } from './lib/load';
 import { startBridge } from './lib/processes';
+import { createJiraEmulator } from '../integrations/jira/emulator';
+import { createServiceNowEmulator } from '../integrations/servicenow/emulator';
+import { retryAfterViolations } from '../integrations/servicenow/emulator/faults';
 import { writeBenchSection } from './lib/report';
 
 const TOKEN = 'bench-token-0123456789abcdef';
@@ -10,7 +13,7 @@ const HOSTS = 500;
 /** Deterministic pseudo-random numbers so every run replays the same storm. */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /**
@@ -20,7 +23,9 @@ function rng(seed: number) {
 function storm(total: number): AlertSpec[][] {
   const rand = rng(42);
   const fired: AlertSpec[] = [];
-  for (let h = 0; h < HOSTS; h++) for (let k = 0; k < 10; k++) fired.push({ host: h, alertname: ALERTNAMES[(h + k * 2) % ALERTNAMES.length]!, status: 'firing' });
+  for (let h = 0; h < HOSTS; h++)
+    for (let k = 0; k < 10; k++)
+      fired.push({ host: h, alertname: ALERTNAMES[(h + k * 2) % ALERTNAMES.length]!, status: 'firing' });
   const firstCount = Math.round(total / 2);
   const events: AlertSpec[] = [];
   let next = 0;
@@ -46,7 +51,8 @@ function storm(total: number): AlertSpec[][] {
   return payloads;
 }
 
-const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : 0);
+const pct = (xs: number[], p: number) =>
+  xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : 0;
 
 /** `npm run bench -- storm [--alerts 10000] [--seconds 60]` */
 export async function main(argv: string[]): Promise<void> {
@@ -54,7 +60,19 @@ export async function main(argv: string[]): Promise<void> {
   const total = arg('--alerts', 10_000);
   const seconds = arg('--seconds', 60);
   const payloads = storm(total);
-  const bridge = await startBridge('routing:\n  defaults: { groupBy: [alertname] }\n', TOKEN);
+  // ServiceNow and Jira emulators in this process with realistic limits: ServiceNow 4 concurrent
+  // (semaphores) and 100 ms per call, Jira's per-issue write limit (20 per 2 s) and 50 ms per call.
+  const sn = createServiceNowEmulator({ faults: { latencyMs: 100, maxConcurrent: 4 } });
+  const jira = createJiraEmulator({
+    projects: [{ key: 'OPS', issueTypes: ['Task'] }],
+    faults: { latencyMs: 50 },
+  });
+  const [snSrv, jiraSrv] = await Promise.all([sn.listen(), jira.listen()]);
+  const yaml =
+    'routing:\n  defaults: { groupBy: [alertname] }\ncorrelation: { groupWait: 0 }\n' +
+    `servicenow:\n  instanceUrl: ${snSrv.url}\n  auth: { type: basic, username: itsm.bridge, password: "\${SN_PASSWORD}" }\n` +
+    `jira:\n  baseUrl: ${jiraSrv.url}\n  auth: { type: basic, email: itsm-bridge@example.com, apiToken: "\${JIRA_TOKEN}" }\n`;
+  const bridge = await startBridge(yaml, TOKEN, { SN_PASSWORD: 'sandbox', JIRA_TOKEN: 'sandbox' });
   const url = `${bridge.url}/webhooks/alertmanager`;
   process.stdout.write(`storm: ${total} alerts in ${payloads.length} payloads over ${seconds}s to ${url}\n`);
   const started = Date.now();
@@ -74,25 +92,61 @@ export async function main(argv: string[]): Promise<void> {
   }
   const db = new BetterSqlite3(bridge.dbPath, { readonly: true });
   for (let i = 0; i < 600; i++) {
-    const { n } = db.prepare('select count(*) n from alerts where processed_at is null').get() as { n: number };
+    const { n } = db.prepare('select count(*) n from alerts where processed_at is null').get() as {
+      n: number;
+    };
+    if (n === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (let i = 0; i < 600; i++) {
+    const { n } = db.prepare("select count(*) n from outbox where state = 'pending'").get() as { n: number };
     if (n === 0) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   await bridge.stop();
-  const lags = (db.prepare('select received_at, processed_at from alerts').all() as { received_at: string; processed_at: string }[])
+  await Promise.all([snSrv.close(), jiraSrv.close()]);
+  const created = db
+    .prepare(
+      `select (julianday(t.at) - julianday(i.opened_at)) * 86400000 ms from timeline t join incidents i on i.id = t.incident_id
+       where t.type = 'ticket_create' and t.reason like 'servicenow:%'`,
+    )
+    .all()
+    .map((r) => (r as { ms: number }).ms)
+    .sort((a, b) => a - b);
+  const commands = db
+    .prepare(
+      "select lane, kind, count(*) n from outbox where state = 'done' group by lane, kind order by lane, kind",
+    )
+    .all() as { lane: string; kind: string; n: number }[];
+  const lags = (
+    db.prepare('select received_at, processed_at from alerts').all() as {
+      received_at: string;
+      processed_at: string;
+    }[]
+  )
     .map((r) => Date.parse(r.processed_at) - Date.parse(r.received_at))
     .sort((a, b) => a - b);
   const incidents = (db.prepare('select count(*) n from incidents').get() as { n: number }).n;
-  const groups = (db.prepare("select count(distinct json_extract(labels, '$.alertname')) n from alerts").get() as { n: number }).n;
+  const groups = (
+    db.prepare("select count(distinct json_extract(labels, '$.alertname')) n from alerts").get() as {
+      n: number;
+    }
+  ).n;
   const stored = lags.length;
-  const decisions = db.prepare("select substr(decision, 1, instr(decision, ':') - 1) kind, count(*) n from alerts group by kind order by n desc").all() as { kind: string; n: number }[];
+  const decisions = db
+    .prepare(
+      "select substr(decision, 1, instr(decision, ':') - 1) kind, count(*) n from alerts group by kind order by n desc",
+    )
+    .all() as { kind: string; n: number }[];
   db.close();
 
   const md = `## Storm (\`npm run bench -- storm\`)
 
 ${total} alert notifications from ${HOSTS} hosts in ${BRANCHES.length} branches (20 alert names; 50 % first firings, 30 % repeats,
 20 % resolves, replayed deterministically) sent as ${payloads.length} Alertmanager payloads evenly over ${seconds} s to the
-real server; routing groups by \`alertname\` (a landscape-wide problem is one incident per alert name).
+real server; routing groups by \`alertname\` (a landscape-wide problem is one incident per alert name). Tickets go
+to ServiceNow and Jira emulators in the benchmark process (ServiceNow: 100 ms per call, 4 concurrent; Jira: 50 ms
+per call, 20 writes per issue per 2 s); notes are coalesced per incident per 60 s; \`groupWait\` is 0 here (default 30 s).
 
 | figure | value |
 |---|---|
@@ -101,7 +155,13 @@ real server; routing groups by \`alertname\` (a landscape-wide problem is one in
 | incidents opened | ${incidents} (target ≤ ${groups}: ${incidents <= groups ? 'met' : 'NOT met'}) |
 | alerts per incident | ${round(stored / Math.max(1, incidents))} (target ≥ 500: ${stored / Math.max(1, incidents) >= 500 ? 'met' : 'NOT met'}) |
 | correlation lag p50 / p99 / max | ${pct(lags, 50)} / ${pct(lags, 99)} / ${lags[lags.length - 1] ?? 0} ms |
-| decisions | ${decisions.map((d) => `${d.kind} ${d.n}`).join(', ')} |`;
+| decisions | ${decisions.map((d) => `${d.kind} ${d.n}`).join(', ')} |
+| alert accepted → ServiceNow incident created, p50 / max (groupWait 0) | ${round(pct(created, 50))} / ${round(created[created.length - 1] ?? 0)} ms (target p50 < 1 s: ${pct(created, 50) < 1000 ? 'met' : 'NOT met'}) |
+| ServiceNow incidents / Jira issues | ${sn.state.incidents.length} / ${jira.state.issues.length} |
+| outbox operations executed | ${commands.map((c) => `${c.lane} ${c.kind} ${c.n}`).join(', ')} |
+| operations bound: incidents × (create + link + ⌈${seconds} s / 60 s⌉ notes) per system | ${incidents * (2 + Math.ceil(seconds / 60))} per system (${commands.filter((c) => c.lane === 'servicenow').reduce((a, c) => a + c.n, 0)} ServiceNow, ${commands.filter((c) => c.lane === 'jira').reduce((a, c) => a + c.n, 0)} Jira) |
+| HTTP requests ServiceNow / Jira (incl. look-ups, 429s) | ${sn.state.callLog.length} / ${jira.state.callLog.length} (429: ${sn.state.callLog.filter((c) => c.status === 429).length} / ${jira.state.callLog.filter((c) => c.status === 429).length}) |
+| requests sent before a Retry-After had passed | ${retryAfterViolations(sn.state.callLog).length + retryAfterViolations(jira.state.callLog).length} (target 0) |`;
   writeBenchSection('storm', md);
   process.stdout.write(`${md}\n`);
 }

@@ -78,6 +78,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const { sandboxes, mounts: sandboxMounts } = createSandboxes(config);
 
   const inFlight = { count: 0 };
+  // Created after the server listens (the sandbox URL needs the port); the correlator wakes it.
+  let outbox: OutboxWorker | undefined;
   const correlator = new Correlator(
     {
       store,
@@ -93,7 +95,12 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         noteInterval: config.tickets.noteInterval,
       },
     },
-    { pollMs: opts.correlatorPollMs ?? 1000, batchSize: 25, busy: () => inFlight.count > 0 },
+    {
+      pollMs: opts.correlatorPollMs ?? 1000,
+      batchSize: 25,
+      busy: () => inFlight.count > 0,
+      afterBatch: () => outbox?.wake(),
+    },
   );
   const metrics = new Metrics();
   const server = createHttpServer({
@@ -132,7 +139,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   });
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
-  const { outbox } = wireTicketing({
+  ({ outbox } = wireTicketing({
     config,
     store,
     clock,
@@ -140,7 +147,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     url,
     runbooks,
     pollMs: opts.outboxPollMs,
-  });
+  }));
   correlator.start();
   outbox.start();
   logger.info('itsm-bridge listening', {
@@ -154,7 +161,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     url,
     store,
     correlator,
-    outbox,
+    outbox: outbox!,
     sandboxes,
     generated,
     async close() {

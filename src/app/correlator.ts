@@ -8,6 +8,8 @@ export interface CorrelatorOptions {
   busy?: () => boolean;
   /** Share of the event loop correlation may use while ingest is busy (default 0.3). */
   maxShare?: number;
+  /** Called after each committed batch (the outbox starts on new commands without waiting for its poll). */
+  afterBatch?: () => void;
 }
 
 /**
@@ -55,6 +57,7 @@ export class Correlator {
         if (this.#stopped) break;
         const started = performance.now();
         if ((await correlateBatch(this.deps, this.opts.batchSize)) === 0) break;
+        this.opts.afterBatch?.();
         // Accepting alerts durably comes first: while requests are waiting, correlation yields for long
         // enough to use at most `maxShare` of the thread; the inbox buffers the difference.
         const share = this.opts.maxShare ?? 0.3;
