@@ -112,6 +112,15 @@ export class OutboxWorker {
     if (Date.now() < state.gate.pausedUntil) return;
     const incident = await this.deps.store.getIncident(cmd.incidentId);
     if (!incident) return this.#finish(cmd, { summary: 'incident no longer exists' });
+    if (cmd.kind === 'create') {
+      // Write-ahead: record the attempt BEFORE the remote call. If we crash after the remote created the
+      // ticket but before our commit, the restarted worker sees attempts > 0 and looks the ticket up by
+      // our key instead of creating a second one.
+      const now = this.deps.clock.now().toISOString();
+      await this.deps.store.unitOfWork((uow) =>
+        uow.updateCommand(cmd.id, { attempts: cmd.attempts + 1, updatedAt: now }),
+      );
+    }
     try {
       const outcome = await runOutboxCommand(this.deps, cmd, incident);
       await this.#finish(cmd, outcome);
