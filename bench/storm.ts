@@ -4,7 +4,7 @@ import { round } from './lib/load';
 import { startBridge } from './lib/processes';
 import { createJiraEmulator } from '../integrations/jira/emulator';
 import { createServiceNowEmulator } from '../integrations/servicenow/emulator';
-import { retryAfterViolations } from '../integrations/servicenow/emulator/faults';
+import { retryAfterViolations } from '../integrations/sandbox/faults';
 import { writeBenchSection } from './lib/report';
 
 const TOKEN = 'bench-token-0123456789abcdef';

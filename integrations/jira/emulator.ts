@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jiraError, jiraRateLimited, type JiraContext } from './emulator/context';
-import { defaultFaults, FaultInjector, type Faults } from './emulator/faults';
-import { toEmuRequest, writeResponse, type EmuRequest, type EmuResponse } from './emulator/http-util';
+import { defaultFaults, FaultInjector, type Faults } from '../sandbox/faults';
+import { toEmuRequest, writeResponse, type EmuRequest, type EmuResponse } from '../sandbox/http-util';
 import { handleIssueExtra } from './emulator/issue-extras-api';
 import { createIssue, editIssue, getIssue } from './emulator/issues-api';
 import { approximateCount, search } from './emulator/search-api';
@@ -15,7 +15,7 @@ import {
   type JiraTransition,
 } from './emulator/state';
 
-export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from './emulator/faults';
+export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from '../sandbox/faults';
 export type { EmuIssue, JiraState } from './emulator/state';
 
 export interface JiraEmulatorOptions {

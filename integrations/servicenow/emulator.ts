@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { handleAttachment } from './emulator/attachment-api';
 import { authenticate, issueToken } from './emulator/auth';
-import { defaultFaults, FaultInjector, type Faults, type RateLimitCause } from './emulator/faults';
-import { toEmuRequest, writeResponse, type EmuResponse } from './emulator/http-util';
+import { defaultFaults, FaultInjector, type Faults, type RateLimitCause } from '../sandbox/faults';
+import { toEmuRequest, writeResponse, type EmuResponse } from '../sandbox/http-util';
 import { snError } from './emulator/render';
 import {
   createState,
@@ -15,7 +15,7 @@ import {
 } from './emulator/state';
 import { handleTable } from './emulator/table-api';
 
-export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from './emulator/faults';
+export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from '../sandbox/faults';
 export type { ServiceNowState, SeedUser } from './emulator/state';
 
 export interface ServiceNowEmulatorOptions {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { retryAfterViolations } from '../../integrations/servicenow/emulator/faults';
+import { retryAfterViolations } from '../../integrations/sandbox/faults';
 import { verifyAudit } from '../../src/app/verify-audit';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 

@@ -1,4 +1,4 @@
-import type { EmuResponse } from './http-util';
+import type { EmuResponse } from '../../sandbox/http-util';
 import { CATEGORY_IDS, jiraTime, type EmuIssue, type JiraState } from './state';
 
 /** What every route needs; `version` is 3 (Cloud, ADF) or 2 (Data Center, wiki markup strings). */

@@ -1,4 +1,4 @@
-import type { CallLogEntry } from './faults';
+import type { CallLogEntry } from '../../sandbox/faults';
 
 export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
 
