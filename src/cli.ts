@@ -38,6 +38,11 @@ export function buildCli(): Command {
         if (!f) throw new Error('ServiceNow is not configured (servicenow.instanceUrl with basic auth)');
         return f();
       },
+      jira: () => {
+        const f = reportSources(loaded()).jira;
+        if (!f) throw new Error('Jira is not configured (jira.baseUrl with an API token)');
+        return f();
+      },
     },
   });
   return program;

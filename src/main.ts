@@ -79,7 +79,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
 
   const inFlight = { count: 0 };
   // Created after the server listens (the sandbox URL needs the port); the correlator wakes it.
-  let outbox: OutboxWorker | undefined;
+  const late: { outbox?: OutboxWorker } = {};
   const correlator = new Correlator(
     {
       store,
@@ -99,7 +99,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       pollMs: opts.correlatorPollMs ?? 1000,
       batchSize: 25,
       busy: () => inFlight.count > 0,
-      afterBatch: () => outbox?.wake(),
+      afterBatch: () => late.outbox?.wake(),
     },
   );
   const metrics = new Metrics();
@@ -139,7 +139,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   });
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
-  ({ outbox } = wireTicketing({
+  const { outbox } = wireTicketing({
     config,
     store,
     clock,
@@ -147,7 +147,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     url,
     runbooks,
     pollMs: opts.outboxPollMs,
-  }));
+  });
+  late.outbox = outbox;
   correlator.start();
   outbox.start();
   logger.info('itsm-bridge listening', {
@@ -161,7 +162,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     url,
     store,
     correlator,
-    outbox: outbox!,
+    outbox,
     sandboxes,
     generated,
     async close() {

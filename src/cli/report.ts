@@ -9,7 +9,7 @@ import { REPORT_FORMATS, renderReport, type ReportFormat } from '../report/rende
 import { CsvTicketSource } from '../sla/csv-ticket-source';
 import { progressBar } from './progress-bar';
 
-export type ReportSourceName = 'store' | 'servicenow' | 'csv';
+export type ReportSourceName = 'store' | 'servicenow' | 'jira' | 'csv';
 
 /** What the composition root hands in; everything is optional so the command also runs on its own. */
 export interface ReportCommandDeps {
@@ -65,7 +65,7 @@ export function registerReportCommand(program: Command, deps: ReportCommandDeps 
     .option('--out <file>', 'write to this file instead of stdout')
     .addOption(
       new Option('--source <source>', 'where ticket histories come from')
-        .choices(['store', 'servicenow', 'csv'])
+        .choices(['store', 'servicenow', 'jira', 'csv'])
         .default('store'),
     )
     .option('--file <path>', 'CSV export for --source csv')
