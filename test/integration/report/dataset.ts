@@ -6,16 +6,8 @@ import { SlaConfig } from '../../../src/config/sla';
 import type { SlaReport } from '../../../src/core/sla/report-model';
 import { CsvTicketSource } from '../../../src/sla/csv-ticket-source';
 
-export const DATASET = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'datasets',
-  'servicenow-incident-event-log.csv',
-);
+/** The real ServiceNow export, committed under test/fixtures (origin and licence in test/fixtures/README.md). */
+export const DATASET = join(__dirname, '..', '..', 'fixtures', 'servicenow-csv', 'incident-event-log.csv');
 export const fixedClock = { now: () => new Date('2026-11-27T12:00:00Z') };
 
 /** The real export → report for 2016-03 with the default config (CSV times read as UTC). */
