@@ -34,12 +34,19 @@ export async function main(argv: string[]): Promise<void> {
   const url = `${bridge.url}/webhooks/alertmanager`;
   process.stdout.write(`ingest: ${seconds}s full speed against ${url}\n`);
   const full = await load({ url, token: TOKEN, bodies: payloads, seconds, connections: 32 });
-  process.stdout.write(`ingest: ${seconds}s at 200 req/s\n`);
-  const paced = await load({ url, token: TOKEN, bodies: payloads, seconds, connections: 16, rate: 200 });
   await bridge.stop();
-  const db = new BetterSqlite3(bridge.dbPath, { readonly: true });
-  const stored = (db.prepare('select count(*) n from alerts').get() as { n: number }).n;
-  db.close();
+  // The paced run gets a fresh server, so it measures 200 req/s rather than the backlog of the full-speed run.
+  const bridge2 = await startBridge('routing:\n  defaults: { groupBy: [alertname, branch] }\n', TOKEN);
+  process.stdout.write(`ingest: ${seconds}s at 200 req/s\n`);
+  const paced = await load({ url: `${bridge2.url}/webhooks/alertmanager`, token: TOKEN, bodies: payloads, seconds, connections: 16, rate: 200 });
+  await bridge2.stop();
+  const count = (path: string) => {
+    const db = new BetterSqlite3(path, { readonly: true });
+    const n = (db.prepare('select count(*) n from alerts').get() as { n: number }).n;
+    db.close();
+    return n;
+  };
+  const stored = count(bridge.dbPath) + count(bridge2.dbPath);
   const acknowledged = (full['2xx'] + paced['2xx']) * 10;
 
   const bare = await startBare();
@@ -61,7 +68,8 @@ export async function main(argv: string[]): Promise<void> {
 autocannon in the benchmark process posts Alertmanager v4 payloads of 10 alerts (${Buffer.byteLength(payloads[0]!)} bytes,
 500 distinct groups replayed round robin) for ${seconds} s per run to the real server (\`itsm-bridge serve\`, child
 process, SQLite WAL file, correlation running in the same process) and to a bare \`node:http\` server that
-only parses the JSON and answers 202. Full speed uses 32 connections; the paced run holds 200 req/s.
+only parses the JSON and answers 202. Full speed uses 32 connections; the paced run holds 200 req/s on a fresh
+server (a fresh SQLite file, no backlog from the full-speed run).
 
 | run | requests/s | alerts/s | p50 ms | p99 ms | 2xx | errors/non-2xx |
 |---|---|---|---|---|---|---|
