@@ -5,6 +5,12 @@ import { startBare, startBridge } from './lib/processes';
 import { writeBenchSection } from './lib/report';
 
 const TOKEN = 'bench-token-0123456789abcdef';
+/**
+ * Intake and correlation only: ticket lanes are off, because with no ServiceNow/Jira configured the
+ * sandbox emulators would run inside the measured process and bill their work to ingest. The storm
+ * benchmark measures the ticket path, against emulators in another process.
+ */
+const INGEST_YAML = 'routing:\n  defaults: { groupBy: [alertname, branch] }\ntickets: { systems: [] }\n';
 
 /** 500 distinct groups of 10 alerts (5,000 hosts × alert names), replayed round robin like repeat notifications. */
 function bodies(): string[] {
@@ -30,15 +36,22 @@ const line = (name: string, r: LoadResult) =>
 export async function main(argv: string[]): Promise<void> {
   const seconds = Number(argv[argv.indexOf('--seconds') + 1] || 30) || 30;
   const payloads = bodies();
-  const bridge = await startBridge('routing:\n  defaults: { groupBy: [alertname, branch] }\n', TOKEN);
+  const bridge = await startBridge(INGEST_YAML, TOKEN);
   const url = `${bridge.url}/webhooks/alertmanager`;
   process.stdout.write(`ingest: ${seconds}s full speed against ${url}\n`);
   const full = await load({ url, token: TOKEN, bodies: payloads, seconds, connections: 32 });
   await bridge.stop();
   // The paced run gets a fresh server, so it measures 200 req/s rather than the backlog of the full-speed run.
-  const bridge2 = await startBridge('routing:\n  defaults: { groupBy: [alertname, branch] }\n', TOKEN);
+  const bridge2 = await startBridge(INGEST_YAML, TOKEN);
   process.stdout.write(`ingest: ${seconds}s at 200 req/s\n`);
-  const paced = await load({ url: `${bridge2.url}/webhooks/alertmanager`, token: TOKEN, bodies: payloads, seconds, connections: 16, rate: 200 });
+  const paced = await load({
+    url: `${bridge2.url}/webhooks/alertmanager`,
+    token: TOKEN,
+    bodies: payloads,
+    seconds,
+    connections: 16,
+    rate: 200,
+  });
   await bridge2.stop();
   const count = (path: string) => {
     const db = new BetterSqlite3(path, { readonly: true });
@@ -67,7 +80,7 @@ export async function main(argv: string[]): Promise<void> {
 
 autocannon in the benchmark process posts Alertmanager v4 payloads of 10 alerts (${Buffer.byteLength(payloads[0]!)} bytes,
 500 distinct groups replayed round robin) for ${seconds} s per run to the real server (\`itsm-bridge serve\`, child
-process, SQLite WAL file, correlation running in the same process) and to a bare \`node:http\` server that
+process, SQLite WAL file, correlation running in the same process, ticket lanes off) and to a bare \`node:http\` server that
 only parses the JSON and answers 202. Full speed uses 32 connections; the paced run holds 200 req/s on a fresh
 server (a fresh SQLite file, no backlog from the full-speed run).
 

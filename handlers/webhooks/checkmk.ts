@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Alert, AlertEvent, Severity } from '../../src/core/alert/alert';
-import { clip } from './map-common';
+import type { Alert, AlertEvent } from '../../src/core/alert/alert';
+import { clip, severityFromState } from './map-common';
 
 /** One Checkmk notification context: the NOTIFY_* variables without the prefix, all strings. */
 export const CheckmkContext = z
@@ -35,14 +35,6 @@ const EVENTS: Record<string, AlertEvent> = {
   DOWNTIMESTART: 'downtime-start',
   DOWNTIMEEND: 'downtime-end',
   DOWNTIMECANCELLED: 'downtime-end',
-};
-
-const SEVERITY: Record<string, Severity> = {
-  DOWN: 'critical',
-  UNREACHABLE: 'major',
-  CRITICAL: 'critical',
-  WARNING: 'warning',
-  UNKNOWN: 'minor',
 };
 
 /** Host and service labels arrive as NOTIFY_HOSTLABEL_<name> / NOTIFY_SERVICELABEL_<name>. */
@@ -86,7 +78,7 @@ function contextToAlert(c: CheckmkContext, receivedAt: string): Alert {
     dedupKey: `checkmk:${c.OMD_SITE}:${problemId}`,
     status,
     event,
-    severity: ok ? 'info' : (SEVERITY[state] ?? 'warning'),
+    severity: ok ? 'info' : severityFromState(state),
     host: c.HOSTNAME,
     service: isService ? (c.SERVICEDESC ?? null) : null,
     branch: clip(labels.branch ?? null, 100),

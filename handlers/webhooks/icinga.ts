@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Alert, AlertEvent, Severity } from '../../src/core/alert/alert';
-import { clip, StringMap } from './map-common';
+import type { Alert, AlertEvent } from '../../src/core/alert/alert';
+import { clip, severityFromState, StringMap } from './map-common';
 
 /** The JSON our Icinga 2 notification script sends (integrations/monitoring/icinga2). */
 export const IcingaPayload = z.object({
@@ -43,14 +43,6 @@ const EVENTS: Partial<Record<IcingaPayload['notificationType'], AlertEvent>> = {
   DOWNTIMECANCELLED: 'downtime-end',
 };
 
-const SEVERITY: Record<string, Severity> = {
-  DOWN: 'critical',
-  UNREACHABLE: 'major',
-  CRITICAL: 'critical',
-  WARNING: 'warning',
-  UNKNOWN: 'minor',
-};
-
 const epoch = (s: number | undefined) => (s ? new Date(s * 1000).toISOString() : null);
 
 /**
@@ -79,7 +71,7 @@ export function icingaAlerts(p: IcingaPayload, o: { receivedAt: string }): Alert
       dedupKey: `icinga:${p.host}${p.service ? `!${p.service}` : ''}`,
       status,
       event: EVENTS[p.notificationType] ?? null,
-      severity: ok ? 'info' : (SEVERITY[state] ?? 'warning'),
+      severity: ok ? 'info' : severityFromState(state),
       host: p.host,
       service: p.service ?? null,
       branch: clip(p.vars?.branch, 100),

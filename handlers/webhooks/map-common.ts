@@ -59,3 +59,16 @@ export function hostFromLabels(labels: Record<string, string>): string | null {
   if (!h) return null;
   return h.replace(/:\d+$/, '');
 }
+
+/** Host/service states of Icinga and Checkmk (the Nagios heritage both share) mapped onto our levels. */
+const STATE_SEVERITY: Record<string, Severity> = {
+  DOWN: 'critical',
+  UNREACHABLE: 'major',
+  CRITICAL: 'critical',
+  WARNING: 'warning',
+  UNKNOWN: 'minor',
+};
+
+export function severityFromState(state: string): Severity {
+  return STATE_SEVERITY[state] ?? 'warning';
+}

@@ -1,5 +1,5 @@
 import type { StoredAlert, UnitOfWork, IncidentRecord } from '../ports/store';
-import type { Decision } from '../core/correlate/correlate';
+import type { Decision, FlapChange } from '../core/correlate/correlate';
 import type { Route } from '../core/routing/route-alert';
 import { maxSeverity } from '../core/priority/priority';
 import type { Severity } from '../core/alert/alert';
@@ -73,6 +73,18 @@ async function record(
     subject: `incident:${incidentId}`,
     data: { alertId: alert.id, reason, ...data },
   });
+}
+
+/** One timeline note when an incident starts flapping (not on every further change). */
+async function recordFlappingStart(ctx: ApplyContext, inc: IncidentRecord, flap: FlapChange) {
+  if (flap?.flapping && !inc.flapping) {
+    await record(
+      ctx,
+      inc.id,
+      'flapping',
+      `flapping: ${flap.changes.length} status changes within the flapping window`,
+    );
+  }
 }
 
 async function openIncident(ctx: ApplyContext, previousIncidentId: number | null): Promise<IncidentRecord> {
@@ -159,13 +171,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
         ...(d.flap ? { flapping: d.flap.flapping } : {}),
       });
       await record(ctx, inc.id, d.newMember ? 'alert_joined' : 'alert_refired', d.reason);
-      if (d.flap?.flapping && !inc.flapping)
-        await record(
-          ctx,
-          inc.id,
-          'flapping',
-          `flapping: ${d.flap.changes.length} status changes within the flapping window`,
-        );
+      await recordFlappingStart(ctx, inc, d.flap);
       await enqueueTicketCommands(uow, ctx.ticketing, inc.id, 'note', now);
       return inc.id;
     }
@@ -199,13 +205,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
         d.reason,
         d.resolveDueAt ? { resolveDueAt: d.resolveDueAt } : {},
       );
-      if (d.flap?.flapping && !inc.flapping)
-        await record(
-          ctx,
-          inc.id,
-          'flapping',
-          `flapping: ${d.flap.changes.length} status changes within the flapping window`,
-        );
+      await recordFlappingStart(ctx, inc, d.flap);
       await enqueueTicketCommands(uow, ctx.ticketing, inc.id, 'note', now);
       return inc.id;
     }
