@@ -62,7 +62,7 @@ export class OutboxWorker {
     this.#polling = this.#poll().finally(() => (this.#polling = null));
   }
 
-  /** Runs until nothing is due (tests, `replay`); respects pauses and backoff like the background loop. */
+  /** Runs until nothing is due (tests); respects pauses and backoff like the background loop. */
   async drain(maxMs = 30_000): Promise<void> {
     const until = Date.now() + maxMs;
     while (Date.now() < until) {
@@ -110,6 +110,10 @@ export class OutboxWorker {
   async #runOne(lane: Lane, state: LaneState, cmd: OutboxCommand): Promise<void> {
     // A 429 for another command may have arrived while this one waited in the limiter.
     if (Date.now() < state.gate.pausedUntil) return;
+    // A poll may have read this command just before its previous run committed: run only what is still
+    // pending exactly as we read it, so a command never executes twice.
+    const fresh = await this.deps.store.unitOfWork((uow) => uow.getCommand(cmd.id));
+    if (!fresh || fresh.state !== 'pending' || fresh.attempts !== cmd.attempts) return;
     const incident = await this.deps.store.getIncident(cmd.incidentId);
     if (!incident) return this.#finish(cmd, { summary: 'incident no longer exists' });
     if (cmd.kind === 'create') {
