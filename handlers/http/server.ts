@@ -7,7 +7,7 @@ import { bearerMatches } from './auth';
 import { readiness } from './health';
 import { getIncident, listIncidents } from './incidents-api';
 import type { Metrics } from './metrics';
-import { sendError } from './respond';
+import { sendError, sendJson } from './respond';
 
 /** A handler mounted on the server (sandbox emulators, reports); returns false when the path is not its own. */
 export type Mount = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -57,7 +57,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       }
       return receiveWebhook(webhookDeps, webhook[1]!, req, res);
     }
-    if (req.method === 'GET' && path === '/healthz') return sendJsonText(res, 200, '{"status":"ok"}');
+    if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz')
       return readiness(deps.store, deps.now(), deps.maxCorrelationLagSeconds, res);
     if (req.method === 'GET' && path === '/metrics') {
@@ -98,9 +98,4 @@ export function createHttpServer(deps: HttpDeps): Server {
       else res.destroy();
     });
   });
-}
-
-function sendJsonText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(text);
 }
