@@ -1,0 +1,133 @@
+/**
+ * The chat side, platform-neutral. Slack and Teams adapters (integrations/slack, integrations/teams)
+ * implement ChatNotifier and render CommandResult; the inbound handlers (handlers/slack,
+ * handlers/teams) turn requests into a ChatActor plus text or a ChatAction and call ChatCommands.
+ */
+export type ChatPlatform = 'slack' | 'teams';
+
+export interface RunbookStepView {
+  /** 0-based position in the runbook's checklist; the id used by "done" buttons. */
+  index: number;
+  text: string;
+  /** Who marked it done and when; null while open. */
+  done: { by: string; at: string } | null;
+}
+
+/** Everything a presenter needs to draw an incident card. All text is already redacted. */
+export interface ChatIncident {
+  id: number;
+  /** Our stable key (shown small; used in ServiceNow `correlation_id`). */
+  key: string;
+  title: string;
+  state: 'open' | 'resolving' | 'resolved';
+  /** Who acknowledged and when (display name), null when nobody has. */
+  acknowledged: { by: string; at: string } | null;
+  /** How it was resolved: by recovery or by a person, with the note. */
+  resolution: { by: string; at: string; note: string } | null;
+  priority: number;
+  impact: number;
+  urgency: number;
+  severity: string;
+  branch: string | null;
+  host: string | null;
+  service: string | null;
+  /** Provider name from config and its display name. */
+  provider: string;
+  providerName: string;
+  alertCount: number;
+  firingCount: number;
+  flapping: boolean;
+  openedAt: string;
+  resolvedAt: string | null;
+  links: {
+    servicenow: { key: string; url: string } | null;
+    jira: { key: string; url: string } | null;
+    /** Links from the alerts (Grafana panel, Alertmanager, Icinga web, Checkmk view). */
+    monitoring: { label: string; url: string }[];
+    /** The incident in the bridge's own API. */
+    bridge: string;
+  };
+  runbook: { id: string; title: string; steps: RunbookStepView[] } | null;
+}
+
+/** Where a posted incident message lives, to update it in place and thread replies under it. */
+export interface ChatMessageRef {
+  /** Slack channel id, or the Teams conversation id. */
+  channel: string;
+  /** Slack message `ts`, or the Teams activity id. */
+  ts: string;
+}
+
+/**
+ * Outbound chat, one adapter per platform. Throws IntegrationError (retryable, with retryAfterSeconds on
+ * 429) like the ticket systems; the outbox lane of the platform retries.
+ */
+export interface ChatNotifier {
+  readonly platform: ChatPlatform;
+  /** Posts a new incident message into a channel (Slack channel id/name; Teams: a stored conversation). */
+  post(channel: string, incident: ChatIncident): Promise<ChatMessageRef>;
+  /** Redraws the message in place (Slack `chat.update`, Teams `updateActivity`). */
+  update(ref: ChatMessageRef, incident: ChatIncident): Promise<void>;
+  /** A thread reply under the message (timeline events). Plain text, already redacted. */
+  reply(ref: ChatMessageRef, text: string): Promise<void>;
+}
+
+/** Who clicked or typed: the platform's user id, a display name and, when known, the e-mail. */
+export interface ChatActor {
+  platform: ChatPlatform;
+  userId: string;
+  name: string;
+  email: string | null;
+}
+
+/** A button or card action, or a modal submission. */
+export type ChatAction =
+  | { verb: 'ack'; incidentId: number }
+  | { verb: 'resolve'; incidentId: number; note: string | null }
+  | { verb: 'note'; incidentId: number; text: string }
+  | { verb: 'handoff'; incidentId: number }
+  | { verb: 'step'; incidentId: number; step: number };
+
+/** Action ids on buttons (Slack `action_id`, Teams card `data.verb`). Button values carry the ids. */
+export const CHAT_ACTIONS = {
+  ack: 'itsm_ack',
+  resolve: 'itsm_resolve',
+  handoff: 'itsm_handoff',
+  step: 'itsm_step_done',
+} as const;
+
+/** Slack modal callback id for "resolve with a note"; private_metadata carries the incident id. */
+export const RESOLVE_VIEW_ID = 'itsm_resolve_note';
+
+/** Headline numbers of a monthly SLA report, for the chat summary. */
+export interface ReportHeadline {
+  month: string;
+  tickets: number;
+  breaches: number;
+  /** Per priority: response and resolution compliance in %, null when no ticket had that SLA. */
+  byPriority: { priority: string; tickets: number; response: number | null; resolution: number | null }[];
+  mttaMinutes: number | null;
+  mttrMinutes: number | null;
+  /** Download links on the bridge (HTML, CSV). */
+  links: { html: string; csv: string };
+}
+
+/**
+ * What a command or action answers, platform-neutral. Presenters turn it into Block Kit / Adaptive Cards.
+ * `ephemeral` answers are only for the one user (refusals, help, lists).
+ */
+export type CommandResult =
+  | { kind: 'text'; text: string; ok: boolean }
+  | { kind: 'incident'; text: string; incident: ChatIncident }
+  | { kind: 'incidents'; title: string; incidents: ChatIncident[] }
+  /** The action needs more input: open the "resolve with a note" dialog for this incident. */
+  | { kind: 'needs_note'; incident: ChatIncident }
+  | { kind: 'report'; headline: ReportHeadline; files: { name: string; content: Buffer; mime: string }[] };
+
+/** The platform-neutral command layer (src/commands) the chat handlers call. */
+export interface ChatCommands {
+  /** A typed command, e.g. `ack INC0010001` or `list mine` (without the `/itsm` or @mention). */
+  run(actor: ChatActor, text: string): Promise<CommandResult>;
+  /** A button, card action or modal submission. */
+  act(actor: ChatActor, action: ChatAction): Promise<CommandResult>;
+}
