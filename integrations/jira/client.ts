@@ -34,6 +34,17 @@ export interface JiraTransitionInfo {
   category: string | undefined;
 }
 
+/** A user from user search: `id` is the Cloud accountId, or the Data Center username (`name`). */
+export interface JiraUser {
+  id: string;
+  displayName: string;
+  /** Hidden on Cloud by the user's profile visibility settings → null. */
+  email: string | null;
+  active: boolean;
+  /** Cloud: atlassian | app | customer; Data Center: undefined. */
+  accountType: string | undefined;
+}
+
 /**
  * The Jira operations we use, the same for Cloud (Version3Client, ADF) and Data Center (Version2Client,
  * wiki markup). Rich-text values are passed through as given (ADF object or wiki string).
@@ -45,6 +56,12 @@ export interface JiraApi {
     properties: { key: string; value: unknown }[],
   ): Promise<{ id: string; key: string }>;
   getStatusCategory(issue: string): Promise<string | undefined>;
+  /** Status category key and the assignee's id (accountId / DC username), null when unassigned. */
+  getWorkState(issue: string): Promise<{ category: string | undefined; assignee: string | null }>;
+  /** `GET /user/search` (Cloud `query`, Data Center `username`): matches display name and e-mail prefixes. */
+  findUsers(query: string): Promise<JiraUser[]>;
+  /** `PUT /issue/{key}` with `fields.assignee` = `{accountId}` (Cloud) or `{name}` (Data Center). */
+  setAssignee(issue: string, user: string): Promise<void>;
   addComment(issue: string, body: unknown): Promise<void>;
   getTransitions(issue: string): Promise<JiraTransitionInfo[]>;
   doTransition(issue: string, id: string): Promise<void>;
@@ -85,6 +102,36 @@ export function createJiraClient(o: JiraClientOptions): JiraApi {
     getStatusCategory: async (issue) => {
       const got = await c.issues.getIssue({ issueIdOrKey: issue, fields: ['status'] });
       return got.fields?.status?.statusCategory?.key;
+    },
+    getWorkState: async (issue) => {
+      const got = await c.issues.getIssue({ issueIdOrKey: issue, fields: ['status', 'assignee'] });
+      const assignee = got.fields?.assignee as { accountId?: string; name?: string } | null | undefined;
+      const id = v3 ? assignee?.accountId : assignee?.name;
+      return { category: got.fields?.status?.statusCategory?.key, assignee: id ?? null };
+    },
+    findUsers: async (query) => {
+      // Data Center's user search takes `username` (matched against username, name and e-mail).
+      const users = await c.userSearch.findUsers(v3 ? { query } : { username: query });
+      return (users ?? []).flatMap((u) => {
+        const raw = u as { accountId?: string; name?: string; accountType?: string };
+        const id = v3 ? raw.accountId : raw.name;
+        if (!id) return [];
+        return [
+          {
+            id,
+            displayName: String(u.displayName ?? id),
+            email: u.emailAddress ?? null,
+            active: u.active !== false,
+            accountType: raw.accountType,
+          },
+        ];
+      });
+    },
+    setAssignee: async (issue, user) => {
+      await c.issues.editIssue({
+        issueIdOrKey: issue,
+        fields: { assignee: v3 ? { accountId: user } : { name: user } } as never,
+      });
     },
     addComment: async (issue, body) => {
       await c.issueComments.addComment({ issueIdOrKey: issue, comment: body as never });

@@ -6,17 +6,20 @@ import { toEmuRequest, writeResponse, type EmuRequest, type EmuResponse } from '
 import { handleIssueExtra } from './emulator/issue-extras-api';
 import { createIssue, editIssue, getIssue } from './emulator/issues-api';
 import { approximateCount, search } from './emulator/search-api';
+import { searchUsers } from './emulator/users-api';
 import {
   DEFAULT_PRIORITIES,
   DEFAULT_STATUSES,
   DEFAULT_TRANSITIONS,
+  DEFAULT_USERS,
   type JiraState,
   type JiraStatus,
   type JiraTransition,
+  type JiraUser,
 } from './emulator/state';
 
 export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from '../sandbox/faults';
-export type { EmuIssue, JiraState } from './emulator/state';
+export type { EmuIssue, JiraState, JiraUser } from './emulator/state';
 
 export interface JiraEmulatorOptions {
   /** Mount prefix for `handle`, e.g. `/sandbox/jira`. */
@@ -28,6 +31,11 @@ export interface JiraEmulatorOptions {
   transitions?: JiraTransition[];
   /** Cloud Basic auth: email → API token. Default `itsm-bridge@example.com` → `sandbox`. */
   apiTokens?: Record<string, string>;
+  /**
+   * Users for `/user/search` and the assignee field. Default: the bridge (`itsm-bridge@example.com`,
+   * also `GET myself`), Anna Schmidt and Jonas Weber.
+   */
+  users?: JiraUser[];
   /** Data Center personal access tokens (Bearer). Default `sandbox-pat`. */
   pats?: string[];
   /** Search index lag in ms (Jira Cloud search is eventually consistent). Settable later via `settings`. */
@@ -75,6 +83,7 @@ export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator
       emailAddress: 'itsm-bridge@example.com',
       displayName: 'ITSM Bridge',
     },
+    users: (opts.users ?? DEFAULT_USERS).map((u) => ({ ...u })),
     writes: new Map(),
     callLog: [],
     nextId: 10001,
@@ -98,6 +107,7 @@ export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator
     if (key === 'GET myself')
       return { status: 200, body: { ...state.account, active: true, accountType: 'atlassian' } };
     if (key === 'GET priority') return { status: 200, body: state.priorities };
+    if (key === 'GET user/search') return searchUsers(req, ctx);
     if (key === 'POST issue') return createIssue(req, ctx);
     if (rest === 'search/jql' && ctx.version === 3 && (req.method === 'GET' || req.method === 'POST'))
       return search(req, ctx, 'token');

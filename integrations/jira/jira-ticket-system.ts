@@ -28,6 +28,9 @@ function gated(api: JiraApi, gate: RequestGate): JiraApi {
   for (const name of [
     'createIssue',
     'getStatusCategory',
+    'getWorkState',
+    'findUsers',
+    'setAssignee',
     'addComment',
     'getTransitions',
     'doTransition',
@@ -78,6 +81,8 @@ export class JiraTicketSystem implements TicketSystem {
   readonly name = 'jira' as const;
   /** Issue ids we created in this process, by incident key: passed as `reconcileIssues` to search. */
   readonly #created = new NodeCache({ stdTTL: 3600, checkperiod: 0 });
+  /** E-mail → accountId (DC: username), or null for nobody; a person's account rarely changes. */
+  readonly #users = new NodeCache({ stdTTL: 600, checkperiod: 0 });
 
   constructor(
     private readonly api: JiraApi,
@@ -177,6 +182,62 @@ export class JiraTicketSystem implements TicketSystem {
     );
   }
 
+  /**
+   * Assigns the person found by e-mail (skipped when already theirs), moves a To Do issue into an In
+   * Progress-category status and comments the note. A done issue is not reopened: it only gets the note.
+   * Somebody without a Jira account (or one Jira refuses as assignee) is named in the comment instead.
+   */
+  async acknowledge(
+    ticket: TicketRef,
+    who: { email: string | null; name: string; note: string },
+  ): Promise<void> {
+    const op = 'acknowledge';
+    const current = await this.#run(op, () => this.api.getWorkState(ticket.key));
+    if (current.category === 'done') {
+      if (who.note) await this.#run(op, () => this.api.addComment(ticket.key, this.#rich(who.note)));
+      return;
+    }
+    const user = await this.#userByEmail(who.email);
+    let assigned = user !== null;
+    if (user !== null && user !== current.assignee) {
+      try {
+        await this.#run(op, () => this.api.setAssignee(ticket.key, user));
+      } catch (err) {
+        // 400 errors.assignee: the account exists but may not be assigned in this project.
+        if (!(err instanceof IntegrationError) || err.status !== 400) throw err;
+        this.logger?.warn('jira assignee rejected', { key: ticket.key, error: err.message });
+        assigned = false;
+      }
+    }
+    if (current.category !== 'indeterminate') {
+      const moved = await this.#transitionTo(ticket, op, ['indeterminate']);
+      if (moved === 'none')
+        this.logger?.warn('jira: no transition to an In Progress status', { key: ticket.key });
+    }
+    const note = assigned ? who.note : withUnknownPerson(who);
+    if (note) await this.#run(op, () => this.api.addComment(ticket.key, this.#rich(note)));
+  }
+
+  /**
+   * User search matches prefixes of names and e-mails, so the hit must carry this exact address; Cloud
+   * hides addresses per profile visibility, then a single active hit with a hidden address is accepted.
+   */
+  async #userByEmail(email: string | null): Promise<string | null> {
+    const wanted = email?.trim().toLowerCase() ?? '';
+    if (!wanted) return null;
+    const cached = this.#users.get<string | null>(wanted);
+    if (cached !== undefined) return cached;
+    const users = await this.#run('acknowledge', () => this.api.findUsers(wanted));
+    const people = users.filter(
+      (u) => u.active && (u.accountType === undefined || u.accountType === 'atlassian'),
+    );
+    const exact = people.find((u) => u.email?.toLowerCase() === wanted);
+    const only = people.length === 1 && people[0]?.email === null ? people[0] : undefined;
+    const id = (exact ?? only)?.id ?? null;
+    this.#users.set(wanted, id);
+    return id;
+  }
+
   /** Takes the first available transition whose target status category is the most preferred one. */
   async #transitionTo(ticket: TicketRef, operation: string, categories: string[]): Promise<'moved' | 'none'> {
     const transitions = await this.#run(operation, () => this.api.getTransitions(ticket.key));
@@ -209,6 +270,13 @@ export class JiraTicketSystem implements TicketSystem {
   #ref(issue: { id: string; key: string }): TicketRef {
     return { id: issue.id, key: issue.key, url: `${this.baseUrl}/browse/${issue.key}` };
   }
+}
+
+/** The note plus a line naming someone who could not be assigned (no Jira account for their e-mail). */
+function withUnknownPerson(who: { email: string | null; name: string; note: string }): string {
+  const person = who.email ? `${who.name} <${who.email}>` : who.name;
+  const line = `Acknowledged by ${person} (no matching Jira user, so not assigned).`;
+  return who.note ? `${who.note}\n${line}` : line;
 }
 
 /** ServiceNow's impact × urgency matrix (1/1→1 … 3/3→5), used to pick the Jira priority from the map. */

@@ -201,6 +201,37 @@ class ServiceNowTicketSystem implements TicketSystem {
     await this.#patch('linkTo', ticket, { work_notes: `${label} ${other.key}: ${other.url}\n${marker}` });
   }
 
+  /**
+   * State 2 + `assigned_to` + the work note in one PATCH. Resolved (6): only the note — an acknowledgement
+   * never reopens. Closed (7) / Canceled (8) are read-only: nothing is written. A person without a
+   * sys_user (or without an e-mail) is named in the note instead of being assigned.
+   */
+  async acknowledge(
+    ticket: TicketRef,
+    who: { email: string | null; name: string; note: string },
+  ): Promise<void> {
+    const state = await this.#state(ticket);
+    if (state === '7' || state === '8') return;
+    if (state === '6') {
+      if (who.note) await this.#patch('acknowledge', ticket, { work_notes: who.note });
+      return;
+    }
+    const user = await this.#userByEmail(who.email);
+    await this.#patch('acknowledge', ticket, {
+      state: '2',
+      ...(user ? { assigned_to: user } : {}),
+      work_notes: user ? who.note : withUnknownPerson(who),
+    });
+  }
+
+  /** Active sys_user by e-mail → sys_id, cached like the other look-ups; null when absent or not found. */
+  async #userByEmail(email: string | null): Promise<string | null> {
+    const e = email?.trim() ?? '';
+    // `^` and `,` would change the encoded query; no real address contains them.
+    if (!e || /[\^,\s]/.test(e)) return null;
+    return this.#lookup('sys_user', `active=true^email=${e}`, null);
+  }
+
   async #state(ticket: TicketRef): Promise<string> {
     const res = await this.#call('getState', z.looseObject({ result: IncidentRow }), () =>
       this.api.GET('/api/now/table/incident/{sys_id}', {
@@ -283,6 +314,13 @@ class ServiceNowTicketSystem implements TicketSystem {
       url: `${this.baseUrl}/nav_to.do?uri=incident.do%3Fsys_id%3D${row.sys_id}`,
     };
   }
+}
+
+/** The note plus a line naming someone who could not be assigned (no remote user for their e-mail). */
+function withUnknownPerson(who: { email: string | null; name: string; note: string }): string {
+  const person = who.email ? `${who.name} <${who.email}>` : who.name;
+  const line = `Acknowledged by ${person} (no matching ServiceNow user, so not assigned).`;
+  return who.note ? `${who.note}\n${line}` : line;
 }
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');

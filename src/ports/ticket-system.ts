@@ -49,4 +49,11 @@ export interface TicketSystem {
   reopen(ticket: TicketRef, note: string): Promise<'reopened' | 'closed'>;
   /** Links this ticket to the other system's ticket (Jira remote link / ServiceNow work note). Idempotent. */
   linkTo(ticket: TicketRef, other: { system: TicketSystemName; key: string; url: string }): Promise<void>;
+  /**
+   * Someone took the incident: ServiceNow state 2 (In Progress) and `assigned_to` (the user found by
+   * e-mail); Jira assignee (found by e-mail) and a transition into an "In Progress"-category status.
+   * Adds `note` as work note / comment. A person not found remotely is not an error: the ticket is still
+   * moved and the note names them. Idempotent (a second call changes nothing but may add the note).
+   */
+  acknowledge(ticket: TicketRef, who: { email: string | null; name: string; note: string }): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { EmuResponse } from '../../sandbox/http-util';
 import { CATEGORY_IDS, jiraTime, type EmuIssue, type JiraState } from './state';
+import { renderUser } from './users-api';
 
 /** What every route needs; `version` is 3 (Cloud, ADF) or 2 (Data Center, wiki markup strings). */
 export interface JiraContext {
@@ -71,6 +72,9 @@ export function renderIssue(
 ) {
   const status = ctx.state.statuses.find((s) => s.id === issue.statusId);
   const project = ctx.state.projects.find((p) => p.key === issue.projectKey);
+  const assigneeUser = issue.assignee
+    ? ctx.state.users.find((u) => u.accountId === issue.assignee)
+    : undefined;
   const all: Record<string, unknown> = {
     summary: issue.summary,
     description: issue.description ?? null,
@@ -84,6 +88,7 @@ export function renderIssue(
       statusCategory: { ...CATEGORY_IDS[status.category], key: status.category },
     },
     resolution: issue.resolution ? { name: issue.resolution } : null,
+    assignee: assigneeUser ? renderUser(ctx, assigneeUser) : null,
     created: jiraTime(issue.created),
     updated: jiraTime(issue.updated),
   };

@@ -9,8 +9,17 @@ import {
 } from './context';
 import { isRecord, parseJson, type EmuRequest, type EmuResponse } from '../../sandbox/http-util';
 import { findIssue, type EmuIssue } from './state';
+import { readAssignee } from './users-api';
 
-const SETTABLE = new Set(['project', 'issuetype', 'summary', 'description', 'priority', 'labels']);
+const SETTABLE = new Set([
+  'project',
+  'issuetype',
+  'summary',
+  'description',
+  'priority',
+  'labels',
+  'assignee',
+]);
 
 /** `POST /issue`: validates like Jira (mandatory fields, ADF in v3, wiki string in v2, screen fields). */
 export function createIssue(req: EmuRequest, ctx: JiraContext): EmuResponse {
@@ -46,6 +55,7 @@ export function createIssue(req: EmuRequest, ctx: JiraContext): EmuResponse {
     labels: Array.isArray(f.labels) ? f.labels.map(String) : [],
     statusId: ctx.state.statuses.find((s) => s.category === 'new')?.id ?? '10000',
     resolution: null,
+    assignee: assigneeOf(ctx, f),
     created: now,
     updated: now,
     indexedAt: now + ctx.searchLagMs,
@@ -101,13 +111,27 @@ export function editIssue(req: EmuRequest, ctx: JiraContext, idOrKey: string): E
       issue.labels = issue.labels.filter((l) => l !== op.remove);
   }
   const labelsAfter = issue.labels.join(' ');
-  logChange(
-    ctx,
-    issue,
-    labelsBefore === labelsAfter
+  const assigneeBefore = issue.assignee ?? null;
+  if ('assignee' in f) issue.assignee = assigneeOf(ctx, f);
+  const assigneeAfter = issue.assignee ?? null;
+  const displayName = (id: string | null) =>
+    id === null ? null : (ctx.state.users.find((u) => u.accountId === id)?.displayName ?? id);
+  logChange(ctx, issue, [
+    ...(labelsBefore === labelsAfter
       ? []
-      : [{ field: 'labels', from: null, fromString: labelsBefore, to: null, toString: labelsAfter }],
-  );
+      : [{ field: 'labels', from: null, fromString: labelsBefore, to: null, toString: labelsAfter }]),
+    ...(assigneeBefore === assigneeAfter
+      ? []
+      : [
+          {
+            field: 'assignee',
+            from: assigneeBefore,
+            fromString: displayName(assigneeBefore),
+            to: assigneeAfter,
+            toString: displayName(assigneeAfter),
+          },
+        ]),
+  ]);
   issue.updated = ctx.now();
   return { status: 204 };
 }
@@ -133,6 +157,10 @@ function fieldErrors(ctx: JiraContext, f: Record<string, unknown>): Record<strin
     if (!ctx.state.priorities.some((p) => p.name === ref || p.id === ref))
       errors.priority = `Specify a valid priority (name or id): ${String(ref)}`;
   }
+  if (f.assignee !== undefined) {
+    const assignee = readAssignee(ctx, f.assignee);
+    if ('error' in assignee) errors.assignee = assignee.error;
+  }
   if (f.labels !== undefined) {
     const bad = Array.isArray(f.labels)
       ? f.labels.find((l) => typeof l !== 'string' || /\s/.test(l))
@@ -141,6 +169,13 @@ function fieldErrors(ctx: JiraContext, f: Record<string, unknown>): Record<strin
   }
   return errors;
 }
+
+/** The validated assignee's accountId (fieldErrors has rejected anything else); null when absent. */
+const assigneeOf = (ctx: JiraContext, f: Record<string, unknown>): string | null => {
+  if (f.assignee === undefined) return null;
+  const a = readAssignee(ctx, f.assignee);
+  return 'accountId' in a ? a.accountId : null;
+};
 
 const priorityName = (ctx: JiraContext, id: unknown): string =>
   ctx.state.priorities.find((p) => p.id === id)?.name ?? 'Medium';

@@ -38,6 +38,17 @@ export interface RemoteLink {
   object: { url: string; title: string; [k: string]: unknown };
 }
 
+/** A Jira user: Cloud identifies users by `accountId` only; Data Center by `name` (username) / `key`. */
+export interface JiraUser {
+  accountId: string;
+  /** Data Center username. */
+  name: string;
+  emailAddress: string;
+  displayName: string;
+  active: boolean;
+  accountType: 'atlassian' | 'app' | 'customer';
+}
+
 export interface EmuIssue {
   id: string;
   key: string;
@@ -50,6 +61,8 @@ export interface EmuIssue {
   labels: string[];
   statusId: string;
   resolution: string | null;
+  /** accountId of the assignee; null/undefined = unassigned. */
+  assignee?: string | null;
   created: number;
   updated: number;
   /** When search (JQL) starts to see this issue: created + search lag. */
@@ -71,6 +84,8 @@ export interface JiraState {
   apiTokens: Map<string, string>;
   pats: Set<string>;
   account: { accountId: string; emailAddress: string; displayName: string };
+  /** Users for user search and the assignee field (the bridge's own account is one of them). */
+  users: JiraUser[];
   /** Per-issue write timestamps for the per-issue write limit. */
   writes: Map<string, number[]>;
   callLog: CallLogEntry[];
@@ -89,6 +104,34 @@ export const DEFAULT_TRANSITIONS: JiraTransition[] = [
   { id: '11', name: 'To Do', to: '10000' },
   { id: '21', name: 'In Progress', to: '3' },
   { id: '31', name: 'Done', to: '10001' },
+];
+
+/** The bridge's account (GET myself) plus two engineers who acknowledge incidents from chat. */
+export const DEFAULT_USERS: JiraUser[] = [
+  {
+    accountId: '5b10ac8d82e05b22cc7d4ef5',
+    name: 'itsm-bridge',
+    emailAddress: 'itsm-bridge@example.com',
+    displayName: 'ITSM Bridge',
+    active: true,
+    accountType: 'atlassian',
+  },
+  {
+    accountId: '712020:3f6c1a2e-8d4b-4f0e-9a57-1c2d3e4f5a61',
+    name: 'anna.schmidt',
+    emailAddress: 'anna.schmidt@example.com',
+    displayName: 'Anna Schmidt',
+    active: true,
+    accountType: 'atlassian',
+  },
+  {
+    accountId: '712020:9b8e7d6c-5a4f-4e3d-8c2b-1a0f9e8d7c6b',
+    name: 'jonas.weber',
+    emailAddress: 'jonas.weber@example.com',
+    displayName: 'Jonas Weber',
+    active: true,
+    accountType: 'atlassian',
+  },
 ];
 
 export const DEFAULT_PRIORITIES = ['Highest', 'High', 'Medium', 'Low', 'Lowest'].map((name, i) => ({

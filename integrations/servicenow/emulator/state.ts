@@ -50,6 +50,7 @@ export const COLUMNS: Record<string, readonly string[]> = {
     'close_notes',
     'caller_id',
     'assignment_group',
+    'assigned_to',
     'cmdb_ci',
     'category',
     'subcategory',
@@ -90,6 +91,7 @@ export const REFERENCES: Record<string, Record<string, string>> = {
   incident: {
     caller_id: 'sys_user',
     assignment_group: 'sys_user_group',
+    assigned_to: 'sys_user',
     cmdb_ci: 'cmdb_ci',
     opened_by: 'sys_user',
     resolved_by: 'sys_user',
@@ -100,6 +102,9 @@ export const REFERENCES: Record<string, Record<string, string>> = {
 export const DEFAULT_USERS: SeedUser[] = [
   { user_name: 'itsm.bridge', email: 'itsm-bridge@example.com', name: 'ITSM Bridge', password: 'sandbox' },
   { user_name: 'service.desk', email: 'service-desk@example.com', name: 'Service Desk' },
+  // Engineers who acknowledge incidents from chat (assigned_to).
+  { user_name: 'anna.schmidt', email: 'anna.schmidt@example.com', name: 'Anna Schmidt' },
+  { user_name: 'jonas.weber', email: 'jonas.weber@example.com', name: 'Jonas Weber' },
 ];
 export const DEFAULT_GROUPS = ['DMS Infrastructure', 'DMS Application', 'Service Desk'];
 export const DEFAULT_CIS = ['dms-app-01', 'dms-db-01', 'print-srv-01'];

@@ -12,6 +12,7 @@ const WRITABLE = new Set([
   'state',
   'caller_id',
   'assignment_group',
+  'assigned_to',
   'cmdb_ci',
   'correlation_id',
   'correlation_display',
@@ -120,6 +121,7 @@ function createIncident(req: EmuRequest, ctx: TableContext, body: Record<string,
     close_notes: '',
     caller_id: '',
     assignment_group: '',
+    assigned_to: '',
     cmdb_ci: '',
     opened_at: now,
     opened_by: userSysId(ctx),
@@ -186,6 +188,8 @@ function applyWrite(
   for (const [k, v] of Object.entries(body)) {
     if (WRITABLE.has(k) && v !== undefined && v !== null) row[k] = typeof v === 'string' ? v : String(v);
   }
+  if (body.assigned_to !== undefined && body.assigned_to !== null)
+    row.assigned_to = resolveReference(ctx, 'sys_user', row.assigned_to ?? '');
   row.priority = priorityFor(row.impact ?? '3', row.urgency ?? '3');
   const after = row.state ?? '1';
   if (!insert && before === '7' && after !== '7') {
@@ -217,6 +221,18 @@ function applyWrite(
     }
   }
   return null;
+}
+
+/**
+ * `assigned_to` as a default instance stores it: a sys_user sys_id is kept; any other value is tried as
+ * the display value (the user's name), and a value matching no user leaves the reference empty — the
+ * write itself is not rejected. (Other reference columns are stored as sent; the adapter only writes
+ * sys_ids it looked up.)
+ */
+function resolveReference(ctx: TableContext, table: 'sys_user', value: string): string {
+  if (value === '') return '';
+  const rows = tableRows(ctx.state, table) ?? [];
+  return (rows.find((r) => r.sys_id === value) ?? rows.find((r) => r.name === value))?.sys_id ?? '';
 }
 
 /** Writing work_notes/comments appends to sys_journal_field; the incident column itself stays empty. */

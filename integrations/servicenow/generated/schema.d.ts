@@ -212,6 +212,7 @@ export interface components {
             caller_id?: components["schemas"]["Reference"];
             assignment_group?: components["schemas"]["Reference"];
             cmdb_ci?: components["schemas"]["Reference"];
+            assigned_to?: components["schemas"]["Reference"];
             opened_at?: string;
             resolved_at?: string;
             closed_at?: string;
@@ -231,6 +232,8 @@ export interface components {
             caller_id?: string;
             assignment_group?: string;
             cmdb_ci?: string;
+            /** @description sys_user sys_id; a value matching no user leaves the reference empty */
+            assigned_to?: string;
             correlation_id?: string;
             correlation_display?: string;
             close_code?: string;
