@@ -52,6 +52,10 @@ export interface IncidentsTable {
   reopen_count: number;
   previous_incident_id: number | null;
   tickets: string;
+  ack_at: string | null;
+  ack_by: string | null;
+  ack_name: string | null;
+  chat: string;
 }
 
 export interface IncidentAlertsTable {
@@ -113,7 +117,22 @@ export interface OutboxTable {
   updated_at: string;
 }
 
+export interface ChatSeenTable {
+  key: string;
+  at: string;
+}
+
+export interface ChatConversationsTable {
+  id: string;
+  platform: string;
+  name: string | null;
+  reference: string;
+  updated_at: string;
+}
+
 export interface Database {
+  chat_seen: ChatSeenTable;
+  chat_conversations: ChatConversationsTable;
   outbox: OutboxTable;
   alerts: AlertsTable;
   incidents: IncidentsTable;

@@ -154,6 +154,67 @@ export class KyselyStore implements Store {
     return { pending: Number(row.pending), oldestReceivedAt: (row.oldest as string | null) ?? null };
   }
 
+  async firstSeen(key: string, at: string, forgetBefore: string) {
+    const inserted = await this.db
+      .insertInto('chat_seen')
+      .values({ key, at })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .executeTakeFirst();
+    if (Math.random() < 0.01) await this.db.deleteFrom('chat_seen').where('at', '<', forgetBefore).execute();
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async saveConversation(c: {
+    id: string;
+    platform: string;
+    name: string | null;
+    reference: unknown;
+    at: string;
+  }) {
+    const row = {
+      id: c.id,
+      platform: c.platform,
+      name: c.name,
+      reference: JSON.stringify(c.reference),
+      updated_at: c.at,
+    };
+    await this.db
+      .insertInto('chat_conversations')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({ name: row.name, reference: row.reference, updated_at: row.updated_at }),
+      )
+      .execute();
+  }
+
+  async getConversation(id: string) {
+    const r = await this.db
+      .selectFrom('chat_conversations')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return r ? { id: r.id, name: r.name, reference: JSON.parse(r.reference) as unknown } : null;
+  }
+
+  async findIncidentByTicket(ref: string) {
+    const wanted = ref.trim().toUpperCase();
+    if (!/^[A-Z0-9_-]+$/.test(wanted)) return null;
+    // The tickets column is JSON text; a LIKE narrows it down portably (SQLite and PostgreSQL), the
+    // parsed value decides.
+    const rows = await this.db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('tickets', 'like', `%"${wanted}"%`)
+      .orderBy('id', 'desc')
+      .limit(20)
+      .execute();
+    return (
+      rows
+        .map(rowToIncident)
+        .find((i) => i.tickets.servicenow?.number === wanted || i.tickets.jira?.key === wanted) ?? null
+    );
+  }
+
   async ping() {
     await this.db.selectFrom('incidents').select('id').limit(1).execute();
   }

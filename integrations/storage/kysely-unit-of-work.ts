@@ -10,6 +10,7 @@ import {
   rowToCommand,
   rowToIncident,
   rowToMember,
+  rowToTimeline,
 } from './row-mappers';
 
 /** UnitOfWork over one Kysely transaction (SQLite or PostgreSQL). */
@@ -111,6 +112,17 @@ export class KyselyUnitOfWork implements UnitOfWork {
       .values(row)
       .onConflict((oc) => oc.columns(['incident_id', 'dedup_key']).doUpdateSet(row))
       .execute();
+  }
+
+  async timelineOfType(incidentId: number, type: string) {
+    const rows = await this.tx
+      .selectFrom('timeline')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .where('type', '=', type)
+      .orderBy('id')
+      .execute();
+    return rows.map(rowToTimeline);
   }
 
   async addTimeline(e: Parameters<UnitOfWork['addTimeline']>[0]) {

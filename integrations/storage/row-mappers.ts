@@ -91,6 +91,8 @@ export function rowToIncident(r: Selectable<IncidentsTable>): IncidentRecord {
     reopenCount: r.reopen_count,
     previousIncidentId: r.previous_incident_id,
     tickets: JSON.parse(r.tickets),
+    acknowledged: r.ack_at && r.ack_by ? { at: r.ack_at, by: r.ack_by, name: r.ack_name ?? r.ack_by } : null,
+    chat: JSON.parse(r.chat),
   };
 }
 
@@ -123,10 +125,16 @@ export function incidentToRow(i: Partial<NewIncident>): Partial<Omit<IncidentsTa
     ['reopenCount', 'reopen_count'],
     ['previousIncidentId', 'previous_incident_id'],
     ['tickets', 'tickets', (v: object) => JSON.stringify(v)],
+    ['chat', 'chat', (v: object) => JSON.stringify(v)],
   ];
   const row: Record<string, unknown> = {};
   for (const [from, to, conv] of map) {
     if (from in i) row[to] = conv ? conv(i[from] as never) : i[from];
+  }
+  if ('acknowledged' in i) {
+    row.ack_at = i.acknowledged?.at ?? null;
+    row.ack_by = i.acknowledged?.by ?? null;
+    row.ack_name = i.acknowledged?.name ?? null;
   }
   return row as Partial<Omit<IncidentsTable, 'id'>>;
 }

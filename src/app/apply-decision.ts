@@ -116,6 +116,8 @@ async function openIncident(ctx: ApplyContext, previousIncidentId: number | null
     reopenCount: 0,
     previousIncidentId,
     tickets: {},
+    acknowledged: null,
+    chat: {},
   });
 }
 

@@ -4,23 +4,42 @@ import { BridgeError, IntegrationError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { RequestGate } from '../ports/request-gate';
-import type { Lane, OutboxCommand, UnitOfWork } from '../ports/store';
-import { runOutboxCommand, withTicket, type CommandDeps, type CommandOutcome } from './run-outbox-command';
-import { enqueueTicketCommands } from './enqueue-ticket-commands';
+import {
+  isTicketLane,
+  type ChatLane,
+  type Lane,
+  type OutboxCommand,
+  type Store,
+  type UnitOfWork,
+} from '../ports/store';
+import { withTicket, type CommandOutcome, type LaneRunner } from './run-outbox-command';
+import { enqueueChatSync, enqueueTicketCommands } from './enqueue-ticket-commands';
 
-export interface OutboxWorkerDeps extends CommandDeps {
+/** One remote system's lane: how to run its commands, how many at once, and its Retry-After gate. */
+export interface LaneSpec {
+  run: LaneRunner;
+  /** Concurrent requests (ServiceNow: 4 semaphores per node by default). */
+  concurrency: number;
+  /** Shared with that system's adapter (Retry-After applies to every request). */
+  gate: RequestGate;
+}
+
+export interface OutboxWorkerDeps {
+  store: Store;
   clock: Clock;
   logger: Logger;
-  /** Concurrent requests per lane (ServiceNow: 4 semaphores per node by default). */
-  concurrency: Partial<Record<Lane, number>>;
-  /** One gate per lane, shared with that system's adapter (Retry-After applies to every request). */
-  gates: Record<Lane, RequestGate>;
+  lanes: Partial<Record<Lane, LaneSpec>>;
+  /** Chat platforms whose message should be redrawn when a ticket is created (to show its link). */
+  chatLanes: ChatLane[];
+  chatInterval: number;
   maxBackoff: number;
   pollMs: number;
   random?: () => number;
 }
 
 interface LaneState {
+  run: LaneRunner;
+  concurrency: number;
   limiter: Bottleneck;
   /** No request of this lane starts before the remote's Retry-After has passed. */
   gate: RequestGate;
@@ -42,10 +61,12 @@ export class OutboxWorker {
   #stopped = false;
 
   constructor(private readonly deps: OutboxWorkerDeps) {
-    for (const lane of Object.keys(deps.systems) as Lane[]) {
+    for (const [lane, spec] of Object.entries(deps.lanes) as [Lane, LaneSpec][]) {
       this.#lanes.set(lane, {
-        limiter: new Bottleneck({ maxConcurrent: deps.concurrency[lane] ?? 4 }),
-        gate: deps.gates[lane],
+        run: spec.run,
+        concurrency: spec.concurrency,
+        limiter: new Bottleneck({ maxConcurrent: spec.concurrency }),
+        gate: spec.gate,
         inFlight: new Set(),
       });
     }
@@ -92,7 +113,7 @@ export class OutboxWorker {
     const now = new Date(nowMs).toISOString();
     for (const [lane, state] of this.#lanes) {
       if (nowMs < state.gate.pausedUntil) continue;
-      const limit = (this.deps.concurrency[lane] ?? 4) * 2;
+      const limit = state.concurrency * 2;
       const due = await this.deps.store.unitOfWork((uow) => uow.dueCommands(lane, now, limit));
       for (const cmd of due) {
         if (state.inFlight.has(cmd.id)) continue;
@@ -126,7 +147,7 @@ export class OutboxWorker {
       );
     }
     try {
-      const outcome = await runOutboxCommand(this.deps, cmd, incident);
+      const outcome = await state.run(cmd, incident);
       await this.#finish(cmd, outcome);
     } catch (err) {
       await this.#fail(lane, state, cmd, err);
@@ -145,7 +166,10 @@ export class OutboxWorker {
       });
       const inc = await uow.getIncident(cmd.incidentId);
       if (!inc) return;
-      if (outcome.ticket !== undefined) {
+      if (outcome.chat && !isTicketLane(cmd.lane)) {
+        await uow.updateIncident(inc.id, { chat: { ...inc.chat, [cmd.lane]: outcome.chat } });
+      }
+      if (outcome.ticket !== undefined && isTicketLane(cmd.lane)) {
         const tickets = withTicket(inc.tickets, cmd.lane, outcome.ticket);
         await uow.updateIncident(inc.id, { tickets, updatedAt: now });
         if (cmd.kind === 'create' && tickets.servicenow && tickets.jira) {
@@ -160,7 +184,7 @@ export class OutboxWorker {
             });
         }
       }
-      if (outcome.recreate)
+      if (outcome.recreate && isTicketLane(cmd.lane))
         await enqueueTicketCommands(
           uow,
           { lanes: [cmd.lane], groupWait: 0, noteInterval: 0 },
@@ -168,6 +192,21 @@ export class OutboxWorker {
           'create',
           now,
         );
+      // A new ticket link belongs on the chat message.
+      if (outcome.ticket)
+        await enqueueChatSync(uow, { chatLanes: this.deps.chatLanes }, inc.id, now, this.deps.chatInterval);
+      if (!isTicketLane(cmd.lane)) {
+        // Chat messages are not ticket changes: audited, but kept off the timeline (which they mirror).
+        if (outcome.chat && !inc.chat[cmd.lane])
+          await uow.audit({
+            at: now,
+            actor: ACTOR,
+            action: 'chat.posted',
+            subject: `incident:${cmd.incidentId}`,
+            data: { lane: cmd.lane, channel: outcome.chat.channel, ts: outcome.chat.ts },
+          });
+        return;
+      }
       await this.#record(uow, cmd, now, `ticket_${cmd.kind}`, `${cmd.lane}: ${outcome.summary}`, {
         commandId: cmd.id,
         ...(outcome.ticket ? { ticket: outcome.ticket.key } : {}),

@@ -1,13 +1,20 @@
 import type { Redactor } from '../core/redact/redact';
 import type { Runbook } from '../core/runbook/runbook';
-import type { IncidentRecord, IncidentTickets, Lane, OutboxCommand, Store } from '../ports/store';
+import type {
+  ChatMessageState,
+  IncidentRecord,
+  IncidentTickets,
+  OutboxCommand,
+  Store,
+  TicketLane,
+} from '../ports/store';
 import type { TicketRef, TicketSystem } from '../ports/ticket-system';
 import { buildTicketDraft } from './build-ticket-draft';
 import { summarizeChanges } from './summarize-changes';
 
 export interface CommandDeps {
   store: Store;
-  systems: Partial<Record<Lane, TicketSystem>>;
+  system: TicketSystem;
   runbooks: ReadonlyMap<string, Runbook>;
   redactor: Redactor;
   publicUrl: string;
@@ -22,10 +29,15 @@ export interface CommandOutcome {
   ticket?: TicketRef | null;
   /** Queue a fresh create on this lane (the old ServiceNow incident was Closed). */
   recreate?: boolean;
+  /** Chat lanes: where the incident message now is. */
+  chat?: ChatMessageState;
 }
 
+/** Runs one command of one lane against its remote system. */
+export type LaneRunner = (cmd: OutboxCommand, incident: IncidentRecord) => Promise<CommandOutcome>;
+
 /** The stored ticket of a lane as the adapter's TicketRef. */
-export function ticketRef(tickets: IncidentTickets, lane: Lane): TicketRef | null {
+export function ticketRef(tickets: IncidentTickets, lane: TicketLane): TicketRef | null {
   if (lane === 'servicenow' && tickets.servicenow)
     return { id: tickets.servicenow.sys_id, key: tickets.servicenow.number, url: tickets.servicenow.url };
   if (lane === 'jira' && tickets.jira)
@@ -34,7 +46,11 @@ export function ticketRef(tickets: IncidentTickets, lane: Lane): TicketRef | nul
 }
 
 /** Stores a lane's ticket in the incident's `tickets` object (the API shape). */
-export function withTicket(tickets: IncidentTickets, lane: Lane, ref: TicketRef | null): IncidentTickets {
+export function withTicket(
+  tickets: IncidentTickets,
+  lane: TicketLane,
+  ref: TicketRef | null,
+): IncidentTickets {
   const next = { ...tickets };
   if (lane === 'servicenow') {
     if (ref) next.servicenow = { number: ref.key, sys_id: ref.id, url: ref.url };
@@ -44,7 +60,7 @@ export function withTicket(tickets: IncidentTickets, lane: Lane, ref: TicketRef 
   return next;
 }
 
-const other = (lane: Lane): Lane => (lane === 'servicenow' ? 'jira' : 'servicenow');
+const other = (lane: TicketLane): TicketLane => (lane === 'servicenow' ? 'jira' : 'servicenow');
 
 /**
  * Performs one outbox command against its remote system. Idempotent by construction: a create whose
@@ -55,9 +71,9 @@ export async function runOutboxCommand(
   cmd: OutboxCommand,
   incident: IncidentRecord,
 ): Promise<CommandOutcome> {
-  const system = deps.systems[cmd.lane];
-  if (!system) return { summary: `${cmd.lane} is not configured; skipped` };
-  const current = ticketRef(incident.tickets, cmd.lane);
+  const system = deps.system;
+  const lane = system.name;
+  const current = ticketRef(incident.tickets, lane);
   switch (cmd.kind) {
     case 'create': {
       if (current) return { summary: `already linked to ${current.key}` };
@@ -77,10 +93,10 @@ export async function runOutboxCommand(
         publicUrl: deps.publicUrl,
         redactor: deps.redactor,
       });
-      const peer = ticketRef(incident.tickets, other(cmd.lane));
+      const peer = ticketRef(incident.tickets, other(lane));
       if (peer)
         draft.links.push({
-          label: `${other(cmd.lane) === 'servicenow' ? 'ServiceNow' : 'Jira'} ${peer.key}`,
+          label: `${other(lane) === 'servicenow' ? 'ServiceNow' : 'Jira'} ${peer.key}`,
           url: peer.url,
         });
       const ref = await system.create(draft);
@@ -97,8 +113,11 @@ export async function runOutboxCommand(
     }
     case 'resolve': {
       if (!current) return { summary: 'no ticket to resolve; skipped' };
+      // A person resolved it from chat (payload.notes, their words), or every alert recovered.
       const notes = deps.redactor.text(
-        `Resolved by itsm-bridge: all ${incident.alertCount} alert notification(s) recovered; incident resolved at ${incident.resolvedAt ?? 'now'} after the grace period.`,
+        typeof cmd.payload.notes === 'string'
+          ? cmd.payload.notes
+          : `Resolved by itsm-bridge: all ${incident.alertCount} alert notification(s) recovered; incident resolved at ${incident.resolvedAt ?? 'now'} after the grace period.`,
       );
       await system.resolve(current, { code: deps.closeCode, notes });
       return { summary: `resolved ${current.key}` };
@@ -115,10 +134,29 @@ export async function runOutboxCommand(
         return { summary: `${current.key} is closed; opening a new ticket`, ticket: null, recreate: true };
       return { summary: `reopened ${current.key}` };
     }
+    case 'ack': {
+      if (!current) return { summary: 'no ticket to acknowledge; skipped' };
+      const p = cmd.payload as { email?: string | null; name?: string; note?: string };
+      await system.acknowledge(current, {
+        email: p.email ?? null,
+        name: p.name ?? 'someone',
+        note: deps.redactor.text(p.note ?? `Acknowledged by ${p.name ?? 'someone'} via itsm-bridge.`),
+      });
+      return { summary: `${current.key} acknowledged for ${p.name ?? 'someone'}` };
+    }
+    case 'comment': {
+      if (!current) return { summary: 'no ticket to comment on; skipped' };
+      const text = String(cmd.payload.text ?? '');
+      if (!text) return { summary: 'empty comment; skipped' };
+      await system.addNote(current, deps.redactor.text(text));
+      return { summary: `comment added to ${current.key}` };
+    }
+    case 'chat_sync':
+      return { summary: 'chat_sync is not a ticket command; skipped' };
     case 'link': {
-      const peer = ticketRef(incident.tickets, other(cmd.lane));
+      const peer = ticketRef(incident.tickets, other(lane));
       if (!current || !peer) return { summary: 'both tickets are needed to link; skipped' };
-      await system.linkTo(current, { system: other(cmd.lane), key: peer.key, url: peer.url });
+      await system.linkTo(current, { system: other(lane), key: peer.key, url: peer.url });
       return { summary: `linked ${current.key} to ${peer.key}` };
     }
   }

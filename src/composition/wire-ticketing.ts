@@ -3,9 +3,10 @@ import { createRedactor } from '../core/redact/redact';
 import type { Runbook } from '../core/runbook/runbook';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import type { Lane, Store } from '../ports/store';
+import type { ChatLane, Store, TicketLane } from '../ports/store';
 import type { TicketSystem } from '../ports/ticket-system';
-import { OutboxWorker } from '../app/outbox-worker';
+import { OutboxWorker, type LaneSpec } from '../app/outbox-worker';
+import { runOutboxCommand } from '../app/run-outbox-command';
 import type { Mount } from '../../handlers/http/server';
 import { createJiraEmulator, type JiraEmulator } from '../../integrations/jira/emulator';
 import { createJiraTicketSystem } from '../../integrations/jira/jira-ticket-system';
@@ -87,11 +88,13 @@ export function wireTicketing(o: {
   url: string;
   runbooks: Runbook[];
   pollMs?: number;
+  /** Chat lanes (built by wire-chat), run by the same worker in lanes of their own. */
+  chat?: Partial<Record<ChatLane, LaneSpec>>;
 }) {
   const { config, logger } = o;
   const cfg = withProviderDefaults(config);
-  const systems: Partial<Record<Lane, TicketSystem>> = {};
-  const gates: Record<Lane, TimedRequestGate> = {
+  const systems: Partial<Record<TicketLane, TicketSystem>> = {};
+  const gates: Record<TicketLane, TimedRequestGate> = {
     servicenow: new TimedRequestGate(),
     jira: new TimedRequestGate(),
   };
@@ -111,18 +114,29 @@ export function wireTicketing(o: {
       gate: gates.jira,
     });
   }
-  const runbooks = o.runbooks;
+  const common = {
+    store: o.store,
+    runbooks: new Map(o.runbooks.map((r) => [r.id, r])),
+    redactor: createRedactor(config.redaction),
+    publicUrl: config.server.publicUrl ?? o.url,
+    closeCode: config.servicenow.closeCode,
+  };
+  const concurrency = { servicenow: config.servicenow.concurrency, jira: config.jira.concurrency };
+  const lanes: Partial<Record<TicketLane | ChatLane, LaneSpec>> = { ...o.chat };
+  for (const [lane, system] of Object.entries(systems) as [TicketLane, TicketSystem][]) {
+    lanes[lane] = {
+      run: (cmd, incident) => runOutboxCommand({ ...common, system }, cmd, incident),
+      concurrency: concurrency[lane],
+      gate: gates[lane],
+    };
+  }
   const outbox = new OutboxWorker({
     store: o.store,
     clock: o.clock,
     logger,
-    systems,
-    runbooks: new Map(runbooks.map((r) => [r.id, r])),
-    redactor: createRedactor(config.redaction),
-    publicUrl: config.server.publicUrl ?? o.url,
-    closeCode: config.servicenow.closeCode,
-    concurrency: { servicenow: config.servicenow.concurrency, jira: config.jira.concurrency },
-    gates,
+    lanes,
+    chatLanes: Object.keys(o.chat ?? {}) as ChatLane[],
+    chatInterval: config.slack.updateInterval,
     maxBackoff: config.tickets.maxBackoff,
     pollMs: o.pollMs ?? config.tickets.pollInterval * 1000,
   });

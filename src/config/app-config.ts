@@ -9,6 +9,7 @@ import { JiraConfig } from './jira';
 import { RedactionConfig } from './redaction';
 import { ServiceNowConfig } from './servicenow';
 import { SlaConfigSection } from './sla';
+import { SlackConfig, TeamsConfig } from './chat';
 
 /** The ticketing outbox: which systems get tickets, note coalescing, retry ceiling. */
 export const TicketsConfig = z
@@ -45,7 +46,10 @@ export const AppConfig = z
   .strictObject({
     server: ServerConfig,
     sources: SourcesConfig,
-    providers: z.array(Provider).default([{ name: 'infra' }, { name: 'app' }]),
+    providers: z.array(Provider).default([
+      { name: 'infra', oncall: [] },
+      { name: 'app', oncall: [] },
+    ]),
     routing: Routing.prefault({}),
     correlation: CorrelationSettings.prefault({}),
     maintenance: z.array(MaintenanceWindow).default([]),
@@ -53,6 +57,8 @@ export const AppConfig = z
     tickets: TicketsConfig,
     servicenow: ServiceNowConfig.prefault({}),
     jira: JiraConfig.prefault({}),
+    slack: SlackConfig.prefault({}),
+    teams: TeamsConfig.prefault({}),
     redaction: RedactionConfig.prefault({}),
     sla: SlaConfigSection,
   })

@@ -27,6 +27,17 @@ export const Env = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   /** How long a write waits for a lock held by another process before the webhook answers 503. */
   SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
+  /** Slack app: bot token (xoxb-…) and signing secret. Both unset → the Slack sandbox emulator. */
+  SLACK_BOT_TOKEN: optionalSecret,
+  SLACK_SIGNING_SECRET: optionalSecret,
+  /** App-level token (xapp-…) for Socket Mode (sites without inbound HTTP). */
+  SLACK_APP_TOKEN: optionalSecret,
+  /** Teams two-way bot (Microsoft 365 Agents SDK): Entra app id, secret and tenant. */
+  TEAMS_APP_ID: z.string().optional(),
+  TEAMS_APP_PASSWORD: optionalSecret,
+  TEAMS_TENANT_ID: z.string().optional(),
+  /** Teams notify-only: the Workflows "When a Teams webhook request is received" URL (a secret). */
+  TEAMS_WORKFLOW_URL: optionalSecret,
 });
 export type Env = z.infer<typeof Env>;
 

@@ -15,6 +15,18 @@ export interface IncidentTickets {
   jira?: { key: string; url: string; id?: string };
 }
 
+/** Where the incident's chat messages are, per platform (to update them in place). */
+export interface IncidentChat {
+  slack?: ChatMessageState;
+  teams?: ChatMessageState;
+}
+/** A posted message and the last timeline entry already threaded under it. */
+export interface ChatMessageState {
+  channel: string;
+  ts: string;
+  seen?: number;
+}
+
 export interface IncidentRecord extends IncidentView {
   key: string;
   groupKey: string;
@@ -38,6 +50,9 @@ export interface IncidentRecord extends IncidentView {
   reopenCount: number;
   previousIncidentId: number | null;
   tickets: IncidentTickets;
+  /** Who took the incident (chat actor id such as `slack:U123`, display name) and when. */
+  acknowledged: { at: string; by: string; name: string } | null;
+  chat: IncidentChat;
 }
 
 export interface MemberRecord {
@@ -78,9 +93,18 @@ export interface AuditEntry {
   hash: string;
 }
 
-/** Remote systems with an outbox lane. Chat lanes join later. */
-export type Lane = 'servicenow' | 'jira';
-export type CommandKind = 'create' | 'note' | 'resolve' | 'reopen' | 'link';
+/** Remote systems with an outbox lane: the two ticket systems and the two chat platforms. */
+export type TicketLane = 'servicenow' | 'jira';
+export type ChatLane = 'slack' | 'teams';
+export type Lane = TicketLane | ChatLane;
+/**
+ * Ticket lanes: create, note (coalesced summary), resolve, reopen, link, ack (someone took it),
+ * comment (a person's note or a runbook step, text in the payload). Chat lanes: chat_sync (post the
+ * incident message or update it in place, and thread the timeline since `since`).
+ */
+export type CommandKind = 'create' | 'note' | 'resolve' | 'reopen' | 'link' | 'ack' | 'comment' | 'chat_sync';
+export const TICKET_LANES: readonly TicketLane[] = ['servicenow', 'jira'];
+export const isTicketLane = (l: Lane): l is TicketLane => l === 'servicenow' || l === 'jira';
 
 /** One outbox command: something to do on a remote system for an incident, in order per incident and lane. */
 export interface OutboxCommand {
@@ -114,6 +138,8 @@ export interface UnitOfWork {
   updateIncident(id: number, patch: IncidentPatch): Promise<void>;
   upsertMember(member: MemberRecord): Promise<void>;
   addTimeline(entry: Omit<TimelineEntry, 'id'>): Promise<void>;
+  /** Timeline entries of one type for an incident, oldest first (read inside the transaction). */
+  timelineOfType(incidentId: number, type: string): Promise<TimelineEntry[]>;
   /** Appends to the hash-chained audit log. */
   audit(entry: {
     at: string;
@@ -185,6 +211,23 @@ export interface Store {
   commandsOf(incidentId: number): Promise<OutboxCommand[]>;
   /** Oldest unprocessed alert's received time and the count, for /readyz and metrics. */
   inboxLag(): Promise<{ pending: number; oldestReceivedAt: string | null }>;
+  /**
+   * Records a request key (Slack `event_id`, a request signature, a button click) and answers true the
+   * first time only: retries, replays and double clicks are handled once. Keys older than `forgetBefore`
+   * are dropped.
+   */
+  firstSeen(key: string, at: string, forgetBefore: string): Promise<boolean>;
+  /** Teams conversation references (JSON) by conversation id, saved when the bot is installed or messaged. */
+  saveConversation(c: {
+    id: string;
+    platform: string;
+    name: string | null;
+    reference: unknown;
+    at: string;
+  }): Promise<void>;
+  getConversation(id: string): Promise<{ id: string; name: string | null; reference: unknown } | null>;
+  /** The newest incident whose ServiceNow number or Jira key is `ref` (case-insensitive). */
+  findIncidentByTicket(ref: string): Promise<IncidentRecord | null>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -17,6 +17,7 @@ import {
   rowToCommand,
   rowToIncident,
   rowToMember,
+  rowToTimeline,
 } from '../row-mappers';
 
 /** Prepared statements are compiled once per connection; SQLite then only binds and steps. */
@@ -134,6 +135,14 @@ export class SqliteUnitOfWork implements UnitOfWork {
         'INSERT INTO timeline (incident_id, at, type, actor, reason, alert_id, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
       .run(e.incidentId, e.at, e.type, e.actor, e.reason, e.alertId, JSON.stringify(e.data));
+  }
+
+  async timelineOfType(incidentId: number, type: string) {
+    return (
+      this.q
+        .get('SELECT * FROM timeline WHERE incident_id = ? AND type = ? ORDER BY id')
+        .all(incidentId, type) as never[]
+    ).map(rowToTimeline);
   }
 
   async audit(e: Parameters<UnitOfWork['audit']>[0]) {

@@ -72,6 +72,8 @@ const incident = (groupKey: string): NewIncident => ({
   reopenCount: 0,
   previousIncidentId: null,
   tickets: {},
+  acknowledged: null,
+  chat: {},
 });
 
 describe.each(IMPLEMENTATIONS)('%s', (_name, open) => {

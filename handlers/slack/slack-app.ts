@@ -1,0 +1,125 @@
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../../src/ports/logger';
+import type { Mount } from '../http/server';
+import { registerIncidentButtons } from './actions/incident-buttons';
+import { registerItsmCommand } from './commands/itsm';
+import { registerAppHome } from './events/app-home';
+import type { SlackHandlerDeps } from './slack-deps';
+import { registerResolveNoteView } from './views/resolve-note';
+
+export interface SlackAppOptions {
+  botToken: string;
+  signingSecret: string;
+  /** Web API base URL with trailing slash (the sandbox emulator, or Slack's). */
+  apiUrl: string;
+  /** Socket Mode (no inbound HTTP): needs the app-level token. */
+  socketMode?: { appToken: string };
+  path?: string;
+}
+
+/** Bolt's logger interface on top of ours (Bolt logs go to the same JSON log). */
+function boltLogger(logger: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  const fmt = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  return {
+    debug: (...m) => logger.debug(`bolt: ${fmt(m)}`),
+    info: (...m) => logger.info(`bolt: ${fmt(m)}`),
+    warn: (...m) => logger.warn(`bolt: ${fmt(m)}`),
+    error: (...m) => logger.error(`bolt: ${fmt(m)}`),
+    setLevel: (l) => (level = l),
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+/** How long a request key is remembered: Slack retries for about 5 minutes, signatures are valid 5. */
+const REMEMBER_MS = 60 * 60 * 1000;
+
+/**
+ * The Slack app (Bolt) in HTTP mode on our own server at POST /slack/events, or in Socket Mode.
+ * Every request passes Bolt's signature check (HMAC-SHA256, 5-minute window, constant-time compare);
+ * on top of it, a request whose exact signature was already seen (a replay) and an event whose
+ * `event_id` was already handled (Slack's retries, `X-Slack-Retry-Num`) are acknowledged and dropped.
+ */
+export async function createSlackApp(
+  deps: SlackHandlerDeps,
+  o: SlackAppOptions,
+): Promise<{ app: App; mount: Mount; start(): Promise<void>; stop(): Promise<void> }> {
+  const path = o.path ?? '/slack/events';
+  const logger = boltLogger(deps.logger);
+  const receiver = o.socketMode
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: o.signingSecret,
+        endpoints: path,
+        logger,
+        processBeforeResponse: false,
+        customPropertiesExtractor: (req) => ({
+          signature: String(req.headers['x-slack-signature'] ?? ''),
+          retryNum: String(req.headers['x-slack-retry-num'] ?? ''),
+        }),
+      });
+  const app = new App({
+    token: o.botToken,
+    ...(receiver
+      ? { receiver }
+      : { socketMode: true, appToken: o.socketMode!.appToken, signingSecret: o.signingSecret }),
+    logger,
+    deferInitialization: true,
+    clientOptions: { slackApiUrl: o.apiUrl, retryConfig: { retries: 2 }, rejectRateLimitedCalls: false },
+  });
+
+  app.use(async ({ body, context, next, ack }) => {
+    const now = deps.now();
+    const forget = new Date(now.getTime() - REMEMBER_MS).toISOString();
+    const b = body as { event_id?: string; type?: string };
+    const keys = [
+      ...(typeof context.signature === 'string' && context.signature
+        ? [`slack:sig:${context.signature}`]
+        : []),
+      ...(b.event_id ? [`slack:event:${b.event_id}`] : []),
+    ];
+    for (const key of keys) {
+      if (!(await deps.store.firstSeen(key, now.toISOString(), forget))) {
+        deps.logger.info('slack request already handled; dropped', {
+          key: key.split(':').slice(0, 2).join(':'),
+          retry: context.retryNum || undefined,
+        });
+        if (ack) await (ack as () => Promise<void>)();
+        return;
+      }
+    }
+    await next();
+  });
+
+  registerItsmCommand(app, deps);
+  registerIncidentButtons(app, deps);
+  registerResolveNoteView(app, deps);
+  registerAppHome(app, deps);
+  app.error(async (err) => {
+    deps.logger.error('slack listener failed', { error: err.message });
+  });
+
+  const mount: Mount = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (!receiver || url.pathname !== path) return false;
+    if (req.method !== 'POST') {
+      res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'method_not_allowed', message: 'Slack sends POST requests here' }));
+      return true;
+    }
+    receiver.requestListener(req, res);
+    return true;
+  };
+  return {
+    app,
+    mount,
+    async start() {
+      await app.init();
+      if (o.socketMode) await app.start();
+    },
+    async stop() {
+      if (o.socketMode) await app.stop();
+    },
+  };
+}

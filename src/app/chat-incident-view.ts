@@ -1,0 +1,103 @@
+import type { Redactor } from '../core/redact/redact';
+import { buildChecklist, type StepDoneState } from '../core/runbook/render-checklist';
+import type { Runbook } from '../core/runbook/runbook';
+import type { ChatIncident } from '../ports/chat';
+import type { IncidentRecord, Store, TimelineEntry } from '../ports/store';
+
+/** What turns an incident into the chat view: runbooks, provider display names, the public URL. */
+export interface ChatViewDeps {
+  store: Store;
+  runbooks: ReadonlyMap<string, Runbook>;
+  redactor: Redactor;
+  publicUrl: string;
+  providerNames: ReadonlyMap<string, string>;
+}
+
+/** Timeline types written by people in chat (and read back to draw the card). */
+export const CHAT_EVENTS = {
+  acknowledged: 'acknowledged',
+  stepDone: 'runbook_step_done',
+  note: 'note',
+  resolvedByUser: 'resolved_by_user',
+} as const;
+
+/** Done runbook steps from the timeline (1-based numbers, the first record of a step wins). */
+export function doneSteps(timeline: TimelineEntry[]): StepDoneState {
+  const done: Record<number, { by: string; at: string }> = {};
+  for (const e of timeline) {
+    if (e.type !== CHAT_EVENTS.stepDone) continue;
+    const n = Number(e.data.step) + 1;
+    done[n] ??= { by: String(e.data.name ?? e.actor), at: e.at };
+  }
+  return done;
+}
+
+/**
+ * Builds the platform-neutral incident view the chat presenters draw: state, who acknowledged, tickets,
+ * monitoring links, and the runbook checklist with the steps done so far. Everything is redacted.
+ */
+export async function chatIncidentView(deps: ChatViewDeps, incident: IncidentRecord): Promise<ChatIncident> {
+  const [timeline, alerts] = await Promise.all([
+    deps.store.timelineOf(incident.id, 2000),
+    deps.store.alertsOf(incident.id, 1),
+  ]);
+  const first = alerts[0] ?? null;
+  const runbook = incident.runbookId ? (deps.runbooks.get(incident.runbookId) ?? null) : null;
+  const checklist =
+    runbook && first ? buildChecklist(runbook, { facts: first, done: doneSteps(timeline) }) : null;
+  // Resolved by a person (their note) unless the incident was reopened after that and recovered.
+  const lastUser = timeline.findLastIndex((e) => e.type === CHAT_EVENTS.resolvedByUser);
+  const lastReopen = timeline.findLastIndex((e) => e.type === 'reopened');
+  const byUser = lastUser > lastReopen ? timeline[lastUser] : undefined;
+  const resolution =
+    incident.state !== 'resolved'
+      ? null
+      : byUser
+        ? {
+            by: String(byUser.data.name ?? byUser.actor),
+            at: byUser.at,
+            note: String(byUser.data.note ?? ''),
+          }
+        : { by: 'monitoring', at: incident.resolvedAt ?? incident.updatedAt, note: 'all alerts recovered' };
+  const monitoring = Object.entries(first?.links ?? {})
+    .filter(([, url]) => typeof url === 'string' && /^https?:\/\//.test(url))
+    .map(([label, url]) => ({ label, url: url as string }));
+  const t = incident.tickets;
+  return deps.redactor.deep({
+    id: incident.id,
+    key: incident.key,
+    title: incident.title,
+    state: incident.state,
+    acknowledged: incident.acknowledged
+      ? { by: incident.acknowledged.name, at: incident.acknowledged.at }
+      : null,
+    resolution,
+    priority: incident.priority,
+    impact: incident.impact,
+    urgency: incident.urgency,
+    severity: incident.severity,
+    branch: incident.branch,
+    host: incident.host,
+    service: incident.service,
+    provider: incident.provider,
+    providerName: deps.providerNames.get(incident.provider) ?? incident.provider,
+    alertCount: incident.alertCount,
+    firingCount: incident.firingCount,
+    flapping: incident.flapping,
+    openedAt: incident.openedAt,
+    resolvedAt: incident.resolvedAt,
+    links: {
+      servicenow: t.servicenow ? { key: t.servicenow.number, url: t.servicenow.url } : null,
+      jira: t.jira ? { key: t.jira.key, url: t.jira.url } : null,
+      monitoring,
+      bridge: `${deps.publicUrl}/api/incidents/${incident.id}`,
+    },
+    runbook: checklist
+      ? {
+          id: checklist.runbookId,
+          title: checklist.title,
+          steps: checklist.items.map((s) => ({ index: s.number - 1, text: s.text, done: s.done })),
+        }
+      : null,
+  });
+}

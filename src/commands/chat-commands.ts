@@ -1,0 +1,254 @@
+import type { Provider } from '../config/providers';
+import type { SlaReport } from '../core/sla/report-model';
+import type {
+  ChatAction,
+  ChatActor,
+  ChatCommands,
+  ChatIncident,
+  CommandResult,
+  ReportHeadline,
+} from '../ports/chat';
+import type { IncidentRecord } from '../ports/store';
+import { chatIncidentView, type ChatViewDeps } from '../app/chat-incident-view';
+import {
+  acknowledgeIncident,
+  actorId,
+  addIncidentNote,
+  completeRunbookStep,
+  resolveIncident,
+  type ActionDeps,
+  type ActionResult,
+} from '../app/incident-actions';
+import { parseCommand, USAGE } from './parse-command';
+
+export interface ChatCommandsDeps extends ActionDeps, ChatViewDeps {
+  providers: readonly Provider[];
+  /** User ids in a Slack user group (the adapter caches); [] when unknown. */
+  groupMembers(groupId: string): Promise<string[]>;
+  /** Builds the month's SLA report, with the HTML and CSV renderings; absent when reports are off. */
+  report?(month: string): Promise<{ report: SlaReport; html: string; csv: string }>;
+  /** Called after a change was committed (wakes the outbox so tickets and chat follow at once). */
+  afterChange(): void;
+}
+
+const MAX_LIST = 20;
+
+const refused = (text: string): CommandResult => ({ kind: 'text', ok: false, text });
+
+/**
+ * The platform-neutral commands behind `/itsm`, Slack buttons and modals, and Teams messages and card
+ * actions. Authorization lives here so both platforms enforce the same rule: only members of the
+ * incident's provider may acknowledge, resolve, hand off or tick runbook steps; anyone may add a note.
+ */
+export class ChatCommandService implements ChatCommands {
+  constructor(private readonly deps: ChatCommandsDeps) {}
+
+  async run(actor: ChatActor, text: string): Promise<CommandResult> {
+    const cmd = parseCommand(text);
+    switch (cmd.name) {
+      case 'help':
+        return {
+          kind: 'text',
+          ok: true,
+          text: ['Commands:', ...Object.values(USAGE).map((u) => `• ${u}`)].join('\n'),
+        };
+      case 'invalid':
+        return refused(cmd.message);
+      case 'list':
+        return this.#list(actor, cmd.filter);
+      case 'oncall':
+        return this.#oncall();
+      case 'report':
+        return this.#report(cmd.month);
+      case 'handoff': {
+        const inc = await this.#find(cmd.ref);
+        if (!inc) return this.#notFound(cmd.ref);
+        return this.act(actor, { verb: 'handoff', incidentId: inc.id });
+      }
+      case 'show':
+      case 'runbook': {
+        const inc = await this.#find(cmd.ref);
+        if (!inc) return this.#notFound(cmd.ref);
+        const view = await this.#view(inc);
+        if (cmd.name === 'runbook' && !view.runbook)
+          return { kind: 'incident', text: `No runbook matches ${cmd.ref}.`, incident: view };
+        return { kind: 'incident', text: `${cmd.ref}: ${view.title}`, incident: view };
+      }
+      case 'ack':
+      case 'resolve':
+      case 'note': {
+        const inc = await this.#find(cmd.ref);
+        if (!inc) return this.#notFound(cmd.ref);
+        if (cmd.name === 'ack') return this.act(actor, { verb: 'ack', incidentId: inc.id });
+        if (cmd.name === 'note') return this.act(actor, { verb: 'note', incidentId: inc.id, text: cmd.text });
+        return this.act(actor, { verb: 'resolve', incidentId: inc.id, note: cmd.note });
+      }
+    }
+  }
+
+  async act(actor: ChatActor, action: ChatAction): Promise<CommandResult> {
+    const inc = await this.deps.store.getIncident(action.incidentId);
+    if (!inc) return refused(`Incident ${action.incidentId} does not exist.`);
+    if (action.verb !== 'note' && !(await this.#isMember(actor, inc.provider))) {
+      const p = this.#provider(inc.provider);
+      return refused(
+        `Only members of ${p?.displayName ?? inc.provider} may ${action.verb === 'step' ? 'tick runbook steps of' : action.verb === 'ack' ? 'acknowledge' : action.verb === 'handoff' ? 'hand off' : 'resolve'} this incident. Ask an admin to add you to providers[].members in itsm-bridge.yaml.`,
+      );
+    }
+    let result: ActionResult;
+    switch (action.verb) {
+      case 'handoff':
+        return refused(
+          'Hand-off is not available yet: it arrives with the hand-off feature (structured note, other provider or next shift). Until then, add a note with `note <ref> <text>` and reassign in ServiceNow.',
+        );
+      case 'ack':
+        result = await acknowledgeIncident(this.deps, actor, inc.id);
+        break;
+      case 'resolve': {
+        const note = action.note?.trim() ?? '';
+        if (!note) {
+          if (inc.state === 'resolved') return refused('This incident is already resolved.');
+          return { kind: 'needs_note', incident: await this.#view(inc) };
+        }
+        result = await resolveIncident(this.deps, actor, inc.id, note.slice(0, 4000));
+        break;
+      }
+      case 'note': {
+        const text = action.text.trim();
+        if (!text) return refused('The note is empty.');
+        result = await addIncidentNote(this.deps, actor, inc.id, text.slice(0, 4000));
+        break;
+      }
+      case 'step': {
+        const view = await this.#view(inc);
+        result = await completeRunbookStep(
+          { ...this.deps, stepText: (_i, step) => view.runbook?.steps[step]?.text ?? null },
+          actor,
+          inc.id,
+          action.step,
+        );
+        break;
+      }
+    }
+    if (!result.ok) return refused(result.message);
+    this.deps.afterChange();
+    return { kind: 'incident', text: result.message, incident: await this.#view(result.incident) };
+  }
+
+  /** Incidents for the App Home tab: acknowledged by me, and my providers' open queue. */
+  async home(actor: ChatActor): Promise<{ mine: ChatIncident[]; queue: ChatIncident[] }> {
+    const open = await this.deps.store.listIncidents({ state: 'open', limit: 200 });
+    const me = actorId(actor);
+    const mine = open.filter((i) => i.acknowledged?.by === me);
+    const providers = new Set<string>();
+    for (const p of this.deps.providers) if (await this.#isMember(actor, p.name)) providers.add(p.name);
+    const queue = open.filter((i) => providers.has(i.provider) && !i.acknowledged);
+    return {
+      mine: await Promise.all(mine.slice(0, MAX_LIST).map((i) => this.#view(i))),
+      queue: await Promise.all(queue.slice(0, MAX_LIST).map((i) => this.#view(i))),
+    };
+  }
+
+  async #list(
+    actor: ChatActor,
+    filter: { kind: 'open' } | { kind: 'mine' } | { kind: 'branch'; branch: string },
+  ): Promise<CommandResult> {
+    const open = await this.deps.store.listIncidents({ state: 'open', limit: 500 });
+    const me = actorId(actor);
+    const picked =
+      filter.kind === 'mine'
+        ? open.filter((i) => i.acknowledged?.by === me)
+        : filter.kind === 'branch'
+          ? open.filter((i) => (i.branch ?? '').toLowerCase() === filter.branch.toLowerCase())
+          : open;
+    const title =
+      filter.kind === 'mine'
+        ? `Open incidents acknowledged by you: ${picked.length}`
+        : filter.kind === 'branch'
+          ? `Open incidents at branch ${filter.branch}: ${picked.length}`
+          : `Open incidents: ${picked.length}`;
+    const sorted = [...picked].sort((a, b) => a.priority - b.priority || b.id - a.id).slice(0, MAX_LIST);
+    return {
+      kind: 'incidents',
+      title: picked.length > MAX_LIST ? `${title} (the ${MAX_LIST} most urgent shown)` : title,
+      incidents: await Promise.all(sorted.map((i) => this.#view(i))),
+    };
+  }
+
+  #oncall(): CommandResult {
+    const lines = this.deps.providers.map((p) => {
+      const who = p.oncall.map((o) => [o.name, o.phone].filter(Boolean).join(' ')).join(', ');
+      return `• ${p.displayName ?? p.name}: ${who || 'no on-call rotation configured (providers[].oncall)'}`;
+    });
+    return { kind: 'text', ok: true, text: ['On call now:', ...lines].join('\n') };
+  }
+
+  async #report(month: string): Promise<CommandResult> {
+    if (!this.deps.report) return refused('The SLA report is not configured on this bridge.');
+    const { report, html, csv } = await this.deps.report(month);
+    return {
+      kind: 'report',
+      headline: reportHeadline(report, this.deps.publicUrl),
+      files: [
+        { name: `sla-report-${month}.html`, content: Buffer.from(html), mime: 'text/html' },
+        { name: `sla-report-${month}.csv`, content: Buffer.from(csv), mime: 'text/csv' },
+      ],
+    };
+  }
+
+  async #find(ref: string): Promise<IncidentRecord | null> {
+    if (/^[0-9]+$/.test(ref)) return this.deps.store.getIncident(Number(ref));
+    return this.deps.store.findIncidentByTicket(ref);
+  }
+
+  #notFound(ref: string): CommandResult {
+    return refused(`No incident found for ${ref}.`);
+  }
+
+  #view(inc: IncidentRecord): Promise<ChatIncident> {
+    return chatIncidentView(this.deps, inc);
+  }
+
+  #provider(name: string): Provider | undefined {
+    return this.deps.providers.find((p) => p.name === name);
+  }
+
+  async #isMember(actor: ChatActor, provider: string): Promise<boolean> {
+    const members = this.#provider(provider)?.members;
+    if (!members) return false;
+    if (actor.platform === 'teams') return members.teams.includes(actor.userId);
+    if (members.slack.includes(actor.userId)) return true;
+    for (const id of members.slack.filter((m) => m.startsWith('S')))
+      if ((await this.deps.groupMembers(id)).includes(actor.userId)) return true;
+    return false;
+  }
+}
+
+/** The headline numbers posted to chat; the full report is attached. */
+export function reportHeadline(r: SlaReport, publicUrl: string): ReportHeadline {
+  const rows = new Map<string, ReportHeadline['byPriority'][number]>();
+  for (const c of r.compliance) {
+    if (c.priority === null) continue;
+    const key = `P${c.priority}`;
+    const row = rows.get(key) ?? { priority: key, tickets: 0, response: null, resolution: null };
+    if (c.kind === 'response') row.response = c.percent;
+    else {
+      row.resolution = c.percent;
+      row.tickets = c.total;
+    }
+    rows.set(key, row);
+  }
+  const minutes = (s: number | null) => (s === null ? null : Math.round(s / 60));
+  return {
+    month: r.month,
+    tickets: r.totals.tickets,
+    breaches: r.totals.breaches,
+    byPriority: [...rows.values()].sort((a, b) => a.priority.localeCompare(b.priority)),
+    mttaMinutes: minutes(r.mtta.business.mean),
+    mttrMinutes: minutes(r.mttr.business.mean),
+    links: {
+      html: `${publicUrl}/reports/sla?month=${r.month}&format=html`,
+      csv: `${publicUrl}/reports/sla?month=${r.month}&format=csv`,
+    },
+  };
+}

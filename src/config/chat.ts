@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { Duration } from '../core/time/duration';
+
+/** Slack: non-secret settings (the token and signing secret come from the environment only). */
+export const SlackConfig = z.strictObject({
+  /** Web API base URL, with the trailing slash. Default Slack's; the sandbox emulator when no token is set. */
+  apiUrl: z.url().optional(),
+  /** Socket Mode instead of HTTP (needs SLACK_APP_TOKEN); for sites without inbound HTTPS. */
+  socketMode: z.boolean().default(false),
+  /** At most this many incident-message updates per incident per interval (timeline changes coalesce). */
+  updateInterval: Duration.default(2),
+  /** Channel messages per second per channel (Slack allows about 1 with short bursts). */
+  perChannel: z
+    .strictObject({ perSecond: z.number().positive().default(1), burst: z.number().int().min(1).default(3) })
+    .prefault({}),
+});
+export type SlackConfig = z.infer<typeof SlackConfig>;
+
+/** Microsoft Teams: notify-only via a Workflows webhook, or two-way via the Agents SDK bot. */
+export const TeamsConfig = z.strictObject({
+  /** Connector (serviceUrl) to use for proactive cards when the sandbox stands in for Teams. */
+  updateInterval: Duration.default(2),
+});
+export type TeamsConfig = z.infer<typeof TeamsConfig>;
