@@ -1,0 +1,39 @@
+import type { ChatIncident, ChatMessageRef, ChatNotifier } from '../../src/ports/chat';
+import type { Logger } from '../../src/ports/logger';
+import { escape } from './presenters/blocks';
+import { incidentMessage } from './presenters/incident-message';
+import { SlackApi, type SlackApiOptions } from './slack-api';
+
+/**
+ * Outbound incident messages in Slack: one message per incident, redrawn in place with `chat.update`,
+ * timeline events as thread replies. Errors are IntegrationErrors; the outbox's Slack lane retries.
+ */
+export class SlackNotifier implements ChatNotifier {
+  readonly platform = 'slack' as const;
+
+  constructor(
+    readonly api: SlackApi,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** `channel` may be an id or `#name`; the returned ref always holds the id Slack resolved it to. */
+  async post(channel: string, incident: ChatIncident): Promise<ChatMessageRef> {
+    const ref = await this.api.postMessage(channel, incidentMessage(incident));
+    this.logger?.info('slack incident message posted', { incidentId: incident.id, ...ref });
+    return ref;
+  }
+
+  async update(ref: ChatMessageRef, incident: ChatIncident): Promise<void> {
+    await this.api.updateMessage(ref, incidentMessage(incident));
+  }
+
+  /** Plain text: escaped so that `<`, `>` and `&` from alert text cannot form links or mentions. */
+  async reply(ref: ChatMessageRef, text: string): Promise<void> {
+    await this.api.postMessage(ref.channel, { text: escape(text) }, ref.ts);
+  }
+}
+
+/** The notifier and its SlackApi from `{ token, apiUrl, logger }` (the Bolt handlers share the api). */
+export function createSlackNotifier(o: SlackApiOptions): SlackNotifier {
+  return new SlackNotifier(new SlackApi(o), o.logger);
+}
