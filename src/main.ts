@@ -18,6 +18,9 @@ import { loadRunbooks } from '../integrations/runbooks/load-runbooks';
 import { createReportsHandler } from '../handlers/http/reports';
 import { buildSlaReport } from './app/build-sla-report';
 import { StoreTicketSource } from '../integrations/storage/store-ticket-source';
+import { wireChat } from './composition/wire-chat';
+import { renderHtml } from './report/render-html';
+import { renderCsv } from './report/render-csv';
 
 export interface RunningApp {
   url: string;
@@ -75,7 +78,25 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   for (const e of loadedRunbooks.errors)
     logger.warn('runbook not loaded', { file: e.file, path: e.path, error: e.message });
   const runbooks = loadedRunbooks.runbooks;
-  const { sandboxes, mounts: sandboxMounts } = createSandboxes(config);
+  const slackOn = config.slack.enabled;
+  const { sandboxes, mounts: sandboxMounts } = createSandboxes(config, {
+    slack: slackOn && !env.SLACK_BOT_TOKEN,
+  });
+  // Chat handlers need the server's URL (the sandbox Web API lives on it): bound after listen.
+  const chatMounts: Mount[] = [];
+  const chatMount: Mount = async (req, res, url) => {
+    for (const m of chatMounts) if (await m(req, res, url)) return true;
+    return false;
+  };
+  const ticketing = {
+    lanes: config.tickets.systems,
+    chatLanes: slackOn ? (['slack'] as const).slice() : [],
+    groupWait: config.correlation.groupWait,
+    noteInterval: config.tickets.noteInterval,
+    chatInterval: config.slack.updateInterval,
+  };
+  const buildReport = (month: string) =>
+    buildSlaReport({ month, config: config.sla, source: new StoreTicketSource(store.db), clock });
 
   const inFlight = { count: 0 };
   // Created after the server listens (the sandbox URL needs the port); the correlator wakes it.
@@ -89,11 +110,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       correlation: config.correlation,
       maintenance: config.maintenance,
       runbooks,
-      ticketing: {
-        lanes: config.tickets.systems,
-        groupWait: config.correlation.groupWait,
-        noteInterval: config.tickets.noteInterval,
-      },
+      ticketing,
     },
     {
       pollMs: opts.correlatorPollMs ?? 1000,
@@ -113,12 +130,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     maxCorrelationLagSeconds: 60,
     mounts: [
       ...(opts.mounts ?? []),
-      createReportsHandler({
-        clock,
-        logger,
-        buildReport: (month) =>
-          buildSlaReport({ month, config: config.sla, source: new StoreTicketSource(store.db), clock }),
-      }),
+      chatMount,
+      createReportsHandler({ clock, logger, buildReport }),
       ...sandboxMounts,
     ],
     now: () => clock.now(),
@@ -139,6 +152,23 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   });
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  const chat = slackOn
+    ? await wireChat({
+        config,
+        env,
+        store,
+        clock,
+        logger,
+        url,
+        runbooks,
+        ticketing,
+        afterChange: () => late.outbox?.wake(),
+        report: async (month) => {
+          const report = await buildReport(month);
+          return { report, html: renderHtml(report), csv: renderCsv(report) };
+        },
+      })
+    : null;
   const { outbox } = wireTicketing({
     config,
     store,
@@ -147,8 +177,13 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     url,
     runbooks,
     pollMs: opts.outboxPollMs,
+    ...(chat ? { chat: chat.lanes } : {}),
   });
   late.outbox = outbox;
+  if (chat) {
+    await chat.start();
+    chatMounts.push(...chat.mounts);
+  }
   correlator.start();
   outbox.start();
   logger.info('itsm-bridge listening', {
@@ -172,6 +207,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       });
       await correlator.stop();
       await outbox.stop();
+      await chat?.stop();
       await store.close();
     },
   };

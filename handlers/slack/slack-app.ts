@@ -56,8 +56,7 @@ export async function createSlackApp(
         logger,
         processBeforeResponse: false,
         customPropertiesExtractor: (req) => ({
-          signature: String(req.headers['x-slack-signature'] ?? ''),
-          retryNum: String(req.headers['x-slack-retry-num'] ?? ''),
+          requestSignature: String(req.headers['x-slack-signature'] ?? ''),
         }),
       });
   const app = new App({
@@ -75,8 +74,8 @@ export async function createSlackApp(
     const forget = new Date(now.getTime() - REMEMBER_MS).toISOString();
     const b = body as { event_id?: string; type?: string };
     const keys = [
-      ...(typeof context.signature === 'string' && context.signature
-        ? [`slack:sig:${context.signature}`]
+      ...(typeof context.requestSignature === 'string' && context.requestSignature
+        ? [`slack:sig:${context.requestSignature}`]
         : []),
       ...(b.event_id ? [`slack:event:${b.event_id}`] : []),
     ];
@@ -84,7 +83,7 @@ export async function createSlackApp(
       if (!(await deps.store.firstSeen(key, now.toISOString(), forget))) {
         deps.logger.info('slack request already handled; dropped', {
           key: key.split(':').slice(0, 2).join(':'),
-          retry: context.retryNum || undefined,
+          retry: context.retryNum ?? undefined,
         });
         if (ack) await (ack as () => Promise<void>)();
         return;

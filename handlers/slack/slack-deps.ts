@@ -20,8 +20,8 @@ export interface SlackHandlerDeps {
   user(userId: string): Promise<{ name: string; email: string | null }>;
   present: {
     result(r: CommandResult): SlackMessage;
-    resolveModal(incident: ChatIncident): Record<string, unknown>;
-    home(mine: ChatIncident[], queue: ChatIncident[]): Record<string, unknown>;
+    resolveModal(incident: ChatIncident): object;
+    home(mine: ChatIncident[], queue: ChatIncident[]): object;
   };
   /** Posts the report files into the channel (files.getUploadURLExternal + completeUploadExternal). */
   uploadFiles(
@@ -31,8 +31,21 @@ export interface SlackHandlerDeps {
   ): Promise<void>;
 }
 
-/** The chat actor behind a Slack user id. */
+/** How long a user look-up may take before we go on without name and e-mail (Slack's 3 s budget). */
+const USER_LOOKUP_MS = 1500;
+
+/**
+ * The chat actor behind a Slack user id. When Slack is slow or the look-up fails, the action still
+ * happens under the user id (authorization uses ids only); the tickets then name the id, unassigned.
+ */
 export async function slackActor(deps: SlackHandlerDeps, userId: string): Promise<ChatActor> {
-  const u = await deps.user(userId).catch(() => ({ name: userId, email: null }));
+  const fallback = { name: userId, email: null };
+  let timer: NodeJS.Timeout | undefined;
+  const u = await Promise.race([
+    deps.user(userId).catch(() => fallback),
+    new Promise<typeof fallback>((resolve) => {
+      timer = setTimeout(() => resolve(fallback), USER_LOOKUP_MS);
+    }),
+  ]).finally(() => clearTimeout(timer));
   return { platform: 'slack', userId, name: u.name, email: u.email };
 }

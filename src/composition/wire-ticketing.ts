@@ -13,10 +13,32 @@ import { createJiraTicketSystem } from '../../integrations/jira/jira-ticket-syst
 import { createServiceNowEmulator, type ServiceNowEmulator } from '../../integrations/servicenow/emulator';
 import { createServiceNowTicketSystem } from '../../integrations/servicenow/servicenow-ticket-system';
 import { gatedFetch, TimedRequestGate } from '../../integrations/http/request-gate';
+import { createSlackEmulator, type SlackEmulator } from '../../integrations/slack/emulator';
 
 export interface Sandboxes {
   servicenow?: ServiceNowEmulator;
   jira?: JiraEmulator;
+  slack?: SlackEmulator;
+}
+
+/** People in the sandbox: the same e-mails exist in the ServiceNow and Jira emulators. */
+export const SANDBOX_PEOPLE = [
+  { id: 'U0ANNA0001', name: 'anna.schmidt', real_name: 'Anna Schmidt', email: 'anna.schmidt@example.com' },
+  { id: 'U0JONAS001', name: 'jonas.weber', real_name: 'Jonas Weber', email: 'jonas.weber@example.com' },
+  { id: 'U0GUEST001', name: 'guest', real_name: 'Guest User', email: 'guest@example.com' },
+];
+
+/** Slack channel ids for the providers' channel names in the sandbox (stable: C0 + index). */
+function sandboxChannels(config: AppConfig) {
+  const names = [
+    ...new Set(
+      config.providers
+        .map((p) => p.chat?.slackChannel)
+        .filter((c): c is string => !!c)
+        .map((c) => c.replace(/^#/, '')),
+    ),
+  ];
+  return names.map((name, i) => ({ id: `C0SANDBOX${String(i + 1).padStart(2, '0')}`, name }));
 }
 
 /** Per-provider assignment groups and Jira projects come from `providers:` unless set per system. */
@@ -45,7 +67,10 @@ function withProviderDefaults(config: AppConfig) {
 }
 
 /** Sandbox emulators for the systems without a configured URL, mounted under /sandbox/<vendor>. */
-export function createSandboxes(config: AppConfig): { sandboxes: Sandboxes; mounts: Mount[] } {
+export function createSandboxes(
+  config: AppConfig,
+  chat: { slack: boolean } = { slack: false },
+): { sandboxes: Sandboxes; mounts: Mount[] } {
   const cfg = withProviderDefaults(config);
   const sandboxes: Sandboxes = {};
   if (!config.servicenow.instanceUrl) {
@@ -70,8 +95,15 @@ export function createSandboxes(config: AppConfig): { sandboxes: Sandboxes; moun
       projects: keys.map((key) => ({ key, issueTypes: ['Task', 'Incident', 'Bug'] })),
     });
   }
+  if (chat.slack) {
+    const channels = sandboxChannels(config);
+    sandboxes.slack = createSlackEmulator({
+      channels: channels.length > 0 ? channels : [{ id: 'C0SANDBOX01', name: 'itsm-alerts' }],
+      users: SANDBOX_PEOPLE,
+    });
+  }
   const mounts: Mount[] = Object.values(sandboxes).map(
-    (e: ServiceNowEmulator | JiraEmulator) => (req, res) => e.handle(req, res),
+    (e: ServiceNowEmulator | JiraEmulator | SlackEmulator) => (req, res) => e.handle(req, res),
   );
   return { sandboxes, mounts };
 }

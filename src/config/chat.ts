@@ -3,6 +3,8 @@ import { Duration } from '../core/time/duration';
 
 /** Slack: non-secret settings (the token and signing secret come from the environment only). */
 export const SlackConfig = z.strictObject({
+  /** Off: no Slack at all (no messages, no /slack/events). On without a token: the sandbox emulator. */
+  enabled: z.boolean().default(true),
   /** Web API base URL, with the trailing slash. Default Slack's; the sandbox emulator when no token is set. */
   apiUrl: z.url().optional(),
   /** Socket Mode instead of HTTP (needs SLACK_APP_TOKEN); for sites without inbound HTTPS. */

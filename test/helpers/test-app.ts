@@ -21,6 +21,12 @@ export class ManualClock implements Clock {
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+const consoleLogger: Logger = {
+  debug: (m, f) => (process.env.TEST_LOG === 'debug' ? console.log('DEBUG', m, f ?? '') : undefined),
+  info: (m, f) => console.log('INFO', m, f ?? ''),
+  warn: (m, f) => console.log('WARN', m, f ?? ''),
+  error: (m, f) => console.log('ERROR', m, f ?? ''),
+};
 
 export interface TestApp extends RunningApp {
   dir: string;
@@ -59,7 +65,8 @@ export async function startTestApp(
   const app = await startApp({
     loaded: loaded.value,
     clock: opts.clock,
-    logger: silentLogger,
+    // TEST_LOG=1 prints the app's log (debugging a failing test).
+    logger: process.env.TEST_LOG ? consoleLogger : silentLogger,
     correlatorPollMs: 50,
   });
   return {

@@ -22,8 +22,9 @@ export function actionFromButton(actionId: string, value: string | undefined): C
 }
 
 /**
- * Acknowledge · Hand off · Resolve and the runbook "Done" buttons on incident messages. Acked at once;
- * the outcome goes to the clicking user as an ephemeral message, the shared message is redrawn by the
+ * Acknowledge · Hand off · Resolve and the runbook "Done" buttons on incident messages. Acked as soon
+ * as the action is committed (well inside Slack's 3 s); the outcome goes to the clicking user as an
+ * ephemeral message, the shared message is redrawn by the
  * outbox. Resolve opens the note dialog.
  */
 export function registerIncidentButtons(app: App, deps: SlackHandlerDeps): void {
@@ -31,9 +32,9 @@ export function registerIncidentButtons(app: App, deps: SlackHandlerDeps): void 
   app.action<BlockAction<ButtonAction>>(
     { type: 'block_actions', action_id: new RegExp(`^(${ids.join('|')})$`) },
     async ({ ack, body, action, client, respond }) => {
-      await ack();
       const parsed = actionFromButton(action.action_id, action.value);
       if (!parsed) {
+        await ack();
         await respond({
           response_type: 'ephemeral',
           replace_original: false,
@@ -42,7 +43,9 @@ export function registerIncidentButtons(app: App, deps: SlackHandlerDeps): void 
         return;
       }
       const actor = await slackActor(deps, body.user.id);
+      // Committed before the ack: once Slack hears 200, a crash cannot lose the click.
       const result = await deps.commands.act(actor, parsed);
+      await ack();
       if (result.kind === 'needs_note') {
         await client.views.open({
           trigger_id: body.trigger_id,

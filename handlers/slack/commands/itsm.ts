@@ -36,6 +36,7 @@ export function registerItsmCommand(app: App, deps: SlackHandlerDeps): void {
     }
     const actor = await slackActor(deps, command.user_id);
     const result = await deps.commands.run(actor, text);
+    // The ack follows the commit: a 200 means the command is durable.
     if (result.kind === 'needs_note') {
       await ack();
       await client.views.open({
