@@ -13,11 +13,13 @@ const EVENT_OF: Record<string, (data: Record<string, unknown>) => Omit<TicketEve
   acknowledged: () => ({ state: 'In Progress', acknowledged: true }),
   reopened: () => ({ state: 'New' }),
   resolved: () => ({ state: 'Resolved' }),
+  // Resolved by a person from chat (src/app/incident-actions.ts).
+  resolved_by_user: () => ({ state: 'Resolved' }),
 };
 
 /**
  * The bridge's own store as a TicketSource: each incident with its timeline (opened, acknowledged,
- * reopened, resolved) in the SLA engine's terms. Pages through incidents by id so a long history
+ * reopened, resolved by recovery or by a person) in the SLA engine's terms. Pages through incidents by id so a long history
  * streams instead of loading at once.
  */
 export class StoreTicketSource implements TicketSource {

@@ -1,0 +1,37 @@
+import type { ChatIncident } from '../../../src/ports/chat';
+import { adaptiveCard, escapeMarkdown, text, type AdaptiveCard, type CardAction } from './adaptive-card';
+import { priorityLabel, stateLabel, stateStyle } from './format';
+
+/**
+ * A short "INC… resolved" card for notify-only mode: a Workflows webhook cannot edit the card it posted,
+ * so a state change goes out as a new, small message that links back to the incident.
+ */
+export function stateChangeCard(incident: ChatIncident): AdaptiveCard {
+  const ref = incident.links.servicenow?.key ?? incident.key;
+  const verb =
+    incident.state === 'resolved' ? 'resolved' : incident.acknowledged ? 'acknowledged' : 'reopened';
+  const links: CardAction[] = [{ type: 'Action.OpenUrl', title: 'Bridge', url: incident.links.bridge }];
+  if (incident.links.servicenow)
+    links.unshift({
+      type: 'Action.OpenUrl',
+      title: `ServiceNow ${incident.links.servicenow.key}`,
+      url: incident.links.servicenow.url,
+    });
+  const headline = `${ref} ${verb}: ${priorityLabel(incident)} ${incident.title}`;
+  return adaptiveCard(
+    [
+      {
+        type: 'Container',
+        style: stateStyle(incident),
+        bleed: true,
+        items: [
+          text(escapeMarkdown(headline), { weight: 'Bolder' }),
+          text(stateLabel(incident), { spacing: 'None', isSubtle: true }),
+        ],
+      },
+      ...(incident.resolution?.note ? [text(escapeMarkdown(incident.resolution.note))] : []),
+    ],
+    links,
+    headline,
+  );
+}

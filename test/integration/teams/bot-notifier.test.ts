@@ -1,0 +1,177 @@
+import type { ConversationReference } from '@microsoft/agents-activity';
+import type { AuthProvider, Connections } from '@microsoft/agents-hosting';
+import { Secret } from '../../../src/config/secret';
+import { IntegrationError } from '../../../src/errors';
+import { CHAT_ACTIONS } from '../../../src/ports/chat';
+import type { Logger } from '../../../src/ports/logger';
+import { createBotNotifier } from '../../../integrations/teams/bot-notifier';
+import { memoryConversationReferences } from '../../../integrations/teams/conversation-references';
+import {
+  createTeamsEmulator,
+  retryAfterViolations,
+  type TeamsEmulator,
+} from '../../../integrations/teams/emulator';
+import { createTeamsAdapter } from '../../../integrations/teams/teams-adapter';
+import { chatIncident } from '../../unit/teams/chat-incident';
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+const CHANNEL = '19:ops-channel@thread.tacv2';
+
+function reference(serviceUrl: string, conversationId = CHANNEL): ConversationReference {
+  return {
+    channelId: 'msteams',
+    serviceUrl,
+    conversation: { id: conversationId, conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' },
+    agent: { id: '28:itsm-bridge', name: 'ITSM Bridge' },
+    user: { id: '29:ada', name: 'Ada' },
+    activityId: '1699999999999',
+  };
+}
+
+describe('Teams bot notifier (Agents SDK CloudAdapter) against the connector emulator', () => {
+  let emulator: TeamsEmulator;
+  let server: { url: string; close(): Promise<void> };
+  let references: ReturnType<typeof memoryConversationReferences>;
+
+  async function start(opts: { tokens?: string[] } = {}) {
+    emulator = createTeamsEmulator({ prefix: '/sandbox/teams', ...opts });
+    server = await emulator.listen();
+    references = memoryConversationReferences();
+    await references.save(reference(`${server.url}/`));
+  }
+  const anonymous = () =>
+    createBotNotifier({
+      adapter: createTeamsAdapter({
+        auth: { clientId: null, clientSecret: null, tenantId: null },
+        logger: silent,
+      }),
+      references,
+    });
+  afterEach(() => server.close());
+
+  it('posts a new interactive card proactively into the stored conversation, anonymously in the sandbox', async () => {
+    await start();
+    const ref = await anonymous().post(CHANNEL, chatIncident());
+    expect(ref).toEqual({ channel: CHANNEL, ts: expect.stringMatching(/^\d+$/) });
+    const [posted, ...rest] = emulator.activities(CHANNEL);
+    expect(rest).toEqual([]);
+    expect(posted).toMatchObject({ id: ref.ts, replyToId: null, authorization: null });
+    expect(posted!.activity).toMatchObject({
+      type: 'message',
+      summary: 'P2 Branch Köln offline — Open',
+      from: { id: '28:itsm-bridge' },
+      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { version: '1.5' } }],
+    });
+    expect(JSON.stringify(posted!.activity)).toContain(CHAT_ACTIONS.ack);
+    expect(emulator.state.callLog.map((c) => `${c.method} ${c.path}`)).toEqual([
+      `POST /v3/conversations/${CHANNEL}/activities`,
+    ]);
+  });
+
+  it('redraws the card in place with updateActivity', async () => {
+    await start();
+    const notifier = anonymous();
+    const ref = await notifier.post(CHANNEL, chatIncident());
+    await notifier.update(ref, chatIncident({ acknowledged: { by: 'Ada', at: '2025-03-04T08:16:00Z' } }));
+    const [card] = emulator.activities(CHANNEL);
+    expect(emulator.activities(CHANNEL)).toHaveLength(1);
+    expect(card!.history).toHaveLength(1);
+    expect(JSON.stringify(card!.activity)).toContain('Acknowledged by Ada');
+    expect(emulator.state.callLog.at(-1)).toMatchObject({ method: 'PUT', status: 200 });
+  });
+
+  it('threads a plain-text reply under the card', async () => {
+    await start();
+    const notifier = anonymous();
+    const ref = await notifier.post(CHANNEL, chatIncident());
+    await notifier.reply(ref, 'Ada acknowledged INC0010001');
+    const [, reply] = emulator.activities(CHANNEL);
+    expect(reply).toMatchObject({
+      replyToId: ref.ts,
+      activity: { type: 'message', text: 'Ada acknowledged INC0010001' },
+    });
+    expect(emulator.state.callLog.at(-1)?.path).toBe(`/v3/conversations/${CHANNEL}/activities/${ref.ts}`);
+  });
+
+  it('refuses a conversation the app was never installed in, permanently', async () => {
+    await start();
+    const err = await anonymous()
+      .post('19:unknown@thread.tacv2', chatIncident())
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IntegrationError);
+    expect(err).toMatchObject({ system: 'teams', operation: 'post', retryable: false });
+    expect(emulator.state.callLog).toEqual([]);
+  });
+
+  it('turns 429 into a retryable error with Retry-After and leaves the retry to the outbox', async () => {
+    await start();
+    emulator.faults.script.push({ kind: 'rateLimit', retryAfterSeconds: 4 });
+    await expect(anonymous().post(CHANNEL, chatIncident())).rejects.toMatchObject({
+      system: 'teams',
+      status: 429,
+      retryable: true,
+      retryAfterSeconds: 4,
+    });
+    // No retry of its own inside the Retry-After window.
+    expect(emulator.state.callLog).toHaveLength(1);
+    expect(retryAfterViolations(emulator.state.callLog)).toEqual([]);
+    expect(emulator.activities(CHANNEL)).toEqual([]);
+  });
+
+  it('turns a 5xx into a retryable error', async () => {
+    await start();
+    emulator.faults.script.push({ kind: 'error', status: 503 });
+    await expect(anonymous().post(CHANNEL, chatIncident())).rejects.toMatchObject({
+      status: 503,
+      retryable: true,
+    });
+  });
+
+  it('turns an update of an unknown activity (404) into a permanent error naming the connector code', async () => {
+    await start();
+    const err = await anonymous()
+      .update({ channel: CHANNEL, ts: '123' }, chatIncident())
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ operation: 'update', status: 404, retryable: false });
+    expect((err as Error).message).toContain('ActivityNotFound');
+  });
+
+  it('is retryable when the connector cannot be reached', async () => {
+    await start();
+    await server.close();
+    await expect(anonymous().post(CHANNEL, chatIncident())).rejects.toMatchObject({
+      status: null,
+      retryable: true,
+    });
+    server = await emulator.listen();
+  });
+
+  it('with an app id, sends the app token the SDK acquired as a Bearer header', async () => {
+    await start({ tokens: ['app-token-1'] });
+    const adapter = createTeamsAdapter({
+      auth: { clientId: 'app-id', clientSecret: new Secret('s3cret'), tenantId: null },
+      logger: silent,
+    });
+    // Stand in for MSAL (the network call to Entra) at the SDK's own seam; everything else is the SDK.
+    const scopes: string[] = [];
+    const provider = {
+      getAccessToken: async (scope: unknown) => {
+        scopes.push(String(scope));
+        return 'app-token-1';
+      },
+    } as unknown as AuthProvider;
+    adapter.connectionManager = {
+      getTokenProvider: () => provider,
+      getTokenProviderFromActivity: () => provider,
+      getConnection: () => provider,
+      getDefaultConnection: () => provider,
+      getDefaultConnectionConfiguration: () => ({}),
+    } satisfies Connections;
+    const ref = await createBotNotifier({ adapter, references }).post(CHANNEL, chatIncident());
+    expect(emulator.activities(CHANNEL)[0]).toMatchObject({
+      id: ref.ts,
+      authorization: 'Bearer app-token-1',
+    });
+    expect(scopes).toEqual(['https://api.botframework.com']);
+  });
+});
