@@ -18,7 +18,7 @@ import { loadRunbooks } from '../integrations/runbooks/load-runbooks';
 import { createReportsHandler } from '../handlers/http/reports';
 import { buildSlaReport } from './app/build-sla-report';
 import { StoreTicketSource } from '../integrations/storage/store-ticket-source';
-import { wireChat } from './composition/wire-chat';
+import { teamsEnabled, wireChat } from './composition/wire-chat';
 import { renderHtml } from './report/render-html';
 import { renderCsv } from './report/render-csv';
 
@@ -79,8 +79,10 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     logger.warn('runbook not loaded', { file: e.file, path: e.path, error: e.message });
   const runbooks = loadedRunbooks.runbooks;
   const slackOn = config.slack.enabled;
+  const teamsOn = teamsEnabled(config, env);
   const { sandboxes, mounts: sandboxMounts } = createSandboxes(config, {
     slack: slackOn && !env.SLACK_BOT_TOKEN,
+    teams: teamsOn && !env.TEAMS_APP_ID && !env.TEAMS_WORKFLOW_URL,
   });
   // Chat handlers need the server's URL (the sandbox Web API lives on it): bound after listen.
   const chatMounts: Mount[] = [];
@@ -90,7 +92,12 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   };
   const ticketing = {
     lanes: config.tickets.systems,
-    chatLanes: slackOn ? (['slack'] as const).slice() : [],
+    chatLanes: [
+      ...(slackOn ? (['slack'] as const) : []),
+      ...(teamsOn && (env.TEAMS_WORKFLOW_URL || config.providers.some((p) => p.chat?.teamsChannel))
+        ? (['teams'] as const)
+        : []),
+    ],
     groupWait: config.correlation.groupWait,
     noteInterval: config.tickets.noteInterval,
     chatInterval: config.slack.updateInterval,
@@ -152,23 +159,24 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   });
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
-  const chat = slackOn
-    ? await wireChat({
-        config,
-        env,
-        store,
-        clock,
-        logger,
-        url,
-        runbooks,
-        ticketing,
-        afterChange: () => late.outbox?.wake(),
-        report: async (month) => {
-          const report = await buildReport(month);
-          return { report, html: renderHtml(report), csv: renderCsv(report) };
-        },
-      })
-    : null;
+  const chat =
+    slackOn || teamsOn
+      ? await wireChat({
+          config,
+          env,
+          store,
+          clock,
+          logger,
+          url,
+          runbooks,
+          ticketing,
+          afterChange: () => late.outbox?.wake(),
+          report: async (month) => {
+            const report = await buildReport(month);
+            return { report, html: renderHtml(report), csv: renderCsv(report) };
+          },
+        })
+      : null;
   const { outbox } = wireTicketing({
     config,
     store,

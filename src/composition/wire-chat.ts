@@ -18,6 +18,12 @@ import { SlackNotifier } from '../../integrations/slack/slack-notifier';
 import { commandResultMessage, homeView, resolveModal } from '../../integrations/slack/presenters';
 import { SLACK_SANDBOX_PREFIX, SLACK_SANDBOX_TOKEN } from '../../integrations/slack/emulator';
 import { TimedRequestGate } from '../../integrations/http/request-gate';
+import { createTeamsAdapter } from '../../integrations/teams/teams-adapter';
+import { createBotNotifier } from '../../integrations/teams/bot-notifier';
+import { createWorkflowNotifier } from '../../integrations/teams/workflow-notifier';
+import { commandResultCard } from '../../integrations/teams/presenters/command-result-card';
+import { createTeamsHandler } from '../../handlers/teams/teams-handler';
+import type { ChatNotifier } from '../ports/chat';
 
 /** The signing secret the Slack sandbox uses (documented: sign your own test requests with it). */
 export const SLACK_SANDBOX_SIGNING_SECRET = 'sandbox-signing-secret';
@@ -47,8 +53,9 @@ export interface ChatWiring {
 }
 
 /**
- * Builds the chat side: the platform-neutral command service, the Slack app (Bolt) and notifier, and
- * their outbox lanes. Without SLACK_BOT_TOKEN the Slack sandbox emulator on this server stands in.
+ * Builds the chat side: the platform-neutral command service, the Slack app (Bolt), the Teams bot
+ * (Agents SDK) and their notifiers as outbox lanes. Without SLACK_BOT_TOKEN / TEAMS_APP_ID the sandbox
+ * emulators on this server stand in.
  */
 export async function wireChat(o: {
   config: AppConfig;
@@ -72,9 +79,12 @@ export async function wireChat(o: {
     providerNames: new Map(config.providers.map((p) => [p.name, p.displayName ?? p.name])),
   };
   const sandbox = !env.SLACK_BOT_TOKEN;
+  const slackApiUrl = sandbox
+    ? `${o.url}${SLACK_SANDBOX_PREFIX}/`
+    : (config.slack.apiUrl ?? 'https://slack.com/api/');
   const api = new SlackApi({
     token: env.SLACK_BOT_TOKEN?.reveal() ?? SLACK_SANDBOX_TOKEN,
-    apiUrl: sandbox ? `${o.url}${SLACK_SANDBOX_PREFIX}/` : (config.slack.apiUrl ?? 'https://slack.com/api/'),
+    apiUrl: slackApiUrl,
     logger,
   });
   const commands = new ChatCommandService({
@@ -82,52 +92,124 @@ export async function wireChat(o: {
     clock: o.clock,
     ticketing: o.ticketing,
     providers: config.providers,
-    groupMembers: (id) => api.usergroupMembers(id).catch(() => []),
+    groupMembers: (id) =>
+      config.slack.enabled ? api.usergroupMembers(id).catch(() => []) : Promise.resolve([]),
     afterChange: o.afterChange,
     ...(o.report ? { report: o.report } : {}),
   });
-  const throttle = channelThrottle(config.slack.perChannel.perSecond, config.slack.perChannel.burst);
-  const channels = new Map(config.providers.map((p) => [p.name, p.chat?.slackChannel ?? null]));
-  const lanes: Partial<Record<ChatLane, LaneSpec>> = {
-    slack: {
+  const lanes: Partial<Record<ChatLane, LaneSpec>> = {};
+  const mounts: Mount[] = [];
+  const starts: (() => Promise<void>)[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  const lane = (
+    notifier: ChatNotifier,
+    channelOf: (p: (typeof config.providers)[number]) => string | undefined,
+  ): LaneSpec => {
+    const channels = new Map(config.providers.map((p) => [p.name, channelOf(p) ?? null]));
+    return {
       run: chatLaneRunner({
         ...viewDeps,
-        notifier: new SlackNotifier(api),
+        notifier,
         channelFor: (provider) => channels.get(provider) ?? null,
-        throttle,
+        throttle: channelThrottle(config.slack.perChannel.perSecond, config.slack.perChannel.burst),
       }),
       concurrency: 4,
       gate: new TimedRequestGate(),
-    },
+    };
   };
-  const slack = await createSlackApp(
-    {
-      commands,
-      store: o.store,
-      logger,
-      now: () => o.clock.now(),
-      user: (id) => api.userProfile(id),
-      present: { result: commandResultMessage, resolveModal, home: homeView },
-      uploadFiles: async (channel, files, comment) => {
-        await api.uploadFiles(channel, files, comment);
+
+  if (config.slack.enabled) {
+    lanes.slack = lane(new SlackNotifier(api), (p) => p.chat?.slackChannel);
+    const slack = await createSlackApp(
+      {
+        commands,
+        store: o.store,
+        logger,
+        now: () => o.clock.now(),
+        user: (id) => api.userProfile(id),
+        present: { result: commandResultMessage, resolveModal, home: homeView },
+        uploadFiles: async (channel, files, comment) => {
+          await api.uploadFiles(channel, files, comment);
+        },
       },
-    },
-    {
-      botToken: env.SLACK_BOT_TOKEN?.reveal() ?? SLACK_SANDBOX_TOKEN,
-      signingSecret: env.SLACK_SIGNING_SECRET?.reveal() ?? SLACK_SANDBOX_SIGNING_SECRET,
-      apiUrl: sandbox
-        ? `${o.url}${SLACK_SANDBOX_PREFIX}/`
-        : (config.slack.apiUrl ?? 'https://slack.com/api/'),
-      ...(config.slack.socketMode && env.SLACK_APP_TOKEN
-        ? { socketMode: { appToken: env.SLACK_APP_TOKEN.reveal() } }
-        : {}),
-    },
-  );
+      {
+        botToken: env.SLACK_BOT_TOKEN?.reveal() ?? SLACK_SANDBOX_TOKEN,
+        signingSecret: env.SLACK_SIGNING_SECRET?.reveal() ?? SLACK_SANDBOX_SIGNING_SECRET,
+        apiUrl: slackApiUrl,
+        ...(config.slack.socketMode && env.SLACK_APP_TOKEN
+          ? { socketMode: { appToken: env.SLACK_APP_TOKEN.reveal() } }
+          : {}),
+      },
+    );
+    mounts.push(slack.mount);
+    starts.push(() => slack.start());
+    stops.push(() => slack.stop());
+  }
+
+  if (teamsEnabled(config, env)) {
+    const adapter = createTeamsAdapter({
+      auth: {
+        clientId: env.TEAMS_APP_ID ?? null,
+        clientSecret: env.TEAMS_APP_PASSWORD ?? null,
+        tenantId: env.TEAMS_TENANT_ID ?? null,
+      },
+      logger,
+    });
+    const references = {
+      save: async (ref: { conversation?: { id?: string; name?: string } }) => {
+        const id = ref.conversation?.id;
+        if (!id) return;
+        await o.store.saveConversation({
+          id,
+          platform: 'teams',
+          name: ref.conversation?.name ?? null,
+          reference: ref,
+          at: o.clock.now().toISOString(),
+        });
+      },
+      get: async (id: string) => ((await o.store.getConversation(id))?.reference as never) ?? null,
+    };
+    mounts.push(createTeamsHandler({ adapter, commands, references, render: commandResultCard, logger }));
+    const notifier = env.TEAMS_WORKFLOW_URL
+      ? createWorkflowNotifier({ url: env.TEAMS_WORKFLOW_URL, logger })
+      : createBotNotifier({ adapter, references });
+    if (env.TEAMS_WORKFLOW_URL || config.providers.some((p) => p.chat?.teamsChannel))
+      lanes.teams = lane(
+        notifier,
+        (p) => p.chat?.teamsChannel ?? (env.TEAMS_WORKFLOW_URL ? 'workflow' : undefined),
+      );
+    if (!env.TEAMS_APP_ID && !env.TEAMS_WORKFLOW_URL) {
+      // Sandbox: the providers' Teams channels live in the connector emulator on this server.
+      starts.push(async () => {
+        for (const p of config.providers) {
+          const id = p.chat?.teamsChannel;
+          if (!id || (await o.store.getConversation(id))) continue;
+          await references.save({
+            conversation: { id, name: p.displayName ?? p.name, conversationType: 'channel' },
+            serviceUrl: `${o.url}/sandbox/teams/`,
+            channelId: 'msteams',
+            bot: { id: 'itsm-bridge', name: 'itsm-bridge' },
+          } as never);
+        }
+      });
+    }
+  }
+
   return {
     lanes,
     commands,
-    mounts: [slack.mount],
-    start: () => slack.start(),
-    stop: () => slack.stop(),
+    mounts,
+    async start() {
+      for (const s of starts) await s();
+    },
+    async stop() {
+      for (const s of stops) await s();
+    },
   };
+}
+
+/** Teams runs when enabled, except an anonymous bot in production (the Agents SDK refuses that). */
+export function teamsEnabled(config: AppConfig, env: Env): boolean {
+  if (!config.teams.enabled) return false;
+  return !!env.TEAMS_APP_ID || !!env.TEAMS_WORKFLOW_URL || env.NODE_ENV !== 'production';
 }

@@ -14,11 +14,13 @@ import { createServiceNowEmulator, type ServiceNowEmulator } from '../../integra
 import { createServiceNowTicketSystem } from '../../integrations/servicenow/servicenow-ticket-system';
 import { gatedFetch, TimedRequestGate } from '../../integrations/http/request-gate';
 import { createSlackEmulator, type SlackEmulator } from '../../integrations/slack/emulator';
+import { createTeamsEmulator, type TeamsEmulator } from '../../integrations/teams/emulator';
 
 export interface Sandboxes {
   servicenow?: ServiceNowEmulator;
   jira?: JiraEmulator;
   slack?: SlackEmulator;
+  teams?: TeamsEmulator;
 }
 
 /** People in the sandbox: the same e-mails exist in the ServiceNow and Jira emulators. */
@@ -69,7 +71,7 @@ function withProviderDefaults(config: AppConfig) {
 /** Sandbox emulators for the systems without a configured URL, mounted under /sandbox/<vendor>. */
 export function createSandboxes(
   config: AppConfig,
-  chat: { slack: boolean } = { slack: false },
+  chat: { slack: boolean; teams?: boolean } = { slack: false },
 ): { sandboxes: Sandboxes; mounts: Mount[] } {
   const cfg = withProviderDefaults(config);
   const sandboxes: Sandboxes = {};
@@ -102,8 +104,10 @@ export function createSandboxes(
       users: SANDBOX_PEOPLE,
     });
   }
+  if (chat.teams) sandboxes.teams = createTeamsEmulator({ prefix: '/sandbox/teams' });
   const mounts: Mount[] = Object.values(sandboxes).map(
-    (e: ServiceNowEmulator | JiraEmulator | SlackEmulator) => (req, res) => e.handle(req, res),
+    (e: ServiceNowEmulator | JiraEmulator | SlackEmulator | TeamsEmulator) => (req, res) =>
+      e.handle(req, res),
   );
   return { sandboxes, mounts };
 }

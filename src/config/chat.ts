@@ -20,7 +20,10 @@ export type SlackConfig = z.infer<typeof SlackConfig>;
 
 /** Microsoft Teams: notify-only via a Workflows webhook, or two-way via the Agents SDK bot. */
 export const TeamsConfig = z.strictObject({
-  /** Connector (serviceUrl) to use for proactive cards when the sandbox stands in for Teams. */
-  updateInterval: Duration.default(2),
+  /**
+   * Off: no /teams/messages and no cards. On: two-way with TEAMS_APP_ID (or the sandbox emulator without
+   * it, outside NODE_ENV=production), notify-only when TEAMS_WORKFLOW_URL is set.
+   */
+  enabled: z.boolean().default(true),
 });
 export type TeamsConfig = z.infer<typeof TeamsConfig>;

@@ -38,6 +38,8 @@ export const Env = z.object({
   TEAMS_TENANT_ID: z.string().optional(),
   /** Teams notify-only: the Workflows "When a Teams webhook request is received" URL (a secret). */
   TEAMS_WORKFLOW_URL: optionalSecret,
+  /** `production` refuses an anonymous Teams bot (no TEAMS_APP_ID): the Agents SDK's own rule. */
+  NODE_ENV: z.string().optional(),
 });
 export type Env = z.infer<typeof Env>;
 
