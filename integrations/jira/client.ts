@@ -1,3 +1,4 @@
+import type { RequestGate } from '../../src/ports/request-gate';
 import { IntegrationError } from '../../src/errors';
 
 /**
@@ -19,6 +20,19 @@ export interface JiraClientOptions {
   flavour: 'cloud' | 'datacenter';
   credentials: JiraCredentials;
   timeoutMs: number;
+  /**
+   * Checked again right before each request goes on the wire (an axios interceptor): a request that
+   * waited inside jira.js while another request's 429 arrived does not go out before Retry-After.
+   */
+  gate?: RequestGate;
+}
+
+/** The axios instance inside jira.js (a private field in its typings, stable across 4.x and 5.x). */
+interface AxiosLike {
+  interceptors: {
+    request: { use(fn: (cfg: unknown) => Promise<unknown>): unknown };
+    response: { use(ok: (res: unknown) => unknown, fail: (err: unknown) => unknown): unknown };
+  };
 }
 
 /** A found issue with the properties we asked for. */
@@ -90,6 +104,26 @@ export function createJiraClient(o: JiraClientOptions): JiraApi {
     baseRequestConfig: { timeout: o.timeoutMs, headers },
   };
   const client: AnyClient = o.flavour === 'cloud' ? new Version3Client(config) : new Version2Client(config);
+  const gate = o.gate;
+  const axiosInstance = (client as unknown as { instance?: AxiosLike }).instance;
+  if (gate && axiosInstance?.interceptors) {
+    axiosInstance.interceptors.request.use(async (cfg) => {
+      await gate.wait();
+      return cfg;
+    });
+    axiosInstance.interceptors.response.use(
+      (res) => res,
+      (err: unknown) => {
+        const res = (err as { response?: { status?: number; headers?: Record<string, unknown> } }).response;
+        const raw = res?.headers?.['retry-after'];
+        if ((res?.status === 429 || res?.status === 503) && raw !== undefined) {
+          const s = parseRetryAfter(String(raw));
+          if (s !== null) gate.pause(s);
+        }
+        return Promise.reject(err);
+      },
+    );
+  }
   const v3 = client instanceof Version3Client ? client : null;
   const c = client as Version3Client; // method names and shapes are identical for what we call
 

@@ -60,6 +60,7 @@ export function createJiraTicketSystem(o: JiraTicketSystemOptions): TicketSystem
     host: o.baseUrl,
     flavour: o.config.flavour,
     timeoutMs: o.config.timeoutMs,
+    ...(o.gate ? { gate: o.gate } : {}),
     credentials:
       auth.type === 'basic'
         ? { type: 'basic', email: auth.email, apiToken: auth.apiToken?.reveal() ?? SANDBOX_TOKEN }

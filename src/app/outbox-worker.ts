@@ -44,6 +44,12 @@ interface LaneState {
   /** No request of this lane starts before the remote's Retry-After has passed. */
   gate: RequestGate;
   inFlight: Set<number>;
+  /**
+   * Slow start: a cold lane (just started, or just told to back off with Retry-After) sends one request
+   * and opens up to its concurrency only after that one succeeded, so a burst never lands on a remote
+   * that is rate-limiting or still unknown.
+   */
+  warm: boolean;
 }
 
 const ACTOR = 'job:outbox';
@@ -59,6 +65,7 @@ export class OutboxWorker {
   #timer: NodeJS.Timeout | null = null;
   #polling: Promise<void> | null = null;
   #stopped = false;
+  #again = false;
 
   constructor(private readonly deps: OutboxWorkerDeps) {
     for (const [lane, spec] of Object.entries(deps.lanes) as [Lane, LaneSpec][]) {
@@ -68,6 +75,7 @@ export class OutboxWorker {
         limiter: new Bottleneck({ maxConcurrent: spec.concurrency }),
         gate: spec.gate,
         inFlight: new Set(),
+        warm: false,
       });
     }
   }
@@ -79,8 +87,19 @@ export class OutboxWorker {
   }
 
   wake(): void {
-    if (this.#stopped || this.#polling) return;
-    this.#polling = this.#poll().finally(() => (this.#polling = null));
+    if (this.#stopped) return;
+    if (this.#polling) {
+      // A poll is running and may already have read the lanes: poll again right after it.
+      this.#again = true;
+      return;
+    }
+    this.#polling = this.#poll().finally(() => {
+      this.#polling = null;
+      if (this.#again) {
+        this.#again = false;
+        this.wake();
+      }
+    });
   }
 
   /** Runs until nothing is due (tests); respects pauses and backoff like the background loop. */
@@ -115,6 +134,8 @@ export class OutboxWorker {
       if (nowMs < state.gate.pausedUntil) continue;
       const limit = state.concurrency * 2;
       const due = await this.deps.store.unitOfWork((uow) => uow.dueCommands(lane, now, limit));
+      if (!state.warm && (state.inFlight.size > 0 || due.length > 1))
+        due.splice(state.inFlight.size > 0 ? 0 : 1);
       for (const cmd of due) {
         if (state.inFlight.has(cmd.id)) continue;
         state.inFlight.add(cmd.id);
@@ -149,6 +170,10 @@ export class OutboxWorker {
     try {
       const outcome = await state.run(cmd, incident);
       await this.#finish(cmd, outcome);
+      if (!state.warm) {
+        state.warm = true;
+        this.wake();
+      }
     } catch (err) {
       await this.#fail(lane, state, cmd, err);
     }
@@ -220,8 +245,14 @@ export class OutboxWorker {
     const retryable = err instanceof BridgeError ? err.retryable : true;
     const retryAfter = err instanceof IntegrationError ? err.retryAfterSeconds : null;
     const message = (err as Error).message;
-    if (retryAfter !== null && err instanceof IntegrationError && (err.status === 429 || err.status === 503))
+    if (
+      retryAfter !== null &&
+      err instanceof IntegrationError &&
+      (err.status === 429 || err.status === 503)
+    ) {
       state.gate.pause(retryAfter);
+      state.warm = false;
+    }
     await this.deps.store.unitOfWork(async (uow) => {
       if (!retryable) {
         await uow.updateCommand(cmd.id, {

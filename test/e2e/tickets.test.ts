@@ -10,6 +10,10 @@ const fixture = (source: string, name: string) =>
 const YAML = `
 correlation: { groupWait: 0, resolveGrace: 1s, reopenWindow: 2h }
 tickets: { noteInterval: 0, maxBackoff: 2s, pollInterval: 1 }
+# Ticket lanes only: the emulators share this process, so chat work would add client-side latency to
+# the Retry-After timing measured below (test/e2e/slack-chat.test.ts covers chat).
+slack: { enabled: false }
+teams: { enabled: false }
 routing:
   defaults: { provider: infra, groupBy: [branch] }
   rules:
@@ -127,6 +131,13 @@ describe('tickets: one ServiceNow incident and one linked Jira issue per inciden
   });
 
   it('ends with exactly one ticket per system when 30 % of calls fail with 429, 503 or timeouts', async () => {
+    // Random faults, plus one scripted 429 on the link step (after the cold start, when no other request
+    // is already on its way) so that a Retry-After happens on every run, not on most.
+    app.sandboxes.servicenow!.faults.script.push({
+      kind: 'rateLimit',
+      path: 'sys_journal_field',
+      retryAfterSeconds: 1,
+    });
     for (const e of [app.sandboxes.servicenow!, app.sandboxes.jira!]) {
       Object.assign(e.faults, {
         rateLimitRate: 0.1,
