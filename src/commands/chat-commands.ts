@@ -163,14 +163,14 @@ export class ChatCommandService implements ChatCommands {
           : open;
     const title =
       filter.kind === 'mine'
-        ? `Open incidents acknowledged by you: ${picked.length}`
+        ? 'Open incidents acknowledged by you'
         : filter.kind === 'branch'
-          ? `Open incidents at branch ${filter.branch}: ${picked.length}`
-          : `Open incidents: ${picked.length}`;
+          ? `Open incidents at branch ${filter.branch}`
+          : 'Open incidents';
     const sorted = [...picked].sort((a, b) => a.priority - b.priority || b.id - a.id).slice(0, MAX_LIST);
     return {
       kind: 'incidents',
-      title: picked.length > MAX_LIST ? `${title} (the ${MAX_LIST} most urgent shown)` : title,
+      title: picked.length > MAX_LIST ? `${title} — the ${MAX_LIST} most urgent of ${picked.length}` : title,
       incidents: await Promise.all(sorted.map((i) => this.#view(i))),
     };
   }
