@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jiraError, jiraRateLimited, type JiraContext } from './emulator/context';
 import { defaultFaults, FaultInjector, type Faults } from '../sandbox/faults';
-import { toEmuRequest, writeResponse, type EmuRequest, type EmuResponse } from '../sandbox/http-util';
+import { type EmuRequest, type EmuResponse } from '../sandbox/http-util';
+import { emulatorHandle, listenEmulator } from '../sandbox/serve-emulator';
 import { handleIssueExtra } from './emulator/issue-extras-api';
 import { createIssue, editIssue, getIssue } from './emulator/issues-api';
 import { approximateCount, search } from './emulator/search-api';
@@ -129,17 +129,15 @@ export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator
     return jiraError(404, [`No resource ${req.method} ${req.path}`]);
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const emuReq = await toEmuRequest(req, prefix);
-    if (!emuReq) return false;
-    const { response } = await injector.run(emuReq.method, emuReq.path, emuReq.query.toString(), async () =>
-      route(emuReq),
-    );
-    writeResponse(res, response);
-    return true;
-  }
+  const handle = emulatorHandle(prefix, injector, route);
 
-  return { handle, state, faults, settings, listen: (port = 0) => listen(handle, port, prefix) };
+  return {
+    handle,
+    state,
+    faults,
+    settings,
+    listen: (port = 0) => listenEmulator(handle, port, prefix, LISTEN_ERRORS),
+  };
 }
 
 /** Cloud: Basic `email:api_token`; Data Center: `Bearer <PAT>`. Jira answers 401 with a plain message. */
@@ -154,26 +152,7 @@ function authenticate(req: EmuRequest, state: JiraState): EmuResponse | null {
   return jiraError(401, ['Client must be authenticated to access this resource.']);
 }
 
-async function listen(
-  handle: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>,
-  port: number,
-  prefix: string,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    handle(req, res)
-      .then((handled) => {
-        if (!handled) writeResponse(res, jiraError(404, ['Not found']));
-      })
-      .catch((err: unknown) => writeResponse(res, jiraError(500, [String(err)])));
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const { port: bound } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${bound}${prefix}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+const LISTEN_ERRORS = {
+  notFound: jiraError(404, ['Not found']),
+  failed: (err: unknown) => jiraError(500, [String(err)]),
+};

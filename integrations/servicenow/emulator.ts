@@ -1,9 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAttachment } from './emulator/attachment-api';
 import { authenticate, issueToken } from './emulator/auth';
 import { defaultFaults, FaultInjector, type Faults, type RateLimitCause } from '../sandbox/faults';
-import { toEmuRequest, writeResponse, type EmuResponse } from '../sandbox/http-util';
+import type { EmuRequest, EmuResponse } from '../sandbox/http-util';
+import { emulatorHandle, listenEmulator } from '../sandbox/serve-emulator';
 import { snError } from './emulator/render';
 import {
   createState,
@@ -74,7 +74,7 @@ export function createServiceNowEmulator(opts: ServiceNowEmulatorOptions = {}): 
   });
   state.callLog = injector.callLog;
 
-  async function route(req: NonNullable<Awaited<ReturnType<typeof toEmuRequest>>>): Promise<EmuResponse> {
+  async function route(req: EmuRequest): Promise<EmuResponse> {
     if (req.method === 'POST' && req.path === '/oauth_token.do') return issueToken(req, state, now(), ttl);
     const user = authenticate(req, state, now());
     if (typeof user !== 'string') return user;
@@ -83,22 +83,14 @@ export function createServiceNowEmulator(opts: ServiceNowEmulatorOptions = {}): 
     return snError(400, 'Requested URI does not represent any resource', null);
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const emuReq = await toEmuRequest(req, prefix);
-    if (!emuReq) return false;
-    const { response } = await injector.run(emuReq.method, emuReq.path, emuReq.query.toString(), () =>
-      route(emuReq),
-    );
-    writeResponse(res, response);
-    return true;
-  }
+  const handle = emulatorHandle(prefix, injector, route);
 
   return {
     handle,
     state,
     faults,
     expireTokens: () => state.accessTokens.forEach((t) => (t.expiresAt = 0)),
-    listen: (port = 0) => listen(handle, port, prefix),
+    listen: (port = 0) => listenEmulator(handle, port, prefix, LISTEN_ERRORS),
   };
 }
 
@@ -129,26 +121,7 @@ function rateLimited(
   };
 }
 
-async function listen(
-  handle: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>,
-  port: number,
-  prefix: string,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    handle(req, res)
-      .then((handled) => {
-        if (!handled) writeResponse(res, snError(404, 'Not found', null));
-      })
-      .catch((err: unknown) => writeResponse(res, snError(500, 'Internal emulator error', String(err))));
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const { port: bound } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${bound}${prefix}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+const LISTEN_ERRORS = {
+  notFound: snError(404, 'Not found', null),
+  failed: (err: unknown) => snError(500, 'Internal emulator error', String(err)),
+};

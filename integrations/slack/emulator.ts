@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultFaults, FaultInjector, type CallLogEntry, type Faults } from '../sandbox/faults';
-import { toEmuRequest, writeResponse, type EmuRequest, type EmuResponse } from '../sandbox/http-util';
+import { type EmuRequest, type EmuResponse } from '../sandbox/http-util';
+import { emulatorHandle, listenEmulator } from '../sandbox/serve-emulator';
 import { deleteMessage, postEphemeral, postMessage, updateMessage } from './emulator/chat-api';
 import {
   authenticate,
@@ -171,15 +171,7 @@ export function createSlackEmulator(opts: SlackEmulatorOptions = {}): SlackEmula
     return response;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const emuReq = await toEmuRequest(req, prefix);
-    if (!emuReq) return false;
-    const { response } = await injector.run(emuReq.method, emuReq.path, emuReq.query.toString(), () =>
-      route(emuReq),
-    );
-    writeResponse(res, response);
-    return true;
-  }
+  const handle = emulatorHandle(prefix, injector, route);
 
   return {
     handle,
@@ -188,7 +180,7 @@ export function createSlackEmulator(opts: SlackEmulatorOptions = {}): SlackEmula
     calls: injector.callLog,
     rateLimits,
     listen: async (port = 0) => {
-      const server = await listen(handle, port, prefix);
+      const server = await listenEmulator(handle, port, prefix, LISTEN_ERRORS);
       listenUrl = server.url;
       return server;
     },
@@ -255,31 +247,10 @@ function createState(opts: SlackEmulatorOptions): SlackState {
   };
 }
 
-async function listen(
-  handle: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>,
-  port: number,
-  prefix: string,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    handle(req, res)
-      .then((handled) => {
-        if (!handled) writeResponse(res, { status: 404, raw: 'Not Found' });
-      })
-      .catch((err: unknown) =>
-        writeResponse(res, {
-          status: 500,
-          body: { ok: false, error: 'internal_error', detail: String(err) },
-        }),
-      );
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const { port: bound } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${bound}${prefix}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+const LISTEN_ERRORS = {
+  notFound: { status: 404, raw: 'Not Found' },
+  failed: (err: unknown) => ({
+    status: 500,
+    body: { ok: false, error: 'internal_error', detail: String(err) },
+  }),
+};

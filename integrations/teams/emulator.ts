@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultFaults, FaultInjector, type Faults } from '../sandbox/faults';
-import { toEmuRequest, writeResponse, type EmuRequest, type EmuResponse } from '../sandbox/http-util';
+import { type EmuRequest, type EmuResponse } from '../sandbox/http-util';
+import { emulatorHandle, listenEmulator } from '../sandbox/serve-emulator';
 import { connectorApi } from './emulator/connector-api';
 import { connectorError, type EmuActivity, type TeamsState } from './emulator/state';
 import { workflowsApi } from './emulator/workflows-api';
@@ -70,45 +70,18 @@ export function createTeamsEmulator(opts: TeamsEmulatorOptions = {}): TeamsEmula
     );
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const emuReq = await toEmuRequest(req, prefix);
-    if (!emuReq) return false;
-    const { response } = await injector.run(emuReq.method, emuReq.path, emuReq.query.toString(), async () =>
-      route(emuReq),
-    );
-    writeResponse(res, response);
-    return true;
-  }
+  const handle = emulatorHandle(prefix, injector, route);
 
   return {
     handle,
     state,
     faults,
     activities: (conversationId) => state.conversations.get(conversationId) ?? [],
-    listen: (port = 0) => listen(handle, port, prefix),
+    listen: (port = 0) => listenEmulator(handle, port, prefix, LISTEN_ERRORS),
   };
 }
 
-async function listen(
-  handle: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>,
-  port: number,
-  prefix: string,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    handle(req, res)
-      .then((handled) => {
-        if (!handled) writeResponse(res, connectorError(404, 'NotFound', 'Not found'));
-      })
-      .catch((err: unknown) => writeResponse(res, connectorError(500, 'ServiceError', String(err))));
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const { port: bound } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${bound}${prefix}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+const LISTEN_ERRORS = {
+  notFound: connectorError(404, 'NotFound', 'Not found'),
+  failed: (err: unknown) => connectorError(500, 'ServiceError', String(err)),
+};
