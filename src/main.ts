@@ -18,7 +18,7 @@ import { loadRunbooks } from '../integrations/runbooks/load-runbooks';
 import { createReportsHandler } from '../handlers/http/reports';
 import { buildSlaReport } from './app/build-sla-report';
 import { StoreTicketSource } from '../integrations/storage/store-ticket-source';
-import { teamsEnabled, wireChat } from './composition/wire-chat';
+import { teamsEnabled, wireChat, type ChatWiring } from './composition/wire-chat';
 import { renderHtml } from './report/render-html';
 import { renderCsv } from './report/render-csv';
 
@@ -29,6 +29,8 @@ export interface RunningApp {
   outbox: OutboxWorker;
   /** The emulators mounted under /sandbox/* for systems without configuration. */
   sandboxes: Sandboxes;
+  /** The chat side (Slack, Teams), null when both are off. */
+  chat: ChatWiring | null;
   /** Tokens generated at start because none were configured (printed once by `serve`). */
   generated: { webhookToken?: string; apiToken?: string };
   close(): Promise<void>;
@@ -207,6 +209,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     correlator,
     outbox,
     sandboxes,
+    chat,
     generated,
     async close() {
       await new Promise<void>((resolve) => {

@@ -164,6 +164,10 @@ export class KyselyStore implements Store {
     return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
+  async hasSeen(key: string) {
+    return !!(await this.db.selectFrom('chat_seen').select('key').where('key', '=', key).executeTakeFirst());
+  }
+
   async saveConversation(c: {
     id: string;
     platform: string;

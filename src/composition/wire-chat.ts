@@ -10,7 +10,8 @@ import type { ChatLane, Store } from '../ports/store';
 import type { LaneSpec } from '../app/outbox-worker';
 import { chatLaneRunner } from '../app/run-chat-command';
 import type { TicketingSettings } from '../app/enqueue-ticket-commands';
-import { ChatCommandService } from '../commands/chat-commands';
+import { ChatCommandService, reportHeadline } from '../commands/chat-commands';
+import { MonthlyReportJob } from '../../handlers/jobs/monthly-report';
 import type { Mount } from '../../handlers/http/server';
 import { createSlackApp } from '../../handlers/slack/slack-app';
 import { SlackApi } from '../../integrations/slack/slack-api';
@@ -48,6 +49,8 @@ export interface ChatWiring {
   commands: ChatCommandService;
   /** Handlers for /slack/events (and /teams/messages), ready once `start` has run. */
   mounts: Mount[];
+  /** The monthly SLA report schedule, when `slack.monthlyReport` is configured. */
+  monthly: MonthlyReportJob | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -99,6 +102,7 @@ export async function wireChat(o: {
   });
   const lanes: Partial<Record<ChatLane, LaneSpec>> = {};
   const mounts: Mount[] = [];
+  let monthly: MonthlyReportJob | null = null;
   const starts: (() => Promise<void>)[] = [];
   const stops: (() => Promise<void>)[] = [];
   const lane = (
@@ -144,6 +148,52 @@ export async function wireChat(o: {
     mounts.push(slack.mount);
     starts.push(() => slack.start());
     stops.push(() => slack.stop());
+    const schedule = config.slack.monthlyReport;
+    const report = o.report;
+    if (schedule && report) {
+      const key = (month: string) => `report:slack:${schedule.channel}:${month}`;
+      const job = new MonthlyReportJob({
+        now: () => o.clock.now(),
+        logger,
+        timeZone: config.sla.reportTimeZone,
+        at: schedule.at,
+        posted: (month) => o.store.hasSeen(key(month)),
+        markPosted: async (month) => {
+          const now = o.clock.now().toISOString();
+          await o.store.firstSeen(key(month), now, '0000');
+        },
+        post: async (month) => {
+          const built = await report(month);
+          const msg = commandResultMessage({
+            kind: 'report',
+            headline: reportHeadline(built.report, publicUrl),
+            files: [],
+          });
+          // The headline as a message (a channel name resolves to its id), the files in its thread.
+          const ref = await api.postMessage(schedule.channel, msg);
+          await api.uploadFiles(
+            ref.channel,
+            [
+              {
+                name: `sla-report-${month}.html`,
+                content: Buffer.from(built.html),
+                title: `SLA report ${month}`,
+              },
+              {
+                name: `sla-report-${month}.csv`,
+                content: Buffer.from(built.csv),
+                title: `SLA report ${month} (CSV)`,
+              },
+            ],
+            undefined,
+            ref.ts,
+          );
+        },
+      });
+      starts.push(async () => job.start());
+      stops.push(() => job.stop());
+      monthly = job;
+    }
   }
 
   if (teamsEnabled(config, env)) {
@@ -199,6 +249,7 @@ export async function wireChat(o: {
     lanes,
     commands,
     mounts,
+    monthly,
     async start() {
       for (const s of starts) await s();
     },

@@ -11,6 +11,19 @@ export const SlackConfig = z.strictObject({
   socketMode: z.boolean().default(false),
   /** At most this many incident-message updates per incident per interval (timeline changes coalesce). */
   updateInterval: Duration.default(2),
+  /**
+   * Optional: post last month's SLA report (headline, HTML and CSV) to this channel on the 1st at `at`
+   * (in sla.reportTimeZone). Posted once per month; retried while Slack is unreachable.
+   */
+  monthlyReport: z
+    .strictObject({
+      channel: z.string(),
+      at: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM')
+        .default('08:00'),
+    })
+    .optional(),
   /** Channel messages per second per channel (Slack allows about 1 with short bursts). */
   perChannel: z
     .strictObject({ perSecond: z.number().positive().default(1), burst: z.number().int().min(1).default(3) })

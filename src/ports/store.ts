@@ -217,6 +217,8 @@ export interface Store {
    * are dropped.
    */
   firstSeen(key: string, at: string, forgetBefore: string): Promise<boolean>;
+  /** Whether `firstSeen` has recorded this key (and it has not been forgotten yet). */
+  hasSeen(key: string): Promise<boolean>;
   /** Teams conversation references (JSON) by conversation id, saved when the bot is installed or messaged. */
   saveConversation(c: {
     id: string;
