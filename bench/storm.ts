@@ -5,6 +5,7 @@ import { startBridge } from './lib/processes';
 import { createJiraEmulator } from '../integrations/jira/emulator';
 import { createServiceNowEmulator } from '../integrations/servicenow/emulator';
 import { retryAfterViolations } from '../integrations/sandbox/faults';
+import { createSlackEmulator } from '../integrations/slack/emulator';
 import { writeBenchSection } from './lib/report';
 
 const TOKEN = 'bench-token-0123456789abcdef';
@@ -67,12 +68,22 @@ export async function main(argv: string[]): Promise<void> {
     projects: [{ key: 'OPS', issueTypes: ['Task'] }],
     faults: { latencyMs: 50 },
   });
-  const [snSrv, jiraSrv] = await Promise.all([sn.listen(), jira.listen()]);
+  // Slack with its real limits (about 1 message per second per channel, short bursts): every incident
+  // goes to one channel, the worst case for the per-channel limit.
+  const slack = createSlackEmulator({ channels: [{ id: 'C0STORM01', name: 'dms-oncall' }] });
+  const [snSrv, jiraSrv, slackSrv] = await Promise.all([sn.listen(), jira.listen(), slack.listen()]);
   const yaml =
     'routing:\n  defaults: { groupBy: [alertname] }\ncorrelation: { groupWait: 0 }\n' +
+    'providers:\n  - name: infra\n    chat: { slackChannel: "#dms-oncall" }\n  - name: app\n' +
+    `slack: { apiUrl: "${slackSrv.url}/" }\nteams: { enabled: false }\n` +
     `servicenow:\n  instanceUrl: ${snSrv.url}\n  auth: { type: basic, username: itsm.bridge, password: "\${SN_PASSWORD}" }\n` +
     `jira:\n  baseUrl: ${jiraSrv.url}\n  auth: { type: basic, email: itsm-bridge@example.com, apiToken: "\${JIRA_TOKEN}" }\n`;
-  const bridge = await startBridge(yaml, TOKEN, { SN_PASSWORD: 'sandbox', JIRA_TOKEN: 'sandbox' });
+  const bridge = await startBridge(yaml, TOKEN, {
+    SN_PASSWORD: 'sandbox',
+    JIRA_TOKEN: 'sandbox',
+    SLACK_BOT_TOKEN: 'xoxb-sandbox',
+    SLACK_SIGNING_SECRET: 'bench-signing-secret',
+  });
   const url = `${bridge.url}/webhooks/alertmanager`;
   process.stdout.write(`storm: ${total} alerts in ${payloads.length} payloads over ${seconds}s to ${url}\n`);
   const started = Date.now();
@@ -104,7 +115,14 @@ export async function main(argv: string[]): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   await bridge.stop();
-  await Promise.all([snSrv.close(), jiraSrv.close()]);
+  await Promise.all([snSrv.close(), jiraSrv.close(), slackSrv.close()]);
+  const slackMessages = slack.messages('dms-oncall');
+  const slackCalls = slack.calls.filter((c) => c.path.startsWith('/chat.'));
+  // Per-second windows of chat calls to the one channel: the busiest second shows the burst.
+  const perSecond = new Map<number, number>();
+  for (const c of slackCalls)
+    perSecond.set(Math.floor(c.at / 1000), (perSecond.get(Math.floor(c.at / 1000)) ?? 0) + 1);
+  const busiest = Math.max(0, ...perSecond.values());
   const created = db
     .prepare(
       `select (julianday(t.at) - julianday(i.opened_at)) * 86400000 ms from timeline t join incidents i on i.id = t.incident_id
@@ -161,7 +179,9 @@ per call, 20 writes per issue per 2 s); notes are coalesced per incident per 60 
 | outbox operations executed | ${commands.map((c) => `${c.lane} ${c.kind} ${c.n}`).join(', ')} |
 | operations bound: incidents × (create + link + ⌈${seconds} s / 60 s⌉ notes) per system | ${incidents * (2 + Math.ceil(seconds / 60))} per system (${commands.filter((c) => c.lane === 'servicenow').reduce((a, c) => a + c.n, 0)} ServiceNow, ${commands.filter((c) => c.lane === 'jira').reduce((a, c) => a + c.n, 0)} Jira) |
 | HTTP requests ServiceNow / Jira (incl. look-ups, 429s) | ${sn.state.callLog.length} / ${jira.state.callLog.length} (429: ${sn.state.callLog.filter((c) => c.status === 429).length} / ${jira.state.callLog.filter((c) => c.status === 429).length}) |
-| requests sent before a Retry-After had passed | ${retryAfterViolations(sn.state.callLog).length + retryAfterViolations(jira.state.callLog).length} (target 0) |`;
+| requests sent before a Retry-After had passed | ${retryAfterViolations(sn.state.callLog).length + retryAfterViolations(jira.state.callLog).length} (target 0) |
+| Slack: incident messages / in-place updates / thread replies (one channel) | ${slackMessages.length} / ${slackMessages.reduce((a, m) => a + m.updates.length, 0)} / ${slackMessages.reduce((a, m) => a + m.replies.length, 0)} (target: one message per incident; updates coalesced per 2 s) |
+| Slack \`chat.*\` calls, 429s, busiest second, Retry-After violations | ${slackCalls.length}, ${slackCalls.filter((c) => c.status === 429).length}, ${busiest} calls, ${retryAfterViolations(slack.calls).length} (target ≤ 1/s with bursts ≤ 3; 0 violations) |`;
   writeBenchSection('storm', md);
   process.stdout.write(`${md}\n`);
 }
