@@ -181,7 +181,7 @@ per call, 20 writes per issue per 2 s); notes are coalesced per incident per 60 
 | HTTP requests ServiceNow / Jira (incl. look-ups, 429s) | ${sn.state.callLog.length} / ${jira.state.callLog.length} (429: ${sn.state.callLog.filter((c) => c.status === 429).length} / ${jira.state.callLog.filter((c) => c.status === 429).length}) |
 | requests sent before a Retry-After had passed | ${retryAfterViolations(sn.state.callLog).length + retryAfterViolations(jira.state.callLog).length} (target 0) |
 | Slack: incident messages / in-place updates / thread replies (one channel) | ${slackMessages.length} / ${slackMessages.reduce((a, m) => a + m.updates.length, 0)} / ${slackMessages.reduce((a, m) => a + m.replies.length, 0)} (target: one message per incident; updates coalesced per 2 s) |
-| Slack \`chat.*\` calls, 429s, busiest second, Retry-After violations | ${slackCalls.length}, ${slackCalls.filter((c) => c.status === 429).length}, ${busiest} calls, ${retryAfterViolations(slack.calls).length} (target ≤ 1/s with bursts ≤ 3; 0 violations) |`;
+| Slack \`chat.*\` calls, 429s, busiest second, Retry-After violations | ${slackCalls.length}, ${slackCalls.filter((c) => c.status === 429).length}, ${busiest} calls, ${retryAfterViolations(slack.calls).length} (target: 1 per second per channel with a burst of 3, so ≤ 4 in any calendar second; 0 violations) |`;
   writeBenchSection('storm', md);
   process.stdout.write(`${md}\n`);
 }

@@ -25,6 +25,7 @@ import { createWorkflowNotifier } from '../../integrations/teams/workflow-notifi
 import { commandResultCard } from '../../integrations/teams/presenters/command-result-card';
 import { createTeamsHandler } from '../../handlers/teams/teams-handler';
 import type { ChatNotifier } from '../ports/chat';
+import { IntegrationError } from '../errors';
 
 /** The signing secret the Slack sandbox uses (documented: sign your own test requests with it). */
 export const SLACK_SANDBOX_SIGNING_SECRET = 'sandbox-signing-secret';
@@ -110,15 +111,33 @@ export async function wireChat(o: {
     channelOf: (p: (typeof config.providers)[number]) => string | undefined,
   ): LaneSpec => {
     const channels = new Map(config.providers.map((p) => [p.name, channelOf(p) ?? null]));
+    const perChannel = channelThrottle(config.slack.perChannel.perSecond, config.slack.perChannel.burst);
+    // One gate for the platform: a 429 (per channel or a workspace-wide method tier) stops every send
+    // until its Retry-After has passed — checked right before each call, closed the moment a 429 is seen.
+    const gate = new TimedRequestGate();
     return {
       run: chatLaneRunner({
         ...viewDeps,
         notifier,
         channelFor: (provider) => channels.get(provider) ?? null,
-        throttle: channelThrottle(config.slack.perChannel.perSecond, config.slack.perChannel.burst),
+        throttle: (channel, send) =>
+          perChannel(channel, async () => {
+            await gate.wait();
+            try {
+              return await send();
+            } catch (err) {
+              if (
+                err instanceof IntegrationError &&
+                err.retryAfterSeconds !== null &&
+                (err.status === 429 || err.status === 503)
+              )
+                gate.pause(err.retryAfterSeconds);
+              throw err;
+            }
+          }),
       }),
       concurrency: 4,
-      gate: new TimedRequestGate(),
+      gate,
     };
   };
 
