@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Bottleneck from 'bottleneck';
 import type { AppConfig } from '../config/app-config';
 import type { Env } from '../config/env';
@@ -157,7 +158,7 @@ export async function wireChat(o: {
       },
       {
         botToken: env.SLACK_BOT_TOKEN?.reveal() ?? SLACK_SANDBOX_TOKEN,
-        signingSecret: env.SLACK_SIGNING_SECRET?.reveal() ?? SLACK_SANDBOX_SIGNING_SECRET,
+        signingSecret: env.SLACK_SIGNING_SECRET?.reveal() ?? sandboxSigningSecret(config),
         apiUrl: slackApiUrl,
         ...(config.slack.socketMode && env.SLACK_APP_TOKEN
           ? { socketMode: { appToken: env.SLACK_APP_TOKEN.reveal() } }
@@ -238,7 +239,10 @@ export async function wireChat(o: {
       },
       get: async (id: string) => ((await o.store.getConversation(id))?.reference as never) ?? null,
     };
-    mounts.push(createTeamsHandler({ adapter, commands, references, render: commandResultCard, logger }));
+    // Anonymous activities (no TEAMS_APP_ID) could act as any Teams user: accepted only while every ticket
+    // system is a sandbox too. Notify-only mode needs no inbound endpoint.
+    if (env.TEAMS_APP_ID || allSandbox(config))
+      mounts.push(createTeamsHandler({ adapter, commands, references, render: commandResultCard, logger }));
     const notifier = env.TEAMS_WORKFLOW_URL
       ? createWorkflowNotifier({ url: env.TEAMS_WORKFLOW_URL, logger })
       : createBotNotifier({ adapter, references });
@@ -278,8 +282,24 @@ export async function wireChat(o: {
   };
 }
 
-/** Teams runs when enabled, except an anonymous bot in production (the Agents SDK refuses that). */
+/** Teams runs when enabled: with an app id or a Workflows URL, or anonymously in the full sandbox. */
 export function teamsEnabled(config: AppConfig, env: Env): boolean {
   if (!config.teams.enabled) return false;
-  return !!env.TEAMS_APP_ID || !!env.TEAMS_WORKFLOW_URL || env.NODE_ENV !== 'production';
+  if (env.TEAMS_APP_ID || env.TEAMS_WORKFLOW_URL) return true;
+  // The Agents SDK refuses an anonymous bot in production; we also refuse it next to real tickets.
+  return env.NODE_ENV !== 'production' && allSandbox(config);
+}
+
+/** No real ticket system configured: everything a chat action can change lives in the sandboxes. */
+export function allSandbox(config: AppConfig): boolean {
+  return !config.servicenow.instanceUrl && !config.jira.baseUrl;
+}
+
+/**
+ * Without SLACK_SIGNING_SECRET: the documented sandbox secret while every ticket system is a sandbox
+ * (so anyone can try `/itsm` with curl), otherwise a random one — a known secret next to real tickets
+ * would let anyone act as any Slack user.
+ */
+function sandboxSigningSecret(config: AppConfig): string {
+  return allSandbox(config) ? SLACK_SANDBOX_SIGNING_SECRET : randomBytes(32).toString('hex');
 }

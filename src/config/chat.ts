@@ -9,7 +9,10 @@ export const SlackConfig = z.strictObject({
   apiUrl: z.url().optional(),
   /** Socket Mode instead of HTTP (needs SLACK_APP_TOKEN); for sites without inbound HTTPS. */
   socketMode: z.boolean().default(false),
-  /** At most this many incident-message updates per incident per interval (timeline changes coalesce). */
+  /**
+   * At most one incident-message update per incident per interval (timeline changes coalesce); the
+   * Teams card follows the same interval.
+   */
   updateInterval: Duration.default(2),
   /**
    * Optional: post last month's SLA report (headline, HTML and CSV) to this channel on the 1st at `at`
