@@ -24,7 +24,7 @@ import {
   DEFAULT_SCOPES,
   DEFAULT_USERS,
   findChannel,
-  nextTs,
+  addMessage,
   type EmuMessage,
   type SeedChannel,
   type SeedUser,
@@ -193,22 +193,7 @@ export function createSlackEmulator(opts: SlackEmulatorOptions = {}): SlackEmula
     postAsUser: (channelRef, user, text) => {
       const channel = findChannel(state, channelRef);
       if (!channel) throw new Error(`unknown channel ${channelRef}`);
-      const message: EmuMessage = {
-        channel: channel.id,
-        ts: nextTs(state, now()),
-        user,
-        botId: null,
-        text,
-        blocks: [],
-        threadTs: null,
-        replyBroadcast: false,
-        replies: [],
-        updates: [],
-        files: [],
-        metadata: null,
-      };
-      channel.messages.push(message);
-      return message;
+      return addMessage(state, now(), channel, { text, user, botId: null });
     },
     messages: (channelRef) => findChannel(state, channelRef)?.messages ?? [],
   };

@@ -10,7 +10,15 @@ import {
   str,
   type SlackContext,
 } from './context';
-import { findChannel, findMessage, findUser, nextTs, type EmuChannel, type EmuMessage } from './state';
+import {
+  addMessage,
+  findChannel,
+  findMessage,
+  findUser,
+  nextTs,
+  type EmuChannel,
+  type EmuMessage,
+} from './state';
 
 /** Slack truncates beyond 40,000 characters and rejects much longer text with `msg_too_long`. */
 const MAX_TEXT = 40000;
@@ -94,22 +102,13 @@ export function postMessage(ctx: SlackContext): EmuResponse {
     parent = channel.messages.find((m) => m.ts === threadTs || m.replies.some((r) => r.ts === threadTs));
     if (!parent) return slackFail('thread_not_found');
   }
-  const message: EmuMessage = {
-    channel: channel.id,
-    ts: nextTs(ctx.state, ctx.now()),
-    user: ctx.state.botUserId,
-    botId: ctx.state.botId,
+  const message = addMessage(ctx.state, ctx.now(), channel, {
     text: c.text ?? '',
     blocks: c.blocks ?? [],
-    threadTs: parent?.ts ?? null,
+    ...(parent ? { parent } : {}),
     replyBroadcast: bool(ctx.params, 'reply_broadcast'),
-    replies: [],
-    updates: [],
-    files: [],
     metadata: ctx.params.metadata ?? null,
-  };
-  if (parent) parent.replies.push(message);
-  else channel.messages.push(message);
+  });
   return slackOk({ channel: channel.id, ts: message.ts, message: renderMessage(ctx, message) });
 }
 

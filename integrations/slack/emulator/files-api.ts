@@ -1,6 +1,6 @@
 import { isRecord, type EmuRequest, type EmuResponse } from '../../sandbox/http-util';
 import { jsonArg, requireScope, slackFail, slackInvalid, slackOk, str, type SlackContext } from './context';
-import { nextId, nextTs, type EmuFile, type EmuMessage } from './state';
+import { addMessage, nextId, type EmuFile, type EmuMessage } from './state';
 
 /** Path of the (unauthenticated, pre-signed in real life) upload URL under the mount prefix. */
 export const UPLOAD_PATH = '/_upload/';
@@ -102,22 +102,12 @@ export function completeUpload(ctx: SlackContext): EmuResponse {
     } catch {
       return slackFail('invalid_blocks_format');
     }
-    message = {
-      channel: channel.id,
-      ts: nextTs(ctx.state, ctx.now()),
-      user: ctx.state.botUserId,
-      botId: ctx.state.botId,
+    message = addMessage(ctx.state, ctx.now(), channel, {
       text: str(ctx.params, 'initial_comment') ?? '',
       blocks: Array.isArray(blocks) ? blocks : [],
-      threadTs: parent?.ts ?? null,
-      replyBroadcast: false,
-      replies: [],
-      updates: [],
+      ...(parent ? { parent } : {}),
       files: ready,
-      metadata: null,
-    };
-    if (parent) parent.replies.push(message);
-    else channel.messages.push(message);
+    });
   }
   ready.forEach((f, i) => {
     const title = entries[i]?.title;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isRecord, parseJson, type EmuRequest, type EmuResponse } from '../../sandbox/http-util';
 import { validateBlocks } from './block-kit';
-import { findChannel, findMessage, nextTs, type EmuResponseUrl, type SlackState } from './state';
+import { addMessage, findChannel, findMessage, type EmuResponseUrl, type SlackState } from './state';
 
 /** Path of the `response_url` sink under the mount prefix. */
 export const RESPONSES_PATH = '/_responses/';
@@ -92,19 +92,6 @@ function applyToChannel(
     original.text = post.text;
     original.blocks = post.blocks;
   } else if (post.responseType === 'in_channel') {
-    channel.messages.push({
-      channel: channel.id,
-      ts: nextTs(state, nowMs),
-      user: state.botUserId,
-      botId: state.botId,
-      text: post.text,
-      blocks: post.blocks,
-      threadTs: null,
-      replyBroadcast: false,
-      replies: [],
-      updates: [],
-      files: [],
-      metadata: null,
-    });
+    addMessage(state, nowMs, channel, { text: post.text, blocks: post.blocks });
   }
 }

@@ -203,6 +203,44 @@ export function nextTs(state: SlackState, nowMs: number): string {
   return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
 }
 
+/**
+ * Appends a message to a channel, or to `parent`'s thread: the one place that builds an EmuMessage.
+ * Posts are the bot's unless `user` (with `botId: null`) says otherwise.
+ */
+export function addMessage(
+  state: SlackState,
+  nowMs: number,
+  channel: EmuChannel,
+  m: {
+    text: string;
+    blocks?: unknown[];
+    parent?: EmuMessage;
+    user?: string;
+    botId?: string | null;
+    replyBroadcast?: boolean;
+    files?: EmuFile[];
+    metadata?: unknown;
+  },
+): EmuMessage {
+  const message: EmuMessage = {
+    channel: channel.id,
+    ts: nextTs(state, nowMs),
+    user: m.user ?? state.botUserId,
+    botId: m.botId === undefined ? state.botId : m.botId,
+    text: m.text,
+    blocks: m.blocks ?? [],
+    threadTs: m.parent?.ts ?? null,
+    replyBroadcast: m.replyBroadcast ?? false,
+    replies: [],
+    updates: [],
+    files: m.files ?? [],
+    metadata: m.metadata ?? null,
+  };
+  if (m.parent) m.parent.replies.push(message);
+  else channel.messages.push(message);
+  return message;
+}
+
 /** Slack-style ids: a type letter and upper-case alphanumerics (`F0…`, `V0…`). */
 export function nextId(state: SlackState, letter: string): string {
   return `${letter}0EMU${String(state.nextId++).padStart(6, '0')}`;
