@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHAT_ACTIONS } from '../../src/ports/chat';
 import { verifyAudit } from '../../src/app/verify-audit';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { JIRA_AUTH, SN_AUTH, type TestApp, startTestApp } from '../helpers/test-app';
 import {
   buttonBody,
   postSlack,
@@ -44,9 +44,6 @@ routing:
       groupBy: [branch]
 `;
 
-const SN_AUTH = `Basic ${Buffer.from('itsm.bridge:sandbox').toString('base64')}`;
-const JIRA_AUTH = `Basic ${Buffer.from('itsm-bridge@example.com:sandbox').toString('base64')}`;
-
 describe('Slack: incident messages, /itsm, buttons and the resolve dialog against the running server', () => {
   let app: TestApp;
   beforeEach(async () => {
@@ -67,16 +64,9 @@ describe('Slack: incident messages, /itsm, buttons and the resolve dialog agains
     return read();
   }
 
-  async function flush() {
-    for (let i = 0; i < 3; i++) {
-      await app.settle();
-      await app.outbox.drain();
-    }
-  }
-
   async function openIncident() {
     await app.post('alertmanager', fixture('alertmanager', 'firing.json'));
-    await flush();
+    await app.flush();
     const [inc] = (await app.api('/api/incidents')).incidents;
     const detail = await app.api(`/api/incidents/${inc.id}`);
     return {
@@ -127,7 +117,7 @@ describe('Slack: incident messages, /itsm, buttons and the resolve dialog agains
       triggerId: slack().mintTriggerId(user),
     });
     const r = await postSlack(app.url, body, slackHeaders(body));
-    await flush();
+    await app.flush();
     return r;
   }
 
@@ -145,7 +135,7 @@ describe('Slack: incident messages, /itsm, buttons and the resolve dialog agains
       }).url,
     });
     const r = await postSlack(app.url, body, slackHeaders(body));
-    await flush();
+    await app.flush();
     return r;
   }
 
@@ -235,7 +225,7 @@ describe('Slack: incident messages, /itsm, buttons and the resolve dialog agains
     const headers = slackHeaders(body);
     expect((await postSlack(app.url, body, headers)).status).toBe(200);
     expect((await postSlack(app.url, body, headers)).status).toBe(200);
-    await flush();
+    await app.flush();
     const comments = (await app.store.commandsOf(inc.id)).filter((c) => c.kind === 'comment');
     expect(comments).toHaveLength(2); // one per ticket system, not two
     expect((await snNotes(inc.sysId)).filter((n) => n.includes('checked the router'))).toHaveLength(1);
@@ -272,7 +262,7 @@ describe('Slack: incident messages, /itsm, buttons and the resolve dialog agains
     const body = resolveSubmissionBody({ user: ANNA, incidentId: inc.id, note: 'Router in Munich replaced' });
     const ok = await postSlack(app.url, body, slackHeaders(body));
     expect(ok.json).toMatchObject({ response_action: 'clear' });
-    await flush();
+    await app.flush();
     const sn = await snIncident(inc.sysId);
     expect(sn.state).toBe('6');
     expect(sn.close_notes).toContain('Router in Munich replaced');

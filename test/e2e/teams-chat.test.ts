@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHAT_ACTIONS } from '../../src/ports/chat';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { SN_AUTH, type TestApp, startTestApp } from '../helpers/test-app';
 import { CHANNEL, executeActivity, messageActivity } from '../handlers/teams/teams-harness';
 
 const fixture = (source: string, name: string) =>
   JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', source, name), 'utf8'));
 
 const ADA = '6c1f1a6e-0000-4000-8000-00000000ada0';
-const SN_AUTH = `Basic ${Buffer.from('itsm.bridge:sandbox').toString('base64')}`;
 
 const YAML = `
 correlation: { groupWait: 0, resolveGrace: 1s, reopenWindow: 2h }
@@ -32,12 +31,6 @@ describe('Teams (sandbox connector, anonymous bot): proactive incident cards, te
   afterEach(() => app.close());
 
   const serviceUrl = () => `${app.url}/sandbox/teams/`;
-  async function flush() {
-    for (let i = 0; i < 3; i++) {
-      await app.settle();
-      await app.outbox.drain();
-    }
-  }
   const send = (activity: unknown) =>
     fetch(`${app.url}/teams/messages`, {
       method: 'POST',
@@ -54,7 +47,7 @@ describe('Teams (sandbox connector, anonymous bot): proactive incident cards, te
 
   it('posts the incident card to the provider channel and updates it in place; ack by text and resolve by card action', async () => {
     await app.post('alertmanager', fixture('alertmanager', 'firing.json'));
-    await flush();
+    await app.flush();
     const [inc] = (await app.api('/api/incidents')).incidents;
     const detail = await app.api(`/api/incidents/${inc.id}`);
     const number = detail.tickets.servicenow.number as string;
@@ -68,7 +61,7 @@ describe('Teams (sandbox connector, anonymous bot): proactive incident cards, te
     // "@itsm-bridge ack INC…" typed in the channel.
     const ack = await send(messageActivity(serviceUrl(), { text: `<at>ITSM Bridge</at> ack ${number}` }));
     expect(ack.status).toBeLessThan(300);
-    await flush();
+    await app.flush();
     expect((await snState(number)).state).toBe('2');
 
     // A stranger's card action is refused; the member's resolves both tickets.
@@ -80,7 +73,7 @@ describe('Teams (sandbox connector, anonymous bot): proactive incident cards, te
     stranger.from = { id: '29:eve', name: 'Eve', aadObjectId: 'eeeeeeee-0000-4000-8000-000000000000' };
     const refused = await send(stranger);
     expect(JSON.stringify(await refused.json())).toMatch(/Only members/);
-    await flush();
+    await app.flush();
     expect((await snState(number)).state).toBe('2');
 
     const resolve = await send(
@@ -91,7 +84,7 @@ describe('Teams (sandbox connector, anonymous bot): proactive incident cards, te
       }),
     );
     expect(resolve.status).toBe(200);
-    await flush();
+    await app.flush();
     const sn = await snState(number);
     expect(sn.state).toBe('6');
     expect(sn.close_notes).toContain('VPN tunnel restarted');

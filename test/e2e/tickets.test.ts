@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { retryAfterViolations } from '../../integrations/sandbox/faults';
 import { verifyAudit } from '../../src/app/verify-audit';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { JIRA_AUTH, SN_AUTH, type TestApp, startTestApp } from '../helpers/test-app';
 
 const fixture = (source: string, name: string) =>
   JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', source, name), 'utf8'));
@@ -26,9 +26,6 @@ routing:
       groupBy: [branch]
 `;
 
-const SN_AUTH = `Basic ${Buffer.from('itsm.bridge:sandbox').toString('base64')}`;
-const JIRA_AUTH = `Basic ${Buffer.from('itsm-bridge@example.com:sandbox').toString('base64')}`;
-
 describe('tickets: one ServiceNow incident and one linked Jira issue per incident, through the outbox', () => {
   let app: TestApp;
   beforeEach(async () => {
@@ -36,16 +33,9 @@ describe('tickets: one ServiceNow incident and one linked Jira issue per inciden
   });
   afterEach(() => app.close());
 
-  async function flush() {
-    await app.settle();
-    await app.outbox.drain();
-    await app.settle();
-    await app.outbox.drain();
-  }
-
   it('opens, links, notes, resolves and reopens both tickets, visible through the sandbox APIs', async () => {
     await app.post('alertmanager', fixture('alertmanager', 'firing.json'));
-    await flush();
+    await app.flush(2);
     const [inc] = (await app.api('/api/incidents')).incidents;
     const detail = await app.api(`/api/incidents/${inc.id}`);
     expect(detail.tickets.servicenow).toMatchObject({
@@ -89,15 +79,15 @@ describe('tickets: one ServiceNow incident and one linked Jira issue per inciden
 
     // Recovery resolves both after the grace period.
     await app.post('alertmanager', fixture('alertmanager', 'resolved.json'));
-    await flush();
+    await app.flush(2);
     await new Promise((r) => setTimeout(r, 1100));
-    await flush();
+    await app.flush(2);
     expect(snState.incidents[0]).toMatchObject({ state: '6', close_code: expect.any(String) });
     expect(app.sandboxes.jira!.state.statuses.find((s) => s.id === jira[0]!.statusId)?.category).toBe('done');
 
     // It comes back within the reopen window: both tickets reopen, none is added.
     await app.post('alertmanager', fixture('alertmanager', 'firing.json'));
-    await flush();
+    await app.flush(2);
     expect(snState.incidents).toHaveLength(1);
     expect(snState.incidents[0]!.state).toBe('2');
     expect(app.sandboxes.jira!.state.issues).toHaveLength(1);
@@ -117,7 +107,7 @@ describe('tickets: one ServiceNow incident and one linked Jira issue per inciden
     body.summary = 'Invoice print failed for vehicle WVWZZZ1JZXW000001';
     body.details = 'Customer max.mustermann@example.com, IBAN DE89370400440532013000, plate M-AB 1234';
     await app.post('generic', body);
-    await flush();
+    await app.flush(2);
     const everything = JSON.stringify([
       app.sandboxes.servicenow!.state.incidents,
       app.sandboxes.servicenow!.state.journal,

@@ -8,6 +8,9 @@ import type { Logger } from '../../src/ports/logger';
 
 export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
 export const API_TOKEN = 'test-api-token-0123456789';
+/** Basic auth for the ServiceNow and Jira sandboxes (their built-in sandbox accounts). */
+export const SN_AUTH = `Basic ${Buffer.from('itsm.bridge:sandbox').toString('base64')}`;
+export const JIRA_AUTH = `Basic ${Buffer.from('itsm-bridge@example.com:sandbox').toString('base64')}`;
 
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
@@ -39,6 +42,8 @@ export interface TestApp extends RunningApp {
   api(path: string): Promise<any>;
   /** Runs correlation until the inbox is empty. */
   settle(): Promise<void>;
+  /** Correlation, then every due outbox command, `rounds` times (effects that queue further effects). */
+  flush(rounds?: number): Promise<void>;
 }
 
 /** Starts the real app (HTTP server, SQLite file, correlator) on an ephemeral port in a temp dir. */
@@ -69,6 +74,13 @@ export async function startTestApp(
     logger: process.env.TEST_LOG ? consoleLogger : silentLogger,
     correlatorPollMs: 50,
   });
+  const settle = async () => {
+    for (;;) {
+      app.correlator.wake();
+      await app.correlator.idle();
+      if ((await app.store.inboxLag()).pending === 0) return;
+    }
+  };
   return {
     ...app,
     dir,
@@ -86,11 +98,11 @@ export async function startTestApp(
       const res = await fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
       return res.json();
     },
-    async settle() {
-      for (;;) {
-        app.correlator.wake();
-        await app.correlator.idle();
-        if ((await app.store.inboxLag()).pending === 0) return;
+    settle,
+    async flush(rounds = 3) {
+      for (let i = 0; i < rounds; i++) {
+        await settle();
+        await app.outbox.drain();
       }
     },
   };
