@@ -18,7 +18,7 @@ import { loadRunbooks } from '../integrations/runbooks/load-runbooks';
 import { createReportsHandler } from '../handlers/http/reports';
 import { buildSlaReport } from './app/build-sla-report';
 import { StoreTicketSource } from '../integrations/storage/store-ticket-source';
-import { teamsEnabled, wireChat, type ChatWiring } from './composition/wire-chat';
+import { chatLanes, teamsEnabled, wireChat, type ChatWiring } from './composition/wire-chat';
 import { renderHtml } from './report/render-html';
 import { renderCsv } from './report/render-csv';
 
@@ -94,12 +94,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   };
   const ticketing = {
     lanes: config.tickets.systems,
-    chatLanes: [
-      ...(slackOn ? (['slack'] as const) : []),
-      ...(teamsOn && (env.TEAMS_WORKFLOW_URL || config.providers.some((p) => p.chat?.teamsChannel))
-        ? (['teams'] as const)
-        : []),
-    ],
+    chatLanes: chatLanes(config, env),
     groupWait: config.correlation.groupWait,
     noteInterval: config.tickets.noteInterval,
     chatInterval: config.slack.updateInterval,

@@ -13,6 +13,9 @@ export interface ChatViewDeps {
   providerNames: ReadonlyMap<string, string>;
 }
 
+/** How much of an incident's timeline the chat view reads (steps done, who resolved, thread cursor). */
+export const TIMELINE_LIMIT = 2000;
+
 /** Timeline types written by people in chat (and read back to draw the card). */
 export const CHAT_EVENTS = {
   acknowledged: 'acknowledged',
@@ -36,9 +39,14 @@ export function doneSteps(timeline: TimelineEntry[]): StepDoneState {
  * Builds the platform-neutral incident view the chat presenters draw: state, who acknowledged, tickets,
  * monitoring links, and the runbook checklist with the steps done so far. Everything is redacted.
  */
-export async function chatIncidentView(deps: ChatViewDeps, incident: IncidentRecord): Promise<ChatIncident> {
+export async function chatIncidentView(
+  deps: ChatViewDeps,
+  incident: IncidentRecord,
+  /** The incident's timeline when the caller has already read it. */
+  known?: TimelineEntry[],
+): Promise<ChatIncident> {
   const [timeline, alerts] = await Promise.all([
-    deps.store.timelineOf(incident.id, 2000),
+    known ?? deps.store.timelineOf(incident.id, TIMELINE_LIMIT),
     deps.store.alertsOf(incident.id, 1),
   ]);
   const first = alerts[0] ?? null;

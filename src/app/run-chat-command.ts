@@ -1,6 +1,6 @@
 import type { ChatMessageRef, ChatNotifier } from '../ports/chat';
 import type { TimelineEntry } from '../ports/store';
-import { chatIncidentView, CHAT_EVENTS, type ChatViewDeps } from './chat-incident-view';
+import { chatIncidentView, CHAT_EVENTS, TIMELINE_LIMIT, type ChatViewDeps } from './chat-incident-view';
 import type { LaneRunner } from './run-outbox-command';
 
 export interface ChatLaneDeps extends ChatViewDeps {
@@ -50,9 +50,9 @@ export function threadText(entries: TimelineEntry[], maxLines = 12): string | nu
 export function chatLaneRunner(deps: ChatLaneDeps): LaneRunner {
   const lane = deps.notifier.platform;
   return async (_cmd, incident) => {
-    const timeline = await deps.store.timelineOf(incident.id, 2000);
+    const timeline = await deps.store.timelineOf(incident.id, TIMELINE_LIMIT);
     const lastId = timeline[timeline.length - 1]?.id ?? 0;
-    const view = await chatIncidentView(deps, incident);
+    const view = await chatIncidentView(deps, incident, timeline);
     const existing = incident.chat[lane];
     if (!existing) {
       const channel = deps.channelFor(incident.provider);

@@ -246,7 +246,7 @@ export async function wireChat(o: {
     const notifier = env.TEAMS_WORKFLOW_URL
       ? createWorkflowNotifier({ url: env.TEAMS_WORKFLOW_URL, logger })
       : createBotNotifier({ adapter, references });
-    if (env.TEAMS_WORKFLOW_URL || config.providers.some((p) => p.chat?.teamsChannel))
+    if (chatLanes(config, env).includes('teams'))
       lanes.teams = lane(
         notifier,
         (p) => p.chat?.teamsChannel ?? (env.TEAMS_WORKFLOW_URL ? 'workflow' : undefined),
@@ -288,6 +288,18 @@ export function teamsEnabled(config: AppConfig, env: Env): boolean {
   if (env.TEAMS_APP_ID || env.TEAMS_WORKFLOW_URL) return true;
   // The Agents SDK refuses an anonymous bot in production; we also refuse it next to real tickets.
   return env.NODE_ENV !== 'production' && allSandbox(config);
+}
+
+/**
+ * The chat platforms that get an outbox lane: Slack when enabled; Teams when it runs and has somewhere
+ * to post (a Workflows URL or a provider's Teams channel). Known before start, for the correlator.
+ */
+export function chatLanes(config: AppConfig, env: Env): ChatLane[] {
+  const teamsTarget = !!env.TEAMS_WORKFLOW_URL || config.providers.some((p) => p.chat?.teamsChannel);
+  return [
+    ...(config.slack.enabled ? (['slack'] as const) : []),
+    ...(teamsEnabled(config, env) && teamsTarget ? (['teams'] as const) : []),
+  ];
 }
 
 /** No real ticket system configured: everything a chat action can change lives in the sandboxes. */

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 
-/** The sandbox signing secret (see src/composition/wire-chat.ts); tests sign requests like Slack does. */
-export const SANDBOX_SIGNING_SECRET = 'sandbox-signing-secret';
+import { SLACK_SANDBOX_SIGNING_SECRET as SANDBOX_SIGNING_SECRET } from '../../src/composition/wire-chat';
 
 /** Slack's v0 signature over `v0:{timestamp}:{raw body}`. */
 export function slackHeaders(body: string, o: { secret?: string; timestamp?: number } = {}) {
