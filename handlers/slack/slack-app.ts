@@ -1,6 +1,5 @@
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../../src/ports/logger';
 import type { Mount } from '../http/server';
 import { registerIncidentButtons } from './actions/incident-buttons';
 import { registerItsmCommand } from './commands/itsm';
@@ -13,24 +12,11 @@ export interface SlackAppOptions {
   signingSecret: string;
   /** Web API base URL with trailing slash (the sandbox emulator, or Slack's). */
   apiUrl: string;
+  /** Bolt's log lines, into our log (integrations/slack `slackLogger`). */
+  logger: BoltLogger;
   /** Socket Mode (no inbound HTTP): needs the app-level token. */
   socketMode?: { appToken: string };
   path?: string;
-}
-
-/** Bolt's logger interface on top of ours (Bolt logs go to the same JSON log). */
-function boltLogger(logger: Logger): BoltLogger {
-  let level = LogLevel.INFO;
-  const fmt = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
-  return {
-    debug: (...m) => logger.debug(`bolt: ${fmt(m)}`),
-    info: (...m) => logger.info(`bolt: ${fmt(m)}`),
-    warn: (...m) => logger.warn(`bolt: ${fmt(m)}`),
-    error: (...m) => logger.error(`bolt: ${fmt(m)}`),
-    setLevel: (l) => (level = l),
-    getLevel: () => level,
-    setName: () => undefined,
-  };
 }
 
 /** How long a request key is remembered: Slack retries for about 5 minutes, signatures are valid 5. */
@@ -47,7 +33,7 @@ export async function createSlackApp(
   o: SlackAppOptions,
 ): Promise<{ app: App; mount: Mount; start(): Promise<void>; stop(): Promise<void> }> {
   const path = o.path ?? '/slack/events';
-  const logger = boltLogger(deps.logger);
+  const logger = o.logger;
   const receiver = o.socketMode
     ? undefined
     : new HTTPReceiver({

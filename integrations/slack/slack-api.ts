@@ -44,7 +44,7 @@ export class SlackApi {
       retryConfig: { retries: 0 },
       timeout: o.timeoutMs ?? 10_000,
       ...(o.fetch ? { fetch: o.fetch } : {}),
-      logger: adaptLogger(o.logger),
+      logger: slackLogger(o.logger, 'slack web-api'),
     });
   }
 
@@ -191,14 +191,15 @@ export class SlackApi {
 }
 
 /** WebClient logs through our logger (its own default prints to the console). */
-function adaptLogger(logger: Logger | undefined): SlackLogger {
+/** Slack's logger interface (Web API, Bolt) on top of ours, each line prefixed with its source. */
+export function slackLogger(logger: Logger | undefined, source: string): SlackLogger {
   let level = LogLevel.INFO;
   const join = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   return {
-    debug: (...msg) => logger?.debug(`slack web-api: ${join(msg)}`),
-    info: (...msg) => logger?.info(`slack web-api: ${join(msg)}`),
-    warn: (...msg) => logger?.warn(`slack web-api: ${join(msg)}`),
-    error: (...msg) => logger?.error(`slack web-api: ${join(msg)}`),
+    debug: (...msg) => logger?.debug(`${source}: ${join(msg)}`),
+    info: (...msg) => logger?.info(`${source}: ${join(msg)}`),
+    warn: (...msg) => logger?.warn(`${source}: ${join(msg)}`),
+    error: (...msg) => logger?.error(`${source}: ${join(msg)}`),
     setLevel: (l) => {
       level = l;
     },

@@ -15,7 +15,7 @@ import { ChatCommandService, reportHeadline } from '../commands/chat-commands';
 import { MonthlyReportJob } from '../../handlers/jobs/monthly-report';
 import type { Mount } from '../../handlers/http/server';
 import { createSlackApp } from '../../handlers/slack/slack-app';
-import { SlackApi } from '../../integrations/slack/slack-api';
+import { SlackApi, slackLogger } from '../../integrations/slack/slack-api';
 import { SlackNotifier } from '../../integrations/slack/slack-notifier';
 import { commandResultMessage, homeView, resolveModal } from '../../integrations/slack/presenters';
 import { SLACK_SANDBOX_PREFIX, SLACK_SANDBOX_TOKEN } from '../../integrations/slack/emulator';
@@ -160,6 +160,7 @@ export async function wireChat(o: {
         botToken: env.SLACK_BOT_TOKEN?.reveal() ?? SLACK_SANDBOX_TOKEN,
         signingSecret: env.SLACK_SIGNING_SECRET?.reveal() ?? sandboxSigningSecret(config),
         apiUrl: slackApiUrl,
+        logger: slackLogger(logger, 'bolt'),
         ...(config.slack.socketMode && env.SLACK_APP_TOKEN
           ? { socketMode: { appToken: env.SLACK_APP_TOKEN.reveal() } }
           : {}),
