@@ -1,3 +1,4 @@
+import { recordEvent } from './record-event';
 import type { StoredAlert, UnitOfWork, IncidentRecord } from '../ports/store';
 import type { Decision, FlapChange } from '../core/correlate/correlate';
 import type { Route } from '../core/routing/route-alert';
@@ -57,21 +58,15 @@ async function record(
   data: Record<string, unknown> = {},
 ) {
   const { uow, alert, now } = ctx;
-  await uow.addTimeline({
+  await recordEvent(uow, {
     incidentId,
     at: now,
     type,
     actor: actorOf(alert),
     reason,
     alertId: alert.id,
-    data: { dedupKey: alert.dedupKey, ...data },
-  });
-  await uow.audit({
-    at: now,
-    actor: actorOf(alert),
-    action: `incident.${type}`,
-    subject: `incident:${incidentId}`,
-    data: { alertId: alert.id, reason, ...data },
+    timelineData: { dedupKey: alert.dedupKey, ...data },
+    auditData: { alertId: alert.id, reason, ...data },
   });
 }
 

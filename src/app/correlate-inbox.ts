@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { correlate, tick } from '../core/correlate/correlate';
+import { recordEvent } from './record-event';
 import type { CorrelationSettings } from '../core/correlate/settings';
 import { activeMaintenance, type MaintenanceWindow } from '../core/maintenance/maintenance';
 import { routeAlert, type Routing } from '../core/routing/route-alert';
@@ -132,21 +133,14 @@ export async function tickIncidents(
         await uow.updateIncident(inc.id, { flapping: false, updatedAt: now });
       }
       const type = t.kind === 'resolve' ? 'resolved' : 'flapping_ended';
-      await uow.addTimeline({
+      await recordEvent(uow, {
         incidentId: inc.id,
         at: now,
         type,
         actor: 'job:correlator',
         reason: t.reason,
-        alertId: null,
-        data: {},
-      });
-      await uow.audit({
-        at: now,
-        actor: 'job:correlator',
-        action: `incident.${type}`,
-        subject: `incident:${inc.id}`,
-        data: { reason: t.reason },
+        timelineData: {},
+        auditData: { reason: t.reason },
       });
       await enqueueTicketCommands(
         uow,

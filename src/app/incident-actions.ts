@@ -2,6 +2,7 @@ import type { ChatActor } from '../ports/chat';
 import type { Clock } from '../ports/clock';
 import type { IncidentRecord, Store, UnitOfWork } from '../ports/store';
 import { CHAT_EVENTS } from './chat-incident-view';
+import { recordEvent } from './record-event';
 import { enqueueChatSync, enqueueTicketCommands, type TicketingSettings } from './enqueue-ticket-commands';
 
 /**
@@ -44,22 +45,14 @@ async function record(
   reason: string,
   data: Record<string, unknown>,
 ) {
-  const who = actorId(actor);
-  await uow.addTimeline({
+  await recordEvent(uow, {
     incidentId: inc.id,
     at: now,
     type,
-    actor: who,
+    actor: actorId(actor),
     reason,
-    alertId: null,
-    data: { name: actor.name, platform: actor.platform, ...data },
-  });
-  await uow.audit({
-    at: now,
-    actor: who,
-    action: `incident.${type}`,
-    subject: `incident:${inc.id}`,
-    data: { name: actor.name, reason, ...data },
+    timelineData: { name: actor.name, platform: actor.platform, ...data },
+    auditData: { name: actor.name, reason, ...data },
   });
 }
 

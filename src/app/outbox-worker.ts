@@ -14,6 +14,7 @@ import {
 } from '../ports/store';
 import { withTicket, type CommandOutcome, type LaneRunner } from './run-outbox-command';
 import { enqueueChatSync, enqueueTicketCommands } from './enqueue-ticket-commands';
+import { recordEvent } from './record-event';
 
 /** One remote system's lane: how to run its commands, how many at once, and its Retry-After gate. */
 export interface LaneSpec {
@@ -301,21 +302,15 @@ export class OutboxWorker {
     reason: string,
     data: Record<string, unknown>,
   ) {
-    await uow.addTimeline({
+    await recordEvent(uow, {
       incidentId: cmd.incidentId,
       at,
       type,
       actor: ACTOR,
       reason,
-      alertId: null,
-      data,
-    });
-    await uow.audit({
-      at,
-      actor: ACTOR,
+      timelineData: data,
+      auditData: { lane: cmd.lane, reason, ...data },
       action: `ticket.${type.replace(/^ticket_/, '')}`,
-      subject: `incident:${cmd.incidentId}`,
-      data: { lane: cmd.lane, reason, ...data },
     });
   }
 }
