@@ -1,10 +1,10 @@
-import type { AuthProvider, Connections } from '@microsoft/agents-hosting';
+import type { AuthProvider } from '@microsoft/agents-hosting';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Secret } from '../../../src/config/secret';
 import { createTeamsAdapter } from '../../../integrations/teams/teams-adapter';
-import { messageActivity, startTeams } from './teams-harness';
+import { messageActivity, startTeams, useTokenProvider } from './teams-harness';
 
 const APP_ID = '00000000-0000-4000-8000-0000000000a1';
 const TENANT = '11111111-0000-4000-8000-0000000000b2';
@@ -56,13 +56,7 @@ describe('POST /teams/messages with an app id: the SDK validates the Bot Framewo
         });
         // Outbound tokens come from MSAL (a call to Entra); stand in at the SDK's own seam.
         const provider = { getAccessToken: async () => 'outbound-app-token' } as unknown as AuthProvider;
-        adapter.connectionManager = {
-          getTokenProvider: () => provider,
-          getTokenProviderFromActivity: () => provider,
-          getConnection: () => provider,
-          getDefaultConnection: () => provider,
-          getDefaultConnectionConfiguration: () => ({}),
-        } satisfies Connections;
+        useTokenProvider(adapter, provider);
         return adapter;
       },
       { tokens: ['outbound-app-token'] },

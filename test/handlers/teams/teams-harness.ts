@@ -1,5 +1,5 @@
 import type { ConversationReference } from '@microsoft/agents-activity';
-import type { CloudAdapter } from '@microsoft/agents-hosting';
+import type { AuthProvider, CloudAdapter, Connections } from '@microsoft/agents-hosting';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatAction, ChatActor, ChatCommands, CommandResult } from '../../../src/ports/chat';
@@ -152,4 +152,18 @@ export function executeActivity(serviceUrl: string, data: Record<string, unknown
     text: undefined,
     value: { action: { type: 'Action.Execute', verb: data.verb, data }, trigger: 'manual' },
   });
+}
+
+/**
+ * Outbound app tokens come from MSAL (a call to Entra); tests stand in at the SDK's own seam, the
+ * adapter's connection manager, so every connection hands out `provider`.
+ */
+export function useTokenProvider(adapter: CloudAdapter, provider: AuthProvider): void {
+  adapter.connectionManager = {
+    getTokenProvider: () => provider,
+    getTokenProviderFromActivity: () => provider,
+    getConnection: () => provider,
+    getDefaultConnection: () => provider,
+    getDefaultConnectionConfiguration: () => ({}),
+  } satisfies Connections as never;
 }

@@ -1,5 +1,6 @@
 import type { ConversationReference } from '@microsoft/agents-activity';
-import type { AuthProvider, Connections } from '@microsoft/agents-hosting';
+import type { AuthProvider } from '@microsoft/agents-hosting';
+import { useTokenProvider } from '../../handlers/teams/teams-harness';
 import { Secret } from '../../../src/config/secret';
 import { IntegrationError } from '../../../src/errors';
 import { CHAT_ACTIONS } from '../../../src/ports/chat';
@@ -160,13 +161,7 @@ describe('Teams bot notifier (Agents SDK CloudAdapter) against the connector emu
         return 'app-token-1';
       },
     } as unknown as AuthProvider;
-    adapter.connectionManager = {
-      getTokenProvider: () => provider,
-      getTokenProviderFromActivity: () => provider,
-      getConnection: () => provider,
-      getDefaultConnection: () => provider,
-      getDefaultConnectionConfiguration: () => ({}),
-    } satisfies Connections;
+    useTokenProvider(adapter, provider);
     const ref = await createBotNotifier({ adapter, references }).post(CHANNEL, chatIncident());
     expect(emulator.activities(CHANNEL)[0]).toMatchObject({
       id: ref.ts,
