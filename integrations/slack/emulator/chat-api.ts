@@ -85,15 +85,23 @@ export function renderMessage(ctx: SlackContext, m: EmuMessage): Record<string, 
   };
 }
 
-export function postMessage(ctx: SlackContext): EmuResponse {
-  const denied = requireScope(ctx, 'chat:write');
-  if (denied) return denied;
+/** The channel a post goes to and its content, or Slack's error (channel, membership, then content). */
+function postTarget(ctx: SlackContext) {
   const channel = resolveTarget(ctx, str(ctx.params, 'channel'));
   if ('status' in channel) return channel;
   const blocked = canPost(ctx, channel);
   if (blocked) return blocked;
   const c = content(ctx);
   if ('status' in c) return c;
+  return { channel, c };
+}
+
+export function postMessage(ctx: SlackContext): EmuResponse {
+  const denied = requireScope(ctx, 'chat:write');
+  if (denied) return denied;
+  const target = postTarget(ctx);
+  if ('status' in target) return target;
+  const { channel, c } = target;
   const threadTs = str(ctx.params, 'thread_ts') || null;
   let parent: EmuMessage | undefined;
   if (threadTs) {
@@ -161,12 +169,9 @@ export function postEphemeral(ctx: SlackContext): EmuResponse {
   if (denied) return denied;
   const userId = str(ctx.params, 'user');
   if (!userId || !findUser(ctx.state, userId)) return slackFail('user_not_found');
-  const channel = resolveTarget(ctx, str(ctx.params, 'channel'));
-  if ('status' in channel) return channel;
-  const blocked = canPost(ctx, channel);
-  if (blocked) return blocked;
-  const c = content(ctx);
-  if ('status' in c) return c;
+  const target = postTarget(ctx);
+  if ('status' in target) return target;
+  const { channel, c } = target;
   const ts = nextTs(ctx.state, ctx.now());
   ctx.state.ephemerals.push({
     channel: channel.id,
