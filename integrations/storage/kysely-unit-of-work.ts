@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { GENESIS_HASH, auditHash } from '../../src/core/audit/audit-hash';
+import type { TimelineEvent } from '../../src/core/incident/timeline-event';
 import type { IncidentRecord, UnitOfWork } from '../../src/ports/store';
 import type { Database } from './database';
 import {
@@ -11,6 +12,7 @@ import {
   rowToIncident,
   rowToMember,
   rowToTimeline,
+  ofType,
 } from './row-mappers';
 
 /** UnitOfWork over one Kysely transaction (SQLite or PostgreSQL). */
@@ -114,7 +116,7 @@ export class KyselyUnitOfWork implements UnitOfWork {
       .execute();
   }
 
-  async timelineOfType(incidentId: number, type: string) {
+  async timelineOfType<T extends TimelineEvent['type']>(incidentId: number, type: T) {
     const rows = await this.tx
       .selectFrom('timeline')
       .selectAll()
@@ -122,7 +124,7 @@ export class KyselyUnitOfWork implements UnitOfWork {
       .where('type', '=', type)
       .orderBy('id')
       .execute();
-    return rows.map(rowToTimeline);
+    return ofType(rows.map(rowToTimeline), type);
   }
 
   async addTimeline(e: Parameters<UnitOfWork['addTimeline']>[0]) {

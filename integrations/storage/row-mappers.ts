@@ -1,5 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Alert } from '../../src/core/alert/alert';
+import { parseTimelineEvent, type TimelineEvent } from '../../src/core/incident/timeline-event';
+import { parseLaneCommand } from '../../src/core/outbox/outbox-command';
 import type {
   IncidentRecord,
   MemberRecord,
@@ -7,6 +9,7 @@ import type {
   OutboxCommand,
   StoredAlert,
   TimelineEntry,
+  TimelineEntryOf,
 } from '../../src/ports/store';
 import type {
   AlertsTable,
@@ -173,27 +176,37 @@ export function memberToRow(m: MemberRecord): IncidentAlertsTable {
   };
 }
 
+/** A timeline row; its type and data are parsed by the core's schema (a bad row reads as `unreadable`). */
 export function rowToTimeline(r: Selectable<TimelineTable>): TimelineEntry {
   return {
     id: r.id,
     incidentId: r.incident_id,
     at: r.at,
-    type: r.type,
     actor: r.actor,
     reason: r.reason,
     alertId: r.alert_id,
-    data: JSON.parse(r.data),
+    ...parseTimelineEvent(r.type, r.data),
   };
 }
 
+/** The entries of one type, narrowed (an unreadable row of that type is left out). */
+export function ofType<T extends TimelineEvent['type']>(entries: TimelineEntry[], type: T) {
+  return entries.filter((e): e is TimelineEntryOf<T> => e.type === type);
+}
+
+const COMMAND_STATES = { pending: true, done: true, parked: true } as const;
+const isCommandState = (s: string): s is OutboxCommand['state'] => s in COMMAND_STATES;
+
+/**
+ * An outbox row; lane, kind and payload are parsed by the core's schema. A row that does not parse
+ * reads as kind `unreadable` (the worker parks it with the reason) instead of crashing the worker.
+ */
 export function rowToCommand(r: Selectable<OutboxTable>): OutboxCommand {
   return {
     id: r.id,
     incidentId: r.incident_id,
-    lane: r.lane as OutboxCommand['lane'],
-    kind: r.kind as OutboxCommand['kind'],
-    payload: JSON.parse(r.payload),
-    state: r.state as OutboxCommand['state'],
+    ...parseLaneCommand(r.lane, r.kind, r.payload),
+    state: isCommandState(r.state) ? r.state : 'parked',
     attempts: r.attempts,
     notBefore: r.not_before,
     lastError: r.last_error,
@@ -203,13 +216,14 @@ export function rowToCommand(r: Selectable<OutboxTable>): OutboxCommand {
 }
 
 /** Column values for a command patch; only the keys present are written. */
-export function commandPatchToRow(p: Partial<OutboxCommand>): Partial<Omit<OutboxTable, 'id'>> {
+export function commandPatchToRow(
+  p: Partial<Pick<OutboxCommand, 'state' | 'attempts' | 'notBefore' | 'lastError' | 'updatedAt'>>,
+): Partial<Omit<OutboxTable, 'id'>> {
   const row: Partial<Omit<OutboxTable, 'id'>> = {};
   if (p.state !== undefined) row.state = p.state;
   if (p.attempts !== undefined) row.attempts = p.attempts;
   if (p.notBefore !== undefined) row.not_before = p.notBefore;
   if (p.lastError !== undefined) row.last_error = p.lastError;
-  if (p.payload !== undefined) row.payload = JSON.stringify(p.payload);
   if (p.updatedAt !== undefined) row.updated_at = p.updatedAt;
   return row;
 }

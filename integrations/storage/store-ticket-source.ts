@@ -1,25 +1,13 @@
 import type { Kysely } from 'kysely';
+import { parseTimelineEvent } from '../../src/core/incident/timeline-event';
+import { CLOCK_EVENT_TYPES, clockChangeOf } from '../../src/core/sla/incident-clock-event';
 import type { TicketEvent, TicketHistory } from '../../src/core/sla/types';
 import type { TicketQuery, TicketSource } from '../../src/ports/ticket-source';
 import type { Database } from './database';
 
-/** Timeline entries that change what the SLA clocks see, as ServiceNow-style states. */
-const EVENT_OF: Record<string, (data: Record<string, unknown>) => Omit<TicketEvent, 'at' | 'seq'>> = {
-  opened: (d) => ({
-    state: 'New',
-    priority: typeof d.priority === 'number' ? d.priority : undefined,
-    assignee: typeof d.provider === 'string' ? d.provider : undefined,
-  }),
-  acknowledged: () => ({ state: 'In Progress', acknowledged: true }),
-  reopened: () => ({ state: 'New' }),
-  resolved: () => ({ state: 'Resolved' }),
-  // Resolved by a person from chat (src/app/incident-actions.ts).
-  resolved_by_user: () => ({ state: 'Resolved' }),
-};
-
 /**
- * The bridge's own store as a TicketSource: each incident with its timeline (opened, acknowledged,
- * reopened, resolved by recovery or by a person) in the SLA engine's terms. Pages through incidents by id so a long history
+ * The bridge's own store as a TicketSource: each incident with the timeline entries that move its SLA
+ * clocks, translated by the core (src/core/sla/incident-clock-event.ts). Pages through incidents by id so a long history
  * streams instead of loading at once.
  */
 export class StoreTicketSource implements TicketSource {
@@ -53,13 +41,15 @@ export class StoreTicketSource implements TicketSource {
           'in',
           incidents.map((i) => i.id),
         )
-        .where('type', 'in', Object.keys(EVENT_OF))
+        .where('type', 'in', CLOCK_EVENT_TYPES)
         .orderBy('id')
         .execute();
       const byIncident = new Map<number, TicketEvent[]>();
       for (const e of entries) {
+        const change = clockChangeOf(parseTimelineEvent(e.type, e.data));
+        if (!change) continue;
         const list = byIncident.get(e.incident_id) ?? [];
-        list.push({ at: Date.parse(e.at), seq: e.id, ...EVENT_OF[e.type]!(JSON.parse(e.data)) });
+        list.push({ at: Date.parse(e.at), seq: e.id, ...change });
         byIncident.set(e.incident_id, list);
       }
       for (const i of incidents) {

@@ -4,7 +4,8 @@ import type { Decision, FlapChange } from '../core/correlate/correlate';
 import type { Route } from '../core/routing/route-alert';
 import { maxSeverity } from '../core/priority/priority';
 import type { Severity } from '../core/alert/alert';
-import { enqueueTicketCommands, type TicketingSettings } from './enqueue-ticket-commands';
+import type { TimelineEvent } from '../core/incident/timeline-event';
+import { enqueueTicketCommands, noteCommand, type TicketingSettings } from './enqueue-ticket-commands';
 
 export interface ApplyContext {
   uow: UnitOfWork;
@@ -49,36 +50,43 @@ function memberFrom(
   };
 }
 
+/** The timeline events a decision about one alert writes (each names the alert's dedup key). */
+type AlertTimelineEvent = Extract<TimelineEvent, { data: { dedupKey: string } }>;
+
 /** Writes the timeline entry and the audit record for one decision on one incident. */
-async function record(
-  ctx: ApplyContext,
-  incidentId: number,
-  type: string,
-  reason: string,
-  data: Record<string, unknown> = {},
-) {
+async function record(ctx: ApplyContext, incidentId: number, reason: string, event: AlertTimelineEvent) {
   const { uow, alert, now } = ctx;
+  // The audit record names the alert by id; the dedup key is on the timeline.
+  const { dedupKey: _key, ...details } = event.data;
   await recordEvent(uow, {
+    ...event,
     incidentId,
     at: now,
-    type,
     actor: actorOf(alert),
     reason,
     alertId: alert.id,
-    timelineData: { dedupKey: alert.dedupKey, ...data },
-    auditData: { alertId: alert.id, reason, ...data },
+    audit: { alertId: alert.id, reason, ...details },
   });
 }
+
+/** Monitoring churn: one coalesced note per interval and a coalesced chat redraw. */
+const noteChange = (ctx: ApplyContext, incidentId: number) =>
+  enqueueTicketCommands(ctx.uow, ctx.ticketing, {
+    incidentId,
+    command: noteCommand(ctx.now),
+    now: ctx.now,
+    chat: 'coalesced',
+  });
+
+const about = (ctx: ApplyContext) => ({ dedupKey: ctx.alert.dedupKey });
 
 /** One timeline note when an incident starts flapping (not on every further change). */
 async function recordFlappingStart(ctx: ApplyContext, inc: IncidentRecord, flap: FlapChange) {
   if (flap?.flapping && !inc.flapping) {
-    await record(
-      ctx,
-      inc.id,
-      'flapping',
-      `flapping: ${flap.changes.length} status changes within the flapping window`,
-    );
+    await record(ctx, inc.id, `flapping: ${flap.changes.length} status changes within the flapping window`, {
+      type: 'flapping',
+      data: about(ctx),
+    });
   }
 }
 
@@ -126,13 +134,22 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
     case 'open': {
       const inc = await openIncident(ctx, d.previousIncidentId);
       await uow.upsertMember(memberFrom(alert, inc.id, now));
-      await record(ctx, inc.id, 'opened', d.reason, {
-        groupKey: inc.groupKey,
-        provider: inc.provider,
-        priority: inc.priority,
-        previousIncidentId: d.previousIncidentId,
+      await record(ctx, inc.id, d.reason, {
+        type: 'opened',
+        data: {
+          ...about(ctx),
+          groupKey: inc.groupKey,
+          provider: inc.provider,
+          priority: inc.priority,
+          previousIncidentId: d.previousIncidentId,
+        },
       });
-      await enqueueTicketCommands(uow, ctx.ticketing, inc.id, 'create', now);
+      await enqueueTicketCommands(uow, ctx.ticketing, {
+        incidentId: inc.id,
+        command: { kind: 'create', payload: {} },
+        now,
+        chat: 'now',
+      });
       return inc.id;
     }
     case 'reopen': {
@@ -149,8 +166,13 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
       });
       const prev = (await uow.findOpenByKey(alert.dedupKey))?.member;
       await uow.upsertMember(memberFrom(alert, inc.id, now, prev));
-      await record(ctx, inc.id, 'reopened', d.reason);
-      await enqueueTicketCommands(uow, ctx.ticketing, inc.id, 'reopen', now);
+      await record(ctx, inc.id, d.reason, { type: 'reopened', data: about(ctx) });
+      await enqueueTicketCommands(uow, ctx.ticketing, {
+        incidentId: inc.id,
+        command: { kind: 'reopen', payload: {} },
+        now,
+        chat: 'coalesced',
+      });
       return inc.id;
     }
     case 'append': {
@@ -167,9 +189,12 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
         lastAlertAt: now,
         ...(d.flap ? { flapping: d.flap.flapping } : {}),
       });
-      await record(ctx, inc.id, d.newMember ? 'alert_joined' : 'alert_refired', d.reason);
+      await record(ctx, inc.id, d.reason, {
+        type: d.newMember ? 'alert_joined' : 'alert_refired',
+        data: about(ctx),
+      });
       await recordFlappingStart(ctx, inc, d.flap);
-      await enqueueTicketCommands(uow, ctx.ticketing, inc.id, 'note', now);
+      await noteChange(ctx, inc.id);
       return inc.id;
     }
     case 'repeat': {
@@ -198,20 +223,24 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
       await record(
         ctx,
         inc.id,
-        d.resolveDueAt ? 'resolving' : 'alert_recovered',
         d.reason,
-        d.resolveDueAt ? { resolveDueAt: d.resolveDueAt } : {},
+        d.resolveDueAt
+          ? { type: 'resolving', data: { ...about(ctx), resolveDueAt: d.resolveDueAt } }
+          : { type: 'alert_recovered', data: about(ctx) },
       );
       await recordFlappingStart(ctx, inc, d.flap);
-      await enqueueTicketCommands(uow, ctx.ticketing, inc.id, 'note', now);
+      await noteChange(ctx, inc.id);
       return inc.id;
     }
     case 'annotate': {
       if (d.incidentId === null) return null;
       if (d.flapping !== undefined)
         await uow.updateIncident(d.incidentId, { flapping: d.flapping, updatedAt: now });
-      await record(ctx, d.incidentId, 'annotated', d.reason, { event: alert.event });
-      await enqueueTicketCommands(uow, ctx.ticketing, d.incidentId, 'note', now);
+      await record(ctx, d.incidentId, d.reason, {
+        type: 'annotated',
+        data: { ...about(ctx), event: alert.event },
+      });
+      await noteChange(ctx, d.incidentId);
       return d.incidentId;
     }
     case 'suppress':

@@ -16,21 +16,12 @@ export interface ChatViewDeps {
 /** How much of an incident's timeline the chat view reads (steps done, who resolved, thread cursor). */
 export const TIMELINE_LIMIT = 2000;
 
-/** Timeline types written by people in chat (and read back to draw the card). */
-export const CHAT_EVENTS = {
-  acknowledged: 'acknowledged',
-  stepDone: 'runbook_step_done',
-  note: 'note',
-  resolvedByUser: 'resolved_by_user',
-} as const;
-
 /** Done runbook steps from the timeline (1-based numbers, the first record of a step wins). */
 export function doneSteps(timeline: TimelineEntry[]): StepDoneState {
   const done: Record<number, { by: string; at: string }> = {};
   for (const e of timeline) {
-    if (e.type !== CHAT_EVENTS.stepDone) continue;
-    const n = Number(e.data.step) + 1;
-    done[n] ??= { by: String(e.data.name ?? e.actor), at: e.at };
+    if (e.type !== 'runbook_step_done') continue;
+    done[e.data.step + 1] ??= { by: e.data.name, at: e.at };
   }
   return done;
 }
@@ -54,17 +45,18 @@ export async function chatIncidentView(
   const checklist =
     runbook && first ? buildChecklist(runbook, { facts: first, done: doneSteps(timeline) }) : null;
   // Resolved by a person (their note) unless the incident was reopened after that and recovered.
-  const lastUser = timeline.findLastIndex((e) => e.type === CHAT_EVENTS.resolvedByUser);
+  const lastUser = timeline.findLastIndex((e) => e.type === 'resolved_by_user');
   const lastReopen = timeline.findLastIndex((e) => e.type === 'reopened');
-  const byUser = lastUser > lastReopen ? timeline[lastUser] : undefined;
+  const last = lastUser > lastReopen ? timeline[lastUser] : undefined;
+  const byUser = last?.type === 'resolved_by_user' ? last : undefined;
   const resolution =
     incident.state !== 'resolved'
       ? null
       : byUser
         ? {
-            by: String(byUser.data.name ?? byUser.actor),
+            by: byUser.data.name,
             at: byUser.at,
-            note: String(byUser.data.note ?? ''),
+            note: byUser.data.note,
           }
         : { by: 'monitoring', at: incident.resolvedAt ?? incident.updatedAt, note: 'all alerts recovered' };
   const monitoring = Object.entries(first?.links ?? {})

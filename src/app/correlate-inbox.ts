@@ -8,7 +8,7 @@ import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { Store, StoredAlert, UnitOfWork } from '../ports/store';
 import { applyDecision } from './apply-decision';
-import { enqueueTicketCommands, type TicketingSettings } from './enqueue-ticket-commands';
+import { enqueueTicketCommands, noteCommand, type TicketingSettings } from './enqueue-ticket-commands';
 import { matchRunbook } from '../core/runbook/match-runbook';
 import type { Runbook } from '../core/runbook/runbook';
 
@@ -132,23 +132,21 @@ export async function tickIncidents(
       } else {
         await uow.updateIncident(inc.id, { flapping: false, updatedAt: now });
       }
-      const type = t.kind === 'resolve' ? 'resolved' : 'flapping_ended';
       await recordEvent(uow, {
+        type: t.kind === 'resolve' ? 'resolved' : 'flapping_ended',
+        data: {},
         incidentId: inc.id,
         at: now,
-        type,
         actor: 'job:correlator',
         reason: t.reason,
-        timelineData: {},
-        auditData: { reason: t.reason },
+        audit: { reason: t.reason },
       });
-      await enqueueTicketCommands(
-        uow,
-        deps.ticketing,
-        inc.id,
-        t.kind === 'resolve' ? 'resolve' : 'note',
+      await enqueueTicketCommands(uow, deps.ticketing, {
+        incidentId: inc.id,
+        command: t.kind === 'resolve' ? { kind: 'resolve', payload: {} } : noteCommand(now),
         now,
-      );
+        chat: 'coalesced',
+      });
     }
     return changed;
   });

@@ -1,4 +1,5 @@
-import type { ChatLane, CommandKind, TicketLane, UnitOfWork } from '../ports/store';
+import type { TicketCommand } from '../core/outbox/outbox-command';
+import type { ChatLane, TicketLane, UnitOfWork } from '../ports/store';
 
 /** Outbox settings the correlation and chat use-cases need. */
 export interface TicketingSettings {
@@ -17,44 +18,33 @@ export interface TicketingSettings {
 const plus = (now: string, seconds: number) => new Date(Date.parse(now) + seconds * 1000).toISOString();
 
 /**
- * Queues the remote effects of an incident change in the caller's transaction. Notes are coalesced: a
- * pending note absorbs later changes (it summarises the timeline since `since` when it runs). Every
- * change also queues one coalesced chat update per chat platform (the first one posts the message).
+ * When the chat message shows the change: `now` for what people do and for a new incident, `coalesced`
+ * (at most one redraw per `chatInterval`) for monitoring churn.
+ */
+export type ChatRedraw = 'now' | 'coalesced';
+
+/**
+ * Queues the remote effects of an incident change in the caller's transaction: the ticket command on
+ * every ticket lane and one coalesced chat update per chat platform (the first one posts the message).
+ * Notes are coalesced: a pending note absorbs later changes (it summarises the timeline since its
+ * `since` when it runs).
  */
 export async function enqueueTicketCommands(
   uow: UnitOfWork,
   s: TicketingSettings,
-  incidentId: number,
-  kind: CommandKind,
-  now: string,
-  payload: Record<string, unknown> = {},
+  o: { incidentId: number; command: TicketCommand; now: string; chat: ChatRedraw },
 ): Promise<void> {
+  const { incidentId, command, now } = o;
   for (const lane of s.lanes) {
-    if (kind === 'note') {
-      if (await uow.hasPending(incidentId, lane, 'note')) continue;
-      await uow.enqueue({
-        incidentId,
-        lane,
-        kind,
-        payload: { since: now },
-        notBefore: plus(now, s.noteInterval),
-        at: now,
-      });
-    } else {
-      await uow.enqueue({
-        incidentId,
-        lane,
-        kind,
-        payload,
-        notBefore: kind === 'create' ? plus(now, s.groupWait) : now,
-        at: now,
-      });
-    }
+    if (command.kind === 'note' && (await uow.hasPending(incidentId, lane, 'note'))) continue;
+    const delay = command.kind === 'note' ? s.noteInterval : command.kind === 'create' ? s.groupWait : 0;
+    await uow.enqueue({ incidentId, lane, ...command, notBefore: plus(now, delay), at: now });
   }
-  // A new incident and what people do in chat show at once; monitoring churn coalesces.
-  const immediate = kind === 'create' || kind === 'ack' || kind === 'comment' || 'notes' in payload;
-  await enqueueChatSync(uow, s, incidentId, now, immediate ? 0 : undefined);
+  await enqueueChatSync(uow, s, incidentId, now, o.chat === 'now' ? 0 : undefined);
 }
+
+/** A coalesced note summarising what happens from `now` on. */
+export const noteCommand = (now: string): TicketCommand => ({ kind: 'note', payload: { since: now } });
 
 /** One pending chat update per incident and platform; it redraws the message from the current state. */
 export async function enqueueChatSync(

@@ -4,15 +4,11 @@ import { BridgeError, IntegrationError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { RequestGate } from '../ports/request-gate';
-import {
-  isTicketLane,
-  type ChatLane,
-  type Lane,
-  type OutboxCommand,
-  type Store,
-  type UnitOfWork,
-} from '../ports/store';
-import { withTicket, type CommandOutcome, type LaneRunner } from './run-outbox-command';
+import { isChatLane, isTicketLane } from '../core/outbox/outbox-command';
+import type { TicketOutcomeType, TimelineEvent } from '../core/incident/timeline-event';
+import { type ChatLane, type Lane, type OutboxCommand, type Store, type UnitOfWork } from '../ports/store';
+import type { CommandOutcome, LaneRunner } from './lane-runner';
+import { isTicketCommand, withTicket } from './run-ticket-command';
 import { enqueueChatSync, enqueueTicketCommands } from './enqueue-ticket-commands';
 import { recordEvent } from './record-event';
 
@@ -54,6 +50,9 @@ interface LaneState {
 }
 
 const ACTOR = 'job:outbox';
+
+/** The timeline events the worker writes: a ticket command's outcome, or a parked command. */
+type OutboxEvent = Extract<TimelineEvent, { type: TicketOutcomeType | 'ticket_parked' }>;
 
 /**
  * Executes outbox commands, one lane per remote system so a ServiceNow outage never delays Jira. Each
@@ -192,7 +191,7 @@ export class OutboxWorker {
       });
       const inc = await uow.getIncident(cmd.incidentId);
       if (!inc) return;
-      if (outcome.chat && !isTicketLane(cmd.lane)) {
+      if (outcome.chat && isChatLane(cmd.lane)) {
         await uow.updateIncident(inc.id, { chat: { ...inc.chat, [cmd.lane]: outcome.chat } });
       }
       if (outcome.ticket !== undefined && isTicketLane(cmd.lane)) {
@@ -214,16 +213,14 @@ export class OutboxWorker {
         await enqueueTicketCommands(
           uow,
           { lanes: [cmd.lane], groupWait: 0, noteInterval: 0 },
-          inc.id,
-          'create',
-          now,
+          { incidentId: inc.id, command: { kind: 'create', payload: {} }, now, chat: 'now' },
         );
       // A new ticket link belongs on the chat message.
       if (outcome.ticket)
         await enqueueChatSync(uow, { chatLanes: this.deps.chatLanes }, inc.id, now, this.deps.chatInterval);
-      if (!isTicketLane(cmd.lane)) {
+      if (!isTicketCommand(cmd)) {
         // Chat messages are not ticket changes: audited, but kept off the timeline (which they mirror).
-        if (outcome.chat && !inc.chat[cmd.lane])
+        if (outcome.chat && isChatLane(cmd.lane) && !inc.chat[cmd.lane])
           await uow.audit({
             at: now,
             actor: ACTOR,
@@ -233,9 +230,10 @@ export class OutboxWorker {
           });
         return;
       }
-      await this.#record(uow, cmd, now, `ticket_${cmd.kind}`, `${cmd.lane}: ${outcome.summary}`, {
-        commandId: cmd.id,
-        ...(outcome.ticket ? { ticket: outcome.ticket.key } : {}),
+      const type: TicketOutcomeType = `ticket_${cmd.kind}`;
+      await this.#record(uow, cmd, now, `${cmd.lane}: ${outcome.summary}`, {
+        type,
+        data: { commandId: cmd.id, ...(outcome.ticket ? { ticket: outcome.ticket.key } : {}) },
       });
     });
   }
@@ -266,9 +264,8 @@ export class OutboxWorker {
           uow,
           cmd,
           now,
-          'ticket_parked',
           `${lane} ${cmd.kind} parked: ${message}. Fix the cause, then run "itsm-bridge replay".`,
-          { commandId: cmd.id },
+          { type: 'ticket_parked', data: { commandId: cmd.id } },
         );
         return;
       }
@@ -294,23 +291,15 @@ export class OutboxWorker {
     });
   }
 
-  async #record(
-    uow: UnitOfWork,
-    cmd: OutboxCommand,
-    at: string,
-    type: string,
-    reason: string,
-    data: Record<string, unknown>,
-  ) {
+  async #record(uow: UnitOfWork, cmd: OutboxCommand, at: string, reason: string, event: OutboxEvent) {
     await recordEvent(uow, {
+      ...event,
       incidentId: cmd.incidentId,
       at,
-      type,
       actor: ACTOR,
       reason,
-      timelineData: data,
-      auditData: { lane: cmd.lane, reason, ...data },
-      action: `ticket.${type.replace(/^ticket_/, '')}`,
+      audit: { lane: cmd.lane, reason, ...event.data },
+      action: `ticket.${event.type.replace(/^ticket_/, '')}`,
     });
   }
 }

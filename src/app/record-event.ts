@@ -1,38 +1,35 @@
+import type { TimelineEvent } from '../core/incident/timeline-event';
 import type { UnitOfWork } from '../ports/store';
+
+/** One thing that happened to an incident, with who did it and why. */
+export type IncidentEvent = TimelineEvent & {
+  incidentId: number;
+  at: string;
+  actor: string;
+  reason: string;
+  alertId?: number | null;
+  /** What the audit record carries besides the event (the audit log is generic: any JSON). */
+  audit: Record<string, unknown>;
+  /** Audit action; defaults to `incident.<type>`. */
+  action?: string;
+};
 
 /**
  * One thing that happened to an incident: its timeline entry (what the incident view, chat threads and
  * SLA clocks read) and its record in the hash-chained audit log, written together in the caller's
- * transaction. `action` defaults to `incident.<type>`.
+ * transaction.
  */
-export async function recordEvent(
-  uow: UnitOfWork,
-  e: {
-    incidentId: number;
-    at: string;
-    type: string;
-    actor: string;
-    reason: string;
-    alertId?: number | null;
-    timelineData: Record<string, unknown>;
-    auditData: Record<string, unknown>;
-    action?: string;
-  },
-): Promise<void> {
-  await uow.addTimeline({
-    incidentId: e.incidentId,
-    at: e.at,
-    type: e.type,
-    actor: e.actor,
-    reason: e.reason,
-    alertId: e.alertId ?? null,
-    data: e.timelineData,
-  });
+export async function recordEvent(uow: UnitOfWork, e: IncidentEvent): Promise<void> {
+  const { incidentId, at, actor, reason } = e;
+  await uow.addTimeline({ incidentId, at, actor, reason, alertId: e.alertId ?? null, ...timelineEvent(e) });
   await uow.audit({
-    at: e.at,
-    actor: e.actor,
+    at,
+    actor,
     action: e.action ?? `incident.${e.type}`,
-    subject: `incident:${e.incidentId}`,
-    data: e.auditData,
+    subject: `incident:${incidentId}`,
+    data: e.audit,
   });
 }
+
+/** The event part of an IncidentEvent (type and data stay paired, so no cast is needed). */
+const timelineEvent = (e: IncidentEvent): TimelineEvent => e;

@@ -1,7 +1,10 @@
 import type { ChatMessageRef, ChatNotifier } from '../ports/chat';
-import type { TimelineEntry } from '../ports/store';
-import { chatIncidentView, CHAT_EVENTS, TIMELINE_LIMIT, type ChatViewDeps } from './chat-incident-view';
-import type { LaneRunner } from './run-outbox-command';
+import type { ChatOutboxCommand, IncidentRecord, OutboxCommand, TimelineEntry } from '../ports/store';
+import { chatIncidentView, TIMELINE_LIMIT, type ChatViewDeps } from './chat-incident-view';
+import type { TimelineEventType } from '../core/incident/timeline-event';
+import { isChatLane } from '../core/outbox/outbox-command';
+import { unhandled } from '../core/unhandled';
+import { laneRunner, type CommandOutcome, type LaneRunner } from './lane-runner';
 
 export interface ChatLaneDeps extends ChatViewDeps {
   notifier: ChatNotifier;
@@ -11,7 +14,9 @@ export interface ChatLaneDeps extends ChatViewDeps {
   throttle<T>(channel: string, send: () => Promise<T>): Promise<T>;
 }
 
-const THREAD_LABELS: Record<string, string> = {
+/** What the chat thread says for each kind of timeline entry; null: not threaded. */
+const THREAD_LABELS: Record<TimelineEventType, string | null> = {
+  opened: null,
   alert_joined: 'alert joined',
   alert_refired: 'fired again',
   alert_recovered: 'recovered',
@@ -21,23 +26,35 @@ const THREAD_LABELS: Record<string, string> = {
   flapping: 'flapping',
   flapping_ended: 'flapping ended',
   annotated: 'note from monitoring',
-  [CHAT_EVENTS.acknowledged]: 'acknowledged',
-  [CHAT_EVENTS.stepDone]: 'runbook step done',
-  [CHAT_EVENTS.note]: 'note',
-  [CHAT_EVENTS.resolvedByUser]: 'resolved',
+  acknowledged: 'acknowledged',
+  runbook_step_done: 'runbook step done',
+  note: 'note',
+  resolved_by_user: 'resolved',
   ticket_create: 'ticket',
+  ticket_note: null,
+  ticket_resolve: null,
+  ticket_reopen: null,
+  ticket_link: null,
+  ticket_ack: null,
+  ticket_comment: null,
   ticket_parked: '⚠ ticket command parked',
+  unreadable: null,
 };
+
+/** The person behind an entry written from chat. */
+const personOf = (e: TimelineEntry): string | null => ('name' in e.data ? e.data.name : null);
 
 /** One thread reply for the timeline entries since the last one (coalesced, like ticket notes). */
 export function threadText(entries: TimelineEntry[], maxLines = 12): string | null {
-  const relevant = entries.filter((e) => e.type in THREAD_LABELS);
+  const relevant = entries.flatMap((e) => {
+    const label = THREAD_LABELS[e.type];
+    return label === null ? [] : [{ e, label }];
+  });
   if (relevant.length === 0) return null;
-  const line = (e: TimelineEntry) => {
-    const who = typeof e.data.name === 'string' ? `${e.data.name}: ` : '';
-    return `${e.at.slice(11, 16)} UTC · ${THREAD_LABELS[e.type]} · ${who}${e.reason}`;
-  };
-  const lines = relevant.slice(-maxLines).map(line);
+  const lines = relevant.slice(-maxLines).map(({ e, label }) => {
+    const who = personOf(e);
+    return `${e.at.slice(11, 16)} UTC · ${label} · ${who === null ? '' : `${who}: `}${e.reason}`;
+  });
   if (relevant.length > maxLines) lines.unshift(`… ${relevant.length - maxLines} earlier change(s)`);
   return lines.join('\n');
 }
@@ -48,22 +65,35 @@ export function threadText(entries: TimelineEntry[], maxLines = 12): string | nu
  * (an update is idempotent; the thread cursor only moves on success).
  */
 export function chatLaneRunner(deps: ChatLaneDeps): LaneRunner {
-  const lane = deps.notifier.platform;
-  return async (_cmd, incident) => {
-    const timeline = await deps.store.timelineOf(incident.id, TIMELINE_LIMIT);
-    const lastId = timeline[timeline.length - 1]?.id ?? 0;
-    const view = await chatIncidentView(deps, incident, timeline);
-    const existing = incident.chat[lane];
-    if (!existing) {
-      const channel = deps.channelFor(incident.provider);
-      if (!channel) return { summary: `no ${lane} channel for provider ${incident.provider}; skipped` };
-      const ref = await deps.throttle(channel, () => deps.notifier.post(channel, view));
-      return { summary: `incident message posted to ${channel}`, chat: { ...ref, seen: lastId } };
+  return laneRunner(isChatCommand, async (cmd, incident) => {
+    switch (cmd.kind) {
+      case 'chat_sync':
+        return syncIncidentMessage(deps, incident);
+      default:
+        return unhandled(cmd.kind);
     }
-    const ref: ChatMessageRef = { channel: existing.channel, ts: existing.ts };
-    await deps.throttle(ref.channel, () => deps.notifier.update(ref, view));
-    const text = threadText(timeline.filter((e) => e.id > (existing.seen ?? 0)));
-    if (text) await deps.throttle(ref.channel, () => deps.notifier.reply(ref, deps.redactor.text(text)));
-    return { summary: 'incident message updated', chat: { ...ref, seen: lastId } };
-  };
+  });
+}
+
+/** A chat command on a chat lane. */
+export const isChatCommand = (cmd: OutboxCommand): cmd is ChatOutboxCommand =>
+  cmd.kind !== 'unreadable' && isChatLane(cmd.lane);
+
+async function syncIncidentMessage(deps: ChatLaneDeps, incident: IncidentRecord): Promise<CommandOutcome> {
+  const lane = deps.notifier.platform;
+  const timeline = await deps.store.timelineOf(incident.id, TIMELINE_LIMIT);
+  const lastId = timeline[timeline.length - 1]?.id ?? 0;
+  const view = await chatIncidentView(deps, incident, timeline);
+  const existing = incident.chat[lane];
+  if (!existing) {
+    const channel = deps.channelFor(incident.provider);
+    if (!channel) return { summary: `no ${lane} channel for provider ${incident.provider}; skipped` };
+    const ref = await deps.throttle(channel, () => deps.notifier.post(channel, view));
+    return { summary: `incident message posted to ${channel}`, chat: { ...ref, seen: lastId } };
+  }
+  const ref: ChatMessageRef = { channel: existing.channel, ts: existing.ts };
+  await deps.throttle(ref.channel, () => deps.notifier.update(ref, view));
+  const text = threadText(timeline.filter((e) => e.id > (existing.seen ?? 0)));
+  if (text) await deps.throttle(ref.channel, () => deps.notifier.reply(ref, deps.redactor.text(text)));
+  return { summary: 'incident message updated', chat: { ...ref, seen: lastId } };
 }

@@ -1,13 +1,34 @@
+import type { TimelineEventType } from '../core/incident/timeline-event';
 import type { TimelineEntry } from '../ports/store';
 
-const LABELS: Record<string, string> = {
+/**
+ * What the coalesced ticket note says for each kind of timeline entry; null: not in the note (the
+ * ticket learns of it by its own command, or it is about the bridge rather than the problem).
+ */
+const LABELS: Record<TimelineEventType, string | null> = {
+  opened: null,
+  reopened: null,
   alert_joined: 'joined',
   alert_refired: 'fired again',
   alert_recovered: 'recovered',
   resolving: 'all recovered (resolving after the grace period)',
+  resolved: null,
   flapping: 'flapping',
   flapping_ended: 'flapping ended',
   annotated: 'note from monitoring',
+  acknowledged: null,
+  resolved_by_user: null,
+  note: null,
+  runbook_step_done: null,
+  ticket_create: null,
+  ticket_note: null,
+  ticket_resolve: null,
+  ticket_reopen: null,
+  ticket_link: null,
+  ticket_ack: null,
+  ticket_comment: null,
+  ticket_parked: null,
+  unreadable: null,
 };
 
 /**
@@ -15,14 +36,17 @@ const LABELS: Record<string, string> = {
  * and the first lines of detail, so a storm of 300 joins is one readable note, not 300 remote calls.
  */
 export function summarizeChanges(entries: TimelineEntry[], maxLines = 15): string | null {
-  const relevant = entries.filter((e) => e.type in LABELS);
+  const relevant = entries.flatMap((e) => {
+    const label = LABELS[e.type];
+    return label === null ? [] : [{ e, label }];
+  });
   if (relevant.length === 0) return null;
   const counts = new Map<string, number>();
-  for (const e of relevant) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
-  const head = [...counts].map(([type, n]) => `${n} × ${LABELS[type]}`).join(', ');
+  for (const { label } of relevant) counts.set(label, (counts.get(label) ?? 0) + 1);
+  const head = [...counts].map(([label, n]) => `${n} × ${label}`).join(', ');
   const lines = relevant
     .slice(0, maxLines)
-    .map((e) => `- ${e.at.slice(0, 19).replace('T', ' ')}Z ${LABELS[e.type]}: ${e.reason}`);
+    .map(({ e, label }) => `- ${e.at.slice(0, 19).replace('T', ' ')}Z ${label}: ${e.reason}`);
   const more =
     relevant.length > maxLines
       ? [`… and ${relevant.length - maxLines} more (see the incident timeline in itsm-bridge)`]

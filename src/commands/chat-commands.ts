@@ -10,15 +10,11 @@ import type {
 } from '../ports/chat';
 import type { IncidentRecord } from '../ports/store';
 import { chatIncidentView, type ChatViewDeps } from '../app/chat-incident-view';
-import {
-  acknowledgeIncident,
-  actorId,
-  addIncidentNote,
-  completeRunbookStep,
-  resolveIncident,
-  type ActionDeps,
-  type ActionResult,
-} from '../app/incident-actions';
+import { actorId, type ActionDeps, type ActionResult } from '../app/chat-action';
+import { acknowledgeIncident } from '../app/acknowledge-incident';
+import { addIncidentNote } from '../app/add-incident-note';
+import { completeRunbookStep } from '../app/complete-runbook-step';
+import { resolveIncident } from '../app/resolve-incident';
 import { parseCommand, USAGE } from './parse-command';
 
 export interface ChatCommandsDeps extends ActionDeps, ChatViewDeps {

@@ -6,7 +6,8 @@ import type { Logger } from '../ports/logger';
 import type { ChatLane, Store, TicketLane } from '../ports/store';
 import type { TicketSystem } from '../ports/ticket-system';
 import { OutboxWorker, type LaneSpec } from '../app/outbox-worker';
-import { runOutboxCommand } from '../app/run-outbox-command';
+import { isTicketCommand, runTicketCommand } from '../app/run-ticket-command';
+import { laneRunner } from '../app/lane-runner';
 import type { Mount } from '../../handlers/http/server';
 import { createJiraEmulator, type JiraEmulator } from '../../integrations/jira/emulator';
 import { createJiraTicketSystem } from '../../integrations/jira/jira-ticket-system';
@@ -161,7 +162,9 @@ export function wireTicketing(o: {
   const lanes: Partial<Record<TicketLane | ChatLane, LaneSpec>> = { ...o.chat };
   for (const [lane, system] of Object.entries(systems) as [TicketLane, TicketSystem][]) {
     lanes[lane] = {
-      run: (cmd, incident) => runOutboxCommand({ ...common, system }, cmd, incident),
+      run: laneRunner(isTicketCommand, (cmd, incident) =>
+        runTicketCommand({ ...common, system }, cmd, incident),
+      ),
       concurrency: concurrency[lane],
       gate: gates[lane],
     };

@@ -1,5 +1,23 @@
 import type { Alert } from '../core/alert/alert';
 import type { IncidentState, IncidentView } from '../core/correlate/correlate';
+import type { StoredTimelineEvent, TimelineEvent } from '../core/incident/timeline-event';
+import type {
+  ChatLane,
+  CommandKind,
+  Lane,
+  LaneCommand,
+  TicketLane,
+  UnreadableCommand,
+} from '../core/outbox/outbox-command';
+
+export {
+  TICKET_LANES,
+  isTicketLane,
+  type ChatLane,
+  type CommandKind,
+  type Lane,
+  type TicketLane,
+} from '../core/outbox/outbox-command';
 
 /** An accepted alert as stored in the inbox. */
 export interface StoredAlert extends Alert {
@@ -71,16 +89,22 @@ export interface MemberRecord {
   flapChanges: string[];
 }
 
-export interface TimelineEntry {
+/** Who wrote a timeline entry, when, and why; `type` and `data` come from the event. */
+export interface TimelineMeta {
   id: number;
   incidentId: number;
   at: string;
-  type: string;
   actor: string;
   reason: string;
   alertId: number | null;
-  data: Record<string, unknown>;
 }
+/** A timeline entry as read back: narrowing on `type` narrows `data`. */
+export type TimelineEntry = TimelineMeta & StoredTimelineEvent;
+/** The entries of one type. */
+export type TimelineEntryOf<T extends StoredTimelineEvent['type']> = TimelineMeta &
+  Extract<StoredTimelineEvent, { type: T }>;
+/** What a use-case writes: only known events. */
+export type NewTimelineEntry = Omit<TimelineMeta, 'id'> & TimelineEvent;
 
 export interface AuditEntry {
   seq: number;
@@ -93,26 +117,10 @@ export interface AuditEntry {
   hash: string;
 }
 
-/** Remote systems with an outbox lane: the two ticket systems and the two chat platforms. */
-export type TicketLane = 'servicenow' | 'jira';
-export type ChatLane = 'slack' | 'teams';
-export type Lane = TicketLane | ChatLane;
-/**
- * Ticket lanes: create, note (coalesced summary), resolve, reopen, link, ack (someone took it),
- * comment (a person's note or a runbook step, text in the payload). Chat lanes: chat_sync (post the
- * incident message or update it in place, and thread the timeline since `since`).
- */
-export type CommandKind = 'create' | 'note' | 'resolve' | 'reopen' | 'link' | 'ack' | 'comment' | 'chat_sync';
-export const TICKET_LANES: readonly TicketLane[] = ['servicenow', 'jira'];
-export const isTicketLane = (l: Lane): l is TicketLane => l === 'servicenow' || l === 'jira';
-
-/** One outbox command: something to do on a remote system for an incident, in order per incident and lane. */
-export interface OutboxCommand {
+/** Where an outbox command is in its life, and when it may run next. */
+export interface CommandMeta {
   id: number;
   incidentId: number;
-  lane: Lane;
-  kind: CommandKind;
-  payload: Record<string, unknown>;
   state: 'pending' | 'done' | 'parked';
   attempts: number;
   notBefore: string;
@@ -120,6 +128,12 @@ export interface OutboxCommand {
   createdAt: string;
   updatedAt: string;
 }
+/** One outbox command: something to do on a remote system for an incident, in order per incident and lane. */
+export type OutboxCommand = CommandMeta & (LaneCommand | UnreadableCommand);
+/** A command of a ticket lane, as its runner sees it. */
+export type TicketOutboxCommand = CommandMeta & Extract<LaneCommand, { lane: TicketLane }>;
+/** A command of a chat lane, as its runner sees it. */
+export type ChatOutboxCommand = CommandMeta & Extract<LaneCommand, { lane: ChatLane }>;
 
 export type NewIncident = Omit<IncidentRecord, 'id'>;
 export type IncidentPatch = Partial<Omit<IncidentRecord, 'id' | 'key'>>;
@@ -137,9 +151,9 @@ export interface UnitOfWork {
   insertIncident(incident: NewIncident): Promise<IncidentRecord>;
   updateIncident(id: number, patch: IncidentPatch): Promise<void>;
   upsertMember(member: MemberRecord): Promise<void>;
-  addTimeline(entry: Omit<TimelineEntry, 'id'>): Promise<void>;
+  addTimeline(entry: NewTimelineEntry): Promise<void>;
   /** Timeline entries of one type for an incident, oldest first (read inside the transaction). */
-  timelineOfType(incidentId: number, type: string): Promise<TimelineEntry[]>;
+  timelineOfType<T extends TimelineEvent['type']>(incidentId: number, type: T): Promise<TimelineEntryOf<T>[]>;
   /** Appends to the hash-chained audit log. */
   audit(entry: {
     at: string;
@@ -149,20 +163,13 @@ export interface UnitOfWork {
     data: Record<string, unknown>;
   }): Promise<void>;
   /** Queues a remote command in this transaction (the transactional outbox). */
-  enqueue(cmd: {
-    incidentId: number;
-    lane: Lane;
-    kind: CommandKind;
-    payload: Record<string, unknown>;
-    notBefore: string;
-    at: string;
-  }): Promise<void>;
+  enqueue(cmd: { incidentId: number; notBefore: string; at: string } & LaneCommand): Promise<void>;
   /** A pending command of this kind exists for the incident and lane (used to coalesce notes). */
   hasPending(incidentId: number, lane: Lane, kind: CommandKind): Promise<boolean>;
   getCommand(id: number): Promise<OutboxCommand | null>;
   updateCommand(
     id: number,
-    patch: Partial<Pick<OutboxCommand, 'state' | 'attempts' | 'notBefore' | 'lastError' | 'payload'>> & {
+    patch: Partial<Pick<CommandMeta, 'state' | 'attempts' | 'notBefore' | 'lastError'>> & {
       updatedAt: string;
     },
   ): Promise<void>;

@@ -1,12 +1,12 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { GENESIS_HASH, auditHash } from '../../../src/core/audit/audit-hash';
+import type { TimelineEvent } from '../../../src/core/incident/timeline-event';
 import type {
   CommandKind,
   IncidentRecord,
   Lane,
   MemberRecord,
   NewIncident,
-  OutboxCommand,
   UnitOfWork,
 } from '../../../src/ports/store';
 import {
@@ -18,6 +18,7 @@ import {
   rowToIncident,
   rowToMember,
   rowToTimeline,
+  ofType,
 } from '../row-mappers';
 
 /** Prepared statements are compiled once per connection; SQLite then only binds and steps. */
@@ -137,12 +138,15 @@ export class SqliteUnitOfWork implements UnitOfWork {
       .run(e.incidentId, e.at, e.type, e.actor, e.reason, e.alertId, JSON.stringify(e.data));
   }
 
-  async timelineOfType(incidentId: number, type: string) {
-    return (
-      this.q
-        .get('SELECT * FROM timeline WHERE incident_id = ? AND type = ? ORDER BY id')
-        .all(incidentId, type) as never[]
-    ).map(rowToTimeline);
+  async timelineOfType<T extends TimelineEvent['type']>(incidentId: number, type: T) {
+    return ofType(
+      (
+        this.q
+          .get('SELECT * FROM timeline WHERE incident_id = ? AND type = ? ORDER BY id')
+          .all(incidentId, type) as never[]
+      ).map(rowToTimeline),
+      type,
+    );
   }
 
   async audit(e: Parameters<UnitOfWork['audit']>[0]) {
@@ -189,7 +193,7 @@ export class SqliteUnitOfWork implements UnitOfWork {
     return r ? rowToCommand(r) : null;
   }
 
-  async updateCommand(id: number, patch: Partial<OutboxCommand> & { updatedAt: string }) {
+  async updateCommand(id: number, patch: Parameters<UnitOfWork['updateCommand']>[1]) {
     const row = commandPatchToRow(patch);
     const cols = Object.keys(row);
     this.q

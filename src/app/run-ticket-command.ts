@@ -1,15 +1,18 @@
+import { isTicketLane } from '../core/outbox/outbox-command';
 import type { Redactor } from '../core/redact/redact';
+import { unhandled } from '../core/unhandled';
 import type { Runbook } from '../core/runbook/runbook';
 import type {
-  ChatMessageState,
   IncidentRecord,
   IncidentTickets,
   OutboxCommand,
   Store,
   TicketLane,
+  TicketOutboxCommand,
 } from '../ports/store';
 import type { TicketRef, TicketSystem } from '../ports/ticket-system';
 import { buildTicketDraft } from './build-ticket-draft';
+import type { CommandOutcome } from './lane-runner';
 import { summarizeChanges } from './summarize-changes';
 
 export interface CommandDeps {
@@ -22,19 +25,9 @@ export interface CommandDeps {
   closeCode: string;
 }
 
-/** What a successful command changes locally; written in one transaction by the worker. */
-export interface CommandOutcome {
-  summary: string;
-  /** The ticket now linked to the incident for this lane (create), or null to unlink (closed → replace). */
-  ticket?: TicketRef | null;
-  /** Queue a fresh create on this lane (the old ServiceNow incident was Closed). */
-  recreate?: boolean;
-  /** Chat lanes: where the incident message now is. */
-  chat?: ChatMessageState;
-}
-
-/** Runs one command of one lane against its remote system. */
-export type LaneRunner = (cmd: OutboxCommand, incident: IncidentRecord) => Promise<CommandOutcome>;
+/** A ticket command on a ticket lane. */
+export const isTicketCommand = (cmd: OutboxCommand): cmd is TicketOutboxCommand =>
+  cmd.kind !== 'unreadable' && isTicketLane(cmd.lane);
 
 /** The stored ticket of a lane as the adapter's TicketRef. */
 export function ticketRef(tickets: IncidentTickets, lane: TicketLane): TicketRef | null {
@@ -63,12 +56,13 @@ export function withTicket(
 const other = (lane: TicketLane): TicketLane => (lane === 'servicenow' ? 'jira' : 'servicenow');
 
 /**
- * Performs one outbox command against its remote system. Idempotent by construction: a create whose
- * earlier attempt may have succeeded remotely (timeout, 5xx, crash) first looks the ticket up by our key.
+ * Performs one ticket command (ServiceNow or Jira lane) against its ticket system; chat lanes have
+ * their own runner (run-chat-command). Idempotent by construction: a create whose earlier attempt may
+ * have succeeded remotely (timeout, 5xx, crash) first looks the ticket up by our key.
  */
-export async function runOutboxCommand(
+export async function runTicketCommand(
   deps: CommandDeps,
-  cmd: OutboxCommand,
+  cmd: TicketOutboxCommand,
   incident: IncidentRecord,
 ): Promise<CommandOutcome> {
   const system = deps.system;
@@ -104,7 +98,7 @@ export async function runOutboxCommand(
     }
     case 'note': {
       if (!current) return { summary: 'no ticket to annotate; skipped' };
-      const since = String(cmd.payload.since ?? '');
+      const since = cmd.payload.since;
       const entries = (await deps.store.timelineOf(incident.id, 1000)).filter((e) => e.at >= since);
       const text = summarizeChanges(entries);
       if (!text) return { summary: 'nothing new to report' };
@@ -115,9 +109,8 @@ export async function runOutboxCommand(
       if (!current) return { summary: 'no ticket to resolve; skipped' };
       // A person resolved it from chat (payload.notes, their words), or every alert recovered.
       const notes = deps.redactor.text(
-        typeof cmd.payload.notes === 'string'
-          ? cmd.payload.notes
-          : `Resolved by itsm-bridge: all ${incident.alertCount} alert notification(s) recovered; incident resolved at ${incident.resolvedAt ?? 'now'} after the grace period.`,
+        cmd.payload.notes ??
+          `Resolved by itsm-bridge: all ${incident.alertCount} alert notification(s) recovered; incident resolved at ${incident.resolvedAt ?? 'now'} after the grace period.`,
       );
       await system.resolve(current, { code: deps.closeCode, notes });
       return { summary: `resolved ${current.key}` };
@@ -136,28 +129,28 @@ export async function runOutboxCommand(
     }
     case 'ack': {
       if (!current) return { summary: 'no ticket to acknowledge; skipped' };
-      const p = cmd.payload as { email?: string | null; name?: string; note?: string };
+      const p = cmd.payload;
       await system.acknowledge(current, {
-        email: p.email ?? null,
-        name: p.name ?? 'someone',
-        note: deps.redactor.text(p.note ?? `Acknowledged by ${p.name ?? 'someone'} via itsm-bridge.`),
+        email: p.email,
+        name: p.name,
+        note: deps.redactor.text(p.note),
       });
-      return { summary: `${current.key} acknowledged for ${p.name ?? 'someone'}` };
+      return { summary: `${current.key} acknowledged for ${p.name}` };
     }
     case 'comment': {
       if (!current) return { summary: 'no ticket to comment on; skipped' };
-      const text = String(cmd.payload.text ?? '');
+      const text = cmd.payload.text;
       if (!text) return { summary: 'empty comment; skipped' };
       await system.addNote(current, deps.redactor.text(text));
       return { summary: `comment added to ${current.key}` };
     }
-    case 'chat_sync':
-      return { summary: 'chat_sync is not a ticket command; skipped' };
     case 'link': {
       const peer = ticketRef(incident.tickets, other(lane));
       if (!current || !peer) return { summary: 'both tickets are needed to link; skipped' };
       await system.linkTo(current, { system: other(lane), key: peer.key, url: peer.url });
       return { summary: `linked ${current.key} to ${peer.key}` };
     }
+    default:
+      return unhandled(cmd);
   }
 }

@@ -1,0 +1,37 @@
+import { BridgeError } from '../errors';
+import type { ChatMessageState, IncidentRecord, OutboxCommand } from '../ports/store';
+import type { TicketRef } from '../ports/ticket-system';
+
+/** What a successful command changes locally; written in one transaction by the worker. */
+export interface CommandOutcome {
+  summary: string;
+  /** The ticket now linked to the incident for this lane (create), or null to unlink (closed → replace). */
+  ticket?: TicketRef | null;
+  /** Queue a fresh create on this lane (the old ServiceNow incident was Closed). */
+  recreate?: boolean;
+  /** Chat lanes: where the incident message now is. */
+  chat?: ChatMessageState;
+}
+
+/** Runs one command of one lane against its remote system. */
+export type LaneRunner = (cmd: OutboxCommand, incident: IncidentRecord) => Promise<CommandOutcome>;
+
+/**
+ * A lane's runner from a typed one: the lane only ever runs the commands `accepts` admits, and a stored
+ * command of another kind is refused as a permanent error (the worker parks it), never cast.
+ */
+export function laneRunner<C extends OutboxCommand>(
+  accepts: (cmd: OutboxCommand) => cmd is C,
+  run: (cmd: C, incident: IncidentRecord) => Promise<CommandOutcome>,
+): LaneRunner {
+  return async (cmd, incident) => {
+    if (cmd.kind === 'unreadable')
+      throw new BridgeError(
+        'unreadable_command',
+        `the stored ${cmd.payload.storedKind} command cannot be read (${cmd.payload.error})`,
+      );
+    if (!accepts(cmd))
+      throw new BridgeError('wrong_lane', `a ${cmd.kind} command cannot run on the ${cmd.lane} lane`);
+    return run(cmd, incident);
+  };
+}

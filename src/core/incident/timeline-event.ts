@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { AlertEvent } from '../alert/alert';
+import { firstIssue } from '../first-issue';
+import type { TicketCommandKind } from '../outbox/outbox-command';
+
+/**
+ * What can happen to an incident, one variant per timeline `type` with the shape of its `data`. The
+ * store keeps `type` and `data` as columns and parses them back with this schema, so a reader never
+ * casts; a new variant is a compile error in every `Record<TimelineEventType, …>` and exhaustive switch
+ * (the ticket note summary, the chat thread, the SLA clocks) until it is handled there.
+ */
+const event = <T extends string, D extends z.ZodType>(type: T, data: D) =>
+  z.object({ type: z.literal(type), data });
+
+/** Written for a decision about one alert (monitoring is the actor). */
+const fromAlert = z.object({ dedupKey: z.string() });
+/** Written by a person in chat. */
+const fromPerson = z.object({ name: z.string(), platform: z.enum(['slack', 'teams']) });
+/** Written by the outbox worker when a ticket command succeeded. */
+const ticketOutcome = z.object({ commandId: z.number().int(), ticket: z.string().optional() });
+
+export const TimelineEvent = z.discriminatedUnion('type', [
+  event(
+    'opened',
+    fromAlert.extend({
+      groupKey: z.string(),
+      provider: z.string(),
+      priority: z.number().int(),
+      previousIncidentId: z.number().int().nullable(),
+    }),
+  ),
+  event('reopened', fromAlert),
+  event('alert_joined', fromAlert),
+  event('alert_refired', fromAlert),
+  event('alert_recovered', fromAlert),
+  event('resolving', fromAlert.extend({ resolveDueAt: z.string() })),
+  event('flapping', fromAlert),
+  event('annotated', fromAlert.extend({ event: AlertEvent.nullable() })),
+  // The correlator's housekeeping (no alert behind it).
+  event('resolved', z.object({})),
+  event('flapping_ended', z.object({})),
+  event('acknowledged', fromPerson),
+  event('resolved_by_user', fromPerson.extend({ note: z.string() })),
+  event('note', fromPerson.extend({ note: z.string() })),
+  event('runbook_step_done', fromPerson.extend({ step: z.number().int().nonnegative() })),
+  event('ticket_create', ticketOutcome),
+  event('ticket_note', ticketOutcome),
+  event('ticket_resolve', ticketOutcome),
+  event('ticket_reopen', ticketOutcome),
+  event('ticket_link', ticketOutcome),
+  event('ticket_ack', ticketOutcome),
+  event('ticket_comment', ticketOutcome),
+  event('ticket_parked', z.object({ commandId: z.number().int() })),
+]);
+export type TimelineEvent = z.infer<typeof TimelineEvent>;
+
+/** The event the outbox records when a ticket command of this kind succeeded. */
+export type TicketOutcomeType = `ticket_${TicketCommandKind}`;
+// Every ticket command kind has its outcome event above: this stops compiling when one is missing.
+const everyOutcomeIsAnEvent: TicketOutcomeType extends TimelineEvent['type'] ? true : never = true;
+void everyOutcomeIsAnEvent;
+
+/** A stored entry this version cannot read (an unknown type or data that does not match it). */
+export interface UnreadableEvent {
+  type: 'unreadable';
+  data: { storedType: string; error: string };
+}
+
+/** What reading the timeline yields: a known event, or an unreadable row shown as such. */
+export type StoredTimelineEvent = TimelineEvent | UnreadableEvent;
+export type TimelineEventType = StoredTimelineEvent['type'];
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(TimelineEvent.options.map((o) => o.shape.type.value));
+
+/** Parses a stored `type` + JSON `data` pair; never throws (a bad row becomes an UnreadableEvent). */
+export function parseTimelineEvent(type: string, data: string): StoredTimelineEvent {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(data);
+  } catch {
+    return { type: 'unreadable', data: { storedType: type, error: 'data is not JSON' } };
+  }
+  if (!KNOWN_TYPES.has(type))
+    return { type: 'unreadable', data: { storedType: type, error: `unknown type "${type}"` } };
+  const parsed = TimelineEvent.safeParse({ type, data: raw });
+  if (parsed.success) return parsed.data;
+  return { type: 'unreadable', data: { storedType: type, error: firstIssue(parsed.error, 'type') } };
+}

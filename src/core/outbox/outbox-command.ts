@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { firstIssue } from '../first-issue';
+
+/**
+ * What the outbox can be asked to do on a remote system, one variant per `kind` with its payload. The
+ * store keeps `kind` and `payload` as columns and parses them back with these schemas; runners switch
+ * over `kind` exhaustively, so a new command does not compile until every lane that can run it does.
+ */
+const command = <K extends string, P extends z.ZodType>(kind: K, payload: P) =>
+  z.object({ kind: z.literal(kind), payload });
+const none = z.object({});
+
+/** Remote systems with an outbox lane: the two ticket systems and the two chat platforms. */
+export const TicketLane = z.enum(['servicenow', 'jira']);
+export type TicketLane = z.infer<typeof TicketLane>;
+export const ChatLane = z.enum(['slack', 'teams']);
+export type ChatLane = z.infer<typeof ChatLane>;
+export type Lane = TicketLane | ChatLane;
+export const TICKET_LANES: readonly TicketLane[] = TicketLane.options;
+export const isTicketLane = (l: string): l is TicketLane => TicketLane.safeParse(l).success;
+export const isChatLane = (l: string): l is ChatLane => ChatLane.safeParse(l).success;
+
+/** Commands of the ticket lanes (ServiceNow, Jira). */
+export const TicketCommand = z.discriminatedUnion('kind', [
+  /** Open the ticket (or find the one an earlier attempt opened). */
+  command('create', none),
+  /** One coalesced work note summarising the timeline since `since`. */
+  command('note', z.object({ since: z.string() })),
+  /** Resolve; `notes` are a person's words (from chat), else the recovery text is used. */
+  command('resolve', z.object({ notes: z.string().optional() })),
+  command('reopen', none),
+  /** Cross-link the two tickets once both exist. */
+  command('link', none),
+  /** Someone took the incident: assign by e-mail and move to In Progress. */
+  command('ack', z.object({ email: z.string().nullable(), name: z.string(), note: z.string() })),
+  /** A person's note or a runbook step, as a work note / comment. */
+  command('comment', z.object({ text: z.string() })),
+]);
+export type TicketCommand = z.infer<typeof TicketCommand>;
+export type TicketCommandKind = TicketCommand['kind'];
+export const TICKET_COMMAND_KINDS: readonly TicketCommandKind[] = TicketCommand.options.map(
+  (o) => o.shape.kind.value,
+);
+
+/** Commands of the chat lanes (Slack, Teams). */
+export const ChatCommand = z.discriminatedUnion('kind', [
+  /** Post the incident message, or redraw it in place and thread the timeline since the last run. */
+  command('chat_sync', none),
+]);
+export type ChatCommand = z.infer<typeof ChatCommand>;
+
+export type CommandKind = TicketCommandKind | ChatCommand['kind'];
+
+/** A command as stored for one lane: ticket commands on ticket lanes, chat commands on chat lanes. */
+export type LaneCommand = ({ lane: TicketLane } & TicketCommand) | ({ lane: ChatLane } & ChatCommand);
+
+/** A stored command this version cannot read: the worker parks it with `error` instead of running it. */
+export interface UnreadableCommand {
+  lane: string;
+  kind: 'unreadable';
+  payload: { storedKind: string; error: string };
+}
+
+/**
+ * Parses a stored lane + kind + JSON payload. Never throws: a row that does not parse (bad JSON, a kind
+ * that does not belong on its lane, a payload of the wrong shape) becomes an UnreadableCommand.
+ */
+export function parseLaneCommand(
+  lane: string,
+  kind: string,
+  payload: string,
+): LaneCommand | UnreadableCommand {
+  const unreadable = (error: string): UnreadableCommand => ({
+    lane,
+    kind: 'unreadable',
+    payload: { storedKind: kind, error },
+  });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(payload);
+  } catch {
+    return unreadable('payload is not JSON');
+  }
+  const family = isTicketLane(lane) ? TicketCommand : isChatLane(lane) ? ChatCommand : null;
+  if (family && !family.options.some((o) => o.shape.kind.value === kind))
+    return unreadable(`kind "${kind}" is not a command of the ${lane} lane`);
+  if (isTicketLane(lane)) {
+    const parsed = TicketCommand.safeParse({ kind, payload: raw });
+    return parsed.success ? { lane, ...parsed.data } : unreadable(firstIssue(parsed.error, 'kind'));
+  }
+  if (isChatLane(lane)) {
+    const parsed = ChatCommand.safeParse({ kind, payload: raw });
+    return parsed.success ? { lane, ...parsed.data } : unreadable(firstIssue(parsed.error, 'kind'));
+  }
+  return unreadable(`unknown lane "${lane}"`);
+}

@@ -1,0 +1,55 @@
+import type { StoredTimelineEvent, TimelineEventType } from '../incident/timeline-event';
+import { unhandled } from '../unhandled';
+import type { TicketEvent } from './types';
+
+/** What an incident timeline entry means for the SLA clocks, in the engine's ServiceNow-style terms. */
+export type ClockChange = Omit<TicketEvent, 'at' | 'seq'>;
+
+/**
+ * The one place that says which of the bridge's own timeline events move an SLA clock: opened (New,
+ * with priority and owning provider), acknowledged (In Progress, a human took it), reopened (New
+ * again), resolved by recovery or by a person (Resolved). Everything else leaves the clocks alone.
+ */
+export function clockChangeOf(e: StoredTimelineEvent): ClockChange | null {
+  switch (e.type) {
+    case 'opened':
+      return { state: 'New', priority: e.data.priority, assignee: e.data.provider };
+    case 'acknowledged':
+      return { state: 'In Progress', acknowledged: true };
+    case 'reopened':
+      return { state: 'New' };
+    case 'resolved':
+    case 'resolved_by_user':
+      return { state: 'Resolved' };
+    case 'alert_joined':
+    case 'alert_refired':
+    case 'alert_recovered':
+    case 'resolving':
+    case 'flapping':
+    case 'flapping_ended':
+    case 'annotated':
+    case 'note':
+    case 'runbook_step_done':
+    case 'ticket_create':
+    case 'ticket_note':
+    case 'ticket_resolve':
+    case 'ticket_reopen':
+    case 'ticket_link':
+    case 'ticket_ack':
+    case 'ticket_comment':
+    case 'ticket_parked':
+    case 'unreadable':
+      return null;
+    default:
+      return unhandled(e);
+  }
+}
+
+/** The types `clockChangeOf` maps to a change: a store reads only these rows for the report. */
+export const CLOCK_EVENT_TYPES = [
+  'opened',
+  'acknowledged',
+  'reopened',
+  'resolved',
+  'resolved_by_user',
+] as const satisfies readonly TimelineEventType[];
