@@ -17,7 +17,7 @@ import type { OutboxWorker } from './app/outbox-worker';
 import { loadRunbooks } from '../integrations/runbooks/load-runbooks';
 import { createReportsHandler } from '../handlers/http/reports';
 import { buildSlaReport } from './app/build-sla-report';
-import { StoreTicketSource } from '../integrations/storage/store-ticket-source';
+import { incidentTicketSource } from './app/incident-ticket-source';
 import { chatLanes, teamsEnabled, wireChat, type ChatWiring } from './composition/wire-chat';
 import { renderHtml } from './report/render-html';
 import { renderCsv } from './report/render-csv';
@@ -100,7 +100,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     chatInterval: config.slack.updateInterval,
   };
   const buildReport = (month: string) =>
-    buildSlaReport({ month, config: config.sla, source: new StoreTicketSource(store.db), clock });
+    buildSlaReport({ month, config: config.sla, source: incidentTicketSource(store.histories), clock });
 
   const inFlight = { count: 0 };
   // Created after the server listens (the sandbox URL needs the port); the correlator wakes it.

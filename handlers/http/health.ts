@@ -8,14 +8,14 @@ import { sendJson } from './respond';
  * would stop alert intake, which is exactly what must go on while ServiceNow or Jira is down.
  */
 export async function readiness(
-  store: Store,
+  store: Pick<Store, 'inbox' | 'outbox' | 'ping'>,
   now: Date,
   maxLagSeconds: number,
   res: ServerResponse,
 ): Promise<void> {
   try {
     await store.ping();
-    const [lag, outbox] = await Promise.all([store.inboxLag(), store.outboxStats()]);
+    const [lag, outbox] = await Promise.all([store.inbox.lag(), store.outbox.stats()]);
     const lagSeconds = lag.oldestReceivedAt
       ? Math.max(0, (now.getTime() - Date.parse(lag.oldestReceivedAt)) / 1000)
       : 0;

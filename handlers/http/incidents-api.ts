@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IncidentRecord, Store } from '../../src/ports/store';
+
+/** What the incident API reads. */
+type IncidentApiStore = Pick<Store, 'incidents' | 'timeline' | 'outbox'>;
 import { sendError, sendJson } from './respond';
 
 /** Public shape of an incident in the API (stable; documented in the README). */
@@ -35,7 +38,7 @@ function present(i: IncidentRecord) {
 }
 
 /** GET /api/incidents[?state=open|resolved&limit=&before=] */
-export async function listIncidents(store: Store, url: URL, res: ServerResponse): Promise<void> {
+export async function listIncidents(store: IncidentApiStore, url: URL, res: ServerResponse): Promise<void> {
   const state = url.searchParams.get('state') ?? undefined;
   if (state !== undefined && state !== 'open' && state !== 'resolved') {
     return sendError(res, 400, 'invalid_query', 'state must be open or resolved', {
@@ -55,7 +58,7 @@ export async function listIncidents(store: Store, url: URL, res: ServerResponse)
       issues: [{ path: 'before', message: 'expected an integer' }],
     });
   }
-  const incidents = await store.listIncidents({ state, limit, before });
+  const incidents = await store.incidents.list({ state, limit, before });
   const last = incidents[incidents.length - 1];
   sendJson(res, 200, {
     incidents: incidents.map(present),
@@ -68,7 +71,7 @@ export async function listIncidents(store: Store, url: URL, res: ServerResponse)
 
 /** GET /api/incidents/:id — with member alerts, the latest raw alerts and the timeline. */
 export async function getIncident(
-  store: Store,
+  store: IncidentApiStore,
   idText: string,
   _req: IncomingMessage,
   res: ServerResponse,
@@ -78,13 +81,13 @@ export async function getIncident(
     return sendError(res, 400, 'invalid_id', 'incident id must be a positive integer', {
       issues: [{ path: 'id', message: 'expected a positive integer' }],
     });
-  const inc = await store.getIncident(id);
+  const inc = await store.incidents.get(id);
   if (!inc) return sendError(res, 404, 'not_found', `no incident ${id}`);
   const [members, alerts, timeline, commands] = await Promise.all([
-    store.membersOf(id),
-    store.alertsOf(id, 100),
-    store.timelineOf(id, 500),
-    store.commandsOf(id),
+    store.incidents.members(id),
+    store.incidents.alerts(id, 100),
+    store.timeline.of(id, 500),
+    store.outbox.of(id),
   ]);
   sendJson(res, 200, {
     ...present(inc),

@@ -13,7 +13,7 @@ import { sendError, sendJson } from './respond';
 export type Mount = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 
 export interface HttpDeps {
-  store: Store;
+  store: Pick<Store, 'inbox' | 'outbox' | 'ping' | 'incidents' | 'timeline'>;
   logger: Logger;
   metrics: Metrics;
   webhooks: Omit<WebhookDeps, 'onResult'>;
@@ -61,7 +61,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     if (req.method === 'GET' && path === '/readyz')
       return readiness(deps.store, deps.now(), deps.maxCorrelationLagSeconds, res);
     if (req.method === 'GET' && path === '/metrics') {
-      const lag = await deps.store.inboxLag();
+      const lag = await deps.store.inbox.lag();
       const text = deps.metrics.render([
         { name: 'itsm_inbox_pending', help: 'Accepted alerts not yet correlated', value: lag.pending },
       ]);

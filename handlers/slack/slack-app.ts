@@ -66,7 +66,7 @@ export async function createSlackApp(
       ...(b.event_id ? [`slack:event:${b.event_id}`] : []),
     ];
     for (const key of keys) {
-      if (!(await deps.store.firstSeen(key, now.toISOString(), forget))) {
+      if (!(await deps.store.requests.firstSeen(key, now.toISOString(), forget))) {
         deps.logger.info('slack request already handled; dropped', {
           key: key.split(':').slice(0, 2).join(':'),
           retry: context.retryNum ?? undefined,

@@ -13,7 +13,7 @@ export interface SlackMessage {
 /** What the Slack listeners need; the composition root fills it from integrations/slack. */
 export interface SlackHandlerDeps {
   commands: ChatCommandService;
-  store: Store;
+  store: Pick<Store, 'requests'>;
   logger: Logger;
   now: () => Date;
   /** Display name and e-mail of a Slack user (users.info, cached). */

@@ -101,7 +101,7 @@ export function rowToIncident(r: Selectable<IncidentsTable>): IncidentRecord {
 
 /** Maps a (partial) incident to column values; only the keys present are written. */
 export function incidentToRow(i: Partial<NewIncident>): Partial<Omit<IncidentsTable, 'id'>> {
-  const map: [keyof NewIncident, keyof IncidentsTable, ((v: never) => unknown)?][] = [
+  const map: [keyof NewIncident, keyof IncidentsTable, ((v: unknown) => unknown)?][] = [
     ['key', 'key'],
     ['groupKey', 'group_key'],
     ['state', 'state'],
@@ -124,15 +124,15 @@ export function incidentToRow(i: Partial<NewIncident>): Partial<Omit<IncidentsTa
     ['resolvedAt', 'resolved_at'],
     ['firingCount', 'firing_count'],
     ['alertCount', 'alert_count'],
-    ['flapping', 'flapping', (v: boolean) => (v ? 1 : 0)],
+    ['flapping', 'flapping', (v) => (v ? 1 : 0)],
     ['reopenCount', 'reopen_count'],
     ['previousIncidentId', 'previous_incident_id'],
-    ['tickets', 'tickets', (v: object) => JSON.stringify(v)],
-    ['chat', 'chat', (v: object) => JSON.stringify(v)],
+    ['tickets', 'tickets', (v) => JSON.stringify(v)],
+    ['chat', 'chat', (v) => JSON.stringify(v)],
   ];
   const row: Record<string, unknown> = {};
   for (const [from, to, conv] of map) {
-    if (from in i) row[to] = conv ? conv(i[from] as never) : i[from];
+    if (from in i) row[to] = conv ? conv(i[from]) : i[from];
   }
   if ('acknowledged' in i) {
     row.ack_at = i.acknowledged?.at ?? null;

@@ -21,7 +21,7 @@ export function acknowledgeIncident(deps: ActionDeps, actor: ChatActor, incident
         message: `${ticketNames(inc)} was already acknowledged by ${inc.acknowledged.name} at ${inc.acknowledged.at.slice(11, 16)} UTC.`,
       };
     const acknowledged = { at: now, by: actorId(actor), name: actor.name };
-    await uow.updateIncident(inc.id, { acknowledged, updatedAt: now });
+    await uow.incidents.update(inc.id, { acknowledged, updatedAt: now });
     await recordChatEvent(uow, {
       inc,
       actor,

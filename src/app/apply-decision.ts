@@ -92,7 +92,7 @@ async function recordFlappingStart(ctx: ApplyContext, inc: IncidentRecord, flap:
 
 async function openIncident(ctx: ApplyContext, previousIncidentId: number | null): Promise<IncidentRecord> {
   const { alert, route, now } = ctx;
-  return ctx.uow.insertIncident({
+  return ctx.uow.incidents.insert({
     key: ctx.newKey(),
     groupKey: route.groupKey,
     state: 'open',
@@ -133,7 +133,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
   switch (d.kind) {
     case 'open': {
       const inc = await openIncident(ctx, d.previousIncidentId);
-      await uow.upsertMember(memberFrom(alert, inc.id, now));
+      await uow.incidents.upsertMember(memberFrom(alert, inc.id, now));
       await record(ctx, inc.id, d.reason, {
         type: 'opened',
         data: {
@@ -153,8 +153,8 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
       return inc.id;
     }
     case 'reopen': {
-      const inc = (await uow.getIncident(d.incidentId))!;
-      await uow.updateIncident(inc.id, {
+      const inc = (await uow.incidents.get(d.incidentId))!;
+      await uow.incidents.update(inc.id, {
         state: 'open',
         resolvedAt: null,
         resolveDueAt: null,
@@ -164,8 +164,8 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
         updatedAt: now,
         lastAlertAt: now,
       });
-      const prev = (await uow.findOpenByKey(alert.dedupKey))?.member;
-      await uow.upsertMember(memberFrom(alert, inc.id, now, prev));
+      const prev = (await uow.incidents.findOpenByKey(alert.dedupKey))?.member;
+      await uow.incidents.upsertMember(memberFrom(alert, inc.id, now, prev));
       await record(ctx, inc.id, d.reason, { type: 'reopened', data: about(ctx) });
       await enqueueTicketCommands(uow, ctx.ticketing, {
         incidentId: inc.id,
@@ -176,10 +176,10 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
       return inc.id;
     }
     case 'append': {
-      const inc = (await uow.getIncident(d.incidentId))!;
-      const existing = d.newMember ? undefined : (await uow.findOpenByKey(alert.dedupKey))?.member;
-      await uow.upsertMember(memberFrom(alert, inc.id, now, existing, d.flap?.changes));
-      await uow.updateIncident(inc.id, {
+      const inc = (await uow.incidents.get(d.incidentId))!;
+      const existing = d.newMember ? undefined : (await uow.incidents.findOpenByKey(alert.dedupKey))?.member;
+      await uow.incidents.upsertMember(memberFrom(alert, inc.id, now, existing, d.flap?.changes));
+      await uow.incidents.update(inc.id, {
         state: 'open',
         resolveDueAt: null,
         firingCount: inc.firingCount + 1,
@@ -198,9 +198,9 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
       return inc.id;
     }
     case 'repeat': {
-      const found = await uow.findOpenByKey(alert.dedupKey);
-      if (found) await uow.upsertMember(memberFrom(alert, d.incidentId, now, found.member));
-      await uow.updateIncident(d.incidentId, {
+      const found = await uow.incidents.findOpenByKey(alert.dedupKey);
+      if (found) await uow.incidents.upsertMember(memberFrom(alert, d.incidentId, now, found.member));
+      await uow.incidents.update(d.incidentId, {
         alertCount: (found?.incident.alertCount ?? 0) + 1,
         updatedAt: now,
       });
@@ -210,10 +210,10 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
       return d.incidentId;
     }
     case 'recover': {
-      const found = (await uow.findOpenByKey(alert.dedupKey))!;
+      const found = (await uow.incidents.findOpenByKey(alert.dedupKey))!;
       const inc = found.incident;
-      await uow.upsertMember(memberFrom(alert, inc.id, now, found.member, d.flap?.changes));
-      await uow.updateIncident(inc.id, {
+      await uow.incidents.upsertMember(memberFrom(alert, inc.id, now, found.member, d.flap?.changes));
+      await uow.incidents.update(inc.id, {
         firingCount: Math.max(0, inc.firingCount - 1),
         alertCount: inc.alertCount + 1,
         updatedAt: now,
@@ -235,7 +235,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
     case 'annotate': {
       if (d.incidentId === null) return null;
       if (d.flapping !== undefined)
-        await uow.updateIncident(d.incidentId, { flapping: d.flapping, updatedAt: now });
+        await uow.incidents.update(d.incidentId, { flapping: d.flapping, updatedAt: now });
       await record(ctx, d.incidentId, d.reason, {
         type: 'annotated',
         data: { ...about(ctx), event: alert.event },

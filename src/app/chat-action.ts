@@ -1,7 +1,7 @@
 import type { TimelineEvent } from '../core/incident/timeline-event';
 import type { ChatActor } from '../ports/chat';
 import type { Clock } from '../ports/clock';
-import type { IncidentRecord, Store, UnitOfWork } from '../ports/store';
+import type { IncidentRecord, Transactional, UnitOfWork } from '../ports/store';
 import type { TicketingSettings } from './enqueue-ticket-commands';
 import { recordEvent } from './record-event';
 
@@ -13,7 +13,7 @@ import { recordEvent } from './record-event';
  * already done (a double click, a retry) changes nothing and says so. This file holds what they share.
  */
 export interface ActionDeps {
-  store: Store;
+  store: Transactional;
   clock: Clock;
   ticketing: TicketingSettings;
 }
@@ -32,7 +32,7 @@ export async function inTransaction(
   fn: (uow: UnitOfWork, inc: IncidentRecord, now: string) => Promise<ActionResult>,
 ): Promise<ActionResult> {
   return deps.store.unitOfWork(async (uow) => {
-    const inc = await uow.getIncident(incidentId);
+    const inc = await uow.incidents.get(incidentId);
     if (!inc) return { ok: false, incident: null, message: `Incident ${incidentId} does not exist.` };
     return fn(uow, inc, deps.clock.now().toISOString());
   });

@@ -6,7 +6,7 @@ import type { IncidentRecord, Store, TimelineEntry } from '../ports/store';
 
 /** What turns an incident into the chat view: runbooks, provider display names, the public URL. */
 export interface ChatViewDeps {
-  store: Store;
+  store: Pick<Store, 'incidents' | 'timeline'>;
   runbooks: ReadonlyMap<string, Runbook>;
   redactor: Redactor;
   publicUrl: string;
@@ -37,8 +37,8 @@ export async function chatIncidentView(
   known?: TimelineEntry[],
 ): Promise<ChatIncident> {
   const [timeline, alerts] = await Promise.all([
-    known ?? deps.store.timelineOf(incident.id, TIMELINE_LIMIT),
-    deps.store.alertsOf(incident.id, 1),
+    known ?? deps.store.timeline.of(incident.id, TIMELINE_LIMIT),
+    deps.store.incidents.alerts(incident.id, 1),
   ]);
   const first = alerts[0] ?? null;
   const runbook = incident.runbookId ? (deps.runbooks.get(incident.runbookId) ?? null) : null;

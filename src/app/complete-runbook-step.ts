@@ -18,7 +18,7 @@ export function completeRunbookStep(
         incident: inc,
         message: `Step ${step + 1} is not part of this incident's runbook.`,
       };
-    const done = (await uow.timelineOfType(inc.id, 'runbook_step_done')).find((e) => e.data.step === step);
+    const done = (await uow.timeline.ofType(inc.id, 'runbook_step_done')).find((e) => e.data.step === step);
     if (done)
       return {
         ok: false,

@@ -6,14 +6,14 @@ import { activeMaintenance, type MaintenanceWindow } from '../core/maintenance/m
 import { routeAlert, type Routing } from '../core/routing/route-alert';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import type { Store, StoredAlert, UnitOfWork } from '../ports/store';
+import type { StoredAlert, Transactional, UnitOfWork } from '../ports/store';
 import { applyDecision } from './apply-decision';
 import { enqueueTicketCommands, noteCommand, type TicketingSettings } from './enqueue-ticket-commands';
 import { matchRunbook } from '../core/runbook/match-runbook';
 import type { Runbook } from '../core/runbook/runbook';
 
 export interface CorrelateDeps {
-  store: Store;
+  store: Transactional;
   clock: Clock;
   logger: Logger;
   routing: Routing;
@@ -42,14 +42,14 @@ async function trackDowntime(uow: UnitOfWork, a: StoredAlert, now: string) {
   if (!a.host) return;
   const scope = a.service ? `${a.host}!${a.service}` : a.host;
   if (a.event === 'downtime-start') {
-    await uow.setDowntime(scope, {
+    await uow.downtimes.set(scope, {
       source: a.source,
       startedAt: now,
       author: a.labels.author ?? null,
       comment: a.annotations.comment ?? null,
     });
   } else if (a.event === 'downtime-end') {
-    await uow.clearDowntime(scope);
+    await uow.downtimes.clear(scope);
   }
 }
 
@@ -61,7 +61,7 @@ async function trackDowntime(uow: UnitOfWork, a: StoredAlert, now: string) {
 export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Promise<number> {
   const newKey = deps.newKey ?? randomIncidentKey;
   return deps.store.unitOfWork(async (uow) => {
-    const alerts = await uow.pendingAlerts(batchSize);
+    const alerts = await uow.inbox.pending(batchSize);
     for (const alert of alerts) {
       const nowDate = deps.clock.now();
       const now = nowDate.toISOString();
@@ -73,12 +73,13 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
           routed.runbookId,
       };
       await trackDowntime(uow, alert, now);
-      const byKeyFound = await uow.findOpenByKey(alert.dedupKey);
-      const byGroup = byKeyFound ? null : await uow.findOpenByGroup(route.groupKey);
-      const lastResolved = byKeyFound || byGroup ? null : await uow.findLastResolved(route.groupKey);
+      const byKeyFound = await uow.incidents.findOpenByKey(alert.dedupKey);
+      const byGroup = byKeyFound ? null : await uow.incidents.findOpenByGroup(route.groupKey);
+      const lastResolved =
+        byKeyFound || byGroup ? null : await uow.incidents.findLastResolved(route.groupKey);
       // Downtime and maintenance only matter when the alert would open an incident (DESIGN.md §4).
       const opening = !alert.event && !byKeyFound && !byGroup;
-      const downtime = opening ? await uow.activeDowntime(downtimeScopes(alert)) : null;
+      const downtime = opening ? await uow.downtimes.active(downtimeScopes(alert)) : null;
       const decision = correlate({
         alert,
         route,
@@ -103,7 +104,7 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
         { uow, alert, route, now, newKey, ticketing: deps.ticketing },
         decision,
       );
-      await uow.markProcessed(alert.id, now, incidentId, `${decision.kind}: ${decision.reason}`);
+      await uow.inbox.markProcessed(alert.id, now, incidentId, `${decision.kind}: ${decision.reason}`);
     }
     return alerts.length;
   });
@@ -117,20 +118,22 @@ export async function tickIncidents(
     const nowDate = deps.clock.now();
     const now = nowDate.toISOString();
     let changed = 0;
-    for (const inc of await uow.incidentsNeedingTick()) {
-      const memberChanges = inc.flapping ? (await uow.membersOf(inc.id)).map((m) => m.flapChanges) : [];
+    for (const inc of await uow.incidents.needingTick()) {
+      const memberChanges = inc.flapping
+        ? (await uow.incidents.members(inc.id)).map((m) => m.flapChanges)
+        : [];
       const t = tick(inc, nowDate, deps.correlation, memberChanges);
       if (!t) continue;
       changed++;
       if (t.kind === 'resolve') {
-        await uow.updateIncident(inc.id, {
+        await uow.incidents.update(inc.id, {
           state: 'resolved',
           resolvedAt: now,
           resolveDueAt: null,
           updatedAt: now,
         });
       } else {
-        await uow.updateIncident(inc.id, { flapping: false, updatedAt: now });
+        await uow.incidents.update(inc.id, { flapping: false, updatedAt: now });
       }
       await recordEvent(uow, {
         type: t.kind === 'resolve' ? 'resolved' : 'flapping_ended',

@@ -36,9 +36,9 @@ export async function enqueueTicketCommands(
 ): Promise<void> {
   const { incidentId, command, now } = o;
   for (const lane of s.lanes) {
-    if (command.kind === 'note' && (await uow.hasPending(incidentId, lane, 'note'))) continue;
+    if (command.kind === 'note' && (await uow.outbox.hasPending(incidentId, lane, 'note'))) continue;
     const delay = command.kind === 'note' ? s.noteInterval : command.kind === 'create' ? s.groupWait : 0;
-    await uow.enqueue({ incidentId, lane, ...command, notBefore: plus(now, delay), at: now });
+    await uow.outbox.enqueue({ incidentId, lane, ...command, notBefore: plus(now, delay), at: now });
   }
   await enqueueChatSync(uow, s, incidentId, now, o.chat === 'now' ? 0 : undefined);
 }
@@ -55,8 +55,8 @@ export async function enqueueChatSync(
   delaySeconds = s.chatInterval ?? 0,
 ): Promise<void> {
   for (const lane of s.chatLanes ?? []) {
-    if (await uow.hasPending(incidentId, lane, 'chat_sync')) continue;
-    await uow.enqueue({
+    if (await uow.outbox.hasPending(incidentId, lane, 'chat_sync')) continue;
+    await uow.outbox.enqueue({
       incidentId,
       lane,
       kind: 'chat_sync',

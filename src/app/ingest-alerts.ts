@@ -8,7 +8,7 @@ import type { Store } from '../ports/store';
  * delivery (nothing partial is stored) instead of writing a malformed row.
  */
 export async function ingestAlerts(
-  deps: { store: Store; onAccepted?: () => void },
+  deps: { store: Pick<Store, 'inbox'>; onAccepted?: () => void },
   alerts: Alert[],
 ): Promise<number[]> {
   const issues: { path: string; message: string }[] = [];
@@ -19,7 +19,7 @@ export async function ingestAlerts(
         issues.push({ path: `alerts[${i}].${e.path.join('.')}`, message: e.message });
   });
   if (issues.length > 0) throw new ValidationError('mapped alert is invalid', issues);
-  const ids = await deps.store.acceptAlerts(alerts);
+  const ids = await deps.store.inbox.accept(alerts);
   deps.onAccepted?.();
   return ids;
 }

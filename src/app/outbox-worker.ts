@@ -6,7 +6,14 @@ import type { Logger } from '../ports/logger';
 import type { RequestGate } from '../ports/request-gate';
 import { isChatLane, isTicketLane } from '../core/outbox/outbox-command';
 import type { TicketOutcomeType, TimelineEvent } from '../core/incident/timeline-event';
-import { type ChatLane, type Lane, type OutboxCommand, type Store, type UnitOfWork } from '../ports/store';
+import {
+  type ChatLane,
+  type Lane,
+  type OutboxCommand,
+  type Store,
+  type Transactional,
+  type UnitOfWork,
+} from '../ports/store';
 import type { CommandOutcome, LaneRunner } from './lane-runner';
 import { isTicketCommand, withTicket } from './run-ticket-command';
 import { enqueueChatSync, enqueueTicketCommands } from './enqueue-ticket-commands';
@@ -22,7 +29,7 @@ export interface LaneSpec {
 }
 
 export interface OutboxWorkerDeps {
-  store: Store;
+  store: Transactional & Pick<Store, 'incidents'>;
   clock: Clock;
   logger: Logger;
   lanes: Partial<Record<Lane, LaneSpec>>;
@@ -112,7 +119,7 @@ export class OutboxWorker {
       const now = this.deps.clock.now().toISOString();
       const due = await this.deps.store.unitOfWork(async (uow) => {
         let n = 0;
-        for (const lane of this.#lanes.keys()) n += (await uow.dueCommands(lane, now, 1)).length;
+        for (const lane of this.#lanes.keys()) n += (await uow.outbox.due(lane, now, 1)).length;
         return n;
       });
       if (due === 0) return;
@@ -133,7 +140,7 @@ export class OutboxWorker {
     for (const [lane, state] of this.#lanes) {
       if (nowMs < state.gate.pausedUntil) continue;
       const limit = state.concurrency * 2;
-      const due = await this.deps.store.unitOfWork((uow) => uow.dueCommands(lane, now, limit));
+      const due = await this.deps.store.unitOfWork((uow) => uow.outbox.due(lane, now, limit));
       if (!state.warm && (state.inFlight.size > 0 || due.length > 1))
         due.splice(state.inFlight.size > 0 ? 0 : 1);
       for (const cmd of due) {
@@ -154,9 +161,9 @@ export class OutboxWorker {
     if (Date.now() < state.gate.pausedUntil) return;
     // A poll may have read this command just before its previous run committed: run only what is still
     // pending exactly as we read it, so a command never executes twice.
-    const fresh = await this.deps.store.unitOfWork((uow) => uow.getCommand(cmd.id));
+    const fresh = await this.deps.store.unitOfWork((uow) => uow.outbox.get(cmd.id));
     if (!fresh || fresh.state !== 'pending' || fresh.attempts !== cmd.attempts) return;
-    const incident = await this.deps.store.getIncident(cmd.incidentId);
+    const incident = await this.deps.store.incidents.get(cmd.incidentId);
     if (!incident) return this.#finish(cmd, { summary: 'incident no longer exists' });
     if (cmd.kind === 'create') {
       // Write-ahead: record the attempt BEFORE the remote call. If we crash after the remote created the
@@ -164,7 +171,7 @@ export class OutboxWorker {
       // our key instead of creating a second one.
       const now = this.deps.clock.now().toISOString();
       await this.deps.store.unitOfWork((uow) =>
-        uow.updateCommand(cmd.id, { attempts: cmd.attempts + 1, updatedAt: now }),
+        uow.outbox.update(cmd.id, { attempts: cmd.attempts + 1, updatedAt: now }),
       );
     }
     try {
@@ -183,23 +190,23 @@ export class OutboxWorker {
   async #finish(cmd: OutboxCommand, outcome: CommandOutcome): Promise<void> {
     const now = this.deps.clock.now().toISOString();
     await this.deps.store.unitOfWork(async (uow) => {
-      await uow.updateCommand(cmd.id, {
+      await uow.outbox.update(cmd.id, {
         state: 'done',
         attempts: cmd.attempts + 1,
         lastError: null,
         updatedAt: now,
       });
-      const inc = await uow.getIncident(cmd.incidentId);
+      const inc = await uow.incidents.get(cmd.incidentId);
       if (!inc) return;
       if (outcome.chat && isChatLane(cmd.lane)) {
-        await uow.updateIncident(inc.id, { chat: { ...inc.chat, [cmd.lane]: outcome.chat } });
+        await uow.incidents.update(inc.id, { chat: { ...inc.chat, [cmd.lane]: outcome.chat } });
       }
       if (outcome.ticket !== undefined && isTicketLane(cmd.lane)) {
         const tickets = withTicket(inc.tickets, cmd.lane, outcome.ticket);
-        await uow.updateIncident(inc.id, { tickets, updatedAt: now });
+        await uow.incidents.update(inc.id, { tickets, updatedAt: now });
         if (cmd.kind === 'create' && tickets.servicenow && tickets.jira) {
           for (const lane of ['servicenow', 'jira'] as const)
-            await uow.enqueue({
+            await uow.outbox.enqueue({
               incidentId: inc.id,
               lane,
               kind: 'link',
@@ -221,7 +228,7 @@ export class OutboxWorker {
       if (!isTicketCommand(cmd)) {
         // Chat messages are not ticket changes: audited, but kept off the timeline (which they mirror).
         if (outcome.chat && isChatLane(cmd.lane) && !inc.chat[cmd.lane])
-          await uow.audit({
+          await uow.audit.append({
             at: now,
             actor: ACTOR,
             action: 'chat.posted',
@@ -254,7 +261,7 @@ export class OutboxWorker {
     }
     await this.deps.store.unitOfWork(async (uow) => {
       if (!retryable) {
-        await uow.updateCommand(cmd.id, {
+        await uow.outbox.update(cmd.id, {
           state: 'parked',
           attempts: cmd.attempts + 1,
           lastError: message,
@@ -275,7 +282,7 @@ export class OutboxWorker {
         maxBackoff: this.deps.maxBackoff,
         random: this.deps.random ?? Math.random,
       });
-      await uow.updateCommand(cmd.id, {
+      await uow.outbox.update(cmd.id, {
         attempts: cmd.attempts + 1,
         lastError: message,
         notBefore: new Date(nowMs + delay * 1000).toISOString(),

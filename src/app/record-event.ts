@@ -21,8 +21,8 @@ export type IncidentEvent = TimelineEvent & {
  */
 export async function recordEvent(uow: UnitOfWork, e: IncidentEvent): Promise<void> {
   const { incidentId, at, actor, reason } = e;
-  await uow.addTimeline({ incidentId, at, actor, reason, alertId: e.alertId ?? null, ...timelineEvent(e) });
-  await uow.audit({
+  await uow.timeline.add({ incidentId, at, actor, reason, alertId: e.alertId ?? null, ...timelineEvent(e) });
+  await uow.audit.append({
     at,
     actor,
     action: e.action ?? `incident.${e.type}`,

@@ -8,7 +8,7 @@ export function resolveIncident(deps: ActionDeps, actor: ChatActor, incidentId: 
     if (inc.state === 'resolved')
       return { ok: false, incident: inc, message: `${ticketNames(inc)} is already resolved.` };
     const patch = { state: 'resolved' as const, resolvedAt: now, resolveDueAt: null, updatedAt: now };
-    await uow.updateIncident(inc.id, patch);
+    await uow.incidents.update(inc.id, patch);
     await recordChatEvent(uow, {
       inc,
       actor,

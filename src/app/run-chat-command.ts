@@ -81,7 +81,7 @@ export const isChatCommand = (cmd: OutboxCommand): cmd is ChatOutboxCommand =>
 
 async function syncIncidentMessage(deps: ChatLaneDeps, incident: IncidentRecord): Promise<CommandOutcome> {
   const lane = deps.notifier.platform;
-  const timeline = await deps.store.timelineOf(incident.id, TIMELINE_LIMIT);
+  const timeline = await deps.store.timeline.of(incident.id, TIMELINE_LIMIT);
   const lastId = timeline[timeline.length - 1]?.id ?? 0;
   const view = await chatIncidentView(deps, incident, timeline);
   const existing = incident.chat[lane];

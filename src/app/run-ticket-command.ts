@@ -16,7 +16,7 @@ import type { CommandOutcome } from './lane-runner';
 import { summarizeChanges } from './summarize-changes';
 
 export interface CommandDeps {
-  store: Store;
+  store: Pick<Store, 'incidents' | 'timeline'>;
   system: TicketSystem;
   runbooks: ReadonlyMap<string, Runbook>;
   redactor: Redactor;
@@ -76,8 +76,8 @@ export async function runTicketCommand(
         if (found) return { summary: `found ${found.key} created by an earlier attempt`, ticket: found };
       }
       const [members, alerts] = await Promise.all([
-        deps.store.membersOf(incident.id),
-        deps.store.alertsOf(incident.id, 1000),
+        deps.store.incidents.members(incident.id),
+        deps.store.incidents.alerts(incident.id, 1000),
       ]);
       const draft = buildTicketDraft({
         incident,
@@ -99,7 +99,7 @@ export async function runTicketCommand(
     case 'note': {
       if (!current) return { summary: 'no ticket to annotate; skipped' };
       const since = cmd.payload.since;
-      const entries = (await deps.store.timelineOf(incident.id, 1000)).filter((e) => e.at >= since);
+      const entries = (await deps.store.timeline.of(incident.id, 1000)).filter((e) => e.at >= since);
       const text = summarizeChanges(entries);
       if (!text) return { summary: 'nothing new to report' };
       await system.addNote(current, deps.redactor.text(text));

@@ -9,11 +9,11 @@ export type AuditVerdict =
  * Walks the audit log from the first entry and recomputes every link. Any edit, deletion or reordering
  * shows up as the first sequence number whose hash or predecessor does not fit.
  */
-export async function verifyAudit(store: Pick<Store, 'auditEntries'>): Promise<AuditVerdict> {
+export async function verifyAudit(store: Pick<Store, 'audit'>): Promise<AuditVerdict> {
   let prev = GENESIS_HASH;
   let expectedSeq = 1;
   let n = 0;
-  for await (const e of store.auditEntries()) {
+  for await (const e of store.audit.entries()) {
     if (e.seq !== expectedSeq)
       return {
         ok: false,

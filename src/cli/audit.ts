@@ -38,7 +38,7 @@ export function registerAuditCommand(program: Command): void {
       const store = await openStore();
       const out = o.out ? createWriteStream(o.out) : process.stdout;
       try {
-        for await (const e of store.auditEntries()) out.write(`${JSON.stringify(e)}\n`);
+        for await (const e of store.audit.entries()) out.write(`${JSON.stringify(e)}\n`);
       } finally {
         if (o.out) out.end();
         await store.close();

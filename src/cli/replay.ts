@@ -19,9 +19,9 @@ export function registerReplayCommand(program: Command): void {
       try {
         const now = new Date().toISOString();
         const n = await store.unitOfWork(async (uow) => {
-          const count = await uow.replayParked(now, o.id);
+          const count = await uow.outbox.replayParked(now, o.id);
           if (count > 0)
-            await uow.audit({
+            await uow.audit.append({
               at: now,
               actor: 'cli:replay',
               action: 'outbox.replayed',

@@ -17,7 +17,8 @@ import { completeRunbookStep } from '../app/complete-runbook-step';
 import { resolveIncident } from '../app/resolve-incident';
 import { parseCommand, USAGE } from './parse-command';
 
-export interface ChatCommandsDeps extends ActionDeps, ChatViewDeps {
+export interface ChatCommandsDeps extends Omit<ActionDeps, 'store'>, Omit<ChatViewDeps, 'store'> {
+  store: ActionDeps['store'] & ChatViewDeps['store'];
   providers: readonly Provider[];
   /** User ids in a Slack user group (the adapter caches); [] when unknown. */
   groupMembers(groupId: string): Promise<string[]>;
@@ -83,7 +84,7 @@ export class ChatCommandService implements ChatCommands {
   }
 
   async act(actor: ChatActor, action: ChatAction): Promise<CommandResult> {
-    const inc = await this.deps.store.getIncident(action.incidentId);
+    const inc = await this.deps.store.incidents.get(action.incidentId);
     if (!inc) return refused(`Incident ${action.incidentId} does not exist.`);
     if (action.verb !== 'note' && !(await this.#isMember(actor, inc.provider))) {
       const p = this.#provider(inc.provider);
@@ -133,7 +134,7 @@ export class ChatCommandService implements ChatCommands {
 
   /** Incidents for the App Home tab: acknowledged by me, and my providers' open queue. */
   async home(actor: ChatActor): Promise<{ mine: ChatIncident[]; queue: ChatIncident[] }> {
-    const open = await this.deps.store.listIncidents({ state: 'open', limit: 200 });
+    const open = await this.deps.store.incidents.list({ state: 'open', limit: 200 });
     const me = actorId(actor);
     const mine = open.filter((i) => i.acknowledged?.by === me);
     const providers = new Set<string>();
@@ -149,7 +150,7 @@ export class ChatCommandService implements ChatCommands {
     actor: ChatActor,
     filter: { kind: 'open' } | { kind: 'mine' } | { kind: 'branch'; branch: string },
   ): Promise<CommandResult> {
-    const open = await this.deps.store.listIncidents({ state: 'open', limit: 500 });
+    const open = await this.deps.store.incidents.list({ state: 'open', limit: 500 });
     const me = actorId(actor);
     const picked =
       filter.kind === 'mine'
@@ -193,8 +194,8 @@ export class ChatCommandService implements ChatCommands {
   }
 
   async #find(ref: string): Promise<IncidentRecord | null> {
-    if (/^[0-9]+$/.test(ref)) return this.deps.store.getIncident(Number(ref));
-    return this.deps.store.findIncidentByTicket(ref);
+    if (/^[0-9]+$/.test(ref)) return this.deps.store.incidents.get(Number(ref));
+    return this.deps.store.incidents.findByTicket(ref);
   }
 
   #notFound(ref: string): CommandResult {

@@ -3,7 +3,7 @@ import type { TicketSource } from '../ports/ticket-source';
 import { ServiceNowTicketSource } from '../sla/servicenow-ticket-source';
 import { JiraTicketSource } from '../sla/jira-ticket-source';
 import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
-import { StoreTicketSource } from '../../integrations/storage/store-ticket-source';
+import { incidentTicketSource } from '../app/incident-ticket-source';
 
 /** The bridge's own store as a report source; the database is opened for the run and closed after it. */
 export function storeSource(databaseUrl: string): TicketSource {
@@ -12,7 +12,7 @@ export function storeSource(databaseUrl: string): TicketSource {
     async *tickets(query) {
       const store = await openSqliteStore(databaseUrl);
       try {
-        yield* new StoreTicketSource(store.db).tickets(query);
+        yield* incidentTicketSource(store.histories).tickets(query);
       } finally {
         await store.close();
       }

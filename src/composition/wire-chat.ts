@@ -178,10 +178,10 @@ export async function wireChat(o: {
         logger,
         timeZone: config.sla.reportTimeZone,
         at: schedule.at,
-        posted: (month) => o.store.hasSeen(key(month)),
+        posted: (month) => o.store.requests.hasSeen(key(month)),
         markPosted: async (month) => {
           const now = o.clock.now().toISOString();
-          await o.store.firstSeen(key(month), now, '0000');
+          await o.store.requests.firstSeen(key(month), now, '0000');
         },
         post: async (month) => {
           const built = await report(month);
@@ -230,7 +230,7 @@ export async function wireChat(o: {
       save: async (ref: { conversation?: { id?: string; name?: string } }) => {
         const id = ref.conversation?.id;
         if (!id) return;
-        await o.store.saveConversation({
+        await o.store.conversations.save({
           id,
           platform: 'teams',
           name: ref.conversation?.name ?? null,
@@ -238,7 +238,7 @@ export async function wireChat(o: {
           at: o.clock.now().toISOString(),
         });
       },
-      get: async (id: string) => ((await o.store.getConversation(id))?.reference as never) ?? null,
+      get: async (id: string) => ((await o.store.conversations.get(id))?.reference as never) ?? null,
     };
     // Anonymous activities (no TEAMS_APP_ID) could act as any Teams user: accepted only while every ticket
     // system is a sandbox too. Notify-only mode needs no inbound endpoint.
@@ -257,7 +257,7 @@ export async function wireChat(o: {
       starts.push(async () => {
         for (const p of config.providers) {
           const id = p.chat?.teamsChannel;
-          if (!id || (await o.store.getConversation(id))) continue;
+          if (!id || (await o.store.conversations.get(id))) continue;
           await references.save({
             conversation: { id, name: p.displayName ?? p.name, conversationType: 'channel' },
             serviceUrl: `${o.url}/sandbox/teams/`,

@@ -41,7 +41,7 @@ slack:
       ]);
       await app.chat!.monthly!.tick();
       expect(files()).toHaveLength(2);
-      expect(await app.store.hasSeen('report:slack:#service-management:2026-10')).toBe(true);
+      expect(await app.store.requests.hasSeen('report:slack:#service-management:2026-10')).toBe(true);
     } finally {
       await app.close();
     }

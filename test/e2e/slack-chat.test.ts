@@ -192,7 +192,7 @@ describe('Slack: incident messages, /itsm, buttons and the resolve dialog agains
 
     await click(ANNA, CHAT_ACTIONS.ack, String(inc.id));
     await click(ANNA, CHAT_ACTIONS.ack, String(inc.id));
-    const acks = (await app.store.commandsOf(inc.id)).filter((c) => c.kind === 'ack');
+    const acks = (await app.store.outbox.of(inc.id)).filter((c) => c.kind === 'ack');
     expect(acks.map((c) => c.lane).sort()).toEqual(['jira', 'servicenow']);
     const answers = await eventually(
       () =>
@@ -226,7 +226,7 @@ describe('Slack: incident messages, /itsm, buttons and the resolve dialog agains
     expect((await postSlack(app.url, body, headers)).status).toBe(200);
     expect((await postSlack(app.url, body, headers)).status).toBe(200);
     await app.flush();
-    const comments = (await app.store.commandsOf(inc.id)).filter((c) => c.kind === 'comment');
+    const comments = (await app.store.outbox.of(inc.id)).filter((c) => c.kind === 'comment');
     expect(comments).toHaveLength(2); // one per ticket system, not two
     expect((await snNotes(inc.sysId)).filter((n) => n.includes('checked the router'))).toHaveLength(1);
     expect(await jiraComments(inc.jira)).toContain('checked the router');

@@ -142,11 +142,11 @@ describe('tickets: one ServiceNow incident and one linked Jira issue per inciden
     for (let i = 0; i < 6; i++)
       await app.post('generic', { ...base, dedupKey: `fault-${i}`, branch: `br-${i}` });
     await app.settle();
-    for (let i = 0; i < 300 && (await app.store.outboxStats()).pending > 0; i++) {
+    for (let i = 0; i < 300 && (await app.store.outbox.stats()).pending > 0; i++) {
       await app.outbox.drain(2000);
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(await app.store.outboxStats()).toMatchObject({ pending: 0, parked: 0 });
+    expect(await app.store.outbox.stats()).toMatchObject({ pending: 0, parked: 0 });
     const incidents = (await app.api('/api/incidents')).incidents;
     expect(incidents).toHaveLength(6);
     const sn = app.sandboxes.servicenow!.state.incidents;
@@ -194,7 +194,7 @@ describe('tickets: one ServiceNow incident and one linked Jira issue per inciden
     expect(sn.state.incidents).toHaveLength(0);
 
     sn.faults.errorRate = 0;
-    for (let i = 0; i < 100 && (await app.store.outboxStats()).pending > 0; i++) {
+    for (let i = 0; i < 100 && (await app.store.outbox.stats()).pending > 0; i++) {
       await app.outbox.drain(2000);
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -78,7 +78,7 @@ export async function startTestApp(
     for (;;) {
       app.correlator.wake();
       await app.correlator.idle();
-      if ((await app.store.inboxLag()).pending === 0) return;
+      if ((await app.store.inbox.lag()).pending === 0) return;
     }
   };
   return {

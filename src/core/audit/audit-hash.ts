@@ -21,3 +21,18 @@ export function auditHash(e: {
     .update([e.prevHash, String(e.seq), e.at, e.actor, e.action, e.subject, e.data].join('\u001f'))
     .digest('hex');
 }
+
+/** The end of the chain: the last entry's sequence number and hash. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** The link after `head` for a new entry: the row to store (data as its JSON text) with its hash. */
+export function nextLink(
+  head: ChainHead,
+  e: { at: string; actor: string; action: string; subject: string; data: Record<string, unknown> },
+) {
+  const link = { ...e, seq: head.seq + 1, data: JSON.stringify(e.data), prevHash: head.hash };
+  return { ...link, hash: auditHash(link) };
+}

@@ -62,13 +62,11 @@ function weeklyActive(w: NonNullable<MaintenanceWindow['weekly']>, at: Date): bo
   const { day, minutes } = wallClock(at, w.timeZone);
   const start = toMinutes(w.start);
   const end = toMinutes(w.end);
-  if (start <= end) return w.days.includes(day as never) && minutes >= start && minutes < end;
+  const on = (d: string) => w.days.some((wd) => wd === d);
+  if (start <= end) return on(day) && minutes >= start && minutes < end;
   // Overnight window: the part after midnight belongs to the day the window started on.
   const yesterday = DAYS[(DAYS.indexOf(day) + 6) % 7] as string;
-  return (
-    (w.days.includes(day as never) && minutes >= start) ||
-    (w.days.includes(yesterday as never) && minutes < end)
-  );
+  return (on(day) && minutes >= start) || (on(yesterday) && minutes < end);
 }
 
 /** Name of the first maintenance window covering the alert at `at`, or null. */

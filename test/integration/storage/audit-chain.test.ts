@@ -10,7 +10,7 @@ async function storeWithEntries(n: number) {
   const store = await openSqliteStore(`sqlite:${path}`);
   for (let i = 0; i < n; i++) {
     await store.unitOfWork((uow) =>
-      uow.audit({
+      uow.audit.append({
         at: `2026-11-02T08:00:0${i}Z`,
         actor: 'slack:U123',
         action: 'incident.acknowledged',

@@ -1,0 +1,59 @@
+import type { Kysely } from 'kysely';
+import type { Alert } from '../../../src/core/alert/alert';
+import { StoreUnavailableError } from '../../../src/errors';
+import type { AlertInbox, InboxBatch } from '../../../src/ports/inbox';
+import type { Database } from '../database';
+import { alertToRow, rowToAlert } from '../row-mappers';
+
+/** The inbox over Kysely: webhooks accept alerts, /readyz reads the lag. */
+export class KyselyInbox implements AlertInbox {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async accept(alerts: Alert[]): Promise<number[]> {
+    if (alerts.length === 0) return [];
+    try {
+      const rows = await this.db
+        .insertInto('alerts')
+        .values(alerts.map(alertToRow))
+        .returning('id')
+        .execute();
+      return rows.map((r) => r.id);
+    } catch (err) {
+      // Disk full, locked database, I/O error: the sender must retry, so this becomes a 503.
+      throw new StoreUnavailableError(`could not store alerts: ${(err as Error).message}`);
+    }
+  }
+
+  async lag() {
+    const row = await this.db
+      .selectFrom('alerts')
+      .select((eb) => [eb.fn.countAll<number>().as('pending'), eb.fn.min('received_at').as('oldest')])
+      .where('processed_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return { pending: Number(row.pending), oldestReceivedAt: (row.oldest as string | null) ?? null };
+  }
+}
+
+/** The correlation side of the inbox inside one Kysely transaction. */
+export class KyselyInboxBatch implements InboxBatch {
+  constructor(private readonly tx: Kysely<Database>) {}
+
+  async pending(limit: number) {
+    const rows = await this.tx
+      .selectFrom('alerts')
+      .selectAll()
+      .where('processed_at', 'is', null)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(rowToAlert);
+  }
+
+  async markProcessed(alertId: number, at: string, incidentId: number | null, decision: string) {
+    await this.tx
+      .updateTable('alerts')
+      .set({ processed_at: at, incident_id: incidentId, decision })
+      .where('id', '=', alertId)
+      .execute();
+  }
+}

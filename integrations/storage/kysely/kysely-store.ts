@@ -1,0 +1,87 @@
+import { Migrator, type Kysely } from 'kysely';
+import type {
+  AlertInbox,
+  AuditReads,
+  Conversations,
+  IncidentHistories,
+  IncidentReads,
+  OutboxReads,
+  RequestLog,
+  Store,
+  TimelineReads,
+  UnitOfWork,
+} from '../../../src/ports/store';
+import type { Database } from '../database';
+import { migrationProvider } from '../migrations';
+import { KyselyAuditLog, KyselyAuditReads } from './audit-log';
+import { KyselyConversations } from './conversations';
+import { KyselyInbox, KyselyInboxBatch } from './inbox';
+import { KyselyIncidentHistories } from './incident-histories';
+import { KyselyDowntimes, KyselyIncidentReads, KyselyIncidentWrites } from './incidents';
+import { KyselyOutboxQueue, KyselyOutboxReads } from './outbox';
+import { KyselyRequestLog } from './request-log';
+import { KyselyTimelineReads, KyselyTimelineWrites } from './timeline';
+
+/** The repositories of one unit of work over a Kysely transaction (SQLite or PostgreSQL). */
+export function kyselyUnitOfWork(tx: Kysely<Database>): UnitOfWork {
+  return {
+    inbox: new KyselyInboxBatch(tx),
+    incidents: new KyselyIncidentWrites(tx),
+    downtimes: new KyselyDowntimes(tx),
+    timeline: new KyselyTimelineWrites(tx),
+    audit: new KyselyAuditLog(tx),
+    outbox: new KyselyOutboxQueue(tx),
+  };
+}
+
+/**
+ * The store over Kysely, one repository per concern; the dialect (SQLite or PostgreSQL) is chosen by
+ * the caller. The Kysely handle stays inside storage.
+ */
+export class KyselyStore implements Store {
+  readonly inbox: AlertInbox;
+  readonly incidents: IncidentReads;
+  readonly timeline: TimelineReads;
+  readonly audit: AuditReads;
+  readonly outbox: OutboxReads;
+  readonly requests: RequestLog;
+  readonly conversations: Conversations;
+  readonly histories: IncidentHistories;
+
+  /** `inbox` may be replaced by a faster writer of the same backend (SQLite's group commit). */
+  constructor(
+    protected readonly db: Kysely<Database>,
+    replace: { inbox?: AlertInbox } = {},
+  ) {
+    this.inbox = replace.inbox ?? new KyselyInbox(db);
+    this.incidents = new KyselyIncidentReads(db);
+    this.timeline = new KyselyTimelineReads(db);
+    this.audit = new KyselyAuditReads(db);
+    this.outbox = new KyselyOutboxReads(db);
+    this.requests = new KyselyRequestLog(db);
+    this.conversations = new KyselyConversations(db);
+    this.histories = new KyselyIncidentHistories(db);
+  }
+
+  /** Applies pending migrations; refuses to start on a failed one. */
+  async migrate(): Promise<void> {
+    const { error, results } = await new Migrator({
+      db: this.db,
+      provider: migrationProvider,
+    }).migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+
+  unitOfWork<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((tx) => fn(kyselyUnitOfWork(tx)));
+  }
+
+  async ping() {
+    await this.db.selectFrom('incidents').select('id').limit(1).execute();
+  }
+
+  async close() {
+    await this.db.destroy();
+  }
+}

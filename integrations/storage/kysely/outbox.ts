@@ -1,0 +1,115 @@
+import type { Kysely } from 'kysely';
+import type { CommandKind, Lane, LaneCommand } from '../../../src/core/outbox/outbox-command';
+import type { OutboxQueue, OutboxReads } from '../../../src/ports/outbox';
+import type { Database } from '../database';
+import { commandPatchToRow, rowToCommand } from '../row-mappers';
+
+/** The transactional outbox inside one Kysely transaction. */
+export class KyselyOutboxQueue implements OutboxQueue {
+  constructor(private readonly tx: Kysely<Database>) {}
+
+  async enqueue(c: { incidentId: number; notBefore: string; at: string } & LaneCommand) {
+    await this.tx
+      .insertInto('outbox')
+      .values({
+        incident_id: c.incidentId,
+        lane: c.lane,
+        kind: c.kind,
+        payload: JSON.stringify(c.payload),
+        state: 'pending',
+        attempts: 0,
+        not_before: c.notBefore,
+        created_at: c.at,
+        updated_at: c.at,
+      })
+      .execute();
+  }
+
+  async hasPending(incidentId: number, lane: Lane, kind: CommandKind) {
+    const r = await this.tx
+      .selectFrom('outbox')
+      .select('id')
+      .where('incident_id', '=', incidentId)
+      .where('lane', '=', lane)
+      .where('kind', '=', kind)
+      .where('state', '=', 'pending')
+      .limit(1)
+      .executeTakeFirst();
+    return !!r;
+  }
+
+  async get(id: number) {
+    const r = await this.tx.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? rowToCommand(r) : null;
+  }
+
+  async update(id: number, patch: Parameters<OutboxQueue['update']>[1]) {
+    await this.tx.updateTable('outbox').set(commandPatchToRow(patch)).where('id', '=', id).execute();
+  }
+
+  async due(lane: Lane, now: string, limit: number) {
+    const rows = await this.tx
+      .selectFrom('outbox as o')
+      .selectAll('o')
+      .where('o.state', '=', 'pending')
+      .where('o.lane', '=', lane)
+      .where('o.not_before', '<=', now)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('outbox as p')
+              .select('p.id')
+              .whereRef('p.incident_id', '=', 'o.incident_id')
+              .whereRef('p.lane', '=', 'o.lane')
+              .whereRef('p.id', '<', 'o.id')
+              .where('p.state', 'in', ['pending', 'parked']),
+          ),
+        ),
+      )
+      .orderBy('o.id')
+      .limit(limit)
+      .execute();
+    return rows.map(rowToCommand);
+  }
+
+  async replayParked(now: string, id?: number) {
+    let q = this.tx
+      .updateTable('outbox')
+      .set({ state: 'pending', not_before: now, updated_at: now })
+      .where('state', '=', 'parked');
+    if (id !== undefined) q = q.where('id', '=', id);
+    const r = await q.executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+}
+
+/** The outbox as /readyz, metrics and the incident API read it. */
+export class KyselyOutboxReads implements OutboxReads {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async stats() {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => [
+        eb.fn.sum<number>(eb.case().when('state', '=', 'pending').then(1).else(0).end()).as('pending'),
+        eb.fn.sum<number>(eb.case().when('state', '=', 'parked').then(1).else(0).end()).as('parked'),
+        eb.fn.min(eb.case().when('state', '=', 'pending').then(eb.ref('created_at')).end()).as('oldest'),
+      ])
+      .executeTakeFirstOrThrow();
+    return {
+      pending: Number(row.pending ?? 0),
+      parked: Number(row.parked ?? 0),
+      oldestPendingAt: (row.oldest as string | null) ?? null,
+    };
+  }
+
+  async of(incidentId: number) {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .orderBy('id')
+      .execute();
+    return rows.map(rowToCommand);
+  }
+}

@@ -1,0 +1,72 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Alert } from '../../../src/core/alert/alert';
+import { StoreUnavailableError } from '../../../src/errors';
+import type { AlertInbox } from '../../../src/ports/inbox';
+import { alertToRow } from '../row-mappers';
+import type { StatementCache } from './statement-cache';
+
+interface Pending {
+  alerts: Alert[];
+  resolve: (ids: number[]) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * Ingest with group commit: deliveries that arrive in the same event-loop turn are written in ONE
+ * transaction, and each caller's promise resolves only after that COMMIT (so the 202 still means
+ * "durable"). A failed commit rejects every caller in the batch and stores none of them. A flush waits
+ * while a unit of work holds the connection, so a delivery never joins (or rolls back with) it.
+ */
+export class GroupCommitInbox implements AlertInbox {
+  #queue: Pending[] = [];
+  #flushScheduled = false;
+
+  constructor(
+    private readonly raw: BetterSqlite3.Database,
+    private readonly q: StatementCache,
+    /** Where the lag is read (a plain query; not a hot path). */
+    private readonly reads: Pick<AlertInbox, 'lag'>,
+  ) {}
+
+  accept(alerts: Alert[]): Promise<number[]> {
+    if (alerts.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ alerts, resolve, reject });
+      this.#scheduleFlush();
+    });
+  }
+
+  lag() {
+    return this.reads.lag();
+  }
+
+  #scheduleFlush() {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Writes what is queued now (also called on close, so nothing accepted waits forever). */
+  flush() {
+    this.#flushScheduled = false;
+    if (this.raw.inTransaction) return this.#scheduleFlush();
+    const batch = this.#queue.splice(0);
+    if (batch.length === 0) return;
+    const insert = this.q.get(
+      `INSERT INTO alerts (source, dedup_key, status, event, severity, host, service, branch, summary, description, labels, annotations, links, starts_at, ends_at, received_at)
+       VALUES (@source, @dedup_key, @status, @event, @severity, @host, @service, @branch, @summary, @description, @labels, @annotations, @links, @starts_at, @ends_at, @received_at)`,
+    );
+    let ids: number[][];
+    try {
+      ids = this.raw.transaction(() =>
+        batch.map((p) => p.alerts.map((a) => Number(insert.run(alertToRow(a)).lastInsertRowid))),
+      )();
+    } catch (err) {
+      // Disk full, locked by another process, I/O error: every sender in the batch must retry (503).
+      const e = new StoreUnavailableError(`could not store alerts: ${(err as Error).message}`);
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(ids[i]!));
+  }
+}

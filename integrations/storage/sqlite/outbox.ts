@@ -1,0 +1,63 @@
+import type { CommandKind, Lane, LaneCommand } from '../../../src/core/outbox/outbox-command';
+import type { OutboxQueue } from '../../../src/ports/outbox';
+import { commandPatchToRow, rowToCommand } from '../row-mappers';
+import type { Row, StatementCache } from './statement-cache';
+
+/** The transactional outbox on prepared statements. */
+export class SqliteOutboxQueue implements OutboxQueue {
+  constructor(private readonly q: StatementCache) {}
+
+  async enqueue(c: { incidentId: number; notBefore: string; at: string } & LaneCommand) {
+    this.q
+      .get(
+        `INSERT INTO outbox (incident_id, lane, kind, payload, state, attempts, not_before, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+      )
+      .run(c.incidentId, c.lane, c.kind, JSON.stringify(c.payload), c.notBefore, c.at, c.at);
+  }
+
+  async hasPending(incidentId: number, lane: Lane, kind: CommandKind) {
+    return !!this.q
+      .get(
+        "SELECT 1 FROM outbox WHERE incident_id = ? AND lane = ? AND kind = ? AND state = 'pending' LIMIT 1",
+      )
+      .get(incidentId, lane, kind);
+  }
+
+  async get(id: number) {
+    const r = this.q.get<Row<'outbox'>>('SELECT * FROM outbox WHERE id = ?').get(id);
+    return r ? rowToCommand(r) : null;
+  }
+
+  async update(id: number, patch: Parameters<OutboxQueue['update']>[1]) {
+    const row = commandPatchToRow(patch);
+    const cols = Object.keys(row);
+    this.q
+      .get(`UPDATE outbox SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @__id`)
+      .run({ ...row, __id: id });
+  }
+
+  async due(lane: Lane, now: string, limit: number) {
+    return this.q
+      .get<Row<'outbox'>>(
+        `SELECT o.* FROM outbox o WHERE o.state = 'pending' AND o.lane = ? AND o.not_before <= ?
+           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.incident_id = o.incident_id AND p.lane = o.lane AND p.id < o.id AND p.state IN ('pending', 'parked'))
+         ORDER BY o.id LIMIT ?`,
+      )
+      .all(lane, now, limit)
+      .map(rowToCommand);
+  }
+
+  async replayParked(now: string, id?: number) {
+    const r =
+      id === undefined
+        ? this.q
+            .get("UPDATE outbox SET state = 'pending', not_before = ?, updated_at = ? WHERE state = 'parked'")
+            .run(now, now)
+        : this.q
+            .get(
+              "UPDATE outbox SET state = 'pending', not_before = ?, updated_at = ? WHERE state = 'parked' AND id = ?",
+            )
+            .run(now, now, id);
+    return r.changes;
+  }
+}

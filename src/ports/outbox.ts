@@ -1,0 +1,55 @@
+import type {
+  ChatLane,
+  CommandKind,
+  Lane,
+  LaneCommand,
+  TicketLane,
+  UnreadableCommand,
+} from '../core/outbox/outbox-command';
+
+/** Where an outbox command is in its life, and when it may run next. */
+export interface CommandMeta {
+  id: number;
+  incidentId: number;
+  state: 'pending' | 'done' | 'parked';
+  attempts: number;
+  notBefore: string;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+/** One outbox command: something to do on a remote system for an incident, in order per incident and lane. */
+export type OutboxCommand = CommandMeta & (LaneCommand | UnreadableCommand);
+/** A command of a ticket lane, as its runner sees it. */
+export type TicketOutboxCommand = CommandMeta & Extract<LaneCommand, { lane: TicketLane }>;
+/** A command of a chat lane, as its runner sees it. */
+export type ChatOutboxCommand = CommandMeta & Extract<LaneCommand, { lane: ChatLane }>;
+
+/** The transactional outbox inside a unit of work. */
+export interface OutboxQueue {
+  /** Queues a remote command in this transaction. */
+  enqueue(cmd: { incidentId: number; notBefore: string; at: string } & LaneCommand): Promise<void>;
+  /** A pending command of this kind exists for the incident and lane (used to coalesce notes). */
+  hasPending(incidentId: number, lane: Lane, kind: CommandKind): Promise<boolean>;
+  get(id: number): Promise<OutboxCommand | null>;
+  update(
+    id: number,
+    patch: Partial<Pick<CommandMeta, 'state' | 'attempts' | 'notBefore' | 'lastError'>> & {
+      updatedAt: string;
+    },
+  ): Promise<void>;
+  /**
+   * Pending commands of a lane that are due and first in line for their incident (no earlier pending or
+   * parked command of the same incident and lane), oldest first.
+   */
+  due(lane: Lane, now: string, limit: number): Promise<OutboxCommand[]>;
+  /** Parked commands back to pending (after a config fix); returns how many. */
+  replayParked(now: string, id?: number): Promise<number>;
+}
+
+/** The outbox as /readyz, metrics and the incident API read it. */
+export interface OutboxReads {
+  stats(): Promise<{ pending: number; parked: number; oldestPendingAt: string | null }>;
+  /** Commands of one incident, oldest first. */
+  of(incidentId: number): Promise<OutboxCommand[]>;
+}
