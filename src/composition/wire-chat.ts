@@ -18,7 +18,7 @@ import { createSlackApp } from '../../handlers/slack/slack-app';
 import { SlackApi, slackLogger } from '../../integrations/slack/slack-api';
 import { SlackNotifier } from '../../integrations/slack/slack-notifier';
 import { commandResultMessage, homeView, resolveModal } from '../../integrations/slack/presenters';
-import { SLACK_SANDBOX_PREFIX, SLACK_SANDBOX_TOKEN } from '../../integrations/slack/emulator';
+import { SLACK_SANDBOX_PREFIX, SLACK_SANDBOX_TOKEN } from '../../integrations/sandbox/slack/emulator';
 import { TimedRequestGate } from '../../integrations/http/request-gate';
 import { createTeamsAdapter } from '../../integrations/teams/teams-adapter';
 import { createBotNotifier } from '../../integrations/teams/bot-notifier';

@@ -8,13 +8,16 @@ import type { TicketSystem } from '../ports/ticket-system';
 import { OutboxWorker, type LaneSpec } from '../app/outbox-worker';
 import { runOutboxCommand } from '../app/run-outbox-command';
 import type { Mount } from '../../handlers/http/server';
-import { createJiraEmulator, type JiraEmulator } from '../../integrations/jira/emulator';
+import { createJiraEmulator, type JiraEmulator } from '../../integrations/sandbox/jira/emulator';
 import { createJiraTicketSystem } from '../../integrations/jira/jira-ticket-system';
-import { createServiceNowEmulator, type ServiceNowEmulator } from '../../integrations/servicenow/emulator';
+import {
+  createServiceNowEmulator,
+  type ServiceNowEmulator,
+} from '../../integrations/sandbox/servicenow/emulator';
 import { createServiceNowTicketSystem } from '../../integrations/servicenow/servicenow-ticket-system';
 import { gatedFetch, TimedRequestGate } from '../../integrations/http/request-gate';
-import { createSlackEmulator, type SlackEmulator } from '../../integrations/slack/emulator';
-import { createTeamsEmulator, type TeamsEmulator } from '../../integrations/teams/emulator';
+import { createSlackEmulator, type SlackEmulator } from '../../integrations/sandbox/slack/emulator';
+import { createTeamsEmulator, type TeamsEmulator } from '../../integrations/sandbox/teams/emulator';
 
 export interface Sandboxes {
   servicenow?: ServiceNowEmulator;

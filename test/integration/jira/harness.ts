@@ -1,6 +1,6 @@
 import { JiraConfig } from '../../../src/config/jira';
 import type { TicketDraft } from '../../../src/ports/ticket-system';
-import { createJiraEmulator, type JiraEmulatorOptions } from '../../../integrations/jira/emulator';
+import { createJiraEmulator, type JiraEmulatorOptions } from '../../../integrations/sandbox/jira/emulator';
 import { createJiraTicketSystem } from '../../../integrations/jira/jira-ticket-system';
 
 /** Emulator on an ephemeral port plus the real adapter pointed at it. */

@@ -1,4 +1,4 @@
-import { createJiraEmulator } from '../../../integrations/jira/emulator';
+import { createJiraEmulator } from '../../../integrations/sandbox/jira/emulator';
 import { createJiraTicketSystem } from '../../../integrations/jira/jira-ticket-system';
 import { buildSlaReport } from '../../../src/app/build-sla-report';
 import { JiraConfig } from '../../../src/config/jira';

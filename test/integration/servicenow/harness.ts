@@ -3,7 +3,7 @@ import type { TicketDraft } from '../../../src/ports/ticket-system';
 import {
   createServiceNowEmulator,
   type ServiceNowEmulatorOptions,
-} from '../../../integrations/servicenow/emulator';
+} from '../../../integrations/sandbox/servicenow/emulator';
 import { createServiceNowTicketSystem } from '../../../integrations/servicenow/servicenow-ticket-system';
 
 /** Starts an emulator on an ephemeral port and an adapter pointed at it. */

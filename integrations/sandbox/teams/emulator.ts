@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { defaultFaults, FaultInjector, type Faults } from '../sandbox/faults';
-import { type EmuRequest, type EmuResponse } from '../sandbox/http-util';
-import { emulatorHandle, listenEmulator } from '../sandbox/serve-emulator';
-import { connectorApi } from './emulator/connector-api';
-import { connectorError, type EmuActivity, type TeamsState } from './emulator/state';
-import { workflowsApi } from './emulator/workflows-api';
+import { defaultFaults, FaultInjector, type Faults } from '../faults';
+import { type EmuRequest, type EmuResponse } from '../http-util';
+import { emulatorHandle, listenEmulator } from '../serve-emulator';
+import { connectorApi } from './connector-api';
+import { connectorError, type EmuActivity, type TeamsState } from './state';
+import { workflowsApi } from './workflows-api';
 
-export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from '../sandbox/faults';
-export type { EmuActivity, EmuWorkflowPost, TeamsState } from './emulator/state';
+export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from '../faults';
+export type { EmuActivity, EmuWorkflowPost, TeamsState } from './state';
 
 export interface TeamsEmulatorOptions {
   /** Mount prefix for `handle`, e.g. `/sandbox/teams`; the bot's `serviceUrl` is then `<origin>/sandbox/teams/`. */

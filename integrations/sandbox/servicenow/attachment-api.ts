@@ -1,5 +1,5 @@
 import { matches, parseEncodedQuery } from './encoded-query';
-import type { EmuRequest, EmuResponse } from '../../sandbox/http-util';
+import type { EmuRequest, EmuResponse } from '../http-util';
 import { snError } from './render';
 import { COLUMNS, glideDateTime, sysId, tableRows, type ServiceNowState } from './state';
 

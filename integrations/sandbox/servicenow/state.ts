@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CallLogEntry } from '../../sandbox/faults';
+import type { CallLogEntry } from '../faults';
 import type { Row } from './encoded-query';
 
 /** A seeded sys_user; `password` is only used for Basic auth and the OAuth password grant. */

@@ -1,4 +1,4 @@
-import type { EmuResponse } from '../../sandbox/http-util';
+import type { EmuResponse } from '../http-util';
 import { validateBlocks } from './block-kit';
 import {
   bool,

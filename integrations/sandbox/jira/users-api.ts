@@ -1,5 +1,5 @@
 import { jiraError, type JiraContext } from './context';
-import type { EmuRequest, EmuResponse } from '../../sandbox/http-util';
+import type { EmuRequest, EmuResponse } from '../http-util';
 import type { JiraUser } from './state';
 
 /**

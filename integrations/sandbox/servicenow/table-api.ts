@@ -1,5 +1,5 @@
 import { matches, parseEncodedQuery, sortRows, type Row } from './encoded-query';
-import { isRecord, parseJson, type EmuRequest, type EmuResponse } from '../../sandbox/http-util';
+import { isRecord, parseJson, type EmuRequest, type EmuResponse } from '../http-util';
 import { renderOptions, renderRow, snError } from './render';
 import { COLUMNS, glideDateTime, priorityFor, sysId, tableRows, type ServiceNowState } from './state';
 

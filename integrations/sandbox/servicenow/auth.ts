@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EmuRequest, EmuResponse } from '../../sandbox/http-util';
+import type { EmuRequest, EmuResponse } from '../http-util';
 import { snError } from './render';
 import type { ServiceNowState } from './state';
 

@@ -1,24 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { defaultFaults, FaultInjector, type CallLogEntry, type Faults } from '../sandbox/faults';
-import { type EmuRequest, type EmuResponse } from '../sandbox/http-util';
-import { emulatorHandle, listenEmulator } from '../sandbox/serve-emulator';
-import { deleteMessage, postEphemeral, postMessage, updateMessage } from './emulator/chat-api';
-import {
-  authenticate,
-  readParams,
-  slackFail,
-  slackRateLimited,
-  str,
-  type SlackContext,
-} from './emulator/context';
-import { completeUpload, getUploadUrl, receiveUpload, UPLOAD_PATH } from './emulator/files-api';
-import { defaultRateLimits, RateLimiter, type SlackRateLimits } from './emulator/rate-limit';
-import {
-  mintResponseUrl,
-  receiveResponse,
-  RESPONSES_PATH,
-  type ResponseUrlOptions,
-} from './emulator/responses';
+import { defaultFaults, FaultInjector, type CallLogEntry, type Faults } from '../faults';
+import { type EmuRequest, type EmuResponse } from '../http-util';
+import { emulatorHandle, listenEmulator } from '../serve-emulator';
+import { deleteMessage, postEphemeral, postMessage, updateMessage } from './chat-api';
+import { authenticate, readParams, slackFail, slackRateLimited, str, type SlackContext } from './context';
+import { completeUpload, getUploadUrl, receiveUpload, UPLOAD_PATH } from './files-api';
+import { defaultRateLimits, RateLimiter, type SlackRateLimits } from './rate-limit';
+import { mintResponseUrl, receiveResponse, RESPONSES_PATH, type ResponseUrlOptions } from './responses';
 import {
   DEFAULT_CHANNELS,
   DEFAULT_SCOPES,
@@ -29,13 +17,13 @@ import {
   type SeedChannel,
   type SeedUser,
   type SlackState,
-} from './emulator/state';
-import { authTest, lookupByEmail, usergroupUsers, usersInfo } from './emulator/users-api';
-import { mintTriggerId, openView, publishView, updateView } from './emulator/views-api';
+} from './state';
+import { authTest, lookupByEmail, usergroupUsers, usersInfo } from './users-api';
+import { mintTriggerId, openView, publishView, updateView } from './views-api';
 
-export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from '../sandbox/faults';
-export type { SlackRateLimits } from './emulator/rate-limit';
-export type { ResponseUrlOptions } from './emulator/responses';
+export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from '../faults';
+export type { SlackRateLimits } from './rate-limit';
+export type { ResponseUrlOptions } from './responses';
 export type {
   EmuChannel,
   EmuEphemeral,
@@ -48,7 +36,7 @@ export type {
   SeedUser,
   SlackCall,
   SlackState,
-} from './emulator/state';
+} from './state';
 
 /** Where the bridge mounts the emulator when Slack is not configured; Web API methods follow it. */
 export const SLACK_SANDBOX_PREFIX = '/sandbox/slack/api';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isRecord, parseJson, type EmuRequest, type EmuResponse } from '../../sandbox/http-util';
+import { isRecord, parseJson, type EmuRequest, type EmuResponse } from '../http-util';
 import { validateBlocks } from './block-kit';
 import { addMessage, findChannel, findMessage, type EmuResponseUrl, type SlackState } from './state';
 

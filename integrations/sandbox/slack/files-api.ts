@@ -1,4 +1,4 @@
-import { isRecord, type EmuRequest, type EmuResponse } from '../../sandbox/http-util';
+import { isRecord, type EmuRequest, type EmuResponse } from '../http-util';
 import { jsonArg, requireScope, slackFail, slackInvalid, slackOk, str, type SlackContext } from './context';
 import { addMessage, nextId, type EmuFile, type EmuMessage } from './state';
 

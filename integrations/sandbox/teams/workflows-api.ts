@@ -1,5 +1,5 @@
-import type { EmuRequest, EmuResponse } from '../../sandbox/http-util';
-import { isRecord, parseJson } from '../../sandbox/http-util';
+import type { EmuRequest, EmuResponse } from '../http-util';
+import { isRecord, parseJson } from '../http-util';
 import type { TeamsState } from './state';
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EmuResponse } from '../../sandbox/http-util';
+import type { EmuResponse } from '../http-util';
 import { validateView } from './block-kit';
 import { jsonArg, slackFail, slackInvalid, slackOk, str, type SlackContext } from './context';
 import { findUser, nextId, type EmuView, type SlackState } from './state';

@@ -1,6 +1,6 @@
 import type { Row } from './encoded-query';
 import { REFERENCES, tableRows, type ServiceNowState } from './state';
-import type { EmuResponse } from '../../sandbox/http-util';
+import type { EmuResponse } from '../http-util';
 
 /** ServiceNow's error envelope: `{"error":{"message","detail"},"status":"failure"}`. */
 export const snError = (status: number, message: string, detail: string | null = null): EmuResponse => ({

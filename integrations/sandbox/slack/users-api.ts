@@ -1,4 +1,4 @@
-import type { EmuResponse } from '../../sandbox/http-util';
+import type { EmuResponse } from '../http-util';
 import { requireScope, slackFail, slackOk, str, type SlackContext } from './context';
 import { findUser, type SeedUser } from './state';
 

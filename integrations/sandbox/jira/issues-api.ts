@@ -7,7 +7,7 @@ import {
   renderIssue,
   type JiraContext,
 } from './context';
-import { isRecord, parseJson, type EmuRequest, type EmuResponse } from '../../sandbox/http-util';
+import { isRecord, parseJson, type EmuRequest, type EmuResponse } from '../http-util';
 import { findIssue, type EmuIssue } from './state';
 import { readAssignee } from './users-api';
 

@@ -1,4 +1,4 @@
-import type { CallLogEntry } from '../../sandbox/faults';
+import type { CallLogEntry } from '../faults';
 
 /** Seed for a conversation. Public channels the bot is not in accept posts only with `chat:write.public`. */
 export interface SeedChannel {

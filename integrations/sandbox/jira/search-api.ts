@@ -1,5 +1,5 @@
 import { jiraError, renderIssue, type JiraContext } from './context';
-import { isRecord, type EmuRequest, type EmuResponse } from '../../sandbox/http-util';
+import { isRecord, type EmuRequest, type EmuResponse } from '../http-util';
 import { readJson } from './issues-api';
 import { JqlError, matchesJql, parseJql, sortByJql } from './jql';
 import type { EmuIssue } from './state';

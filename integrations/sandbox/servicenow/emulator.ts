@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { handleAttachment } from './emulator/attachment-api';
-import { authenticate, issueToken } from './emulator/auth';
-import { defaultFaults, FaultInjector, type Faults, type RateLimitCause } from '../sandbox/faults';
-import type { EmuRequest, EmuResponse } from '../sandbox/http-util';
-import { emulatorHandle, listenEmulator } from '../sandbox/serve-emulator';
-import { snError } from './emulator/render';
+import { handleAttachment } from './attachment-api';
+import { authenticate, issueToken } from './auth';
+import { defaultFaults, FaultInjector, type Faults, type RateLimitCause } from '../faults';
+import type { EmuRequest, EmuResponse } from '../http-util';
+import { emulatorHandle, listenEmulator } from '../serve-emulator';
+import { snError } from './render';
 import {
   createState,
   DEFAULT_CIS,
@@ -12,11 +12,11 @@ import {
   DEFAULT_USERS,
   type SeedUser,
   type ServiceNowState,
-} from './emulator/state';
-import { handleTable } from './emulator/table-api';
+} from './state';
+import { handleTable } from './table-api';
 
-export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from '../sandbox/faults';
-export type { ServiceNowState, SeedUser } from './emulator/state';
+export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from '../faults';
+export type { ServiceNowState, SeedUser } from './state';
 
 export interface ServiceNowEmulatorOptions {
   /** Mount prefix for `handle`, e.g. `/sandbox/servicenow`; '' when served on its own port. */

@@ -1,4 +1,4 @@
-import type { CallLogEntry } from '../../sandbox/faults';
+import type { CallLogEntry } from '../faults';
 
 /** One activity as the connector emulator stored it, with every version an update wrote. */
 export interface EmuActivity {

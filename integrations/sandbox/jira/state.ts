@@ -1,4 +1,4 @@
-import type { CallLogEntry } from '../../sandbox/faults';
+import type { CallLogEntry } from '../faults';
 
 export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
 

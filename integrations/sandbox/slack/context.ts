@@ -1,4 +1,4 @@
-import type { EmuRequest, EmuResponse } from '../../sandbox/http-util';
+import type { EmuRequest, EmuResponse } from '../http-util';
 import type { SlackState } from './state';
 
 /** Method arguments, merged from the query string and the body (JSON, form-urlencoded or multipart). */

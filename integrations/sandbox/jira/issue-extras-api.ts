@@ -1,6 +1,6 @@
 import { adfProblem } from './adf';
 import { issueNotFound, jiraError, logChange, perIssueWriteCheck, type JiraContext } from './context';
-import { isRecord, type EmuRequest, type EmuResponse } from '../../sandbox/http-util';
+import { isRecord, type EmuRequest, type EmuResponse } from '../http-util';
 import { readJson } from './issues-api';
 import { CATEGORY_IDS, findIssue, jiraTime, type EmuIssue } from './state';
 

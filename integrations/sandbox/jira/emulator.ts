@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { jiraError, jiraRateLimited, type JiraContext } from './emulator/context';
-import { defaultFaults, FaultInjector, type Faults } from '../sandbox/faults';
-import { type EmuRequest, type EmuResponse } from '../sandbox/http-util';
-import { emulatorHandle, listenEmulator } from '../sandbox/serve-emulator';
-import { handleIssueExtra } from './emulator/issue-extras-api';
-import { createIssue, editIssue, getIssue } from './emulator/issues-api';
-import { approximateCount, search } from './emulator/search-api';
-import { searchUsers } from './emulator/users-api';
+import { jiraError, jiraRateLimited, type JiraContext } from './context';
+import { defaultFaults, FaultInjector, type Faults } from '../faults';
+import { type EmuRequest, type EmuResponse } from '../http-util';
+import { emulatorHandle, listenEmulator } from '../serve-emulator';
+import { handleIssueExtra } from './issue-extras-api';
+import { createIssue, editIssue, getIssue } from './issues-api';
+import { approximateCount, search } from './search-api';
+import { searchUsers } from './users-api';
 import {
   DEFAULT_PRIORITIES,
   DEFAULT_STATUSES,
@@ -16,10 +16,10 @@ import {
   type JiraStatus,
   type JiraTransition,
   type JiraUser,
-} from './emulator/state';
+} from './state';
 
-export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from '../sandbox/faults';
-export type { EmuIssue, JiraState, JiraUser } from './emulator/state';
+export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from '../faults';
+export type { EmuIssue, JiraState, JiraUser } from './state';
 
 export interface JiraEmulatorOptions {
   /** Mount prefix for `handle`, e.g. `/sandbox/jira`. */

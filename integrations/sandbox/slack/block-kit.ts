@@ -1,4 +1,4 @@
-import { isRecord } from '../../sandbox/http-util';
+import { isRecord } from '../http-util';
 
 /**
  * Block Kit validation with the limits Slack enforces (docs.slack.dev/reference/block-kit): 50 blocks per

@@ -1,4 +1,4 @@
-import type { EmuResponse } from '../../sandbox/http-util';
+import type { EmuResponse } from '../http-util';
 import { CATEGORY_IDS, jiraTime, type EmuIssue, type JiraState } from './state';
 import { renderUser } from './users-api';
 
