@@ -2,12 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jiraError, jiraRateLimited, type JiraContext } from './context';
 import { defaultFaults, FaultInjector, type Faults } from '../faults';
 import { type EmuRequest, type EmuResponse } from '../http-util';
+import { SANDBOX_IDENTITIES } from '../sandbox-identities';
 import { emulatorHandle, listenEmulator } from '../serve-emulator';
 import { handleIssueExtra } from './issue-extras-api';
 import { createIssue, editIssue, getIssue } from './issues-api';
 import { approximateCount, search } from './search-api';
 import { searchUsers } from './users-api';
 import {
+  BRIDGE_ACCOUNT_ID,
   DEFAULT_PRIORITIES,
   DEFAULT_STATUSES,
   DEFAULT_TRANSITIONS,
@@ -29,14 +31,14 @@ export interface JiraEmulatorOptions {
   statuses?: JiraStatus[];
   /** Workflow transitions (ids differ per instance — adapters must look them up). */
   transitions?: JiraTransition[];
-  /** Cloud Basic auth: email → API token. Default `itsm-bridge@example.com` → `sandbox`. */
+  /** Cloud Basic auth: email → API token. Default: the sandbox's user (see sandbox-identities.ts). */
   apiTokens?: Record<string, string>;
   /**
    * Users for `/user/search` and the assignee field. Default: the bridge (`itsm-bridge@example.com`,
    * also `GET myself`), Anna Schmidt and Jonas Weber.
    */
   users?: JiraUser[];
-  /** Data Center personal access tokens (Bearer). Default `sandbox-pat`. */
+  /** Data Center personal access tokens (Bearer). Default: the sandbox's PAT. */
   pats?: string[];
   /** Search index lag in ms (Jira Cloud search is eventually consistent). Settable later via `settings`. */
   searchLagMs?: number;
@@ -54,6 +56,8 @@ export interface JiraEmulator {
   /** Runtime knobs that are not faults: search lag and the per-issue write limit. */
   readonly settings: { searchLagMs: number; perIssueWrite: { limit: number; windowMs: number } | null };
 }
+
+const SANDBOX = SANDBOX_IDENTITIES.jira;
 
 /**
  * A small Jira emulator: Cloud REST v3 (ADF) and the Data Center v2 variant (wiki markup, `/search`),
@@ -76,12 +80,12 @@ export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator
     statuses: opts.statuses ?? DEFAULT_STATUSES,
     transitions: opts.transitions ?? DEFAULT_TRANSITIONS,
     priorities: DEFAULT_PRIORITIES,
-    apiTokens: new Map(Object.entries(opts.apiTokens ?? { 'itsm-bridge@example.com': 'sandbox' })),
-    pats: new Set(opts.pats ?? ['sandbox-pat']),
+    apiTokens: new Map(Object.entries(opts.apiTokens ?? { [SANDBOX.user.email]: SANDBOX.user.apiToken })),
+    pats: new Set(opts.pats ?? [SANDBOX.pat]),
     account: {
-      accountId: '5b10ac8d82e05b22cc7d4ef5',
-      emailAddress: 'itsm-bridge@example.com',
-      displayName: 'ITSM Bridge',
+      accountId: BRIDGE_ACCOUNT_ID,
+      emailAddress: SANDBOX.user.email,
+      displayName: SANDBOX.user.displayName,
     },
     users: (opts.users ?? DEFAULT_USERS).map((u) => ({ ...u })),
     writes: new Map(),

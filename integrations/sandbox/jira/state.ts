@@ -1,4 +1,5 @@
 import type { CallLogEntry } from '../faults';
+import { SANDBOX_IDENTITIES } from '../sandbox-identities';
 
 export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
 
@@ -106,13 +107,16 @@ export const DEFAULT_TRANSITIONS: JiraTransition[] = [
   { id: '31', name: 'Done', to: '10001' },
 ];
 
+/** The accountId of the bridge's own account (`GET myself`). */
+export const BRIDGE_ACCOUNT_ID = '5b10ac8d82e05b22cc7d4ef5';
+
 /** The bridge's account (GET myself) plus two engineers who acknowledge incidents from chat. */
 export const DEFAULT_USERS: JiraUser[] = [
   {
-    accountId: '5b10ac8d82e05b22cc7d4ef5',
+    accountId: BRIDGE_ACCOUNT_ID,
     name: 'itsm-bridge',
-    emailAddress: 'itsm-bridge@example.com',
-    displayName: 'ITSM Bridge',
+    emailAddress: SANDBOX_IDENTITIES.jira.user.email,
+    displayName: SANDBOX_IDENTITIES.jira.user.displayName,
     active: true,
     accountType: 'atlassian',
   },

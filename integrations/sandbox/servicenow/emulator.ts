@@ -3,6 +3,7 @@ import { handleAttachment } from './attachment-api';
 import { authenticate, issueToken } from './auth';
 import { defaultFaults, FaultInjector, type Faults, type RateLimitCause } from '../faults';
 import type { EmuRequest, EmuResponse } from '../http-util';
+import { SANDBOX_IDENTITIES } from '../sandbox-identities';
 import { emulatorHandle, listenEmulator } from '../serve-emulator';
 import { snError } from './render';
 import {
@@ -21,13 +22,13 @@ export type { ServiceNowState, SeedUser } from './state';
 export interface ServiceNowEmulatorOptions {
   /** Mount prefix for `handle`, e.g. `/sandbox/servicenow`; '' when served on its own port. */
   prefix?: string;
-  /** Default: `itsm.bridge` / `sandbox` (integration user) and `service.desk` (caller). */
+  /** Default: the sandbox's integration user (`itsm.bridge`, see sandbox-identities.ts) and `service.desk`. */
   users?: SeedUser[];
   /** Assignment group names. Default: DMS Infrastructure, DMS Application, Service Desk. */
   groups?: string[];
   /** Configuration item names (cmdb_ci). */
   cis?: string[];
-  /** OAuth clients, id → secret. Default `{ 'itsm-bridge': 'sandbox' }`. */
+  /** OAuth clients, id → secret. Default: the sandbox's client (`itsm-bridge`). */
   oauthClients?: Record<string, string>;
   /** Access-token lifetime (ServiceNow's default is 1800 s). */
   accessTokenTtlSeconds?: number;
@@ -48,6 +49,8 @@ export interface ServiceNowEmulator {
   expireTokens(): void;
 }
 
+const SANDBOX_CLIENT = SANDBOX_IDENTITIES.servicenow.oauthClient;
+
 /** Value of X-RateLimit-Rule: the sys_id of the (emulated) sys_rate_limit_rules record. */
 const RATE_RULE_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 
@@ -64,7 +67,7 @@ export function createServiceNowEmulator(opts: ServiceNowEmulatorOptions = {}): 
     users: opts.users ?? DEFAULT_USERS,
     groups: opts.groups ?? DEFAULT_GROUPS,
     cis: opts.cis ?? DEFAULT_CIS,
-    oauthClients: opts.oauthClients ?? { 'itsm-bridge': 'sandbox' },
+    oauthClients: opts.oauthClients ?? { [SANDBOX_CLIENT.id]: SANDBOX_CLIENT.secret },
     now: now(),
   });
   const injector = new FaultInjector(faults, now, {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CallLogEntry } from '../faults';
+import { SANDBOX_IDENTITIES } from '../sandbox-identities';
 import type { Row } from './encoded-query';
 
 /** A seeded sys_user; `password` is only used for Basic auth and the OAuth password grant. */
@@ -99,8 +100,10 @@ export const REFERENCES: Record<string, Record<string, string>> = {
   },
 };
 
+const BRIDGE = SANDBOX_IDENTITIES.servicenow.user;
+
 export const DEFAULT_USERS: SeedUser[] = [
-  { user_name: 'itsm.bridge', email: 'itsm-bridge@example.com', name: 'ITSM Bridge', password: 'sandbox' },
+  { user_name: BRIDGE.userName, email: BRIDGE.email, name: BRIDGE.name, password: BRIDGE.password },
   { user_name: 'service.desk', email: 'service-desk@example.com', name: 'Service Desk' },
   // Engineers who acknowledge incidents from chat (assigned_to).
   { user_name: 'anna.schmidt', email: 'anna.schmidt@example.com', name: 'Anna Schmidt' },

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultFaults, FaultInjector, type CallLogEntry, type Faults } from '../faults';
 import { type EmuRequest, type EmuResponse } from '../http-util';
+import { SANDBOX_IDENTITIES } from '../sandbox-identities';
 import { emulatorHandle, listenEmulator } from '../serve-emulator';
 import { deleteMessage, postEphemeral, postMessage, updateMessage } from './chat-api';
 import { authenticate, readParams, slackFail, slackRateLimited, str, type SlackContext } from './context';
@@ -38,17 +39,12 @@ export type {
   SlackState,
 } from './state';
 
-/** Where the bridge mounts the emulator when Slack is not configured; Web API methods follow it. */
-export const SLACK_SANDBOX_PREFIX = '/sandbox/slack/api';
-/** The bot token the emulator accepts by default. */
-export const SLACK_SANDBOX_TOKEN = 'xoxb-sandbox';
-
 export interface SlackEmulatorOptions {
-  /** Mount prefix; default `/sandbox/slack/api` (also when serving on its own port). */
+  /** Mount prefix; default the sandbox's `/sandbox/slack/api` (also when serving on its own port). */
   prefix?: string;
   teamId?: string;
   teamName?: string;
-  /** Accepted bot tokens. Default `xoxb-sandbox`. */
+  /** Accepted bot tokens. Default: the sandbox's bot token. */
   tokens?: string[];
   /** Granted bot scopes. Default: those of manifest.yaml. */
   scopes?: string[];
@@ -113,7 +109,7 @@ const METHODS: Record<string, Method> = {
  */
 export function createSlackEmulator(opts: SlackEmulatorOptions = {}): SlackEmulator {
   const now = opts.now ?? Date.now;
-  const prefix = opts.prefix ?? SLACK_SANDBOX_PREFIX;
+  const prefix = opts.prefix ?? SANDBOX_IDENTITIES.slack.path;
   const faults: Faults = { ...defaultFaults(), ...opts.faults };
   const rateLimits: SlackRateLimits = { ...defaultRateLimits(), ...opts.rateLimits };
   const limiter = new RateLimiter(rateLimits, now);
@@ -194,7 +190,7 @@ function createState(opts: SlackEmulatorOptions): SlackState {
     botUserId: opts.botUserId ?? 'U0BRIDGEBOT',
     botId: 'B0BRIDGEBOT',
     appId: 'A0ITSMBRIDGE',
-    tokens: new Set(opts.tokens ?? [SLACK_SANDBOX_TOKEN]),
+    tokens: new Set(opts.tokens ?? [SANDBOX_IDENTITIES.slack.botToken]),
     scopes: new Set(opts.scopes ?? DEFAULT_SCOPES),
     channels: (opts.channels ?? DEFAULT_CHANNELS).map((c) => ({
       id: c.id,
