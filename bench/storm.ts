@@ -2,10 +2,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import { ALERTNAMES, alertmanagerPayload, BRANCHES, type AlertSpec } from './lib/payloads';
 import { round } from './lib/load';
 import { startBridge } from './lib/processes';
-import { createJiraEmulator } from '../integrations/jira/emulator';
-import { createServiceNowEmulator } from '../integrations/servicenow/emulator';
+import { createJiraEmulator } from '../integrations/sandbox/jira/emulator';
+import { createServiceNowEmulator } from '../integrations/sandbox/servicenow/emulator';
 import { retryAfterViolations } from '../integrations/sandbox/faults';
-import { createSlackEmulator } from '../integrations/slack/emulator';
+import { createSlackEmulator } from '../integrations/sandbox/slack/emulator';
 import { writeBenchSection } from './lib/report';
 
 const TOKEN = 'bench-token-0123456789abcdef';

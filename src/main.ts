@@ -12,7 +12,8 @@ import { Metrics } from '../handlers/http/metrics';
 import { openSqliteStore } from '../integrations/storage/sqlite/open-sqlite-store';
 import { jsonLogger } from '../integrations/logging/json-logger';
 import type { SqliteStore } from '../integrations/storage/sqlite/sqlite-store';
-import { createSandboxes, wireTicketing, type Sandboxes } from './composition/wire-ticketing';
+import { createSandboxes, wireTicketing } from './composition/wire-ticketing';
+import type { Sandboxes } from '../integrations/sandbox/create-sandbox';
 import type { OutboxWorker } from './app/outbox-worker';
 import { loadRunbooks } from '../integrations/runbooks/load-runbooks';
 import { createReportsHandler } from '../handlers/http/reports';
@@ -82,10 +83,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const runbooks = loadedRunbooks.runbooks;
   const slackOn = config.slack.enabled;
   const teamsOn = teamsEnabled(config, env);
-  const { sandboxes, mounts: sandboxMounts } = createSandboxes(config, {
+  const sandbox = createSandboxes(config, {
     slack: slackOn && !env.SLACK_BOT_TOKEN,
     teams: teamsOn && !env.TEAMS_APP_ID && !env.TEAMS_WORKFLOW_URL,
   });
+  const sandboxes: Sandboxes = sandbox?.emulators ?? {};
   // Chat handlers need the server's URL (the sandbox Web API lives on it): bound after listen.
   const chatMounts: Mount[] = [];
   const chatMount: Mount = async (req, res, url) => {
@@ -136,7 +138,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       ...(opts.mounts ?? []),
       chatMount,
       createReportsHandler({ clock, logger, buildReport }),
-      ...sandboxMounts,
+      ...(sandbox?.mounts ?? []),
     ],
     now: () => clock.now(),
     webhooks: {
@@ -167,6 +169,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
           url,
           runbooks,
           ticketing,
+          sandbox,
           afterChange: () => late.outbox?.wake(),
           report: async (month) => {
             const report = await buildReport(month);
@@ -182,6 +185,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     url,
     runbooks,
     pollMs: opts.outboxPollMs,
+    sandbox,
     ...(chat ? { chat: chat.lanes } : {}),
   });
   late.outbox = outbox;

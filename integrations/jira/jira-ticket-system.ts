@@ -10,8 +10,6 @@ import { createJiraClient, toIntegrationError, type JiraApi } from './client';
 
 /** Issue property holding our ids; searchable by reading it back (JQL on it needs an app index). */
 export const PROPERTY_KEY = 'itsm-bridge';
-/** Token/PAT accepted by the built-in emulator when none is configured. */
-const SANDBOX_TOKEN = 'sandbox';
 
 export interface JiraTicketSystemOptions {
   config: JiraConfig;
@@ -63,8 +61,8 @@ export function createJiraTicketSystem(o: JiraTicketSystemOptions): TicketSystem
     ...(o.gate ? { gate: o.gate } : {}),
     credentials:
       auth.type === 'basic'
-        ? { type: 'basic', email: auth.email, apiToken: auth.apiToken?.reveal() ?? SANDBOX_TOKEN }
-        : { type: 'pat', token: auth.token?.reveal() ?? `${SANDBOX_TOKEN}-pat` },
+        ? { type: 'basic', email: auth.email, apiToken: auth.apiToken?.reveal() ?? '' }
+        : { type: 'pat', token: auth.token?.reveal() ?? '' },
   });
   return new JiraTicketSystem(
     o.gate ? gated(api, o.gate) : api,

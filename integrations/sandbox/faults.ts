@@ -1,8 +1,8 @@
 import type { EmuResponse } from './http-util';
 
 /**
- * Fault injection shared by the sandbox emulators. A vendor-neutral copy lives next to each emulator
- * (integrations may not import each other); only the 429 response differs, and the vendor passes it in.
+ * Fault injection shared by the sandbox emulators (one engine for all four vendors); only the 429
+ * response differs, and the vendor passes it in.
  */
 
 /** One scripted fault, consumed by the first request it matches (method and/or path substring). */

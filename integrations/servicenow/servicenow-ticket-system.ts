@@ -26,8 +26,6 @@ const IncidentRow = z.looseObject({
 const Rows = <T extends z.ZodType>(row: T) => z.looseObject({ result: z.array(row) });
 const SysIdRow = z.looseObject({ sys_id: z.string(), assignment_group: Ref.optional() });
 
-/** Sandbox credentials accepted by the built-in emulator when no password is configured. */
-const SANDBOX_SECRET = 'sandbox';
 const SYS_ID = /^[0-9a-f]{32}$/;
 
 export interface ServiceNowTicketSystemOptions {
@@ -45,7 +43,9 @@ export interface ServiceNowTicketSystemOptions {
  */
 export function createServiceNowTicketSystem(o: ServiceNowTicketSystemOptions): TicketSystem {
   const { config } = o;
-  const reveal = (s: { reveal(): string } | undefined) => s?.reveal() ?? SANDBOX_SECRET;
+  // A secret left out is sent empty: the instance answers 401, reported like a wrong one. (In sandbox
+  // mode the composition has filled in the sandbox's.)
+  const reveal = (s: { reveal(): string } | undefined) => s?.reveal() ?? '';
   const api = createServiceNowClient({
     baseUrl: o.baseUrl,
     fetch: o.fetch,

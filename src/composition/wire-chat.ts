@@ -18,7 +18,7 @@ import { createSlackApp } from '../../handlers/slack/slack-app';
 import { SlackApi, slackLogger } from '../../integrations/slack/slack-api';
 import { SlackNotifier } from '../../integrations/slack/slack-notifier';
 import { commandResultMessage, homeView, resolveModal } from '../../integrations/slack/presenters';
-import { SLACK_SANDBOX_PREFIX, SLACK_SANDBOX_TOKEN } from '../../integrations/slack/emulator';
+import type { Sandbox } from '../../integrations/sandbox/create-sandbox';
 import { TimedRequestGate } from '../../integrations/http/request-gate';
 import { createTeamsAdapter } from '../../integrations/teams/teams-adapter';
 import { createBotNotifier } from '../../integrations/teams/bot-notifier';
@@ -27,9 +27,6 @@ import { commandResultCard } from '../../integrations/teams/presenters/command-r
 import { createTeamsHandler } from '../../handlers/teams/teams-handler';
 import type { ChatNotifier } from '../ports/chat';
 import { IntegrationError } from '../errors';
-
-/** The signing secret the Slack sandbox uses (documented: sign your own test requests with it). */
-export const SLACK_SANDBOX_SIGNING_SECRET = 'sandbox-signing-secret';
 
 /**
  * At most `perSecond` messages per second per channel with a burst of `burst` (Slack: about one per
@@ -73,6 +70,8 @@ export async function wireChat(o: {
   ticketing: TicketingSettings;
   afterChange(): void;
   report?(month: string): Promise<{ report: SlaReport; html: string; csv: string }>;
+  /** The running sandbox: Slack's and Teams' emulators when they have no token or app id. */
+  sandbox?: Sandbox | null;
 }): Promise<ChatWiring> {
   const { config, env, logger } = o;
   const publicUrl = config.server.publicUrl ?? o.url;
@@ -83,12 +82,14 @@ export async function wireChat(o: {
     publicUrl,
     providerNames: new Map(config.providers.map((p) => [p.name, p.displayName ?? p.name])),
   };
-  const sandbox = !env.SLACK_BOT_TOKEN;
+  const sandbox = o.sandbox?.slack;
   const slackApiUrl = sandbox
-    ? `${o.url}${SLACK_SANDBOX_PREFIX}/`
+    ? `${o.url}${sandbox.path}/`
     : (config.slack.apiUrl ?? 'https://slack.com/api/');
+  // Without SLACK_BOT_TOKEN Slack is either the sandbox or off (then nothing calls the API).
+  const botToken = env.SLACK_BOT_TOKEN?.reveal() ?? sandbox?.botToken ?? '';
   const api = new SlackApi({
-    token: env.SLACK_BOT_TOKEN?.reveal() ?? SLACK_SANDBOX_TOKEN,
+    token: botToken,
     apiUrl: slackApiUrl,
     logger,
   });
@@ -157,8 +158,8 @@ export async function wireChat(o: {
         },
       },
       {
-        botToken: env.SLACK_BOT_TOKEN?.reveal() ?? SLACK_SANDBOX_TOKEN,
-        signingSecret: env.SLACK_SIGNING_SECRET?.reveal() ?? sandboxSigningSecret(config),
+        botToken,
+        signingSecret: env.SLACK_SIGNING_SECRET?.reveal() ?? sandboxSigningSecret(config, o.sandbox),
         apiUrl: slackApiUrl,
         logger: slackLogger(logger, 'bolt'),
         ...(config.slack.socketMode && env.SLACK_APP_TOKEN
@@ -252,21 +253,16 @@ export async function wireChat(o: {
         notifier,
         (p) => p.chat?.teamsChannel ?? (env.TEAMS_WORKFLOW_URL ? 'workflow' : undefined),
       );
-    if (!env.TEAMS_APP_ID && !env.TEAMS_WORKFLOW_URL) {
-      // Sandbox: the providers' Teams channels live in the connector emulator on this server.
-      starts.push(async () => {
-        for (const p of config.providers) {
-          const id = p.chat?.teamsChannel;
-          if (!id || (await o.store.conversations.get(id))) continue;
-          await references.save({
-            conversation: { id, name: p.displayName ?? p.name, conversationType: 'channel' },
-            serviceUrl: `${o.url}/sandbox/teams/`,
-            channelId: 'msteams',
-            bot: { id: 'itsm-bridge', name: 'itsm-bridge' },
-          } as never);
-        }
-      });
-    }
+    const teamsSandbox = o.sandbox?.teams;
+    if (teamsSandbox)
+      starts.push(() =>
+        teamsSandbox.seedChannels({
+          providers: config.providers,
+          origin: o.url,
+          known: async (id) => !!(await o.store.conversations.get(id)),
+          references,
+        }),
+      );
   }
 
   return {
@@ -313,6 +309,6 @@ export function allSandbox(config: AppConfig): boolean {
  * (so anyone can try `/itsm` with curl), otherwise a random one — a known secret next to real tickets
  * would let anyone act as any Slack user.
  */
-function sandboxSigningSecret(config: AppConfig): string {
-  return allSandbox(config) ? SLACK_SANDBOX_SIGNING_SECRET : randomBytes(32).toString('hex');
+function sandboxSigningSecret(config: AppConfig, sandbox: Sandbox | null | undefined): string {
+  return allSandbox(config) && sandbox ? sandbox.slackSigningSecret : randomBytes(32).toString('hex');
 }

@@ -8,41 +8,10 @@ import type { TicketSystem } from '../ports/ticket-system';
 import { OutboxWorker, type LaneSpec } from '../app/outbox-worker';
 import { isTicketCommand, runTicketCommand } from '../app/run-ticket-command';
 import { laneRunner } from '../app/lane-runner';
-import type { Mount } from '../../handlers/http/server';
-import { createJiraEmulator, type JiraEmulator } from '../../integrations/jira/emulator';
 import { createJiraTicketSystem } from '../../integrations/jira/jira-ticket-system';
-import { createServiceNowEmulator, type ServiceNowEmulator } from '../../integrations/servicenow/emulator';
 import { createServiceNowTicketSystem } from '../../integrations/servicenow/servicenow-ticket-system';
 import { gatedFetch, TimedRequestGate } from '../../integrations/http/request-gate';
-import { createSlackEmulator, type SlackEmulator } from '../../integrations/slack/emulator';
-import { createTeamsEmulator, type TeamsEmulator } from '../../integrations/teams/emulator';
-
-export interface Sandboxes {
-  servicenow?: ServiceNowEmulator;
-  jira?: JiraEmulator;
-  slack?: SlackEmulator;
-  teams?: TeamsEmulator;
-}
-
-/** People in the sandbox: the same e-mails exist in the ServiceNow and Jira emulators. */
-export const SANDBOX_PEOPLE = [
-  { id: 'U0ANNA0001', name: 'anna.schmidt', real_name: 'Anna Schmidt', email: 'anna.schmidt@example.com' },
-  { id: 'U0JONAS001', name: 'jonas.weber', real_name: 'Jonas Weber', email: 'jonas.weber@example.com' },
-  { id: 'U0GUEST001', name: 'guest', real_name: 'Guest User', email: 'guest@example.com' },
-];
-
-/** Slack channel ids for the providers' channel names in the sandbox (stable: C0 + index). */
-function sandboxChannels(config: AppConfig) {
-  const names = [
-    ...new Set(
-      config.providers
-        .map((p) => p.chat?.slackChannel)
-        .filter((c): c is string => !!c)
-        .map((c) => c.replace(/^#/, '')),
-    ),
-  ];
-  return names.map((name, i) => ({ id: `C0SANDBOX${String(i + 1).padStart(2, '0')}`, name }));
-}
+import type { Sandbox, SandboxLogin } from '../../integrations/sandbox/create-sandbox';
 
 /** Per-provider assignment groups and Jira projects come from `providers:` unless set per system. */
 function withProviderDefaults(config: AppConfig) {
@@ -69,48 +38,37 @@ function withProviderDefaults(config: AppConfig) {
   };
 }
 
-/** Sandbox emulators for the systems without a configured URL, mounted under /sandbox/<vendor>. */
+/**
+ * The sandbox for the systems without a configured URL (and the chat platforms without a token), mounted
+ * under /sandbox/<vendor>. The sandbox tree is loaded only then: a configured deployment never loads
+ * emulator code.
+ */
 export function createSandboxes(
   config: AppConfig,
   chat: { slack: boolean; teams?: boolean } = { slack: false },
-): { sandboxes: Sandboxes; mounts: Mount[] } {
-  const cfg = withProviderDefaults(config);
-  const sandboxes: Sandboxes = {};
-  if (!config.servicenow.instanceUrl) {
-    const groups = [
-      ...new Set([
-        config.servicenow.defaultAssignmentGroup,
-        ...Object.values(cfg.servicenow.assignmentGroups),
-        'Service Desk',
-      ]),
-    ];
-    sandboxes.servicenow = createServiceNowEmulator({ prefix: '/sandbox/servicenow', groups });
-  }
-  if (!config.jira.baseUrl) {
-    const keys = [
-      ...new Set([
-        config.jira.defaultProject.projectKey,
-        ...Object.values(cfg.jira.projects).map((p) => p.projectKey),
-      ]),
-    ];
-    sandboxes.jira = createJiraEmulator({
-      prefix: '/sandbox/jira',
-      projects: keys.map((key) => ({ key, issueTypes: ['Task', 'Incident', 'Bug'] })),
-    });
-  }
-  if (chat.slack) {
-    const channels = sandboxChannels(config);
-    sandboxes.slack = createSlackEmulator({
-      channels: channels.length > 0 ? channels : [{ id: 'C0SANDBOX01', name: 'itsm-alerts' }],
-      users: SANDBOX_PEOPLE,
-    });
-  }
-  if (chat.teams) sandboxes.teams = createTeamsEmulator({ prefix: '/sandbox/teams' });
-  const mounts: Mount[] = Object.values(sandboxes).map(
-    (e: ServiceNowEmulator | JiraEmulator | SlackEmulator | TeamsEmulator) => (req, res) =>
-      e.handle(req, res),
-  );
-  return { sandboxes, mounts };
+): Sandbox | null {
+  const run = {
+    servicenow: !config.servicenow.instanceUrl,
+    jira: !config.jira.baseUrl,
+    slack: chat.slack,
+    teams: chat.teams ?? false,
+  };
+  if (!Object.values(run).some(Boolean)) return null;
+  const { createSandbox } =
+    require('../../integrations/sandbox/create-sandbox') as typeof import('../../integrations/sandbox/create-sandbox');
+  return createSandbox({ ...withProviderDefaults(config), providers: config.providers, run });
+}
+
+/** The URL and login an adapter uses: the configured ones, or its sandbox's on this server. */
+function endpoint<Auth>(
+  url: string | undefined,
+  auth: Auth,
+  sandbox: SandboxLogin<Auth> | undefined,
+  origin: string,
+) {
+  if (url) return { baseUrl: url, auth };
+  if (!sandbox) throw new Error('no URL configured and no sandbox running for it');
+  return { baseUrl: `${origin}${sandbox.path}`, auth: sandbox.auth };
 }
 
 /**
@@ -127,6 +85,8 @@ export function wireTicketing(o: {
   pollMs?: number;
   /** Chat lanes (built by wire-chat), run by the same worker in lanes of their own. */
   chat?: Partial<Record<ChatLane, LaneSpec>>;
+  /** The running sandbox, for the systems without a configured URL. */
+  sandbox?: Sandbox | null;
 }) {
   const { config, logger } = o;
   const cfg = withProviderDefaults(config);
@@ -136,17 +96,24 @@ export function wireTicketing(o: {
     jira: new TimedRequestGate(),
   };
   if (config.tickets.systems.includes('servicenow')) {
+    const { baseUrl, auth } = endpoint(
+      config.servicenow.instanceUrl,
+      cfg.servicenow.auth,
+      o.sandbox?.servicenow,
+      o.url,
+    );
     systems.servicenow = createServiceNowTicketSystem({
-      config: cfg.servicenow,
-      baseUrl: config.servicenow.instanceUrl ?? `${o.url}/sandbox/servicenow`,
+      config: { ...cfg.servicenow, auth },
+      baseUrl,
       logger,
       fetch: gatedFetch(gates.servicenow),
     });
   }
   if (config.tickets.systems.includes('jira')) {
+    const { baseUrl, auth } = endpoint(config.jira.baseUrl, cfg.jira.auth, o.sandbox?.jira, o.url);
     systems.jira = createJiraTicketSystem({
-      config: cfg.jira,
-      baseUrl: config.jira.baseUrl ?? `${o.url}/sandbox/jira`,
+      config: { ...cfg.jira, auth },
+      baseUrl,
       logger,
       gate: gates.jira,
     });

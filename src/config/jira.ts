@@ -12,7 +12,7 @@ const secret = SecretString.optional();
 export const JiraBasicAuth = z.strictObject({
   type: z.literal('basic'),
   email: z.string().min(1).default('itsm-bridge@example.com'),
-  /** Absent → the sandbox token, which only the emulator accepts. */
+  /** Absent without `baseUrl` → the sandbox's token, which only the emulator accepts. */
   apiToken: secret,
 });
 

@@ -12,7 +12,7 @@ export const ServiceNowBasicAuth = z.strictObject({
   type: z.literal('basic'),
   /** Integration user with the `itil` role (rest_api_explorer is not needed). */
   username: z.string().min(1).default('itsm.bridge'),
-  /** Absent → the sandbox password, which only the emulator accepts. */
+  /** Absent without `instanceUrl` → the sandbox's password, which only the emulator accepts. */
   password: secret,
 });
 

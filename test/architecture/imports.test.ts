@@ -37,6 +37,16 @@ const RULES: [RegExp, RegExp, string][] = [
   [/^src\/app\//, /^src\/(config|cli)/, 'use-cases get config slices injected'],
   [/^handlers\//, /^integrations\//, 'handlers call use-cases, never outbound adapters'],
   [/^integrations\//, /^handlers\//, 'outbound adapters never import inbound handlers'],
+  [
+    /^(?!src\/main\.ts$|src\/cli\.ts$|src\/cli\/|src\/composition\/|integrations\/sandbox\/)/,
+    /^integrations\/sandbox(\/|$)/,
+    'only the composition root imports the sandbox (product code and adapters never do)',
+  ],
+  [
+    /^integrations\/sandbox\//,
+    /^src\/(?!ports\/|config\/|core\/|errors$)/,
+    'the sandbox builds on product ports, errors and config, never on use-cases or the composition root',
+  ],
 ];
 
 const NODE_IO =
@@ -91,5 +101,28 @@ describe('architecture (DESIGN.md §2 dependency rule)', () => {
     ];
     const [, to] = RULES[0]!;
     expect(RULES[0]![0].test(fake) && imports.some((i) => to.test(i))).toBe(true);
+  });
+
+  it('detects a product adapter importing the sandbox, and lets the composition do it', () => {
+    const rule = RULES.find(([, , why]) => why.startsWith('only the composition root imports the sandbox'))!;
+    const [from, to] = rule;
+    const emulator = (dir: string) =>
+      relative(ROOT, resolve(join(ROOT, dir), '../sandbox/servicenow/emulator'));
+    expect(
+      from.test('integrations/servicenow/client.ts') && to.test(emulator('integrations/servicenow')),
+    ).toBe(true);
+    expect(from.test('handlers/http/server.ts')).toBe(true);
+    expect(from.test('src/app/outbox-worker.ts')).toBe(true);
+    expect(from.test('src/composition/wire-ticketing.ts')).toBe(false);
+    expect(from.test('src/main.ts')).toBe(false);
+    expect(from.test('integrations/sandbox/create-sandbox.ts')).toBe(false);
+  });
+
+  it('detects the sandbox reaching into use-cases or the composition root', () => {
+    const [from, to] = RULES.find(([, , why]) => why.startsWith('the sandbox builds on'))!;
+    expect(from.test('integrations/sandbox/create-sandbox.ts')).toBe(true);
+    expect(to.test('src/composition/wire-ticketing')).toBe(true);
+    expect(to.test('src/app/outbox-worker')).toBe(true);
+    expect(['src/ports/chat', 'src/errors', 'src/config/secret'].some((i) => to.test(i))).toBe(false);
   });
 });

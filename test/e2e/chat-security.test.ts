@@ -1,4 +1,4 @@
-import { createServiceNowEmulator } from '../../integrations/servicenow/emulator';
+import { createServiceNowEmulator } from '../../integrations/sandbox/servicenow/emulator';
 import { startTestApp } from '../helpers/test-app';
 import { postSlack, slackHeaders, slashBody } from '../helpers/slack-requests';
 

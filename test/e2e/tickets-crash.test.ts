@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createJiraEmulator } from '../../integrations/jira/emulator';
-import { createServiceNowEmulator } from '../../integrations/servicenow/emulator';
+import { createJiraEmulator } from '../../integrations/sandbox/jira/emulator';
+import { createServiceNowEmulator } from '../../integrations/sandbox/servicenow/emulator';
 import { freePort, startChild, waitExit } from '../helpers/child-server';
 
 const TOKEN = 'ticket-crash-token-12345';

@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 
-import { SLACK_SANDBOX_SIGNING_SECRET as SANDBOX_SIGNING_SECRET } from '../../src/composition/wire-chat';
+import { SANDBOX_IDENTITIES } from '../../integrations/sandbox/sandbox-identities';
 
 /** Slack's v0 signature over `v0:{timestamp}:{raw body}`. */
 export function slackHeaders(body: string, o: { secret?: string; timestamp?: number } = {}) {
   const ts = o.timestamp ?? Math.floor(Date.now() / 1000);
-  const sig = createHmac('sha256', o.secret ?? SANDBOX_SIGNING_SECRET)
+  const sig = createHmac('sha256', o.secret ?? SANDBOX_IDENTITIES.slack.signingSecret)
     .update(`v0:${ts}:${body}`)
     .digest('hex');
   return {

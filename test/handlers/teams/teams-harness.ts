@@ -6,7 +6,7 @@ import type { ChatAction, ChatActor, ChatCommands, CommandResult } from '../../.
 import type { Logger } from '../../../src/ports/logger';
 import { createTeamsHandler } from '../../../handlers/teams/teams-handler';
 import { memoryConversationReferences } from '../../../integrations/teams/conversation-references';
-import { createTeamsEmulator, type TeamsEmulator } from '../../../integrations/teams/emulator';
+import { createTeamsEmulator, type TeamsEmulator } from '../../../integrations/sandbox/teams/emulator';
 import { commandResultCard } from '../../../integrations/teams/presenters/command-result-card';
 
 /**

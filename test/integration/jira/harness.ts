@@ -1,6 +1,7 @@
 import { JiraConfig } from '../../../src/config/jira';
 import type { TicketDraft } from '../../../src/ports/ticket-system';
-import { createJiraEmulator, type JiraEmulatorOptions } from '../../../integrations/jira/emulator';
+import { createJiraEmulator, type JiraEmulatorOptions } from '../../../integrations/sandbox/jira/emulator';
+import { sandboxJiraAuth } from '../../../integrations/sandbox/sandbox-auth';
 import { createJiraTicketSystem } from '../../../integrations/jira/jira-ticket-system';
 
 /** Emulator on an ephemeral port plus the real adapter pointed at it. */
@@ -9,7 +10,9 @@ export async function startJira(
 ) {
   const emulator = createJiraEmulator(opts.emulator);
   const server = await emulator.listen(0);
-  const config = JiraConfig.parse({ timeoutMs: 400, ...opts.config });
+  const parsed = JiraConfig.parse({ timeoutMs: 400, ...opts.config });
+  // Logged in as in the sandbox: a token the test leaves out is the sandbox's.
+  const config = { ...parsed, auth: sandboxJiraAuth(parsed.auth) };
   const adapter = createJiraTicketSystem({ config, baseUrl: server.url });
   return { emulator, server, adapter, config };
 }

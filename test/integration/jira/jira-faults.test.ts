@@ -1,4 +1,4 @@
-import { retryAfterViolations } from '../../../integrations/jira/emulator';
+import { retryAfterViolations } from '../../../integrations/sandbox/jira/emulator';
 import { IntegrationError } from '../../../src/errors';
 import { basicAuth, draft, startJira } from './harness';
 

@@ -1,4 +1,5 @@
-import { createJiraEmulator } from '../../../integrations/jira/emulator';
+import { createJiraEmulator } from '../../../integrations/sandbox/jira/emulator';
+import { sandboxJiraAuth } from '../../../integrations/sandbox/sandbox-auth';
 import { createJiraTicketSystem } from '../../../integrations/jira/jira-ticket-system';
 import { buildSlaReport } from '../../../src/app/build-sla-report';
 import { JiraConfig } from '../../../src/config/jira';
@@ -28,7 +29,10 @@ describe('Jira as an SLA ticket source (/search/jql + changelog, against the Jir
     const srv = await emu.listen();
     try {
       const config = JiraConfig.parse({});
-      const jira = createJiraTicketSystem({ config, baseUrl: srv.url });
+      const jira = createJiraTicketSystem({
+        config: { ...config, auth: sandboxJiraAuth(config.auth) },
+        baseUrl: srv.url,
+      });
       const a = await jira.create(draft(1));
       await jira.create(draft(2));
       await jira.resolve(a, { code: 'x', notes: 'fixed' });

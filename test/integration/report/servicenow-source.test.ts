@@ -6,7 +6,7 @@ import { IntegrationError } from '../../../src/errors';
 import { ServiceNowTicketSource } from '../../../src/sla/servicenow-ticket-source';
 import { fixedClock } from './dataset';
 
-// The sandbox emulator (integrations/servicenow/emulator.ts) has no sys_audit table yet, so this test
+// The sandbox emulator (integrations/sandbox/servicenow/emulator.ts) has no sys_audit table yet, so this test
 // serves the Table API shape itself: `result` arrays, sysparm_offset/sysparm_limit paging, X-Total-Count.
 const GROUPS = [
   { sys_id: 'g1', name: 'DMS Infrastructure' },

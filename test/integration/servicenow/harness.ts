@@ -3,7 +3,8 @@ import type { TicketDraft } from '../../../src/ports/ticket-system';
 import {
   createServiceNowEmulator,
   type ServiceNowEmulatorOptions,
-} from '../../../integrations/servicenow/emulator';
+} from '../../../integrations/sandbox/servicenow/emulator';
+import { sandboxServiceNowAuth } from '../../../integrations/sandbox/sandbox-auth';
 import { createServiceNowTicketSystem } from '../../../integrations/servicenow/servicenow-ticket-system';
 
 /** Starts an emulator on an ephemeral port and an adapter pointed at it. */
@@ -12,7 +13,9 @@ export async function startServiceNow(
 ) {
   const emulator = createServiceNowEmulator(opts.emulator);
   const server = await emulator.listen(0);
-  const config = ServiceNowConfig.parse({ timeoutMs: 400, ...opts.config });
+  const parsed = ServiceNowConfig.parse({ timeoutMs: 400, ...opts.config });
+  // Logged in as in the sandbox: a secret the test leaves out is the sandbox's.
+  const config = { ...parsed, auth: sandboxServiceNowAuth(parsed.auth) };
   const adapter = createServiceNowTicketSystem({ config, baseUrl: server.url });
   return { emulator, server, adapter, config };
 }

@@ -1,4 +1,4 @@
-import { retryAfterViolations } from '../../../integrations/servicenow/emulator';
+import { retryAfterViolations } from '../../../integrations/sandbox/servicenow/emulator';
 import { IntegrationError } from '../../../src/errors';
 import { Secret } from '../../../src/config/secret';
 import { draft, startServiceNow } from './harness';

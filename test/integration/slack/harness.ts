@@ -1,4 +1,4 @@
-import { createSlackEmulator, type SlackEmulatorOptions } from '../../../integrations/slack/emulator';
+import { createSlackEmulator, type SlackEmulatorOptions } from '../../../integrations/sandbox/slack/emulator';
 import { SlackApi } from '../../../integrations/slack/slack-api';
 import { SlackNotifier } from '../../../integrations/slack/slack-notifier';
 

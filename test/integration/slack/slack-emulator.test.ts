@@ -1,4 +1,4 @@
-import { createSlackEmulator } from '../../../integrations/slack/emulator';
+import { createSlackEmulator } from '../../../integrations/sandbox/slack/emulator';
 import { rawCall, startSlack } from './harness';
 
 describe('Slack emulator speaks the Web API', () => {

@@ -11,7 +11,7 @@ import {
   createTeamsEmulator,
   retryAfterViolations,
   type TeamsEmulator,
-} from '../../../integrations/teams/emulator';
+} from '../../../integrations/sandbox/teams/emulator';
 import { createTeamsAdapter } from '../../../integrations/teams/teams-adapter';
 import { chatIncident } from '../../unit/teams/chat-incident';
 

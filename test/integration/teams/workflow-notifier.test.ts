@@ -1,7 +1,7 @@
 import { Secret } from '../../../src/config/secret';
 import { IntegrationError } from '../../../src/errors';
 import type { Logger } from '../../../src/ports/logger';
-import { createTeamsEmulator, type TeamsEmulator } from '../../../integrations/teams/emulator';
+import { createTeamsEmulator, type TeamsEmulator } from '../../../integrations/sandbox/teams/emulator';
 import { createWorkflowNotifier } from '../../../integrations/teams/workflow-notifier';
 import { chatIncident } from '../../unit/teams/chat-incident';
 

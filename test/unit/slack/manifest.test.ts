@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULT_SCOPES } from '../../../integrations/slack/emulator/state';
+import { DEFAULT_SCOPES } from '../../../integrations/sandbox/slack/state';
 
 const manifest = parse(
   readFileSync(join(__dirname, '../../../integrations/slack/manifest.yaml'), 'utf8'),

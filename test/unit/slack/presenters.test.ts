@@ -1,4 +1,4 @@
-import { validateBlocks, validateView } from '../../../integrations/slack/emulator/block-kit';
+import { validateBlocks, validateView } from '../../../integrations/sandbox/slack/block-kit';
 import {
   commandResultMessage,
   homeView,
