@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Secret } from './config/secret';
 import { runbooksDir } from './config/runbooks-dir';
 import type { LoadedConfig } from './config/load-config';
-import { Correlator } from './app/correlator';
+import { CorrelationLoop } from './app/correlation-loop';
 import { ingestAlerts } from './app/ingest-alerts';
 import { systemClock, type Clock } from './ports/clock';
 import type { Logger } from './ports/logger';
@@ -26,7 +26,7 @@ import { renderCsv } from './report/render-csv';
 export interface RunningApp {
   url: string;
   store: SqliteStore;
-  correlator: Correlator;
+  correlation: CorrelationLoop;
   outbox: OutboxWorker;
   /** The emulators mounted under /sandbox/* for systems without configuration. */
   sandboxes: Sandboxes;
@@ -43,7 +43,7 @@ export interface StartOptions {
   logger?: Logger;
   /** Extra handlers mounted on the server (tests, later issues). */
   mounts?: Mount[];
-  correlatorPollMs?: number;
+  correlationPollMs?: number;
   outboxPollMs?: number;
 }
 
@@ -105,9 +105,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     buildSlaReport({ month, config: config.sla, source: incidentTicketSource(store.histories), clock });
 
   const inFlight = { count: 0 };
-  // Created after the server listens (the sandbox URL needs the port); the correlator wakes it.
+  // Created after the server listens (the sandbox URL needs the port); the correlation loop wakes it.
   const late: { outbox?: OutboxWorker } = {};
-  const correlator = new Correlator(
+  const correlation = new CorrelationLoop(
     {
       store,
       clock,
@@ -119,7 +119,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       ticketing,
     },
     {
-      pollMs: opts.correlatorPollMs ?? 1000,
+      pollMs: opts.correlationPollMs ?? 1000,
       batchSize: 25,
       busy: () => inFlight.count > 0,
       afterBatch: () => late.outbox?.wake(),
@@ -148,7 +148,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       keyMode: config.correlation.alertmanagerKey,
       now: () => clock.now(),
       logger,
-      ingest: (alerts) => ingestAlerts({ store, onAccepted: () => correlator.wake() }, alerts),
+      ingest: (alerts) => ingestAlerts({ store, onAccepted: () => correlation.wake() }, alerts),
     },
   });
   server.keepAliveTimeout = 65_000;
@@ -193,7 +193,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     await chat.start();
     chatMounts.push(...chat.mounts);
   }
-  correlator.start();
+  correlation.start();
   outbox.start();
   logger.info('itsm-bridge listening', {
     url,
@@ -205,7 +205,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   return {
     url,
     store,
-    correlator,
+    correlation,
     outbox,
     sandboxes,
     chat,
@@ -215,7 +215,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await correlator.stop();
+      await correlation.stop();
       await outbox.stop();
       await chat?.stop();
       await store.close();

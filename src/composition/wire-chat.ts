@@ -289,7 +289,7 @@ export function teamsEnabled(config: AppConfig, env: Env): boolean {
 
 /**
  * The chat platforms that get an outbox lane: Slack when enabled; Teams when it runs and has somewhere
- * to post (a Workflows URL or a provider's Teams channel). Known before start, for the correlator.
+ * to post (a Workflows URL or a provider's Teams channel). Known before start, for the correlation loop.
  */
 export function chatLanes(config: AppConfig, env: Env): ChatLane[] {
   const teamsTarget = !!env.TEAMS_WORKFLOW_URL || config.providers.some((p) => p.chat?.teamsChannel);

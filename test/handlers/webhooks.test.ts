@@ -142,7 +142,7 @@ describe('when the store cannot take the write', () => {
   it('answers 503 with Retry-After (never a 4xx) and the alert is accepted once the lock is gone', async () => {
     const app = await startTestApp({ env: { SQLITE_BUSY_TIMEOUT_MS: '100' } });
     // Correlation shares the thread in tests; stop it so the lock below is the only one.
-    await app.correlator.stop();
+    await app.correlation.stop();
     const blocker = new BetterSqlite3(app.dbPath);
     try {
       blocker.prepare('BEGIN IMMEDIATE').run();

@@ -46,7 +46,7 @@ export interface TestApp extends RunningApp {
   flush(rounds?: number): Promise<void>;
 }
 
-/** Starts the real app (HTTP server, SQLite file, correlator) on an ephemeral port in a temp dir. */
+/** Starts the real app (HTTP server, SQLite file, correlation loop) on an ephemeral port in a temp dir. */
 export async function startTestApp(
   opts: { yaml?: string; env?: Record<string, string>; clock?: Clock } = {},
 ): Promise<TestApp> {
@@ -72,12 +72,12 @@ export async function startTestApp(
     clock: opts.clock,
     // TEST_LOG=1 prints the app's log (debugging a failing test).
     logger: process.env.TEST_LOG ? consoleLogger : silentLogger,
-    correlatorPollMs: 50,
+    correlationPollMs: 50,
   });
   const settle = async () => {
     for (;;) {
-      app.correlator.wake();
-      await app.correlator.idle();
+      app.correlation.wake();
+      await app.correlation.idle();
       if ((await app.store.inbox.lag()).pending === 0) return;
     }
   };

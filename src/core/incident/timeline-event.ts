@@ -36,7 +36,7 @@ export const TimelineEvent = z.discriminatedUnion('type', [
   event('resolving', fromAlert.extend({ resolveDueAt: z.string() })),
   event('flapping', fromAlert),
   event('annotated', fromAlert.extend({ event: AlertEvent.nullable() })),
-  // The correlator's housekeeping (no alert behind it).
+  // The correlation loop's housekeeping (no alert behind it).
   event('resolved', z.object({})),
   event('flapping_ended', z.object({})),
   event('acknowledged', fromPerson),

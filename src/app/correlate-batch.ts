@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { correlate, tick } from '../core/correlate/correlate';
-import { recordEvent } from './record-event';
+import { correlate } from '../core/correlate/correlate';
 import type { CorrelationSettings } from '../core/correlate/settings';
 import { activeMaintenance, type MaintenanceWindow } from '../core/maintenance/maintenance';
 import { routeAlert, type Routing } from '../core/routing/route-alert';
@@ -8,7 +7,7 @@ import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { StoredAlert, Transactional, UnitOfWork } from '../ports/store';
 import { applyDecision } from './apply-decision';
-import { enqueueTicketCommands, noteCommand, type TicketingSettings } from './enqueue-ticket-commands';
+import type { TicketingSettings } from './enqueue-ticket-commands';
 import { matchRunbook } from '../core/runbook/match-runbook';
 import type { Runbook } from '../core/runbook/runbook';
 
@@ -107,50 +106,5 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
       await uow.inbox.markProcessed(alert.id, now, incidentId, `${decision.kind}: ${decision.reason}`);
     }
     return alerts.length;
-  });
-}
-
-/** Resolves incidents whose grace has passed and ends flapping that has calmed down. */
-export async function tickIncidents(
-  deps: Pick<CorrelateDeps, 'store' | 'clock' | 'correlation' | 'ticketing'>,
-): Promise<number> {
-  return deps.store.unitOfWork(async (uow) => {
-    const nowDate = deps.clock.now();
-    const now = nowDate.toISOString();
-    let changed = 0;
-    for (const inc of await uow.incidents.needingTick()) {
-      const memberChanges = inc.flapping
-        ? (await uow.incidents.members(inc.id)).map((m) => m.flapChanges)
-        : [];
-      const t = tick(inc, nowDate, deps.correlation, memberChanges);
-      if (!t) continue;
-      changed++;
-      if (t.kind === 'resolve') {
-        await uow.incidents.update(inc.id, {
-          state: 'resolved',
-          resolvedAt: now,
-          resolveDueAt: null,
-          updatedAt: now,
-        });
-      } else {
-        await uow.incidents.update(inc.id, { flapping: false, updatedAt: now });
-      }
-      await recordEvent(uow, {
-        type: t.kind === 'resolve' ? 'resolved' : 'flapping_ended',
-        data: {},
-        incidentId: inc.id,
-        at: now,
-        actor: 'job:correlator',
-        reason: t.reason,
-        audit: { reason: t.reason },
-      });
-      await enqueueTicketCommands(uow, deps.ticketing, {
-        incidentId: inc.id,
-        command: t.kind === 'resolve' ? { kind: 'resolve', payload: {} } : noteCommand(now),
-        now,
-        chat: 'coalesced',
-      });
-    }
-    return changed;
   });
 }

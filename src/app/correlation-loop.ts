@@ -1,7 +1,8 @@
 import type { Logger } from '../ports/logger';
-import { correlateBatch, tickIncidents, type CorrelateDeps } from './correlate-inbox';
+import { correlateBatch, type CorrelateDeps } from './correlate-batch';
+import { tickIncidents } from './tick-incidents';
 
-export interface CorrelatorOptions {
+export interface CorrelationLoopOptions {
   pollMs: number;
   batchSize: number;
   /** True while HTTP requests are being handled; correlation then takes at most `maxShare` of the thread. */
@@ -13,10 +14,11 @@ export interface CorrelatorOptions {
 }
 
 /**
- * Runs correlation in the background: woken in-process right after an ingest commits, and polled every
+ * The correlation loop: runs `correlateBatch` over the inbox in the background, batch after batch, then
+ * `tickIncidents` for housekeeping. Woken in-process right after an ingest commits, and polled every
  * `pollMs` so nothing is missed (e.g. alerts accepted just before a restart). One pass at a time.
  */
-export class Correlator {
+export class CorrelationLoop {
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
   #again = false;
@@ -24,7 +26,7 @@ export class Correlator {
 
   constructor(
     private readonly deps: CorrelateDeps & { logger: Logger },
-    private readonly opts: CorrelatorOptions = { pollMs: 1000, batchSize: 50 },
+    private readonly opts: CorrelationLoopOptions = { pollMs: 1000, batchSize: 50 },
   ) {}
 
   start(): void {
