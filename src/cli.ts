@@ -35,7 +35,7 @@ export function buildCli(): Command {
       store: () => reportSources(loaded()).store!(),
       servicenow: () => {
         const f = reportSources(loaded()).servicenow;
-        if (!f) throw new Error('ServiceNow is not configured (servicenow.instanceUrl with basic auth)');
+        if (!f) throw new Error('ServiceNow is not configured (servicenow.instanceUrl and its credentials)');
         return f();
       },
       jira: () => {

@@ -1,7 +1,8 @@
 import type { LoadedConfig } from '../config/load-config';
 import type { TicketSource } from '../ports/ticket-source';
-import { ServiceNowTicketSource } from '../sla/servicenow-ticket-source';
 import { JiraTicketSource } from '../sla/jira-ticket-source';
+import { gatedFetch, TimedRequestGate } from '../../integrations/http/request-gate';
+import { createServiceNowTicketSource } from '../../integrations/servicenow/servicenow-ticket-source';
 import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
 import { StoreTicketSource } from '../../integrations/storage/store-ticket-source';
 
@@ -20,7 +21,12 @@ export function storeSource(databaseUrl: string): TicketSource {
   };
 }
 
-/** Report sources for `itsm-bridge report --source …`, from the loaded configuration. */
+/**
+ * Report sources for `itsm-bridge report --source …`, from the loaded configuration. ServiceNow is read
+ * through the ticket adapter's client (Basic or OAuth; timeout, concurrency, a Retry-After gate of its own
+ * for the run); it is offered only for a configured instance whose credentials are set — the sandbox
+ * secrets are no use there.
+ */
 export function reportSources(
   loaded: LoadedConfig,
 ): Partial<Record<'store' | 'servicenow' | 'jira', () => TicketSource>> {
@@ -28,10 +34,14 @@ export function reportSources(
   const sources: Partial<Record<'store' | 'servicenow' | 'jira', () => TicketSource>> = {
     store: () => storeSource(loaded.env.DATABASE_URL),
   };
-  if (sn.instanceUrl && sn.auth.type === 'basic' && sn.auth.password) {
-    const authorization = `Basic ${Buffer.from(`${sn.auth.username}:${sn.auth.password.reveal()}`).toString('base64')}`;
-    sources.servicenow = () =>
-      new ServiceNowTicketSource({ baseUrl: sn.instanceUrl!, authorization: () => authorization });
+  const snCredentials =
+    sn.auth.type === 'basic' ? [sn.auth.password] : [sn.auth.password, sn.auth.clientSecret];
+  if (sn.instanceUrl && snCredentials.every(Boolean)) {
+    const baseUrl = sn.instanceUrl;
+    sources.servicenow = () => {
+      const gate = new TimedRequestGate();
+      return createServiceNowTicketSource({ config: sn, baseUrl, gate, fetch: gatedFetch(gate) });
+    };
   }
   const jira = loaded.config.jira;
   if (jira.baseUrl && jira.auth.type === 'basic' && jira.auth.apiToken) {
