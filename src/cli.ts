@@ -40,7 +40,8 @@ export function buildCli(): Command {
       },
       jira: () => {
         const f = reportSources(loaded()).jira;
-        if (!f) throw new Error('Jira is not configured (jira.baseUrl with an API token)');
+        if (!f)
+          throw new Error('Jira is not configured (jira.baseUrl of a Jira Cloud site and its credentials)');
         return f();
       },
     },
