@@ -35,12 +35,13 @@ export function buildCli(): Command {
       store: () => reportSources(loaded()).store!(),
       servicenow: () => {
         const f = reportSources(loaded()).servicenow;
-        if (!f) throw new Error('ServiceNow is not configured (servicenow.instanceUrl with basic auth)');
+        if (!f) throw new Error('ServiceNow is not configured (servicenow.instanceUrl and its credentials)');
         return f();
       },
       jira: () => {
         const f = reportSources(loaded()).jira;
-        if (!f) throw new Error('Jira is not configured (jira.baseUrl with an API token)');
+        if (!f)
+          throw new Error('Jira is not configured (jira.baseUrl of a Jira Cloud site and its credentials)');
         return f();
       },
     },

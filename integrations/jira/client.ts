@@ -8,7 +8,7 @@ import { IntegrationError } from '../../src/errors';
 type JiraJs = typeof import('jira.js', { with: { 'resolution-mode': 'import' } });
 const { HttpException, Version2Client, Version3Client } = require('jira.js') as JiraJs;
 type Version2Client = InstanceType<JiraJs['Version2Client']>;
-type Version3Client = InstanceType<JiraJs['Version3Client']>;
+export type Version3Client = InstanceType<JiraJs['Version3Client']>;
 
 /** Credentials after the config's Secrets were revealed — only held inside the client. */
 export type JiraCredentials =
@@ -91,8 +91,14 @@ export interface JiraApi {
 
 type AnyClient = Version3Client | Version2Client;
 
-/** Builds the jira.js client. Data Center PATs go in a Bearer header (jira.js 5 has no PAT option). */
-export function createJiraClient(o: JiraClientOptions): JiraApi {
+/**
+ * The jira.js client itself — auth, timeout and gate as for JiraApi — for operations JiraApi does not
+ * wrap (the SLA report's search and changelog). Data Center PATs go in a Bearer header (jira.js 5 has no
+ * PAT option).
+ */
+export function createJiraJsClient(o: JiraClientOptions & { flavour: 'cloud' }): Version3Client;
+export function createJiraJsClient(o: JiraClientOptions): AnyClient;
+export function createJiraJsClient(o: JiraClientOptions): AnyClient {
   const basic =
     o.credentials.type === 'basic'
       ? { basic: { email: o.credentials.email, apiToken: o.credentials.apiToken } }
@@ -124,6 +130,12 @@ export function createJiraClient(o: JiraClientOptions): JiraApi {
       },
     );
   }
+  return client;
+}
+
+/** Builds the JiraApi over jira.js: Cloud (Version3Client, ADF) or Data Center (Version2Client, wiki). */
+export function createJiraClient(o: JiraClientOptions): JiraApi {
+  const client = createJiraJsClient(o);
   const v3 = client instanceof Version3Client ? client : null;
   const c = client as Version3Client; // method names and shapes are identical for what we call
 

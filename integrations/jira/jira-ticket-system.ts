@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import NodeCache from 'node-cache';
-import type { JiraConfig } from '../../src/config/jira';
+import type { JiraAuthConfig, JiraConfig } from '../../src/config/jira';
 import type { Logger } from '../../src/ports/logger';
 import type { RequestGate } from '../../src/ports/request-gate';
 import type { TicketDraft, TicketRef, TicketSystem, TicketSystemName } from '../../src/ports/ticket-system';
 import { IntegrationError } from '../../src/errors';
 import { doc, issueDescription, issueDescriptionWiki, paragraphs } from './adf';
-import { createJiraClient, toIntegrationError, type JiraApi } from './client';
+import { createJiraClient, toIntegrationError, type JiraApi, type JiraCredentials } from './client';
 
 /** Issue property holding our ids; searchable by reading it back (JQL on it needs an app index). */
 export const PROPERTY_KEY = 'itsm-bridge';
@@ -53,16 +53,12 @@ function gated(api: JiraApi, gate: RequestGate): JiraApi {
 
 /** Builds the Jira adapter (Cloud v3 + ADF, or Data Center v2 + wiki markup per `config.flavour`). */
 export function createJiraTicketSystem(o: JiraTicketSystemOptions): TicketSystem {
-  const { auth } = o.config;
   const api = createJiraClient({
     host: o.baseUrl,
     flavour: o.config.flavour,
     timeoutMs: o.config.timeoutMs,
     ...(o.gate ? { gate: o.gate } : {}),
-    credentials:
-      auth.type === 'basic'
-        ? { type: 'basic', email: auth.email, apiToken: auth.apiToken?.reveal() ?? '' }
-        : { type: 'pat', token: auth.token?.reveal() ?? '' },
+    credentials: jiraCredentials(o.config.auth),
   });
   return new JiraTicketSystem(
     o.gate ? gated(api, o.gate) : api,
@@ -70,6 +66,14 @@ export function createJiraTicketSystem(o: JiraTicketSystemOptions): TicketSystem
     o.baseUrl.replace(/\/$/, ''),
     o.logger,
   );
+}
+
+/** The config's credentials, revealed for the client (the sandbox token where none is set). */
+export function jiraCredentials(auth: JiraAuthConfig): JiraCredentials {
+  // A secret left out is sent empty: Jira answers 401. (In sandbox mode the composition fills it in.)
+  return auth.type === 'basic'
+    ? { type: 'basic', email: auth.email, apiToken: auth.apiToken?.reveal() ?? '' }
+    : { type: 'pat', token: auth.token?.reveal() ?? '' };
 }
 
 /** `<prefix>-<12 hex of sha256(incident key)>`: stable, label-safe (no spaces), short. */

@@ -42,11 +42,21 @@ export interface ServiceNowTicketSystemOptions {
  * computed by the instance), work notes for the runbook, notes and the Jira link.
  */
 export function createServiceNowTicketSystem(o: ServiceNowTicketSystemOptions): TicketSystem {
+  const api = createConfiguredServiceNowClient(o);
+  return new ServiceNowTicketSystem(api, o.config, o.baseUrl.replace(/\/$/, ''), o.logger);
+}
+
+/**
+ * The client as `config` describes it: its credentials revealed here, its timeout and concurrency. The ticket system and the SLA report's source both talk through it.
+ */
+export function createConfiguredServiceNowClient(
+  o: Pick<ServiceNowTicketSystemOptions, 'config' | 'baseUrl' | 'fetch' | 'now'>,
+): ServiceNowApi {
   const { config } = o;
   // A secret left out is sent empty: the instance answers 401, reported like a wrong one. (In sandbox
   // mode the composition has filled in the sandbox's.)
   const reveal = (s: { reveal(): string } | undefined) => s?.reveal() ?? '';
-  const api = createServiceNowClient({
+  return createServiceNowClient({
     baseUrl: o.baseUrl,
     fetch: o.fetch,
     now: o.now,
@@ -63,7 +73,6 @@ export function createServiceNowTicketSystem(o: ServiceNowTicketSystemOptions): 
             password: reveal(config.auth.password),
           },
   });
-  return new ServiceNowTicketSystem(api, config, o.baseUrl.replace(/\/$/, ''), o.logger);
 }
 
 class ServiceNowTicketSystem implements TicketSystem {

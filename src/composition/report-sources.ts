@@ -1,7 +1,8 @@
 import type { LoadedConfig } from '../config/load-config';
 import type { TicketSource } from '../ports/ticket-source';
-import { ServiceNowTicketSource } from '../sla/servicenow-ticket-source';
-import { JiraTicketSource } from '../sla/jira-ticket-source';
+import { gatedFetch, TimedRequestGate } from '../../integrations/http/request-gate';
+import { createJiraTicketSource } from '../../integrations/jira/jira-ticket-source';
+import { createServiceNowTicketSource } from '../../integrations/servicenow/servicenow-ticket-source';
 import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
 import { incidentTicketSource } from '../app/incident-ticket-source';
 
@@ -20,7 +21,12 @@ export function storeSource(databaseUrl: string): TicketSource {
   };
 }
 
-/** Report sources for `itsm-bridge report --source …`, from the loaded configuration. */
+/**
+ * Report sources for `itsm-bridge report --source …`, from the loaded configuration. ServiceNow and Jira
+ * are read through the ticket adapters' clients (Basic or OAuth, API token or PAT; timeouts, concurrency,
+ * a Retry-After gate of their own for the run); they are offered only for a configured instance whose
+ * credentials are set — the sandbox secrets are no use there. The Jira source reads Cloud's REST v3.
+ */
 export function reportSources(
   loaded: LoadedConfig,
 ): Partial<Record<'store' | 'servicenow' | 'jira', () => TicketSource>> {
@@ -28,14 +34,19 @@ export function reportSources(
   const sources: Partial<Record<'store' | 'servicenow' | 'jira', () => TicketSource>> = {
     store: () => storeSource(loaded.env.DATABASE_URL),
   };
-  if (sn.instanceUrl && sn.auth.type === 'basic' && sn.auth.password) {
-    const authorization = `Basic ${Buffer.from(`${sn.auth.username}:${sn.auth.password.reveal()}`).toString('base64')}`;
-    sources.servicenow = () =>
-      new ServiceNowTicketSource({ baseUrl: sn.instanceUrl!, authorization: () => authorization });
+  const snCredentials =
+    sn.auth.type === 'basic' ? [sn.auth.password] : [sn.auth.password, sn.auth.clientSecret];
+  if (sn.instanceUrl && snCredentials.every(Boolean)) {
+    const baseUrl = sn.instanceUrl;
+    sources.servicenow = () => {
+      const gate = new TimedRequestGate();
+      return createServiceNowTicketSource({ config: sn, baseUrl, gate, fetch: gatedFetch(gate) });
+    };
   }
   const jira = loaded.config.jira;
-  if (jira.baseUrl && jira.auth.type === 'basic' && jira.auth.apiToken) {
-    const authorization = `Basic ${Buffer.from(`${jira.auth.email}:${jira.auth.apiToken.reveal()}`).toString('base64')}`;
+  const jiraSecret = jira.auth.type === 'basic' ? jira.auth.apiToken : jira.auth.token;
+  if (jira.baseUrl && jira.flavour === 'cloud' && jiraSecret) {
+    const baseUrl = jira.baseUrl;
     const projects = [
       ...new Set([
         jira.defaultProject.projectKey,
@@ -43,16 +54,8 @@ export function reportSources(
         ...loaded.config.providers.flatMap((p) => (p.jiraProject ? [p.jiraProject] : [])),
       ]),
     ];
-    const priorities = Object.fromEntries(
-      Object.entries(jira.priorityMap).map(([n, name]) => [name, Number(n)]),
-    );
     sources.jira = () =>
-      new JiraTicketSource({
-        baseUrl: jira.baseUrl!,
-        authorization: () => authorization,
-        projects,
-        priorities,
-      });
+      createJiraTicketSource({ config: jira, baseUrl, gate: new TimedRequestGate(), projects });
   }
   return sources;
 }

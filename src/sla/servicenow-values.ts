@@ -27,11 +27,3 @@ export function exportDate(value: string | undefined, timeZone: string): number 
   const minutes = Number(m[4]) * 60 + Number(m[5]);
   return instantOf(Number(m[3]), Number(m[2]), Number(m[1]), minutes, timeZone) + Number(m[6] ?? 0) * 1000;
 }
-
-/** `YYYY-MM-DD HH:MM:SS` as returned by the Table API (UTC unless the user's zone is applied) → epoch ms. */
-export function tableApiDate(value: string | undefined): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(cell(value) ?? '');
-  return m
-    ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]))
-    : null;
-}

@@ -19,6 +19,8 @@ export interface StoredAttachment extends Row {
 export interface ServiceNowState {
   incidents: Row[];
   journal: Row[];
+  /** Field changes of incident updates, as ServiceNow audits them (inserts are not audited by default). */
+  audit: Row[];
   users: Row[];
   groups: Row[];
   cis: Row[];
@@ -73,6 +75,16 @@ export const COLUMNS: Record<string, readonly string[]> = {
     'sys_mod_count',
   ],
   sys_journal_field: ['sys_id', 'element_id', 'element', 'name', 'value', 'sys_created_on', 'sys_created_by'],
+  sys_audit: [
+    'sys_id',
+    'tablename',
+    'documentkey',
+    'fieldname',
+    'oldvalue',
+    'newvalue',
+    'user',
+    'sys_created_on',
+  ],
   sys_user_group: ['sys_id', 'name', 'active', 'sys_created_on'],
   sys_user: ['sys_id', 'user_name', 'email', 'name', 'active', 'sys_created_on'],
   cmdb_ci: ['sys_id', 'name', 'sys_class_name', 'sys_created_on'],
@@ -130,6 +142,7 @@ export function createState(opts: {
   const state: ServiceNowState = {
     incidents: [],
     journal: [],
+    audit: [],
     users: [],
     groups: opts.groups.map((name) => ({ sys_id: sysId(), name, active: 'true', sys_created_on: created })),
     cis: opts.cis.map((name) => ({
@@ -168,6 +181,8 @@ export function tableRows(state: ServiceNowState, table: string): Row[] | undefi
       return state.incidents;
     case 'sys_journal_field':
       return state.journal;
+    case 'sys_audit':
+      return state.audit;
     case 'sys_user':
       return state.users;
     case 'sys_user_group':

@@ -165,6 +165,7 @@ function updateIncident(
   next.sys_updated_on = glideDateTime(ctx.now());
   next.sys_updated_by = ctx.user;
   next.sys_mod_count = String(Number(row.sys_mod_count ?? '0') + 1);
+  writeAudit(ctx, row, next);
   Object.assign(row, next);
   writeJournal(ctx, row, body);
   return {
@@ -248,6 +249,29 @@ function writeJournal(ctx: TableContext, row: Row, body: Record<string, unknown>
       value: String(value),
       sys_created_on: glideDateTime(ctx.now()),
       sys_created_by: ctx.user,
+    });
+  }
+}
+
+/**
+ * One sys_audit row per changed column of an update (system columns are not audited). Inserts write none:
+ * `glide.sys.audit_inserts` is off on a default instance, so a field's value at opening is the first
+ * audit row's `oldvalue`.
+ */
+function writeAudit(ctx: TableContext, before: Row, after: Row): void {
+  for (const [fieldname, newvalue] of Object.entries(after)) {
+    const oldvalue = before[fieldname] ?? '';
+    if (fieldname.startsWith('sys_') || JOURNAL.some((j) => j === fieldname) || oldvalue === newvalue)
+      continue;
+    ctx.state.audit.push({
+      sys_id: sysId(),
+      tablename: 'incident',
+      documentkey: before.sys_id ?? '',
+      fieldname,
+      oldvalue,
+      newvalue,
+      user: ctx.user,
+      sys_created_on: after.sys_updated_on ?? glideDateTime(ctx.now()),
     });
   }
 }

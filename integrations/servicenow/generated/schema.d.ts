@@ -78,8 +78,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Look a group up by name with `sysparm_query=name=<name>`. */
+        /** @description Look a group up by name with `sysparm_query=name=<name>`, or page through all of them. */
         get: operations["listGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/now/table/sys_audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Field changes of audited records (`tablename=incident^documentkeyIN…^fieldnameIN…`), for the SLA report's history. Read access is often admin-only (ACL on sys_audit). Inserts are not audited unless `glide.sys.audit_inserts` is on. */
+        get: operations["listAuditRecords"];
         put?: never;
         post?: never;
         delete?: never;
@@ -198,6 +215,11 @@ export interface components {
             number?: string;
             /** @description 1 New, 2 In Progress, 3 On Hold, 6 Resolved, 7 Closed, 8 Canceled */
             state?: string;
+            /** @description 1 Awaiting Caller, 3 Awaiting Problem, 4 Awaiting Vendor, 5 Awaiting Change */
+            hold_reason?: string;
+            category?: string;
+            /** @description 'true' or 'false' */
+            made_sla?: string;
             active?: string;
             impact?: string;
             urgency?: string;
@@ -257,6 +279,18 @@ export interface components {
             value?: string;
             sys_created_on?: string;
             sys_created_by?: string;
+        };
+        /** @description One changed field of one record; values are the raw (not display) values. */
+        AuditRecord: {
+            sys_id?: string;
+            tablename?: string;
+            /** @description sys_id of the audited record */
+            documentkey?: string;
+            fieldname?: string;
+            oldvalue?: string;
+            newvalue?: string;
+            user?: string;
+            sys_created_on?: string;
         };
         UserGroup: {
             sys_id?: string;
@@ -507,6 +541,9 @@ export interface operations {
                 /** @description Comma-separated list of columns to return */
                 sysparm_fields?: components["parameters"]["sysparm_fields"];
                 sysparm_limit?: components["parameters"]["sysparm_limit"];
+                sysparm_offset?: components["parameters"]["sysparm_offset"];
+                sysparm_display_value?: components["parameters"]["sysparm_display_value"];
+                sysparm_exclude_reference_link?: components["parameters"]["sysparm_exclude_reference_link"];
             };
             header?: never;
             path?: never;
@@ -522,6 +559,39 @@ export interface operations {
                 content: {
                     "application/json": {
                         result: components["schemas"]["UserGroup"][];
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listAuditRecords: {
+        parameters: {
+            query?: {
+                /** @description Encoded query (`a=b^c!=d^ORe=f^ORDERBYDESCsys_created_on`) */
+                sysparm_query?: components["parameters"]["sysparm_query"];
+                /** @description Comma-separated list of columns to return */
+                sysparm_fields?: components["parameters"]["sysparm_fields"];
+                sysparm_limit?: components["parameters"]["sysparm_limit"];
+                sysparm_offset?: components["parameters"]["sysparm_offset"];
+                sysparm_display_value?: components["parameters"]["sysparm_display_value"];
+                sysparm_exclude_reference_link?: components["parameters"]["sysparm_exclude_reference_link"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Audit records; `X-Total-Count` when paged */
+            200: {
+                headers: {
+                    "X-Total-Count"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        result: components["schemas"]["AuditRecord"][];
                     };
                 };
             };

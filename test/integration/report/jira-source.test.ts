@@ -1,12 +1,19 @@
-import { createJiraEmulator } from '../../../integrations/sandbox/jira/emulator';
+import { TimedRequestGate } from '../../../integrations/http/request-gate';
+import {
+  createJiraEmulator,
+  retryAfterViolations,
+  type JiraEmulator,
+  type JiraEmulatorOptions,
+} from '../../../integrations/sandbox/jira/emulator';
 import { sandboxJiraAuth } from '../../../integrations/sandbox/sandbox-auth';
+import { createJiraTicketSource } from '../../../integrations/jira/jira-ticket-source';
 import { createJiraTicketSystem } from '../../../integrations/jira/jira-ticket-system';
 import { buildSlaReport } from '../../../src/app/build-sla-report';
 import { JiraConfig } from '../../../src/config/jira';
+import { Secret } from '../../../src/config/secret';
 import { SlaConfig } from '../../../src/config/sla';
 import type { TicketHistory } from '../../../src/core/sla/types';
 import type { TicketDraft } from '../../../src/ports/ticket-system';
-import { JiraTicketSource } from '../../../src/sla/jira-ticket-source';
 
 const draft = (n: number): TicketDraft => ({
   incidentKey: `ib-jira-src-${n}`,
@@ -28,19 +35,18 @@ describe('Jira as an SLA ticket source (/search/jql + changelog, against the Jir
     const emu = createJiraEmulator();
     const srv = await emu.listen();
     try {
-      const config = JiraConfig.parse({});
-      const jira = createJiraTicketSystem({
-        config: { ...config, auth: sandboxJiraAuth(config.auth) },
-        baseUrl: srv.url,
-      });
+      const parsed = JiraConfig.parse({});
+      const config = { ...parsed, auth: sandboxJiraAuth(parsed.auth) };
+      const jira = createJiraTicketSystem({ config, baseUrl: srv.url });
       const a = await jira.create(draft(1));
       await jira.create(draft(2));
       await jira.resolve(a, { code: 'x', notes: 'fixed' });
-      const source = new JiraTicketSource({
+      // Basic itsm-bridge@example.com with the sandbox token; priorities from the default jira.priorityMap.
+      const source = createJiraTicketSource({
+        config,
         baseUrl: srv.url,
-        authorization: () => `Basic ${Buffer.from('itsm-bridge@example.com:sandbox').toString('base64')}`,
+        gate: new TimedRequestGate(),
         projects: ['OPS'],
-        priorities: { Highest: 1, High: 2, Medium: 3, Low: 4, Lowest: 5 },
         pageSize: 1, // forces paging through nextPageToken
       });
       const histories: TicketHistory[] = [];
@@ -66,5 +72,55 @@ describe('Jira as an SLA ticket source (/search/jql + changelog, against the Jir
     } finally {
       await srv.close();
     }
+  });
+
+  /** An emulator with one issue (written by the ticket adapter) and a source, both on `auth`, read to the end. */
+  async function readOne(
+    auth: Record<string, unknown>,
+    opts: JiraEmulatorOptions,
+    before: (emu: JiraEmulator) => void = () => {},
+  ) {
+    const emu = createJiraEmulator(opts);
+    const srv = await emu.listen();
+    try {
+      const parsed = JiraConfig.parse({ auth });
+      const config = { ...parsed, auth: sandboxJiraAuth(parsed.auth) };
+      await createJiraTicketSystem({ config, baseUrl: srv.url }).create(draft(3));
+      before(emu);
+      const source = createJiraTicketSource({
+        config,
+        baseUrl: srv.url,
+        gate: new TimedRequestGate(),
+        projects: ['OPS'],
+      });
+      const histories: TicketHistory[] = [];
+      for await (const h of source.tickets({ from: new Date(0), to: new Date(Date.now() + 60_000) }))
+        histories.push(h);
+      return { histories, calls: emu.state.callLog };
+    } finally {
+      await srv.close();
+    }
+  }
+
+  it('authenticates with a personal access token from the config (Bearer), as the ticket adapter does', async () => {
+    // The emulator knows this PAT only, and no API token at all.
+    const { histories, calls } = await readOne(
+      { type: 'pat', token: new Secret('report-pat') },
+      { apiTokens: {}, pats: ['report-pat'] },
+    );
+    expect(histories.map((h) => h.events[0]?.state)).toEqual(['New']);
+    const reads = calls.filter((c) => c.path.endsWith('/search/jql') || c.path.endsWith('/changelog'));
+    expect(reads.map((c) => c.status)).toEqual([200, 200]);
+  });
+
+  it('waits out a 429 Retry-After at the gate and retries the read, sending nothing inside the window', async () => {
+    const { histories, calls } = await readOne({ type: 'basic' }, {}, (emu) =>
+      emu.faults.script.push({ kind: 'rateLimit', retryAfterSeconds: 1, path: '/changelog' }),
+    );
+    expect(histories).toHaveLength(1);
+    const limited = calls.find((c) => c.status === 429)!;
+    expect(limited).toMatchObject({ fault: 'rateLimit', retryAfterSeconds: 1 });
+    expect(calls[calls.indexOf(limited) + 1]).toMatchObject({ path: limited.path, status: 200 });
+    expect(retryAfterViolations(calls)).toEqual([]);
   });
 });

@@ -1,13 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gatedFetch, TimedRequestGate } from '../../../integrations/http/request-gate';
+import { createServiceNowTicketSource } from '../../../integrations/servicenow/servicenow-ticket-source';
 import { buildSlaReport } from '../../../src/app/build-sla-report';
+import { Secret } from '../../../src/config/secret';
+import { ServiceNowConfig } from '../../../src/config/servicenow';
 import { SlaConfig } from '../../../src/config/sla';
 import { IntegrationError } from '../../../src/errors';
-import { ServiceNowTicketSource } from '../../../src/sla/servicenow-ticket-source';
 import { fixedClock } from './dataset';
 
-// The sandbox emulator (integrations/sandbox/servicenow/emulator.ts) has no sys_audit table yet, so this test
-// serves the Table API shape itself: `result` arrays, sysparm_offset/sysparm_limit paging, X-Total-Count.
+// The emulator audits updates as they happen (servicenow-source-emulator.test.ts); this test needs a
+// history written by hand, so it serves the Table API shape itself: `result` arrays,
+// sysparm_offset/sysparm_limit paging, X-Total-Count.
 const GROUPS = [
   { sys_id: 'g1', name: 'DMS Infrastructure' },
   { sys_id: 'g2', name: 'Service Desk' },
@@ -89,8 +93,20 @@ describe('ServiceNow Table API ticket source', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const source = () =>
-    new ServiceNowTicketSource({ baseUrl: base, authorization: () => 'Basic aXRzbTpzYW5kYm94', pageSize: 2 });
+  // Basic itsm:sandbox, the header the server above expects.
+  const config = ServiceNowConfig.parse({
+    auth: { type: 'basic', username: 'itsm', password: new Secret('sandbox') },
+  });
+  const source = () => {
+    const gate = new TimedRequestGate();
+    return createServiceNowTicketSource({
+      config,
+      baseUrl: base,
+      gate,
+      fetch: gatedFetch(gate),
+      pageSize: 2,
+    });
+  };
 
   it('pages incidents of the window, replays sys_audit and names the groups', async () => {
     calls.length = 0;

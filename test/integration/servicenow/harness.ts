@@ -1,3 +1,4 @@
+import { Secret } from '../../../src/config/secret';
 import { ServiceNowConfig } from '../../../src/config/servicenow';
 import type { TicketDraft } from '../../../src/ports/ticket-system';
 import {
@@ -19,6 +20,15 @@ export async function startServiceNow(
   const adapter = createServiceNowTicketSystem({ config, baseUrl: server.url });
   return { emulator, server, adapter, config };
 }
+
+/** `servicenow.auth` for the emulator's OAuth client and integration user (password grant). */
+export const SANDBOX_OAUTH = {
+  type: 'oauth',
+  clientId: 'itsm-bridge',
+  clientSecret: new Secret('sandbox'),
+  username: 'itsm.bridge',
+  password: new Secret('sandbox'),
+} as const;
 
 /** Basic auth header for direct calls to the emulator. */
 export const basic = (user = 'itsm.bridge', password = 'sandbox'): string =>

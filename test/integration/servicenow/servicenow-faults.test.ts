@@ -1,7 +1,7 @@
 import { retryAfterViolations } from '../../../integrations/sandbox/servicenow/emulator';
 import { IntegrationError } from '../../../src/errors';
 import { Secret } from '../../../src/config/secret';
-import { draft, startServiceNow } from './harness';
+import { draft, SANDBOX_OAUTH, startServiceNow } from './harness';
 
 describe('ServiceNow adapter under faults', () => {
   let env: Awaited<ReturnType<typeof startServiceNow>>;
@@ -103,17 +103,7 @@ describe('ServiceNow adapter under faults', () => {
 
 describe('ServiceNow OAuth', () => {
   it('gets a token with the password grant and refreshes it after a 401', async () => {
-    const env = await startServiceNow({
-      config: {
-        auth: {
-          type: 'oauth',
-          clientId: 'itsm-bridge',
-          clientSecret: new Secret('sandbox'),
-          username: 'itsm.bridge',
-          password: new Secret('sandbox'),
-        },
-      },
-    });
+    const env = await startServiceNow({ config: { auth: SANDBOX_OAUTH } });
     try {
       await env.adapter.findByIncidentKey('k', 'p');
       env.emulator.expireTokens();

@@ -1,5 +1,5 @@
-import type { TicketEvent } from '../core/sla/types';
-import { cell, priorityNumber, tableApiDate } from './servicenow-values';
+import type { TicketEvent } from '../../src/core/sla/types';
+import { cell, priorityNumber } from '../../src/sla/servicenow-values';
 
 /** One `sys_audit` row as the Table API returns it. */
 export interface AuditRow {
@@ -26,6 +26,14 @@ const HOLD_REASONS: Record<string, string> = {
   '4': 'Awaiting Vendor',
   '5': 'Awaiting Change',
 };
+
+/** `YYYY-MM-DD HH:MM:SS` as returned by the Table API (UTC unless the user's zone is applied) → epoch ms. */
+export function tableApiDate(value: string | undefined): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(cell(value) ?? '');
+  return m
+    ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]))
+    : null;
+}
 
 function stateName(state: string | null, holdReason: string | null): string {
   if (state === '3' && holdReason && HOLD_REASONS[holdReason]) return HOLD_REASONS[holdReason];
