@@ -12,7 +12,8 @@ import { createJiraEmulator, type JiraEmulator } from '../../integrations/jira/e
 import { createJiraTicketSystem } from '../../integrations/jira/jira-ticket-system';
 import { createServiceNowEmulator, type ServiceNowEmulator } from '../../integrations/servicenow/emulator';
 import { createServiceNowTicketSystem } from '../../integrations/servicenow/servicenow-ticket-system';
-import { gatedFetch, TimedRequestGate } from '../../integrations/http/request-gate';
+import { createServiceNowLaneDriver } from '../../integrations/servicenow/servicenow-lane-driver';
+import { createJiraLaneDriver } from '../../integrations/jira/jira-lane-driver';
 import { createSlackEmulator, type SlackEmulator } from '../../integrations/slack/emulator';
 import { createTeamsEmulator, type TeamsEmulator } from '../../integrations/teams/emulator';
 
@@ -130,16 +131,16 @@ export function wireTicketing(o: {
   const { config, logger } = o;
   const cfg = withProviderDefaults(config);
   const systems: Partial<Record<TicketLane, TicketSystem>> = {};
-  const gates: Record<TicketLane, TimedRequestGate> = {
-    servicenow: new TimedRequestGate(),
-    jira: new TimedRequestGate(),
+  const drivers = {
+    servicenow: createServiceNowLaneDriver({ clock: o.clock, concurrency: config.servicenow.concurrency }),
+    jira: createJiraLaneDriver({ clock: o.clock, concurrency: config.jira.concurrency }),
   };
   if (config.tickets.systems.includes('servicenow')) {
     systems.servicenow = createServiceNowTicketSystem({
       config: cfg.servicenow,
       baseUrl: config.servicenow.instanceUrl ?? `${o.url}/sandbox/servicenow`,
       logger,
-      fetch: gatedFetch(gates.servicenow),
+      transport: drivers.servicenow,
     });
   }
   if (config.tickets.systems.includes('jira')) {
@@ -147,7 +148,7 @@ export function wireTicketing(o: {
       config: cfg.jira,
       baseUrl: config.jira.baseUrl ?? `${o.url}/sandbox/jira`,
       logger,
-      gate: gates.jira,
+      transport: drivers.jira,
     });
   }
   const common = {
@@ -157,13 +158,11 @@ export function wireTicketing(o: {
     publicUrl: config.server.publicUrl ?? o.url,
     closeCode: config.servicenow.closeCode,
   };
-  const concurrency = { servicenow: config.servicenow.concurrency, jira: config.jira.concurrency };
   const lanes: Partial<Record<TicketLane | ChatLane, LaneSpec>> = { ...o.chat };
   for (const [lane, system] of Object.entries(systems) as [TicketLane, TicketSystem][]) {
     lanes[lane] = {
       run: (cmd, incident) => runOutboxCommand({ ...common, system }, cmd, incident),
-      concurrency: concurrency[lane],
-      gate: gates[lane],
+      driver: drivers[lane],
     };
   }
   const outbox = new OutboxWorker({

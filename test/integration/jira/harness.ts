@@ -2,16 +2,23 @@ import { JiraConfig } from '../../../src/config/jira';
 import type { TicketDraft } from '../../../src/ports/ticket-system';
 import { createJiraEmulator, type JiraEmulatorOptions } from '../../../integrations/jira/emulator';
 import { createJiraTicketSystem } from '../../../integrations/jira/jira-ticket-system';
+import { createJiraLaneDriver } from '../../../integrations/jira/jira-lane-driver';
+import { systemClock } from '../../../integrations/clock/system-clock';
 
-/** Emulator on an ephemeral port plus the real adapter pointed at it. */
+/** Emulator on an ephemeral port plus the real adapter pointed at it, through its lane driver. */
 export async function startJira(
   opts: { emulator?: JiraEmulatorOptions; config?: Record<string, unknown> } = {},
 ) {
   const emulator = createJiraEmulator(opts.emulator);
   const server = await emulator.listen(0);
   const config = JiraConfig.parse({ timeoutMs: 400, ...opts.config });
-  const adapter = createJiraTicketSystem({ config, baseUrl: server.url });
+  const adapter = createJiraTicketSystem({ config, baseUrl: server.url, transport: jiraDriver(config) });
   return { emulator, server, adapter, config };
+}
+
+/** A Jira lane driver on the wall clock, as a fresh process would build it. */
+export function jiraDriver(config: JiraConfig) {
+  return createJiraLaneDriver({ clock: systemClock, concurrency: config.concurrency });
 }
 
 export const basicAuth = `Basic ${Buffer.from('itsm-bridge@example.com:sandbox').toString('base64')}`;

@@ -1,5 +1,6 @@
 import { createJiraEmulator } from '../../../integrations/jira/emulator';
 import { createJiraTicketSystem } from '../../../integrations/jira/jira-ticket-system';
+import { jiraDriver } from '../jira/harness';
 import { buildSlaReport } from '../../../src/app/build-sla-report';
 import { JiraConfig } from '../../../src/config/jira';
 import { SlaConfig } from '../../../src/config/sla';
@@ -28,7 +29,7 @@ describe('Jira as an SLA ticket source (/search/jql + changelog, against the Jir
     const srv = await emu.listen();
     try {
       const config = JiraConfig.parse({});
-      const jira = createJiraTicketSystem({ config, baseUrl: srv.url });
+      const jira = createJiraTicketSystem({ config, baseUrl: srv.url, transport: jiraDriver(config) });
       const a = await jira.create(draft(1));
       await jira.create(draft(2));
       await jira.resolve(a, { code: 'x', notes: 'fixed' });

@@ -5,16 +5,19 @@ import {
   type ServiceNowEmulatorOptions,
 } from '../../../integrations/servicenow/emulator';
 import { createServiceNowTicketSystem } from '../../../integrations/servicenow/servicenow-ticket-system';
+import { createServiceNowLaneDriver } from '../../../integrations/servicenow/servicenow-lane-driver';
+import { systemClock } from '../../../integrations/clock/system-clock';
 
-/** Starts an emulator on an ephemeral port and an adapter pointed at it. */
+/** Starts an emulator on an ephemeral port and an adapter pointed at it, through its lane driver. */
 export async function startServiceNow(
   opts: { emulator?: ServiceNowEmulatorOptions; config?: Record<string, unknown> } = {},
 ) {
   const emulator = createServiceNowEmulator(opts.emulator);
   const server = await emulator.listen(0);
   const config = ServiceNowConfig.parse({ timeoutMs: 400, ...opts.config });
-  const adapter = createServiceNowTicketSystem({ config, baseUrl: server.url });
-  return { emulator, server, adapter, config };
+  const driver = createServiceNowLaneDriver({ clock: systemClock, concurrency: config.concurrency });
+  const adapter = createServiceNowTicketSystem({ config, baseUrl: server.url, transport: driver });
+  return { emulator, server, adapter, config, driver };
 }
 
 /** Basic auth header for direct calls to the emulator. */
