@@ -53,7 +53,7 @@ const newToken = () => randomBytes(24).toString('base64url');
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const { config, env } = opts.loaded;
   const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? jsonLogger(env.LOG_LEVEL);
+  const logger = opts.logger ?? jsonLogger({ clock, level: env.LOG_LEVEL });
   if (!env.DATABASE_URL.startsWith('sqlite:'))
     throw new Error('only sqlite: DATABASE_URL is supported in this version');
   const store = await openSqliteStore(env.DATABASE_URL, {

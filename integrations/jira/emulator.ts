@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jiraError, jiraRateLimited, type JiraContext } from './emulator/context';
+import { systemClock } from '../clock/system-clock';
 import { defaultFaults, FaultInjector, type Faults } from '../sandbox/faults';
 import { type EmuRequest, type EmuResponse } from '../sandbox/http-util';
 import { emulatorHandle, listenEmulator } from '../sandbox/serve-emulator';
@@ -60,7 +61,8 @@ export interface JiraEmulator {
  * with Jira's error shapes, rate-limit headers and an eventually consistent search.
  */
 export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator {
-  const now = opts.now ?? Date.now;
+  // The remote's own clock: the wall clock unless a test moves it.
+  const now = opts.now ?? (() => systemClock.now().getTime());
   const prefix = opts.prefix ?? '';
   const faults: Faults = { ...defaultFaults(), ...opts.faults };
   const settings = {
