@@ -5,7 +5,8 @@ import { runbooksDir } from './config/runbooks-dir';
 import type { LoadedConfig } from './config/load-config';
 import { CorrelationLoop } from './app/correlation-loop';
 import { ingestAlerts } from './app/ingest-alerts';
-import { systemClock, type Clock } from './ports/clock';
+import type { Clock } from './ports/clock';
+import { systemClock } from '../integrations/clock/system-clock';
 import type { Logger } from './ports/logger';
 import { createHttpServer, type Mount } from '../handlers/http/server';
 import { Metrics } from '../handlers/http/metrics';
@@ -53,7 +54,7 @@ const newToken = () => randomBytes(24).toString('base64url');
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const { config, env } = opts.loaded;
   const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? jsonLogger(env.LOG_LEVEL);
+  const logger = opts.logger ?? jsonLogger({ clock, level: env.LOG_LEVEL });
   if (!env.DATABASE_URL.startsWith('sqlite:'))
     throw new Error('only sqlite: DATABASE_URL is supported in this version');
   const store = await openSqliteStore(env.DATABASE_URL, {

@@ -1,44 +1,63 @@
-import type { RequestGate } from '../../src/ports/request-gate';
+import type { Clock } from '../../src/ports/clock';
+import { parseRetryAfter } from './retry-after';
 
-/** The in-process RequestGate (one per remote system, shared by its adapter and its outbox lane). */
-export class TimedRequestGate implements RequestGate {
+/** A 429 or 503 that says how long to wait asks us to stop sending to the whole system, not to retry one call. */
+export const isThrottle = (status: number | null, retryAfterSeconds: number | null): boolean =>
+  retryAfterSeconds !== null && (status === 429 || status === 503);
+
+/**
+ * A per-remote-system gate (one per lane driver): when the remote answers 429 (or 503) with
+ * Retry-After, no further request to that system starts before the time has passed — not just a retry
+ * of the failed call, every call. Time comes from the injected clock.
+ */
+export class TimedRequestGate {
   #until = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly clock: Clock) {}
 
+  /** Epoch ms (on the clock) until which the gate is closed; 0 or past when open. */
   get pausedUntil(): number {
     return this.#until;
   }
 
-  pause(seconds: number): void {
-    if (Number.isFinite(seconds) && seconds > 0)
-      this.#until = Math.max(this.#until, this.now() + seconds * 1000);
+  isClosed(): boolean {
+    return this.#nowMs() < this.#until;
   }
 
+  /** Closes the gate for `seconds` (extends, never shortens, a running pause). */
+  pause(seconds: number): void {
+    if (Number.isFinite(seconds) && seconds > 0)
+      this.#until = Math.max(this.#until, this.#nowMs() + seconds * 1000);
+  }
+
+  /** Records a remote's answer; a throttle (429/503 with Retry-After) closes the gate for that long. */
+  answered(status: number | null, retryAfterSeconds: number | null): void {
+    if (retryAfterSeconds !== null && isThrottle(status, retryAfterSeconds)) this.pause(retryAfterSeconds);
+  }
+
+  /** The same from a raw `Retry-After` header, read against this gate's clock. */
+  answeredWithHeader(status: number, retryAfter: string | null | undefined): void {
+    this.answered(status, parseRetryAfter(retryAfter, this.#nowMs()));
+  }
+
+  /** Resolves when requests may be sent again. */
   async wait(): Promise<void> {
-    for (let left = this.#until - this.now(); left > 0; left = this.#until - this.now()) {
+    for (let left = this.#until - this.#nowMs(); left > 0; left = this.#until - this.#nowMs()) {
       await new Promise((resolve) => setTimeout(resolve, left));
     }
   }
+
+  #nowMs(): number {
+    return this.clock.now().getTime();
+  }
 }
 
-/** Seconds from a Retry-After header (delta-seconds or HTTP date); null when absent or unreadable. */
-export function retryAfterSeconds(header: string | null, now = Date.now()): number | null {
-  if (!header) return null;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim());
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, (at - now) / 1000);
-}
-
-/** Wraps fetch so every request waits at the gate and a 429/503 with Retry-After closes it. */
-export function gatedFetch(gate: RequestGate, base: typeof fetch = globalThis.fetch): typeof fetch {
+/** Wraps fetch so every request waits at the gate right before the wire, and a throttle closes it. */
+export function gatedFetch(gate: TimedRequestGate, base: typeof fetch = globalThis.fetch): typeof fetch {
   return async (input, init) => {
     await gate.wait();
     const res = await base(input, init);
-    if (res.status === 429 || res.status === 503) {
-      const s = retryAfterSeconds(res.headers.get('retry-after'));
-      if (s !== null) gate.pause(s);
-    }
+    gate.answeredWithHeader(res.status, res.headers.get('retry-after'));
     return res;
   };
 }

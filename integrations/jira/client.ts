@@ -1,5 +1,6 @@
-import type { RequestGate } from '../../src/ports/request-gate';
 import { IntegrationError } from '../../src/errors';
+import { parseRetryAfter } from '../http/retry-after';
+import type { GatedTransport } from '../lanes/remote-lane-driver';
 
 /**
  * jira.js 5 ships a CommonJS build for require(), but its type declarations are ESM-only, so under
@@ -21,10 +22,11 @@ export interface JiraClientOptions {
   credentials: JiraCredentials;
   timeoutMs: number;
   /**
-   * Checked again right before each request goes on the wire (an axios interceptor): a request that
-   * waited inside jira.js while another request's 429 arrived does not go out before Retry-After.
+   * The Jira lane driver. Its gate is checked right before each request goes on the wire (an axios
+   * interceptor): a request that waited inside jira.js while another request's 429 arrived does not go
+   * out before Retry-After; every answer with a throttle closes it.
    */
-  gate?: RequestGate;
+  transport: GatedTransport;
 }
 
 /** The axios instance inside jira.js (a private field in its typings, stable across 4.x and 5.x). */
@@ -110,26 +112,24 @@ export function createJiraJsClient(o: JiraClientOptions): AnyClient {
     baseRequestConfig: { timeout: o.timeoutMs, headers },
   };
   const client: AnyClient = o.flavour === 'cloud' ? new Version3Client(config) : new Version2Client(config);
-  const gate = o.gate;
+  const { gate } = o.transport;
   const axiosInstance = (client as unknown as { instance?: AxiosLike }).instance;
-  if (gate && axiosInstance?.interceptors) {
-    axiosInstance.interceptors.request.use(async (cfg) => {
-      await gate.wait();
-      return cfg;
-    });
-    axiosInstance.interceptors.response.use(
-      (res) => res,
-      (err: unknown) => {
-        const res = (err as { response?: { status?: number; headers?: Record<string, unknown> } }).response;
-        const raw = res?.headers?.['retry-after'];
-        if ((res?.status === 429 || res?.status === 503) && raw !== undefined) {
-          const s = parseRetryAfter(String(raw));
-          if (s !== null) gate.pause(s);
-        }
-        return Promise.reject(err);
-      },
-    );
-  }
+  // Without the interceptors nothing would honour Retry-After: fail at start, not under load.
+  if (!axiosInstance?.interceptors) throw new Error('jira.js no longer exposes its axios instance');
+  axiosInstance.interceptors.request.use(async (cfg) => {
+    await gate.wait();
+    return cfg;
+  });
+  axiosInstance.interceptors.response.use(
+    (res) => res,
+    (err: unknown) => {
+      const res = (err as { response?: { status?: number; headers?: Record<string, unknown> } }).response;
+      const raw = res?.headers?.['retry-after'];
+      if (res?.status !== undefined)
+        gate.answeredWithHeader(res.status, raw === undefined ? null : String(raw));
+      return Promise.reject(err);
+    },
+  );
   return client;
 }
 
@@ -236,9 +236,9 @@ export function createJiraClient(o: JiraClientOptions): JiraApi {
 
 /**
  * jira.js/axios failure → IntegrationError. 429/5xx and network failures are retryable (with Retry-After
- * when sent); 400 with field errors, 401, 403, 404 are permanent.
+ * when sent, read against `nowMs`); 400 with field errors, 401, 403, 404 are permanent.
  */
-export function toIntegrationError(operation: string, err: unknown): IntegrationError {
+export function toIntegrationError(operation: string, err: unknown, nowMs: number): IntegrationError {
   if (err instanceof IntegrationError) return err;
   const status = err instanceof HttpException ? err.status : null;
   const cause = (err as { cause?: { response?: { headers?: Record<string, unknown> }; code?: string } })
@@ -261,7 +261,7 @@ export function toIntegrationError(operation: string, err: unknown): Integration
   }
   const headers = cause?.response?.headers ?? axiosLike.response?.headers ?? {};
   const retryAfterRaw = headers['retry-after'];
-  const retryAfter = retryAfterRaw === undefined ? null : parseRetryAfter(String(retryAfterRaw));
+  const retryAfter = retryAfterRaw === undefined ? null : parseRetryAfter(String(retryAfterRaw), nowMs);
   const retryable = httpStatus === 429 || httpStatus === 408 || httpStatus >= 500;
   const reason = headers['ratelimit-reason'] ? ` (${String(headers['ratelimit-reason'])})` : '';
   return new IntegrationError(
@@ -272,12 +272,6 @@ export function toIntegrationError(operation: string, err: unknown): Integration
     retryable,
     retryAfter,
   );
-}
-
-function parseRetryAfter(v: string): number | null {
-  if (/^\d+$/.test(v.trim())) return Number(v);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
 /** `errorMessages` and `errors` from Jira's error body. */

@@ -1,8 +1,8 @@
 import type { JiraConfig } from '../../src/config/jira';
 import type { TicketEvent, TicketHistory } from '../../src/core/sla/types';
-import type { RequestGate } from '../../src/ports/request-gate';
 import type { TicketQuery, TicketSource } from '../../src/ports/ticket-source';
-import { retryRateLimited } from '../../src/sla/retry-rate-limited';
+import { retryRateLimited } from '../http/retry-rate-limited';
+import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { createJiraJsClient, toIntegrationError, type Version3Client } from './client';
 import { jiraCredentials } from './jira-ticket-system';
 
@@ -14,8 +14,11 @@ export interface JiraTicketSourceOptions {
   config: JiraConfig;
   /** Site URL (https://acme.atlassian.net) or an emulator's URL. */
   baseUrl: string;
-  /** Every request waits here; a 429/503 with Retry-After closes it, and a rate-limited read retries there. */
-  gate: RequestGate;
+  /**
+   * A Jira lane driver of the report's own: its limit and Retry-After gate hold for every request, and a
+   * rate-limited read retries at its gate.
+   */
+  transport: GatedTransport;
   /** Projects whose issues are reported. */
   projects: string[];
   /** Status names that mean "resolved" / "new" for the SLA clocks; others keep their name (pause states). */
@@ -30,7 +33,7 @@ export function createJiraTicketSource(o: JiraTicketSourceOptions): TicketSource
     host: o.baseUrl,
     flavour: 'cloud',
     timeoutMs: o.config.timeoutMs,
-    gate: o.gate,
+    transport: o.transport,
     credentials: jiraCredentials(o.config.auth),
   });
   return new JiraTicketSource(client, o);
@@ -62,9 +65,10 @@ class JiraTicketSource implements TicketSource {
 
   /** One request: jira.js errors become IntegrationErrors, and a rate-limited one runs again. */
   private read<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    return retryRateLimited(this.o.gate, () =>
-      call().catch((err: unknown) => {
-        throw toIntegrationError(operation, err);
+    const { transport } = this.o;
+    return retryRateLimited(transport.gate, () =>
+      transport.request(call).catch((err: unknown) => {
+        throw toIntegrationError(operation, err, transport.clock.now().getTime());
       }),
     );
   }

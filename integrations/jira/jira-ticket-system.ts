@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import NodeCache from 'node-cache';
 import type { JiraAuthConfig, JiraConfig } from '../../src/config/jira';
+import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
-import type { RequestGate } from '../../src/ports/request-gate';
 import type { TicketDraft, TicketRef, TicketSystem, TicketSystemName } from '../../src/ports/ticket-system';
 import { IntegrationError } from '../../src/errors';
 import { doc, issueDescription, issueDescriptionWiki, paragraphs } from './adf';
+import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { createJiraClient, toIntegrationError, type JiraApi, type JiraCredentials } from './client';
 
 /** Issue property holding our ids; searchable by reading it back (JQL on it needs an app index). */
@@ -16,12 +17,12 @@ export interface JiraTicketSystemOptions {
   /** Site URL, or the emulator's URL when `config.baseUrl` is absent. */
   baseUrl: string;
   logger?: Logger;
-  /** Shared with the outbox lane: every request waits here, and a 429 with Retry-After closes it. */
-  gate?: RequestGate;
+  /** The Jira lane driver (`createJiraLaneDriver`): its limit and Retry-After gate hold for every request. */
+  transport: GatedTransport;
 }
 
-/** Each JiraApi method is one HTTP request: gate it, and close the gate on a 429 with Retry-After. */
-function gated(api: JiraApi, gate: RequestGate): JiraApi {
+/** Each JiraApi method is one HTTP request: run it in the transport's limit, after the gate opened. */
+function gated(api: JiraApi, transport: GatedTransport): JiraApi {
   const wrapped: Record<string, unknown> = { flavour: api.flavour };
   for (const name of [
     'createIssue',
@@ -36,17 +37,7 @@ function gated(api: JiraApi, gate: RequestGate): JiraApi {
     'search',
   ] as const) {
     const fn = api[name] as (...args: unknown[]) => Promise<unknown>;
-    wrapped[name] = async (...args: unknown[]) => {
-      await gate.wait();
-      try {
-        return await fn.apply(api, args);
-      } catch (err) {
-        const e = toIntegrationError(name, err);
-        if ((e.status === 429 || e.status === 503) && e.retryAfterSeconds !== null)
-          gate.pause(e.retryAfterSeconds);
-        throw err;
-      }
-    };
+    wrapped[name] = (...args: unknown[]) => transport.request(() => fn.apply(api, args));
   }
   return wrapped as unknown as JiraApi;
 }
@@ -57,13 +48,14 @@ export function createJiraTicketSystem(o: JiraTicketSystemOptions): TicketSystem
     host: o.baseUrl,
     flavour: o.config.flavour,
     timeoutMs: o.config.timeoutMs,
-    ...(o.gate ? { gate: o.gate } : {}),
+    transport: o.transport,
     credentials: jiraCredentials(o.config.auth),
   });
   return new JiraTicketSystem(
-    o.gate ? gated(api, o.gate) : api,
+    gated(api, o.transport),
     o.config,
     o.baseUrl.replace(/\/$/, ''),
+    o.transport.clock,
     o.logger,
   );
 }
@@ -91,6 +83,7 @@ export class JiraTicketSystem implements TicketSystem {
     private readonly api: JiraApi,
     private readonly config: JiraConfig,
     private readonly baseUrl: string,
+    private readonly clock: Clock,
     private readonly logger?: Logger,
   ) {}
 
@@ -266,7 +259,7 @@ export class JiraTicketSystem implements TicketSystem {
     try {
       return await fn();
     } catch (err) {
-      throw toIntegrationError(operation, err);
+      throw toIntegrationError(operation, err, this.clock.now().getTime());
     }
   }
 

@@ -1,6 +1,8 @@
-import Bottleneck from 'bottleneck';
 import createClient, { type Client } from 'openapi-fetch';
 import { IntegrationError } from '../../src/errors';
+import { gatedFetch } from '../http/request-gate';
+import { parseRetryAfter } from '../http/retry-after';
+import type { GatedTransport } from '../lanes/remote-lane-driver';
 import type { paths } from './generated/schema';
 import { OAuthError, OAuthSession } from './oauth-session';
 
@@ -15,28 +17,28 @@ export interface ServiceNowClientOptions {
   credentials: ServiceNowCredentials;
   /** Per-request timeout in ms. */
   timeoutMs: number;
-  /** Max concurrent requests (ServiceNow API_INT semaphores: 4 per node). */
-  concurrency: number;
+  /** The ServiceNow lane driver: its concurrency limit, Retry-After gate and clock hold for every request. */
+  transport: GatedTransport;
   fetch?: typeof fetch;
-  now?: () => number;
 }
 
 export type ServiceNowApi = Client<paths>;
 
 /**
  * openapi-fetch client typed by our OpenAPI subset. The injected `fetch` is wrapped to add auth (Basic
- * or an OAuth bearer token renewed once on 401), a timeout, and a concurrency cap.
+ * or an OAuth bearer token renewed once on 401) and a timeout; each call runs in the transport's limit
+ * and every request (token requests included) waits at its gate right before the wire.
  */
 export function createServiceNowClient(o: ServiceNowClientOptions): ServiceNowApi {
-  const baseFetch = o.fetch ?? globalThis.fetch;
-  const limiter = new Bottleneck({ maxConcurrent: o.concurrency });
+  const { transport } = o;
+  const baseFetch = gatedFetch(transport.gate, o.fetch ?? globalThis.fetch);
   const session =
     o.credentials.type === 'oauth'
       ? new OAuthSession({
           ...o.credentials,
           baseUrl: o.baseUrl.replace(/\/$/, ''),
           fetch: baseFetch,
-          now: o.now,
+          now: () => transport.clock.now().getTime(),
         })
       : null;
   const basic =
@@ -64,7 +66,7 @@ export function createServiceNowClient(o: ServiceNowClientOptions): ServiceNowAp
 
   return createClient<paths>({
     baseUrl: o.baseUrl,
-    fetch: (input: Request) => limiter.schedule(() => authedFetch(input)),
+    fetch: (input: Request) => transport.request(() => authedFetch(input)),
   });
 }
 
@@ -75,10 +77,11 @@ export interface FailedCall {
 }
 
 /**
- * ServiceNow failure → IntegrationError. 429 and 5xx are retryable (with Retry-After when sent; a 429
- * from a full semaphore queue has none), 400/401/403/404 are permanent and carry the envelope's message.
+ * ServiceNow failure → IntegrationError. 429 and 5xx are retryable (with Retry-After when sent, read
+ * against `nowMs`; a 429 from a full semaphore queue has none), 400/401/403/404 are permanent and carry
+ * the envelope's message.
  */
-export function toIntegrationError(operation: string, call: FailedCall): IntegrationError {
+export function toIntegrationError(operation: string, call: FailedCall, nowMs: number): IntegrationError {
   const status = call.response.status;
   const retryable = status === 429 || status === 408 || status >= 500;
   return new IntegrationError(
@@ -87,7 +90,7 @@ export function toIntegrationError(operation: string, call: FailedCall): Integra
     status,
     `${status} ${describe(call.error)}`,
     retryable,
-    retryAfter(call.response),
+    parseRetryAfter(call.response.headers.get('retry-after'), nowMs),
   );
 }
 
@@ -105,15 +108,6 @@ export function fromThrown(operation: string, err: unknown): IntegrationError {
       : String((err as Error)?.message ?? err);
   // The outcome of a timed-out write is unknown: the caller must look the record up before retrying a create.
   return new IntegrationError('servicenow', operation, null, message, true);
-}
-
-/** `Retry-After` as seconds (delta-seconds or an HTTP date), null when absent or unreadable. */
-export function retryAfter(res: Response): number | null {
-  const v = res.headers.get('Retry-After');
-  if (v === null) return null;
-  if (/^\d+$/.test(v.trim())) return Number(v);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
 function describe(error: unknown): string {

@@ -15,7 +15,8 @@ export interface OAuthSessionOptions {
   clientSecret: string;
   username: string;
   password: string;
-  now?: () => number;
+  /** Epoch ms from the injected clock (token expiry). */
+  now: () => number;
 }
 
 /**
@@ -32,7 +33,7 @@ export class OAuthSession {
 
   /** A valid access token, fetching one when none is cached or it expires within 30 s. */
   async token(): Promise<string> {
-    const now = (this.o.now ?? Date.now)();
+    const now = this.o.now();
     if (this.#access && this.#access.expiresAt - 30_000 > now) return this.#access.token;
     return this.renew();
   }
@@ -75,7 +76,7 @@ export class OAuthSession {
     }
     if (!res.ok) throw new OAuthError(`token endpoint answered ${res.status}`, res.status);
     const parsed = TokenResponse.parse(await res.json());
-    const now = (this.o.now ?? Date.now)();
+    const now = this.o.now();
     this.#access = { token: parsed.access_token, expiresAt: now + parsed.expires_in * 1000 };
     this.#refresh = parsed.refresh_token ?? this.#refresh;
     return parsed.access_token;

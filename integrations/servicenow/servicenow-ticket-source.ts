@@ -1,8 +1,8 @@
 import type { ServiceNowConfig } from '../../src/config/servicenow';
 import type { TicketEvent, TicketHistory } from '../../src/core/sla/types';
-import type { RequestGate } from '../../src/ports/request-gate';
 import type { TicketQuery, TicketSource } from '../../src/ports/ticket-source';
-import { retryRateLimited } from '../../src/sla/retry-rate-limited';
+import { retryRateLimited } from '../http/retry-rate-limited';
+import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { cell } from '../../src/sla/servicenow-values';
 import { fromThrown, toIntegrationError, type ServiceNowApi } from './client';
 import { auditEvents, tableApiDate, type AuditRow } from './servicenow-audit';
@@ -14,9 +14,11 @@ export interface ServiceNowTicketSourceOptions {
   config: ServiceNowConfig;
   /** Instance URL (`config.instanceUrl`), or an emulator's URL. */
   baseUrl: string;
-  /** The gate `fetch` waits at and closes on a 429/503 with Retry-After; a rate-limited read retries there. */
-  gate: RequestGate;
-  /** Gated with `gate` (the composition wraps it, as for the ticket adapter). */
+  /**
+   * A ServiceNow lane driver of the report's own: its concurrency and Retry-After gate hold for every
+   * request, and a rate-limited read retries at its gate.
+   */
+  transport: GatedTransport;
   fetch?: typeof fetch;
   /** Rows per Table API page (sysparm_limit); ServiceNow recommends staying well below 10,000. */
   pageSize?: number;
@@ -175,12 +177,17 @@ class ServiceNowTicketSource implements TicketSource {
         sysparm_limit: limit,
         sysparm_offset: offset,
       };
-      const answer = await retryRateLimited(this.options.gate, async () => {
+      const { transport } = this.options;
+      const answer = await retryRateLimited(transport.gate, async () => {
         const out = await list(page).catch((err: unknown) => {
           throw fromThrown(operation, err);
         });
         if (!out.response.ok || !out.data)
-          throw toIntegrationError(operation, { response: out.response, error: out.error });
+          throw toIntegrationError(
+            operation,
+            { response: out.response, error: out.error },
+            transport.clock.now().getTime(),
+          );
         return { rows: out.data.result, headers: out.response.headers };
       });
       const total = Number(answer.headers.get('x-total-count'));

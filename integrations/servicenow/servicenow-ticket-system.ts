@@ -3,8 +3,10 @@ import NodeCache from 'node-cache';
 import { z } from 'zod';
 import type { ServiceNowConfig } from '../../src/config/servicenow';
 import { IntegrationError } from '../../src/errors';
+import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
 import type { TicketDraft, TicketRef, TicketSystem, TicketSystemName } from '../../src/ports/ticket-system';
+import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { createServiceNowClient, fromThrown, toIntegrationError, type ServiceNowApi } from './client';
 import {
   correlationIdFor,
@@ -32,9 +34,10 @@ export interface ServiceNowTicketSystemOptions {
   config: ServiceNowConfig;
   /** The instance URL, or the emulator's URL when `config.instanceUrl` is absent. */
   baseUrl: string;
+  /** The ServiceNow lane driver (`createServiceNowLaneDriver`): every request goes through it. */
+  transport: GatedTransport;
   fetch?: typeof fetch;
   logger?: Logger;
-  now?: () => number;
 }
 
 /**
@@ -43,14 +46,16 @@ export interface ServiceNowTicketSystemOptions {
  */
 export function createServiceNowTicketSystem(o: ServiceNowTicketSystemOptions): TicketSystem {
   const api = createConfiguredServiceNowClient(o);
-  return new ServiceNowTicketSystem(api, o.config, o.baseUrl.replace(/\/$/, ''), o.logger);
+  return new ServiceNowTicketSystem(api, o.config, o.baseUrl.replace(/\/$/, ''), o.transport.clock, o.logger);
 }
 
 /**
- * The client as `config` describes it: its credentials revealed here, its timeout and concurrency. The ticket system and the SLA report's source both talk through it.
+ * The client as `config` describes it, its credentials revealed here, its requests through the lane
+ * driver's transport (concurrency, Retry-After gate). The ticket system and the SLA report's source both
+ * talk through it.
  */
 export function createConfiguredServiceNowClient(
-  o: Pick<ServiceNowTicketSystemOptions, 'config' | 'baseUrl' | 'fetch' | 'now'>,
+  o: Pick<ServiceNowTicketSystemOptions, 'config' | 'baseUrl' | 'fetch' | 'transport'>,
 ): ServiceNowApi {
   const { config } = o;
   // A secret left out is sent empty: the instance answers 401, reported like a wrong one. (In sandbox
@@ -59,9 +64,8 @@ export function createConfiguredServiceNowClient(
   return createServiceNowClient({
     baseUrl: o.baseUrl,
     fetch: o.fetch,
-    now: o.now,
+    transport: o.transport,
     timeoutMs: config.timeoutMs,
-    concurrency: config.concurrency,
     credentials:
       config.auth.type === 'basic'
         ? { type: 'basic', username: config.auth.username, password: reveal(config.auth.password) }
@@ -83,6 +87,7 @@ class ServiceNowTicketSystem implements TicketSystem {
     private readonly api: ServiceNowApi,
     private readonly config: ServiceNowConfig,
     private readonly baseUrl: string,
+    private readonly clock: Clock,
     private readonly logger?: Logger,
   ) {
     this.#lookups = new NodeCache({ stdTTL: config.lookupCacheTtlSeconds, checkperiod: 0, useClones: false });
@@ -302,7 +307,12 @@ class ServiceNowTicketSystem implements TicketSystem {
     } catch (err) {
       throw fromThrown(operation, err);
     }
-    if (!out.response.ok) throw toIntegrationError(operation, { response: out.response, error: out.error });
+    if (!out.response.ok)
+      throw toIntegrationError(
+        operation,
+        { response: out.response, error: out.error },
+        this.clock.now().getTime(),
+      );
     const parsed = schema.safeParse(out.data);
     if (!parsed.success) {
       throw new IntegrationError(

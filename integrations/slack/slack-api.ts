@@ -1,6 +1,7 @@
 import { WebClient, LogLevel, type Logger as SlackLogger, type View } from '@slack/web-api';
 import NodeCache from 'node-cache';
 import type { ChatMessageRef } from '../../src/ports/chat';
+import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
 import type { BlockMessage, SlackView } from './presenters/blocks';
 import { toIntegrationError } from './slack-error';
@@ -15,6 +16,8 @@ export interface SlackApiOptions {
   timeoutMs?: number;
   /** e.g. a gated fetch that honours Retry-After across calls. */
   fetch?: typeof fetch;
+  /** Reads an HTTP-date Retry-After. */
+  clock: Clock;
 }
 
 /** A file to share, e.g. a report rendered as HTML and CSV. */
@@ -36,8 +39,10 @@ export class SlackApi {
   readonly client: WebClient;
   readonly #users = new NodeCache({ stdTTL: USER_TTL_SECONDS, checkperiod: 0, useClones: false });
   readonly #groups = new NodeCache({ stdTTL: USERGROUP_TTL_SECONDS, checkperiod: 0, useClones: false });
+  readonly #clock: Clock;
 
   constructor(o: SlackApiOptions) {
+    this.#clock = o.clock;
     this.client = new WebClient(o.token, {
       ...(o.apiUrl ? { slackApiUrl: o.apiUrl.endsWith('/') ? o.apiUrl : `${o.apiUrl}/` } : {}),
       rejectRateLimitedCalls: true,
@@ -66,7 +71,7 @@ export class SlackApi {
       }),
     );
     if (!r.channel || !r.ts)
-      throw toIntegrationError('chat.postMessage', new Error('answer without channel/ts'));
+      throw toIntegrationError('chat.postMessage', new Error('answer without channel/ts'), this.#nowMs());
     return { channel: r.channel, ts: r.ts };
   }
 
@@ -185,8 +190,12 @@ export class SlackApi {
     try {
       return await fn();
     } catch (err) {
-      throw toIntegrationError(method, err);
+      throw toIntegrationError(method, err, this.#nowMs());
     }
+  }
+
+  #nowMs(): number {
+    return this.#clock.now().getTime();
   }
 }
 

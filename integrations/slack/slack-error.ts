@@ -6,6 +6,7 @@ import {
   SlackError,
 } from '@slack/web-api';
 import { IntegrationError } from '../../src/errors';
+import { parseRetryAfter } from '../http/retry-after';
 
 /**
  * Platform errors (`ok:false`) that are worth retrying; everything else (`channel_not_found`,
@@ -20,8 +21,11 @@ const TRANSIENT = new Set([
   'request_timeout',
 ]);
 
-/** Maps a WebClient error to our IntegrationError; never lets a vendor type escape the adapter. */
-export function toIntegrationError(method: string, err: unknown): IntegrationError {
+/**
+ * Maps a WebClient error to our IntegrationError; never lets a vendor type escape the adapter. A
+ * Retry-After header is read against `nowMs`.
+ */
+export function toIntegrationError(method: string, err: unknown, nowMs: number): IntegrationError {
   if (err instanceof IntegrationError) return err;
   if (err instanceof WebAPIRateLimitedError)
     return new IntegrationError('slack', method, 429, `429 ratelimited`, true, err.retryAfter);
@@ -39,7 +43,6 @@ export function toIntegrationError(method: string, err: unknown): IntegrationErr
     );
   }
   if (err instanceof WebAPIHTTPError) {
-    const retryAfter = Number.parseInt(err.headers['retry-after'] ?? '', 10);
     const status = err.statusCode;
     return new IntegrationError(
       'slack',
@@ -47,7 +50,7 @@ export function toIntegrationError(method: string, err: unknown): IntegrationErr
       status,
       `${status} ${err.statusMessage}`.trim(),
       status >= 500 || status === 408 || status === 429,
-      Number.isNaN(retryAfter) ? null : retryAfter,
+      parseRetryAfter(err.headers['retry-after'], nowMs),
     );
   }
   // No answer (refused, reset, our timeout): the outcome of a write is unknown; the outbox retries.

@@ -3,6 +3,7 @@ import type { CloudAdapter, ConnectorClient, TurnContext } from '@microsoft/agen
 import type { JwtPayload } from 'jsonwebtoken';
 import { IntegrationError } from '../../src/errors';
 import type { ChatIncident, ChatMessageRef, ChatNotifier } from '../../src/ports/chat';
+import type { Clock } from '../../src/ports/clock';
 import type { ConversationReferences } from './conversation-references';
 import { cardAttachment } from './presenters/adaptive-card';
 import { incidentCard } from './presenters/incident-card';
@@ -14,6 +15,8 @@ export interface BotNotifierOptions {
   references: ConversationReferences;
   /** Per call; the SDK's fetch has no timeout of its own. */
   timeoutMs?: number;
+  /** Reads an HTTP-date Retry-After. */
+  clock: Clock;
 }
 
 /**
@@ -58,11 +61,11 @@ export function createBotNotifier(opts: BotNotifierOptions): ChatNotifier {
     try {
       await withTimeout(run, timeoutMs, operation);
     } catch (err) {
-      throw toTeamsError(operation, err);
+      throw toTeamsError(operation, err, opts.clock.now().getTime());
     }
     const done = outcome as Outcome | null;
     if (!done) throw new IntegrationError('teams', operation, null, 'the turn ended without a result', true);
-    if (!done.ok) throw toTeamsError(operation, done.error);
+    if (!done.ok) throw toTeamsError(operation, done.error, opts.clock.now().getTime());
     return done.value;
   }
 

@@ -1,15 +1,5 @@
 import { IntegrationError } from '../../src/errors';
-
-/** `Retry-After` as seconds (delta or HTTP date); null when absent or unreadable. */
-export function parseRetryAfter(
-  value: string | null | undefined,
-  now: () => number = Date.now,
-): number | null {
-  if (value === null || value === undefined || value.trim() === '') return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now()) / 1000));
-}
+import { parseRetryAfter } from '../http/retry-after';
 
 /** 429, 408 and 5xx are worth retrying; other 4xx (bad card, bot removed, unknown conversation) are not. */
 export const isRetryableStatus = (status: number): boolean =>
@@ -23,10 +13,11 @@ interface HttpLikeError {
 
 /**
  * Any failure of a Teams call → IntegrationError('teams', …). Understands the Agents SDK's HttpError
- * (status, response.headers as a fetch Headers, Bot Connector `{error:{code,message}}` body). No response
- * at all (refused, reset, timeout) is retryable: the outbox may look again.
+ * (status, response.headers as a fetch Headers, Bot Connector `{error:{code,message}}` body; Retry-After
+ * read against `nowMs`). No response at all (refused, reset, timeout) is retryable: the outbox may look
+ * again.
  */
-export function toTeamsError(operation: string, err: unknown): IntegrationError {
+export function toTeamsError(operation: string, err: unknown, nowMs: number): IntegrationError {
   if (err instanceof IntegrationError) return err;
   const e = (err ?? {}) as HttpLikeError;
   const status =
@@ -39,7 +30,7 @@ export function toTeamsError(operation: string, err: unknown): IntegrationError 
     const msg = typeof e.message === 'string' ? e.message : String(err);
     return new IntegrationError('teams', operation, null, msg, true);
   }
-  const retryAfter = parseRetryAfter(e.response?.headers?.get?.('retry-after'));
+  const retryAfter = parseRetryAfter(e.response?.headers?.get?.('retry-after'), nowMs);
   return new IntegrationError(
     'teams',
     operation,

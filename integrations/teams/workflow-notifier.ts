@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Secret } from '../../src/config/secret';
 import { IntegrationError } from '../../src/errors';
 import type { ChatIncident, ChatMessageRef, ChatNotifier } from '../../src/ports/chat';
+import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
 import { cardAttachment, type AdaptiveCard } from './presenters/adaptive-card';
 import { stateKey } from './presenters/format';
 import { incidentCard } from './presenters/incident-card';
 import { stateChangeCard } from './presenters/state-change-card';
-import { isRetryableStatus, parseRetryAfter } from './teams-error';
+import { parseRetryAfter } from '../http/retry-after';
+import { isRetryableStatus } from './teams-error';
 
 export interface WorkflowNotifierOptions {
   /** The Workflows "When a Teams webhook request is received" URL. It is signed: a secret, never logged. */
@@ -17,6 +19,8 @@ export interface WorkflowNotifierOptions {
   logger: Logger;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** Reads an HTTP-date Retry-After. */
+  clock: Clock;
 }
 
 /**
@@ -59,7 +63,7 @@ export function createWorkflowNotifier(opts: WorkflowNotifierOptions): ChatNotif
     }
     const body = await res.text().catch(() => '');
     if (res.ok) return; // Workflows answers 202 Accepted; any 2xx will do (Alertmanager's msteamsv2 does the same).
-    const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+    const retryAfter = parseRetryAfter(res.headers.get('retry-after'), opts.clock.now().getTime());
     throw new IntegrationError(
       'teams',
       operation,

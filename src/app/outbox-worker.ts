@@ -1,9 +1,7 @@
-import Bottleneck from 'bottleneck';
 import { retryDelaySeconds } from '../core/outbox/retry-delay';
-import { BridgeError, IntegrationError } from '../errors';
 import type { Clock } from '../ports/clock';
+import type { LaneDriver } from '../ports/lane-driver';
 import type { Logger } from '../ports/logger';
-import type { RequestGate } from '../ports/request-gate';
 import { isChatLane, isTicketLane } from '../core/outbox/outbox-command';
 import type { TicketOutcomeType, TimelineEvent } from '../core/incident/timeline-event';
 import {
@@ -19,13 +17,11 @@ import { isTicketCommand, withTicket } from './run-ticket-command';
 import { enqueueChatSync, enqueueTicketCommands } from './enqueue-ticket-commands';
 import { recordEvent } from './record-event';
 
-/** One remote system's lane: how to run its commands, how many at once, and its Retry-After gate. */
+/** One remote system's lane: how to run its commands, and the system's driver they run through. */
 export interface LaneSpec {
   run: LaneRunner;
-  /** Concurrent requests (ServiceNow: 4 semaphores per node by default). */
-  concurrency: number;
-  /** Shared with that system's adapter (Retry-After applies to every request). */
-  gate: RequestGate;
+  /** The system's limiter, Retry-After gate and failure table (shared with its adapter). */
+  driver: LaneDriver;
 }
 
 export interface OutboxWorkerDeps {
@@ -43,10 +39,8 @@ export interface OutboxWorkerDeps {
 
 interface LaneState {
   run: LaneRunner;
-  concurrency: number;
-  limiter: Bottleneck;
-  /** No request of this lane starts before the remote's Retry-After has passed. */
-  gate: RequestGate;
+  /** No command of this lane starts while the driver's gate is closed (the remote's Retry-After). */
+  driver: LaneDriver;
   inFlight: Set<number>;
   /**
    * Slow start: a cold lane (just started, or just told to back off with Retry-After) sends one request
@@ -63,12 +57,15 @@ type OutboxEvent = Extract<TimelineEvent, { type: TicketOutcomeType | 'ticket_pa
 
 /**
  * Executes outbox commands, one lane per remote system so a ServiceNow outage never delays Jira. Each
- * lane has its own bottleneck limiter; a 429 pauses the whole lane until Retry-After has passed; other
- * retryable failures back off per command; permanent failures park the command (visible on the incident
- * and in /readyz; `itsm-bridge replay` re-queues them).
+ * command runs through its system's driver (limiter, Retry-After gate); while the remote's Retry-After
+ * has not passed the whole lane waits; other retryable failures back off per command; permanent
+ * failures park the command (visible on the incident and in /readyz; `itsm-bridge replay` re-queues
+ * them).
  */
 export class OutboxWorker {
   readonly #lanes = new Map<Lane, LaneState>();
+  /** Commands started and not yet recorded, for `stop()`. */
+  readonly #running = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | null = null;
   #polling: Promise<void> | null = null;
   #stopped = false;
@@ -78,9 +75,7 @@ export class OutboxWorker {
     for (const [lane, spec] of Object.entries(deps.lanes) as [Lane, LaneSpec][]) {
       this.#lanes.set(lane, {
         run: spec.run,
-        concurrency: spec.concurrency,
-        limiter: new Bottleneck({ maxConcurrent: spec.concurrency }),
-        gate: spec.gate,
+        driver: spec.driver,
         inFlight: new Set(),
         warm: false,
       });
@@ -111,8 +106,9 @@ export class OutboxWorker {
 
   /** Runs until nothing is due (tests); respects pauses and backoff like the background loop. */
   async drain(maxMs = 30_000): Promise<void> {
-    const until = Date.now() + maxMs;
-    while (Date.now() < until) {
+    // Elapsed real time, not the clock: a test's manual clock must not make this wait forever.
+    const until = performance.now() + maxMs;
+    while (performance.now() < until) {
       await this.#poll();
       while ([...this.#lanes.values()].some((l) => l.inFlight.size > 0))
         await new Promise((r) => setTimeout(r, 10));
@@ -131,34 +127,37 @@ export class OutboxWorker {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     await this.#polling;
-    await Promise.all([...this.#lanes.values()].map((l) => l.limiter.stop({ dropWaitingJobs: false })));
+    await Promise.all(this.#running);
   }
 
   async #poll(): Promise<void> {
-    const nowMs = this.deps.clock.now().getTime();
-    const now = new Date(nowMs).toISOString();
+    const now = this.deps.clock.now().toISOString();
     for (const [lane, state] of this.#lanes) {
-      if (nowMs < state.gate.pausedUntil) continue;
-      const limit = state.concurrency * 2;
+      if (state.driver.isPaused()) continue;
+      const limit = state.driver.concurrency * 2;
       const due = await this.deps.store.unitOfWork((uow) => uow.outbox.due(lane, now, limit));
       if (!state.warm && (state.inFlight.size > 0 || due.length > 1))
         due.splice(state.inFlight.size > 0 ? 0 : 1);
       for (const cmd of due) {
         if (state.inFlight.has(cmd.id)) continue;
         state.inFlight.add(cmd.id);
-        void state.limiter
-          .schedule(() => this.#runOne(lane, state, cmd))
+        const running = state.driver
+          .run(() => this.#runOne(lane, state, cmd))
           .catch((err: unknown) =>
             this.deps.logger.error('outbox command crashed', { id: cmd.id, error: (err as Error).message }),
           )
-          .finally(() => state.inFlight.delete(cmd.id));
+          .finally(() => {
+            state.inFlight.delete(cmd.id);
+            this.#running.delete(running);
+          });
+        this.#running.add(running);
       }
     }
   }
 
   async #runOne(lane: Lane, state: LaneState, cmd: OutboxCommand): Promise<void> {
     // A 429 for another command may have arrived while this one waited in the limiter.
-    if (Date.now() < state.gate.pausedUntil) return;
+    if (state.driver.isPaused()) return;
     // A poll may have read this command just before its previous run committed: run only what is still
     // pending exactly as we read it, so a command never executes twice.
     const fresh = await this.deps.store.unitOfWork((uow) => uow.outbox.get(cmd.id));
@@ -248,17 +247,12 @@ export class OutboxWorker {
   async #fail(lane: Lane, state: LaneState, cmd: OutboxCommand, err: unknown): Promise<void> {
     const nowMs = this.deps.clock.now().getTime();
     const now = new Date(nowMs).toISOString();
-    const retryable = err instanceof BridgeError ? err.retryable : true;
-    const retryAfter = err instanceof IntegrationError ? err.retryAfterSeconds : null;
-    const message = (err as Error).message;
-    if (
-      retryAfter !== null &&
-      err instanceof IntegrationError &&
-      (err.status === 429 || err.status === 503)
-    ) {
-      state.gate.pause(retryAfter);
-      state.warm = false;
-    }
+    // The driver says what the failure means; its transport has already closed the gate on a throttle.
+    const failure = state.driver.classify(err);
+    const retryable = failure.kind !== 'permanent';
+    const retryAfter = failure.retryAfterSeconds;
+    const message = failure.message;
+    if (failure.throttled) state.warm = false;
     await this.deps.store.unitOfWork(async (uow) => {
       if (!retryable) {
         await uow.outbox.update(cmd.id, {
@@ -294,6 +288,7 @@ export class OutboxWorker {
       kind: cmd.kind,
       id: cmd.id,
       retryable,
+      failure: failure.kind,
       error: message,
     });
   }

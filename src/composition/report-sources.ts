@@ -1,6 +1,8 @@
 import type { LoadedConfig } from '../config/load-config';
 import type { TicketSource } from '../ports/ticket-source';
-import { gatedFetch, TimedRequestGate } from '../../integrations/http/request-gate';
+import { systemClock } from '../../integrations/clock/system-clock';
+import { createJiraLaneDriver } from '../../integrations/jira/jira-lane-driver';
+import { createServiceNowLaneDriver } from '../../integrations/servicenow/servicenow-lane-driver';
 import { createJiraTicketSource } from '../../integrations/jira/jira-ticket-source';
 import { createServiceNowTicketSource } from '../../integrations/servicenow/servicenow-ticket-source';
 import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
@@ -24,7 +26,7 @@ export function storeSource(databaseUrl: string): TicketSource {
 /**
  * Report sources for `itsm-bridge report --source …`, from the loaded configuration. ServiceNow and Jira
  * are read through the ticket adapters' clients (Basic or OAuth, API token or PAT; timeouts, concurrency,
- * a Retry-After gate of their own for the run); they are offered only for a configured instance whose
+ * a lane driver of their own for the run: its limit and Retry-After gate); they are offered only for a configured instance whose
  * credentials are set — the sandbox secrets are no use there. The Jira source reads Cloud's REST v3.
  */
 export function reportSources(
@@ -38,10 +40,12 @@ export function reportSources(
     sn.auth.type === 'basic' ? [sn.auth.password] : [sn.auth.password, sn.auth.clientSecret];
   if (sn.instanceUrl && snCredentials.every(Boolean)) {
     const baseUrl = sn.instanceUrl;
-    sources.servicenow = () => {
-      const gate = new TimedRequestGate();
-      return createServiceNowTicketSource({ config: sn, baseUrl, gate, fetch: gatedFetch(gate) });
-    };
+    sources.servicenow = () =>
+      createServiceNowTicketSource({
+        config: sn,
+        baseUrl,
+        transport: createServiceNowLaneDriver({ clock: systemClock, concurrency: sn.concurrency }),
+      });
   }
   const jira = loaded.config.jira;
   const jiraSecret = jira.auth.type === 'basic' ? jira.auth.apiToken : jira.auth.token;
@@ -55,7 +59,12 @@ export function reportSources(
       ]),
     ];
     sources.jira = () =>
-      createJiraTicketSource({ config: jira, baseUrl, gate: new TimedRequestGate(), projects });
+      createJiraTicketSource({
+        config: jira,
+        baseUrl,
+        transport: createJiraLaneDriver({ clock: systemClock, concurrency: jira.concurrency }),
+        projects,
+      });
   }
   return sources;
 }

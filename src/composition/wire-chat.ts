@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import Bottleneck from 'bottleneck';
 import type { AppConfig } from '../config/app-config';
 import type { Env } from '../config/env';
 import { createRedactor } from '../core/redact/redact';
@@ -19,29 +18,15 @@ import { SlackApi, slackLogger } from '../../integrations/slack/slack-api';
 import { SlackNotifier } from '../../integrations/slack/slack-notifier';
 import { commandResultMessage, homeView, resolveModal } from '../../integrations/slack/presenters';
 import type { Sandbox } from '../../integrations/sandbox/create-sandbox';
-import { TimedRequestGate } from '../../integrations/http/request-gate';
+import type { ChatLaneDriver } from '../../integrations/lanes/chat-lane-driver';
+import { createSlackLaneDriver } from '../../integrations/slack/slack-lane-driver';
+import { createTeamsLaneDriver } from '../../integrations/teams/teams-lane-driver';
 import { createTeamsAdapter } from '../../integrations/teams/teams-adapter';
 import { createBotNotifier } from '../../integrations/teams/bot-notifier';
 import { createWorkflowNotifier } from '../../integrations/teams/workflow-notifier';
 import { commandResultCard } from '../../integrations/teams/presenters/command-result-card';
 import { createTeamsHandler } from '../../handlers/teams/teams-handler';
 import type { ChatNotifier } from '../ports/chat';
-import { IntegrationError } from '../errors';
-
-/**
- * At most `perSecond` messages per second per channel with a burst of `burst` (Slack: about one per
- * second per channel, short bursts tolerated): one token bucket per channel.
- */
-export function channelThrottle(perSecond: number, burst: number) {
-  const group = new Bottleneck.Group({
-    reservoir: burst,
-    reservoirIncreaseAmount: 1,
-    reservoirIncreaseInterval: Math.round(1000 / perSecond),
-    reservoirIncreaseMaximum: burst,
-    maxConcurrent: 1,
-  });
-  return <T>(channel: string, send: () => Promise<T>): Promise<T> => group.key(channel).schedule(send);
-}
 
 export interface ChatWiring {
   lanes: Partial<Record<ChatLane, LaneSpec>>;
@@ -92,6 +77,7 @@ export async function wireChat(o: {
     token: botToken,
     apiUrl: slackApiUrl,
     logger,
+    clock: o.clock,
   });
   const commands = new ChatCommandService({
     ...viewDeps,
@@ -108,43 +94,30 @@ export async function wireChat(o: {
   let monthly: MonthlyReportJob | null = null;
   const starts: (() => Promise<void>)[] = [];
   const stops: (() => Promise<void>)[] = [];
+  const driverSettings = { clock: o.clock, perChannel: config.slack.perChannel };
   const lane = (
     notifier: ChatNotifier,
     channelOf: (p: (typeof config.providers)[number]) => string | undefined,
+    driver: ChatLaneDriver,
   ): LaneSpec => {
     const channels = new Map(config.providers.map((p) => [p.name, channelOf(p) ?? null]));
-    const perChannel = channelThrottle(config.slack.perChannel.perSecond, config.slack.perChannel.burst);
-    // One gate for the platform: a 429 (per channel or a workspace-wide method tier) stops every send
-    // until its Retry-After has passed — checked right before each call, closed the moment a 429 is seen.
-    const gate = new TimedRequestGate();
     return {
       run: chatLaneRunner({
         ...viewDeps,
         notifier,
         channelFor: (provider) => channels.get(provider) ?? null,
-        throttle: (channel, send) =>
-          perChannel(channel, async () => {
-            await gate.wait();
-            try {
-              return await send();
-            } catch (err) {
-              if (
-                err instanceof IntegrationError &&
-                err.retryAfterSeconds !== null &&
-                (err.status === 429 || err.status === 503)
-              )
-                gate.pause(err.retryAfterSeconds);
-              throw err;
-            }
-          }),
+        throttle: (channel, send) => driver.send(channel, send),
       }),
-      concurrency: 4,
-      gate,
+      driver,
     };
   };
 
   if (config.slack.enabled) {
-    lanes.slack = lane(new SlackNotifier(api), (p) => p.chat?.slackChannel);
+    lanes.slack = lane(
+      new SlackNotifier(api),
+      (p) => p.chat?.slackChannel,
+      createSlackLaneDriver(driverSettings),
+    );
     const slack = await createSlackApp(
       {
         commands,
@@ -246,12 +219,13 @@ export async function wireChat(o: {
     if (env.TEAMS_APP_ID || allSandbox(config))
       mounts.push(createTeamsHandler({ adapter, commands, references, render: commandResultCard, logger }));
     const notifier = env.TEAMS_WORKFLOW_URL
-      ? createWorkflowNotifier({ url: env.TEAMS_WORKFLOW_URL, logger })
-      : createBotNotifier({ adapter, references });
+      ? createWorkflowNotifier({ url: env.TEAMS_WORKFLOW_URL, logger, clock: o.clock })
+      : createBotNotifier({ adapter, references, clock: o.clock });
     if (chatLanes(config, env).includes('teams'))
       lanes.teams = lane(
         notifier,
         (p) => p.chat?.teamsChannel ?? (env.TEAMS_WORKFLOW_URL ? 'workflow' : undefined),
+        createTeamsLaneDriver(driverSettings),
       );
     const teamsSandbox = o.sandbox?.teams;
     if (teamsSandbox)

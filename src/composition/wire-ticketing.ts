@@ -10,7 +10,8 @@ import { isTicketCommand, runTicketCommand } from '../app/run-ticket-command';
 import { laneRunner } from '../app/lane-runner';
 import { createJiraTicketSystem } from '../../integrations/jira/jira-ticket-system';
 import { createServiceNowTicketSystem } from '../../integrations/servicenow/servicenow-ticket-system';
-import { gatedFetch, TimedRequestGate } from '../../integrations/http/request-gate';
+import { createServiceNowLaneDriver } from '../../integrations/servicenow/servicenow-lane-driver';
+import { createJiraLaneDriver } from '../../integrations/jira/jira-lane-driver';
 import type { Sandbox, SandboxLogin } from '../../integrations/sandbox/create-sandbox';
 
 /** Per-provider assignment groups and Jira projects come from `providers:` unless set per system. */
@@ -91,9 +92,9 @@ export function wireTicketing(o: {
   const { config, logger } = o;
   const cfg = withProviderDefaults(config);
   const systems: Partial<Record<TicketLane, TicketSystem>> = {};
-  const gates: Record<TicketLane, TimedRequestGate> = {
-    servicenow: new TimedRequestGate(),
-    jira: new TimedRequestGate(),
+  const drivers = {
+    servicenow: createServiceNowLaneDriver({ clock: o.clock, concurrency: config.servicenow.concurrency }),
+    jira: createJiraLaneDriver({ clock: o.clock, concurrency: config.jira.concurrency }),
   };
   if (config.tickets.systems.includes('servicenow')) {
     const { baseUrl, auth } = endpoint(
@@ -106,7 +107,7 @@ export function wireTicketing(o: {
       config: { ...cfg.servicenow, auth },
       baseUrl,
       logger,
-      fetch: gatedFetch(gates.servicenow),
+      transport: drivers.servicenow,
     });
   }
   if (config.tickets.systems.includes('jira')) {
@@ -115,7 +116,7 @@ export function wireTicketing(o: {
       config: { ...cfg.jira, auth },
       baseUrl,
       logger,
-      gate: gates.jira,
+      transport: drivers.jira,
     });
   }
   const common = {
@@ -125,15 +126,13 @@ export function wireTicketing(o: {
     publicUrl: config.server.publicUrl ?? o.url,
     closeCode: config.servicenow.closeCode,
   };
-  const concurrency = { servicenow: config.servicenow.concurrency, jira: config.jira.concurrency };
   const lanes: Partial<Record<TicketLane | ChatLane, LaneSpec>> = { ...o.chat };
   for (const [lane, system] of Object.entries(systems) as [TicketLane, TicketSystem][]) {
     lanes[lane] = {
       run: laneRunner(isTicketCommand, (cmd, incident) =>
         runTicketCommand({ ...common, system }, cmd, incident),
       ),
-      concurrency: concurrency[lane],
-      gate: gates[lane],
+      driver: drivers[lane],
     };
   }
   const outbox = new OutboxWorker({

@@ -49,6 +49,15 @@ const RULES: [RegExp, RegExp, string][] = [
   ],
 ];
 
+/** A read of the wall clock: `Date.now` (called or passed on) or `new Date()` without an argument. */
+const WALL_CLOCK = /\bDate\.now\b|\bnew Date\(\s*\)/;
+/** DESIGN.md §2 "One clock": only the clock adapter and the CLI read the wall clock. */
+const WALL_CLOCK_READERS = /^(integrations\/clock\/system-clock\.ts|src\/cli\.ts|src\/cli\/.+)$/;
+/** Source text without comments, so that a comment may name what the code must not do. */
+const code = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+const wallClockReads = (file: string, text: string) =>
+  !WALL_CLOCK_READERS.test(file) && WALL_CLOCK.test(code(text));
+
 const NODE_IO =
   /^(node:)?(fs|fs\/promises|http|https|net|child_process|dgram|dns|os|worker_threads|cluster)$/;
 
@@ -92,6 +101,26 @@ describe('architecture (DESIGN.md §2 dependency rule)', () => {
         (f) => !f.startsWith('src/config/') && /process\.env\b/.test(readFileSync(join(ROOT, f), 'utf8')),
       );
     expect(bad).toEqual([]);
+  });
+
+  it('reads the wall clock only in the clock adapter and the CLI (time comes from the Clock)', () => {
+    const bad = all
+      .map((f) => relative(ROOT, f))
+      .filter((f) => wallClockReads(f, readFileSync(join(ROOT, f), 'utf8')));
+    expect(bad).toEqual([]);
+  });
+
+  it('detects a wall-clock read outside the clock adapter (the rule itself can fail)', () => {
+    expect(wallClockReads('src/app/outbox-worker.ts', 'const until = Date.now() + maxMs;')).toBe(true);
+    expect(wallClockReads('integrations/x/client.ts', 'const now = o.now ?? Date.now;')).toBe(true);
+    expect(wallClockReads('integrations/logging/json-logger.ts', 'time: new Date().toISOString()')).toBe(
+      true,
+    );
+    // …and leaves alone what is allowed: the adapter, the CLI, dates from values, comments.
+    expect(wallClockReads('integrations/clock/system-clock.ts', 'now: () => new Date()')).toBe(false);
+    expect(wallClockReads('src/cli/replay.ts', 'const now = new Date().toISOString();')).toBe(false);
+    expect(wallClockReads('src/app/x.ts', 'new Date(nowMs + delay * 1000)')).toBe(false);
+    expect(wallClockReads('src/app/x.ts', '// never Date.now() here\n/* nor new Date() */')).toBe(false);
   });
 
   it('detects a forbidden import (the rule itself can fail)', () => {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { systemClock } from '../../clock/system-clock';
 import { jiraError, jiraRateLimited, type JiraContext } from './context';
 import { defaultFaults, FaultInjector, type Faults } from '../faults';
 import { type EmuRequest, type EmuResponse } from '../http-util';
@@ -64,7 +65,8 @@ const SANDBOX = SANDBOX_IDENTITIES.jira;
  * with Jira's error shapes, rate-limit headers and an eventually consistent search.
  */
 export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator {
-  const now = opts.now ?? Date.now;
+  // The remote's own clock: the wall clock unless a test moves it.
+  const now = opts.now ?? (() => systemClock.now().getTime());
   const prefix = opts.prefix ?? '';
   const faults: Faults = { ...defaultFaults(), ...opts.faults };
   const settings = {

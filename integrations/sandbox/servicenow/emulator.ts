@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { systemClock } from '../../clock/system-clock';
 import { handleAttachment } from './attachment-api';
 import { authenticate, issueToken } from './auth';
 import { defaultFaults, FaultInjector, type Faults, type RateLimitCause } from '../faults';
@@ -59,7 +60,8 @@ const RATE_RULE_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
  * and the contract tests. It rejects what a default instance rejects; see docs/ticket-systems.md.
  */
 export function createServiceNowEmulator(opts: ServiceNowEmulatorOptions = {}): ServiceNowEmulator {
-  const now = opts.now ?? Date.now;
+  // The remote's own clock: the wall clock unless a test moves it.
+  const now = opts.now ?? (() => systemClock.now().getTime());
   const prefix = opts.prefix ?? '';
   const ttl = opts.accessTokenTtlSeconds ?? 1800;
   const faults: Faults = { ...defaultFaults(), ...opts.faults };

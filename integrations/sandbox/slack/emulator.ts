@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { systemClock } from '../../clock/system-clock';
 import { defaultFaults, FaultInjector, type CallLogEntry, type Faults } from '../faults';
 import { type EmuRequest, type EmuResponse } from '../http-util';
 import { SANDBOX_IDENTITIES } from '../sandbox-identities';
@@ -108,7 +109,8 @@ const METHODS: Record<string, Method> = {
  * flow and a response_url sink. For the sandbox and the adapter tests.
  */
 export function createSlackEmulator(opts: SlackEmulatorOptions = {}): SlackEmulator {
-  const now = opts.now ?? Date.now;
+  // The remote's own clock: the wall clock unless a test moves it.
+  const now = opts.now ?? (() => systemClock.now().getTime());
   const prefix = opts.prefix ?? SANDBOX_IDENTITIES.slack.path;
   const faults: Faults = { ...defaultFaults(), ...opts.faults };
   const rateLimits: SlackRateLimits = { ...defaultRateLimits(), ...opts.rateLimits };

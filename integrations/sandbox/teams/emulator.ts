@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { systemClock } from '../../clock/system-clock';
 import { defaultFaults, FaultInjector, type Faults } from '../faults';
 import { type EmuRequest, type EmuResponse } from '../http-util';
 import { emulatorHandle, listenEmulator } from '../serve-emulator';
@@ -36,7 +37,8 @@ export interface TeamsEmulator {
  * with Retry-After, 5xx, timeouts) come from integrations/sandbox/faults.ts.
  */
 export function createTeamsEmulator(opts: TeamsEmulatorOptions = {}): TeamsEmulator {
-  const now = opts.now ?? Date.now;
+  // The remote's own clock: the wall clock unless a test moves it.
+  const now = opts.now ?? (() => systemClock.now().getTime());
   const prefix = opts.prefix ?? '';
   const faults: Faults = { ...defaultFaults(), ...opts.faults };
   // Teams message ids are epoch-millisecond strings; keep the shape.

@@ -3,8 +3,10 @@ import type { TicketDraft } from '../../../src/ports/ticket-system';
 import { createJiraEmulator, type JiraEmulatorOptions } from '../../../integrations/sandbox/jira/emulator';
 import { sandboxJiraAuth } from '../../../integrations/sandbox/sandbox-auth';
 import { createJiraTicketSystem } from '../../../integrations/jira/jira-ticket-system';
+import { createJiraLaneDriver } from '../../../integrations/jira/jira-lane-driver';
+import { systemClock } from '../../../integrations/clock/system-clock';
 
-/** Emulator on an ephemeral port plus the real adapter pointed at it. */
+/** Emulator on an ephemeral port plus the real adapter pointed at it, through its lane driver. */
 export async function startJira(
   opts: { emulator?: JiraEmulatorOptions; config?: Record<string, unknown> } = {},
 ) {
@@ -13,8 +15,13 @@ export async function startJira(
   const parsed = JiraConfig.parse({ timeoutMs: 400, ...opts.config });
   // Logged in as in the sandbox: a token the test leaves out is the sandbox's.
   const config = { ...parsed, auth: sandboxJiraAuth(parsed.auth) };
-  const adapter = createJiraTicketSystem({ config, baseUrl: server.url });
+  const adapter = createJiraTicketSystem({ config, baseUrl: server.url, transport: jiraDriver(config) });
   return { emulator, server, adapter, config };
+}
+
+/** A Jira lane driver on the wall clock, as a fresh process would build it. */
+export function jiraDriver(config: JiraConfig) {
+  return createJiraLaneDriver({ clock: systemClock, concurrency: config.concurrency });
 }
 
 export const basicAuth = `Basic ${Buffer.from('itsm-bridge@example.com:sandbox').toString('base64')}`;

@@ -1,8 +1,7 @@
-import { TimedRequestGate } from '../../../integrations/http/request-gate';
 import { createJiraTicketSystem } from '../../../integrations/jira/jira-ticket-system';
 import { Secret } from '../../../src/config/secret';
 import { IntegrationError } from '../../../src/errors';
-import { basicAuth, draft, startJira } from './harness';
+import { basicAuth, draft, jiraDriver, startJira } from './harness';
 
 const ANNA = '712020:3f6c1a2e-8d4b-4f0e-9a57-1c2d3e4f5a61';
 const anna = {
@@ -102,8 +101,13 @@ describe('Jira acknowledge (Cloud v3)', () => {
   });
 
   it('pauses the gate on a 429 from user search and maps it to a retryable IntegrationError', async () => {
-    const gate = new TimedRequestGate();
-    const adapter = createJiraTicketSystem({ config: env.config, baseUrl: env.server.url, gate });
+    const driver = jiraDriver(env.config);
+    const { gate } = driver;
+    const adapter = createJiraTicketSystem({
+      config: env.config,
+      baseUrl: env.server.url,
+      transport: driver,
+    });
     const ref = await adapter.create(draft());
     env.emulator.faults.script.push({ kind: 'rateLimit', path: '/user/search', retryAfterSeconds: 1 });
     const err = await adapter.acknowledge(ref, anna).catch((e: unknown) => e);

@@ -1,7 +1,7 @@
 import { createJiraTicketSystem, labelFor } from '../../../integrations/jira/jira-ticket-system';
 import { JiraConfig } from '../../../src/config/jira';
 import { Secret } from '../../../src/config/secret';
-import { draft, startJira } from './harness';
+import { draft, jiraDriver, startJira } from './harness';
 
 describe('Jira adapter (Cloud v3) against the emulator', () => {
   let env: Awaited<ReturnType<typeof startJira>>;
@@ -101,7 +101,11 @@ describe('Jira adapter (Cloud v3) against the emulator', () => {
     // This adapter instance remembers the id → reconcileIssues makes it visible.
     await expect(env.adapter.findByIncidentKey(draft().incidentKey, 'dms-app')).resolves.toEqual(ref);
     // A fresh process (after a crash) does not know the id: search alone misses the issue.
-    const restarted = createJiraTicketSystem({ config: env.config, baseUrl: env.server.url });
+    const restarted = createJiraTicketSystem({
+      config: env.config,
+      baseUrl: env.server.url,
+      transport: jiraDriver(env.config),
+    });
     await expect(restarted.findByIncidentKey(draft().incidentKey, 'dms-app')).resolves.toBeNull();
   });
 });

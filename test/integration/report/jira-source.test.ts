@@ -1,4 +1,3 @@
-import { TimedRequestGate } from '../../../integrations/http/request-gate';
 import {
   createJiraEmulator,
   retryAfterViolations,
@@ -8,6 +7,7 @@ import {
 import { sandboxJiraAuth } from '../../../integrations/sandbox/sandbox-auth';
 import { createJiraTicketSource } from '../../../integrations/jira/jira-ticket-source';
 import { createJiraTicketSystem } from '../../../integrations/jira/jira-ticket-system';
+import { jiraDriver } from '../jira/harness';
 import { buildSlaReport } from '../../../src/app/build-sla-report';
 import { JiraConfig } from '../../../src/config/jira';
 import { Secret } from '../../../src/config/secret';
@@ -37,7 +37,7 @@ describe('Jira as an SLA ticket source (/search/jql + changelog, against the Jir
     try {
       const parsed = JiraConfig.parse({});
       const config = { ...parsed, auth: sandboxJiraAuth(parsed.auth) };
-      const jira = createJiraTicketSystem({ config, baseUrl: srv.url });
+      const jira = createJiraTicketSystem({ config, baseUrl: srv.url, transport: jiraDriver(config) });
       const a = await jira.create(draft(1));
       await jira.create(draft(2));
       await jira.resolve(a, { code: 'x', notes: 'fixed' });
@@ -45,7 +45,7 @@ describe('Jira as an SLA ticket source (/search/jql + changelog, against the Jir
       const source = createJiraTicketSource({
         config,
         baseUrl: srv.url,
-        gate: new TimedRequestGate(),
+        transport: jiraDriver(config),
         projects: ['OPS'],
         pageSize: 1, // forces paging through nextPageToken
       });
@@ -85,12 +85,14 @@ describe('Jira as an SLA ticket source (/search/jql + changelog, against the Jir
     try {
       const parsed = JiraConfig.parse({ auth });
       const config = { ...parsed, auth: sandboxJiraAuth(parsed.auth) };
-      await createJiraTicketSystem({ config, baseUrl: srv.url }).create(draft(3));
+      await createJiraTicketSystem({ config, baseUrl: srv.url, transport: jiraDriver(config) }).create(
+        draft(3),
+      );
       before(emu);
       const source = createJiraTicketSource({
         config,
         baseUrl: srv.url,
-        gate: new TimedRequestGate(),
+        transport: jiraDriver(config),
         projects: ['OPS'],
       });
       const histories: TicketHistory[] = [];

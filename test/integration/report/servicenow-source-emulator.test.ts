@@ -1,4 +1,5 @@
-import { gatedFetch, TimedRequestGate } from '../../../integrations/http/request-gate';
+import { systemClock } from '../../../integrations/clock/system-clock';
+import { createServiceNowLaneDriver } from '../../../integrations/servicenow/servicenow-lane-driver';
 import {
   createServiceNowEmulator,
   retryAfterViolations,
@@ -13,6 +14,7 @@ import { sandboxServiceNowAuth } from '../../../integrations/sandbox/sandbox-aut
 import { draft, SANDBOX_OAUTH } from '../servicenow/harness';
 
 const OAUTH = ServiceNowConfig.parse({ auth: SANDBOX_OAUTH });
+const snDriver = () => createServiceNowLaneDriver({ clock: systemClock, concurrency: 4 });
 
 describe('ServiceNow report source against the emulator (same client as the ticket adapter)', () => {
   let emulator: ServiceNowEmulator;
@@ -26,6 +28,7 @@ describe('ServiceNow report source against the emulator (same client as the tick
     const adapter = createServiceNowTicketSystem({
       config: { ...basic, auth: sandboxServiceNowAuth(basic.auth) },
       baseUrl: server.url,
+      transport: snDriver(),
     });
     const a = await adapter.create(draft({ incidentKey: 'report-source-1' }));
     await adapter.create(draft({ incidentKey: 'report-source-2' }));
@@ -35,12 +38,10 @@ describe('ServiceNow report source against the emulator (same client as the tick
   afterEach(() => server.close());
 
   const read = async (config = OAUTH) => {
-    const gate = new TimedRequestGate();
     const source = createServiceNowTicketSource({
       config,
       baseUrl: server.url,
-      gate,
-      fetch: gatedFetch(gate),
+      transport: snDriver(),
       pageSize: 1,
     });
     const histories: TicketHistory[] = [];
@@ -62,8 +63,12 @@ describe('ServiceNow report source against the emulator (same client as the tick
   });
 
   it('renews an expired OAuth token and carries on', async () => {
-    const gate = new TimedRequestGate();
-    const source = createServiceNowTicketSource({ config: OAUTH, baseUrl: server.url, gate, pageSize: 1 });
+    const source = createServiceNowTicketSource({
+      config: OAUTH,
+      baseUrl: server.url,
+      transport: snDriver(),
+      pageSize: 1,
+    });
     const seen: string[] = [];
     for await (const h of source.tickets({ from: new Date(0), to: new Date(Date.now() + 60_000) })) {
       seen.push(h.number);

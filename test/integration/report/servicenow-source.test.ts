@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gatedFetch, TimedRequestGate } from '../../../integrations/http/request-gate';
+import { systemClock } from '../../../integrations/clock/system-clock';
+import { createServiceNowLaneDriver } from '../../../integrations/servicenow/servicenow-lane-driver';
 import { createServiceNowTicketSource } from '../../../integrations/servicenow/servicenow-ticket-source';
 import { buildSlaReport } from '../../../src/app/build-sla-report';
 import { Secret } from '../../../src/config/secret';
@@ -97,16 +98,13 @@ describe('ServiceNow Table API ticket source', () => {
   const config = ServiceNowConfig.parse({
     auth: { type: 'basic', username: 'itsm', password: new Secret('sandbox') },
   });
-  const source = () => {
-    const gate = new TimedRequestGate();
-    return createServiceNowTicketSource({
+  const source = () =>
+    createServiceNowTicketSource({
       config,
       baseUrl: base,
-      gate,
-      fetch: gatedFetch(gate),
+      transport: createServiceNowLaneDriver({ clock: systemClock, concurrency: config.concurrency }),
       pageSize: 2,
     });
-  };
 
   it('pages incidents of the window, replays sys_audit and names the groups', async () => {
     calls.length = 0;

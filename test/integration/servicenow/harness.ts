@@ -7,8 +7,10 @@ import {
 } from '../../../integrations/sandbox/servicenow/emulator';
 import { sandboxServiceNowAuth } from '../../../integrations/sandbox/sandbox-auth';
 import { createServiceNowTicketSystem } from '../../../integrations/servicenow/servicenow-ticket-system';
+import { createServiceNowLaneDriver } from '../../../integrations/servicenow/servicenow-lane-driver';
+import { systemClock } from '../../../integrations/clock/system-clock';
 
-/** Starts an emulator on an ephemeral port and an adapter pointed at it. */
+/** Starts an emulator on an ephemeral port and an adapter pointed at it, through its lane driver. */
 export async function startServiceNow(
   opts: { emulator?: ServiceNowEmulatorOptions; config?: Record<string, unknown> } = {},
 ) {
@@ -17,8 +19,9 @@ export async function startServiceNow(
   const parsed = ServiceNowConfig.parse({ timeoutMs: 400, ...opts.config });
   // Logged in as in the sandbox: a secret the test leaves out is the sandbox's.
   const config = { ...parsed, auth: sandboxServiceNowAuth(parsed.auth) };
-  const adapter = createServiceNowTicketSystem({ config, baseUrl: server.url });
-  return { emulator, server, adapter, config };
+  const driver = createServiceNowLaneDriver({ clock: systemClock, concurrency: config.concurrency });
+  const adapter = createServiceNowTicketSystem({ config, baseUrl: server.url, transport: driver });
+  return { emulator, server, adapter, config, driver };
 }
 
 /** `servicenow.auth` for the emulator's OAuth client and integration user (password grant). */

@@ -1,7 +1,7 @@
 import { retryAfterViolations } from '../../../integrations/sandbox/servicenow/emulator';
 import { IntegrationError } from '../../../src/errors';
 import { Secret } from '../../../src/config/secret';
-import { draft, SANDBOX_OAUTH, startServiceNow } from './harness';
+import { basic, draft, SANDBOX_OAUTH, startServiceNow } from './harness';
 
 describe('ServiceNow adapter under faults', () => {
   let env: Awaited<ReturnType<typeof startServiceNow>>;
@@ -93,10 +93,10 @@ describe('ServiceNow adapter under faults', () => {
     await new Promise((r) => setTimeout(r, (err.retryAfterSeconds ?? 0) * 1000));
     await env.adapter.findByIncidentKey('k', 'p');
     expect(retryAfterViolations(env.emulator.state.callLog)).toEqual([]);
-    // …and the check does catch an impatient client.
+    // …and the check does catch an impatient client (the adapter's lane driver would wait: plain fetch).
     env.emulator.faults.script.push({ kind: 'rateLimit', retryAfterSeconds: 5 });
     await env.adapter.findByIncidentKey('k', 'p').catch(() => undefined);
-    await env.adapter.findByIncidentKey('k', 'p');
+    await fetch(`${env.server.url}/api/now/table/incident`, { headers: { Authorization: basic() } });
     expect(retryAfterViolations(env.emulator.state.callLog)).toHaveLength(1);
   });
 });

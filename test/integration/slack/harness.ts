@@ -1,6 +1,7 @@
 import { createSlackEmulator, type SlackEmulatorOptions } from '../../../integrations/sandbox/slack/emulator';
 import { SlackApi } from '../../../integrations/slack/slack-api';
 import { SlackNotifier } from '../../../integrations/slack/slack-notifier';
+import { systemClock } from '../../../integrations/clock/system-clock';
 
 export const CHANNELS = [
   { id: 'C0ALERTS', name: 'itsm-alerts' },
@@ -28,6 +29,7 @@ export async function startSlack(
     token: o.token ?? 'xoxb-sandbox',
     apiUrl: `${server.url}/`,
     timeoutMs: o.timeoutMs ?? 2000,
+    clock: systemClock,
   });
   return { emulator, server, api, notifier: new SlackNotifier(api) };
 }

@@ -1,6 +1,7 @@
 import { IntegrationError } from '../../../src/errors';
 import { CHAT_ACTIONS } from '../../../src/ports/chat';
 import { SlackApi } from '../../../integrations/slack/slack-api';
+import { systemClock } from '../../../integrations/clock/system-clock';
 import { incident } from '../../unit/slack/incident-fixture';
 import { startSlack } from './harness';
 
@@ -90,7 +91,7 @@ describe('SlackNotifier against the Slack emulator', () => {
   });
 
   it('refuses a wrong token with a permanent invalid_auth error', async () => {
-    const wrong = new SlackApi({ token: 'xoxb-wrong', apiUrl: `${env.server.url}/` });
+    const wrong = new SlackApi({ token: 'xoxb-wrong', apiUrl: `${env.server.url}/`, clock: systemClock });
     const err = await wrong.postMessage('#itsm-alerts', { text: 'hi' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IntegrationError);
     expect(err).toMatchObject({ status: 200, retryable: false, retryAfterSeconds: null });

@@ -13,6 +13,7 @@ import {
   type TeamsEmulator,
 } from '../../../integrations/sandbox/teams/emulator';
 import { createTeamsAdapter } from '../../../integrations/teams/teams-adapter';
+import { systemClock } from '../../../integrations/clock/system-clock';
 import { chatIncident } from '../../unit/teams/chat-incident';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -47,6 +48,7 @@ describe('Teams bot notifier (Agents SDK CloudAdapter) against the connector emu
         logger: silent,
       }),
       references,
+      clock: systemClock,
     });
   afterEach(() => server.close());
 
@@ -162,7 +164,10 @@ describe('Teams bot notifier (Agents SDK CloudAdapter) against the connector emu
       },
     } as unknown as AuthProvider;
     useTokenProvider(adapter, provider);
-    const ref = await createBotNotifier({ adapter, references }).post(CHANNEL, chatIncident());
+    const ref = await createBotNotifier({ adapter, references, clock: systemClock }).post(
+      CHANNEL,
+      chatIncident(),
+    );
     expect(emulator.activities(CHANNEL)[0]).toMatchObject({
       id: ref.ts,
       authorization: 'Bearer app-token-1',

@@ -3,6 +3,7 @@ import { IntegrationError } from '../../../src/errors';
 import type { Logger } from '../../../src/ports/logger';
 import { createTeamsEmulator, type TeamsEmulator } from '../../../integrations/sandbox/teams/emulator';
 import { createWorkflowNotifier } from '../../../integrations/teams/workflow-notifier';
+import { systemClock } from '../../../integrations/clock/system-clock';
 import { chatIncident } from '../../unit/teams/chat-incident';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -14,7 +15,7 @@ describe('Teams notify-only mode (Workflows webhook) against the emulator', () =
   const sig = 'sig=Zm9vYmFyLXNpZ25hdHVyZQ';
   const url = () => `${server.url}/workflows/ops-flow?api-version=1&${sig}`;
   const notifier = (over: { timeoutMs?: number } = {}) =>
-    createWorkflowNotifier({ url: new Secret(url()), logger: silent, ...over });
+    createWorkflowNotifier({ url: new Secret(url()), logger: silent, clock: systemClock, ...over });
 
   beforeEach(async () => {
     emulator = createTeamsEmulator({ prefix: '/sandbox/teams' });
@@ -92,6 +93,7 @@ describe('Teams notify-only mode (Workflows webhook) against the emulator', () =
     const bad = createWorkflowNotifier({
       url: new Secret(`${server.url}/workflows/x/extra?${sig}`),
       logger: silent,
+      clock: systemClock,
     });
     // An unknown path answers 404; a malformed payload answers 400 — both permanent.
     await expect(bad.post('ops', chatIncident())).rejects.toMatchObject({ status: 404, retryable: false });

@@ -1,5 +1,5 @@
-import { IntegrationError } from '../errors';
-import type { RequestGate } from '../ports/request-gate';
+import { IntegrationError } from '../../src/errors';
+import type { TimedRequestGate } from './request-gate';
 
 /**
  * Runs one read of a remote report source, and runs it again after a 429 that said when to come back.
@@ -9,7 +9,7 @@ import type { RequestGate } from '../ports/request-gate';
  * everything else end the run with the error, as does a third 429 for the same read.
  */
 export async function retryRateLimited<T>(
-  gate: RequestGate,
+  gate: Pick<TimedRequestGate, 'wait'>,
   read: () => Promise<T>,
   attempts = 3,
 ): Promise<T> {
