@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { Secret } from './config/secret';
 import { runbooksDir } from './config/runbooks-dir';
 import type { LoadedConfig } from './config/load-config';
@@ -8,14 +7,16 @@ import { ingestAlerts } from './app/ingest-alerts';
 import type { Clock } from './ports/clock';
 import { systemClock } from '../integrations/clock/system-clock';
 import type { Logger } from './ports/logger';
-import { createHttpServer, type Mount } from '../handlers/http/server';
+import { createRequestHandler, type Mount } from '../handlers/http/server';
+import { listenStarting, serve } from '../handlers/http/listen';
 import { Metrics } from '../handlers/http/metrics';
 import { openSqliteStore } from '../integrations/storage/sqlite/open-sqlite-store';
 import { jsonLogger } from '../integrations/logging/json-logger';
 import type { SqliteStore } from '../integrations/storage/sqlite/sqlite-store';
-import { createSandboxes, wireTicketing } from './composition/wire-ticketing';
+import { createSandboxes, ticketLanes } from './composition/wire-ticketing';
 import type { Sandboxes } from '../integrations/sandbox/create-sandbox';
-import type { OutboxWorker } from './app/outbox-worker';
+import { OutboxWorker, type LaneSpec } from './app/outbox-worker';
+import { LANES, type Lane } from './core/outbox/outbox-command';
 import { loadRunbooks } from '../integrations/runbooks/load-runbooks';
 import { createReportsHandler } from '../handlers/http/reports';
 import { buildSlaReport } from './app/build-sla-report';
@@ -89,12 +90,6 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     teams: teamsOn && !env.TEAMS_APP_ID && !env.TEAMS_WORKFLOW_URL,
   });
   const sandboxes: Sandboxes = sandbox?.emulators ?? {};
-  // Chat handlers need the server's URL (the sandbox Web API lives on it): bound after listen.
-  const chatMounts: Mount[] = [];
-  const chatMount: Mount = async (req, res, url) => {
-    for (const m of chatMounts) if (await m(req, res, url)) return true;
-    return false;
-  };
   const ticketing = {
     lanes: config.tickets.systems,
     chatLanes: chatLanes(config, env),
@@ -105,9 +100,20 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const buildReport = (month: string) =>
     buildSlaReport({ month, config: config.sla, source: incidentTicketSource(store.histories), clock });
 
+  // The sandbox and the ticket adapters need the server's own URL: listen first (only the sandbox
+  // answers meanwhile, everything else gets 503 "starting"), wire with the URL, then serve.
+  const { server, url } = await listenStarting(env.PORT, env.HOST, sandbox?.mounts ?? []);
+  // The worker comes before its lanes, so correlation and chat actions can wake it.
+  const outbox = new OutboxWorker({
+    store,
+    clock,
+    logger,
+    chatLanes: ticketing.chatLanes,
+    chatInterval: config.slack.updateInterval,
+    maxBackoff: config.tickets.maxBackoff,
+    pollMs: opts.outboxPollMs ?? config.tickets.pollInterval * 1000,
+  });
   const inFlight = { count: 0 };
-  // Created after the server listens (the sandbox URL needs the port); the correlation loop wakes it.
-  const late: { outbox?: OutboxWorker } = {};
   const correlation = new CorrelationLoop(
     {
       store,
@@ -123,42 +129,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       pollMs: opts.correlationPollMs ?? 1000,
       batchSize: 25,
       busy: () => inFlight.count > 0,
-      afterBatch: () => late.outbox?.wake(),
+      afterBatch: () => outbox.wake(),
     },
   );
-  const metrics = new Metrics();
-  const server = createHttpServer({
-    store,
-    logger,
-    metrics,
-    apiToken,
-    maxInFlight: config.server.maxInFlight,
-    inFlight,
-    maxCorrelationLagSeconds: 60,
-    mounts: [
-      ...(opts.mounts ?? []),
-      chatMount,
-      createReportsHandler({ clock, logger, buildReport }),
-      ...(sandbox?.mounts ?? []),
-    ],
-    now: () => clock.now(),
-    webhooks: {
-      sources: config.sources,
-      tokens,
-      bodyLimit: config.server.bodyLimit,
-      keyMode: config.correlation.alertmanagerKey,
-      now: () => clock.now(),
-      logger,
-      ingest: (alerts) => ingestAlerts({ store, onAccepted: () => correlation.wake() }, alerts),
-    },
-  });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(env.PORT, env.HOST, () => resolve());
-  });
-  const addr = server.address() as AddressInfo;
-  const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
   const chat =
     slackOn || teamsOn
       ? await wireChat({
@@ -171,29 +144,49 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
           runbooks,
           ticketing,
           sandbox,
-          afterChange: () => late.outbox?.wake(),
+          afterChange: () => outbox.wake(),
           report: async (month) => {
             const report = await buildReport(month);
             return { report, html: renderHtml(report), csv: renderCsv(report) };
           },
         })
       : null;
-  const { outbox } = wireTicketing({
-    config,
-    store,
-    clock,
-    logger,
-    url,
-    runbooks,
-    pollMs: opts.outboxPollMs,
-    sandbox,
-    ...(chat ? { chat: chat.lanes } : {}),
-  });
-  late.outbox = outbox;
-  if (chat) {
-    await chat.start();
-    chatMounts.push(...chat.mounts);
+  const tickets = ticketLanes({ config, store, clock, logger, url, runbooks, sandbox });
+  const lanes: Partial<Record<Lane, LaneSpec>> = { ...tickets.lanes, ...chat?.lanes };
+  for (const lane of LANES) {
+    const spec = lanes[lane];
+    if (spec) outbox.addLane(lane, spec);
   }
+  await chat?.start();
+
+  serve(
+    server,
+    createRequestHandler({
+      store,
+      logger,
+      metrics: new Metrics(),
+      apiToken,
+      maxInFlight: config.server.maxInFlight,
+      inFlight,
+      maxCorrelationLagSeconds: 60,
+      mounts: [
+        ...(opts.mounts ?? []),
+        ...(chat?.mounts ?? []),
+        createReportsHandler({ clock, logger, buildReport }),
+        ...(sandbox?.mounts ?? []),
+      ],
+      now: () => clock.now(),
+      webhooks: {
+        sources: config.sources,
+        tokens,
+        bodyLimit: config.server.bodyLimit,
+        keyMode: config.correlation.alertmanagerKey,
+        now: () => clock.now(),
+        logger,
+        ingest: (alerts) => ingestAlerts({ store, onAccepted: () => correlation.wake() }, alerts),
+      },
+    }),
+  );
   correlation.start();
   outbox.start();
   logger.info('itsm-bridge listening', {

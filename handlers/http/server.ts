@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Secret } from '../../src/config/secret';
 import type { Logger } from '../../src/ports/logger';
 import type { Store } from '../../src/ports/store';
@@ -27,10 +27,11 @@ export interface HttpDeps {
 }
 
 /**
- * One HTTP server for everything (DESIGN.md §3). Plain node:http: the routes are few, and the ingest
- * benchmark compares us against a bare node:http server, so every layer here is measured overhead.
+ * The request handler of the one HTTP server (DESIGN.md §3), installed on the listening server by
+ * `serve` (handlers/http/listen.ts). Plain node:http: the routes are few, and the ingest benchmark
+ * compares us against a bare node:http server, so every layer here is measured overhead.
  */
-export function createHttpServer(deps: HttpDeps): Server {
+export function createRequestHandler(deps: HttpDeps): RequestListener {
   const webhookDeps: WebhookDeps = {
     ...deps.webhooks,
     onResult: (source, status, alerts) => {
@@ -85,7 +86,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     sendError(res, 404, 'not_found', `no route for ${req.method} ${path}`);
   }
 
-  return createServer((req, res) => {
+  return (req, res) => {
     deps.inFlight.count++;
     res.once('close', () => deps.inFlight.count--);
     route(req, res).catch((err: unknown) => {
@@ -97,5 +98,5 @@ export function createHttpServer(deps: HttpDeps): Server {
       if (!res.headersSent) sendError(res, 500, 'internal_error', 'internal error; see the server log');
       else res.destroy();
     });
-  });
+  };
 }

@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import type { Logger } from '../../src/ports/logger';
+import type { RequestLog } from '../../src/ports/request-log';
 
 /** When the previous month's report is due: on the 1st at `at` (HH:MM) in `timeZone`, or later that month. */
 export function dueReportMonth(now: Date, timeZone: string, at: string): string | null {
@@ -16,10 +17,11 @@ export interface MonthlyReportDeps {
   timeZone: string;
   /** HH:MM on the 1st. */
   at: string;
-  /** Has this key been recorded (the month's report already posted)? */
-  posted(month: string): Promise<boolean>;
-  markPosted(month: string): Promise<void>;
-  /** Builds the month's report and posts headline + files to the channel. */
+  /** Where the report goes (`slack:#service-management`): one post per month and destination. */
+  destination: string;
+  /** Remembers which months were posted, across restarts and instances. */
+  requests: RequestLog;
+  /** Builds the month's report and posts headline + files to the destination. */
   post(month: string): Promise<void>;
   intervalMs?: number;
 }
@@ -54,10 +56,13 @@ export class MonthlyReportJob {
 
   async #tick(): Promise<void> {
     const month = dueReportMonth(this.deps.now(), this.deps.timeZone, this.deps.at);
-    if (!month || (await this.deps.posted(month))) return;
+    if (!month) return;
+    const key = `report:${this.deps.destination}:${month}`;
+    if (await this.deps.requests.hasSeen(key)) return;
     try {
       await this.deps.post(month);
-      await this.deps.markPosted(month);
+      // Kept for good (no forgetting): a month is posted once.
+      await this.deps.requests.firstSeen(key, this.deps.now().toISOString(), '0000');
       this.deps.logger.info('monthly SLA report posted', { month });
     } catch (err) {
       this.deps.logger.warn('monthly SLA report not posted; will retry', {

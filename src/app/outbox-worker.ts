@@ -28,7 +28,6 @@ export interface OutboxWorkerDeps {
   store: Transactional & Pick<Store, 'incidents'>;
   clock: Clock;
   logger: Logger;
-  lanes: Partial<Record<Lane, LaneSpec>>;
   /** Chat platforms whose message should be redrawn when a ticket is created (to show its link). */
   chatLanes: ChatLane[];
   chatInterval: number;
@@ -71,15 +70,16 @@ export class OutboxWorker {
   #stopped = false;
   #again = false;
 
-  constructor(private readonly deps: OutboxWorkerDeps) {
-    for (const [lane, spec] of Object.entries(deps.lanes) as [Lane, LaneSpec][]) {
-      this.#lanes.set(lane, {
-        run: spec.run,
-        driver: spec.driver,
-        inFlight: new Set(),
-        warm: false,
-      });
-    }
+  constructor(private readonly deps: OutboxWorkerDeps) {}
+
+  /**
+   * Adds a remote system's lane (before `start`). The worker exists before its lanes so that what
+   * queues work (correlation, chat actions) can wake it while the lanes are still being wired.
+   */
+  addLane(lane: Lane, spec: LaneSpec): void {
+    if (this.#timer) throw new Error(`outbox already started; cannot add the ${lane} lane`);
+    if (this.#lanes.has(lane)) throw new Error(`the ${lane} lane is already there`);
+    this.#lanes.set(lane, { run: spec.run, driver: spec.driver, inFlight: new Set(), warm: false });
   }
 
   start(): void {

@@ -16,12 +16,14 @@ import type { Mount } from '../../handlers/http/server';
 import { createSlackApp } from '../../handlers/slack/slack-app';
 import { SlackApi, slackLogger } from '../../integrations/slack/slack-api';
 import { SlackNotifier } from '../../integrations/slack/slack-notifier';
+import { postReportToSlack } from '../../integrations/slack/post-report';
 import { commandResultMessage, homeView, resolveModal } from '../../integrations/slack/presenters';
 import type { Sandbox } from '../../integrations/sandbox/create-sandbox';
 import type { ChatLaneDriver } from '../../integrations/lanes/chat-lane-driver';
 import { createSlackLaneDriver } from '../../integrations/slack/slack-lane-driver';
 import { createTeamsLaneDriver } from '../../integrations/teams/teams-lane-driver';
 import { createTeamsAdapter } from '../../integrations/teams/teams-adapter';
+import { storedConversationReferences } from '../../integrations/teams/conversation-references';
 import { createBotNotifier } from '../../integrations/teams/bot-notifier';
 import { createWorkflowNotifier } from '../../integrations/teams/workflow-notifier';
 import { commandResultCard } from '../../integrations/teams/presenters/command-result-card';
@@ -146,43 +148,22 @@ export async function wireChat(o: {
     const schedule = config.slack.monthlyReport;
     const report = o.report;
     if (schedule && report) {
-      const key = (month: string) => `report:slack:${schedule.channel}:${month}`;
       const job = new MonthlyReportJob({
         now: () => o.clock.now(),
         logger,
         timeZone: config.sla.reportTimeZone,
         at: schedule.at,
-        posted: (month) => o.store.requests.hasSeen(key(month)),
-        markPosted: async (month) => {
-          const now = o.clock.now().toISOString();
-          await o.store.requests.firstSeen(key(month), now, '0000');
-        },
+        destination: `slack:${schedule.channel}`,
+        requests: o.store.requests,
         post: async (month) => {
           const built = await report(month);
-          const msg = commandResultMessage({
-            kind: 'report',
-            headline: reportHeadline(built.report, publicUrl),
-            files: [],
+          const headline = reportHeadline(built.report, publicUrl);
+          await postReportToSlack(api, schedule.channel, {
+            month,
+            headline,
+            html: built.html,
+            csv: built.csv,
           });
-          // The headline as a message (a channel name resolves to its id), the files in its thread.
-          const ref = await api.postMessage(schedule.channel, msg);
-          await api.uploadFiles(
-            ref.channel,
-            [
-              {
-                name: `sla-report-${month}.html`,
-                content: Buffer.from(built.html),
-                title: `SLA report ${month}`,
-              },
-              {
-                name: `sla-report-${month}.csv`,
-                content: Buffer.from(built.csv),
-                title: `SLA report ${month} (CSV)`,
-              },
-            ],
-            undefined,
-            ref.ts,
-          );
         },
       });
       starts.push(async () => job.start());
@@ -200,20 +181,7 @@ export async function wireChat(o: {
       },
       logger,
     });
-    const references = {
-      save: async (ref: { conversation?: { id?: string; name?: string } }) => {
-        const id = ref.conversation?.id;
-        if (!id) return;
-        await o.store.conversations.save({
-          id,
-          platform: 'teams',
-          name: ref.conversation?.name ?? null,
-          reference: ref,
-          at: o.clock.now().toISOString(),
-        });
-      },
-      get: async (id: string) => ((await o.store.conversations.get(id))?.reference as never) ?? null,
-    };
+    const references = storedConversationReferences(o.store.conversations, o.clock);
     // Anonymous activities (no TEAMS_APP_ID) could act as any Teams user: accepted only while every ticket
     // system is a sandbox too. Notify-only mode needs no inbound endpoint.
     if (env.TEAMS_APP_ID || allSandbox(config))

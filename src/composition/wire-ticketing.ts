@@ -3,9 +3,9 @@ import { createRedactor } from '../core/redact/redact';
 import type { Runbook } from '../core/runbook/runbook';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import type { ChatLane, Store, TicketLane } from '../ports/store';
+import type { Store, TicketLane } from '../ports/store';
 import type { TicketSystem } from '../ports/ticket-system';
-import { OutboxWorker, type LaneSpec } from '../app/outbox-worker';
+import type { LaneSpec } from '../app/outbox-worker';
 import { isTicketCommand, runTicketCommand } from '../app/run-ticket-command';
 import { laneRunner } from '../app/lane-runner';
 import { createJiraTicketSystem } from '../../integrations/jira/jira-ticket-system';
@@ -73,19 +73,16 @@ function endpoint<Auth>(
 }
 
 /**
- * Builds the ticket-system adapters (real instance or the mounted sandbox), loads the runbooks and
- * creates the outbox worker. Called after the server listens, since the sandbox URL needs its port.
+ * The ticket lanes: each ticket system's adapter (real instance or the mounted sandbox) behind its lane
+ * driver, with the runner for its commands. Built once the server listens (the sandbox URL has its port).
  */
-export function wireTicketing(o: {
+export function ticketLanes(o: {
   config: AppConfig;
   store: Store;
   clock: Clock;
   logger: Logger;
   url: string;
   runbooks: Runbook[];
-  pollMs?: number;
-  /** Chat lanes (built by wire-chat), run by the same worker in lanes of their own. */
-  chat?: Partial<Record<ChatLane, LaneSpec>>;
   /** The running sandbox, for the systems without a configured URL. */
   sandbox?: Sandbox | null;
 }) {
@@ -126,7 +123,7 @@ export function wireTicketing(o: {
     publicUrl: config.server.publicUrl ?? o.url,
     closeCode: config.servicenow.closeCode,
   };
-  const lanes: Partial<Record<TicketLane | ChatLane, LaneSpec>> = { ...o.chat };
+  const lanes: Partial<Record<TicketLane, LaneSpec>> = {};
   for (const [lane, system] of Object.entries(systems) as [TicketLane, TicketSystem][]) {
     lanes[lane] = {
       run: laneRunner(isTicketCommand, (cmd, incident) =>
@@ -135,15 +132,5 @@ export function wireTicketing(o: {
       driver: drivers[lane],
     };
   }
-  const outbox = new OutboxWorker({
-    store: o.store,
-    clock: o.clock,
-    logger,
-    lanes,
-    chatLanes: Object.keys(o.chat ?? {}) as ChatLane[],
-    chatInterval: config.slack.updateInterval,
-    maxBackoff: config.tickets.maxBackoff,
-    pollMs: o.pollMs ?? config.tickets.pollInterval * 1000,
-  });
-  return { outbox, systems };
+  return { lanes, systems };
 }

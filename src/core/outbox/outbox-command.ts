@@ -19,6 +19,8 @@ export type Lane = TicketLane | ChatLane;
 export const TICKET_LANES: readonly TicketLane[] = TicketLane.options;
 export const isTicketLane = (l: string): l is TicketLane => TicketLane.safeParse(l).success;
 export const isChatLane = (l: string): l is ChatLane => ChatLane.safeParse(l).success;
+/** Every lane, ticket systems first. */
+export const LANES: readonly Lane[] = [...TicketLane.options, ...ChatLane.options];
 
 /** Commands of the ticket lanes (ServiceNow, Jira). */
 export const TicketCommand = z.discriminatedUnion('kind', [
