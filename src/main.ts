@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Secret } from './config/secret';
+import { AlertSource } from './core/alert/alert';
 import { runbooksDir } from './config/runbooks-dir';
 import type { LoadedConfig } from './config/load-config';
 import { CorrelationLoop } from './app/correlation-loop';
@@ -66,9 +67,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   // Never accept unauthenticated webhooks: without configured tokens, make one and print it once.
   const generated: RunningApp['generated'] = {};
   const tokens = { ...opts.loaded.tokens };
-  const missing = (['alertmanager', 'grafana', 'icinga', 'checkmk', 'generic'] as const).filter(
-    (s) => !tokens[s],
-  );
+  const missing = AlertSource.options.filter((s) => !tokens[s]);
   if (missing.length > 0) {
     generated.webhookToken = newToken();
     for (const s of missing) tokens[s] = new Secret(generated.webhookToken);

@@ -8,7 +8,7 @@ import type { TimelineEvent } from '../core/incident/timeline-event';
 import { enqueueTicketCommands, noteCommand, type TicketingSettings } from './enqueue-ticket-commands';
 
 export interface ApplyContext {
-  uow: UnitOfWork;
+  uow: Pick<UnitOfWork, 'incidents' | 'timeline' | 'audit' | 'outbox'>;
   alert: StoredAlert;
   route: Route;
   now: string;

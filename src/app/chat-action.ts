@@ -25,11 +25,14 @@ export type ActionResult =
 /** The actor id stored on the incident and in the audit log, e.g. `slack:U0123`. */
 export const actorId = (a: ChatActor) => `${a.platform}:${a.userId}`;
 
+/** What a chat action touches inside its transaction: the incident, its timeline and audit, the outbox. */
+export type ChatActionWork = Pick<UnitOfWork, 'incidents' | 'timeline' | 'audit' | 'outbox'>;
+
 /** Runs an action on one incident in one transaction; a missing incident is a refusal, not an error. */
 export async function inTransaction(
   deps: ActionDeps,
   incidentId: number,
-  fn: (uow: UnitOfWork, inc: IncidentRecord, now: string) => Promise<ActionResult>,
+  fn: (uow: ChatActionWork, inc: IncidentRecord, now: string) => Promise<ActionResult>,
 ): Promise<ActionResult> {
   return deps.store.unitOfWork(async (uow) => {
     const inc = await uow.incidents.get(incidentId);
@@ -42,7 +45,7 @@ export async function inTransaction(
 type PersonEvent = Extract<TimelineEvent, { data: { name: string; platform: string } }>;
 /** Records what a person did: timeline (with their name and platform) and audit (they are the actor). */
 export async function recordChatEvent(
-  uow: UnitOfWork,
+  uow: Pick<UnitOfWork, 'timeline' | 'audit'>,
   o: { inc: IncidentRecord; actor: ChatActor; now: string; reason: string; event: PersonEvent },
 ) {
   const { name: _name, platform: _platform, ...details } = o.event.data;

@@ -37,7 +37,7 @@ const downtimeScopes = (a: StoredAlert) =>
   a.host ? [a.host, ...(a.service ? [`${a.host}!${a.service}`] : [])] : [];
 
 /** Downtime notifications keep our own record of what is in downtime (the scope they name). */
-async function trackDowntime(uow: UnitOfWork, a: StoredAlert, now: string) {
+async function trackDowntime(uow: Pick<UnitOfWork, 'downtimes'>, a: StoredAlert, now: string) {
   if (!a.host) return;
   const scope = a.service ? `${a.host}!${a.service}` : a.host;
   if (a.event === 'downtime-start') {

@@ -30,7 +30,7 @@ export type ChatRedraw = 'now' | 'coalesced';
  * `since` when it runs).
  */
 export async function enqueueTicketCommands(
-  uow: UnitOfWork,
+  uow: Pick<UnitOfWork, 'outbox'>,
   s: TicketingSettings,
   o: { incidentId: number; command: TicketCommand; now: string; chat: ChatRedraw },
 ): Promise<void> {
@@ -48,7 +48,7 @@ export const noteCommand = (now: string): TicketCommand => ({ kind: 'note', payl
 
 /** One pending chat update per incident and platform; it redraws the message from the current state. */
 export async function enqueueChatSync(
-  uow: UnitOfWork,
+  uow: Pick<UnitOfWork, 'outbox'>,
   s: Pick<TicketingSettings, 'chatLanes' | 'chatInterval'>,
   incidentId: number,
   now: string,

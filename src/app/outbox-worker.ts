@@ -293,7 +293,13 @@ export class OutboxWorker {
     });
   }
 
-  async #record(uow: UnitOfWork, cmd: OutboxCommand, at: string, reason: string, event: OutboxEvent) {
+  async #record(
+    uow: Pick<UnitOfWork, 'timeline' | 'audit'>,
+    cmd: OutboxCommand,
+    at: string,
+    reason: string,
+    event: OutboxEvent,
+  ) {
     await recordEvent(uow, {
       ...event,
       incidentId: cmd.incidentId,

@@ -19,7 +19,10 @@ export type IncidentEvent = TimelineEvent & {
  * SLA clocks read) and its record in the hash-chained audit log, written together in the caller's
  * transaction.
  */
-export async function recordEvent(uow: UnitOfWork, e: IncidentEvent): Promise<void> {
+export async function recordEvent(
+  uow: Pick<UnitOfWork, 'timeline' | 'audit'>,
+  e: IncidentEvent,
+): Promise<void> {
   const { incidentId, at, actor, reason } = e;
   await uow.timeline.add({ incidentId, at, actor, reason, alertId: e.alertId ?? null, ...timelineEvent(e) });
   await uow.audit.append({

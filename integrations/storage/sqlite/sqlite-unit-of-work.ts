@@ -2,7 +2,8 @@ import type { UnitOfWork } from '../../../src/ports/store';
 import { SqliteInboxBatch } from './inbox-batch';
 import { SqliteDowntimes, SqliteIncidentWrites } from './incidents';
 import type { StatementCache } from './statement-cache';
-import { SqliteAuditLog, SqliteTimelineWrites } from './timeline';
+import { SqliteAuditLog } from './audit-log';
+import { SqliteTimelineWrites } from './timeline';
 import { SqliteOutboxQueue } from './outbox';
 
 /**
