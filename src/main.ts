@@ -5,6 +5,8 @@ import { runbooksDir } from './config/runbooks-dir';
 import type { LoadedConfig } from './config/load-config';
 import { CorrelationLoop } from './app/correlation-loop';
 import { ingestAlerts } from './app/ingest-alerts';
+import { offerIncidentHandoff } from './app/offer-incident-handoff';
+import { decideIncidentHandoff } from './app/decide-incident-handoff';
 import type { Clock } from './ports/clock';
 import { systemClock } from '../integrations/clock/system-clock';
 import type { Logger } from './ports/logger';
@@ -158,10 +160,26 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   }
   await chat?.start();
 
+  // Hand-offs from the API act as `api`; the outbox picks their commands up at once.
+  const handoffDeps = { store, clock, ticketing, providers: config.providers.map((p) => p.name) };
+  const API_ACTOR = { id: 'api', name: null, email: null };
+  const thenWake = async <T>(p: Promise<T>) => {
+    const r = await p;
+    outbox.wake();
+    return r;
+  };
   serve(
     server,
     createRequestHandler({
       store,
+      handoffs: {
+        store,
+        offer: (o) => thenWake(offerIncidentHandoff(handoffDeps, API_ACTOR, o)),
+        accept: (id) => thenWake(decideIncidentHandoff(handoffDeps, API_ACTOR, id, { kind: 'accept' })),
+        reject: (id, reason) =>
+          thenWake(decideIncidentHandoff(handoffDeps, API_ACTOR, id, { kind: 'reject', reason })),
+        cancel: (id) => thenWake(decideIncidentHandoff(handoffDeps, API_ACTOR, id, { kind: 'cancel' })),
+      },
       logger,
       metrics: new Metrics(),
       apiToken,

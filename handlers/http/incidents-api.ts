@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IncidentRecord, Store } from '../../src/ports/store';
+import { ownershipIntervals } from '../../src/core/handoff/handoff';
+import { presentHandoff } from './handoffs-api';
 
 /** What the incident API reads. */
-type IncidentApiStore = Pick<Store, 'incidents' | 'timeline' | 'outbox'>;
+type IncidentApiStore = Pick<Store, 'incidents' | 'timeline' | 'outbox' | 'handoffs'>;
 import { sendError, sendJson } from './respond';
 
 /** Public shape of an incident in the API (stable; documented in the README). */
@@ -83,11 +85,12 @@ export async function getIncident(
     });
   const inc = await store.incidents.get(id);
   if (!inc) return sendError(res, 404, 'not_found', `no incident ${id}`);
-  const [members, alerts, timeline, commands] = await Promise.all([
+  const [members, alerts, timeline, commands, handoffs] = await Promise.all([
     store.incidents.members(id),
     store.incidents.alerts(id, 100),
     store.timeline.of(id, 500),
     store.outbox.of(id),
+    store.handoffs.list({ incidentId: id, limit: 200 }),
   ]);
   sendJson(res, 200, {
     ...present(inc),
@@ -102,7 +105,9 @@ export async function getIncident(
       decision: a.decision,
       links: a.links,
     })),
-    handoffs: [],
+    owner: inc.provider,
+    ownership: ownershipIntervals(inc, handoffs),
+    handoffs: handoffs.map(presentHandoff).reverse(),
     // Remote work not yet done (pending) or needing a human (parked, with the remote's error).
     outbox: commands
       .filter((c) => c.state !== 'done')

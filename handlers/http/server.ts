@@ -6,6 +6,7 @@ import { receiveWebhook, type WebhookDeps } from '../webhooks/receive-webhook';
 import { bearerMatches } from './auth';
 import { readiness } from './health';
 import { getIncident, listIncidents } from './incidents-api';
+import { routeHandoffs, type HandoffApiDeps } from './handoffs-api';
 import type { Metrics } from './metrics';
 import { sendError, sendJson } from './respond';
 
@@ -13,7 +14,9 @@ import { sendError, sendJson } from './respond';
 export type Mount = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 
 export interface HttpDeps {
-  store: Pick<Store, 'inbox' | 'outbox' | 'ping' | 'incidents' | 'timeline'>;
+  store: Pick<Store, 'inbox' | 'outbox' | 'ping' | 'incidents' | 'timeline' | 'handoffs'>;
+  /** The hand-off use-cases for /api/incidents/:id/handoffs and /api/handoffs. */
+  handoffs: HandoffApiDeps;
   logger: Logger;
   metrics: Metrics;
   webhooks: Omit<WebhookDeps, 'onResult'>;
@@ -74,6 +77,7 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
         return sendError(res, 401, 'unauthorized', 'missing or wrong API bearer token', {
           headers: { 'www-authenticate': 'Bearer' },
         });
+      if (await routeHandoffs(deps.handoffs, req, res, path, url)) return;
       if (req.method !== 'GET')
         return sendError(res, 405, 'method_not_allowed', 'use GET', { headers: { allow: 'GET' } });
       if (path === '/api/incidents' || path === '/api/incidents/') return listIncidents(deps.store, url, res);

@@ -183,6 +183,34 @@ export class JiraTicketSystem implements TicketSystem {
    * Progress-category status and comments the note. A done issue is not reopened: it only gets the note.
    * Somebody without a Jira account (or one Jira refuses as assignee) is named in the comment instead.
    */
+  /**
+   * Hand-off accepted: the person who accepted becomes the assignee when Jira knows them (else the
+   * assignee stays), and the hand-off note is a comment. The receiving provider's own linked issue in
+   * its project is not created yet (issue 10 continues).
+   */
+  async reassign(
+    ticket: TicketRef,
+    to: { provider: string; email: string | null; name: string | null; note: string },
+  ): Promise<void> {
+    const op = 'reassign';
+    const user = await this.#userByEmail(to.email);
+    if (user !== null) await this.#assign(op, ticket, user);
+    await this.#run(op, () => this.api.addComment(ticket.key, this.#rich(to.note)));
+  }
+
+  /** Sets the assignee; false when Jira refuses that person here (400 errors.assignee). */
+  async #assign(op: string, ticket: TicketRef, user: string): Promise<boolean> {
+    try {
+      await this.#run(op, () => this.api.setAssignee(ticket.key, user));
+      return true;
+    } catch (err) {
+      // 400 errors.assignee: the account exists but may not be assigned in this project.
+      if (!(err instanceof IntegrationError) || err.status !== 400) throw err;
+      this.logger?.warn('jira assignee rejected', { key: ticket.key, error: err.message });
+      return false;
+    }
+  }
+
   async acknowledge(
     ticket: TicketRef,
     who: { email: string | null; name: string; note: string },
@@ -195,16 +223,7 @@ export class JiraTicketSystem implements TicketSystem {
     }
     const user = await this.#userByEmail(who.email);
     let assigned = user !== null;
-    if (user !== null && user !== current.assignee) {
-      try {
-        await this.#run(op, () => this.api.setAssignee(ticket.key, user));
-      } catch (err) {
-        // 400 errors.assignee: the account exists but may not be assigned in this project.
-        if (!(err instanceof IntegrationError) || err.status !== 400) throw err;
-        this.logger?.warn('jira assignee rejected', { key: ticket.key, error: err.message });
-        assigned = false;
-      }
-    }
+    if (user !== null && user !== current.assignee) assigned = await this.#assign(op, ticket, user);
     if (current.category !== 'indeterminate') {
       const moved = await this.#transitionTo(ticket, op, ['indeterminate']);
       if (moved === 'none')

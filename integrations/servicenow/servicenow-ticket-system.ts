@@ -113,12 +113,7 @@ class ServiceNowTicketSystem implements TicketSystem {
   }
 
   async create(draft: TicketDraft): Promise<TicketRef> {
-    const groupName = this.config.assignmentGroups[draft.provider] ?? this.config.defaultAssignmentGroup;
-    const group = await this.#lookup(
-      'sys_user_group',
-      `name=${groupName}`,
-      `assignment group "${groupName}"`,
-    );
+    const group = await this.#groupOf(draft.provider);
     const caller = SYS_ID.test(this.config.caller)
       ? this.config.caller
       : await this.#lookup(
@@ -236,6 +231,31 @@ class ServiceNowTicketSystem implements TicketSystem {
       ...(user ? { assigned_to: user } : {}),
       work_notes: user ? who.note : withUnknownPerson(who),
     });
+  }
+
+  /**
+   * Hand-off accepted: the provider's assignment group, the person who accepted (or nobody), and the
+   * note as a work note, in one PATCH. Closed (7) / Canceled (8) are read-only: nothing is written.
+   */
+  async reassign(
+    ticket: TicketRef,
+    to: { provider: string; email: string | null; name: string | null; note: string },
+  ): Promise<void> {
+    const state = await this.#state(ticket);
+    if (state === '7' || state === '8') return;
+    const group = await this.#groupOf(to.provider);
+    const user = await this.#userByEmail(to.email);
+    await this.#patch('reassign', ticket, {
+      ...(group ? { assignment_group: group } : {}),
+      assigned_to: user ?? '',
+      work_notes: to.note,
+    });
+  }
+
+  /** The provider's assignment group → sys_id (the configured name must exist). */
+  #groupOf(provider: string): Promise<string | null> {
+    const name = this.config.assignmentGroups[provider] ?? this.config.defaultAssignmentGroup;
+    return this.#lookup('sys_user_group', `name=${name}`, `assignment group "${name}"`);
   }
 
   /** Active sys_user by e-mail → sys_id, cached like the other look-ups; null when absent or not found. */

@@ -130,7 +130,24 @@ export interface ChatConversationsTable {
   updated_at: string;
 }
 
+export interface HandoffsTable {
+  id: Generated<number>;
+  incident_id: number;
+  from_provider: string;
+  to_provider: string;
+  state: string;
+  note: string;
+  offered_at: string;
+  offered_by: string;
+  deadline: string;
+  reminded: number;
+  decided_at: string | null;
+  decided_by: string | null;
+  reason: string | null;
+}
+
 export interface Database {
+  handoffs: HandoffsTable;
   chat_seen: ChatSeenTable;
   chat_conversations: ChatConversationsTable;
   outbox: OutboxTable;

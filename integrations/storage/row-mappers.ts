@@ -2,6 +2,8 @@ import type { Selectable } from 'kysely';
 import type { Alert } from '../../src/core/alert/alert';
 import { parseTimelineEvent, type TimelineEvent } from '../../src/core/incident/timeline-event';
 import { parseLaneCommand } from '../../src/core/outbox/outbox-command';
+import { HandoffNote, HandoffState, type Handoff } from '../../src/core/handoff/handoff';
+import { firstIssue } from '../../src/core/first-issue';
 import type {
   IncidentRecord,
   MemberRecord,
@@ -13,6 +15,7 @@ import type {
 } from '../../src/ports/store';
 import type {
   AlertsTable,
+  HandoffsTable,
   IncidentAlertsTable,
   IncidentsTable,
   OutboxTable,
@@ -226,4 +229,47 @@ export function commandPatchToRow(
   if (p.lastError !== undefined) row.last_error = p.lastError;
   if (p.updatedAt !== undefined) row.updated_at = p.updatedAt;
   return row;
+}
+
+/** A hand-off row; state and note are parsed by the core's schemas. */
+export function rowToHandoff(r: Selectable<HandoffsTable>): Handoff {
+  const note = HandoffNote.safeParse(JSON.parse(r.note));
+  const state = HandoffState.safeParse(r.state);
+  if (!note.success || !state.success)
+    throw new Error(
+      `hand-off ${r.id} cannot be read: ${note.success ? 'state' : firstIssue(note.error, 'note')}`,
+    );
+  return {
+    id: r.id,
+    incidentId: r.incident_id,
+    from: r.from_provider,
+    to: r.to_provider,
+    state: state.data,
+    note: note.data,
+    offeredAt: r.offered_at,
+    offeredBy: r.offered_by,
+    deadline: r.deadline,
+    reminded: r.reminded === 1,
+    decidedAt: r.decided_at,
+    decidedBy: r.decided_by,
+    reason: r.reason,
+  };
+}
+
+/** Column values of a hand-off (without its id). */
+export function handoffToRow(h: Omit<Handoff, 'id'>): Omit<HandoffsTable, 'id'> {
+  return {
+    incident_id: h.incidentId,
+    from_provider: h.from,
+    to_provider: h.to,
+    state: h.state,
+    note: JSON.stringify(h.note),
+    offered_at: h.offeredAt,
+    offered_by: h.offeredBy,
+    deadline: h.deadline,
+    reminded: h.reminded ? 1 : 0,
+    decided_at: h.decidedAt,
+    decided_by: h.decidedBy,
+    reason: h.reason,
+  };
 }

@@ -37,7 +37,12 @@ const THREAD_LABELS: Record<TimelineEventType, string | null> = {
   ticket_link: null,
   ticket_ack: null,
   ticket_comment: null,
+  ticket_reassign: null,
   ticket_parked: '⚠ ticket command parked',
+  handoff_offered: 'hand-off offered',
+  handoff_accepted: 'hand-off accepted',
+  handoff_rejected: 'hand-off rejected',
+  handoff_cancelled: 'hand-off cancelled',
   unreadable: null,
 };
 

@@ -144,6 +144,12 @@ export async function runTicketCommand(
       await system.addNote(current, deps.redactor.text(text));
       return { summary: `comment added to ${current.key}` };
     }
+    case 'reassign': {
+      if (!current) return { summary: 'no ticket to reassign; skipped' };
+      const p = cmd.payload;
+      await system.reassign(current, { ...p, note: deps.redactor.text(p.note) });
+      return { summary: `${current.key} handed to ${p.provider}${p.name ? ` (${p.name})` : ''}` };
+    }
     case 'link': {
       const peer = ticketRef(incident.tickets, other(lane));
       if (!current || !peer) return { summary: 'both tickets are needed to link; skipped' };

@@ -27,7 +27,12 @@ const LABELS: Record<TimelineEventType, string | null> = {
   ticket_link: null,
   ticket_ack: null,
   ticket_comment: null,
+  ticket_reassign: null,
   ticket_parked: null,
+  handoff_offered: null,
+  handoff_accepted: null,
+  handoff_rejected: null,
+  handoff_cancelled: null,
   unreadable: null,
 };
 

@@ -3,6 +3,7 @@ import type { AuditLog, AuditReads } from './audit-log';
 import type { Conversations } from './conversations';
 import type { IncidentHistories } from './incident-histories';
 import type { Downtimes, IncidentReads, IncidentWrites } from './incidents';
+import type { HandoffReads, HandoffWrites } from './handoffs';
 import type { OutboxQueue, OutboxReads } from './outbox';
 import type { RequestLog } from './request-log';
 import type { TimelineReads, TimelineWrites } from './timeline';
@@ -18,6 +19,7 @@ export interface UnitOfWork {
   timeline: TimelineWrites;
   audit: AuditLog;
   outbox: OutboxQueue;
+  handoffs: HandoffWrites;
 }
 
 /** Runs a unit of work in one transaction. */
@@ -40,6 +42,7 @@ export interface Store extends Transactional {
   requests: RequestLog;
   conversations: Conversations;
   histories: IncidentHistories;
+  handoffs: HandoffReads;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -52,6 +55,7 @@ export type * from './outbox';
 export type * from './conversations';
 export type * from './incident-histories';
 export type * from './request-log';
+export type * from './handoffs';
 export {
   TICKET_LANES,
   isTicketLane,

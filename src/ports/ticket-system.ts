@@ -56,4 +56,13 @@ export interface TicketSystem {
    * moved and the note names them. Idempotent (a second call changes nothing but may add the note).
    */
   acknowledge(ticket: TicketRef, who: { email: string | null; name: string; note: string }): Promise<void>;
+  /**
+   * An accepted hand-off: the ticket now belongs to `provider`. ServiceNow: `assignment_group` becomes
+   * the provider's group and `assigned_to` the person who accepted (by e-mail) or empty; Jira: the
+   * person as assignee when found. Adds `note` (the hand-off note) as work note / comment. Idempotent.
+   */
+  reassign(
+    ticket: TicketRef,
+    to: { provider: string; email: string | null; name: string | null; note: string },
+  ): Promise<void>;
 }

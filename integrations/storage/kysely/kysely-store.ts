@@ -3,6 +3,7 @@ import type {
   AlertInbox,
   AuditReads,
   Conversations,
+  HandoffReads,
   IncidentHistories,
   IncidentReads,
   OutboxReads,
@@ -15,6 +16,7 @@ import type { Database } from '../database';
 import { migrationProvider } from '../migrations';
 import { KyselyAuditLog, KyselyAuditReads } from './audit-log';
 import { KyselyConversations } from './conversations';
+import { KyselyHandoffReads, KyselyHandoffWrites } from './handoffs';
 import { KyselyInbox, KyselyInboxBatch } from './inbox';
 import { KyselyIncidentHistories } from './incident-histories';
 import { KyselyDowntimes, KyselyIncidentReads, KyselyIncidentWrites } from './incidents';
@@ -31,6 +33,7 @@ export function kyselyUnitOfWork(tx: Kysely<Database>): UnitOfWork {
     timeline: new KyselyTimelineWrites(tx),
     audit: new KyselyAuditLog(tx),
     outbox: new KyselyOutboxQueue(tx),
+    handoffs: new KyselyHandoffWrites(tx),
   };
 }
 
@@ -47,6 +50,7 @@ export class KyselyStore implements Store {
   readonly requests: RequestLog;
   readonly conversations: Conversations;
   readonly histories: IncidentHistories;
+  readonly handoffs: HandoffReads;
 
   /** `inbox` may be replaced by a faster writer of the same backend (SQLite's group commit). */
   constructor(
@@ -61,6 +65,7 @@ export class KyselyStore implements Store {
     this.requests = new KyselyRequestLog(db);
     this.conversations = new KyselyConversations(db);
     this.histories = new KyselyIncidentHistories(db);
+    this.handoffs = new KyselyHandoffReads(db);
   }
 
   /** Applies pending migrations; refuses to start on a failed one. */

@@ -5,6 +5,7 @@ import type { StatementCache } from './statement-cache';
 import { SqliteAuditLog } from './audit-log';
 import { SqliteTimelineWrites } from './timeline';
 import { SqliteOutboxQueue } from './outbox';
+import { SqliteHandoffWrites } from './handoffs';
 
 /**
  * The SQLite unit of work: the same repositories as the Kysely one, on cached prepared statements
@@ -19,5 +20,6 @@ export function sqliteUnitOfWork(q: StatementCache): UnitOfWork {
     timeline: new SqliteTimelineWrites(q),
     audit: new SqliteAuditLog(q),
     outbox: new SqliteOutboxQueue(q),
+    handoffs: new SqliteHandoffWrites(q),
   };
 }

@@ -85,13 +85,14 @@ export type HandoffEffect =
 export type Refusal = { ok: false; code: RefusalCode; message: string };
 export type RefusalCode = 'already_open' | 'same_owner' | 'unknown_provider' | 'not_open' | 'reason_required';
 export type Step = { ok: true; handoff: Handoff; effects: HandoffEffect[] } | Refusal;
+/** An offer, before the store has given it an id. */
+export type Offer = { ok: true; handoff: Omit<Handoff, 'id'>; effects: HandoffEffect[] } | Refusal;
 
 const refuse = (code: RefusalCode, message: string): Refusal => ({ ok: false, code, message });
 const plus = (at: string, seconds: number) => new Date(Date.parse(at) + seconds * 1000).toISOString();
 
 /** Offers an incident to another provider; at most one open hand-off per incident. */
 export function offerHandoff(o: {
-  id: number;
   incident: { id: number; owner: string; priority: number };
   to: string;
   providers: readonly string[];
@@ -101,7 +102,7 @@ export function offerHandoff(o: {
   /** Hand-offs of this incident so far (any state). */
   existing: readonly Pick<Handoff, 'id' | 'to' | 'state'>[];
   deadlines?: AcceptanceDeadlines;
-}): Step {
+}): Offer {
   if (!o.providers.includes(o.to)) return refuse('unknown_provider', `unknown provider "${o.to}"`);
   if (o.to === o.incident.owner)
     return refuse('same_owner', `${o.to} already owns incident ${o.incident.id}`);
@@ -111,7 +112,6 @@ export function offerHandoff(o: {
   return {
     ok: true,
     handoff: {
-      id: o.id,
       incidentId: o.incident.id,
       from: o.incident.owner,
       to: o.to,
@@ -206,4 +206,44 @@ export function pingPong(ownership: readonly { provider: string }[], limit = 3):
   for (let i = 1; i < ownership.length; i++)
     if (ownership[i]!.provider !== ownership[i - 1]!.provider) changes++;
   return changes >= limit ? { kind: 'ping_pong', changes } : null;
+}
+
+/** The hand-off note as text for the tickets and chat (work note, comment, thread). */
+export function handoffNoteText(h: Pick<Handoff, 'from' | 'to' | 'note'>, headline: string): string {
+  const n = h.note;
+  const impact = n.impact
+    ? [
+        n.impact.branches?.length ? `branches ${n.impact.branches.join(', ')}` : null,
+        n.impact.users !== undefined ? `${n.impact.users} users` : null,
+      ].filter(Boolean)
+    : [];
+  return [
+    headline,
+    `Situation: ${n.situation}`,
+    `Actions taken: ${n.actionsTaken}`,
+    `Next steps: ${n.nextSteps}`,
+    ...(n.hypothesis ? [`Hypothesis: ${n.hypothesis}`] : []),
+    ...(impact.length ? [`Impact: ${impact.join('; ')}`] : []),
+    ...(n.nextCheckpoint ? [`Next checkpoint: ${n.nextCheckpoint}`] : []),
+  ].join('\n');
+}
+
+/** Who owned the incident when: one interval per owner, the last one open (`to: null`) while unresolved. */
+export function ownershipIntervals(
+  incident: { provider: string; openedAt: string; resolvedAt: string | null },
+  handoffs: readonly Pick<Handoff, 'from' | 'to' | 'state' | 'decidedAt'>[],
+): { provider: string; from: string; to: string | null }[] {
+  const accepted = handoffs
+    .filter((h) => h.state === 'accepted' && h.decidedAt !== null)
+    .sort((a, b) => (a.decidedAt! < b.decidedAt! ? -1 : 1));
+  const first = accepted[0]?.from ?? incident.provider;
+  const out: { provider: string; from: string; to: string | null }[] = [
+    { provider: first, from: incident.openedAt, to: null },
+  ];
+  for (const h of accepted) {
+    out[out.length - 1]!.to = h.decidedAt;
+    out.push({ provider: h.to, from: h.decidedAt!, to: null });
+  }
+  out[out.length - 1]!.to = incident.resolvedAt;
+  return out;
 }

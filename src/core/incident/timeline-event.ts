@@ -16,6 +16,8 @@ const event = <T extends string, D extends z.ZodType>(type: T, data: D) =>
 const fromAlert = z.object({ dedupKey: z.string() });
 /** Written by a person in chat. */
 const fromPerson = z.object({ name: z.string(), platform: z.enum(['slack', 'teams']) });
+/** Written for a hand-off: which one, and between which providers. */
+const handoff = z.object({ handoffId: z.number().int(), from: z.string(), to: z.string() });
 /** Written by the outbox worker when a ticket command succeeded. */
 const ticketOutcome = z.object({ commandId: z.number().int(), ticket: z.string().optional() });
 
@@ -50,7 +52,13 @@ export const TimelineEvent = z.discriminatedUnion('type', [
   event('ticket_link', ticketOutcome),
   event('ticket_ack', ticketOutcome),
   event('ticket_comment', ticketOutcome),
+  event('ticket_reassign', ticketOutcome),
   event('ticket_parked', z.object({ commandId: z.number().int() })),
+  // Hand-offs between providers (src/core/handoff): who offered to whom, and what became of it.
+  event('handoff_offered', handoff.extend({ deadline: z.string() })),
+  event('handoff_accepted', handoff),
+  event('handoff_rejected', handoff.extend({ reason: z.string() })),
+  event('handoff_cancelled', handoff),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 

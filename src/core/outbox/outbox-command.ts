@@ -37,6 +37,16 @@ export const TicketCommand = z.discriminatedUnion('kind', [
   command('ack', z.object({ email: z.string().nullable(), name: z.string(), note: z.string() })),
   /** A person's note or a runbook step, as a work note / comment. */
   command('comment', z.object({ text: z.string() })),
+  /** A hand-off was accepted: the ticket moves to the provider (group, person) with the hand-off note. */
+  command(
+    'reassign',
+    z.object({
+      provider: z.string(),
+      email: z.string().nullable(),
+      name: z.string().nullable(),
+      note: z.string(),
+    }),
+  ),
 ]);
 export type TicketCommand = z.infer<typeof TicketCommand>;
 export type TicketCommandKind = TicketCommand['kind'];

@@ -8,7 +8,8 @@ export type ClockChange = Omit<TicketEvent, 'at' | 'seq'>;
 /**
  * The one place that says which of the bridge's own timeline events move an SLA clock: opened (New,
  * with priority and owning provider), acknowledged (In Progress, a human took it), reopened (New
- * again), resolved by recovery or by a person (Resolved). Everything else leaves the clocks alone.
+ * again), resolved by recovery or by a person (Resolved), an accepted hand-off (the receiving
+ * provider holds it from then on). Everything else leaves the clocks alone.
  */
 export function clockChangeOf(e: StoredTimelineEvent): ClockChange | null {
   switch (e.type) {
@@ -21,6 +22,9 @@ export function clockChangeOf(e: StoredTimelineEvent): ClockChange | null {
     case 'resolved':
     case 'resolved_by_user':
       return { state: 'Resolved' };
+    // Ownership moves only on accept: from then on the clocks count for the receiving provider.
+    case 'handoff_accepted':
+      return { assignee: e.data.to };
     case 'alert_joined':
     case 'alert_refired':
     case 'alert_recovered':
@@ -37,7 +41,11 @@ export function clockChangeOf(e: StoredTimelineEvent): ClockChange | null {
     case 'ticket_link':
     case 'ticket_ack':
     case 'ticket_comment':
+    case 'ticket_reassign':
     case 'ticket_parked':
+    case 'handoff_offered':
+    case 'handoff_rejected':
+    case 'handoff_cancelled':
     case 'unreadable':
       return null;
     default:
@@ -52,4 +60,5 @@ export const CLOCK_EVENT_TYPES = [
   'reopened',
   'resolved',
   'resolved_by_user',
+  'handoff_accepted',
 ] as const satisfies readonly TimelineEventType[];

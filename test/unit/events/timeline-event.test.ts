@@ -34,7 +34,18 @@ const EXAMPLES: Record<TimelineEventType, StoredTimelineEvent> = {
   ticket_link: { type: 'ticket_link', data: { commandId: 5 } },
   ticket_ack: { type: 'ticket_ack', data: { commandId: 6 } },
   ticket_comment: { type: 'ticket_comment', data: { commandId: 7 } },
+  ticket_reassign: { type: 'ticket_reassign', data: { commandId: 9 } },
   ticket_parked: { type: 'ticket_parked', data: { commandId: 8 } },
+  handoff_offered: {
+    type: 'handoff_offered',
+    data: { handoffId: 1, from: 'infra', to: 'app', deadline: '2026-11-02T08:05:00.000Z' },
+  },
+  handoff_accepted: { type: 'handoff_accepted', data: { handoffId: 1, from: 'infra', to: 'app' } },
+  handoff_rejected: {
+    type: 'handoff_rejected',
+    data: { handoffId: 1, from: 'infra', to: 'app', reason: 'not ours' },
+  },
+  handoff_cancelled: { type: 'handoff_cancelled', data: { handoffId: 1, from: 'infra', to: 'app' } },
   unreadable: { type: 'unreadable', data: { storedType: 'x', error: 'type: invalid' } },
 };
 
@@ -65,6 +76,7 @@ describe('what timeline events mean for the SLA clocks', () => {
     ['reopened', { state: 'New' }],
     ['resolved', { state: 'Resolved' }],
     ['resolved_by_user', { state: 'Resolved' }],
+    ['handoff_accepted', { assignee: 'app' }],
   ] as const)('%s moves the clocks', (type, change) => {
     expect(clockChangeOf(EXAMPLES[type])).toEqual(change);
   });

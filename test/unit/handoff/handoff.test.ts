@@ -3,6 +3,7 @@ import {
   HandoffNote,
   nextHandoffTick,
   offerHandoff,
+  ownershipIntervals,
   pingPong,
   tickHandoff,
   type Handoff,
@@ -19,7 +20,6 @@ const note: HandoffNote = {
 
 const offer = (priority = 1, existing: Pick<Handoff, 'id' | 'to' | 'state'>[] = []) =>
   offerHandoff({
-    id: 7,
     incident: { id: 42, owner: 'infra', priority },
     to: 'app',
     providers: ['infra', 'app'],
@@ -32,7 +32,7 @@ const offer = (priority = 1, existing: Pick<Handoff, 'id' | 'to' | 'state'>[] = 
 const offered = (priority = 1): Handoff => {
   const s = offer(priority);
   if (!s.ok) throw new Error(s.message);
-  return s.handoff;
+  return { id: 7, ...s.handoff };
 };
 
 describe('offering a hand-off', () => {
@@ -56,7 +56,6 @@ describe('offering a hand-off', () => {
     ['to an unknown provider', { to: 'nobody' }, 'unknown_provider'],
   ])('is refused %s', (_what, over, code) => {
     const s = offerHandoff({
-      id: 7,
       incident: { id: 42, owner: 'infra', priority: 2 },
       providers: ['infra', 'app'],
       note,
@@ -184,5 +183,25 @@ describe('ping-pong between providers', () => {
 
   it('the limit is configurable', () => {
     expect(pingPong(owners('infra', 'app', 'infra'), 2)).toEqual({ kind: 'ping_pong', changes: 2 });
+  });
+});
+
+describe('ownership over time', () => {
+  const inc = { provider: 'infra', openedAt: at(0), resolvedAt: null };
+  it('is the routed provider until a hand-off is accepted', () => {
+    expect(
+      ownershipIntervals(inc, [{ from: 'infra', to: 'app', state: 'rejected', decidedAt: at(3) }]),
+    ).toEqual([{ provider: 'infra', from: at(0), to: null }]);
+  });
+  it('moves at each accept, and the last interval ends at the resolution', () => {
+    const handoffs = [
+      { from: 'app', to: 'infra', state: 'accepted' as const, decidedAt: at(40) },
+      { from: 'infra', to: 'app', state: 'accepted' as const, decidedAt: at(10) },
+    ];
+    expect(ownershipIntervals({ provider: 'infra', openedAt: at(0), resolvedAt: at(90) }, handoffs)).toEqual([
+      { provider: 'infra', from: at(0), to: at(10) },
+      { provider: 'app', from: at(10), to: at(40) },
+      { provider: 'infra', from: at(40), to: at(90) },
+    ]);
   });
 });

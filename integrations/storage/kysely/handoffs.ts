@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import { OPEN_STATES } from '../../../src/core/handoff/handoff';
+import type { HandoffReads, HandoffWrites, NewHandoff } from '../../../src/ports/handoffs';
+import type { Handoff } from '../../../src/core/handoff/handoff';
+import type { Database } from '../database';
+import { handoffToRow, rowToHandoff } from '../row-mappers';
+
+const getHandoff = async (db: Kysely<Database>, id: number) => {
+  const r = await db.selectFrom('handoffs').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? rowToHandoff(r) : null;
+};
+
+/** Hand-offs as the API reads them. */
+export class KyselyHandoffReads implements HandoffReads {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  get(id: number) {
+    return getHandoff(this.db, id);
+  }
+
+  async list(q: Parameters<HandoffReads['list']>[0]) {
+    let query = this.db.selectFrom('handoffs').selectAll().orderBy('id', 'desc').limit(q.limit);
+    if (q.state === 'open') query = query.where('state', 'in', OPEN_STATES);
+    else if (q.state) query = query.where('state', '=', q.state);
+    if (q.incidentId !== undefined) query = query.where('incident_id', '=', q.incidentId);
+    return (await query.execute()).map(rowToHandoff);
+  }
+}
+
+/** Hand-offs inside one Kysely transaction. */
+export class KyselyHandoffWrites implements HandoffWrites {
+  constructor(private readonly tx: Kysely<Database>) {}
+
+  get(id: number) {
+    return getHandoff(this.tx, id);
+  }
+
+  async ofIncident(incidentId: number) {
+    const rows = await this.tx
+      .selectFrom('handoffs')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .orderBy('id')
+      .execute();
+    return rows.map(rowToHandoff);
+  }
+
+  async insert(h: NewHandoff) {
+    const row = await this.tx
+      .insertInto('handoffs')
+      .values(handoffToRow(h))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return rowToHandoff(row);
+  }
+
+  async update(h: Handoff) {
+    await this.tx.updateTable('handoffs').set(handoffToRow(h)).where('id', '=', h.id).execute();
+  }
+}

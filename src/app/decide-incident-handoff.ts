@@ -1,0 +1,85 @@
+import { decideHandoff, handoffNoteText, type HandoffDecision } from '../core/handoff/handoff';
+import { unhandled } from '../core/unhandled';
+import { enqueueChatSync, enqueueTicketCommands } from './enqueue-ticket-commands';
+import type { HandoffActor, HandoffDeps, HandoffResult } from './offer-incident-handoff';
+import { recordEvent } from './record-event';
+
+/**
+ * Accepts, rejects (with a reason) or cancels an open hand-off, in ONE transaction: the hand-off, the
+ * timeline entry and audit record, and on accept the new owner on the incident plus a `reassign` on
+ * both tickets (ServiceNow group and person, the note as work note / comment). Of two people deciding
+ * at once the second is refused and told who decided (the unit of work serialises them).
+ */
+export function decideIncidentHandoff(
+  deps: HandoffDeps,
+  actor: HandoffActor,
+  handoffId: number,
+  decision: HandoffDecision,
+): Promise<HandoffResult> {
+  return deps.store.unitOfWork(async (uow) => {
+    const current = await uow.handoffs.get(handoffId);
+    if (!current) return { ok: false, code: 'not_found', message: `hand-off ${handoffId} does not exist` };
+    const now = deps.clock.now().toISOString();
+    const step = decideHandoff(current, decision, actor.id, now);
+    if (!step.ok) return step;
+    const h = step.handoff;
+    await uow.handoffs.update(h);
+    const data = { handoffId: h.id, from: h.from, to: h.to };
+    const event = { incidentId: h.incidentId, at: now, actor: actor.id };
+    const audit = { ...data, name: actor.name };
+    switch (decision.kind) {
+      case 'accept': {
+        await uow.incidents.update(h.incidentId, { provider: h.to, updatedAt: now });
+        await recordEvent(uow, {
+          ...event,
+          type: 'handoff_accepted',
+          data,
+          reason: `${h.to} took over from ${h.from}`,
+          audit,
+        });
+        const who = actor.name ?? actor.id;
+        await enqueueTicketCommands(uow, deps.ticketing, {
+          incidentId: h.incidentId,
+          command: {
+            kind: 'reassign',
+            payload: {
+              provider: h.to,
+              email: actor.email,
+              name: actor.name,
+              note: handoffNoteText(
+                h,
+                `Hand-off from ${h.from} to ${h.to}, accepted by ${who} (itsm-bridge).`,
+              ),
+            },
+          },
+          now,
+          chat: 'now',
+        });
+        break;
+      }
+      case 'reject':
+        await recordEvent(uow, {
+          ...event,
+          type: 'handoff_rejected',
+          data: { ...data, reason: decision.reason.trim() },
+          reason: `${h.to} rejected: ${decision.reason.trim()}`,
+          audit: { ...audit, reason: decision.reason.trim() },
+        });
+        await enqueueChatSync(uow, deps.ticketing, h.incidentId, now, 0);
+        break;
+      case 'cancel':
+        await recordEvent(uow, {
+          ...event,
+          type: 'handoff_cancelled',
+          data,
+          reason: `hand-off to ${h.to} cancelled`,
+          audit,
+        });
+        await enqueueChatSync(uow, deps.ticketing, h.incidentId, now, 0);
+        break;
+      default:
+        return unhandled(decision);
+    }
+    return { ok: true, handoff: h };
+  });
+}
