@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Secret } from './config/secret';
 import { AlertSource } from './core/alert/alert';
+import { onCallSchedules } from './config/oncall';
 import { runbooksDir } from './config/runbooks-dir';
 import type { LoadedConfig } from './config/load-config';
 import { CorrelationLoop } from './app/correlation-loop';
@@ -98,6 +99,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     noteInterval: config.tickets.noteInterval,
     chatInterval: config.slack.updateInterval,
   };
+  const oncall = { providers: config.providers, schedules: onCallSchedules(config.oncall) };
   const buildReport = (month: string) =>
     buildSlaReport({ month, config: config.sla, source: incidentTicketSource(store.histories), clock });
 
@@ -145,6 +147,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
           runbooks,
           ticketing,
           sandbox,
+          oncallSchedules: oncall.schedules,
           afterChange: () => outbox.wake(),
           report: async (month) => {
             const report = await buildReport(month);
@@ -186,6 +189,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       maxInFlight: config.server.maxInFlight,
       inFlight,
       maxCorrelationLagSeconds: 60,
+      oncall,
       mounts: [
         ...(opts.mounts ?? []),
         ...(chat?.mounts ?? []),

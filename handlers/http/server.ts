@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { OnCallDeps } from '../../src/app/list-oncall';
 import type { Secret } from '../../src/config/secret';
 import type { Logger } from '../../src/ports/logger';
 import type { Store } from '../../src/ports/store';
@@ -8,6 +9,7 @@ import { readiness } from './health';
 import { getIncident, listIncidents } from './incidents-api';
 import { routeHandoffs, type HandoffApiDeps } from './handoffs-api';
 import type { Metrics } from './metrics';
+import { getOnCall, getOnCallCalendar } from './oncall-api';
 import { sendError, sendJson } from './respond';
 
 /** A handler mounted on the server (sandbox emulators, reports); returns false when the path is not its own. */
@@ -26,6 +28,8 @@ export interface HttpDeps {
   inFlight: { count: number };
   maxCorrelationLagSeconds: number;
   mounts: Mount[];
+  /** Rotations and static on-call lists for /api/oncall. */
+  oncall: OnCallDeps;
   now: () => Date;
 }
 
@@ -83,6 +87,9 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
       if (path === '/api/incidents' || path === '/api/incidents/') return listIncidents(deps.store, url, res);
       const one = /^\/api\/incidents\/([^/]+)$/.exec(path);
       if (one) return getIncident(deps.store, decodeURIComponent(one[1]!), req, res);
+      if (path === '/api/oncall' || path === '/api/oncall/') return getOnCall(deps.oncall, deps.now(), res);
+      const feed = /^\/api\/oncall\/([^/]+)\.ics$/.exec(path);
+      if (feed) return getOnCallCalendar(deps.oncall, decodeURIComponent(feed[1]!), deps.now(), res);
     }
     for (const mount of deps.mounts) {
       if (await mount(req, res, url)) return;

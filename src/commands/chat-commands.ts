@@ -15,11 +15,16 @@ import { acknowledgeIncident } from '../app/acknowledge-incident';
 import { addIncidentNote } from '../app/add-incident-note';
 import { completeRunbookStep } from '../app/complete-runbook-step';
 import { resolveIncident } from '../app/resolve-incident';
+import { listOnCall } from '../app/list-oncall';
+import type { OnCallSchedule } from '../core/oncall/schedule';
+import { oncallAnswer } from './oncall-answer';
 import { parseCommand, USAGE } from './parse-command';
 
 export interface ChatCommandsDeps extends Omit<ActionDeps, 'store'>, Omit<ChatViewDeps, 'store'> {
   store: ActionDeps['store'] & ChatViewDeps['store'];
   providers: readonly Provider[];
+  /** On-call rotations by provider name; a provider without one shows its static `oncall` list. */
+  oncallSchedules: Readonly<Record<string, OnCallSchedule>>;
   /** User ids in a Slack user group (the adapter caches); [] when unknown. */
   groupMembers(groupId: string): Promise<string[]>;
   /** Builds the month's SLA report, with the HTML and CSV renderings; absent when reports are off. */
@@ -173,11 +178,8 @@ export class ChatCommandService implements ChatCommands {
   }
 
   #oncall(): CommandResult {
-    const lines = this.deps.providers.map((p) => {
-      const who = p.oncall.map((o) => [o.name, o.phone].filter(Boolean).join(' ')).join(', ');
-      return `• ${p.displayName ?? p.name}: ${who || 'no on-call rotation configured (providers[].oncall)'}`;
-    });
-    return { kind: 'text', ok: true, text: ['On call now:', ...lines].join('\n') };
+    const { providers, oncallSchedules: schedules, clock } = this.deps;
+    return { kind: 'text', ok: true, text: oncallAnswer(listOnCall({ providers, schedules }, clock.now())) };
   }
 
   async #report(month: string): Promise<CommandResult> {

@@ -5,6 +5,7 @@ import { createRedactor } from '../core/redact/redact';
 import type { Runbook } from '../core/runbook/runbook';
 import type { SlaReport } from '../core/sla/report-model';
 import type { Clock } from '../ports/clock';
+import type { OnCallSchedule } from '../core/oncall/schedule';
 import type { Logger } from '../ports/logger';
 import type { ChatLane, Store } from '../ports/store';
 import type { LaneSpec } from '../app/outbox-worker';
@@ -55,6 +56,8 @@ export async function wireChat(o: {
   url: string;
   runbooks: Runbook[];
   ticketing: TicketingSettings;
+  /** On-call rotations by provider name, for `/itsm oncall`. */
+  oncallSchedules: Readonly<Record<string, OnCallSchedule>>;
   afterChange(): void;
   report?(month: string): Promise<{ report: SlaReport; html: string; csv: string }>;
   /** The running sandbox: Slack's and Teams' emulators when they have no token or app id. */
@@ -86,6 +89,7 @@ export async function wireChat(o: {
     clock: o.clock,
     ticketing: o.ticketing,
     providers: config.providers,
+    oncallSchedules: o.oncallSchedules,
     groupMembers: (id) =>
       config.slack.enabled ? api.usergroupMembers(id).catch(() => []) : Promise.resolve([]),
     afterChange: o.afterChange,

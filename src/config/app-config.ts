@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CorrelationSettings } from '../core/correlate/settings';
 import { MaintenanceWindow } from '../core/maintenance/maintenance';
 import { Routing } from '../core/routing/route-alert';
+import { OnCallConfig } from './oncall';
 import { Provider } from './providers';
 import { SourcesConfig } from './sources';
 import { Duration } from '../core/time/duration';
@@ -50,6 +51,8 @@ export const AppConfig = z
       { name: 'infra', oncall: [] },
       { name: 'app', oncall: [] },
     ]),
+    /** On-call rotations per provider name; a provider without one keeps `providers[].oncall`. */
+    oncall: OnCallConfig,
     routing: Routing.prefault({}),
     correlation: CorrelationSettings.prefault({}),
     maintenance: z.array(MaintenanceWindow).default([]),
@@ -75,5 +78,6 @@ export const AppConfig = z
     };
     check(cfg.routing.defaults.provider, ['routing', 'defaults', 'provider']);
     cfg.routing.rules.forEach((r, i) => check(r.provider, ['routing', 'rules', i, 'provider']));
+    Object.keys(cfg.oncall).forEach((name) => check(name, ['oncall', name]));
   });
 export type AppConfig = z.infer<typeof AppConfig>;

@@ -19,7 +19,8 @@ const Duration = z.union([z.number().nonnegative(), z.string()]).transform((v, c
   return Math.round(Number(m[1]) * (UNIT_SECONDS[m[2] || 's'] ?? 1));
 });
 
-const TimeZone = z.string().refine(
+/** An IANA time zone name the runtime knows. */
+export const TimeZone = z.string().refine(
   (tz) => {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: tz });

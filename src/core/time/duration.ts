@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
-/** Parses `90s`, `15m`, `2h`, `1d` (or a bare number of seconds) into seconds; null when malformed. */
+/** Parses `90s`, `15m`, `2h`, `1d`, `1w` (or a bare number of seconds) into seconds; null when malformed. */
 export function parseDuration(text: string): number | null {
-  const m = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/.exec(text.trim());
+  const m = /^(\d+(?:\.\d+)?)\s*([smhdw]?)$/.exec(text.trim());
   if (!m) return null;
   return Math.round(Number(m[1]) * (UNIT_SECONDS[m[2] || 's'] ?? 1));
 }
