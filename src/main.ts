@@ -8,6 +8,7 @@ import { CorrelationLoop } from './app/correlation-loop';
 import { ingestAlerts } from './app/ingest-alerts';
 import { offerIncidentHandoff } from './app/offer-incident-handoff';
 import { decideIncidentHandoff } from './app/decide-incident-handoff';
+import { tickHandoffs } from './app/tick-handoffs';
 import type { Clock } from './ports/clock';
 import { systemClock } from '../integrations/clock/system-clock';
 import type { Logger } from './ports/logger';
@@ -117,6 +118,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     pollMs: opts.outboxPollMs ?? config.tickets.pollInterval * 1000,
   });
   const inFlight = { count: 0 };
+  const handoffDeps = { store, clock, ticketing, providers: config.providers.map((p) => p.name) };
   const correlation = new CorrelationLoop(
     {
       store,
@@ -133,6 +135,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       batchSize: 25,
       busy: () => inFlight.count > 0,
       afterBatch: () => outbox.wake(),
+      timers: () => tickHandoffs(handoffDeps),
     },
   );
   const chat =
@@ -164,7 +167,6 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   await chat?.start();
 
   // Hand-offs from the API act as `api`; the outbox picks their commands up at once.
-  const handoffDeps = { store, clock, ticketing, providers: config.providers.map((p) => p.name) };
   const API_ACTOR = { id: 'api', name: null, email: null };
   const thenWake = async <T>(p: Promise<T>) => {
     const r = await p;

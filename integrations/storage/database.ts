@@ -144,6 +144,7 @@ export interface HandoffsTable {
   decided_at: string | null;
   decided_by: string | null;
   reason: string | null;
+  next_check_at: string | null;
 }
 
 export interface Database {

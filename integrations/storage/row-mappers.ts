@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Alert } from '../../src/core/alert/alert';
 import { parseTimelineEvent, type TimelineEvent } from '../../src/core/incident/timeline-event';
 import { parseLaneCommand } from '../../src/core/outbox/outbox-command';
-import { HandoffNote, HandoffState, type Handoff } from '../../src/core/handoff/handoff';
+import { HandoffNote, HandoffState, nextHandoffTick, type Handoff } from '../../src/core/handoff/handoff';
 import { firstIssue } from '../../src/core/first-issue';
 import type {
   IncidentRecord,
@@ -271,5 +271,6 @@ export function handoffToRow(h: Omit<Handoff, 'id'>): Omit<HandoffsTable, 'id'> 
     decided_at: h.decidedAt,
     decided_by: h.decidedBy,
     reason: h.reason,
+    next_check_at: nextHandoffTick(h),
   };
 }

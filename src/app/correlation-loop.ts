@@ -11,6 +11,8 @@ export interface CorrelationLoopOptions {
   maxShare?: number;
   /** Called after each committed batch (the outbox starts on new commands without waiting for its poll). */
   afterBatch?: () => void;
+  /** More stored timers to run after each pass (hand-off deadlines); returns how many moved. */
+  timers?: () => Promise<number>;
 }
 
 /**
@@ -67,6 +69,7 @@ export class CorrelationLoop {
         await new Promise((resolve) => (pause > 0 ? setTimeout(resolve, pause) : setImmediate(resolve)));
       }
       if (!this.#stopped) await tickIncidents(this.deps);
+      if (!this.#stopped && this.opts.timers && (await this.opts.timers()) > 0) this.opts.afterBatch?.();
     } catch (err) {
       // The batch rolled back; its alerts stay pending and the next poll retries them.
       this.deps.logger.error('correlation pass failed', { error: (err as Error).message });

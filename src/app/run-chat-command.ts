@@ -43,6 +43,9 @@ const THREAD_LABELS: Record<TimelineEventType, string | null> = {
   handoff_accepted: 'hand-off accepted',
   handoff_rejected: 'hand-off rejected',
   handoff_cancelled: 'hand-off cancelled',
+  handoff_reminded: '⏳ hand-off not accepted yet',
+  handoff_expired: '⚠ hand-off not accepted in time',
+  handoff_escalated: '⚠ hand-off escalated',
   unreadable: null,
 };
 

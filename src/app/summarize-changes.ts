@@ -33,6 +33,9 @@ const LABELS: Record<TimelineEventType, string | null> = {
   handoff_accepted: null,
   handoff_rejected: null,
   handoff_cancelled: null,
+  handoff_reminded: null,
+  handoff_expired: null,
+  handoff_escalated: null,
   unreadable: null,
 };
 

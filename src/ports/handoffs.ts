@@ -16,6 +16,8 @@ export interface HandoffWrites {
   ofIncident(incidentId: number): Promise<Handoff[]>;
   /** Stores a new offer; a second open hand-off for the incident violates a unique index. */
   insert(h: NewHandoff): Promise<Handoff>;
+  /** Open hand-offs whose deadline timer is due (a reminder or the expiry), soonest first. */
+  due(now: string, limit: number): Promise<Handoff[]>;
   /** Writes state, reminder and decision of an existing hand-off. */
   update(h: Handoff): Promise<void>;
 }

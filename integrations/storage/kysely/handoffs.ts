@@ -54,6 +54,18 @@ export class KyselyHandoffWrites implements HandoffWrites {
     return rowToHandoff(row);
   }
 
+  async due(now: string, limit: number) {
+    const rows = await this.tx
+      .selectFrom('handoffs')
+      .selectAll()
+      .where('next_check_at', 'is not', null)
+      .where('next_check_at', '<=', now)
+      .orderBy('next_check_at')
+      .limit(limit)
+      .execute();
+    return rows.map(rowToHandoff);
+  }
+
   async update(h: Handoff) {
     await this.tx.updateTable('handoffs').set(handoffToRow(h)).where('id', '=', h.id).execute();
   }

@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 /**
  * Provider hand-offs: one row per offer with its structured note (JSON), deadline and decision. A
  * partial unique index allows at most one open hand-off (offered, expired, escalated) per incident, so
- * two offers racing each other cannot both be stored.
+ * two offers racing each other cannot both be stored. `next_check_at` is the stored timer of the
+ * acceptance deadline: a restart loses no reminder or expiry and does none twice.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -21,9 +22,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('decided_at', 'text')
     .addColumn('decided_by', 'text')
     .addColumn('reason', 'text')
+    // When the deadline timer must look at it next (reminder, then expiry); null when closed.
+    .addColumn('next_check_at', 'text')
     .execute();
   await sql`CREATE UNIQUE INDEX handoffs_one_open ON handoffs (incident_id) WHERE state IN ('offered', 'expired', 'escalated')`.execute(
     db,
   );
-  await db.schema.createIndex('handoffs_state').on('handoffs').columns(['state', 'deadline']).execute();
+  await db.schema.createIndex('handoffs_next_check').on('handoffs').column('next_check_at').execute();
 }

@@ -16,6 +16,7 @@ const COLUMNS = [
   'decided_at',
   'decided_by',
   'reason',
+  'next_check_at',
 ] as const;
 
 /** Hand-offs on prepared statements, inside the SQLite unit of work. */
@@ -42,6 +43,15 @@ export class SqliteHandoffWrites implements HandoffWrites {
       .get(handoffToRow(h));
     if (!r) throw new Error('INSERT … RETURNING returned no row');
     return rowToHandoff(r);
+  }
+
+  async due(now: string, limit: number) {
+    return this.q
+      .get<Row<'handoffs'>>(
+        'SELECT * FROM handoffs WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at LIMIT ?',
+      )
+      .all(now, limit)
+      .map(rowToHandoff);
   }
 
   async update(h: Handoff) {

@@ -190,7 +190,9 @@ export function tickHandoff(
 }
 
 /** When `tickHandoff` has something to do next for this hand-off; null when nothing will be. */
-export function nextHandoffTick(h: Handoff): string | null {
+export function nextHandoffTick(
+  h: Pick<Handoff, 'state' | 'reminded' | 'offeredAt' | 'deadline'>,
+): string | null {
   if (h.state !== 'offered') return null;
   if (h.reminded) return h.deadline;
   const offered = Date.parse(h.offeredAt);

@@ -59,6 +59,10 @@ export const TimelineEvent = z.discriminatedUnion('type', [
   event('handoff_accepted', handoff),
   event('handoff_rejected', handoff.extend({ reason: z.string() })),
   event('handoff_cancelled', handoff),
+  // The acceptance deadline (the hand-off's stored timer): half of it passed, then all of it.
+  event('handoff_reminded', handoff),
+  event('handoff_expired', handoff.extend({ deadline: z.string() })),
+  event('handoff_escalated', handoff),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 

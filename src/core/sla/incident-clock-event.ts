@@ -46,6 +46,9 @@ export function clockChangeOf(e: StoredTimelineEvent): ClockChange | null {
     case 'handoff_offered':
     case 'handoff_rejected':
     case 'handoff_cancelled':
+    case 'handoff_reminded':
+    case 'handoff_expired':
+    case 'handoff_escalated':
     case 'unreadable':
       return null;
     default:

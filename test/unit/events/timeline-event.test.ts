@@ -46,6 +46,12 @@ const EXAMPLES: Record<TimelineEventType, StoredTimelineEvent> = {
     data: { handoffId: 1, from: 'infra', to: 'app', reason: 'not ours' },
   },
   handoff_cancelled: { type: 'handoff_cancelled', data: { handoffId: 1, from: 'infra', to: 'app' } },
+  handoff_reminded: { type: 'handoff_reminded', data: { handoffId: 1, from: 'infra', to: 'app' } },
+  handoff_expired: {
+    type: 'handoff_expired',
+    data: { handoffId: 1, from: 'infra', to: 'app', deadline: '2026-11-02T08:05:00.000Z' },
+  },
+  handoff_escalated: { type: 'handoff_escalated', data: { handoffId: 1, from: 'infra', to: 'app' } },
   unreadable: { type: 'unreadable', data: { storedType: 'x', error: 'type: invalid' } },
 };
 

@@ -70,4 +70,20 @@ describe.each(BACKENDS)('hand-offs contract: %s', (_name, open) => {
       second.id,
     ]);
   });
+
+  it('hands the deadline timer its due hand-offs: first at half the deadline, then at it, never once closed', async () => {
+    const [a, b] = await insertIncidents(t.store, incident('g1'), incident('g2'));
+    const first = await t.store.unitOfWork((uow) => uow.handoffs.insert(offer(a!.id)));
+    await t.store.unitOfWork((uow) =>
+      uow.handoffs.insert(offer(b!.id, { state: 'accepted', decidedAt: minute(1), decidedBy: 'api' })),
+    );
+    const due = (at: number) => t.store.unitOfWork((uow) => uow.handoffs.due(minute(at), 10));
+    expect(await due(2)).toEqual([]);
+    expect((await due(2.5)).map((h) => h.id)).toEqual([first.id]);
+    await t.store.unitOfWork((uow) => uow.handoffs.update({ ...first, reminded: true }));
+    expect(await due(4)).toEqual([]);
+    expect((await due(5)).map((h) => h.id)).toEqual([first.id]);
+    await t.store.unitOfWork((uow) => uow.handoffs.update({ ...first, reminded: true, state: 'escalated' }));
+    expect(await due(600)).toEqual([]);
+  });
 });
