@@ -8,7 +8,7 @@ import type {
   CommandResult,
   ReportHeadline,
 } from '../ports/chat';
-import type { IncidentRecord } from '../ports/store';
+import type { IncidentRecord, Store } from '../ports/store';
 import { chatIncidentView, type ChatViewDeps } from '../app/chat-incident-view';
 import { actorId, type ActionDeps, type ActionResult } from '../app/chat-action';
 import { acknowledgeIncident } from '../app/acknowledge-incident';
@@ -19,9 +19,13 @@ import { listOnCall } from '../app/list-oncall';
 import type { OnCallSchedule } from '../core/oncall/schedule';
 import { oncallAnswer } from './oncall-answer';
 import { parseCommand, USAGE } from './parse-command';
+import { offerIncidentHandoff, type HandoffActor, type HandoffResult } from '../app/offer-incident-handoff';
+import { decideIncidentHandoff } from '../app/decide-incident-handoff';
+
+const handoffActor = (a: ChatActor): HandoffActor => ({ id: actorId(a), name: a.name, email: a.email });
 
 export interface ChatCommandsDeps extends Omit<ActionDeps, 'store'>, Omit<ChatViewDeps, 'store'> {
-  store: ActionDeps['store'] & ChatViewDeps['store'];
+  store: ActionDeps['store'] & ChatViewDeps['store'] & Pick<Store, 'handoffs'>;
   providers: readonly Provider[];
   /** On-call rotations by provider name; a provider without one shows its static `oncall` list. */
   oncallSchedules: Readonly<Record<string, OnCallSchedule>>;
@@ -67,6 +71,36 @@ export class ChatCommandService implements ChatCommands {
         if (!inc) return this.#notFound(cmd.ref);
         return this.act(actor, { verb: 'handoff', incidentId: inc.id });
       }
+      case 'handoff_offer': {
+        const inc = await this.#find(cmd.ref);
+        if (!inc) return this.#notFound(cmd.ref);
+        if (!(await this.#isMember(actor, inc.provider)))
+          return this.#notMember(inc.provider, 'hand off this incident');
+        return this.#handoffAnswer(
+          await offerIncidentHandoff(this.#handoffDeps(), handoffActor(actor), {
+            incidentId: inc.id,
+            to: cmd.to,
+            note: cmd.note,
+          }),
+        );
+      }
+      case 'handoff_decide':
+      case 'handoff_reject': {
+        const h = await this.deps.store.handoffs.get(cmd.id);
+        if (!h) return refused(`Hand-off ${cmd.id} does not exist.`);
+        // The receiving provider accepts or rejects; the offering side cancels.
+        const cancel = cmd.name === 'handoff_decide' && cmd.decision === 'cancel';
+        const side = cancel ? h.from : h.to;
+        if (!(await this.#isMember(actor, side)))
+          return this.#notMember(side, cancel ? 'cancel this hand-off' : 'accept or reject this hand-off');
+        const decision =
+          cmd.name === 'handoff_reject'
+            ? { kind: 'reject' as const, reason: cmd.reason.slice(0, 4000) }
+            : { kind: cmd.decision };
+        return this.#handoffAnswer(
+          await decideIncidentHandoff(this.#handoffDeps(), handoffActor(actor), h.id, decision),
+        );
+      }
       case 'show':
       case 'runbook': {
         const inc = await this.#find(cmd.ref);
@@ -101,7 +135,7 @@ export class ChatCommandService implements ChatCommands {
     switch (action.verb) {
       case 'handoff':
         return refused(
-          'Hand-off is not available yet: it arrives with the hand-off feature (structured note, other provider or next shift). Until then, add a note with `note <ref> <text>` and reassign in ServiceNow.',
+          `The hand-off dialog is not available yet. Offer it with a command: handoff ${inc.tickets.servicenow?.number ?? inc.id} to <provider> | <situation> | <actions taken> | <next steps>`,
         );
       case 'ack':
         result = await acknowledgeIncident(this.deps, actor, inc.id);
@@ -135,6 +169,34 @@ export class ChatCommandService implements ChatCommands {
     if (!result.ok) return refused(result.message);
     this.deps.afterChange();
     return { kind: 'incident', text: result.message, incident: await this.#view(result.incident) };
+  }
+
+  #handoffDeps() {
+    return { ...this.deps, providers: this.deps.providers.map((p) => p.name) };
+  }
+
+  async #handoffAnswer(r: HandoffResult): Promise<CommandResult> {
+    if (!r.ok) return refused(r.message);
+    this.deps.afterChange();
+    const h = r.handoff;
+    const inc = await this.deps.store.incidents.get(h.incidentId);
+    const text =
+      h.state === 'offered'
+        ? `Hand-off ${h.id} offered to ${this.#name(h.to)}; accept by ${h.deadline.slice(11, 16)} UTC with "handoff accept ${h.id}".`
+        : `Hand-off ${h.id} to ${this.#name(h.to)} ${h.state}.`;
+    return inc
+      ? { kind: 'incident', text, incident: await this.#view(inc) }
+      : { kind: 'text', ok: true, text };
+  }
+
+  #name(provider: string): string {
+    return this.#provider(provider)?.displayName ?? provider;
+  }
+
+  #notMember(provider: string, what: string): CommandResult {
+    return refused(
+      `Only members of ${this.#name(provider)} may ${what}. Ask an admin to add you to providers[].members in itsm-bridge.yaml.`,
+    );
   }
 
   /** Incidents for the App Home tab: acknowledged by me, and my providers' open queue. */

@@ -13,6 +13,14 @@ export type ParsedCommand =
   | { name: 'oncall' }
   | { name: 'report'; month: string }
   | { name: 'handoff'; ref: string }
+  | {
+      name: 'handoff_offer';
+      ref: string;
+      to: string;
+      note: { situation: string; actionsTaken: string; nextSteps: string };
+    }
+  | { name: 'handoff_decide'; id: number; decision: 'accept' | 'cancel' }
+  | { name: 'handoff_reject'; id: number; reason: string }
   | { name: 'invalid'; message: string };
 
 export const USAGE: Record<string, string> = {
@@ -26,7 +34,8 @@ export const USAGE: Record<string, string> = {
   runbook: 'runbook <ref> — the runbook checklist with a Done button per step',
   oncall: 'oncall — who is on call per provider',
   report: 'report <YYYY-MM> — the monthly SLA report (headline, HTML and CSV)',
-  handoff: 'handoff <ref> — hand the incident to another provider or shift',
+  handoff:
+    'handoff <ref> to <provider> | <situation> | <actions taken> | <next steps> — offer the incident to another provider; handoff accept|cancel <id>, handoff reject <id> <reason>',
 };
 
 const REF = /^#?([0-9]+|[A-Za-z][A-Za-z0-9_]*-[0-9]+|INC[0-9]+)$/i;
@@ -57,10 +66,11 @@ export function parseCommand(input: string): ParsedCommand {
       if (f === 'branch' && tail) return { name: 'list', filter: { kind: 'branch', branch: tail } };
       return { name: 'invalid', message: `Usage: ${USAGE.list}` };
     }
+    case 'handoff':
+      return parseHandoff(ref, rest, tail, needRef, badRef);
     case 'show':
     case 'ack':
-    case 'runbook':
-    case 'handoff': {
+    case 'runbook': {
       const r = needRef();
       if (!r) return badRef();
       return { name, ref: r };
@@ -86,4 +96,50 @@ export function parseCommand(input: string): ParsedCommand {
     default:
       return { name: 'invalid', message: `Unknown command "${word}". Try "help".` };
   }
+}
+
+/**
+ * `handoff <ref>` (asks for the rest), `handoff <ref> to <provider> | situation | actions | next steps`,
+ * `handoff accept|cancel <id>`, `handoff reject <id> <reason>`.
+ */
+function parseHandoff(
+  first: string,
+  rest: string[],
+  tail: string,
+  needRef: () => string | null,
+  badRef: () => ParsedCommand,
+): ParsedCommand {
+  const verb = first.toLowerCase();
+  if (verb === 'accept' || verb === 'cancel' || verb === 'reject') {
+    const id = /^#?([1-9][0-9]{0,9})$/.exec(rest[1] ?? '')?.[1];
+    if (!id)
+      return {
+        name: 'invalid',
+        message: `Which hand-off? Usage: handoff ${verb} <id>${verb === 'reject' ? ' <reason>' : ''}`,
+      };
+    if (verb !== 'reject') return { name: 'handoff_decide', id: Number(id), decision: verb };
+    const reason = rest.slice(2).join(' ').trim();
+    if (!reason)
+      return { name: 'invalid', message: 'A rejection needs a reason: handoff reject <id> <reason>' };
+    return { name: 'handoff_reject', id: Number(id), reason };
+  }
+  const ref = needRef();
+  if (!ref) return badRef();
+  const m = /^to\s+([a-z][a-z0-9-]*)\s*(.*)$/i.exec(tail);
+  if (!m) return { name: 'handoff', ref };
+  const [situation = '', actionsTaken = '', nextSteps = ''] = (m[2] ?? '')
+    .replace(/^\|/, '')
+    .split('|')
+    .map((p) => p.trim());
+  if (!situation || !actionsTaken || !nextSteps)
+    return {
+      name: 'invalid',
+      message: `A hand-off needs a situation, the actions taken and the next steps. Usage: ${USAGE.handoff}`,
+    };
+  return {
+    name: 'handoff_offer',
+    ref,
+    to: m[1]!.toLowerCase(),
+    note: { situation, actionsTaken, nextSteps },
+  };
 }

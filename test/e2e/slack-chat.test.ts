@@ -244,6 +244,33 @@ describe('Slack: incident messages, /itsm, buttons and the resolve dialog agains
     expect(JSON.stringify((await slash(ANNA, 'frobnicate')).json)).toMatch(/Unknown command/);
   });
 
+  it('hands an incident to another provider with /itsm handoff: owners offer, receivers accept, both tickets move', async () => {
+    const inc = await openIncident();
+    const offer = `handoff ${inc.number} to infra | Branch router down | Rebooted the router | Check the WAN line`;
+    expect(JSON.stringify((await slash(JONAS, offer)).json)).toMatch(/Only members of DMS Application/);
+    const offered = JSON.stringify((await slash(ANNA, offer)).json);
+    expect(offered).toMatch(/Hand-off 1 offered to DMS Infrastructure/);
+    expect(JSON.stringify((await slash(ANNA, 'handoff accept 1')).json)).toMatch(
+      /Only members of DMS Infrastructure/,
+    );
+    expect(JSON.stringify((await slash(JONAS, 'handoff reject 1')).json)).toMatch(/needs a reason/);
+    expect(JSON.stringify((await slash(JONAS, 'handoff accept 1')).json)).toMatch(
+      /Hand-off 1 to DMS Infrastructure accepted/,
+    );
+    expect(JSON.stringify((await slash(JONAS, 'handoff accept 1')).json)).toMatch(
+      /already accepted by slack:U0JONAS001/,
+    );
+    await app.flush();
+    const detail = await app.api(`/api/incidents/${inc.id}`);
+    expect(detail.owner).toBe('infra');
+    expect(detail.handoffs).toEqual([
+      expect.objectContaining({ state: 'accepted', decidedBy: `slack:${JONAS}` }),
+    ]);
+    expect((await snNotes(inc.sysId)).join('\n')).toContain('Next steps: Check the WAN line');
+    expect(await jiraComments(inc.jira)).toContain('Hand-off from app to infra, accepted by Jonas Weber');
+    expect((await verifyAudit(app.store)).ok).toBe(true);
+  });
+
   it('/itsm resolve without a note opens the dialog; submitting it resolves both tickets with the note', async () => {
     const inc = await openIncident();
     const r = await slash(ANNA, `resolve ${inc.number}`);
