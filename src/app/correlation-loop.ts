@@ -11,7 +11,11 @@ export interface CorrelationLoopOptions {
   maxShare?: number;
   /** Called after each committed batch (the outbox starts on new commands without waiting for its poll). */
   afterBatch?: () => void;
-  /** More stored timers to run after each pass (hand-off deadlines); returns how many moved. */
+  /**
+   * More stored timers (hand-off deadlines), run after a pass at most once per clock second — their
+   * deadlines have second precision, and ingest should not pay a transaction for them on every batch.
+   * Returns how many moved.
+   */
   timers?: () => Promise<number>;
 }
 
@@ -25,6 +29,8 @@ export class CorrelationLoop {
   #running: Promise<void> | null = null;
   #again = false;
   #stopped = false;
+  /** Clock time of the last timers run. */
+  #timersAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly deps: CorrelateDeps & { logger: Logger },
@@ -69,11 +75,18 @@ export class CorrelationLoop {
         await new Promise((resolve) => (pause > 0 ? setTimeout(resolve, pause) : setImmediate(resolve)));
       }
       if (!this.#stopped) await tickIncidents(this.deps);
-      if (!this.#stopped && this.opts.timers && (await this.opts.timers()) > 0) this.opts.afterBatch?.();
+      if (!this.#stopped) await this.#runTimers();
     } catch (err) {
       // The batch rolled back; its alerts stay pending and the next poll retries them.
       this.deps.logger.error('correlation pass failed', { error: (err as Error).message });
     }
+  }
+
+  async #runTimers(): Promise<void> {
+    const now = this.deps.clock.now().getTime();
+    if (!this.opts.timers || now - this.#timersAt < 1000) return;
+    this.#timersAt = now;
+    if ((await this.opts.timers()) > 0) this.opts.afterBatch?.();
   }
 
   /** Waits for the current pass to finish; used by tests and graceful shutdown. */
