@@ -4,6 +4,10 @@ import { chromium, type Browser } from 'playwright-core';
 import { createReportsHandler } from '../../handlers/http/reports';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/report/render-pdf';
 import { datasetReport, fixedClock } from '../integration/report/dataset';
+import { browserTest } from '../helpers/browser';
+
+const test = browserTest();
+const withBrowser = test !== it.skip;
 
 describe('/reports page in headless Chromium', () => {
   let server: http.Server;
@@ -18,14 +22,14 @@ describe('/reports page in headless Chromium', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    if (withBrowser) browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
     await browser?.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  it('picks a month, shows the charts and offers downloads', async () => {
+  test('picks a month, shows the charts and offers downloads', async () => {
     const page = await browser.newPage({ acceptDownloads: true });
     await page.goto(`${base}/reports`);
     expect(await page.inputValue('#month')).toBe('2026-10');

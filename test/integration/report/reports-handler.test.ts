@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createReportsHandler } from '../../../handlers/http/reports';
 import type { SlaReport } from '../../../src/core/sla/report-model';
 import { datasetReport, fixedClock } from './dataset';
+import { browserTest } from '../../helpers/browser';
 
 describe('GET /reports/sla and /reports over a real server', () => {
   let server: http.Server;
@@ -83,7 +84,7 @@ describe('GET /reports/sla and /reports over a real server', () => {
     expect(html).toContain('href="/reports/sla?month=2026-10&amp;format=pdf"');
   });
 
-  it('serves a PDF rendered by headless Chromium', async () => {
+  browserTest()('serves a PDF rendered by headless Chromium', async () => {
     const res = await fetch(`${base}/reports/sla?month=2016-03&format=pdf`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
