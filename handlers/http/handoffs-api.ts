@@ -6,6 +6,7 @@ import type { Store } from '../../src/ports/store';
 import { parseJson } from './parse-json';
 import { BodyTooLargeError, readBody } from './read-body';
 import { sendError, sendJson } from './respond';
+import { zodIssues } from './zod-issues';
 
 /** The hand-off use-cases, bound to the actor `api` by the composition. */
 export interface HandoffApiDeps {
@@ -82,10 +83,7 @@ async function body<T>(req: IncomingMessage, res: ServerResponse, schema: z.ZodT
   }
   const parsed = schema.safeParse(json.value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({
-      path: i.path.map(String).join('.') || '(root)',
-      message: i.message,
-    }));
+    const issues = zodIssues(parsed.error);
     sendError(
       res,
       400,

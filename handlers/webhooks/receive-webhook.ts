@@ -9,6 +9,7 @@ import { parseJson } from '../http/parse-json';
 import { BodyTooLargeError, readBody } from '../http/read-body';
 import { sendError, sendJson } from '../http/respond';
 import { SOURCE_MAPPERS } from './sources';
+import { zodIssues } from '../http/zod-issues';
 
 export interface WebhookDeps {
   sources: SourcesConfig;
@@ -91,10 +92,7 @@ export async function receiveWebhook(
   const payload = mapper.schema.safeParse(parsed.value);
   if (!payload.success) {
     finish(400);
-    const issues = payload.error.issues.map((i) => ({
-      path: i.path.map(String).join('.') || '(root)',
-      message: i.message,
-    }));
+    const issues = zodIssues(payload.error);
     return sendError(res, 400, 'invalid_payload', `payload does not match the ${source} schema`, { issues });
   }
   try {

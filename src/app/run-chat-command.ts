@@ -4,6 +4,7 @@ import { chatIncidentView, TIMELINE_LIMIT, type ChatViewDeps } from './chat-inci
 import type { TimelineEventType } from '../core/incident/timeline-event';
 import { isChatLane } from '../core/outbox/outbox-command';
 import { unhandled } from '../core/unhandled';
+import { labelled } from './timeline-labels';
 import { laneRunner, type CommandOutcome, type LaneRunner } from './lane-runner';
 
 export interface ChatLaneDeps extends ChatViewDeps {
@@ -54,10 +55,7 @@ const personOf = (e: TimelineEntry): string | null => ('name' in e.data ? e.data
 
 /** One thread reply for the timeline entries since the last one (coalesced, like ticket notes). */
 export function threadText(entries: TimelineEntry[], maxLines = 12): string | null {
-  const relevant = entries.flatMap((e) => {
-    const label = THREAD_LABELS[e.type];
-    return label === null ? [] : [{ e, label }];
-  });
+  const relevant = labelled(entries, THREAD_LABELS);
   if (relevant.length === 0) return null;
   const lines = relevant.slice(-maxLines).map(({ e, label }) => {
     const who = personOf(e);

@@ -1,5 +1,6 @@
 import type { TimelineEventType } from '../core/incident/timeline-event';
 import type { TimelineEntry } from '../ports/store';
+import { labelled } from './timeline-labels';
 
 /**
  * What the coalesced ticket note says for each kind of timeline entry; null: not in the note (the
@@ -44,10 +45,7 @@ const LABELS: Record<TimelineEventType, string | null> = {
  * and the first lines of detail, so a storm of 300 joins is one readable note, not 300 remote calls.
  */
 export function summarizeChanges(entries: TimelineEntry[], maxLines = 15): string | null {
-  const relevant = entries.flatMap((e) => {
-    const label = LABELS[e.type];
-    return label === null ? [] : [{ e, label }];
-  });
+  const relevant = labelled(entries, LABELS);
   if (relevant.length === 0) return null;
   const counts = new Map<string, number>();
   for (const { label } of relevant) counts.set(label, (counts.get(label) ?? 0) + 1);

@@ -1,7 +1,7 @@
 import type { Handoff } from '../../../src/core/handoff/handoff';
 import type { HandoffWrites, NewHandoff } from '../../../src/ports/handoffs';
 import { handoffToRow, rowToHandoff } from '../row-mappers';
-import type { Row, StatementCache } from './statement-cache';
+import { named, type Row, type StatementCache } from './statement-cache';
 
 const COLUMNS = [
   'incident_id',
@@ -38,7 +38,7 @@ export class SqliteHandoffWrites implements HandoffWrites {
   async insert(h: NewHandoff) {
     const r = this.q
       .get<Row<'handoffs'>>(
-        `INSERT INTO handoffs (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')}) RETURNING *`,
+        `INSERT INTO handoffs (${COLUMNS.join(', ')}) VALUES (${named(COLUMNS)}) RETURNING *`,
       )
       .get(handoffToRow(h));
     if (!r) throw new Error('INSERT … RETURNING returned no row');

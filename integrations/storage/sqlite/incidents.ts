@@ -7,9 +7,7 @@ import type {
   NewIncident,
 } from '../../../src/ports/incidents';
 import { incidentToRow, memberToRow, rowToIncident, rowToMember } from '../row-mappers';
-import type { Row, StatementCache } from './statement-cache';
-
-const named = (cols: string[]) => cols.map((c) => `@${c}`).join(', ');
+import { named, type Row, type StatementCache } from './statement-cache';
 
 /** Incidents and members on prepared statements (the correlation hot path). */
 export class SqliteIncidentWrites implements IncidentWrites {

@@ -5,6 +5,9 @@ import type { Database } from '../database';
 /** A stored row of one table, as better-sqlite3 returns it. */
 export type Row<T extends keyof Database> = Selectable<Database[T]>;
 
+/** `@a, @b, …`: the named parameters for these columns. */
+export const named = (cols: readonly string[]) => cols.map((c) => `@${c}`).join(', ');
+
 /** Prepared statements are compiled once per connection; SQLite then only binds and steps. */
 export class StatementCache {
   #cache = new Map<string, BetterSqlite3.Statement>();
