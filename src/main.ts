@@ -9,6 +9,11 @@ import { ingestAlerts } from './app/ingest-alerts';
 import { offerIncidentHandoff } from './app/offer-incident-handoff';
 import { decideIncidentHandoff } from './app/decide-incident-handoff';
 import { tickHandoffs } from './app/tick-handoffs';
+import { tickEscalations } from './app/escalate-incidents';
+import { escalationPeople } from './app/escalation-people';
+import { escalationPolicies } from './config/escalation';
+import { pagingLane, pagingSandbox } from './composition/wire-paging';
+import type { PagerDutyEmulator } from '../integrations/sandbox/pagerduty/emulator';
 import type { Clock } from './ports/clock';
 import { systemClock } from '../integrations/clock/system-clock';
 import type { Logger } from './ports/logger';
@@ -29,6 +34,7 @@ import { incidentTicketSource } from './app/incident-ticket-source';
 import { chatLanes, teamsEnabled, wireChat, type ChatWiring } from './composition/wire-chat';
 import { renderHtml } from './report/render-html';
 import { renderCsv } from './report/render-csv';
+import { createRedactor } from './core/redact/redact';
 
 export interface RunningApp {
   url: string;
@@ -36,7 +42,7 @@ export interface RunningApp {
   correlation: CorrelationLoop;
   outbox: OutboxWorker;
   /** The emulators mounted under /sandbox/* for systems without configuration. */
-  sandboxes: Sandboxes;
+  sandboxes: Sandboxes & { pagerduty?: PagerDutyEmulator };
   /** The chat side (Slack, Teams), null when both are off. */
   chat: ChatWiring | null;
   /** Tokens generated at start because none were configured (printed once by `serve`). */
@@ -92,7 +98,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     slack: slackOn && !env.SLACK_BOT_TOKEN,
     teams: teamsOn && !env.TEAMS_APP_ID && !env.TEAMS_WORKFLOW_URL,
   });
-  const sandboxes: Sandboxes = sandbox?.emulators ?? {};
+  const paging = pagingSandbox(config);
+  const sandboxes: RunningApp['sandboxes'] = {
+    ...sandbox?.emulators,
+    ...(paging ? { pagerduty: paging.emulator } : {}),
+  };
   const ticketing = {
     lanes: config.tickets.systems,
     chatLanes: chatLanes(config, env),
@@ -106,7 +116,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
 
   // The sandbox and the ticket adapters need the server's own URL: listen first (only the sandbox
   // answers meanwhile, everything else gets 503 "starting"), wire with the URL, then serve.
-  const { server, url } = await listenStarting(env.PORT, env.HOST, sandbox?.mounts ?? []);
+  const sandboxMounts = [...(sandbox?.mounts ?? []), ...(paging ? [paging.mount] : [])];
+  const { server, url } = await listenStarting(env.PORT, env.HOST, sandboxMounts);
   // The worker comes before its lanes, so correlation and chat actions can wake it.
   const outbox = new OutboxWorker({
     store,
@@ -118,7 +129,29 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     pollMs: opts.outboxPollMs ?? config.tickets.pollInterval * 1000,
   });
   const inFlight = { count: 0 };
-  const handoffDeps = { store, clock, ticketing, providers: config.providers.map((p) => p.name) };
+  const escalation = { policies: escalationPolicies(config.escalation) };
+  const paged = pagingLane({ config, clock, logger, url, publicUrl: config.server.publicUrl ?? url });
+  const escalationDeps = {
+    ...escalation,
+    store,
+    clock,
+    redactor: createRedactor(config.redaction),
+    chatLanes: ticketing.chatLanes,
+    paging: paged !== null,
+    publicUrl: config.server.publicUrl ?? url,
+    people: escalationPeople({
+      ...oncall,
+      leads: Object.fromEntries(Object.entries(config.escalation).map(([name, e]) => [name, e.lead])),
+      serviceManager: config.serviceManager ?? null,
+    }),
+  };
+  const handoffDeps = {
+    store,
+    clock,
+    ticketing,
+    providers: config.providers.map((p) => p.name),
+    escalation: escalationDeps,
+  };
   const correlation = new CorrelationLoop(
     {
       store,
@@ -129,13 +162,14 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       maintenance: config.maintenance,
       runbooks,
       ticketing,
+      escalation,
     },
     {
       pollMs: opts.correlationPollMs ?? 1000,
       batchSize: 25,
       busy: () => inFlight.count > 0,
       afterBatch: () => outbox.wake(),
-      timers: () => tickHandoffs(handoffDeps),
+      timers: async () => (await tickHandoffs(handoffDeps)) + (await tickEscalations(escalationDeps)),
     },
   );
   const chat =
@@ -159,7 +193,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         })
       : null;
   const tickets = ticketLanes({ config, store, clock, logger, url, runbooks, sandbox });
-  const lanes: Partial<Record<Lane, LaneSpec>> = { ...tickets.lanes, ...chat?.lanes };
+  const lanes: Partial<Record<Lane, LaneSpec>> = {
+    ...tickets.lanes,
+    ...chat?.lanes,
+    ...(paged ? { paging: paged } : {}),
+  };
   for (const lane of LANES) {
     const spec = lanes[lane];
     if (spec) outbox.addLane(lane, spec);
@@ -196,7 +234,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         ...(opts.mounts ?? []),
         ...(chat?.mounts ?? []),
         createReportsHandler({ clock, logger, buildReport }),
-        ...(sandbox?.mounts ?? []),
+        ...sandboxMounts,
       ],
       now: () => clock.now(),
       webhooks: {

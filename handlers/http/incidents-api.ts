@@ -4,7 +4,7 @@ import { ownershipIntervals } from '../../src/core/handoff/handoff';
 import { presentHandoff } from './handoffs-api';
 
 /** What the incident API reads. */
-type IncidentApiStore = Pick<Store, 'incidents' | 'timeline' | 'outbox' | 'handoffs'>;
+type IncidentApiStore = Pick<Store, 'incidents' | 'timeline' | 'outbox' | 'handoffs' | 'escalations'>;
 import { sendError, sendJson } from './respond';
 
 /** Public shape of an incident in the API (stable; documented in the README). */
@@ -85,12 +85,13 @@ export async function getIncident(
     });
   const inc = await store.incidents.get(id);
   if (!inc) return sendError(res, 404, 'not_found', `no incident ${id}`);
-  const [members, alerts, timeline, commands, handoffs] = await Promise.all([
+  const [members, alerts, timeline, commands, handoffs, escalations] = await Promise.all([
     store.incidents.members(id),
     store.incidents.alerts(id, 100),
     store.timeline.of(id, 500),
     store.outbox.of(id),
     store.handoffs.list({ incidentId: id, limit: 200 }),
+    store.escalations.ofIncident(id),
   ]);
   sendJson(res, 200, {
     ...present(inc),
@@ -108,6 +109,19 @@ export async function getIncident(
     owner: inc.provider,
     ownership: ownershipIntervals(inc, handoffs),
     handoffs: handoffs.map(presentHandoff).reverse(),
+    // Escalation runs: the policy's steps, the next one and when it is due, and how the run ended.
+    escalations: escalations.map((e) => ({
+      id: e.id,
+      provider: e.provider,
+      trigger: e.trigger,
+      state: e.state,
+      startedAt: e.startedAt,
+      steps: e.steps,
+      nextStep: e.state === 'running' ? e.nextStep : null,
+      nextDueAt: e.nextDueAt,
+      stoppedAt: e.stoppedAt,
+      stoppedBy: e.stoppedBy,
+    })),
     // Remote work not yet done (pending) or needing a human (parked, with the remote's error).
     outbox: commands
       .filter((c) => c.state !== 'done')

@@ -16,7 +16,7 @@ import { sendError, sendJson } from './respond';
 export type Mount = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 
 export interface HttpDeps {
-  store: Pick<Store, 'inbox' | 'outbox' | 'ping' | 'incidents' | 'timeline' | 'handoffs'>;
+  store: Pick<Store, 'inbox' | 'outbox' | 'ping' | 'incidents' | 'timeline' | 'handoffs' | 'escalations'>;
   /** The hand-off use-cases for /api/incidents/:id/handoffs and /api/handoffs. */
   handoffs: HandoffApiDeps;
   logger: Logger;

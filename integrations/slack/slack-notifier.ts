@@ -1,4 +1,10 @@
-import type { ChatIncident, ChatMessageRef, ChatNotifier } from '../../src/ports/chat';
+import type {
+  ChatIncident,
+  ChatMention,
+  ChatMessageRef,
+  ChatNotifier,
+  NotifyTarget,
+} from '../../src/ports/chat';
 import type { Logger } from '../../src/ports/logger';
 import { escape } from './presenters/blocks';
 import { incidentMessage } from './presenters/incident-message';
@@ -30,6 +36,13 @@ export class SlackNotifier implements ChatNotifier {
   /** Plain text: escaped so that `<`, `>` and `&` from alert text cannot form links or mentions. */
   async reply(ref: ChatMessageRef, text: string): Promise<void> {
     await this.api.postMessage(ref.channel, { text: escape(text) }, ref.ts);
+  }
+
+  /** Mentions as `<@U…>` (they notify), the text escaped; a user id as channel is the app's DM with them. */
+  async notify(to: NotifyTarget, message: { text: string; mentions: ChatMention[] }): Promise<void> {
+    const text = [...message.mentions.map((m) => `<@${m.id}>`), escape(message.text)].join(' ');
+    if ('thread' in to) await this.api.postMessage(to.thread.channel, { text }, to.thread.ts);
+    else await this.api.postMessage('channel' in to ? to.channel : to.user, { text });
   }
 }
 

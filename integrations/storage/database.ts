@@ -147,7 +147,23 @@ export interface HandoffsTable {
   next_check_at: string | null;
 }
 
+export interface EscalationsTable {
+  id: Generated<number>;
+  incident_id: number;
+  provider: string;
+  priority: number;
+  trigger: string;
+  steps: string;
+  started_at: string;
+  next_step: number;
+  next_due_at: string | null;
+  state: string;
+  stopped_at: string | null;
+  stopped_by: string | null;
+}
+
 export interface Database {
+  escalations: EscalationsTable;
   handoffs: HandoffsTable;
   chat_seen: ChatSeenTable;
   chat_conversations: ChatConversationsTable;

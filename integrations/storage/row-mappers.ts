@@ -1,9 +1,17 @@
+import { z } from 'zod';
 import type { Selectable } from 'kysely';
 import type { Alert } from '../../src/core/alert/alert';
 import { parseTimelineEvent, type TimelineEvent } from '../../src/core/incident/timeline-event';
 import { parseLaneCommand } from '../../src/core/outbox/outbox-command';
 import { HandoffNote, HandoffState, nextHandoffTick, type Handoff } from '../../src/core/handoff/handoff';
 import { firstIssue } from '../../src/core/first-issue';
+import {
+  EscalationState,
+  EscalationStep,
+  EscalationTrigger,
+  type Escalation,
+  type NewEscalation,
+} from '../../src/core/escalation/escalation';
 import type {
   IncidentRecord,
   MemberRecord,
@@ -15,6 +23,7 @@ import type {
 } from '../../src/ports/store';
 import type {
   AlertsTable,
+  EscalationsTable,
   HandoffsTable,
   IncidentAlertsTable,
   IncidentsTable,
@@ -272,5 +281,53 @@ export function handoffToRow(h: Omit<Handoff, 'id'>): Omit<HandoffsTable, 'id'> 
     decided_by: h.decidedBy,
     reason: h.reason,
     next_check_at: nextHandoffTick(h),
+  };
+}
+
+const EscalationRow = z.object({
+  steps: z.array(EscalationStep),
+  trigger: EscalationTrigger,
+  state: EscalationState,
+});
+
+/** An escalation run from its row; a row this version cannot read is an error naming the run. */
+export function rowToEscalation(r: Selectable<EscalationsTable>): Escalation {
+  let steps: unknown;
+  try {
+    steps = JSON.parse(r.steps);
+  } catch {
+    steps = null;
+  }
+  const parsed = EscalationRow.safeParse({ steps, trigger: r.trigger, state: r.state });
+  if (!parsed.success)
+    throw new Error(`escalation ${r.id} cannot be read: ${firstIssue(parsed.error, 'steps')}`);
+  return {
+    id: r.id,
+    incidentId: r.incident_id,
+    provider: r.provider,
+    priority: r.priority,
+    ...parsed.data,
+    startedAt: r.started_at,
+    nextStep: r.next_step,
+    nextDueAt: r.next_due_at,
+    stoppedAt: r.stopped_at,
+    stoppedBy: r.stopped_by,
+  };
+}
+
+/** Column values of an escalation run (without its id). */
+export function escalationToRow(e: NewEscalation): Omit<EscalationsTable, 'id'> {
+  return {
+    incident_id: e.incidentId,
+    provider: e.provider,
+    priority: e.priority,
+    trigger: e.trigger,
+    steps: JSON.stringify(e.steps),
+    started_at: e.startedAt,
+    next_step: e.nextStep,
+    next_due_at: e.nextDueAt,
+    state: e.state,
+    stopped_at: e.stoppedAt,
+    stopped_by: e.stoppedBy,
   };
 }

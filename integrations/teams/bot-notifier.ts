@@ -2,7 +2,7 @@ import { Activity, type ConversationReference } from '@microsoft/agents-activity
 import type { CloudAdapter, ConnectorClient, TurnContext } from '@microsoft/agents-hosting';
 import type { JwtPayload } from 'jsonwebtoken';
 import { IntegrationError } from '../../src/errors';
-import type { ChatIncident, ChatMessageRef, ChatNotifier } from '../../src/ports/chat';
+import type { ChatIncident, ChatMention, ChatMessageRef, ChatNotifier } from '../../src/ports/chat';
 import type { Clock } from '../../src/ports/clock';
 import type { ConversationReferences } from './conversation-references';
 import { cardAttachment } from './presenters/adaptive-card';
@@ -96,7 +96,65 @@ export function createBotNotifier(opts: BotNotifierOptions): ChatNotifier {
         await client.replyToActivity(ref.conversation.id, msg.ts, activity);
       });
     },
+    /**
+     * Mentions as `<at>` entities (they notify). A direct message opens (or finds) the 1:1 chat with the
+     * user through the provider channel's installation: `POST /v3/conversations` with the bot, the member,
+     * the tenant and the message.
+     */
+    async notify(to, message) {
+      if ('thread' in to) {
+        const msg = to.thread;
+        await withConnector('notify', msg.channel, async (client, ref) => {
+          const activity = mentionActivity(ref, message);
+          activity.replyToId = msg.ts;
+          await client.replyToActivity(ref.conversation.id, msg.ts, activity);
+        });
+        return;
+      }
+      if ('channel' in to) {
+        await withConnector('notify', to.channel, (client, ref) =>
+          client.sendToConversation(ref.conversation.id, mentionActivity(ref, message)),
+        );
+        return;
+      }
+      if (!to.via)
+        throw new IntegrationError(
+          'teams',
+          'notify',
+          null,
+          'no channel installation to open a 1:1 chat',
+          false,
+        );
+      await withConnector('notify', to.via, async (client, ref) => {
+        const tenantId = ref.conversation.tenantId;
+        // The first message travels with the request that creates the 1:1 chat (or finds the existing one).
+        await client.createConversation({
+          isGroup: false,
+          ...(ref.agent ? { agent: ref.agent } : {}),
+          members: [{ id: to.user }],
+          ...(tenantId ? { tenantId } : {}),
+          channelData: tenantId ? { tenant: { id: tenantId } } : {},
+          activity: mentionActivity(ref, { ...message, mentions: [] }),
+        });
+      });
+    },
   };
+}
+
+/** A plain-text message led by `<at>Name</at>` mentions with their entities. */
+function mentionActivity(
+  ref: ConversationReference,
+  message: { text: string; mentions: ChatMention[] },
+): Activity {
+  const activity = baseActivity(ref);
+  const tags = message.mentions.map((m) => `<at>${m.name.replace(/[<>]/g, '')}</at>`);
+  activity.text = [...tags, message.text].join(' ');
+  activity.entities = message.mentions.map((m, i) => ({
+    type: 'mention',
+    mentioned: { id: m.id, name: m.name },
+    text: tags[i],
+  }));
+  return activity;
 }
 
 /**

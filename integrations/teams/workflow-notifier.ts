@@ -4,7 +4,13 @@ import { IntegrationError } from '../../src/errors';
 import type { ChatIncident, ChatMessageRef, ChatNotifier } from '../../src/ports/chat';
 import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
-import { cardAttachment, type AdaptiveCard } from './presenters/adaptive-card';
+import {
+  adaptiveCard,
+  cardAttachment,
+  escapeMarkdown,
+  text as textBlock,
+  type AdaptiveCard,
+} from './presenters/adaptive-card';
 import { stateKey } from './presenters/format';
 import { incidentCard } from './presenters/incident-card';
 import { stateChangeCard } from './presenters/state-change-card';
@@ -31,6 +37,8 @@ export interface WorkflowNotifierOptions {
  *   last card for that ref, and nothing otherwise (redraws for alert counts or runbook steps would flood
  *   the channel);
  * - `reply` posts nothing: timeline events without threads are noise. It is logged at debug level.
+ * - `notify` (escalations) posts a short card into the channel naming the people: a webhook cannot
+ *   mention or send a direct message, so the channel is where the message must be seen.
  */
 export function createWorkflowNotifier(opts: WorkflowNotifierOptions): ChatNotifier {
   const doFetch = opts.fetch ?? fetch;
@@ -88,6 +96,17 @@ export function createWorkflowNotifier(opts: WorkflowNotifierOptions): ChatNotif
       if (previous === now) return;
       await send(ref.channel, 'update', stateChangeCard(incident));
       lastState.set(ref.ts, now);
+    },
+    async notify(to, message) {
+      const channel = 'thread' in to ? to.thread.channel : 'channel' in to ? to.channel : to.via;
+      if (!channel) throw new IntegrationError('teams', 'notify', null, 'no channel to notify in', false);
+      const names = message.mentions.map((m) => m.name).join(', ');
+      const line = names ? `${names}: ${message.text}` : message.text;
+      await send(
+        channel,
+        'notify',
+        adaptiveCard([textBlock(escapeMarkdown(line), { weight: 'Bolder' })], [], line),
+      );
     },
     async reply(ref, text) {
       opts.logger.debug('teams workflow: reply dropped (a webhook cannot thread)', {

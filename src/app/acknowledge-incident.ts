@@ -8,6 +8,7 @@ import {
   type ActionDeps,
 } from './chat-action';
 import { enqueueTicketCommands } from './enqueue-ticket-commands';
+import { stopIncidentEscalations } from './escalate-incidents';
 
 /** Someone takes the incident: ServiceNow In Progress + assigned_to, Jira assignee + In Progress. */
 export function acknowledgeIncident(deps: ActionDeps, actor: ChatActor, incidentId: number) {
@@ -28,6 +29,14 @@ export function acknowledgeIncident(deps: ActionDeps, actor: ChatActor, incident
       now,
       reason: `acknowledged in ${actor.platform}`,
       event: { type: 'acknowledged', data: byPerson(actor) },
+    });
+    await stopIncidentEscalations(uow, {
+      incidentId: inc.id,
+      by: actorId(actor),
+      at: now,
+      reason: `acknowledged by ${actor.name}`,
+      page: 'acknowledge',
+      triggers: ['opened', 'reopened'],
     });
     const where = actor.platform === 'slack' ? 'Slack' : 'Microsoft Teams';
     await enqueueTicketCommands(uow, deps.ticketing, {

@@ -6,15 +6,28 @@ import { maxSeverity } from '../core/priority/priority';
 import type { Severity } from '../core/alert/alert';
 import type { TimelineEvent } from '../core/incident/timeline-event';
 import { enqueueTicketCommands, noteCommand, type TicketingSettings } from './enqueue-ticket-commands';
+import { startIncidentEscalation, type EscalationSettings } from './escalate-incidents';
 
 export interface ApplyContext {
-  uow: Pick<UnitOfWork, 'incidents' | 'timeline' | 'audit' | 'outbox'>;
+  uow: Pick<UnitOfWork, 'incidents' | 'timeline' | 'audit' | 'outbox' | 'escalations'>;
   alert: StoredAlert;
   route: Route;
   now: string;
   /** Generates the incident key (our ServiceNow correlation_id); injected so tests are deterministic. */
   newKey: () => string;
   ticketing: TicketingSettings;
+  escalation?: EscalationSettings | undefined;
+}
+
+/** Starts the provider's escalation policy for a new or reopened incident. */
+async function escalate(ctx: ApplyContext, inc: IncidentRecord, trigger: 'opened' | 'reopened') {
+  if (!ctx.escalation) return;
+  await startIncidentEscalation(ctx.uow, ctx.escalation, {
+    incident: inc,
+    provider: inc.provider,
+    trigger,
+    at: ctx.now,
+  });
 }
 
 const actorOf = (a: StoredAlert) => `monitoring:${a.source}`;
@@ -150,6 +163,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
         now,
         chat: 'now',
       });
+      await escalate(ctx, inc, 'opened');
       return inc.id;
     }
     case 'reopen': {
@@ -173,6 +187,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
         now,
         chat: 'coalesced',
       });
+      await escalate(ctx, inc, 'reopened');
       return inc.id;
     }
     case 'append': {

@@ -26,7 +26,7 @@ export type ActionResult =
 export const actorId = (a: ChatActor) => `${a.platform}:${a.userId}`;
 
 /** What a chat action touches inside its transaction: the incident, its timeline and audit, the outbox. */
-export type ChatActionWork = Pick<UnitOfWork, 'incidents' | 'timeline' | 'audit' | 'outbox'>;
+export type ChatActionWork = Pick<UnitOfWork, 'incidents' | 'timeline' | 'audit' | 'outbox' | 'escalations'>;
 
 /** Runs an action on one incident in one transaction; a missing incident is a refusal, not an error. */
 export async function inTransaction(

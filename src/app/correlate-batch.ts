@@ -8,6 +8,7 @@ import type { Logger } from '../ports/logger';
 import type { StoredAlert, Transactional, UnitOfWork } from '../ports/store';
 import { applyDecision } from './apply-decision';
 import type { TicketingSettings } from './enqueue-ticket-commands';
+import type { EscalationSettings } from './escalate-incidents';
 import { matchRunbook } from '../core/runbook/match-runbook';
 import type { Runbook } from '../core/runbook/runbook';
 
@@ -24,6 +25,8 @@ export interface CorrelateDeps {
   ticketing: TicketingSettings;
   /** Runbooks to attach when the routing rule names none (matched by the alert's labels/host/service). */
   runbooks?: Runbook[];
+  /** Escalation policies started when an incident opens or reopens (none: no escalation). */
+  escalation?: EscalationSettings;
 }
 
 /** `ib-` + 20 random base32-ish chars: unique without coordination, safe in a Jira label. */
@@ -100,7 +103,7 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
             : activeMaintenance(deps.maintenance, alert, nowDate),
       });
       const incidentId = await applyDecision(
-        { uow, alert, route, now, newKey, ticketing: deps.ticketing },
+        { uow, alert, route, now, newKey, ticketing: deps.ticketing, escalation: deps.escalation },
         decision,
       );
       await uow.inbox.markProcessed(alert.id, now, incidentId, `${decision.kind}: ${decision.reason}`);

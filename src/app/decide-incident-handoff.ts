@@ -3,6 +3,7 @@ import { unhandled } from '../core/unhandled';
 import { enqueueChatSync, enqueueTicketCommands } from './enqueue-ticket-commands';
 import type { HandoffActor, HandoffDeps, HandoffResult } from './offer-incident-handoff';
 import { recordEvent } from './record-event';
+import { stopIncidentEscalations } from './escalate-incidents';
 
 /**
  * Accepts, rejects (with a reason) or cancels an open hand-off, in ONE transaction: the hand-off, the
@@ -27,6 +28,15 @@ export function decideIncidentHandoff(
     const data = { handoffId: h.id, from: h.from, to: h.to };
     const event = { incidentId: h.incidentId, at: now, actor: actor.id };
     const audit = { ...data, name: actor.name };
+    // Accepting means a person of the new owner is on it: every run stops. Otherwise only the hand-off's.
+    await stopIncidentEscalations(uow, {
+      incidentId: h.incidentId,
+      by: actor.id,
+      at: now,
+      reason: `hand-off ${decision.kind === 'accept' ? 'accepted' : decision.kind === 'reject' ? 'rejected' : 'cancelled'}`,
+      page: decision.kind === 'accept' ? 'acknowledge' : 'none',
+      ...(decision.kind === 'accept' ? {} : { triggers: ['handoff' as const] }),
+    });
     switch (decision.kind) {
       case 'accept': {
         await uow.incidents.update(h.incidentId, { provider: h.to, updatedAt: now });

@@ -9,6 +9,7 @@ import type { Clock } from '../ports/clock';
 import type { Transactional } from '../ports/store';
 import { enqueueChatSync, type TicketingSettings } from './enqueue-ticket-commands';
 import { recordEvent } from './record-event';
+import type { EscalationSettings } from './escalate-incidents';
 
 /** What the hand-off use-cases need. */
 export interface HandoffDeps {
@@ -18,6 +19,8 @@ export interface HandoffDeps {
   /** Known provider names (`providers:` in the config). */
   providers: readonly string[];
   deadlines?: AcceptanceDeadlines;
+  /** A hand-off not accepted in time escalates along the receiving provider's policy. */
+  escalation?: EscalationSettings;
 }
 
 /** Who acts: `api`, `slack:U…`, `teams:…`, with a name and e-mail where chat knows them. */

@@ -1,5 +1,13 @@
 import type { ChatActor } from '../ports/chat';
-import { byPerson, inTransaction, recordChatEvent, ticketNames, type ActionDeps } from './chat-action';
+import {
+  actorId,
+  byPerson,
+  inTransaction,
+  recordChatEvent,
+  ticketNames,
+  type ActionDeps,
+} from './chat-action';
+import { stopIncidentEscalations } from './escalate-incidents';
 import { enqueueTicketCommands } from './enqueue-ticket-commands';
 
 /** A person resolves the incident and both tickets with their note. */
@@ -15,6 +23,13 @@ export function resolveIncident(deps: ActionDeps, actor: ChatActor, incidentId: 
       now,
       reason: note,
       event: { type: 'resolved_by_user', data: { ...byPerson(actor), note } },
+    });
+    await stopIncidentEscalations(uow, {
+      incidentId: inc.id,
+      by: actorId(actor),
+      at: now,
+      reason: `resolved by ${actor.name}`,
+      page: 'resolve',
     });
     await enqueueTicketCommands(uow, deps.ticketing, {
       incidentId: inc.id,

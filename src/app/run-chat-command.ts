@@ -47,6 +47,8 @@ const THREAD_LABELS: Record<TimelineEventType, string | null> = {
   handoff_reminded: '⏳ hand-off not accepted yet',
   handoff_expired: '⚠ hand-off not accepted in time',
   handoff_escalated: '⚠ hand-off escalated',
+  escalation_step: '📣 escalation',
+  escalation_stopped: null,
   unreadable: null,
 };
 
@@ -75,8 +77,10 @@ export function chatLaneRunner(deps: ChatLaneDeps): LaneRunner {
     switch (cmd.kind) {
       case 'chat_sync':
         return syncIncidentMessage(deps, incident);
+      case 'chat_notify':
+        return notifyPeople(deps, incident, cmd.payload);
       default:
-        return unhandled(cmd.kind);
+        return unhandled(cmd);
     }
   });
 }
@@ -84,6 +88,35 @@ export function chatLaneRunner(deps: ChatLaneDeps): LaneRunner {
 /** A chat command on a chat lane. */
 export const isChatCommand = (cmd: OutboxCommand): cmd is ChatOutboxCommand =>
   cmd.kind !== 'unreadable' && isChatLane(cmd.lane);
+
+/**
+ * An escalation message: a direct message, or in the incident's thread — in the provider's channel when
+ * the incident message is not posted (yet), so a mention is never dropped for want of a thread.
+ */
+async function notifyPeople(
+  deps: ChatLaneDeps,
+  incident: IncidentRecord,
+  p: Extract<ChatOutboxCommand, { kind: 'chat_notify' }>['payload'],
+): Promise<CommandOutcome> {
+  const lane = deps.notifier.platform;
+  const message = { text: p.text, mentions: p.mentions };
+  if (p.where === 'dm' && p.user) {
+    const user = p.user;
+    const via = incident.chat[lane]?.channel ?? deps.channelFor(incident.provider);
+    await deps.throttle(user, () => deps.notifier.notify({ user, via }, message));
+    return { summary: `direct message sent to ${user}` };
+  }
+  const existing = incident.chat[lane];
+  if (existing) {
+    const thread = { channel: existing.channel, ts: existing.ts };
+    await deps.throttle(thread.channel, () => deps.notifier.notify({ thread }, message));
+    return { summary: `escalation posted in the thread in ${thread.channel}` };
+  }
+  const channel = deps.channelFor(incident.provider);
+  if (!channel) return { summary: `no ${lane} channel for provider ${incident.provider}; skipped` };
+  await deps.throttle(channel, () => deps.notifier.notify({ channel }, message));
+  return { summary: `escalation posted to ${channel}` };
+}
 
 async function syncIncidentMessage(deps: ChatLaneDeps, incident: IncidentRecord): Promise<CommandOutcome> {
   const lane = deps.notifier.platform;

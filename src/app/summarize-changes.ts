@@ -37,6 +37,8 @@ const LABELS: Record<TimelineEventType, string | null> = {
   handoff_reminded: null,
   handoff_expired: null,
   handoff_escalated: null,
+  escalation_step: 'escalated',
+  escalation_stopped: null,
   unreadable: null,
 };
 

@@ -2,6 +2,7 @@ import { tick } from '../core/correlate/correlate';
 import type { CorrelateDeps } from './correlate-batch';
 import { enqueueTicketCommands, noteCommand } from './enqueue-ticket-commands';
 import { recordEvent } from './record-event';
+import { stopIncidentEscalations } from './escalate-incidents';
 
 /** Resolves incidents whose grace has passed and ends flapping that has calmed down. */
 export async function tickIncidents(
@@ -37,6 +38,14 @@ export async function tickIncidents(
         reason: t.reason,
         audit: { reason: t.reason },
       });
+      if (t.kind === 'resolve')
+        await stopIncidentEscalations(uow, {
+          incidentId: inc.id,
+          by: 'job:correlator',
+          at: now,
+          reason: 'resolved by recovery',
+          page: 'resolve',
+        });
       await enqueueTicketCommands(uow, deps.ticketing, {
         incidentId: inc.id,
         command: t.kind === 'resolve' ? { kind: 'resolve', payload: {} } : noteCommand(now),

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { CorrelationSettings } from '../core/correlate/settings';
 import { MaintenanceWindow } from '../core/maintenance/maintenance';
 import { Routing } from '../core/routing/route-alert';
-import { OnCallConfig } from './oncall';
+import { OnCallConfig, OnCallPersonConfig } from './oncall';
+import { EscalationConfig, escalationIssues, PagingConfig } from './escalation';
 import { Provider } from './providers';
 import { SourcesConfig } from './sources';
 import { Duration } from '../core/time/duration';
@@ -53,6 +54,12 @@ export const AppConfig = z
     ]),
     /** On-call rotations per provider name; a provider without one keeps `providers[].oncall`. */
     oncall: OnCallConfig,
+    /** Escalation policies of unacknowledged incidents per provider name, and the provider leads. */
+    escalation: EscalationConfig,
+    /** The service manager: `service-manager` escalation steps and hand-off ping-pong reach them. */
+    serviceManager: OnCallPersonConfig.optional(),
+    /** Paging targets (PagerDuty Events API v2, generic webhook) that `page` steps name. */
+    paging: PagingConfig,
     routing: Routing.prefault({}),
     correlation: CorrelationSettings.prefault({}),
     maintenance: z.array(MaintenanceWindow).default([]),
@@ -79,5 +86,8 @@ export const AppConfig = z
     check(cfg.routing.defaults.provider, ['routing', 'defaults', 'provider']);
     cfg.routing.rules.forEach((r, i) => check(r.provider, ['routing', 'rules', i, 'provider']));
     Object.keys(cfg.oncall).forEach((name) => check(name, ['oncall', name]));
+    Object.keys(cfg.escalation).forEach((name) => check(name, ['escalation', name]));
+    for (const issue of escalationIssues(cfg.escalation, cfg.paging))
+      ctx.addIssue({ code: 'custom', ...issue });
   });
 export type AppConfig = z.infer<typeof AppConfig>;

@@ -70,7 +70,25 @@ export interface ChatNotifier {
   update(ref: ChatMessageRef, incident: ChatIncident): Promise<void>;
   /** A thread reply under the message (timeline events). Plain text, already redacted. */
   reply(ref: ChatMessageRef, text: string): Promise<void>;
+  /**
+   * A message that must reach people (escalations): plain text, already redacted, led by mentions of
+   * `mentions` (platform user ids), in a thread, a channel, or as a direct message to one user.
+   */
+  notify(to: NotifyTarget, message: { text: string; mentions: ChatMention[] }): Promise<void>;
 }
+
+/** Someone to mention: the platform's user id and the name shown. */
+export interface ChatMention {
+  id: string;
+  name: string;
+}
+
+/** Where an escalation message goes. */
+export type NotifyTarget =
+  | { thread: ChatMessageRef }
+  | { channel: string }
+  /** `via`: the provider's channel, whose installation opens the 1:1 chat on platforms that need one (Teams). */
+  | { user: string; via: string | null };
 
 /** Who clicked or typed: the platform's user id, a display name and, when known, the e-mail. */
 export interface ChatActor {

@@ -3,6 +3,7 @@ import type {
   CommandKind,
   Lane,
   LaneCommand,
+  PagingLane,
   TicketLane,
   UnreadableCommand,
 } from '../core/outbox/outbox-command';
@@ -24,6 +25,8 @@ export type OutboxCommand = CommandMeta & (LaneCommand | UnreadableCommand);
 export type TicketOutboxCommand = CommandMeta & Extract<LaneCommand, { lane: TicketLane }>;
 /** A command of a chat lane, as its runner sees it. */
 export type ChatOutboxCommand = CommandMeta & Extract<LaneCommand, { lane: ChatLane }>;
+/** A command of the paging lane, as its runner sees it. */
+export type PagingOutboxCommand = CommandMeta & Extract<LaneCommand, { lane: PagingLane }>;
 
 /** The transactional outbox inside a unit of work. */
 export interface OutboxQueue {

@@ -4,6 +4,7 @@ import type { Conversations } from './conversations';
 import type { IncidentHistories } from './incident-histories';
 import type { Downtimes, IncidentReads, IncidentWrites } from './incidents';
 import type { HandoffReads, HandoffWrites } from './handoffs';
+import type { EscalationReads, EscalationWrites } from './escalations';
 import type { OutboxQueue, OutboxReads } from './outbox';
 import type { RequestLog } from './request-log';
 import type { TimelineReads, TimelineWrites } from './timeline';
@@ -20,6 +21,7 @@ export interface UnitOfWork {
   audit: AuditLog;
   outbox: OutboxQueue;
   handoffs: HandoffWrites;
+  escalations: EscalationWrites;
 }
 
 /** Runs a unit of work in one transaction. */
@@ -43,6 +45,7 @@ export interface Store extends Transactional {
   conversations: Conversations;
   histories: IncidentHistories;
   handoffs: HandoffReads;
+  escalations: EscalationReads;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -56,6 +59,7 @@ export type * from './conversations';
 export type * from './incident-histories';
 export type * from './request-log';
 export type * from './handoffs';
+export type * from './escalations';
 export {
   TICKET_LANES,
   isTicketLane,

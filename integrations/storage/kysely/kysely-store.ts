@@ -3,6 +3,7 @@ import type {
   AlertInbox,
   AuditReads,
   Conversations,
+  EscalationReads,
   HandoffReads,
   IncidentHistories,
   IncidentReads,
@@ -16,6 +17,7 @@ import type { Database } from '../database';
 import { migrationProvider } from '../migrations';
 import { KyselyAuditLog, KyselyAuditReads } from './audit-log';
 import { KyselyConversations } from './conversations';
+import { KyselyEscalationReads, KyselyEscalationWrites } from './escalations';
 import { KyselyHandoffReads, KyselyHandoffWrites } from './handoffs';
 import { KyselyInbox, KyselyInboxBatch } from './inbox';
 import { KyselyIncidentHistories } from './incident-histories';
@@ -34,6 +36,7 @@ export function kyselyUnitOfWork(tx: Kysely<Database>): UnitOfWork {
     audit: new KyselyAuditLog(tx),
     outbox: new KyselyOutboxQueue(tx),
     handoffs: new KyselyHandoffWrites(tx),
+    escalations: new KyselyEscalationWrites(tx),
   };
 }
 
@@ -51,6 +54,7 @@ export class KyselyStore implements Store {
   readonly conversations: Conversations;
   readonly histories: IncidentHistories;
   readonly handoffs: HandoffReads;
+  readonly escalations: EscalationReads;
 
   /** `inbox` may be replaced by a faster writer of the same backend (SQLite's group commit). */
   constructor(
@@ -66,6 +70,7 @@ export class KyselyStore implements Store {
     this.conversations = new KyselyConversations(db);
     this.histories = new KyselyIncidentHistories(db);
     this.handoffs = new KyselyHandoffReads(db);
+    this.escalations = new KyselyEscalationReads(db);
   }
 
   /** Applies pending migrations; refuses to start on a failed one. */

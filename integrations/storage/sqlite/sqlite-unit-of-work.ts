@@ -6,6 +6,7 @@ import { SqliteAuditLog } from './audit-log';
 import { SqliteTimelineWrites } from './timeline';
 import { SqliteOutboxQueue } from './outbox';
 import { SqliteHandoffWrites } from './handoffs';
+import { SqliteEscalationWrites } from './escalations';
 
 /**
  * The SQLite unit of work: the same repositories as the Kysely one, on cached prepared statements
@@ -21,5 +22,6 @@ export function sqliteUnitOfWork(q: StatementCache): UnitOfWork {
     audit: new SqliteAuditLog(q),
     outbox: new SqliteOutboxQueue(q),
     handoffs: new SqliteHandoffWrites(q),
+    escalations: new SqliteEscalationWrites(q),
   };
 }

@@ -63,6 +63,22 @@ export const TimelineEvent = z.discriminatedUnion('type', [
   event('handoff_reminded', handoff),
   event('handoff_expired', handoff.extend({ deadline: z.string() })),
   event('handoff_escalated', handoff),
+  // Escalation of an unacknowledged incident (src/core/escalation): each step run, and the run stopped.
+  event(
+    'escalation_step',
+    z.object({
+      escalationId: z.number().int(),
+      provider: z.string(),
+      step: z.number().int().nonnegative(),
+      of: z.number().int().positive(),
+      kind: z.enum(['mention', 'dm', 'page']),
+      /** Names of the people reached (mention, dm) or the paging target's name. */
+      notified: z.array(z.string()),
+      /** Targets nobody filled (no on-call, no lead configured). */
+      missing: z.array(z.string()),
+    }),
+  ),
+  event('escalation_stopped', z.object({ escalationId: z.number().int(), provider: z.string() })),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 

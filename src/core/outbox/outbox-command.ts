@@ -10,17 +10,21 @@ const command = <K extends string, P extends z.ZodType>(kind: K, payload: P) =>
   z.object({ kind: z.literal(kind), payload });
 const none = z.object({});
 
-/** Remote systems with an outbox lane: the two ticket systems and the two chat platforms. */
+/** Remote systems with an outbox lane: the two ticket systems, the two chat platforms and paging. */
 export const TicketLane = z.enum(['servicenow', 'jira']);
 export type TicketLane = z.infer<typeof TicketLane>;
 export const ChatLane = z.enum(['slack', 'teams']);
 export type ChatLane = z.infer<typeof ChatLane>;
-export type Lane = TicketLane | ChatLane;
+/** Paging webhooks (PagerDuty Events API v2 or generic JSON), so that a phone can ring. */
+export const PagingLane = z.enum(['paging']);
+export type PagingLane = z.infer<typeof PagingLane>;
+export type Lane = TicketLane | ChatLane | PagingLane;
 export const TICKET_LANES: readonly TicketLane[] = TicketLane.options;
 export const isTicketLane = (l: string): l is TicketLane => TicketLane.safeParse(l).success;
 export const isChatLane = (l: string): l is ChatLane => ChatLane.safeParse(l).success;
+export const isPagingLane = (l: string): l is PagingLane => PagingLane.safeParse(l).success;
 /** Every lane, ticket systems first. */
-export const LANES: readonly Lane[] = [...TicketLane.options, ...ChatLane.options];
+export const LANES: readonly Lane[] = [...TicketLane.options, ...ChatLane.options, ...PagingLane.options];
 
 /** Commands of the ticket lanes (ServiceNow, Jira). */
 export const TicketCommand = z.discriminatedUnion('kind', [
@@ -58,13 +62,48 @@ export const TICKET_COMMAND_KINDS: readonly TicketCommandKind[] = TicketCommand.
 export const ChatCommand = z.discriminatedUnion('kind', [
   /** Post the incident message, or redraw it in place and thread the timeline since the last run. */
   command('chat_sync', none),
+  /**
+   * An escalation message: in the incident's thread (or the provider's channel before the incident
+   * message exists) mentioning people, or a direct message to one person. `text` is already redacted.
+   */
+  command(
+    'chat_notify',
+    z.object({
+      where: z.enum(['thread', 'dm']),
+      /** The platform's user id of the direct message's recipient. */
+      user: z.string().optional(),
+      mentions: z.array(z.object({ id: z.string(), name: z.string() })),
+      text: z.string(),
+    }),
+  ),
 ]);
 export type ChatCommand = z.infer<typeof ChatCommand>;
 
-export type CommandKind = TicketCommandKind | ChatCommand['kind'];
+/** Commands of the paging lane. */
+export const PagingCommand = z.discriminatedUnion('kind', [
+  /**
+   * An event for a paging target (by its config name): trigger rings the phone; acknowledge and resolve
+   * follow the incident. One dedup key per incident, so the target sees one alert, not one per step.
+   */
+  command(
+    'page',
+    z.object({
+      target: z.string(),
+      action: z.enum(['trigger', 'acknowledge', 'resolve']),
+      summary: z.string(),
+      severity: z.enum(['critical', 'error', 'warning', 'info']),
+    }),
+  ),
+]);
+export type PagingCommand = z.infer<typeof PagingCommand>;
 
-/** A command as stored for one lane: ticket commands on ticket lanes, chat commands on chat lanes. */
-export type LaneCommand = ({ lane: TicketLane } & TicketCommand) | ({ lane: ChatLane } & ChatCommand);
+export type CommandKind = TicketCommandKind | ChatCommand['kind'] | PagingCommand['kind'];
+
+/** A command as stored for one lane: each family of commands on its own lanes. */
+export type LaneCommand =
+  | ({ lane: TicketLane } & TicketCommand)
+  | ({ lane: ChatLane } & ChatCommand)
+  | ({ lane: PagingLane } & PagingCommand);
 
 /** A stored command this version cannot read: the worker parks it with `error` instead of running it. */
 export interface UnreadableCommand {
@@ -93,7 +132,13 @@ export function parseLaneCommand(
   } catch {
     return unreadable('payload is not JSON');
   }
-  const family = isTicketLane(lane) ? TicketCommand : isChatLane(lane) ? ChatCommand : null;
+  const family = isTicketLane(lane)
+    ? TicketCommand
+    : isChatLane(lane)
+      ? ChatCommand
+      : isPagingLane(lane)
+        ? PagingCommand
+        : null;
   if (family && !family.options.some((o) => o.shape.kind.value === kind))
     return unreadable(`kind "${kind}" is not a command of the ${lane} lane`);
   if (isTicketLane(lane)) {
@@ -102,6 +147,10 @@ export function parseLaneCommand(
   }
   if (isChatLane(lane)) {
     const parsed = ChatCommand.safeParse({ kind, payload: raw });
+    return parsed.success ? { lane, ...parsed.data } : unreadable(firstIssue(parsed.error, 'kind'));
+  }
+  if (isPagingLane(lane)) {
+    const parsed = PagingCommand.safeParse({ kind, payload: raw });
     return parsed.success ? { lane, ...parsed.data } : unreadable(firstIssue(parsed.error, 'kind'));
   }
   return unreadable(`unknown lane "${lane}"`);

@@ -49,6 +49,8 @@ export function clockChangeOf(e: StoredTimelineEvent): ClockChange | null {
     case 'handoff_reminded':
     case 'handoff_expired':
     case 'handoff_escalated':
+    case 'escalation_step':
+    case 'escalation_stopped':
     case 'unreadable':
       return null;
     default:

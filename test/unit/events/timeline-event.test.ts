@@ -52,6 +52,11 @@ const EXAMPLES: Record<TimelineEventType, StoredTimelineEvent> = {
     data: { handoffId: 1, from: 'infra', to: 'app', deadline: '2026-11-02T08:05:00.000Z' },
   },
   handoff_escalated: { type: 'handoff_escalated', data: { handoffId: 1, from: 'infra', to: 'app' } },
+  escalation_step: {
+    type: 'escalation_step',
+    data: { escalationId: 1, provider: 'infra', step: 1, of: 4, kind: 'dm', notified: ['Anna'], missing: [] },
+  },
+  escalation_stopped: { type: 'escalation_stopped', data: { escalationId: 1, provider: 'infra' } },
   unreadable: { type: 'unreadable', data: { storedType: 'x', error: 'type: invalid' } },
 };
 
