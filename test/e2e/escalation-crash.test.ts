@@ -1,0 +1,128 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { verifyAudit } from '../../src/app/verify-audit';
+import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
+import { freePort, startChild, waitExit } from '../helpers/child-server';
+
+const TOKEN = 'escalation-crash-token-123';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A paging gateway outside the server process: it survives the kill and counts what reached it. */
+async function pagingGateway(): Promise<{
+  server: Server;
+  url: string;
+  events: { event: string; dedupKey: string }[];
+}> {
+  const events: { event: string; dedupKey: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += String(c)));
+    req.on('end', () => {
+      events.push(JSON.parse(body) as { event: string; dedupKey: string });
+      res.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/page`, events };
+}
+
+describe('escalation across a SIGKILL of the real server process', () => {
+  it('loses no step and repeats none when the server dies between two steps', async () => {
+    const gateway = await pagingGateway();
+    const dir = mkdtempSync(join(tmpdir(), 'itsm-escalation-crash-'));
+    const dbPath = join(dir, 'escalation.sqlite');
+    // Real clock: steps a few seconds apart; the kill falls between the first and the second.
+    writeFileSync(
+      join(dir, 'itsm-bridge.yaml'),
+      `correlation: { groupWait: 0 }
+slack: { updateInterval: 0 }
+teams: { enabled: false }
+providers:
+  - name: infra
+    chat: { slackChannel: "#dms-infra-oncall" }
+    oncall: [{ name: Anna Schmidt, slack: U0ANNA0001 }]
+routing:
+  defaults: { provider: infra, groupBy: [branch], impact: 1, urgency: 1 }
+paging:
+  gateway: { kind: webhook, url: "${gateway.url}" }
+escalation:
+  infra:
+    lead: { name: Jonas Weber, slackUser: U0JONAS001 }
+    policies:
+      - priorities: [1]
+        steps:
+          - { after: 0s, dm: [oncall] }
+          - { after: 4s, page: gateway }
+          - { after: 6s, dm: [lead] }
+`,
+    );
+    const port = await freePort();
+    const env = {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${dbPath}`,
+      WEBHOOK_TOKEN: TOKEN,
+      API_TOKEN: 'y'.repeat(24),
+      LOG_LEVEL: 'error',
+    };
+    const db = new BetterSqlite3(dbPath, { readonly: false, fileMustExist: false });
+    const steps = () =>
+      (
+        db.prepare("select data from timeline where type = 'escalation_step' order by id").all() as {
+          data: string;
+        }[]
+      ).map((r) => (JSON.parse(r.data) as { step: number }).step);
+    const until = async (ok: () => boolean, ms: number) => {
+      for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) if (ok()) return true;
+      return ok();
+    };
+
+    let server = await startChild(env, dir);
+    const res = await fetch(`http://127.0.0.1:${port}/webhooks/generic`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({
+        dedupKey: 'k',
+        status: 'firing',
+        severity: 'critical',
+        summary: 'down',
+        branch: 'b1',
+      }),
+    });
+    expect(res.status).toBe(202);
+    expect(await until(() => steps().length === 1, 10_000)).toBe(true);
+    server.child.kill('SIGKILL');
+    await waitExit(server.child);
+
+    // Down while the page falls due; it is sent after the restart, once, and the last step follows.
+    await sleep(4500);
+    expect(steps()).toEqual([0]);
+    server = await startChild(env, dir);
+    expect(await until(() => steps().length === 3 && gateway.events.length > 0, 15_000)).toBe(true);
+    await sleep(1500);
+    server.child.kill('SIGTERM');
+    await waitExit(server.child);
+
+    expect(steps()).toEqual([0, 1, 2]);
+    expect(gateway.events.map((e) => e.event)).toEqual(['trigger']);
+    const commands = db
+      .prepare(
+        "select kind, state, count(*) n from outbox where kind in ('chat_notify', 'page') group by kind, state",
+      )
+      .all();
+    expect(commands).toEqual([
+      { kind: 'chat_notify', state: 'done', n: 2 },
+      { kind: 'page', state: 'done', n: 1 },
+    ]);
+    const run = db.prepare('select state, next_step from escalations').all();
+    expect(run).toEqual([{ state: 'finished', next_step: 3 }]);
+    db.close();
+    gateway.server.close();
+    const store = await openSqliteStore(`sqlite:${dbPath}`);
+    expect(await verifyAudit(store)).toMatchObject({ ok: true });
+    await store.close();
+  }, 60_000);
+});
