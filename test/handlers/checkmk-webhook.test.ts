@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { ManualClock, startTestApp, type TestApp } from '../helpers/test-app';
 
 type Context = Record<string, string>;
 const fixture = (name: string): Context =>
@@ -28,8 +28,10 @@ function nagiosService(service: string, type: 'PROBLEM' | 'RECOVERY', problemId:
 
 describe('Checkmk webhook (real server, real SQLite file)', () => {
   let app: TestApp;
+  let clock: ManualClock;
   beforeEach(async () => {
-    app = await startTestApp();
+    clock = new ManualClock();
+    app = await startTestApp({ clock });
   });
   afterEach(() => app.close());
 
@@ -93,5 +95,23 @@ describe('Checkmk webhook (real server, real SQLite file)', () => {
     const e = open.find((i) => i.service === 'Queue E');
     const detail = await app.api(`/api/incidents/${e?.id}`);
     expect(detail.alerts[0].summary.length).toBeLessThanOrEqual(1000);
+  });
+
+  it('holds flapping reported by Checkmk until FLAPPINGSTOP, across correlator ticks', async () => {
+    const problem = fixture('problem-service.json');
+    const flap = (type: string) => ({ ...problem, NOTIFICATIONTYPE: type });
+    await app.post('checkmk', { context: problem });
+    await app.post('checkmk', { context: flap('FLAPPINGSTART') });
+    const [inc] = await incidents();
+    const flapping = async () => (await app.api(`/api/incidents/${inc?.id}`)).flapping as boolean;
+    expect(await flapping()).toBe(true);
+    for (const seconds of [1, 60, 3600]) {
+      clock.advance(seconds);
+      await app.settle(); // each pass ends with the housekeeping tick
+      expect(await flapping()).toBe(true);
+    }
+    await app.post('checkmk', { context: flap('FLAPPINGSTOP') });
+    await app.settle();
+    expect(await flapping()).toBe(false);
   });
 });
