@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyAudit } from '../../src/app/verify-audit';
+import { genericAlert as generic } from '../helpers/generic-alert';
 import { ManualClock, startTestApp, type TestApp } from '../helpers/test-app';
 
 const fixture = (source: string, name: string) =>
@@ -21,15 +22,6 @@ routing:
       groupBy: [branch]
 `;
 
-const generic = (dedupKey: string, status: 'firing' | 'resolved', extra: Record<string, unknown> = {}) => ({
-  dedupKey,
-  status,
-  severity: 'critical',
-  summary: `${dedupKey} ${status}`,
-  branch: 'muc-01',
-  labels: { alertname: 'InterfaceTransferFailed' },
-  ...extra,
-});
 
 describe('incident lifecycle through the HTTP API', () => {
   let app: TestApp;
