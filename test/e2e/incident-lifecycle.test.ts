@@ -22,7 +22,6 @@ routing:
       groupBy: [branch]
 `;
 
-
 describe('incident lifecycle through the HTTP API', () => {
   let app: TestApp;
   let clock: ManualClock;
