@@ -24,6 +24,8 @@ export async function tickIncidents(
           state: 'resolved',
           resolvedAt: now,
           resolveDueAt: null,
+          // The tool's flapping held the open incident; a FLAPPINGSTOP after resolution finds none to clear it.
+          flappingReported: false,
           updatedAt: now,
         });
       } else {

@@ -114,4 +114,16 @@ describe('Checkmk webhook (real server, real SQLite file)', () => {
     await app.settle();
     expect(await flapping()).toBe(false);
   });
+
+  it('lets reported flapping go when the incident resolves before FLAPPINGSTOP', async () => {
+    const problem = fixture('problem-service.json');
+    await app.post('checkmk', { context: problem });
+    await app.post('checkmk', { context: { ...problem, NOTIFICATIONTYPE: 'FLAPPINGSTART' } });
+    await app.post('checkmk', { context: fixture('recovery-service.json') });
+    const [inc] = await incidents();
+    clock.advance(1801); // flapping: the resolve waits out the flapping window (30 min)
+    await app.settle();
+    await app.settle();
+    expect(await app.api(`/api/incidents/${inc?.id}`)).toMatchObject({ state: 'resolved', flapping: false });
+  });
 });
