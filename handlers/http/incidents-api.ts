@@ -31,7 +31,9 @@ function present(i: IncidentRecord) {
     resolveDueAt: i.resolveDueAt,
     resolvedAt: i.resolvedAt,
     firingCount: i.firingCount,
-    alertCount: i.alertCount,
+    // Distinct member alerts; every delivery (repeats, recoveries, re-fires) is a notification.
+    alertCount: i.memberCount,
+    notificationCount: i.alertCount,
     flapping: i.flapping,
     reopenCount: i.reopenCount,
     previousIncidentId: i.previousIncidentId,

@@ -2,6 +2,14 @@ import { z } from 'zod';
 import type { Alert, AlertEvent } from '../../src/core/alert/alert';
 import { clip, severityFromState } from './map-common';
 
+/**
+ * Checkmk cuts environment values at 65,536 characters and appends "...\nAttention: Removed remaining
+ * content because it was too long." (cmk/base/notify.py, notification_script_env), so a value a little
+ * over the limit is normal: clip it rather than lose the notification with a 400.
+ */
+export const CHECKMK_VALUE_MAX = 65536;
+const Value = z.string().transform((v) => clip(v, CHECKMK_VALUE_MAX) ?? v);
+
 /** One Checkmk notification context: the NOTIFY_* variables without the prefix, all strings. */
 export const CheckmkContext = z
   .object({
@@ -15,7 +23,7 @@ export const CheckmkContext = z
     HOSTPROBLEMID: z.string().optional(),
     SERVICEPROBLEMID: z.string().optional(),
   })
-  .catchall(z.string().max(65536))
+  .catchall(Value)
   .refine((c) => Object.keys(c).length <= 1000, 'at most 1000 variables');
 export type CheckmkContext = z.infer<typeof CheckmkContext>;
 
@@ -25,6 +33,19 @@ export const CheckmkPayload = z.union([
   z.strictObject({ contexts: z.array(CheckmkContext).min(1).max(1000) }),
 ]);
 export type CheckmkPayload = z.infer<typeof CheckmkPayload>;
+
+/**
+ * The Nagios core (Checkmk Raw) resets the current problem id to 0 on recovery and keeps the old one in
+ * LAST*PROBLEMID; the microcore keeps it. "0" or empty is therefore no id, and the last one stands in,
+ * as Checkmk's own Opsgenie plugin keys close requests.
+ */
+function problemIdOf(c: CheckmkContext, isService: boolean): string | null {
+  const [current, last] = isService
+    ? [c.SERVICEPROBLEMID, c.LASTSERVICEPROBLEMID]
+    : [c.HOSTPROBLEMID, c.LASTHOSTPROBLEMID];
+  const id = (v: unknown) => (typeof v === 'string' && v.trim() !== '' && v.trim() !== '0' ? v.trim() : null);
+  return id(current) ?? id(last);
+}
 
 const EVENTS: Record<string, AlertEvent> = {
   ACKNOWLEDGEMENT: 'acknowledged',
@@ -54,10 +75,8 @@ function contextToAlert(c: CheckmkContext, receivedAt: string): Alert {
   const type = c.NOTIFICATIONTYPE;
   const event = EVENTS[type] ?? null;
   const status = type === 'RECOVERY' || (!type.startsWith('PROBLEM') && ok) ? 'resolved' : 'firing';
-  // The problem id stays the same from PROBLEM to RECOVERY (Checkmk's own ServiceNow/Jira plugins key on it).
-  const problemId =
-    (isService ? c.SERVICEPROBLEMID : c.HOSTPROBLEMID) ||
-    `${c.HOSTNAME}${isService ? `!${c.SERVICEDESC}` : ''}`;
+  // The problem id links PROBLEM and RECOVERY (Checkmk's own ServiceNow/Jira plugins key on it).
+  const problemId = problemIdOf(c, isService) ?? `${c.HOSTNAME}${isService ? `!${c.SERVICEDESC}` : ''}`;
   const output = String((isService ? c.SERVICEOUTPUT : c.HOSTOUTPUT) ?? '');
   const longOutput = String((isService ? c.LONGSERVICEOUTPUT : c.LONGHOSTOUTPUT) ?? '').replace(/\\n/g, '\n');
   const labels: Record<string, string> = {

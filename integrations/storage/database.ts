@@ -49,6 +49,8 @@ export interface IncidentsTable {
   firing_count: number;
   alert_count: number;
   flapping: number;
+  flapping_reported: number;
+  member_count: number;
   reopen_count: number;
   previous_incident_id: number | null;
   tickets: string;

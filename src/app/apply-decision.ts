@@ -128,7 +128,9 @@ async function openIncident(ctx: ApplyContext, previousIncidentId: number | null
     resolvedAt: null,
     firingCount: 1,
     alertCount: 1,
+    memberCount: 1,
     flapping: false,
+    flappingReported: false,
     reopenCount: 0,
     previousIncidentId,
     tickets: {},
@@ -168,6 +170,8 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
     }
     case 'reopen': {
       const inc = (await uow.incidents.get(d.incidentId))!;
+      // The incident is resolved, so its member row is not found by the open-incident lookup.
+      const prev = (await uow.incidents.members(inc.id)).find((m) => m.dedupKey === alert.dedupKey);
       await uow.incidents.update(inc.id, {
         state: 'open',
         resolvedAt: null,
@@ -175,12 +179,14 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
         reopenCount: inc.reopenCount + 1,
         firingCount: 1,
         alertCount: inc.alertCount + 1,
+        memberCount: inc.memberCount + (prev ? 0 : 1),
         updatedAt: now,
         lastAlertAt: now,
+        ...(d.flap ? { flapping: d.flap.flapping } : {}),
       });
-      const prev = (await uow.incidents.findOpenByKey(alert.dedupKey))?.member;
-      await uow.incidents.upsertMember(memberFrom(alert, inc.id, now, prev));
+      await uow.incidents.upsertMember(memberFrom(alert, inc.id, now, prev, d.flap?.changes));
       await record(ctx, inc.id, d.reason, { type: 'reopened', data: about(ctx) });
+      await recordFlappingStart(ctx, inc, d.flap);
       await enqueueTicketCommands(uow, ctx.ticketing, {
         incidentId: inc.id,
         command: { kind: 'reopen', payload: {} },
@@ -199,6 +205,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
         resolveDueAt: null,
         firingCount: inc.firingCount + 1,
         alertCount: inc.alertCount + 1,
+        memberCount: inc.memberCount + (d.newMember ? 1 : 0),
         severity: maxSeverity(inc.severity as Severity, alert.severity),
         updatedAt: now,
         lastAlertAt: now,
@@ -249,8 +256,13 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
     }
     case 'annotate': {
       if (d.incidentId === null) return null;
+      // Reported flapping holds until the tool reports its end (the correlator's tick leaves it alone).
       if (d.flapping !== undefined)
-        await uow.incidents.update(d.incidentId, { flapping: d.flapping, updatedAt: now });
+        await uow.incidents.update(d.incidentId, {
+          flapping: d.flapping,
+          flappingReported: d.flapping,
+          updatedAt: now,
+        });
       await record(ctx, d.incidentId, d.reason, {
         type: 'annotated',
         data: { ...about(ctx), event: alert.event },

@@ -81,7 +81,7 @@ export async function chatIncidentView(
     service: incident.service,
     provider: incident.provider,
     providerName: deps.providerNames.get(incident.provider) ?? incident.provider,
-    alertCount: incident.alertCount,
+    alertCount: incident.memberCount,
     firingCount: incident.firingCount,
     flapping: incident.flapping,
     openedAt: incident.openedAt,

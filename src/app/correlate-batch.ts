@@ -79,6 +79,9 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
       const byGroup = byKeyFound ? null : await uow.incidents.findOpenByGroup(route.groupKey);
       const lastResolved =
         byKeyFound || byGroup ? null : await uow.incidents.findLastResolved(route.groupKey);
+      const lastMember = lastResolved
+        ? (await uow.incidents.members(lastResolved.id)).find((m) => m.dedupKey === alert.dedupKey)
+        : undefined;
       // Downtime and maintenance only matter when the alert would open an incident (DESIGN.md §4).
       const opening = !alert.event && !byKeyFound && !byGroup;
       const downtime = opening ? await uow.downtimes.active(downtimeScopes(alert)) : null;
@@ -96,6 +99,7 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
           : null,
         byGroup,
         lastResolved,
+        lastResolvedChanges: lastMember?.flapChanges ?? null,
         maintenance: !opening
           ? null
           : downtime

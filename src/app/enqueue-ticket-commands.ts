@@ -1,5 +1,5 @@
 import type { TicketCommand } from '../core/outbox/outbox-command';
-import type { ChatLane, TicketLane, UnitOfWork } from '../ports/store';
+import type { ChatLane, Lane, TicketLane, UnitOfWork } from '../ports/store';
 
 /** Outbox settings the correlation and chat use-cases need. */
 export interface TicketingSettings {
@@ -24,10 +24,32 @@ const plus = (now: string, seconds: number) => new Date(Date.parse(now) + second
 export type ChatRedraw = 'now' | 'coalesced';
 
 /**
+ * Commands run in order per incident and lane, so a coalesced note waiting out its interval would hold
+ * back whatever is queued after it (the resolve up to a minute after the grace). A resolve or reopen
+ * absorbs the waiting note (its `since` moves into the command, whose text then carries the summary);
+ * any other command makes the note due now, so it goes out right before. Returns the command to queue.
+ */
+export async function unblockNote<C extends TicketCommand>(
+  uow: Pick<UnitOfWork, 'outbox'>,
+  o: { incidentId: number; lane: Lane; command: C; now: string },
+): Promise<C> {
+  const { command, now } = o;
+  if (command.kind === 'note') return command;
+  const note = await uow.outbox.pending(o.incidentId, o.lane, 'note');
+  if (!note || note.kind !== 'note' || note.notBefore <= now) return command;
+  if (command.kind === 'resolve' || command.kind === 'reopen') {
+    await uow.outbox.update(note.id, { state: 'done', updatedAt: now });
+    return { ...command, payload: { ...command.payload, since: note.payload.since } };
+  }
+  await uow.outbox.update(note.id, { notBefore: now, updatedAt: now });
+  return command;
+}
+
+/**
  * Queues the remote effects of an incident change in the caller's transaction: the ticket command on
  * every ticket lane and one coalesced chat update per chat platform (the first one posts the message).
  * Notes are coalesced: a pending note absorbs later changes (it summarises the timeline since its
- * `since` when it runs).
+ * `since` when it runs), and never holds back a later command (`unblockNote`).
  */
 export async function enqueueTicketCommands(
   uow: Pick<UnitOfWork, 'outbox'>,
@@ -38,7 +60,8 @@ export async function enqueueTicketCommands(
   for (const lane of s.lanes) {
     if (command.kind === 'note' && (await uow.outbox.hasPending(incidentId, lane, 'note'))) continue;
     const delay = command.kind === 'note' ? s.noteInterval : command.kind === 'create' ? s.groupWait : 0;
-    await uow.outbox.enqueue({ incidentId, lane, ...command, notBefore: plus(now, delay), at: now });
+    const queued = await unblockNote(uow, { incidentId, lane, command, now });
+    await uow.outbox.enqueue({ incidentId, lane, ...queued, notBefore: plus(now, delay), at: now });
   }
   await enqueueChatSync(uow, s, incidentId, now, o.chat === 'now' ? 0 : undefined);
 }

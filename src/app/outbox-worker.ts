@@ -14,7 +14,7 @@ import {
 } from '../ports/store';
 import type { CommandOutcome, LaneRunner } from './lane-runner';
 import { isTicketCommand, withTicket } from './run-ticket-command';
-import { enqueueChatSync, enqueueTicketCommands } from './enqueue-ticket-commands';
+import { enqueueChatSync, enqueueTicketCommands, unblockNote } from './enqueue-ticket-commands';
 import { recordEvent } from './record-event';
 
 /** One remote system's lane: how to run its commands, and the system's driver they run through. */
@@ -204,15 +204,11 @@ export class OutboxWorker {
         const tickets = withTicket(inc.tickets, cmd.lane, outcome.ticket);
         await uow.incidents.update(inc.id, { tickets, updatedAt: now });
         if (cmd.kind === 'create' && tickets.servicenow && tickets.jira) {
-          for (const lane of ['servicenow', 'jira'] as const)
-            await uow.outbox.enqueue({
-              incidentId: inc.id,
-              lane,
-              kind: 'link',
-              payload: {},
-              notBefore: now,
-              at: now,
-            });
+          for (const lane of ['servicenow', 'jira'] as const) {
+            const link = { kind: 'link', payload: {} } as const;
+            const queued = await unblockNote(uow, { incidentId: inc.id, lane, command: link, now });
+            await uow.outbox.enqueue({ incidentId: inc.id, lane, ...queued, notBefore: now, at: now });
+          }
         }
       }
       if (outcome.recreate && isTicketLane(cmd.lane))

@@ -55,6 +55,16 @@ export function withTicket(
 
 const other = (lane: TicketLane): TicketLane => (lane === 'servicenow' ? 'jira' : 'servicenow');
 
+/** What changed on the incident's timeline since `since` (a coalesced note's text), '' if nothing did. */
+async function changesSince(deps: CommandDeps, incident: IncidentRecord, since: string | undefined) {
+  if (since === undefined) return '';
+  const entries = (await deps.store.timeline.of(incident.id, 1000)).filter((e) => e.at >= since);
+  return summarizeChanges(entries) ?? '';
+}
+
+/** A command's own text followed by the summary of an absorbed note. */
+const withChanges = (text: string, changes: string) => (changes ? `${text}\n\n${changes}` : text);
+
 /**
  * Performs one ticket command (ServiceNow or Jira lane) against its ticket system; chat lanes have
  * their own runner (run-chat-command). Idempotent by construction: a create whose earlier attempt may
@@ -98,9 +108,7 @@ export async function runTicketCommand(
     }
     case 'note': {
       if (!current) return { summary: 'no ticket to annotate; skipped' };
-      const since = cmd.payload.since;
-      const entries = (await deps.store.timeline.of(incident.id, 1000)).filter((e) => e.at >= since);
-      const text = summarizeChanges(entries);
+      const text = await changesSince(deps, incident, cmd.payload.since);
       if (!text) return { summary: 'nothing new to report' };
       await system.addNote(current, deps.redactor.text(text));
       return { summary: `note added to ${current.key}` };
@@ -109,8 +117,11 @@ export async function runTicketCommand(
       if (!current) return { summary: 'no ticket to resolve; skipped' };
       // A person resolved it from chat (payload.notes, their words), or every alert recovered.
       const notes = deps.redactor.text(
-        cmd.payload.notes ??
-          `Resolved by itsm-bridge: all ${incident.alertCount} alert notification(s) recovered; incident resolved at ${incident.resolvedAt ?? 'now'} after the grace period.`,
+        withChanges(
+          cmd.payload.notes ??
+            `Resolved by itsm-bridge: all ${incident.alertCount} alert notification(s) recovered; incident resolved at ${incident.resolvedAt ?? 'now'} after the grace period.`,
+          await changesSince(deps, incident, cmd.payload.since),
+        ),
       );
       await system.resolve(current, { code: deps.closeCode, notes });
       return { summary: `resolved ${current.key}` };
@@ -120,7 +131,10 @@ export async function runTicketCommand(
       const result = await system.reopen(
         current,
         deps.redactor.text(
-          `Reopened by itsm-bridge: the problem came back (reopen #${incident.reopenCount}).`,
+          withChanges(
+            `Reopened by itsm-bridge: the problem came back (reopen #${incident.reopenCount}).`,
+            await changesSince(deps, incident, cmd.payload.since),
+          ),
         ),
       );
       if (result === 'closed')

@@ -13,9 +13,10 @@ export async function tickIncidents(
     const now = nowDate.toISOString();
     let changed = 0;
     for (const inc of await uow.incidents.needingTick()) {
-      const memberChanges = inc.flapping
-        ? (await uow.incidents.members(inc.id)).map((m) => m.flapChanges)
-        : [];
+      const memberChanges =
+        inc.flapping && !inc.flappingReported
+          ? (await uow.incidents.members(inc.id)).map((m) => m.flapChanges)
+          : [];
       const t = tick(inc, nowDate, deps.correlation, memberChanges);
       if (!t) continue;
       changed++;
@@ -24,6 +25,8 @@ export async function tickIncidents(
           state: 'resolved',
           resolvedAt: now,
           resolveDueAt: null,
+          // The tool's flapping held the open incident; a FLAPPINGSTOP after resolution finds none to clear it.
+          flappingReported: false,
           updatedAt: now,
         });
       } else {

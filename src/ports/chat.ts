@@ -34,6 +34,7 @@ export interface ChatIncident {
   /** Provider name from config and its display name. */
   provider: string;
   providerName: string;
+  /** Distinct member alerts (not notifications). */
   alertCount: number;
   firingCount: number;
   flapping: boolean;

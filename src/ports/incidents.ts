@@ -38,7 +38,10 @@ export interface IncidentRecord extends IncidentView {
   updatedAt: string;
   lastAlertAt: string;
   resolveDueAt: string | null;
+  /** Alert notifications received (every delivery, repeats included). */
   alertCount: number;
+  /** Distinct member alerts (dedup keys) of the incident. */
+  memberCount: number;
   reopenCount: number;
   previousIncidentId: number | null;
   tickets: IncidentTickets;

@@ -34,6 +34,8 @@ export interface OutboxQueue {
   enqueue(cmd: { incidentId: number; notBefore: string; at: string } & LaneCommand): Promise<void>;
   /** A pending command of this kind exists for the incident and lane (used to coalesce notes). */
   hasPending(incidentId: number, lane: Lane, kind: CommandKind): Promise<boolean>;
+  /** The oldest pending command of this kind for the incident and lane, if any (a note to absorb). */
+  pending(incidentId: number, lane: Lane, kind: CommandKind): Promise<OutboxCommand | null>;
   get(id: number): Promise<OutboxCommand | null>;
   update(
     id: number,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyAudit } from '../../src/app/verify-audit';
+import { genericAlert as generic } from '../helpers/generic-alert';
 import { ManualClock, startTestApp, type TestApp } from '../helpers/test-app';
 
 const fixture = (source: string, name: string) =>
@@ -20,16 +21,6 @@ routing:
       impact: 1
       groupBy: [branch]
 `;
-
-const generic = (dedupKey: string, status: 'firing' | 'resolved', extra: Record<string, unknown> = {}) => ({
-  dedupKey,
-  status,
-  severity: 'critical',
-  summary: `${dedupKey} ${status}`,
-  branch: 'muc-01',
-  labels: { alertname: 'InterfaceTransferFailed' },
-  ...extra,
-});
 
 describe('incident lifecycle through the HTTP API', () => {
   let app: TestApp;
@@ -74,7 +65,18 @@ describe('incident lifecycle through the HTTP API', () => {
     await app.post('alertmanager', body);
     const all = await incidents();
     expect(all).toHaveLength(1);
-    expect(all[0].alertCount).toBe(30);
+    expect(all[0]).toMatchObject({ alertCount: 10, notificationCount: 30 });
+  });
+
+  it('counts distinct alerts apart from notifications across a recovery and a re-fire', async () => {
+    await app.post('alertmanager', fixture('alertmanager', 'firing.json'));
+    await app.post('alertmanager', fixture('alertmanager', 'resolved.json'));
+    await app.settle();
+    await app.post('alertmanager', fixture('alertmanager', 'firing.json'));
+    const [inc] = await incidents();
+    expect(inc).toMatchObject({ state: 'open', alertCount: 10, notificationCount: 30, firingCount: 10 });
+    const detail = await app.api(`/api/incidents/${inc.id}`);
+    expect(detail.alerts).toHaveLength(10);
   });
 
   it('reopens inside the reopen window and opens a new linked incident after it', async () => {
@@ -135,6 +137,28 @@ describe('incident lifecycle through the HTTP API', () => {
     clock.advance(10 * 60);
     await app.settle();
     expect((await app.api(`/api/incidents/${all[0].id}`)).state).toBe('resolving');
+  });
+
+  it('counts a re-fire that reopens the incident towards flapping', async () => {
+    await app.post('generic', generic('reflap', 'firing'));
+    for (let cycle = 0; cycle < 2; cycle++) {
+      await app.post('generic', generic('reflap', 'resolved'));
+      await app.settle();
+      clock.advance(301);
+      expect((await incidents())[0].state).toBe('resolved');
+      await app.post('generic', generic('reflap', 'firing'));
+    }
+    // recovery, reopen, recovery, reopen: 4 changes of one alert within the 30-minute window
+    const [inc] = await incidents();
+    expect(inc).toMatchObject({
+      state: 'open',
+      reopenCount: 2,
+      flapping: true,
+      alertCount: 1,
+      notificationCount: 5,
+    });
+    const detail = await app.api(`/api/incidents/${inc.id}`);
+    expect(detail.alerts[0]).toMatchObject({ occurrences: 5, firstSeenAt: '2026-11-02T08:00:00.000Z' });
   });
 
   it('annotates instead of opening during an Icinga downtime, and opens again after it', async () => {

@@ -38,6 +38,20 @@ export class KyselyOutboxQueue implements OutboxQueue {
     return !!r;
   }
 
+  async pending(incidentId: number, lane: Lane, kind: CommandKind) {
+    const r = await this.tx
+      .selectFrom('outbox')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .where('lane', '=', lane)
+      .where('kind', '=', kind)
+      .where('state', '=', 'pending')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    return r ? rowToCommand(r) : null;
+  }
+
   async get(id: number) {
     const r = await this.tx.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
     return r ? rowToCommand(r) : null;

@@ -4,6 +4,7 @@ import * as m002 from './002-outbox';
 import * as m003 from './003-chat';
 import * as m004 from './004-handoffs';
 import * as m005 from './005-escalations';
+import * as m006 from './006-flapping-and-members';
 
 /** Versioned migrations, applied in name order by Kysely's Migrator; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '003-chat': m003,
   '004-handoffs': m004,
   '005-escalations': m005,
+  '006-flapping-and-members': m006,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

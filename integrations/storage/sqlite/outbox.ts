@@ -23,6 +23,15 @@ export class SqliteOutboxQueue implements OutboxQueue {
       .get(incidentId, lane, kind);
   }
 
+  async pending(incidentId: number, lane: Lane, kind: CommandKind) {
+    const r = this.q
+      .get<Row<'outbox'>>(
+        "SELECT * FROM outbox WHERE incident_id = ? AND lane = ? AND kind = ? AND state = 'pending' ORDER BY id LIMIT 1",
+      )
+      .get(incidentId, lane, kind);
+    return r ? rowToCommand(r) : null;
+  }
+
   async get(id: number) {
     const r = this.q.get<Row<'outbox'>>('SELECT * FROM outbox WHERE id = ?').get(id);
     return r ? rowToCommand(r) : null;

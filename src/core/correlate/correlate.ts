@@ -11,6 +11,8 @@ export interface IncidentView {
   /** Member alerts currently firing. */
   firingCount: number;
   flapping: boolean;
+  /** Flapping as the monitoring tool reported it (FLAPPINGSTART): held until it reports the end. */
+  flappingReported: boolean;
   resolvedAt: string | null;
 }
 
@@ -29,6 +31,8 @@ export interface CorrelationInput {
   byGroup: IncidentView | null;
   /** The most recently resolved incident of the group. */
   lastResolved: IncidentView | null;
+  /** This alert's recent status changes as a member of `lastResolved`; null when it was no member there. */
+  lastResolvedChanges: string[] | null;
   /** An active downtime or maintenance window covering the alert, by name. */
   maintenance: string | null;
 }
@@ -49,7 +53,7 @@ export type Decision =
     }
   | { kind: 'repeat'; incidentId: number; reason: string }
   | { kind: 'recover'; incidentId: number; reason: string; resolveDueAt: string | null; flap: FlapChange }
-  | { kind: 'reopen'; incidentId: number; reason: string }
+  | { kind: 'reopen'; incidentId: number; reason: string; flap: FlapChange }
   | { kind: 'annotate'; incidentId: number | null; reason: string; flapping?: boolean }
   | { kind: 'suppress'; reason: string }
   | { kind: 'ignore'; reason: string };
@@ -144,6 +148,10 @@ function fire(input: CorrelationInput): Decision {
       kind: 'reopen',
       incidentId: lastResolved.id,
       reason: `group fired again ${Math.round(seconds(lastResolved.resolvedAt, now))}s after resolution (reopen window ${settings.reopenWindow}s)`,
+      // The same alert firing again is a status change like any re-fire; a new alert of the group is not.
+      flap: input.lastResolvedChanges
+        ? flapAfterChange(lastResolved, input.lastResolvedChanges, input)
+        : null,
     };
   }
   return {
@@ -167,6 +175,7 @@ export function correlate(input: CorrelationInput): Decision {
 /**
  * Periodic housekeeping for one incident at `now`: resolve after the grace, end flapping once no member
  * alert changed often enough within the window. `memberChanges` holds each member's recent change times.
+ * Flapping the monitoring tool reported is its call: it ends with the tool's FLAPPINGSTOP, not here.
  */
 export function tick(
   inc: IncidentView & { resolveDueAt: string | null },
@@ -174,7 +183,7 @@ export function tick(
   settings: CorrelationSettings,
   memberChanges: string[][],
 ): { kind: 'resolve'; reason: string } | { kind: 'flapping-ended'; reason: string } | null {
-  if (inc.flapping) {
+  if (inc.flapping && !inc.flappingReported) {
     const most = Math.max(
       0,
       ...memberChanges.map((c) => c.filter((t) => seconds(t, now) <= settings.flapping.window).length),

@@ -32,9 +32,13 @@ export const TicketCommand = z.discriminatedUnion('kind', [
   command('create', none),
   /** One coalesced work note summarising the timeline since `since`. */
   command('note', z.object({ since: z.string() })),
-  /** Resolve; `notes` are a person's words (from chat), else the recovery text is used. */
-  command('resolve', z.object({ notes: z.string().optional() })),
-  command('reopen', none),
+  /**
+   * Resolve; `notes` are a person's words (from chat), else the recovery text is used. `since`: the
+   * timeline since then is summarised in the notes (a coalesced note this command absorbed).
+   */
+  command('resolve', z.object({ notes: z.string().optional(), since: z.string().optional() })),
+  /** Reopen; `since` as for resolve. */
+  command('reopen', z.object({ since: z.string().optional() })),
   /** Cross-link the two tickets once both exist. */
   command('link', none),
   /** Someone took the incident: assign by e-mail and move to In Progress. */

@@ -77,7 +77,7 @@ export function runScript(
   file: string,
   args: string[],
   env: Record<string, string>,
-  stdin?: string,
+  stdin?: string | Buffer,
 ): Promise<ScriptResult> {
   return new Promise((resolve) => {
     const child = execFile(

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { startCaptureServer, runScript, type CaptureServer } from './capture-server';
+import { startTestApp, WEBHOOK_TOKEN } from '../../helpers/test-app';
 
 const SCRIPT = path.resolve(__dirname, '../../../integrations/monitoring/checkmk/itsm_bridge');
 const FIXTURES = path.resolve(__dirname, '../../fixtures/checkmk');
@@ -21,9 +23,9 @@ function checkmkEnv(context: Context, url: string, token = TOKEN): Record<string
 }
 
 /** Bulk stdin as cmk/base/notify.py writes it: globals, blank line, contexts, \x01 for newlines. */
-function bulkStdin(contexts: Context[], url: string): string {
+function bulkStdin(contexts: Context[], url: string, token = TOKEN): string {
   const line = (k: string, v: string) => `${k}=${v.replace(/\r/g, '').replace(/\n/g, '\x01')}\n`;
-  let text = line('PARAMETERS', `${url} ${TOKEN}`) + line('PARAMETER_1', url) + line('PARAMETER_2', TOKEN);
+  let text = line('PARAMETERS', `${url} ${token}`) + line('PARAMETER_1', url) + line('PARAMETER_2', token);
   for (const c of contexts)
     text +=
       '\n' +
@@ -154,4 +156,70 @@ describe('Checkmk notification script', () => {
     expect(noUrl.code).toBe(2);
     expect(server.requests).toHaveLength(0);
   });
+
+  it('clips bulk values over 65,536 characters (Checkmk cuts only the environment)', async () => {
+    const { contexts } = load<{ contexts: Context[] }>('bulk.json');
+    const long = contexts.map((c, i) => (i === 1 ? { ...c, LONGSERVICEOUTPUT: 'z'.repeat(200000) } : c));
+    const result = await runScript(SCRIPT, ['--bulk'], {}, bulkStdin(long, server.url));
+    expect(result.code).toBe(0);
+    const sent = JSON.parse(server.requests[0]?.body ?? '') as { contexts: Context[] };
+    expect(sent.contexts).toHaveLength(3);
+    expect(sent.contexts[1]?.LONGSERVICEOUTPUT).toHaveLength(65536);
+    expect(sent.contexts[1]?.LONGSERVICEOUTPUT?.endsWith('…[truncated]')).toBe(true);
+    expect(sent.contexts[0]).toEqual(contexts[0]);
+  });
+
+  it('replaces invalid UTF-8 in the environment instead of crashing', async () => {
+    const { context } = load<{ context: Context }>('problem-service.json');
+    const { SERVICEOUTPUT: _output, ...rest } = context;
+    // Node cannot put raw bytes into an environment; the shell can (\377\376 is not UTF-8).
+    const shell = `NOTIFY_SERVICEOUTPUT="$(printf 'spool \\377\\376 full')" exec "$0"`;
+    const result = await runScript('/bin/sh', ['-c', shell, SCRIPT], checkmkEnv(rest, server.url));
+    expect(result.stderr).not.toContain('Traceback');
+    expect(result.code).toBe(0);
+    const sent = JSON.parse(server.requests[0]?.body ?? '') as { context: Context };
+    expect(sent.context.SERVICEOUTPUT).toBe('spool \uFFFD\uFFFD full');
+  });
+
+  it('replaces invalid UTF-8 on the bulk stdin instead of crashing', async () => {
+    const { contexts } = load<{ contexts: Context[] }>('bulk.json');
+    const text = bulkStdin(contexts, server.url).replace('SERVICEOUTPUT=', 'SERVICEOUTPUT=bad \u0000 ');
+    const bytes = Buffer.from(text, 'utf8');
+    bytes[bytes.indexOf(0)] = 0xff;
+    const result = await runScript(SCRIPT, ['--bulk'], { LANG: 'C.UTF-8' }, bytes);
+    expect(result.stderr).not.toContain('Traceback');
+    expect(result.code).toBe(0);
+    const sent = JSON.parse(server.requests[0]?.body ?? '') as { contexts: Context[] };
+    expect(sent.contexts.some((c) => c.SERVICEOUTPUT?.startsWith('bad \uFFFD '))).toBe(true);
+  });
+});
+
+describe('Checkmk notification script against the bridge', () => {
+  it("delivers a bulk of 1,000 notifications (Checkmk's default maximum) in requests under the body limit", async () => {
+    const app = await startTestApp();
+    try {
+      const { context } = load<{ context: Context }>('problem-service.json');
+      const contexts = Array.from({ length: 1000 }, (_, i) => ({
+        ...context,
+        SERVICEDESC: `Print Queue Q${i}`,
+        SERVICEPROBLEMID: String(10000 + i),
+      }));
+      const stdin = bulkStdin(contexts, app.url, WEBHOOK_TOKEN);
+      expect(Buffer.byteLength(stdin)).toBeGreaterThan(1024 * 1024);
+      const result = await runScript(SCRIPT, ['--bulk'], {}, stdin);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const accepted = [...result.stdout.matchAll(/accepted (\d+) notification/g)].map((m) => Number(m[1]));
+      expect(accepted.length).toBeGreaterThan(1);
+      expect(accepted.reduce((a, b) => a + b, 0)).toBe(1000);
+      const stored = new BetterSqlite3(app.dbPath, { readonly: true });
+      const rows = stored
+        .prepare("select count(distinct dedup_key) n from alerts where source = 'checkmk'")
+        .get();
+      stored.close();
+      expect(rows).toEqual({ n: 1000 });
+    } finally {
+      await app.close();
+    }
+  }, 60000);
 });

@@ -43,6 +43,7 @@ const incident = (over: Partial<IncidentView> = {}): IncidentView => ({
   state: 'open',
   firingCount: 1,
   flapping: false,
+  flappingReported: false,
   resolvedAt: null,
   ...over,
 });
@@ -57,6 +58,7 @@ function input(over: Partial<CorrelationInput> = {}): CorrelationInput {
     byKey: null,
     byGroup: null,
     lastResolved: null,
+    lastResolvedChanges: null,
     maintenance: null,
     ...over,
   };
@@ -184,6 +186,26 @@ describe('correlate', () => {
     );
     expect(d).toMatchObject({ kind: 'recover', flap: { flapping: false, changes: [NOW.toISOString()] } });
   });
+
+  it('counts a re-fire that reopens the incident as a status change of that alert', () => {
+    const lastResolved = incident({ state: 'resolved', resolvedAt: minutesAgo(6) });
+    const changes = [minutesAgo(20), minutesAgo(15), minutesAgo(11)];
+    const d = correlate(input({ lastResolved, lastResolvedChanges: changes }));
+    expect(d).toMatchObject({
+      kind: 'reopen',
+      flap: { flapping: true, changes: [...changes, NOW.toISOString()] },
+    });
+    const calm = correlate(input({ lastResolved, lastResolvedChanges: [] }));
+    expect(calm).toMatchObject({ kind: 'reopen', flap: { flapping: false, changes: [NOW.toISOString()] } });
+  });
+
+  it('does not count a new alert reopening its group as a status change', () => {
+    const lastResolved = incident({ state: 'resolved', resolvedAt: minutesAgo(6) });
+    expect(correlate(input({ lastResolved, lastResolvedChanges: null }))).toMatchObject({
+      kind: 'reopen',
+      flap: null,
+    });
+  });
 });
 
 describe('tick', () => {
@@ -194,6 +216,11 @@ describe('tick', () => {
     };
     expect(tick(inc, new Date('2026-11-02T10:04:59Z'), settings, [])).toBeNull();
     expect(tick(inc, new Date('2026-11-02T10:05:00Z'), settings, [])).toMatchObject({ kind: 'resolve' });
+  });
+
+  it('holds flapping the monitoring tool reported until it reports the end', () => {
+    const inc = { ...incident({ flapping: true, flappingReported: true }), resolveDueAt: null };
+    expect(tick(inc, NOW, settings, [[], [minutesAgo(40)]])).toBeNull();
   });
 
   it('ends flapping when the changes in the window fall below the threshold', () => {

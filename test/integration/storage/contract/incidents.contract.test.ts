@@ -21,6 +21,8 @@ describe.each(BACKENDS)('incidents contract: %s', (_name, open) => {
         previousIncidentId: 7,
         reopenCount: 2,
         flapping: true,
+        flappingReported: true,
+        memberCount: 3,
         tickets: {
           servicenow: { number: 'INC0010001', sys_id: 'a1b2', url: 'https://sn/INC0010001' },
           jira: { key: 'OPS-12', url: 'https://jira/browse/OPS-12', id: '10012' },
@@ -46,6 +48,8 @@ describe.each(BACKENDS)('incidents contract: %s', (_name, open) => {
         resolveDueAt: minute(10),
         firingCount: 0,
         flapping: true,
+        flappingReported: true,
+        memberCount: 4,
         tickets: { jira: { key: 'OPS-1', url: 'https://jira/browse/OPS-1' } },
         acknowledged: { at: minute(2), by: 'teams:29:x', name: 'Bo' },
         chat: { teams: { channel: '19:c@thread.tacv2', ts: 'a1', seen: 2 } },

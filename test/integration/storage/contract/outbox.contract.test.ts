@@ -88,6 +88,40 @@ describe.each(BACKENDS)('outbox contract: %s', (_name, open) => {
     expect(await dueIds(t.store, 'servicenow', 5)).toEqual([3]);
   });
 
+  it('finds the oldest pending command of a kind for an incident and lane', async () => {
+    await enqueue(
+      t.store,
+      cmd(1, create('servicenow')),
+      cmd(1, note('servicenow'), 3, 1),
+      cmd(1, { lane: 'servicenow', kind: 'note', payload: { since: minute(2) } }, 4, 2),
+      cmd(1, note('jira')),
+      cmd(2, note('servicenow')),
+    );
+    const pending = (incidentId: number, lane: Lane, kind: 'note' | 'create' | 'resolve') =>
+      t.store.unitOfWork((uow) => uow.outbox.pending(incidentId, lane, kind));
+    expect(await pending(1, 'servicenow', 'note')).toEqual({
+      id: 2,
+      incidentId: 1,
+      lane: 'servicenow',
+      kind: 'note',
+      payload: { since: minute(0) },
+      state: 'pending',
+      attempts: 0,
+      notBefore: minute(3),
+      lastError: null,
+      createdAt: minute(1),
+      updatedAt: minute(1),
+    });
+    expect((await pending(1, 'jira', 'note'))?.id).toBe(4);
+    expect((await pending(2, 'servicenow', 'note'))?.id).toBe(5);
+    expect(await pending(1, 'servicenow', 'resolve')).toBeNull();
+    expect(await pending(3, 'servicenow', 'note')).toBeNull();
+    await update(t.store, 2, { state: 'done' });
+    expect((await pending(1, 'servicenow', 'note'))?.id).toBe(3);
+    await update(t.store, 3, { state: 'parked' });
+    expect(await pending(1, 'servicenow', 'note')).toBeNull();
+  });
+
   it('tells whether a command of a kind is pending for an incident and lane', async () => {
     await enqueue(t.store, cmd(1, note('servicenow')), cmd(2, create('jira')));
     const pending = (incidentId: number, lane: Lane, kind: 'note' | 'create') =>
