@@ -41,6 +41,8 @@ interface LaneState {
   /** No command of this lane starts while the driver's gate is closed (the remote's Retry-After). */
   driver: LaneDriver;
   inFlight: Set<number>;
+  /** The last poll found a full batch: more are likely due, so poll again once the batch is done. */
+  backlog: boolean;
   /**
    * Slow start: a cold lane (just started, or just told to back off with Retry-After) sends one request
    * and opens up to its concurrency only after that one succeeded, so a burst never lands on a remote
@@ -79,7 +81,13 @@ export class OutboxWorker {
   addLane(lane: Lane, spec: LaneSpec): void {
     if (this.#timer) throw new Error(`outbox already started; cannot add the ${lane} lane`);
     if (this.#lanes.has(lane)) throw new Error(`the ${lane} lane is already there`);
-    this.#lanes.set(lane, { run: spec.run, driver: spec.driver, inFlight: new Set(), warm: false });
+    this.#lanes.set(lane, {
+      run: spec.run,
+      driver: spec.driver,
+      inFlight: new Set(),
+      backlog: false,
+      warm: false,
+    });
   }
 
   start(): void {
@@ -136,6 +144,7 @@ export class OutboxWorker {
       if (state.driver.isPaused()) continue;
       const limit = state.driver.concurrency * 2;
       const due = await this.deps.store.unitOfWork((uow) => uow.outbox.due(lane, now, limit));
+      state.backlog = due.length >= limit;
       if (!state.warm && (state.inFlight.size > 0 || due.length > 1))
         due.splice(state.inFlight.size > 0 ? 0 : 1);
       for (const cmd of due) {
@@ -149,6 +158,8 @@ export class OutboxWorker {
           .finally(() => {
             state.inFlight.delete(cmd.id);
             this.#running.delete(running);
+            // A backlog drains at the remote's pace, not one batch per poll interval.
+            if (state.backlog && state.inFlight.size === 0) this.wake();
           });
         this.#running.add(running);
       }
