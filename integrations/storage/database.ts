@@ -164,7 +164,23 @@ export interface EscalationsTable {
   stopped_by: string | null;
 }
 
+export interface ShiftHandoversTable {
+  id: Generated<number>;
+  provider: string;
+  at: string;
+  trigger: string;
+  requested_by: string | null;
+  outgoing: string | null;
+  incoming: string | null;
+  summary: string;
+  state: string;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+  escalate_at: string | null;
+}
+
 export interface Database {
+  shift_handovers: ShiftHandoversTable;
   escalations: EscalationsTable;
   handoffs: HandoffsTable;
   chat_seen: ChatSeenTable;

@@ -5,6 +5,7 @@ import * as m003 from './003-chat';
 import * as m004 from './004-handoffs';
 import * as m005 from './005-escalations';
 import * as m006 from './006-flapping-and-members';
+import * as m007 from './007-shift-handovers';
 
 /** Versioned migrations, applied in name order by Kysely's Migrator; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '004-handoffs': m004,
   '005-escalations': m005,
   '006-flapping-and-members': m006,
+  '007-shift-handovers': m007,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };
