@@ -7,6 +7,7 @@ import type { TicketDraft, TicketRef, TicketSystem, TicketSystemName } from '../
 import { IntegrationError } from '../../src/errors';
 import { doc, issueDescription, issueDescriptionWiki, paragraphs } from './adf';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
+import { fitDescription, fitText } from './fit-text';
 import { createJiraClient, toIntegrationError, type JiraApi, type JiraCredentials } from './client';
 
 /** Issue property holding our ids; searchable by reading it back (JQL on it needs an app index). */
@@ -118,7 +119,11 @@ export class JiraTicketSystem implements TicketSystem {
       issuetype: { name: project.issueType },
       // Jira caps summaries at 255 characters.
       summary: draft.title.length > 255 ? `${draft.title.slice(0, 254)}…` : draft.title,
-      description: this.api.flavour === 'cloud' ? issueDescription(draft) : issueDescriptionWiki(draft),
+      // Large incidents are summarised to stay under Jira's 32,767-character limit (fit-text.ts).
+      description:
+        this.api.flavour === 'cloud'
+          ? fitDescription(draft, issueDescription)
+          : fitDescription(draft, issueDescriptionWiki),
       labels: [labelFor(this.config.labelPrefix, draft.incidentKey)],
       ...(priority ? { priority: { name: priority } } : {}),
     };
@@ -270,8 +275,11 @@ export class JiraTicketSystem implements TicketSystem {
     return this.config.projects[provider] ?? this.config.defaultProject;
   }
 
+  /** A comment body: ADF on Cloud, wiki string on Data Center, clipped to Jira's text limit. */
   #rich(text: string): unknown {
-    return this.api.flavour === 'cloud' ? doc(...paragraphs(text)) : text;
+    return this.api.flavour === 'cloud'
+      ? fitText(text, (t) => doc(...paragraphs(t)))
+      : fitText(text, (t) => t);
   }
 
   async #run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
