@@ -1,5 +1,5 @@
 import type { TicketDraft } from '../../src/ports/ticket-system';
-import type { OmittedAlerts } from './fit-text';
+import type { OmittedAlerts } from '../../src/core/ticket-text/fit-description';
 
 /**
  * Atlassian Document Format builders for Jira Cloud (v3 rich-text fields take ADF only).
@@ -80,7 +80,7 @@ const bridgeLink = (draft: TicketDraft) => `itsm-bridge incident ${draft.inciden
 
 /**
  * The issue description: summary, alert table, runbook checklist, links (the peer ticket among them), and
- * a line for the alerts left out (see fit-text.ts).
+ * a line for the alerts left out (see fit-description.ts).
  */
 export function issueDescription(draft: TicketDraft, omitted: OmittedAlerts | null = null): AdfDoc {
   const content: AdfNode[] = [...paragraphs(draft.description)];

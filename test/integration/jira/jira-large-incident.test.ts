@@ -1,20 +1,9 @@
+import { stormAlerts as alerts } from '../../helpers/storm-alerts';
 import { Secret } from '../../../src/config/secret';
-import type { TicketAlertLine } from '../../../src/ports/ticket-system';
 import { draft, startJira } from './harness';
 
 const LIMIT = 32_767;
 const INCIDENT_URL = 'https://bridge.example.com/api/incidents/inc_01';
-
-/** `n` alerts as a storm of branch checks brings them (long host names and summaries). */
-const alerts = (n: number): TicketAlertLine[] =>
-  Array.from({ length: n }, (_, i) => ({
-    host: `branch-muc-${String(i).padStart(3, '0')}.corp.example.com`,
-    service: `dms-service-${i}`,
-    severity: 'critical',
-    status: 'firing',
-    summary: `HTTP check https://dms.example.com/health failed: connection timed out after 10 s on node ${i}`,
-    startsAt: '2026-03-04T08:15:00.000Z',
-  }));
 
 const size = (v: unknown) => (typeof v === 'string' ? v.length : JSON.stringify(v).length);
 

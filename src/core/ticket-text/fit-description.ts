@@ -1,15 +1,13 @@
-import type { TicketDraft } from '../../src/ports/ticket-system';
+import type { TicketDraft } from '../../ports/ticket-system';
 
 /**
- * Jira refuses a description or comment above 32,767 characters (the default of
- * `jira.text.field.character.limit`, Cloud and Data Center) with 400 "The entered text is too long".
- * An ADF document counts as its JSON. We aim below it, leaving room for what Jira adds when it stores it.
+ * Fitting ticket text into a remote's field limit (Jira: 32,767 characters, ServiceNow: the column's
+ * max_length): `size` measures a rendering the way the remote counts, `budget` is the most it may be.
  */
-export const JIRA_TEXT_BUDGET = 30_000;
-
-/** Characters as Jira counts them: a wiki string's length, an ADF document's JSON length. */
-export const jiraTextSize = (value: unknown): number =>
-  typeof value === 'string' ? value.length : JSON.stringify(value).length;
+export interface TextLimit<T> {
+  size: (rendered: T) => number;
+  budget: number;
+}
 
 /** The alerts a description leaves out, and where the full list is. */
 export interface OmittedAlerts {
@@ -27,18 +25,14 @@ export type DraftRenderer<T> = (draft: TicketDraft, omitted: OmittedAlerts | nul
  * even no alert line leaves room, the free text is clipped too. The runbook, links and the closing
  * reference line are always kept.
  */
-export function fitDescription<T>(
-  draft: TicketDraft,
-  render: DraftRenderer<T>,
-  budget = JIRA_TEXT_BUDGET,
-): T {
+export function fitDescription<T>(draft: TicketDraft, render: DraftRenderer<T>, limit: TextLimit<T>): T {
   const total = Math.max(draft.alertTotal ?? 0, draft.alerts.length);
   const withAlerts = (n: number, d: TicketDraft = draft): T =>
     render(
       { ...d, alerts: d.alerts.slice(0, n) },
       n < total ? { count: total - n, total, url: draft.incidentUrl ?? null } : null,
     );
-  const fits = (v: T) => jiraTextSize(v) <= budget;
+  const fits = (v: T) => limit.size(v) <= limit.budget;
   const all = withAlerts(draft.alerts.length);
   if (fits(all)) return all;
   const n = largest(draft.alerts.length - 1, (k) => fits(withAlerts(k)));
@@ -49,12 +43,15 @@ export function fitDescription<T>(
 }
 
 /** `text` clipped so that `render(text)` fits the budget, saying that it was clipped. */
-export function fitText<T>(text: string, render: (text: string) => T, budget = JIRA_TEXT_BUDGET): T {
+export function fitText<T>(text: string, render: (text: string) => T, limit: TextLimit<T>): T {
+  const fits = (v: T) => limit.size(v) <= limit.budget;
   const whole = render(text);
-  if (jiraTextSize(whole) <= budget) return whole;
+  if (fits(whole)) return whole;
   const note = (length: number) =>
-    render(`${clip(text, length)}\n\n(clipped to Jira's text limit; the full text is in itsm-bridge)`);
-  return note(largest(text.length, (k) => jiraTextSize(note(k)) <= budget) ?? 0);
+    render(
+      `${clip(text, length)}\n\n(clipped to the ticket system's text limit; the full text is in itsm-bridge)`,
+    );
+  return note(largest(text.length, (k) => fits(note(k))) ?? 0);
 }
 
 const clip = (text: string, length: number): string =>
