@@ -1,4 +1,5 @@
 import type { TicketDraft } from '../../src/ports/ticket-system';
+import type { OmittedAlerts } from '../../src/core/ticket-text/fit-description';
 
 /**
  * Atlassian Document Format builders for Jira Cloud (v3 rich-text fields take ADF only).
@@ -72,11 +73,19 @@ export function taskList(idPrefix: string, steps: string[]): AdfNode {
   };
 }
 
-/** The issue description: summary, alert table, runbook checklist, links (incl. ServiceNow when known). */
-export function issueDescription(draft: TicketDraft, serviceNow?: { key: string; url: string }): AdfDoc {
+/** "… and K more alerts (N in total)" with where to find them all. */
+const omittedLine = (o: OmittedAlerts): string =>
+  `… and ${o.count} more alerts (${o.total} in total), all listed in `;
+const bridgeLink = (draft: TicketDraft) => `itsm-bridge incident ${draft.incidentId}`;
+
+/**
+ * The issue description: summary, alert table, runbook checklist, links (the peer ticket among them), and
+ * a line for the alerts left out (see fit-description.ts).
+ */
+export function issueDescription(draft: TicketDraft, omitted: OmittedAlerts | null = null): AdfDoc {
   const content: AdfNode[] = [...paragraphs(draft.description)];
+  if (draft.alerts.length > 0 || omitted) content.push(heading(3, 'Alerts'));
   if (draft.alerts.length > 0) {
-    content.push(heading(3, 'Alerts'));
     content.push(
       table(
         ['Status', 'Severity', 'Host', 'Service', 'Summary', 'Since'],
@@ -91,14 +100,15 @@ export function issueDescription(draft: TicketDraft, serviceNow?: { key: string;
       ),
     );
   }
+  if (omitted) {
+    const where = omitted.url ? link(bridgeLink(draft), omitted.url) : text(bridgeLink(draft));
+    content.push(paragraph(text(omittedLine(omitted)), where));
+  }
   if (draft.runbook) {
     content.push(heading(3, `Runbook: ${draft.runbook.title}`));
     content.push(taskList(draft.runbook.id, draft.runbook.steps));
   }
-  const links = [
-    ...draft.links,
-    ...(serviceNow ? [{ label: `ServiceNow ${serviceNow.key}`, url: serviceNow.url }] : []),
-  ];
+  const links = draft.links;
   if (links.length > 0) {
     content.push(heading(3, 'Links'));
     content.push({
@@ -111,11 +121,11 @@ export function issueDescription(draft: TicketDraft, serviceNow?: { key: string;
 }
 
 /** The same content as Jira wiki markup, for Data Center (REST v2 takes strings). */
-export function issueDescriptionWiki(draft: TicketDraft, serviceNow?: { key: string; url: string }): string {
+export function issueDescriptionWiki(draft: TicketDraft, omitted: OmittedAlerts | null = null): string {
   const esc = (s: string) => s.replace(/[|[\]{}]/g, (c) => `\\${c}`);
   const parts = [draft.description];
+  if (draft.alerts.length > 0 || omitted) parts.push('h3. Alerts');
   if (draft.alerts.length > 0) {
-    parts.push('h3. Alerts');
     parts.push(
       [
         '||Status||Severity||Host||Service||Summary||Since||',
@@ -126,15 +136,16 @@ export function issueDescriptionWiki(draft: TicketDraft, serviceNow?: { key: str
       ].join('\n'),
     );
   }
+  if (omitted) {
+    const where = omitted.url ? `[${esc(bridgeLink(draft))}|${omitted.url}]` : esc(bridgeLink(draft));
+    parts.push(`${esc(omittedLine(omitted))}${where}`);
+  }
   if (draft.runbook)
     parts.push(
       `h3. Runbook: ${draft.runbook.title}`,
       draft.runbook.steps.map((s) => `* (x) ${esc(s)}`).join('\n'),
     );
-  const links = [
-    ...draft.links,
-    ...(serviceNow ? [{ label: `ServiceNow ${serviceNow.key}`, url: serviceNow.url }] : []),
-  ];
+  const links = draft.links;
   if (links.length > 0) parts.push('h3. Links', links.map((l) => `* [${esc(l.label)}|${l.url}]`).join('\n'));
   parts.push(`_itsm-bridge incident ${draft.incidentId}_`);
   return parts.join('\n\n');

@@ -7,6 +7,7 @@ import type { TicketDraft, TicketRef, TicketSystem, TicketSystemName } from '../
 import { IntegrationError } from '../../src/errors';
 import { doc, issueDescription, issueDescriptionWiki, paragraphs } from './adf';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
+import { fitDescription, fitText, type TextLimit } from '../../src/core/ticket-text/fit-description';
 import { createJiraClient, toIntegrationError, type JiraApi, type JiraCredentials } from './client';
 
 /** Issue property holding our ids; searchable by reading it back (JQL on it needs an app index). */
@@ -118,7 +119,11 @@ export class JiraTicketSystem implements TicketSystem {
       issuetype: { name: project.issueType },
       // Jira caps summaries at 255 characters.
       summary: draft.title.length > 255 ? `${draft.title.slice(0, 254)}…` : draft.title,
-      description: this.api.flavour === 'cloud' ? issueDescription(draft) : issueDescriptionWiki(draft),
+      // Large incidents are summarised to stay under Jira's 32,767-character limit (JIRA_TEXT).
+      description:
+        this.api.flavour === 'cloud'
+          ? fitDescription(draft, issueDescription, JIRA_TEXT)
+          : fitDescription(draft, issueDescriptionWiki, JIRA_TEXT),
       labels: [labelFor(this.config.labelPrefix, draft.incidentKey)],
       ...(priority ? { priority: { name: priority } } : {}),
     };
@@ -270,8 +275,11 @@ export class JiraTicketSystem implements TicketSystem {
     return this.config.projects[provider] ?? this.config.defaultProject;
   }
 
+  /** A comment body: ADF on Cloud, wiki string on Data Center, clipped to Jira's text limit. */
   #rich(text: string): unknown {
-    return this.api.flavour === 'cloud' ? doc(...paragraphs(text)) : text;
+    return this.api.flavour === 'cloud'
+      ? fitText(text, (t) => doc(...paragraphs(t)), JIRA_TEXT)
+      : fitText(text, (t) => t, JIRA_TEXT);
   }
 
   async #run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
@@ -293,6 +301,16 @@ function withUnknownPerson(who: { email: string | null; name: string; note: stri
   const line = `Acknowledged by ${person} (no matching Jira user, so not assigned).`;
   return who.note ? `${who.note}\n${line}` : line;
 }
+
+/**
+ * Jira refuses a description or comment above 32,767 characters (the default of
+ * `jira.text.field.character.limit`, Cloud and Data Center) with 400 "The entered text is too long"; an
+ * ADF document counts as its JSON. We aim below it, leaving room for what Jira adds when it stores it.
+ */
+const JIRA_TEXT: TextLimit<unknown> = {
+  size: (v) => (typeof v === 'string' ? v.length : JSON.stringify(v).length),
+  budget: 30_000,
+};
 
 /** ServiceNow's impact × urgency matrix (1/1→1 … 3/3→5), used to pick the Jira priority from the map. */
 const priorityFor = (impact: number, urgency: number): '1' | '2' | '3' | '4' | '5' =>

@@ -64,7 +64,11 @@ export function createSandbox(o: SandboxOptions): Sandbox {
         'Service Desk',
       ]),
     ];
-    emulators.servicenow = createServiceNowEmulator({ prefix: id.servicenow.path, groups });
+    emulators.servicenow = createServiceNowEmulator({
+      prefix: id.servicenow.path,
+      groups,
+      rules: { descriptionMaxLength: o.servicenow.descriptionMaxLength },
+    });
     sandbox.servicenow = { path: id.servicenow.path, auth: sandboxServiceNowAuth(o.servicenow.auth) };
   }
   if (o.run.jira) {

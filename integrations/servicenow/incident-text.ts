@@ -1,3 +1,4 @@
+import { fitDescription, type OmittedAlerts } from '../../src/core/ticket-text/fit-description';
 import type { TicketDraft } from '../../src/ports/ticket-system';
 
 /** ServiceNow's `short_description` is a 160-character string column; longer input is truncated there. */
@@ -6,18 +7,36 @@ const SHORT_DESCRIPTION_MAX = 160;
 export const shortDescription = (title: string): string =>
   title.length <= SHORT_DESCRIPTION_MAX ? title : `${title.slice(0, SHORT_DESCRIPTION_MAX - 1)}…`;
 
-/** Plain-text description: our text, the alerts as an aligned list, and links (the UI renders no markup). */
-export function incidentDescription(draft: TicketDraft, extra: string[] = []): string {
+/**
+ * Plain-text description within `maxLength` characters (incident.description's column length: ServiceNow
+ * cuts longer values silently, which would take the closing reference line with it). Our text, the
+ * alerts as a list — the first ones that fit, then "… and K more" with the bridge's link — and links
+ * (the UI renders no markup); the free text is clipped when even no alert fits.
+ */
+export function incidentDescription(draft: TicketDraft, extra: string[], maxLength: number): string {
+  return fitDescription(draft, (d, omitted) => renderDescription(d, extra, omitted), {
+    size: (text) => text.length,
+    budget: maxLength,
+  });
+}
+
+function renderDescription(draft: TicketDraft, extra: string[], omitted: OmittedAlerts | null): string {
   const parts = [draft.description.trim()];
-  if (draft.alerts.length > 0) {
+  if (draft.alerts.length > 0 || omitted) {
+    const more = omitted
+      ? [
+          `… and ${omitted.count} more alerts (${omitted.total} in total)${omitted.url ? `: ${omitted.url}` : ''}`,
+        ]
+      : [];
     parts.push(
-      'Alerts:\n' +
-        draft.alerts
-          .map(
-            (a) =>
-              `- [${a.status}] ${a.severity} ${a.host ?? '-'} / ${a.service ?? '-'}: ${a.summary}${a.startsAt ? ` (since ${a.startsAt})` : ''}`,
-          )
-          .join('\n'),
+      [
+        'Alerts:',
+        ...draft.alerts.map(
+          (a) =>
+            `- [${a.status}] ${a.severity} ${a.host ?? '-'} / ${a.service ?? '-'}: ${a.summary}${a.startsAt ? ` (since ${a.startsAt})` : ''}`,
+        ),
+        ...more,
+      ].join('\n'),
     );
   }
   if (draft.branch) parts.push(`Branch: ${draft.branch}`);

@@ -164,7 +164,12 @@ class ServiceNowTicketSource implements TicketSource {
     return names;
   }
 
-  /** Pages of one list call until a short page; each page is one read, retried after a rate limit. */
+  /**
+   * Pages of one list call, each one read retried after a rate limit. ServiceNow applies row ACLs after
+   * `sysparm_limit`, so a page may come back short (even empty) while more rows follow: the offset moves
+   * by the limit, not by the rows received. Paging ends with the page that reaches `X-Total-Count` (the
+   * rows matching the query, counted before the ACLs), or without a count at the first empty page.
+   */
   private async *pages<R>(
     operation: string,
     list: (page: PageQuery) => Promise<TableAnswer<R>>,
@@ -193,7 +198,7 @@ class ServiceNowTicketSource implements TicketSource {
       const total = Number(answer.headers.get('x-total-count'));
       const known = Number.isFinite(total) && answer.headers.has('x-total-count');
       yield { rows: answer.rows, total: known ? total : null };
-      if (answer.rows.length < limit) return;
+      if (known ? offset + limit >= total : answer.rows.length === 0) return;
     }
   }
 }

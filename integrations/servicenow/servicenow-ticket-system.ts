@@ -82,6 +82,8 @@ export function createConfiguredServiceNowClient(
 class ServiceNowTicketSystem implements TicketSystem {
   readonly name = 'servicenow' as const;
   readonly #lookups: NodeCache;
+  /** Set by the first 403 on sys_journal_field: the user lacks the right, asking again changes nothing. */
+  #journalUnreadable = false;
 
   constructor(
     private readonly api: ServiceNowApi,
@@ -131,7 +133,7 @@ class ServiceNowTicketSystem implements TicketSystem {
     }
     const body = {
       short_description: shortDescription(draft.title),
-      description: incidentDescription(draft, extra),
+      description: incidentDescription(draft, extra, this.config.descriptionMaxLength),
       impact: String(draft.impact),
       urgency: String(draft.urgency),
       assignment_group: group ?? undefined,
@@ -194,20 +196,41 @@ class ServiceNowTicketSystem implements TicketSystem {
     other: { system: TicketSystemName; key: string; url: string },
   ): Promise<void> {
     const marker = linkMarker(other.system, other.key);
-    const existing = await this.#call('linkTo', Rows(z.looseObject({ sys_id: z.string() })), () =>
-      this.api.GET('/api/now/table/sys_journal_field', {
-        params: {
-          query: {
-            sysparm_query: `element_id=${ticket.id}^element=work_notes^valueLIKE${marker}`,
-            sysparm_fields: 'sys_id',
-            sysparm_limit: 1,
-          },
-        },
-      }),
-    );
-    if (existing.result.length > 0) return;
+    if (await this.#linkNoted(ticket, marker)) return;
     const label = other.system === 'jira' ? 'Jira issue' : 'ServiceNow incident';
     await this.#patch('linkTo', ticket, { work_notes: `${label} ${other.key}: ${other.url}\n${marker}` });
+  }
+
+  /**
+   * Whether the link's work note is there already (what keeps linkTo idempotent). Reading
+   * sys_journal_field needs rights a non-admin integration user may lack (403 "Insufficient rights to
+   * query records"): then the check is skipped — said once in the log — and the note written, so a
+   * retried link may note twice instead of the link never being made.
+   */
+  async #linkNoted(ticket: TicketRef, marker: string): Promise<boolean> {
+    if (this.#journalUnreadable) return false;
+    try {
+      const existing = await this.#call('linkTo', Rows(z.looseObject({ sys_id: z.string() })), () =>
+        this.api.GET('/api/now/table/sys_journal_field', {
+          params: {
+            query: {
+              sysparm_query: `element_id=${ticket.id}^element=work_notes^valueLIKE${marker}`,
+              sysparm_fields: 'sys_id',
+              sysparm_limit: 1,
+            },
+          },
+        }),
+      );
+      return existing.result.length > 0;
+    } catch (err) {
+      if (!(err instanceof IntegrationError) || err.status !== 403) throw err;
+      this.#journalUnreadable = true;
+      this.logger?.warn(
+        'servicenow: the integration user may not read sys_journal_field; link notes are written without the duplicate check (grant read on sys_journal_field, see docs/ticket-systems.md)',
+        { error: err.message },
+      );
+      return false;
+    }
   }
 
   /**

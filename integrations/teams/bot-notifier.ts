@@ -24,8 +24,12 @@ export interface BotNotifierOptions {
  * conversation (so the SDK builds a connector client for its `serviceUrl`, with an app token unless the
  * adapter is anonymous) and then talks to the Bot Connector REST API directly:
  * `POST /v3/conversations/{id}/activities` (new card), `PUT …/activities/{activityId}` (redraw) and
- * `POST …/activities/{activityId}` (threaded reply). TurnContext.sendActivity is not used for the post: a
- * continuation turn sets `replyToId` to a random id, which would turn every new card into a "reply".
+ * `POST /v3/conversations/{id};messageid={card id}/activities` (reply in the card's thread). Teams does not
+ * thread "reply to activity" (`POST …/activities/{activityId}`) in channels: it arrives as a new top-level
+ * post; the conversation id with `;messageid=` is the documented way
+ * (microsoft/botframework-sdk#6626; the Teams SDK's `Reply` builds the same threaded conversation id).
+ * TurnContext.sendActivity is not used for the post: a continuation turn sets `replyToId` to a random id,
+ * which would turn every new card into a "reply".
  */
 export function createBotNotifier(opts: BotNotifierOptions): ChatNotifier {
   const { adapter } = opts;
@@ -89,11 +93,11 @@ export function createBotNotifier(opts: BotNotifierOptions): ChatNotifier {
     },
     async reply(msg, text) {
       await withConnector('reply', msg.channel, async (client, ref) => {
-        const activity = baseActivity(ref);
+        const thread = threadConversation(ref, msg.ts);
+        const activity = baseActivity({ ...ref, conversation: { ...ref.conversation, id: thread } });
         activity.text = text;
         activity.textFormat = 'plain';
-        activity.replyToId = msg.ts;
-        await client.replyToActivity(ref.conversation.id, msg.ts, activity);
+        await client.sendToConversation(thread, activity);
       });
     },
     /**
@@ -163,6 +167,17 @@ function mentionActivity(
  */
 function identity(adapter: CloudAdapter): string | JwtPayload {
   return adapter.getClientId() ?? {};
+}
+
+/**
+ * The conversation id that posts into the thread of `rootId`: `<channel>;messageid=<root>` in a channel.
+ * Chats (personal, group) have no threads, so a reply there is a plain post into the chat.
+ */
+export function threadConversation(ref: ConversationReference, rootId: string): string {
+  const id = ref.conversation.id.split(';messageid=')[0]!;
+  const type = ref.conversation.conversationType;
+  const isChannel = type === 'channel' || (type === undefined && /@thread\.(tacv2|skype)$/.test(id));
+  return isChannel ? `${id};messageid=${rootId}` : id;
 }
 
 function baseActivity(ref: ConversationReference): Activity {

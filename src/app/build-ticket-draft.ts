@@ -20,6 +20,7 @@ export function buildTicketDraft(o: {
 }): TicketDraft {
   const { incident: i, members, firstAlert } = o;
   const firing = members.filter((m) => m.status === 'firing').length;
+  const incidentUrl = `${o.publicUrl}/api/incidents/${i.id}`;
   const description = [
     `${i.title}`,
     '',
@@ -27,7 +28,7 @@ export function buildTicketDraft(o: {
     `Priority ${i.priority} (impact ${i.impact}, urgency ${i.urgency}). ${members.length} alert(s), ${firing} firing.`,
     ...(firstAlert?.description ? ['', firstAlert.description] : []),
     '',
-    `Incident in itsm-bridge: ${o.publicUrl}/api/incidents/${i.id} (key ${i.key})`,
+    `Incident in itsm-bridge: ${incidentUrl} (key ${i.key})`,
   ].join('\n');
   const links = Object.entries(firstAlert?.links ?? {})
     .filter(([, url]) => typeof url === 'string' && url !== '')
@@ -51,6 +52,8 @@ export function buildTicketDraft(o: {
       summary: m.summary,
       startsAt: m.firstSeenAt,
     })),
+    alertTotal: members.length,
+    incidentUrl,
     runbook: checklist
       ? { id: checklist.runbookId, title: checklist.title, steps: checklist.items.map((s) => s.text) }
       : null,

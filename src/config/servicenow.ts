@@ -43,6 +43,12 @@ export const ServiceNowConfig = z.strictObject({
   concurrency: z.number().int().positive().default(4),
   /** How long name → sys_id look-ups (groups, caller, CIs) are cached. */
   lookupCacheTtlSeconds: z.number().int().nonnegative().default(3600),
+  /**
+   * incident.description's max_length in your dictionary (4,000 by default). ServiceNow cuts longer text
+   * silently, so the bridge fits the description into it: the first alerts, "… and K more", the closing
+   * reference line always intact.
+   */
+  descriptionMaxLength: z.number().int().min(500).default(4000),
 });
 export type ServiceNowConfig = z.infer<typeof ServiceNowConfig>;
 export type ServiceNowAuthConfig = ServiceNowConfig['auth'];

@@ -34,6 +34,10 @@ export interface TicketDraft {
   cmdbCi: string | null;
   branch: string | null;
   alerts: TicketAlertLine[];
+  /** How many alerts the incident has; `alerts` may list fewer (the first ones). Default: `alerts.length`. */
+  alertTotal?: number;
+  /** The incident in the bridge's API, where a ticket too small for every alert links to the full list. */
+  incidentUrl?: string;
   runbook: { id: string; title: string; steps: string[] } | null;
   links: { label: string; url: string }[];
 }

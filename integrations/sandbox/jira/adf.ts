@@ -1,53 +1,46 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import schema from '@atlaskit/adf-schema/dist/json-schema/v1/full.json';
+
 /**
- * Minimal Atlassian Document Format validation: what Jira Cloud rejects with 400 on a rich-text field.
+ * Atlassian Document Format checked against Atlassian's own published JSON schema (`@atlaskit/adf-schema`,
+ * `json-schema/v1/full.json`), which is what Jira Cloud enforces on rich-text fields: unknown nodes and
+ * marks, empty text, missing `attrs` (e.g. a taskList's `localId`) and content a node may not hold all fail.
  * https://developer.atlassian.com/cloud/jira/platform/apis/document/structure/
  */
-const BLOCK = new Set([
-  'paragraph',
-  'heading',
-  'bulletList',
-  'orderedList',
-  'listItem',
-  'codeBlock',
-  'blockquote',
-  'rule',
-  'panel',
-  'table',
-  'tableRow',
-  'tableHeader',
-  'tableCell',
-  'taskList',
-  'taskItem',
-  'mediaSingle',
-  'media',
-  'expand',
-]);
-const INLINE = new Set(['text', 'hardBreak', 'mention', 'emoji', 'inlineCard', 'status', 'date']);
+let validate: ValidateFunction | undefined;
 
-/** null when `doc` is a valid ADF document, otherwise the reason. */
+/**
+ * The compiled schema, built once per process and shared by every emulator: compiling takes about half a
+ * second, so the emulator builds it when it starts (`createJiraEmulator`), not inside the first request
+ * (whose client may time out meanwhile), and not when the module is merely imported.
+ */
+export function adfValidator(): ValidateFunction {
+  if (validate) return validate;
+  // The file declares draft-04, which Ajv 8 does not bundle; it uses no keyword whose meaning changed
+  // since (no boolean exclusiveMinimum, no `id`), so it compiles as the default draft.
+  const { $schema: _draft, ...body } = schema as Record<string, unknown>;
+  // Tuples of `items` without maxItems are the schema's own style; everything else stays strict.
+  const ajv = new Ajv({ strict: true, strictTuples: false, inlineRefs: false });
+  validate = ajv.compile(body);
+  return validate;
+}
+
+/** null when `doc` is a valid ADF document, otherwise the schema's reason (path and message). */
 export function adfProblem(doc: unknown): string | null {
-  if (!isObj(doc) || doc.type !== 'doc' || doc.version !== 1 || !Array.isArray(doc.content)) {
-    return 'root must be {"type":"doc","version":1,"content":[...]}';
-  }
-  return nodesProblem(doc.content, 'content');
+  const check = adfValidator();
+  if (check(doc)) return null;
+  return describe(check.errors ?? []);
 }
 
-function nodesProblem(nodes: unknown[], path: string): string | null {
-  for (const [i, node] of nodes.entries()) {
-    const where = `${path}[${i}]`;
-    if (!isObj(node) || typeof node.type !== 'string') return `${where}: node without a type`;
-    if (!BLOCK.has(node.type) && !INLINE.has(node.type)) return `${where}: unknown node type '${node.type}'`;
-    if (node.type === 'text' && (typeof node.text !== 'string' || node.text.length === 0)) {
-      return `${where}: text nodes must have non-empty text`;
-    }
-    if (node.content !== undefined) {
-      if (!Array.isArray(node.content)) return `${where}.content must be an array`;
-      const inner = nodesProblem(node.content, `${where}.content`);
-      if (inner) return inner;
-    }
-  }
-  return null;
+/**
+ * The schema tries every node type in an `anyOf`, so most errors are "not this other node"; the one
+ * with the deepest instance path says best where the document went wrong.
+ */
+function describe(errors: ErrorObject[]): string {
+  const deepest = errors.reduce<ErrorObject | undefined>(
+    (best, e) => (!best || e.instancePath.length > best.instancePath.length ? e : best),
+    undefined,
+  );
+  if (!deepest) return 'not a valid ADF document';
+  return `${deepest.instancePath || '/'}: ${deepest.message ?? 'invalid'}`;
 }
-
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);

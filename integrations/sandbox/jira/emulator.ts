@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { systemClock } from '../../clock/system-clock';
+import { adfValidator } from './adf';
 import { jiraError, jiraRateLimited, type JiraContext } from './context';
 import { defaultFaults, FaultInjector, type Faults } from '../faults';
 import { type EmuRequest, type EmuResponse } from '../http-util';
@@ -95,6 +96,7 @@ export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator
     nextId: 10001,
     nextKey: new Map(),
   };
+  adfValidator();
   const injector = new FaultInjector(faults, now, {
     rateLimited: (seconds) =>
       jiraRateLimited(now(), seconds ?? 1, 'jira-burst-based', faults.requestRate?.limit ?? 100),

@@ -1,7 +1,7 @@
-import { adfProblem } from './adf';
 import { issueNotFound, jiraError, logChange, perIssueWriteCheck, type JiraContext } from './context';
 import { isRecord, type EmuRequest, type EmuResponse } from '../http-util';
 import { readJson } from './issues-api';
+import { richTextRefusal, schemaHeader } from './rich-text';
 import { CATEGORY_IDS, findIssue, jiraTime, type EmuIssue } from './state';
 
 /** Sub-resources of an issue: transitions, comments, remote links, properties, changelog. */
@@ -121,13 +121,13 @@ function addComment(req: EmuRequest, ctx: JiraContext, issue: EmuIssue): EmuResp
   const text = isRecord(body) ? body.body : undefined;
   if (text === undefined || text === null || text === '')
     return jiraError(400, [], { comment: 'Comment body can not be empty!' });
-  if (ctx.version === 3 && (typeof text === 'string' || adfProblem(text))) {
-    return jiraError(400, [], {
-      comment: 'Comment body must be an Atlassian Document (see the Atlassian Document Format)',
-    });
-  }
-  if (ctx.version === 2 && typeof text !== 'string')
-    return jiraError(400, [], { comment: 'Comment body must be a string' });
+  const refused = richTextRefusal(
+    ctx,
+    text,
+    'Comment body must be an Atlassian Document (see the Atlassian Document Format)',
+    'Comment body must be a string',
+  );
+  if (refused) return { ...jiraError(400, [], { comment: refused.message }), headers: schemaHeader(refused) };
   const comment = {
     id: String(10000 + issue.comments.length),
     body: text,

@@ -1,4 +1,3 @@
-import { adfProblem } from './adf';
 import {
   issueNotFound,
   jiraError,
@@ -9,6 +8,7 @@ import {
 } from './context';
 import { isRecord, parseJson, type EmuRequest, type EmuResponse } from '../http-util';
 import { findIssue, type EmuIssue } from './state';
+import { richTextRefusal, schemaHeader } from './rich-text';
 import { readAssignee } from './users-api';
 
 const SETTABLE = new Set([
@@ -38,8 +38,9 @@ export function createIssue(req: EmuRequest, ctx: JiraContext): EmuResponse {
   if (typeof f.summary !== 'string' || f.summary.trim() === '')
     errors.summary = 'You must specify a summary of the issue.';
   else if (f.summary.length > 255) errors.summary = 'Summary must be less than 255 characters.';
-  Object.assign(errors, fieldErrors(ctx, f));
-  if (Object.keys(errors).length > 0) return jiraError(400, [], errors);
+  const headers: Record<string, string> = {};
+  Object.assign(errors, fieldErrors(ctx, f, headers));
+  if (Object.keys(errors).length > 0) return { ...jiraError(400, [], errors), headers };
   const id = String(ctx.state.nextId++);
   const n = (ctx.state.nextKey.get(project!.key) ?? 1) as number;
   ctx.state.nextKey.set(project!.key, n + 1);
@@ -92,13 +93,15 @@ export function editIssue(req: EmuRequest, ctx: JiraContext, idOrKey: string): E
   const body = readJson(req);
   if (!isRecord(body)) return jiraError(400, ['Request body is missing.']);
   const f = isRecord(body.fields) ? body.fields : {};
-  const errors = fieldErrors(ctx, f);
+  const headers: Record<string, string> = {};
+  const errors = fieldErrors(ctx, f, headers);
   if ('summary' in f && (typeof f.summary !== 'string' || !f.summary.trim()))
     errors.summary = 'You must specify a summary of the issue.';
-  if (Object.keys(errors).length > 0) return jiraError(400, [], errors);
+  if (Object.keys(errors).length > 0) return { ...jiraError(400, [], errors), headers };
   const limited = perIssueWriteCheck(ctx, issue);
   if (limited) return limited;
   const labelsBefore = issue.labels.join(' ');
+  const priorityBefore = issue.priority;
   if (typeof f.summary === 'string') issue.summary = f.summary;
   if ('description' in f) issue.description = f.description;
   if (isRecord(f.priority)) issue.priority = String(f.priority.name ?? priorityName(ctx, f.priority.id));
@@ -116,7 +119,20 @@ export function editIssue(req: EmuRequest, ctx: JiraContext, idOrKey: string): E
   const assigneeAfter = issue.assignee ?? null;
   const displayName = (id: string | null) =>
     id === null ? null : (ctx.state.users.find((u) => u.accountId === id)?.displayName ?? id);
+  const priorityId = (name: string) => ctx.state.priorities.find((p) => p.name === name)?.id ?? null;
   logChange(ctx, issue, [
+    // The SLA report's Jira source reads the priority history from these entries.
+    ...(priorityBefore === issue.priority
+      ? []
+      : [
+          {
+            field: 'priority',
+            from: priorityId(priorityBefore),
+            fromString: priorityBefore,
+            to: priorityId(issue.priority),
+            toString: issue.priority,
+          },
+        ]),
     ...(labelsBefore === labelsAfter
       ? []
       : [{ field: 'labels', from: null, fromString: labelsBefore, to: null, toString: labelsAfter }]),
@@ -136,21 +152,26 @@ export function editIssue(req: EmuRequest, ctx: JiraContext, idOrKey: string): E
   return { status: 204 };
 }
 
-/** Screen/format checks shared by create and edit. */
-function fieldErrors(ctx: JiraContext, f: Record<string, unknown>): Record<string, string> {
+/** Screen/format checks shared by create and edit; `headers` receives the ADF schema's reason. */
+function fieldErrors(
+  ctx: JiraContext,
+  f: Record<string, unknown>,
+  headers: Record<string, string>,
+): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const key of Object.keys(f)) {
     if (!SETTABLE.has(key))
       errors[key] = `Field '${key}' cannot be set. It is not on the appropriate screen, or unknown.`;
   }
   if (f.description !== undefined && f.description !== null) {
-    // v3 rich-text fields take ADF only; v2 (Data Center) takes wiki markup strings only.
-    if (ctx.version === 3) {
-      const problem = typeof f.description === 'string' ? 'string' : adfProblem(f.description);
-      if (problem)
-        errors.description =
-          'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
-    } else if (typeof f.description !== 'string') errors.description = 'Operation value must be a string';
+    const refused = richTextRefusal(
+      ctx,
+      f.description,
+      'Operation value must be an Atlassian Document (see the Atlassian Document Format)',
+      'Operation value must be a string',
+    );
+    if (refused) errors.description = refused.message;
+    Object.assign(headers, schemaHeader(refused));
   }
   if (f.priority !== undefined) {
     const ref = isRecord(f.priority) ? (f.priority.name ?? f.priority.id) : undefined;

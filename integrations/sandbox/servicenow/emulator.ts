@@ -6,6 +6,7 @@ import { defaultFaults, FaultInjector, type Faults, type RateLimitCause } from '
 import type { EmuRequest, EmuResponse } from '../http-util';
 import { SANDBOX_IDENTITIES } from '../sandbox-identities';
 import { emulatorHandle, listenEmulator } from '../serve-emulator';
+import { defaultRules, type ServiceNowRules } from './read-rules';
 import { snError } from './render';
 import {
   createState,
@@ -19,6 +20,7 @@ import { handleTable } from './table-api';
 
 export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from '../faults';
 export type { ServiceNowState, SeedUser } from './state';
+export type { ServiceNowRules } from './read-rules';
 
 export interface ServiceNowEmulatorOptions {
   /** Mount prefix for `handle`, e.g. `/sandbox/servicenow`; '' when served on its own port. */
@@ -33,6 +35,8 @@ export interface ServiceNowEmulatorOptions {
   oauthClients?: Record<string, string>;
   /** Access-token lifetime (ServiceNow's default is 1800 s). */
   accessTokenTtlSeconds?: number;
+  /** ACLs and column lengths of the instance (row ACLs, unreadable tables, description length). */
+  rules?: Partial<ServiceNowRules>;
   faults?: Partial<Faults>;
   /** Clock for record timestamps, token expiry and the call log (epoch ms). */
   now?: () => number;
@@ -46,6 +50,8 @@ export interface ServiceNowEmulator {
   readonly state: ServiceNowState;
   /** Change at runtime: `emu.faults.script.push({ kind: 'rateLimit', retryAfterSeconds: 2 })`. */
   readonly faults: Faults;
+  /** ACLs and column lengths, changeable at runtime: `emu.rules.unreadableTables = {...}`. */
+  readonly rules: ServiceNowRules;
   /** Expires every access token so the next Bearer call answers 401 (tests the refresh path). */
   expireTokens(): void;
 }
@@ -65,6 +71,7 @@ export function createServiceNowEmulator(opts: ServiceNowEmulatorOptions = {}): 
   const prefix = opts.prefix ?? '';
   const ttl = opts.accessTokenTtlSeconds ?? 1800;
   const faults: Faults = { ...defaultFaults(), ...opts.faults };
+  const rules: ServiceNowRules = { ...defaultRules(), ...opts.rules };
   const state = createState({
     users: opts.users ?? DEFAULT_USERS,
     groups: opts.groups ?? DEFAULT_GROUPS,
@@ -84,7 +91,7 @@ export function createServiceNowEmulator(opts: ServiceNowEmulatorOptions = {}): 
     const user = authenticate(req, state, now());
     if (typeof user !== 'string') return user;
     if (req.path.startsWith('/api/now/attachment')) return handleAttachment(req, state, now());
-    if (/^\/api\/now(\/v[12])?\/table\//.test(req.path)) return handleTable(req, { state, now, user });
+    if (/^\/api\/now(\/v[12])?\/table\//.test(req.path)) return handleTable(req, { state, now, user, rules });
     return snError(400, 'Requested URI does not represent any resource', null);
   }
 
@@ -94,6 +101,7 @@ export function createServiceNowEmulator(opts: ServiceNowEmulatorOptions = {}): 
     handle,
     state,
     faults,
+    rules,
     expireTokens: () => state.accessTokens.forEach((t) => (t.expiresAt = 0)),
     listen: (port = 0) => listenEmulator(handle, port, prefix, LISTEN_ERRORS),
   };

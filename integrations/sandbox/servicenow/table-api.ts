@@ -1,5 +1,6 @@
 import { matches, parseEncodedQuery, sortRows, type Row } from './encoded-query';
 import { isRecord, parseJson, type EmuRequest, type EmuResponse } from '../http-util';
+import { canReadRow, tableReadRefusal, type ServiceNowRules } from './read-rules';
 import { renderOptions, renderRow, snError } from './render';
 import { COLUMNS, glideDateTime, priorityFor, sysId, tableRows, type ServiceNowState } from './state';
 
@@ -29,6 +30,7 @@ export interface TableContext {
   state: ServiceNowState;
   now: () => number;
   user: string;
+  rules: ServiceNowRules;
 }
 
 /** Table API: `/api/now[/v2]/table/{table}[/{sys_id}]`. */
@@ -39,7 +41,11 @@ export async function handleTable(req: EmuRequest, ctx: TableContext): Promise<E
   const rows = tableRows(ctx.state, table);
   if (!rows) return snError(400, `Invalid table ${table}`, null);
   const id = m[2];
-  if (req.method === 'GET') return id ? getOne(req, ctx, table, rows, id) : list(req, ctx, table, rows);
+  if (req.method === 'GET') {
+    const refused = tableReadRefusal(ctx.rules, ctx.user, table);
+    if (refused) return refused;
+    return id ? getOne(req, ctx, table, rows, id) : list(req, ctx, table, rows);
+  }
   if (table !== 'incident')
     return snError(403, 'Operation Failed', 'ACL Exception Insert Failed due to security constraints');
   let body: unknown;
@@ -62,7 +68,8 @@ function list(req: EmuRequest, ctx: TableContext, table: string, rows: Row[]): E
   );
   const limit = positiveInt(req.query.get('sysparm_limit'), 10000);
   const offset = positiveInt(req.query.get('sysparm_offset'), 0);
-  const page = hits.slice(offset, offset + limit);
+  // Row ACLs run on the page already cut by limit/offset: it may come back short with more rows after it.
+  const page = hits.slice(offset, offset + limit).filter((r) => canReadRow(ctx.rules, table, ctx.user, r));
   const o = renderOptions(req.query, req.baseUrl);
   const headers: Record<string, string> = {};
   if (req.query.get('sysparm_no_count') !== 'true') headers['X-Total-Count'] = String(hits.length);
@@ -96,7 +103,7 @@ function pagingLink(
 
 function getOne(req: EmuRequest, ctx: TableContext, table: string, rows: Row[], id: string): EmuResponse {
   const row = rows.find((r) => r.sys_id === id);
-  if (!row)
+  if (!row || !canReadRow(ctx.rules, table, ctx.user, row))
     return snError(404, 'No Record found', "Record doesn't exist or ACL restricts the record retrieval");
   return {
     status: 200,
@@ -189,6 +196,8 @@ function applyWrite(
   for (const [k, v] of Object.entries(body)) {
     if (WRITABLE.has(k) && v !== undefined && v !== null) row[k] = typeof v === 'string' ? v : String(v);
   }
+  // A string longer than its column is cut to the dictionary's max_length, silently (no error, no warning).
+  row.description = (row.description ?? '').slice(0, ctx.rules.descriptionMaxLength);
   if (body.assigned_to !== undefined && body.assigned_to !== null)
     row.assigned_to = resolveReference(ctx, 'sys_user', row.assigned_to ?? '');
   row.priority = priorityFor(row.impact ?? '3', row.urgency ?? '3');

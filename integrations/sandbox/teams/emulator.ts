@@ -3,7 +3,7 @@ import { systemClock } from '../../clock/system-clock';
 import { defaultFaults, FaultInjector, type Faults } from '../faults';
 import { type EmuRequest, type EmuResponse } from '../http-util';
 import { emulatorHandle, listenEmulator } from '../serve-emulator';
-import { connectorApi } from './connector-api';
+import { connectorApi, threadOf } from './connector-api';
 import { connectorError, type EmuActivity, type TeamsState } from './state';
 import { workflowsApi } from './workflows-api';
 
@@ -27,7 +27,10 @@ export interface TeamsEmulator {
   listen(port?: number): Promise<{ url: string; close(): Promise<void> }>;
   readonly state: TeamsState;
   readonly faults: Faults;
-  /** Activities of one conversation, oldest first. */
+  /**
+   * Activities, oldest first: of a channel (top-level posts and their threads) or, for
+   * `<channel>;messageid=<root>`, of that one thread (its root and the replies in it).
+   */
   activities(conversationId: string): EmuActivity[];
 }
 
@@ -78,7 +81,11 @@ export function createTeamsEmulator(opts: TeamsEmulatorOptions = {}): TeamsEmula
     handle,
     state,
     faults,
-    activities: (conversationId) => state.conversations.get(conversationId) ?? [],
+    activities: (conversationId) => {
+      const { channel, root } = threadOf(conversationId);
+      const all = state.conversations.get(channel) ?? [];
+      return root === null ? all : all.filter((a) => a.id === root || a.replyToId === root);
+    },
     listen: (port = 0) => listenEmulator(handle, port, prefix, LISTEN_ERRORS),
   };
 }

@@ -3,8 +3,9 @@ import type { CallLogEntry } from '../faults';
 /** One activity as the connector emulator stored it, with every version an update wrote. */
 export interface EmuActivity {
   id: string;
+  /** The conversation id it was posted to, `;messageid=…` included. */
   conversationId: string;
-  /** Set for threaded replies (`POST …/activities/{activityId}`). */
+  /** The thread's root id for a post into `<channel>;messageid=<root>`; null for a top-level post. */
   replyToId: string | null;
   /** The latest body the bot sent (after PUT updates). */
   activity: Record<string, unknown>;
@@ -25,7 +26,7 @@ export interface EmuWorkflowPost {
 }
 
 export interface TeamsState {
-  /** Activities per conversation id, in the order they were created. */
+  /** Activities per channel (or chat) id, threads included, in the order they were created. */
   conversations: Map<string, EmuActivity[]>;
   workflows: EmuWorkflowPost[];
   /** Every request with its status and injected fault (for Retry-After checks). */

@@ -34,7 +34,8 @@ describe('POST /teams/messages (sandbox mode: no app id, anonymous)', () => {
     expect(t.commands.runs).toEqual([{ actor: ADA, text: 'ack INC0010001' }]);
     const thread = `${CHANNEL};messageid=1709540100000`;
     const [reply] = t.emulator.activities(thread);
-    expect(reply).toMatchObject({ replyToId: '1709540130000', authorization: null });
+    // In the thread of the root post the message belongs to (the conversation id's messageid).
+    expect(reply).toMatchObject({ conversationId: thread, replyToId: '1709540100000', authorization: null });
     expect(reply!.activity).toMatchObject({
       type: 'message',
       from: { id: '28:itsm-bridge-app' },

@@ -7,7 +7,7 @@ import {
 import { sandboxJiraAuth } from '../../../integrations/sandbox/sandbox-auth';
 import { createJiraTicketSource } from '../../../integrations/jira/jira-ticket-source';
 import { createJiraTicketSystem } from '../../../integrations/jira/jira-ticket-system';
-import { jiraDriver } from '../jira/harness';
+import { basicAuth, jiraDriver } from '../jira/harness';
 import { buildSlaReport } from '../../../src/app/build-sla-report';
 import { JiraConfig } from '../../../src/config/jira';
 import { Secret } from '../../../src/config/secret';
@@ -78,17 +78,19 @@ describe('Jira as an SLA ticket source (/search/jql + changelog, against the Jir
   async function readOne(
     auth: Record<string, unknown>,
     opts: JiraEmulatorOptions,
-    before: (emu: JiraEmulator) => void = () => {},
+    before: (emu: JiraEmulator, issue: { url: string; key: string }) => unknown = () => {},
   ) {
     const emu = createJiraEmulator(opts);
     const srv = await emu.listen();
     try {
       const parsed = JiraConfig.parse({ auth });
       const config = { ...parsed, auth: sandboxJiraAuth(parsed.auth) };
-      await createJiraTicketSystem({ config, baseUrl: srv.url, transport: jiraDriver(config) }).create(
-        draft(3),
-      );
-      before(emu);
+      const { key } = await createJiraTicketSystem({
+        config,
+        baseUrl: srv.url,
+        transport: jiraDriver(config),
+      }).create(draft(3));
+      await before(emu, { url: srv.url, key });
       const source = createJiraTicketSource({
         config,
         baseUrl: srv.url,
@@ -103,6 +105,19 @@ describe('Jira as an SLA ticket source (/search/jql + changelog, against the Jir
       await srv.close();
     }
   }
+
+  it('reads a priority raised in Jira from the changelog into the history (opened High, then Highest)', async () => {
+    const { histories } = await readOne({ type: 'basic' }, {}, async (_emu, issue) => {
+      // Somebody raises the priority in Jira (Edit issue), as the REST API does it.
+      const edit = await fetch(`${issue.url}/rest/api/3/issue/${issue.key}`, {
+        method: 'PUT',
+        headers: { Authorization: basicAuth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ fields: { priority: { name: 'Highest' } } }),
+      });
+      expect(edit.status).toBe(204);
+    });
+    expect(histories.map((h) => h.events.map((e) => e.priority))).toEqual([[2, 1]]);
+  });
 
   it('authenticates with a personal access token from the config (Bearer), as the ticket adapter does', async () => {
     // The emulator knows this PAT only, and no API token at all.

@@ -83,17 +83,46 @@ describe('Teams bot notifier (Agents SDK CloudAdapter) against the connector emu
     expect(emulator.state.callLog.at(-1)).toMatchObject({ method: 'PUT', status: 200 });
   });
 
-  it('threads a plain-text reply under the card', async () => {
+  it("threads a plain-text reply under the card through the conversation id '<channel>;messageid=<card>'", async () => {
     await start();
     const notifier = anonymous();
     const ref = await notifier.post(CHANNEL, chatIncident());
     await notifier.reply(ref, 'Ada acknowledged INC0010001');
-    const [, reply] = emulator.activities(CHANNEL);
+    const thread = `${CHANNEL};messageid=${ref.ts}`;
+    expect(emulator.activities(thread).map((a) => a.id)).toEqual([ref.ts, expect.any(String)]);
+    const [, reply] = emulator.activities(thread);
     expect(reply).toMatchObject({
+      conversationId: thread,
       replyToId: ref.ts,
-      activity: { type: 'message', text: 'Ada acknowledged INC0010001' },
+      activity: { type: 'message', text: 'Ada acknowledged INC0010001', conversation: { id: thread } },
     });
-    expect(emulator.state.callLog.at(-1)?.path).toBe(`/v3/conversations/${CHANNEL}/activities/${ref.ts}`);
+    expect(emulator.state.callLog.at(-1)?.path).toBe(`/v3/conversations/${thread}/activities`);
+  });
+
+  it('posts a reply into a personal chat as a plain message (chats have no threads)', async () => {
+    await start();
+    await references.save({
+      ...reference(`${server.url}/`, 'a:1personal'),
+      conversation: { id: 'a:1personal', conversationType: 'personal' },
+    });
+    const notifier = anonymous();
+    const ref = await notifier.post('a:1personal', chatIncident());
+    await notifier.reply(ref, 'noted');
+    expect(emulator.activities('a:1personal').map((a) => a.replyToId)).toEqual([null, null]);
+    expect(emulator.state.callLog.at(-1)?.path).toBe('/v3/conversations/a:1personal/activities');
+  });
+
+  it("emulates Teams: 'reply to activity' on the bare channel id arrives as a new top-level post", async () => {
+    await start();
+    const ref = await anonymous().post(CHANNEL, chatIncident());
+    const res = await fetch(`${server.url}/v3/conversations/${CHANNEL}/activities/${ref.ts}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', text: 'lost reply', replyToId: ref.ts }),
+    });
+    expect(res.status).toBe(201);
+    expect(emulator.activities(CHANNEL).map((a) => a.replyToId)).toEqual([null, null]);
+    expect(emulator.activities(`${CHANNEL};messageid=${ref.ts}`)).toHaveLength(1);
   });
 
   it('refuses a conversation the app was never installed in, permanently', async () => {
