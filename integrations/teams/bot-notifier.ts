@@ -109,9 +109,12 @@ export function createBotNotifier(opts: BotNotifierOptions): ChatNotifier {
       if ('thread' in to) {
         const msg = to.thread;
         await withConnector('notify', msg.channel, async (client, ref) => {
-          const activity = mentionActivity(ref, message);
-          activity.replyToId = msg.ts;
-          await client.replyToActivity(ref.conversation.id, msg.ts, activity);
+          const thread = threadConversation(ref, msg.ts);
+          const activity = mentionActivity(
+            { ...ref, conversation: { ...ref.conversation, id: thread } },
+            message,
+          );
+          await client.sendToConversation(thread, activity);
         });
         return;
       }
