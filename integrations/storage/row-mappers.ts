@@ -6,6 +6,14 @@ import { parseLaneCommand } from '../../src/core/outbox/outbox-command';
 import { HandoffNote, HandoffState, nextHandoffTick, type Handoff } from '../../src/core/handoff/handoff';
 import { firstIssue } from '../../src/core/first-issue';
 import {
+  OnCallPersonSchema,
+  ShiftState,
+  ShiftSummary,
+  ShiftTrigger,
+  type NewShiftHandover,
+  type ShiftHandover,
+} from '../../src/core/oncall/shift-handover';
+import {
   EscalationState,
   EscalationStep,
   EscalationTrigger,
@@ -25,6 +33,7 @@ import type {
   AlertsTable,
   EscalationsTable,
   HandoffsTable,
+  ShiftHandoversTable,
   IncidentAlertsTable,
   IncidentsTable,
   OutboxTable,
@@ -333,5 +342,65 @@ export function escalationToRow(e: NewEscalation): Omit<EscalationsTable, 'id'> 
     state: e.state,
     stopped_at: e.stoppedAt,
     stopped_by: e.stoppedBy,
+  };
+}
+
+const ShiftRow = z.object({
+  trigger: ShiftTrigger,
+  state: ShiftState,
+  summary: ShiftSummary,
+  outgoing: OnCallPersonSchema.nullable(),
+  incoming: OnCallPersonSchema.nullable(),
+});
+const json = (text: string | null): unknown => {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/** A shift handover from its row; a row this version cannot read is an error naming it. */
+export function rowToShiftHandover(r: Selectable<ShiftHandoversTable>): ShiftHandover {
+  const parsed = ShiftRow.safeParse({
+    trigger: r.trigger,
+    state: r.state,
+    summary: json(r.summary),
+    outgoing: json(r.outgoing),
+    incoming: json(r.incoming),
+  });
+  if (!parsed.success)
+    throw new Error(`shift handover ${r.id} cannot be read: ${firstIssue(parsed.error, 'summary')}`);
+  const { outgoing, incoming, ...rest } = parsed.data;
+  const person = (p: typeof outgoing) => (p ? { ...p } : null);
+  return {
+    id: r.id,
+    provider: r.provider,
+    at: r.at,
+    requestedBy: r.requested_by,
+    ...rest,
+    outgoing: person(outgoing),
+    incoming: person(incoming),
+    acknowledgedBy: r.acknowledged_by,
+    acknowledgedAt: r.acknowledged_at,
+    escalateAt: r.escalate_at,
+  };
+}
+
+/** Column values of a shift handover (without its id). */
+export function shiftHandoverToRow(h: NewShiftHandover): Omit<ShiftHandoversTable, 'id'> {
+  return {
+    provider: h.provider,
+    at: h.at,
+    trigger: h.trigger,
+    requested_by: h.requestedBy,
+    outgoing: h.outgoing ? JSON.stringify(h.outgoing) : null,
+    incoming: h.incoming ? JSON.stringify(h.incoming) : null,
+    summary: JSON.stringify(h.summary),
+    state: h.state,
+    acknowledged_by: h.acknowledgedBy,
+    acknowledged_at: h.acknowledgedAt,
+    escalate_at: h.escalateAt,
   };
 }

@@ -13,8 +13,14 @@ export interface CommandOutcome {
   chat?: ChatMessageState;
 }
 
-/** Runs one command of one lane against its remote system. */
-export type LaneRunner = (cmd: OutboxCommand, incident: IncidentRecord) => Promise<CommandOutcome>;
+/**
+ * Runs one command of one lane against its remote system. `incident` is null for a command that belongs
+ * to no incident (stored with incident id 0, e.g. a shift handover message).
+ */
+export type LaneRunner = (cmd: OutboxCommand, incident: IncidentRecord | null) => Promise<CommandOutcome>;
+
+/** The incident id of commands that belong to no incident. */
+export const NO_INCIDENT = 0;
 
 /**
  * A lane's runner from a typed one: the lane only ever runs the commands `accepts` admits, and a stored
@@ -23,6 +29,8 @@ export type LaneRunner = (cmd: OutboxCommand, incident: IncidentRecord) => Promi
 export function laneRunner<C extends OutboxCommand>(
   accepts: (cmd: OutboxCommand) => cmd is C,
   run: (cmd: C, incident: IncidentRecord) => Promise<CommandOutcome>,
+  /** Commands without an incident; a lane without it refuses them as permanent errors. */
+  runWithoutIncident?: (cmd: C) => Promise<CommandOutcome>,
 ): LaneRunner {
   return async (cmd, incident) => {
     if (cmd.kind === 'unreadable')
@@ -32,6 +40,9 @@ export function laneRunner<C extends OutboxCommand>(
       );
     if (!accepts(cmd))
       throw new BridgeError('wrong_lane', `a ${cmd.kind} command cannot run on the ${cmd.lane} lane`);
-    return run(cmd, incident);
+    if (incident) return run(cmd, incident);
+    if (!runWithoutIncident)
+      throw new BridgeError('no_incident', `a ${cmd.kind} command needs an incident`);
+    return runWithoutIncident(cmd);
   };
 }

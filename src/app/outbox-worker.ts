@@ -12,7 +12,7 @@ import {
   type Transactional,
   type UnitOfWork,
 } from '../ports/store';
-import type { CommandOutcome, LaneRunner } from './lane-runner';
+import { NO_INCIDENT, type CommandOutcome, type LaneRunner } from './lane-runner';
 import { isTicketCommand, withTicket } from './run-ticket-command';
 import { enqueueChatSync, enqueueTicketCommands, unblockNote } from './enqueue-ticket-commands';
 import { recordEvent } from './record-event';
@@ -173,8 +173,10 @@ export class OutboxWorker {
     // pending exactly as we read it, so a command never executes twice.
     const fresh = await this.deps.store.unitOfWork((uow) => uow.outbox.get(cmd.id));
     if (!fresh || fresh.state !== 'pending' || fresh.attempts !== cmd.attempts) return;
-    const incident = await this.deps.store.incidents.get(cmd.incidentId);
-    if (!incident) return this.#finish(cmd, { summary: 'incident no longer exists' });
+    const incident =
+      cmd.incidentId === NO_INCIDENT ? null : await this.deps.store.incidents.get(cmd.incidentId);
+    if (!incident && cmd.incidentId !== NO_INCIDENT)
+      return this.#finish(cmd, { summary: 'incident no longer exists' });
     if (cmd.kind === 'create') {
       // Write-ahead: record the attempt BEFORE the remote call. If we crash after the remote created the
       // ticket but before our commit, the restarted worker sees attempts > 0 and looks the ticket up by

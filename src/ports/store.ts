@@ -5,6 +5,7 @@ import type { IncidentHistories } from './incident-histories';
 import type { Downtimes, IncidentReads, IncidentWrites } from './incidents';
 import type { HandoffReads, HandoffWrites } from './handoffs';
 import type { EscalationReads, EscalationWrites } from './escalations';
+import type { ShiftHandoverReads, ShiftHandoverWrites } from './shift-handovers';
 import type { OutboxQueue, OutboxReads } from './outbox';
 import type { RequestLog } from './request-log';
 import type { TimelineReads, TimelineWrites } from './timeline';
@@ -22,6 +23,7 @@ export interface UnitOfWork {
   outbox: OutboxQueue;
   handoffs: HandoffWrites;
   escalations: EscalationWrites;
+  shifts: ShiftHandoverWrites;
 }
 
 /** Runs a unit of work in one transaction. */
@@ -46,6 +48,7 @@ export interface Store extends Transactional {
   histories: IncidentHistories;
   handoffs: HandoffReads;
   escalations: EscalationReads;
+  shifts: ShiftHandoverReads;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -60,6 +63,7 @@ export type * from './incident-histories';
 export type * from './request-log';
 export type * from './handoffs';
 export type * from './escalations';
+export type * from './shift-handovers';
 export {
   TICKET_LANES,
   isTicketLane,

@@ -4,6 +4,7 @@ import type {
   AuditReads,
   Conversations,
   EscalationReads,
+  ShiftHandoverReads,
   HandoffReads,
   IncidentHistories,
   IncidentReads,
@@ -18,6 +19,7 @@ import { migrationProvider } from '../migrations';
 import { KyselyAuditLog, KyselyAuditReads } from './audit-log';
 import { KyselyConversations } from './conversations';
 import { KyselyEscalationReads, KyselyEscalationWrites } from './escalations';
+import { KyselyShiftHandoverReads, KyselyShiftHandoverWrites } from './shift-handovers';
 import { KyselyHandoffReads, KyselyHandoffWrites } from './handoffs';
 import { KyselyInbox, KyselyInboxBatch } from './inbox';
 import { KyselyIncidentHistories } from './incident-histories';
@@ -37,6 +39,7 @@ export function kyselyUnitOfWork(tx: Kysely<Database>): UnitOfWork {
     outbox: new KyselyOutboxQueue(tx),
     handoffs: new KyselyHandoffWrites(tx),
     escalations: new KyselyEscalationWrites(tx),
+    shifts: new KyselyShiftHandoverWrites(tx),
   };
 }
 
@@ -55,6 +58,7 @@ export class KyselyStore implements Store {
   readonly histories: IncidentHistories;
   readonly handoffs: HandoffReads;
   readonly escalations: EscalationReads;
+  readonly shifts: ShiftHandoverReads;
 
   /** `inbox` may be replaced by a faster writer of the same backend (SQLite's group commit). */
   constructor(
@@ -71,6 +75,7 @@ export class KyselyStore implements Store {
     this.histories = new KyselyIncidentHistories(db);
     this.handoffs = new KyselyHandoffReads(db);
     this.escalations = new KyselyEscalationReads(db);
+    this.shifts = new KyselyShiftHandoverReads(db);
   }
 
   /** Applies pending migrations; refuses to start on a failed one. */

@@ -7,6 +7,7 @@ import { SqliteTimelineWrites } from './timeline';
 import { SqliteOutboxQueue } from './outbox';
 import { SqliteHandoffWrites } from './handoffs';
 import { SqliteEscalationWrites } from './escalations';
+import { SqliteShiftHandoverWrites } from './shift-handovers';
 
 /**
  * The SQLite unit of work: the same repositories as the Kysely one, on cached prepared statements
@@ -23,5 +24,6 @@ export function sqliteUnitOfWork(q: StatementCache): UnitOfWork {
     outbox: new SqliteOutboxQueue(q),
     handoffs: new SqliteHandoffWrites(q),
     escalations: new SqliteEscalationWrites(q),
+    shifts: new SqliteShiftHandoverWrites(q),
   };
 }

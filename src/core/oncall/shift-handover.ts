@@ -80,8 +80,14 @@ export function acknowledgeShift(
   at: string,
 ): { ok: true; handover: ShiftHandover } | { ok: false; message: string } {
   if (h.state === 'acknowledged')
-    return { ok: false, message: `handover ${h.id} was already acknowledged by ${h.acknowledgedBy} at ${h.acknowledgedAt}` };
-  return { ok: true, handover: { ...h, state: 'acknowledged', acknowledgedBy: by, acknowledgedAt: at, escalateAt: null } };
+    return {
+      ok: false,
+      message: `handover ${h.id} was already acknowledged by ${h.acknowledgedBy} at ${h.acknowledgedAt}`,
+    };
+  return {
+    ok: true,
+    handover: { ...h, state: 'acknowledged', acknowledgedBy: by, acknowledgedAt: at, escalateAt: null },
+  };
 }
 
 const hm = (minutes: number) => {
@@ -90,14 +96,23 @@ const hm = (minutes: number) => {
 };
 
 /** The handover as text for chat (one line per incident, newest problems first as given). */
-export function shiftHandoverText(h: Pick<ShiftHandover, 'provider' | 'outgoing' | 'incoming' | 'summary'>, now: number): string {
+export function shiftHandoverText(
+  h: Pick<ShiftHandover, 'provider' | 'outgoing' | 'incoming' | 'summary'>,
+  now: number,
+): string {
   const who = `${h.outgoing?.name ?? 'nobody'} → ${h.incoming?.name ?? 'nobody'}`;
   const head = `Shift handover for ${h.provider} (${who}): ${h.summary.length} open incident(s).`;
   const lines = h.summary.map((i) => {
     const age = hm((now - Date.parse(i.openedAt)) / 60_000);
     const sla =
-      i.slaMinutesLeft === null ? 'no SLA' : i.slaMinutesLeft < 0 ? `SLA breached ${hm(i.slaMinutesLeft)} ago` : `SLA ${hm(i.slaMinutesLeft)} left`;
-    const last = i.lastAction ? `last: ${i.lastAction.what} at ${i.lastAction.at.slice(11, 16)} UTC` : 'no action yet';
+      i.slaMinutesLeft === null
+        ? 'no SLA'
+        : i.slaMinutesLeft < 0
+          ? `SLA breached ${hm(i.slaMinutesLeft)} ago`
+          : `SLA ${hm(i.slaMinutesLeft)} left`;
+    const last = i.lastAction
+      ? `last: ${i.lastAction.what} at ${i.lastAction.at.slice(11, 16)} UTC`
+      : 'no action yet';
     const steps = i.openSteps ? `${i.openSteps} runbook step(s) open` : 'runbook done or none';
     const ack = i.acknowledgedBy ? `acked by ${i.acknowledgedBy}` : 'NOT acknowledged';
     const hand = i.handoffs.length ? `; hand-off ${i.handoffs.join(', ')}` : '';
