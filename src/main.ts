@@ -14,7 +14,8 @@ import { systemClock } from '../integrations/clock/system-clock';
 import type { Logger } from './ports/logger';
 import { createRequestHandler, type Mount } from '../handlers/http/server';
 import { listenStarting, serve } from '../handlers/http/listen';
-import { Metrics } from '../handlers/http/metrics';
+import { PromMetrics } from '../integrations/metrics/prom-metrics';
+import { countIncidentEvents } from './app/count-incident-events';
 import { openSqliteStore } from '../integrations/storage/sqlite/open-sqlite-store';
 import { jsonLogger } from '../integrations/logging/json-logger';
 import type { SqliteStore } from '../integrations/storage/sqlite/sqlite-store';
@@ -100,6 +101,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     noteInterval: config.tickets.noteInterval,
     chatInterval: config.slack.updateInterval,
   };
+  const metrics = new PromMetrics({ store, clock, lanes: [...ticketing.lanes, ...ticketing.chatLanes] });
+  store.onCommit(countIncidentEvents(metrics));
   const oncall = { providers: config.providers, schedules: onCallSchedules(config.oncall) };
   const buildReport = (month: string) =>
     buildSlaReport({ month, config: config.sla, source: incidentTicketSource(store.histories), clock });
@@ -116,6 +119,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     chatInterval: config.slack.updateInterval,
     maxBackoff: config.tickets.maxBackoff,
     pollMs: opts.outboxPollMs ?? config.tickets.pollInterval * 1000,
+    metrics,
   });
   const inFlight = { count: 0 };
   const handoffDeps = { store, clock, ticketing, providers: config.providers.map((p) => p.name) };
@@ -151,6 +155,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
           ticketing,
           sandbox,
           oncallSchedules: oncall.schedules,
+          metrics,
           afterChange: () => outbox.wake(),
           report: async (month) => {
             const report = await buildReport(month);
@@ -158,7 +163,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
           },
         })
       : null;
-  const tickets = ticketLanes({ config, store, clock, logger, url, runbooks, sandbox });
+  const tickets = ticketLanes({ config, store, clock, logger, url, runbooks, sandbox, metrics });
   const lanes: Partial<Record<Lane, LaneSpec>> = { ...tickets.lanes, ...chat?.lanes };
   for (const lane of LANES) {
     const spec = lanes[lane];
@@ -186,7 +191,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         cancel: (id) => thenWake(decideIncidentHandoff(handoffDeps, API_ACTOR, id, { kind: 'cancel' })),
       },
       logger,
-      metrics: new Metrics(),
+      metrics,
       apiToken,
       maxInFlight: config.server.maxInFlight,
       inFlight,
@@ -206,7 +211,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         keyMode: config.correlation.alertmanagerKey,
         now: () => clock.now(),
         logger,
-        ingest: (alerts) => ingestAlerts({ store, onAccepted: () => correlation.wake() }, alerts),
+        ingest: (alerts) => ingestAlerts({ store, onAccepted: () => correlation.wake(), metrics }, alerts),
       },
     }),
   );

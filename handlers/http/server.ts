@@ -8,7 +8,8 @@ import { bearerMatches } from './auth';
 import { readiness } from './health';
 import { getIncident, listIncidents } from './incidents-api';
 import { routeHandoffs, type HandoffApiDeps } from './handoffs-api';
-import type { Metrics } from './metrics';
+import type { Metrics, MetricsExposition } from '../../src/ports/metrics';
+import { sendMetrics } from './metrics';
 import { getOnCall, getOnCallCalendar } from './oncall-api';
 import { sendError, sendJson } from './respond';
 
@@ -20,7 +21,8 @@ export interface HttpDeps {
   /** The hand-off use-cases for /api/incidents/:id/handoffs and /api/handoffs. */
   handoffs: HandoffApiDeps;
   logger: Logger;
-  metrics: Metrics;
+  /** Counted events and the /metrics exposition. */
+  metrics: Metrics & MetricsExposition;
   webhooks: Omit<WebhookDeps, 'onResult'>;
   apiToken: Secret;
   maxInFlight: number;
@@ -41,15 +43,7 @@ export interface HttpDeps {
 export function createRequestHandler(deps: HttpDeps): RequestListener {
   const webhookDeps: WebhookDeps = {
     ...deps.webhooks,
-    onResult: (source, status, alerts) => {
-      deps.metrics.inc(
-        'itsm_webhook_requests_total',
-        { source, status: String(status) },
-        'Webhook requests by source and answer',
-      );
-      if (alerts > 0)
-        deps.metrics.inc('itsm_alerts_accepted_total', { source }, 'Alerts durably accepted', alerts);
-    },
+    onResult: (source, status, alerts) => deps.metrics.webhookAnswered(source, status, alerts),
   };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -68,14 +62,7 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
     if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz')
       return readiness(deps.store, deps.now(), deps.maxCorrelationLagSeconds, res);
-    if (req.method === 'GET' && path === '/metrics') {
-      const lag = await deps.store.inbox.lag();
-      const text = deps.metrics.render([
-        { name: 'itsm_inbox_pending', help: 'Accepted alerts not yet correlated', value: lag.pending },
-      ]);
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      return void res.end(text);
-    }
+    if (req.method === 'GET' && path === '/metrics') return sendMetrics(deps.metrics, res);
     if (path.startsWith('/api/')) {
       if (!bearerMatches(req, deps.apiToken))
         return sendError(res, 401, 'unauthorized', 'missing or wrong API bearer token', {

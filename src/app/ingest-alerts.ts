@@ -1,5 +1,6 @@
 import { Alert } from '../core/alert/alert';
 import { ValidationError } from '../errors';
+import type { Metrics } from '../ports/metrics';
 import type { Store } from '../ports/store';
 
 /**
@@ -8,7 +9,7 @@ import type { Store } from '../ports/store';
  * delivery (nothing partial is stored) instead of writing a malformed row.
  */
 export async function ingestAlerts(
-  deps: { store: Pick<Store, 'inbox'>; onAccepted?: () => void },
+  deps: { store: Pick<Store, 'inbox'>; onAccepted?: () => void; metrics?: Pick<Metrics, 'alertAccepted'> },
   alerts: Alert[],
 ): Promise<number[]> {
   const issues: { path: string; message: string }[] = [];
@@ -20,6 +21,7 @@ export async function ingestAlerts(
   });
   if (issues.length > 0) throw new ValidationError('mapped alert is invalid', issues);
   const ids = await deps.store.inbox.accept(alerts);
+  for (const a of alerts) deps.metrics?.alertAccepted(a.source, a.status);
   deps.onAccepted?.();
   return ids;
 }

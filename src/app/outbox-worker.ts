@@ -2,6 +2,7 @@ import { retryDelaySeconds } from '../core/outbox/retry-delay';
 import type { Clock } from '../ports/clock';
 import type { LaneDriver } from '../ports/lane-driver';
 import type { Logger } from '../ports/logger';
+import type { Metrics } from '../ports/metrics';
 import { isChatLane, isTicketLane } from '../core/outbox/outbox-command';
 import type { TicketOutcomeType, TimelineEvent } from '../core/incident/timeline-event';
 import {
@@ -34,6 +35,8 @@ export interface OutboxWorkerDeps {
   maxBackoff: number;
   pollMs: number;
   random?: () => number;
+  /** Counts each attempt's outcome and the chat messages posted (after their commit). */
+  metrics?: Pick<Metrics, 'outboxCommand' | 'chatMessage'>;
 }
 
 interface LaneState {
@@ -188,6 +191,7 @@ export class OutboxWorker {
   /** Marks the command done and applies its local effects in one transaction, with timeline and audit. */
   async #finish(cmd: OutboxCommand, outcome: CommandOutcome): Promise<void> {
     const now = this.deps.clock.now().toISOString();
+    let chat: 'posted' | 'updated' | null = null;
     await this.deps.store.unitOfWork(async (uow) => {
       await uow.outbox.update(cmd.id, {
         state: 'done',
@@ -198,6 +202,7 @@ export class OutboxWorker {
       const inc = await uow.incidents.get(cmd.incidentId);
       if (!inc) return;
       if (outcome.chat && isChatLane(cmd.lane)) {
+        chat = inc.chat[cmd.lane] ? 'updated' : 'posted';
         await uow.incidents.update(inc.id, { chat: { ...inc.chat, [cmd.lane]: outcome.chat } });
       }
       if (outcome.ticket !== undefined && isTicketLane(cmd.lane)) {
@@ -242,6 +247,8 @@ export class OutboxWorker {
         data: { commandId: cmd.id, ...(outcome.ticket ? { ticket: outcome.ticket.key } : {}) },
       });
     });
+    this.deps.metrics?.outboxCommand({ lane: cmd.lane, kind: cmd.kind, outcome: 'done' });
+    if (chat) this.deps.metrics?.chatMessage({ platform: cmd.lane, kind: chat });
   }
 
   async #fail(lane: Lane, state: LaneState, cmd: OutboxCommand, err: unknown): Promise<void> {
@@ -283,6 +290,7 @@ export class OutboxWorker {
         updatedAt: now,
       });
     });
+    this.deps.metrics?.outboxCommand({ lane, kind: cmd.kind, outcome: retryable ? 'retry' : 'parked' });
     this.deps.logger.warn('outbox command failed', {
       lane,
       kind: cmd.kind,

@@ -47,9 +47,18 @@ export interface OutboxQueue {
   replayParked(now: string, id?: number): Promise<number>;
 }
 
+/** How many commands wait or are parked, and since when the oldest pending one waits. */
+export interface OutboxStats {
+  pending: number;
+  parked: number;
+  oldestPendingAt: string | null;
+}
+
 /** The outbox as /readyz, metrics and the incident API read it. */
 export interface OutboxReads {
-  stats(): Promise<{ pending: number; parked: number; oldestPendingAt: string | null }>;
+  stats(): Promise<OutboxStats>;
+  /** The same per lane (only lanes that have commands), for the per-lane gauges of /metrics. */
+  statsByLane(): Promise<(OutboxStats & { lane: string })[]>;
   /** Commands of one incident, oldest first. */
   of(incidentId: number): Promise<OutboxCommand[]>;
 }
