@@ -42,6 +42,12 @@ export interface RunningApp {
   chat: ChatWiring | null;
   /** Tokens generated at start because none were configured (printed once by `serve`). */
   generated: { webhookToken?: string; apiToken?: string };
+  /**
+   * Graceful shutdown: new requests get 503 + Retry-After (and /healthz says draining), requests in
+   * flight finish, correlation finishes its batch and the outbox its remote calls, then everything is
+   * committed and closed. Unbounded: the caller (`serve`) puts a deadline on it.
+   */
+  shutdown(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -122,6 +128,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     metrics,
   });
   const inFlight = { count: 0 };
+  let draining = false;
   const handoffDeps = { store, clock, ticketing, providers: config.providers.map((p) => p.name) };
   const correlation = new CorrelationLoop(
     {
@@ -204,6 +211,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         ...(sandbox?.mounts ?? []),
       ],
       now: () => clock.now(),
+      draining: () => draining,
       webhooks: {
         sources: config.sources,
         tokens,
@@ -224,6 +232,28 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     sandboxes: Object.keys(sandboxes),
   });
 
+  const close = async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await correlation.stop();
+    await outbox.stop();
+    await chat?.stop();
+    await store.close();
+  };
+  const shutdown = async () => {
+    draining = true;
+    logger.info('draining: refusing new requests, finishing those in flight', {
+      requests: inFlight.count,
+    });
+    while (inFlight.count > 0) await new Promise((r) => setTimeout(r, 20));
+    await correlation.stop();
+    await outbox.stop();
+    await close();
+    logger.info('drained: every acknowledged alert and finished remote call is committed');
+  };
+
   return {
     url,
     store,
@@ -232,15 +262,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     sandboxes,
     chat,
     generated,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await correlation.stop();
-      await outbox.stop();
-      await chat?.stop();
-      await store.close();
-    },
+    shutdown,
+    close,
   };
 }

@@ -33,6 +33,8 @@ export interface HttpDeps {
   /** Rotations and static on-call lists for /api/oncall. */
   oncall: OnCallDeps;
   now: () => Date;
+  /** True once a graceful shutdown began: every new request is refused with 503 + Retry-After. */
+  draining?: () => boolean;
 }
 
 /**
@@ -85,6 +87,8 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
   }
 
   return (req, res) => {
+    // Refused before it counts as in flight: the drain waits only for requests it let in.
+    if (deps.draining?.()) return refuseWhileDraining(req, res);
     deps.inFlight.count++;
     res.once('close', () => deps.inFlight.count--);
     route(req, res).catch((err: unknown) => {
@@ -97,4 +101,15 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
       else res.destroy();
     });
   };
+}
+
+/**
+ * During a graceful shutdown: 503 + Retry-After for everything, so monitoring delivers again (to this
+ * instance after its restart, or to another one); /healthz says `draining` so a load balancer or
+ * orchestrator takes the instance out at once.
+ */
+function refuseWhileDraining(req: IncomingMessage, res: ServerResponse): void {
+  const headers = { 'retry-after': '5', connection: 'close' };
+  if (req.url?.split('?')[0] === '/healthz') return sendJson(res, 503, { status: 'draining' }, headers);
+  sendError(res, 503, 'draining', 'itsm-bridge is shutting down; retry shortly', { headers });
 }

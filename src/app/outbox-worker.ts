@@ -126,6 +126,7 @@ export class OutboxWorker {
     }
   }
 
+  /** Stops claiming commands and waits for those whose remote call has started (and their commit). */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
@@ -159,8 +160,9 @@ export class OutboxWorker {
   }
 
   async #runOne(lane: Lane, state: LaneState, cmd: OutboxCommand): Promise<void> {
-    // A 429 for another command may have arrived while this one waited in the limiter.
-    if (state.driver.isPaused()) return;
+    // A 429 for another command may have arrived while this one waited in the limiter; and after
+    // `stop()` (shutdown) nothing new goes out: the command stays pending for the next start.
+    if (state.driver.isPaused() || this.#stopped) return;
     // A poll may have read this command just before its previous run committed: run only what is still
     // pending exactly as we read it, so a command never executes twice.
     const fresh = await this.deps.store.unitOfWork((uow) => uow.outbox.get(cmd.id));
