@@ -16,6 +16,7 @@ import { createRequestHandler, type Mount } from '../handlers/http/server';
 import { listenStarting, serve } from '../handlers/http/listen';
 import { PromMetrics } from '../integrations/metrics/prom-metrics';
 import { countIncidentEvents } from './app/count-incident-events';
+import { requestFields } from './app/request-context';
 import { openSqliteStore } from '../integrations/storage/sqlite/open-sqlite-store';
 import { jsonLogger } from '../integrations/logging/json-logger';
 import type { SqliteStore } from '../integrations/storage/sqlite/sqlite-store';
@@ -67,7 +68,14 @@ const newToken = () => randomBytes(24).toString('base64url');
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const { config, env } = opts.loaded;
   const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? jsonLogger({ clock, level: env.LOG_LEVEL });
+  const logger =
+    opts.logger ??
+    jsonLogger({
+      clock,
+      level: env.LOG_LEVEL,
+      pretty: env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
+      context: requestFields,
+    });
   if (!env.DATABASE_URL.startsWith('sqlite:'))
     throw new Error('only sqlite: DATABASE_URL is supported in this version');
   const store = await openSqliteStore(env.DATABASE_URL, {

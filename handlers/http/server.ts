@@ -12,6 +12,8 @@ import type { Metrics, MetricsExposition } from '../../src/ports/metrics';
 import { sendMetrics } from './metrics';
 import { getOnCall, getOnCallCalendar } from './oncall-api';
 import { sendError, sendJson } from './respond';
+import { requestIdOf } from './request-id';
+import { withRequestId } from '../../src/app/request-context';
 
 /** A handler mounted on the server (sandbox emulators, reports); returns false when the path is not its own. */
 export type Mount = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -87,11 +89,14 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
   }
 
   return (req, res) => {
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
     // Refused before it counts as in flight: the drain waits only for requests it let in.
     if (deps.draining?.()) return refuseWhileDraining(req, res);
     deps.inFlight.count++;
     res.once('close', () => deps.inFlight.count--);
-    route(req, res).catch((err: unknown) => {
+    // Everything this request logs or queues (alerts, outbox commands) carries its id.
+    withRequestId(requestId, () => route(req, res)).catch((err: unknown) => {
       deps.logger.error('request failed', {
         method: req.method,
         path: req.url?.split('?')[0],

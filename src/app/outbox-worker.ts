@@ -17,6 +17,7 @@ import type { CommandOutcome, LaneRunner } from './lane-runner';
 import { isTicketCommand, withTicket } from './run-ticket-command';
 import { enqueueChatSync, enqueueTicketCommands } from './enqueue-ticket-commands';
 import { recordEvent } from './record-event';
+import { withRequestId } from './request-context';
 
 /** One remote system's lane: how to run its commands, and the system's driver they run through. */
 export interface LaneSpec {
@@ -145,8 +146,9 @@ export class OutboxWorker {
       for (const cmd of due) {
         if (state.inFlight.has(cmd.id)) continue;
         state.inFlight.add(cmd.id);
+        // The remote call's log lines name the request that caused the command.
         const running = state.driver
-          .run(() => this.#runOne(lane, state, cmd))
+          .run(() => withRequestId(cmd.requestId, () => this.#runOne(lane, state, cmd)))
           .catch((err: unknown) =>
             this.deps.logger.error('outbox command crashed', { id: cmd.id, error: (err as Error).message }),
           )
@@ -181,6 +183,13 @@ export class OutboxWorker {
     try {
       const outcome = await state.run(cmd, incident);
       await this.#finish(cmd, outcome);
+      this.deps.logger.info('outbox command done', {
+        lane,
+        kind: cmd.kind,
+        id: cmd.id,
+        incidentId: cmd.incidentId,
+        summary: outcome.summary,
+      });
       if (!state.warm) {
         state.warm = true;
         this.wake();
@@ -219,6 +228,7 @@ export class OutboxWorker {
               payload: {},
               notBefore: now,
               at: now,
+              requestId: cmd.requestId,
             });
         }
       }

@@ -21,6 +21,8 @@ export const Env = z.object({
     ),
   ITSM_CONFIG: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** `auto`: human-readable when stdout is a terminal, JSON lines otherwise (systemd, Docker, files). */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /**
    * Graceful shutdown (SIGTERM/SIGINT): how long in-flight requests and remote calls may take before
    * the process exits anyway. Nothing acknowledged is lost either way (it is committed before the 202).

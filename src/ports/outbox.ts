@@ -17,6 +17,8 @@ export interface CommandMeta {
   lastError: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The HTTP request that caused the command (X-Request-Id), null for timers and old rows. */
+  requestId: string | null;
 }
 /** One outbox command: something to do on a remote system for an incident, in order per incident and lane. */
 export type OutboxCommand = CommandMeta & (LaneCommand | UnreadableCommand);
@@ -25,10 +27,18 @@ export type TicketOutboxCommand = CommandMeta & Extract<LaneCommand, { lane: Tic
 /** A command of a chat lane, as its runner sees it. */
 export type ChatOutboxCommand = CommandMeta & Extract<LaneCommand, { lane: ChatLane }>;
 
+/** A command to queue: what to do, for which incident, from when, and the request that caused it. */
+export type NewCommand = {
+  incidentId: number;
+  notBefore: string;
+  at: string;
+  requestId?: string | null;
+} & LaneCommand;
+
 /** The transactional outbox inside a unit of work. */
 export interface OutboxQueue {
   /** Queues a remote command in this transaction. */
-  enqueue(cmd: { incidentId: number; notBefore: string; at: string } & LaneCommand): Promise<void>;
+  enqueue(cmd: NewCommand): Promise<void>;
   /** A pending command of this kind exists for the incident and lane (used to coalesce notes). */
   hasPending(incidentId: number, lane: Lane, kind: CommandKind): Promise<boolean>;
   get(id: number): Promise<OutboxCommand | null>;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { CommandKind, Lane, LaneCommand } from '../../../src/core/outbox/outbox-command';
-import type { OutboxQueue, OutboxReads, OutboxStats } from '../../../src/ports/outbox';
+import type { CommandKind, Lane } from '../../../src/core/outbox/outbox-command';
+import type { NewCommand, OutboxQueue, OutboxReads, OutboxStats } from '../../../src/ports/outbox';
 import type { Database } from '../database';
 import { commandPatchToRow, rowToCommand } from '../row-mappers';
 
@@ -8,7 +8,7 @@ import { commandPatchToRow, rowToCommand } from '../row-mappers';
 export class KyselyOutboxQueue implements OutboxQueue {
   constructor(private readonly tx: Kysely<Database>) {}
 
-  async enqueue(c: { incidentId: number; notBefore: string; at: string } & LaneCommand) {
+  async enqueue(c: NewCommand) {
     await this.tx
       .insertInto('outbox')
       .values({
@@ -21,6 +21,7 @@ export class KyselyOutboxQueue implements OutboxQueue {
         not_before: c.notBefore,
         created_at: c.at,
         updated_at: c.at,
+        request_id: c.requestId ?? null,
       })
       .execute();
   }
