@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { type TestApp, startTestApp } from '../helpers/test-app';
 
 const fixture = (source: string, name: string) =>
@@ -101,6 +102,25 @@ describe('GET /metrics: Prometheus metrics from a registry of the server’s own
     // The create waits out its Retry-After: pending, with an age.
     expect(m.value('itsm_outbox_pending{lane="servicenow"}')).toBeGreaterThanOrEqual(1);
     expect(m.value('itsm_outbox_oldest_pending_age_seconds{lane="servicenow"}')).toBeGreaterThan(0);
+  });
+
+  it('exports every metric the Grafana dashboard and the Prometheus rules in docs/ use', async () => {
+    const docs = join(__dirname, '..', '..', 'docs');
+    const dashboard = JSON.parse(readFileSync(join(docs, 'grafana-dashboard.json'), 'utf8'));
+    const rules = parse(readFileSync(join(docs, 'prometheus-rules.yml'), 'utf8'));
+    const exprs: string[] = [
+      ...dashboard.panels.flatMap((p: any) => (p.targets ?? []).map((t: any) => t.expr)),
+      ...rules.groups.flatMap((g: any) => g.rules.map((r: any) => r.expr)),
+    ];
+    expect(exprs.length).toBeGreaterThan(20);
+    const used = new Set(
+      exprs.flatMap((e) => [...e.matchAll(/\b((?:itsm|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1]!)),
+    );
+    const { text } = await scrape(app);
+    const exported = new Set([...text.matchAll(/^# TYPE (\S+) (\S+)/gm)].map((m) => m[1]!));
+    const base = (name: string) => name.replace(/_(bucket|count|sum)$/, '');
+    const missing = [...used].filter((n) => !exported.has(n) && !exported.has(base(n)));
+    expect(missing).toEqual([]);
   });
 
   it('keeps each server’s series apart when two run in one process', async () => {
