@@ -91,8 +91,9 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
   return (req, res) => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
-    // Refused before it counts as in flight: the drain waits only for requests it let in.
-    if (deps.draining?.()) return refuseWhileDraining(req, res);
+    // Refused before it counts as in flight: the drain waits only for requests it let in. The in-process
+    // sandbox keeps answering: the remote calls being finished may be calls to it.
+    if (deps.draining?.() && !req.url?.startsWith('/sandbox/')) return refuseWhileDraining(req, res);
     deps.inFlight.count++;
     res.once('close', () => deps.inFlight.count--);
     // Everything this request logs or queues (alerts, outbox commands) carries its id.
