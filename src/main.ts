@@ -19,7 +19,9 @@ import { systemClock } from '../integrations/clock/system-clock';
 import type { Logger } from './ports/logger';
 import { createRequestHandler, type Mount } from '../handlers/http/server';
 import { listenStarting, serve } from '../handlers/http/listen';
-import { Metrics } from '../handlers/http/metrics';
+import { PromMetrics } from '../integrations/metrics/prom-metrics';
+import { countIncidentEvents } from './app/count-incident-events';
+import { requestFields } from './app/request-context';
 import { openSqliteStore } from '../integrations/storage/sqlite/open-sqlite-store';
 import { jsonLogger } from '../integrations/logging/json-logger';
 import type { SqliteStore } from '../integrations/storage/sqlite/sqlite-store';
@@ -47,6 +49,12 @@ export interface RunningApp {
   chat: ChatWiring | null;
   /** Tokens generated at start because none were configured (printed once by `serve`). */
   generated: { webhookToken?: string; apiToken?: string };
+  /**
+   * Graceful shutdown: new requests get 503 + Retry-After (and /healthz says draining), requests in
+   * flight finish, correlation finishes its batch and the outbox its remote calls, then everything is
+   * committed and closed. Unbounded: the caller (`serve`) puts a deadline on it.
+   */
+  shutdown(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,7 +74,14 @@ const newToken = () => randomBytes(24).toString('base64url');
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const { config, env } = opts.loaded;
   const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? jsonLogger({ clock, level: env.LOG_LEVEL });
+  const logger =
+    opts.logger ??
+    jsonLogger({
+      clock,
+      level: env.LOG_LEVEL,
+      pretty: env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
+      context: requestFields,
+    });
   if (!env.DATABASE_URL.startsWith('sqlite:'))
     throw new Error('only sqlite: DATABASE_URL is supported in this version');
   const store = await openSqliteStore(env.DATABASE_URL, {
@@ -110,6 +125,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     noteInterval: config.tickets.noteInterval,
     chatInterval: config.slack.updateInterval,
   };
+  const metrics = new PromMetrics({ store, clock, lanes: [...ticketing.lanes, ...ticketing.chatLanes] });
+  store.onCommit(countIncidentEvents(metrics));
   const oncall = { providers: config.providers, schedules: onCallSchedules(config.oncall) };
   const buildReport = (month: string) =>
     buildSlaReport({ month, config: config.sla, source: incidentTicketSource(store.histories), clock });
@@ -127,10 +144,19 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     chatInterval: config.slack.updateInterval,
     maxBackoff: config.tickets.maxBackoff,
     pollMs: opts.outboxPollMs ?? config.tickets.pollInterval * 1000,
+    metrics,
   });
   const inFlight = { count: 0 };
+  let draining = false;
   const escalation = { policies: escalationPolicies(config.escalation) };
-  const paged = pagingLane({ config, clock, logger, url, publicUrl: config.server.publicUrl ?? url });
+  const paged = pagingLane({
+    config,
+    clock,
+    logger,
+    url,
+    publicUrl: config.server.publicUrl ?? url,
+    metrics,
+  });
   const escalationDeps = {
     ...escalation,
     store,
@@ -185,6 +211,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
           ticketing,
           sandbox,
           oncallSchedules: oncall.schedules,
+          metrics,
           afterChange: () => outbox.wake(),
           report: async (month) => {
             const report = await buildReport(month);
@@ -192,7 +219,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
           },
         })
       : null;
-  const tickets = ticketLanes({ config, store, clock, logger, url, runbooks, sandbox });
+  const tickets = ticketLanes({ config, store, clock, logger, url, runbooks, sandbox, metrics });
   const lanes: Partial<Record<Lane, LaneSpec>> = {
     ...tickets.lanes,
     ...chat?.lanes,
@@ -224,7 +251,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         cancel: (id) => thenWake(decideIncidentHandoff(handoffDeps, API_ACTOR, id, { kind: 'cancel' })),
       },
       logger,
-      metrics: new Metrics(),
+      metrics,
       apiToken,
       maxInFlight: config.server.maxInFlight,
       inFlight,
@@ -237,6 +264,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         ...sandboxMounts,
       ],
       now: () => clock.now(),
+      draining: () => draining,
       webhooks: {
         sources: config.sources,
         tokens,
@@ -244,7 +272,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         keyMode: config.correlation.alertmanagerKey,
         now: () => clock.now(),
         logger,
-        ingest: (alerts) => ingestAlerts({ store, onAccepted: () => correlation.wake() }, alerts),
+        ingest: (alerts) => ingestAlerts({ store, onAccepted: () => correlation.wake(), metrics }, alerts),
       },
     }),
   );
@@ -257,6 +285,28 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     sandboxes: Object.keys(sandboxes),
   });
 
+  const close = async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await correlation.stop();
+    await outbox.stop();
+    await chat?.stop();
+    await store.close();
+  };
+  const shutdown = async () => {
+    draining = true;
+    logger.info('draining: refusing new requests, finishing those in flight', {
+      requests: inFlight.count,
+    });
+    while (inFlight.count > 0) await new Promise((r) => setTimeout(r, 20));
+    await correlation.stop();
+    await outbox.stop();
+    await close();
+    logger.info('drained: every acknowledged alert and finished remote call is committed');
+  };
+
   return {
     url,
     store,
@@ -265,15 +315,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     sandboxes,
     chat,
     generated,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await correlation.stop();
-      await outbox.stop();
-      await chat?.stop();
-      await store.close();
-    },
+    shutdown,
+    close,
   };
 }

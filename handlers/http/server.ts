@@ -8,9 +8,12 @@ import { bearerMatches } from './auth';
 import { readiness } from './health';
 import { getIncident, listIncidents } from './incidents-api';
 import { routeHandoffs, type HandoffApiDeps } from './handoffs-api';
-import type { Metrics } from './metrics';
+import type { Metrics, MetricsExposition } from '../../src/ports/metrics';
+import { sendMetrics } from './metrics';
 import { getOnCall, getOnCallCalendar } from './oncall-api';
 import { sendError, sendJson } from './respond';
+import { requestIdOf } from './request-id';
+import { withRequestId } from '../../src/app/request-context';
 
 /** A handler mounted on the server (sandbox emulators, reports); returns false when the path is not its own. */
 export type Mount = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -20,7 +23,8 @@ export interface HttpDeps {
   /** The hand-off use-cases for /api/incidents/:id/handoffs and /api/handoffs. */
   handoffs: HandoffApiDeps;
   logger: Logger;
-  metrics: Metrics;
+  /** Counted events and the /metrics exposition. */
+  metrics: Metrics & MetricsExposition;
   webhooks: Omit<WebhookDeps, 'onResult'>;
   apiToken: Secret;
   maxInFlight: number;
@@ -31,6 +35,8 @@ export interface HttpDeps {
   /** Rotations and static on-call lists for /api/oncall. */
   oncall: OnCallDeps;
   now: () => Date;
+  /** True once a graceful shutdown began: every new request is refused with 503 + Retry-After. */
+  draining?: () => boolean;
 }
 
 /**
@@ -41,15 +47,7 @@ export interface HttpDeps {
 export function createRequestHandler(deps: HttpDeps): RequestListener {
   const webhookDeps: WebhookDeps = {
     ...deps.webhooks,
-    onResult: (source, status, alerts) => {
-      deps.metrics.inc(
-        'itsm_webhook_requests_total',
-        { source, status: String(status) },
-        'Webhook requests by source and answer',
-      );
-      if (alerts > 0)
-        deps.metrics.inc('itsm_alerts_accepted_total', { source }, 'Alerts durably accepted', alerts);
-    },
+    onResult: (source, status, alerts) => deps.metrics.webhookAnswered(source, status, alerts),
   };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -68,14 +66,7 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
     if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz')
       return readiness(deps.store, deps.now(), deps.maxCorrelationLagSeconds, res);
-    if (req.method === 'GET' && path === '/metrics') {
-      const lag = await deps.store.inbox.lag();
-      const text = deps.metrics.render([
-        { name: 'itsm_inbox_pending', help: 'Accepted alerts not yet correlated', value: lag.pending },
-      ]);
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      return void res.end(text);
-    }
+    if (req.method === 'GET' && path === '/metrics') return sendMetrics(deps.metrics, res);
     if (path.startsWith('/api/')) {
       if (!bearerMatches(req, deps.apiToken))
         return sendError(res, 401, 'unauthorized', 'missing or wrong API bearer token', {
@@ -98,9 +89,15 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
   }
 
   return (req, res) => {
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    // Refused before it counts as in flight: the drain waits only for requests it let in. The in-process
+    // sandbox keeps answering: the remote calls being finished may be calls to it.
+    if (deps.draining?.() && !req.url?.startsWith('/sandbox/')) return refuseWhileDraining(req, res);
     deps.inFlight.count++;
     res.once('close', () => deps.inFlight.count--);
-    route(req, res).catch((err: unknown) => {
+    // Everything this request logs or queues (alerts, outbox commands) carries its id.
+    withRequestId(requestId, () => route(req, res)).catch((err: unknown) => {
       deps.logger.error('request failed', {
         method: req.method,
         path: req.url?.split('?')[0],
@@ -110,4 +107,15 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
       else res.destroy();
     });
   };
+}
+
+/**
+ * During a graceful shutdown: 503 + Retry-After for everything, so monitoring delivers again (to this
+ * instance after its restart, or to another one); /healthz says `draining` so a load balancer or
+ * orchestrator takes the instance out at once.
+ */
+function refuseWhileDraining(req: IncomingMessage, res: ServerResponse): void {
+  const headers = { 'retry-after': '5', connection: 'close' };
+  if (req.url?.split('?')[0] === '/healthz') return sendJson(res, 503, { status: 'draining' }, headers);
+  sendError(res, 503, 'draining', 'itsm-bridge is shutting down; retry shortly', { headers });
 }

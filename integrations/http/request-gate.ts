@@ -13,7 +13,11 @@ export const isThrottle = (status: number | null, retryAfterSeconds: number | nu
 export class TimedRequestGate {
   #until = 0;
 
-  constructor(private readonly clock: Clock) {}
+  /** `onPause`: told each Retry-After that closes the gate, with its seconds (metrics). */
+  constructor(
+    private readonly clock: Clock,
+    private readonly onPause?: (seconds: number) => void,
+  ) {}
 
   /** Epoch ms (on the clock) until which the gate is closed; 0 or past when open. */
   get pausedUntil(): number {
@@ -26,8 +30,9 @@ export class TimedRequestGate {
 
   /** Closes the gate for `seconds` (extends, never shortens, a running pause). */
   pause(seconds: number): void {
-    if (Number.isFinite(seconds) && seconds > 0)
-      this.#until = Math.max(this.#until, this.#nowMs() + seconds * 1000);
+    if (!Number.isFinite(seconds) || seconds <= 0) return;
+    this.#until = Math.max(this.#until, this.#nowMs() + seconds * 1000);
+    this.onPause?.(seconds);
   }
 
   /** Records a remote's answer; a throttle (429/503 with Retry-After) closes the gate for that long. */

@@ -1,9 +1,9 @@
 import Bottleneck from 'bottleneck';
 import type { Clock } from '../../src/ports/clock';
 import { IntegrationError } from '../../src/errors';
-import { RemoteLaneDriver } from './remote-lane-driver';
+import { RemoteLaneDriver, type RemoteLaneDriverOptions } from './remote-lane-driver';
 
-export interface ChatLaneDriverOptions {
+export interface ChatLaneDriverOptions extends Omit<RemoteLaneDriverOptions, 'statusOf'> {
   clock: Clock;
   /** Commands of the platform at once. */
   concurrency: number;
@@ -12,7 +12,7 @@ export interface ChatLaneDriverOptions {
 }
 
 /** What the composition decides for a chat platform's driver; the platform's module adds its limit. */
-export type ChatLaneSettings = Omit<ChatLaneDriverOptions, 'concurrency'>;
+export type ChatLaneSettings = Omit<ChatLaneDriverOptions, 'concurrency' | 'system'>;
 
 /**
  * A chat platform's lane driver: the platform limit, one token bucket per channel (Slack allows about
@@ -38,11 +38,11 @@ export class ChatLaneDriver extends RemoteLaneDriver {
    * the gate — checked right before the call, closed the moment the platform answers with a throttle.
    */
   send<T>(channel: string, call: () => Promise<T>): Promise<T> {
-    return this.request(() =>
+    return this.inSlot(() =>
       this.#channels.key(channel).schedule(async () => {
         await this.gate.wait();
         try {
-          return await call();
+          return await this.observed(call);
         } catch (err) {
           if (err instanceof IntegrationError) this.gate.answered(err.status, err.retryAfterSeconds);
           throw err;

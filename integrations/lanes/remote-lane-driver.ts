@@ -2,6 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import Bottleneck from 'bottleneck';
 import type { Clock } from '../../src/ports/clock';
 import type { LaneDriver, LaneFailure } from '../../src/ports/lane-driver';
+import type { Metrics } from '../../src/ports/metrics';
+import { IntegrationError } from '../../src/errors';
 import { TimedRequestGate } from '../http/request-gate';
 import { classifyFailure } from './classify-failure';
 
@@ -21,7 +23,17 @@ export interface RemoteLaneDriverOptions {
   clock: Clock;
   /** Commands (or lone requests) of this system at once. */
   concurrency: number;
+  /** The system's name in metrics (`servicenow`, `jira`, `slack`, `teams`). */
+  system: string;
+  /** Where each request's status and duration, and each Retry-After wait, are counted. */
+  metrics?: Pick<Metrics, 'remoteCall' | 'retryAfterWait'>;
+  /** The HTTP status a failed request carries, for a client that throws its own errors (jira.js). */
+  statusOf?: (err: unknown) => number | null;
 }
+
+/** An IntegrationError's status; the default for clients that throw ours. */
+const integrationStatus = (err: unknown): number | null =>
+  err instanceof IntegrationError ? err.status : null;
 
 /**
  * The mechanics every lane driver shares: ONE limiter per remote system and its Retry-After gate. A
@@ -36,11 +48,15 @@ export class RemoteLaneDriver implements LaneDriver, GatedTransport {
   readonly #limiter: Bottleneck;
   /** Set while a command of this driver runs: its requests use the command's slot. */
   readonly #inCommand = new AsyncLocalStorage<true>();
+  readonly #o: RemoteLaneDriverOptions;
 
   constructor(o: RemoteLaneDriverOptions) {
+    this.#o = o;
     this.clock = o.clock;
     this.concurrency = o.concurrency;
-    this.gate = new TimedRequestGate(o.clock);
+    this.gate = new TimedRequestGate(o.clock, (seconds) =>
+      o.metrics?.retryAfterWait({ system: o.system, seconds }),
+    );
     this.#limiter = new Bottleneck({ maxConcurrent: o.concurrency });
   }
 
@@ -49,11 +65,15 @@ export class RemoteLaneDriver implements LaneDriver, GatedTransport {
   }
 
   request<T>(send: () => Promise<T>): Promise<T> {
-    const gated = async () => {
+    return this.inSlot(async () => {
       await this.gate.wait();
-      return send();
-    };
-    return this.#inCommand.getStore() ? gated() : this.#limiter.schedule(gated);
+      return this.observed(send);
+    });
+  }
+
+  /** Runs `work` in the calling command's slot, or in a slot of its own outside any command. */
+  protected inSlot<T>(work: () => Promise<T>): Promise<T> {
+    return this.#inCommand.getStore() ? work() : this.#limiter.schedule(work);
   }
 
   isPaused(): boolean {
@@ -62,5 +82,27 @@ export class RemoteLaneDriver implements LaneDriver, GatedTransport {
 
   classify(err: unknown): LaneFailure {
     return classifyFailure(err);
+  }
+
+  /**
+   * Every request of the system passes here once it is on the wire (after the gate), so its duration
+   * excludes the waits for a slot and for Retry-After. An answered request counts with its HTTP status
+   * (a fetch Response, or the status its error carries); a request without one as `ok` or `no_answer`.
+   */
+  protected async observed<T>(send: () => Promise<T>): Promise<T> {
+    const metrics = this.#o.metrics;
+    if (!metrics) return send();
+    const started = performance.now();
+    const done = (status: string) =>
+      metrics.remoteCall({ system: this.#o.system, status, seconds: (performance.now() - started) / 1000 });
+    try {
+      const result = await send();
+      done(result instanceof Response ? String(result.status) : 'ok');
+      return result;
+    } catch (err) {
+      const status = (this.#o.statusOf ?? integrationStatus)(err);
+      done(status === null ? 'no_answer' : String(status));
+      throw err;
+    }
   }
 }

@@ -1,5 +1,4 @@
-import type { Clock } from '../../src/ports/clock';
-import { RemoteLaneDriver } from '../lanes/remote-lane-driver';
+import { RemoteLaneDriver, type RemoteLaneDriverOptions } from '../lanes/remote-lane-driver';
 
 /**
  * ServiceNow's lane driver. An instance serves REST calls from a few semaphores per node (API_INT: 4 by
@@ -7,5 +6,6 @@ import { RemoteLaneDriver } from '../lanes/remote-lane-driver';
  * rate-limit rule; so `concurrency` is the one limit for every request we send it, the outbox's and any
  * other caller's. Its client sends each request through this driver (`transport`).
  */
-export const createServiceNowLaneDriver = (o: { clock: Clock; concurrency: number }): RemoteLaneDriver =>
-  new RemoteLaneDriver(o);
+export const createServiceNowLaneDriver = (
+  o: Omit<RemoteLaneDriverOptions, 'system' | 'statusOf'>,
+): RemoteLaneDriver => new RemoteLaneDriver({ ...o, system: 'servicenow' });

@@ -7,4 +7,4 @@ import { ChatLaneDriver, type ChatLaneSettings } from '../lanes/chat-lane-driver
  * matters. https://docs.slack.dev/apis/web-api/rate-limits
  */
 export const createSlackLaneDriver = (o: ChatLaneSettings): ChatLaneDriver =>
-  new ChatLaneDriver({ ...o, concurrency: 4 });
+  new ChatLaneDriver({ ...o, concurrency: 4, system: 'slack' });

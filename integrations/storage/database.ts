@@ -22,6 +22,8 @@ export interface AlertsTable {
   processed_at: string | null;
   incident_id: number | null;
   decision: string | null;
+  /** The HTTP request that delivered it (migration 005). */
+  request_id: string | null;
 }
 
 export interface IncidentsTable {
@@ -117,6 +119,8 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+  /** The HTTP request that caused the command (migration 005). */
+  request_id: string | null;
 }
 
 export interface ChatSeenTable {

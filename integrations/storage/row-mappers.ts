@@ -40,8 +40,9 @@ import type {
   TimelineTable,
 } from './database';
 
-export function alertToRow(a: Alert) {
+export function alertToRow(a: Alert, requestId: string | null = null) {
   return {
+    request_id: requestId,
     source: a.source,
     dedup_key: a.dedupKey,
     status: a.status,
@@ -83,6 +84,7 @@ export function rowToAlert(r: Selectable<AlertsTable>): StoredAlert {
     processedAt: r.processed_at,
     incidentId: r.incident_id,
     decision: r.decision,
+    requestId: r.request_id,
   };
 }
 
@@ -237,6 +239,7 @@ export function rowToCommand(r: Selectable<OutboxTable>): OutboxCommand {
     lastError: r.last_error,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    requestId: r.request_id,
   };
 }
 

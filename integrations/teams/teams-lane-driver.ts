@@ -6,4 +6,4 @@ import { ChatLaneDriver, type ChatLaneSettings } from '../lanes/chat-lane-driver
  * Slack. https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit
  */
 export const createTeamsLaneDriver = (o: ChatLaneSettings): ChatLaneDriver =>
-  new ChatLaneDriver({ ...o, concurrency: 4 });
+  new ChatLaneDriver({ ...o, concurrency: 4, system: 'teams' });

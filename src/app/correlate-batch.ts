@@ -7,6 +7,7 @@ import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { StoredAlert, Transactional, UnitOfWork } from '../ports/store';
 import { applyDecision } from './apply-decision';
+import { withRequestId } from './request-context';
 import type { TicketingSettings } from './enqueue-ticket-commands';
 import type { EscalationSettings } from './escalate-incidents';
 import { matchRunbook } from '../core/runbook/match-runbook';
@@ -64,54 +65,58 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
   const newKey = deps.newKey ?? randomIncidentKey;
   return deps.store.unitOfWork(async (uow) => {
     const alerts = await uow.inbox.pending(batchSize);
-    for (const alert of alerts) {
-      const nowDate = deps.clock.now();
-      const now = nowDate.toISOString();
-      const routed = routeAlert(alert, deps.routing);
-      const route = {
-        ...routed,
-        runbookId:
-          matchRunbook(alert, deps.runbooks ?? [], { runbookId: routed.runbookId })?.runbook.id ??
-          routed.runbookId,
-      };
-      await trackDowntime(uow, alert, now);
-      const byKeyFound = await uow.incidents.findOpenByKey(alert.dedupKey);
-      const byGroup = byKeyFound ? null : await uow.incidents.findOpenByGroup(route.groupKey);
-      const lastResolved =
-        byKeyFound || byGroup ? null : await uow.incidents.findLastResolved(route.groupKey);
-      const lastMember = lastResolved
-        ? (await uow.incidents.members(lastResolved.id)).find((m) => m.dedupKey === alert.dedupKey)
-        : undefined;
-      // Downtime and maintenance only matter when the alert would open an incident (DESIGN.md §4).
-      const opening = !alert.event && !byKeyFound && !byGroup;
-      const downtime = opening ? await uow.downtimes.active(downtimeScopes(alert)) : null;
-      const decision = correlate({
-        alert,
-        route,
-        now: nowDate,
-        settings: deps.correlation,
-        byKey: byKeyFound
-          ? {
-              incident: byKeyFound.incident,
-              memberStatus: byKeyFound.member.status,
-              memberChanges: byKeyFound.member.flapChanges,
-            }
-          : null,
-        byGroup,
-        lastResolved,
-        lastResolvedChanges: lastMember?.flapChanges ?? null,
-        maintenance: !opening
-          ? null
-          : downtime
-            ? `downtime ${downtime}`
-            : activeMaintenance(deps.maintenance, alert, nowDate),
-      });
-      const incidentId = await applyDecision(
-        { uow, alert, route, now, newKey, ticketing: deps.ticketing, escalation: deps.escalation },
-        decision,
-      );
-      await uow.inbox.markProcessed(alert.id, now, incidentId, `${decision.kind}: ${decision.reason}`);
-    }
+    // Each alert's effects (outbox commands, log lines) name the request that delivered it.
+    for (const alert of alerts)
+      await withRequestId(alert.requestId, () => correlateOne(deps, uow, alert, newKey));
     return alerts.length;
   });
+}
+
+/** One alert's decision and its effects, inside the batch's transaction. */
+async function correlateOne(deps: CorrelateDeps, uow: UnitOfWork, alert: StoredAlert, newKey: () => string) {
+  const nowDate = deps.clock.now();
+  const now = nowDate.toISOString();
+  const routed = routeAlert(alert, deps.routing);
+  const route = {
+    ...routed,
+    runbookId:
+      matchRunbook(alert, deps.runbooks ?? [], { runbookId: routed.runbookId })?.runbook.id ??
+      routed.runbookId,
+  };
+  await trackDowntime(uow, alert, now);
+  const byKeyFound = await uow.incidents.findOpenByKey(alert.dedupKey);
+  const byGroup = byKeyFound ? null : await uow.incidents.findOpenByGroup(route.groupKey);
+  const lastResolved = byKeyFound || byGroup ? null : await uow.incidents.findLastResolved(route.groupKey);
+  const lastMember = lastResolved
+    ? (await uow.incidents.members(lastResolved.id)).find((m) => m.dedupKey === alert.dedupKey)
+    : undefined;
+  // Downtime and maintenance only matter when the alert would open an incident (DESIGN.md §4).
+  const opening = !alert.event && !byKeyFound && !byGroup;
+  const downtime = opening ? await uow.downtimes.active(downtimeScopes(alert)) : null;
+  const decision = correlate({
+    alert,
+    route,
+    now: nowDate,
+    settings: deps.correlation,
+    byKey: byKeyFound
+      ? {
+          incident: byKeyFound.incident,
+          memberStatus: byKeyFound.member.status,
+          memberChanges: byKeyFound.member.flapChanges,
+        }
+      : null,
+    byGroup,
+    lastResolved,
+    lastResolvedChanges: lastMember?.flapChanges ?? null,
+    maintenance: !opening
+      ? null
+      : downtime
+        ? `downtime ${downtime}`
+        : activeMaintenance(deps.maintenance, alert, nowDate),
+  });
+  const incidentId = await applyDecision(
+    { uow, alert, route, now, newKey, ticketing: deps.ticketing, escalation: deps.escalation },
+    decision,
+  );
+  await uow.inbox.markProcessed(alert.id, now, incidentId, `${decision.kind}: ${decision.reason}`);
 }

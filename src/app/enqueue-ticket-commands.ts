@@ -1,5 +1,6 @@
 import type { TicketCommand } from '../core/outbox/outbox-command';
 import type { ChatLane, Lane, TicketLane, UnitOfWork } from '../ports/store';
+import { currentRequestId } from './request-context';
 
 /** Outbox settings the correlation and chat use-cases need. */
 export interface TicketingSettings {
@@ -61,7 +62,14 @@ export async function enqueueTicketCommands(
     if (command.kind === 'note' && (await uow.outbox.hasPending(incidentId, lane, 'note'))) continue;
     const delay = command.kind === 'note' ? s.noteInterval : command.kind === 'create' ? s.groupWait : 0;
     const queued = await unblockNote(uow, { incidentId, lane, command, now });
-    await uow.outbox.enqueue({ incidentId, lane, ...queued, notBefore: plus(now, delay), at: now });
+    await uow.outbox.enqueue({
+      incidentId,
+      lane,
+      ...queued,
+      notBefore: plus(now, delay),
+      at: now,
+      requestId: currentRequestId(),
+    });
   }
   await enqueueChatSync(uow, s, incidentId, now, o.chat === 'now' ? 0 : undefined);
 }
@@ -86,6 +94,7 @@ export async function enqueueChatSync(
       payload: {},
       notBefore: plus(now, delaySeconds),
       at: now,
+      requestId: currentRequestId(),
     });
   }
 }

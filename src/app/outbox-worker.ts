@@ -2,6 +2,7 @@ import { retryDelaySeconds } from '../core/outbox/retry-delay';
 import type { Clock } from '../ports/clock';
 import type { LaneDriver } from '../ports/lane-driver';
 import type { Logger } from '../ports/logger';
+import type { Metrics } from '../ports/metrics';
 import { isChatLane, isTicketLane } from '../core/outbox/outbox-command';
 import type { TicketOutcomeType, TimelineEvent } from '../core/incident/timeline-event';
 import {
@@ -16,6 +17,7 @@ import { NO_INCIDENT, type CommandOutcome, type LaneRunner } from './lane-runner
 import { isTicketCommand, withTicket } from './run-ticket-command';
 import { enqueueChatSync, enqueueTicketCommands, unblockNote } from './enqueue-ticket-commands';
 import { recordEvent } from './record-event';
+import { withRequestId } from './request-context';
 
 /** One remote system's lane: how to run its commands, and the system's driver they run through. */
 export interface LaneSpec {
@@ -34,6 +36,8 @@ export interface OutboxWorkerDeps {
   maxBackoff: number;
   pollMs: number;
   random?: () => number;
+  /** Counts each attempt's outcome and the chat messages posted (after their commit). */
+  metrics?: Pick<Metrics, 'outboxCommand' | 'chatMessage'>;
 }
 
 interface LaneState {
@@ -131,6 +135,7 @@ export class OutboxWorker {
     }
   }
 
+  /** Stops claiming commands and waits for those whose remote call has started (and their commit). */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
@@ -150,8 +155,9 @@ export class OutboxWorker {
       for (const cmd of due) {
         if (state.inFlight.has(cmd.id)) continue;
         state.inFlight.add(cmd.id);
+        // The remote call's log lines name the request that caused the command.
         const running = state.driver
-          .run(() => this.#runOne(lane, state, cmd))
+          .run(() => withRequestId(cmd.requestId, () => this.#runOne(lane, state, cmd)))
           .catch((err: unknown) =>
             this.deps.logger.error('outbox command crashed', { id: cmd.id, error: (err as Error).message }),
           )
@@ -167,8 +173,9 @@ export class OutboxWorker {
   }
 
   async #runOne(lane: Lane, state: LaneState, cmd: OutboxCommand): Promise<void> {
-    // A 429 for another command may have arrived while this one waited in the limiter.
-    if (state.driver.isPaused()) return;
+    // A 429 for another command may have arrived while this one waited in the limiter; and after
+    // `stop()` (shutdown) nothing new goes out: the command stays pending for the next start.
+    if (state.driver.isPaused() || this.#stopped) return;
     // A poll may have read this command just before its previous run committed: run only what is still
     // pending exactly as we read it, so a command never executes twice.
     const fresh = await this.deps.store.unitOfWork((uow) => uow.outbox.get(cmd.id));
@@ -189,6 +196,13 @@ export class OutboxWorker {
     try {
       const outcome = await state.run(cmd, incident);
       await this.#finish(cmd, outcome);
+      this.deps.logger.info('outbox command done', {
+        lane,
+        kind: cmd.kind,
+        id: cmd.id,
+        incidentId: cmd.incidentId,
+        summary: outcome.summary,
+      });
       if (!state.warm) {
         state.warm = true;
         this.wake();
@@ -201,6 +215,7 @@ export class OutboxWorker {
   /** Marks the command done and applies its local effects in one transaction, with timeline and audit. */
   async #finish(cmd: OutboxCommand, outcome: CommandOutcome): Promise<void> {
     const now = this.deps.clock.now().toISOString();
+    let chat: 'posted' | 'updated' | null = null;
     await this.deps.store.unitOfWork(async (uow) => {
       await uow.outbox.update(cmd.id, {
         state: 'done',
@@ -211,6 +226,7 @@ export class OutboxWorker {
       const inc = await uow.incidents.get(cmd.incidentId);
       if (!inc) return;
       if (outcome.chat && isChatLane(cmd.lane)) {
+        chat = inc.chat[cmd.lane] ? 'updated' : 'posted';
         await uow.incidents.update(inc.id, { chat: { ...inc.chat, [cmd.lane]: outcome.chat } });
       }
       if (outcome.ticket !== undefined && isTicketLane(cmd.lane)) {
@@ -220,7 +236,14 @@ export class OutboxWorker {
           for (const lane of ['servicenow', 'jira'] as const) {
             const link = { kind: 'link', payload: {} } as const;
             const queued = await unblockNote(uow, { incidentId: inc.id, lane, command: link, now });
-            await uow.outbox.enqueue({ incidentId: inc.id, lane, ...queued, notBefore: now, at: now });
+            await uow.outbox.enqueue({
+              incidentId: inc.id,
+              lane,
+              ...queued,
+              notBefore: now,
+              at: now,
+              requestId: cmd.requestId,
+            });
           }
         }
       }
@@ -251,6 +274,8 @@ export class OutboxWorker {
         data: { commandId: cmd.id, ...(outcome.ticket ? { ticket: outcome.ticket.key } : {}) },
       });
     });
+    this.deps.metrics?.outboxCommand({ lane: cmd.lane, kind: cmd.kind, outcome: 'done' });
+    if (chat) this.deps.metrics?.chatMessage({ platform: cmd.lane, kind: chat });
   }
 
   async #fail(lane: Lane, state: LaneState, cmd: OutboxCommand, err: unknown): Promise<void> {
@@ -292,6 +317,7 @@ export class OutboxWorker {
         updatedAt: now,
       });
     });
+    this.deps.metrics?.outboxCommand({ lane, kind: cmd.kind, outcome: retryable ? 'retry' : 'parked' });
     this.deps.logger.warn('outbox command failed', {
       lane,
       kind: cmd.kind,

@@ -30,15 +30,33 @@ export function registerServeCommand(program: Command): void {
         lines.push(`API token (generated; set API_TOKEN): ${app.generated.apiToken}`);
       lines.push(`Try: curl -H "Authorization: Bearer <api token>" ${app.url}/api/incidents`);
       process.stdout.write(`${lines.join('\n')}\n`);
+      const deadlineMs = loaded.value.env.SHUTDOWN_DEADLINE_SECONDS * 1000;
       let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) return;
+      // First signal: drain within the deadline, exit 0. A second signal or the deadline: exit 1 at
+      // once — acknowledged alerts are committed before their 202, and a command whose remote call did
+      // not finish stays pending and runs (a create looks its ticket up first) after the restart.
+      const stop = (signal: string) => {
+        if (stopping) {
+          process.stderr.write(`${signal} again: exiting now; unfinished commands run after the restart\n`);
+          process.exit(1);
+        }
         stopping = true;
-        process.stderr.write(`${signal}: shutting down\n`);
-        await app.close();
-        process.exit(0);
+        process.stderr.write(`${signal}: shutting down (deadline ${deadlineMs / 1000} s)\n`);
+        setTimeout(() => {
+          process.stderr.write(
+            'shutdown deadline passed: exiting now; unfinished commands run after the restart\n',
+          );
+          process.exit(1);
+        }, deadlineMs).unref();
+        app.shutdown().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            process.stderr.write(`shutdown failed: ${(err as Error).message}\n`);
+            process.exit(1);
+          },
+        );
       };
-      process.on('SIGTERM', () => void stop('SIGTERM'));
-      process.on('SIGINT', () => void stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
     });
 }

@@ -7,6 +7,7 @@ import type { SlaReport } from '../core/sla/report-model';
 import type { Clock } from '../ports/clock';
 import type { OnCallSchedule } from '../core/oncall/schedule';
 import type { Logger } from '../ports/logger';
+import type { Metrics } from '../ports/metrics';
 import type { ChatLane, Store } from '../ports/store';
 import type { LaneSpec } from '../app/outbox-worker';
 import { chatLaneRunner } from '../app/run-chat-command';
@@ -62,6 +63,8 @@ export async function wireChat(o: {
   report?(month: string): Promise<{ report: SlaReport; html: string; csv: string }>;
   /** The running sandbox: Slack's and Teams' emulators when they have no token or app id. */
   sandbox?: Sandbox | null;
+  /** Counts each chat API call and Retry-After wait. */
+  metrics?: Pick<Metrics, 'remoteCall' | 'retryAfterWait'>;
 }): Promise<ChatWiring> {
   const { config, env, logger } = o;
   const publicUrl = config.server.publicUrl ?? o.url;
@@ -100,7 +103,7 @@ export async function wireChat(o: {
   let monthly: MonthlyReportJob | null = null;
   const starts: (() => Promise<void>)[] = [];
   const stops: (() => Promise<void>)[] = [];
-  const driverSettings = { clock: o.clock, perChannel: config.slack.perChannel };
+  const driverSettings = { clock: o.clock, perChannel: config.slack.perChannel, metrics: o.metrics };
   const lane = (
     notifier: ChatNotifier,
     channelOf: (p: (typeof config.providers)[number]) => string | undefined,

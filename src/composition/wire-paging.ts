@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/app-config';
 import { Secret } from '../config/secret';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
+import type { Metrics } from '../ports/metrics';
 import { createHttpPager, type PagingTarget } from '../../integrations/paging/http-pager';
 import { createPagingLaneDriver } from '../../integrations/paging/paging-lane-driver';
 import {
@@ -33,6 +34,7 @@ export function pagingLane(o: {
   logger: Logger;
   url: string;
   publicUrl: string;
+  metrics?: Pick<Metrics, 'remoteCall' | 'retryAfterWait'>;
 }): LaneSpec | null {
   const entries = Object.entries(o.config.paging);
   if (entries.length === 0) return null;
@@ -50,7 +52,7 @@ export function pagingLane(o: {
       o.logger.info('paging target runs against the sandbox PagerDuty', { target: name, path: SANDBOX_PATH });
     }
   }
-  const driver = createPagingLaneDriver(o.clock);
+  const driver = createPagingLaneDriver(o.clock, o.metrics);
   const pager = createHttpPager({ targets, transport: driver });
   return { run: pagingLaneRunner({ pager, publicUrl: o.publicUrl }), driver };
 }

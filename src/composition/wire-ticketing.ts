@@ -3,6 +3,7 @@ import { createRedactor } from '../core/redact/redact';
 import type { Runbook } from '../core/runbook/runbook';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
+import type { Metrics } from '../ports/metrics';
 import type { Store, TicketLane } from '../ports/store';
 import type { TicketSystem } from '../ports/ticket-system';
 import type { LaneSpec } from '../app/outbox-worker';
@@ -85,13 +86,19 @@ export function ticketLanes(o: {
   runbooks: Runbook[];
   /** The running sandbox, for the systems without a configured URL. */
   sandbox?: Sandbox | null;
+  /** Counts each remote call and Retry-After wait. */
+  metrics?: Pick<Metrics, 'remoteCall' | 'retryAfterWait'>;
 }) {
   const { config, logger } = o;
   const cfg = withProviderDefaults(config);
   const systems: Partial<Record<TicketLane, TicketSystem>> = {};
   const drivers = {
-    servicenow: createServiceNowLaneDriver({ clock: o.clock, concurrency: config.servicenow.concurrency }),
-    jira: createJiraLaneDriver({ clock: o.clock, concurrency: config.jira.concurrency }),
+    servicenow: createServiceNowLaneDriver({
+      clock: o.clock,
+      concurrency: config.servicenow.concurrency,
+      metrics: o.metrics,
+    }),
+    jira: createJiraLaneDriver({ clock: o.clock, concurrency: config.jira.concurrency, metrics: o.metrics }),
   };
   if (config.tickets.systems.includes('servicenow')) {
     const { baseUrl, auth } = endpoint(

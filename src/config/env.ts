@@ -21,6 +21,13 @@ export const Env = z.object({
     ),
   ITSM_CONFIG: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** `auto`: human-readable when stdout is a terminal, JSON lines otherwise (systemd, Docker, files). */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  /**
+   * Graceful shutdown (SIGTERM/SIGINT): how long in-flight requests and remote calls may take before
+   * the process exits anyway. Nothing acknowledged is lost either way (it is committed before the 202).
+   */
+  SHUTDOWN_DEADLINE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   WEBHOOK_TOKEN: optionalSecret,
   API_TOKEN: optionalSecret,
   /** SQLite durability: NORMAL survives process crashes (our guarantee); FULL also survives power loss. */

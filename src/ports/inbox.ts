@@ -6,12 +6,14 @@ export interface StoredAlert extends Alert {
   processedAt: string | null;
   incidentId: number | null;
   decision: string | null;
+  /** The HTTP request that delivered it (X-Request-Id), when known. */
+  requestId: string | null;
 }
 
 /** Where webhooks put accepted alerts; the webhook's 202 waits for `accept`. */
 export interface AlertInbox {
-  /** Inserts alerts in one transaction and returns their ids once committed. */
-  accept(alerts: Alert[]): Promise<number[]>;
+  /** Inserts alerts in one transaction and returns their ids once committed; `requestId`: who sent them. */
+  accept(alerts: Alert[], o?: { requestId?: string | null }): Promise<number[]>;
   /** Oldest unprocessed alert's received time and the count, for /readyz and metrics. */
   lag(): Promise<{ pending: number; oldestReceivedAt: string | null }>;
 }

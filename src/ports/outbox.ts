@@ -18,6 +18,8 @@ export interface CommandMeta {
   lastError: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The HTTP request that caused the command (X-Request-Id), null for timers and old rows. */
+  requestId: string | null;
 }
 /** One outbox command: something to do on a remote system for an incident, in order per incident and lane. */
 export type OutboxCommand = CommandMeta & (LaneCommand | UnreadableCommand);
@@ -28,10 +30,18 @@ export type ChatOutboxCommand = CommandMeta & Extract<LaneCommand, { lane: ChatL
 /** A command of the paging lane, as its runner sees it. */
 export type PagingOutboxCommand = CommandMeta & Extract<LaneCommand, { lane: PagingLane }>;
 
+/** A command to queue: what to do, for which incident, from when, and the request that caused it. */
+export type NewCommand = {
+  incidentId: number;
+  notBefore: string;
+  at: string;
+  requestId?: string | null;
+} & LaneCommand;
+
 /** The transactional outbox inside a unit of work. */
 export interface OutboxQueue {
   /** Queues a remote command in this transaction. */
-  enqueue(cmd: { incidentId: number; notBefore: string; at: string } & LaneCommand): Promise<void>;
+  enqueue(cmd: NewCommand): Promise<void>;
   /** A pending command of this kind exists for the incident and lane (used to coalesce notes). */
   hasPending(incidentId: number, lane: Lane, kind: CommandKind): Promise<boolean>;
   /** The oldest pending command of this kind for the incident and lane, if any (a note to absorb). */
@@ -52,9 +62,18 @@ export interface OutboxQueue {
   replayParked(now: string, id?: number): Promise<number>;
 }
 
+/** How many commands wait or are parked, and since when the oldest pending one waits. */
+export interface OutboxStats {
+  pending: number;
+  parked: number;
+  oldestPendingAt: string | null;
+}
+
 /** The outbox as /readyz, metrics and the incident API read it. */
 export interface OutboxReads {
-  stats(): Promise<{ pending: number; parked: number; oldestPendingAt: string | null }>;
+  stats(): Promise<OutboxStats>;
+  /** The same per lane (only lanes that have commands), for the per-lane gauges of /metrics. */
+  statsByLane(): Promise<(OutboxStats & { lane: string })[]>;
   /** Commands of one incident, oldest first. */
   of(incidentId: number): Promise<OutboxCommand[]>;
 }

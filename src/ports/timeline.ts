@@ -29,3 +29,6 @@ export interface TimelineWrites {
   /** Entries of one type for an incident, oldest first (read inside the transaction). */
   ofType<T extends TimelineEvent['type']>(incidentId: number, type: T): Promise<TimelineEntryOf<T>[]>;
 }
+
+/** Told the timeline events of each committed unit of work, after COMMIT (metrics). */
+export type TimelineCommitListener = (events: readonly TimelineEvent[]) => void;

@@ -48,7 +48,7 @@ export interface TestApp extends RunningApp {
 
 /** Starts the real app (HTTP server, SQLite file, correlation loop) on an ephemeral port in a temp dir. */
 export async function startTestApp(
-  opts: { yaml?: string; env?: Record<string, string>; clock?: Clock } = {},
+  opts: { yaml?: string; env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'itsm-test-'));
   const file = join(dir, 'itsm-bridge.yaml');
@@ -71,7 +71,7 @@ export async function startTestApp(
     loaded: loaded.value,
     clock: opts.clock,
     // TEST_LOG=1 prints the app's log (debugging a failing test).
-    logger: process.env.TEST_LOG ? consoleLogger : silentLogger,
+    logger: opts.logger ?? (process.env.TEST_LOG ? consoleLogger : silentLogger),
     correlationPollMs: 50,
   });
   const settle = async () => {

@@ -9,12 +9,12 @@ import { alertToRow, rowToAlert } from '../row-mappers';
 export class KyselyInbox implements AlertInbox {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async accept(alerts: Alert[]): Promise<number[]> {
+  async accept(alerts: Alert[], o: { requestId?: string | null } = {}): Promise<number[]> {
     if (alerts.length === 0) return [];
     try {
       const rows = await this.db
         .insertInto('alerts')
-        .values(alerts.map(alertToRow))
+        .values(alerts.map((a) => alertToRow(a, o.requestId)))
         .returning('id')
         .execute();
       return rows.map((r) => r.id);

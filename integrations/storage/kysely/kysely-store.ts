@@ -14,6 +14,8 @@ import type {
   TimelineReads,
   UnitOfWork,
 } from '../../../src/ports/store';
+import type { TimelineCommitListener } from '../../../src/ports/timeline';
+import { CommitObservers } from '../commit-observers';
 import type { Database } from '../database';
 import { migrationProvider } from '../migrations';
 import { KyselyAuditLog, KyselyAuditReads } from './audit-log';
@@ -59,6 +61,7 @@ export class KyselyStore implements Store {
   readonly handoffs: HandoffReads;
   readonly escalations: EscalationReads;
   readonly shifts: ShiftHandoverReads;
+  protected readonly commits = new CommitObservers();
 
   /** `inbox` may be replaced by a faster writer of the same backend (SQLite's group commit). */
   constructor(
@@ -88,8 +91,20 @@ export class KyselyStore implements Store {
     if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
 
-  unitOfWork<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((tx) => fn(kyselyUnitOfWork(tx)));
+  async unitOfWork<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    let committed = () => {};
+    const result = await this.db.transaction().execute((tx) => {
+      const watched = this.commits.watch(kyselyUnitOfWork(tx));
+      committed = watched.committed;
+      return fn(watched.uow);
+    });
+    committed();
+    return result;
+  }
+
+  /** Calls `listener` with the timeline events of every committed unit of work (metrics). */
+  onCommit(listener: TimelineCommitListener): void {
+    this.commits.add(listener);
   }
 
   async ping() {

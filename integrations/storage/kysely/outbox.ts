@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { CommandKind, Lane, LaneCommand } from '../../../src/core/outbox/outbox-command';
-import type { OutboxQueue, OutboxReads } from '../../../src/ports/outbox';
+import type { CommandKind, Lane } from '../../../src/core/outbox/outbox-command';
+import type { NewCommand, OutboxQueue, OutboxReads, OutboxStats } from '../../../src/ports/outbox';
 import type { Database } from '../database';
 import { commandPatchToRow, rowToCommand } from '../row-mappers';
 
@@ -8,7 +8,7 @@ import { commandPatchToRow, rowToCommand } from '../row-mappers';
 export class KyselyOutboxQueue implements OutboxQueue {
   constructor(private readonly tx: Kysely<Database>) {}
 
-  async enqueue(c: { incidentId: number; notBefore: string; at: string } & LaneCommand) {
+  async enqueue(c: NewCommand) {
     await this.tx
       .insertInto('outbox')
       .values({
@@ -21,6 +21,7 @@ export class KyselyOutboxQueue implements OutboxQueue {
         not_before: c.notBefore,
         created_at: c.at,
         updated_at: c.at,
+        request_id: c.requestId ?? null,
       })
       .execute();
   }
@@ -102,19 +103,23 @@ export class KyselyOutboxReads implements OutboxReads {
   constructor(private readonly db: Kysely<Database>) {}
 
   async stats() {
-    const row = await this.db
+    const row = await this.#counts().executeTakeFirstOrThrow();
+    return toStats(row);
+  }
+
+  async statsByLane() {
+    const rows = await this.#counts().select('lane').groupBy('lane').orderBy('lane').execute();
+    return rows.map((r) => ({ lane: r.lane, ...toStats(r) }));
+  }
+
+  #counts() {
+    return this.db
       .selectFrom('outbox')
       .select((eb) => [
         eb.fn.sum<number>(eb.case().when('state', '=', 'pending').then(1).else(0).end()).as('pending'),
         eb.fn.sum<number>(eb.case().when('state', '=', 'parked').then(1).else(0).end()).as('parked'),
         eb.fn.min(eb.case().when('state', '=', 'pending').then(eb.ref('created_at')).end()).as('oldest'),
-      ])
-      .executeTakeFirstOrThrow();
-    return {
-      pending: Number(row.pending ?? 0),
-      parked: Number(row.parked ?? 0),
-      oldestPendingAt: (row.oldest as string | null) ?? null,
-    };
+      ]);
   }
 
   async of(incidentId: number) {
@@ -127,3 +132,9 @@ export class KyselyOutboxReads implements OutboxReads {
     return rows.map(rowToCommand);
   }
 }
+
+const toStats = (row: { pending: number | null; parked: number | null; oldest: unknown }): OutboxStats => ({
+  pending: Number(row.pending ?? 0),
+  parked: Number(row.parked ?? 0),
+  oldestPendingAt: (row.oldest as string | null) ?? null,
+});

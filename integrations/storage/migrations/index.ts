@@ -6,6 +6,7 @@ import * as m004 from './004-handoffs';
 import * as m005 from './005-escalations';
 import * as m006 from './006-flapping-and-members';
 import * as m007 from './007-shift-handovers';
+import * as m008 from './008-request-ids';
 
 /** Versioned migrations, applied in name order by Kysely's Migrator; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '005-escalations': m005,
   '006-flapping-and-members': m006,
   '007-shift-handovers': m007,
+  '008-request-ids': m008,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -7,6 +7,7 @@ import type { StatementCache } from './statement-cache';
 
 interface Pending {
   alerts: Alert[];
+  requestId: string | null;
   resolve: (ids: number[]) => void;
   reject: (err: Error) => void;
 }
@@ -28,10 +29,10 @@ export class GroupCommitInbox implements AlertInbox {
     private readonly reads: Pick<AlertInbox, 'lag'>,
   ) {}
 
-  accept(alerts: Alert[]): Promise<number[]> {
+  accept(alerts: Alert[], o: { requestId?: string | null } = {}): Promise<number[]> {
     if (alerts.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ alerts, resolve, reject });
+      this.#queue.push({ alerts, requestId: o.requestId ?? null, resolve, reject });
       this.#scheduleFlush();
     });
   }
@@ -53,13 +54,13 @@ export class GroupCommitInbox implements AlertInbox {
     const batch = this.#queue.splice(0);
     if (batch.length === 0) return;
     const insert = this.q.get(
-      `INSERT INTO alerts (source, dedup_key, status, event, severity, host, service, branch, summary, description, labels, annotations, links, starts_at, ends_at, received_at)
-       VALUES (@source, @dedup_key, @status, @event, @severity, @host, @service, @branch, @summary, @description, @labels, @annotations, @links, @starts_at, @ends_at, @received_at)`,
+      `INSERT INTO alerts (source, dedup_key, status, event, severity, host, service, branch, summary, description, labels, annotations, links, starts_at, ends_at, received_at, request_id)
+       VALUES (@source, @dedup_key, @status, @event, @severity, @host, @service, @branch, @summary, @description, @labels, @annotations, @links, @starts_at, @ends_at, @received_at, @request_id)`,
     );
     let ids: number[][];
     try {
       ids = this.raw.transaction(() =>
-        batch.map((p) => p.alerts.map((a) => Number(insert.run(alertToRow(a)).lastInsertRowid))),
+        batch.map((p) => p.alerts.map((a) => Number(insert.run(alertToRow(a, p.requestId)).lastInsertRowid))),
       )();
     } catch (err) {
       // Disk full, locked by another process, I/O error: every sender in the batch must retry (503).

@@ -1,5 +1,5 @@
-import type { CommandKind, Lane, LaneCommand } from '../../../src/core/outbox/outbox-command';
-import type { OutboxQueue } from '../../../src/ports/outbox';
+import type { CommandKind, Lane } from '../../../src/core/outbox/outbox-command';
+import type { NewCommand, OutboxQueue } from '../../../src/ports/outbox';
 import { commandPatchToRow, rowToCommand } from '../row-mappers';
 import type { Row, StatementCache } from './statement-cache';
 
@@ -7,12 +7,21 @@ import type { Row, StatementCache } from './statement-cache';
 export class SqliteOutboxQueue implements OutboxQueue {
   constructor(private readonly q: StatementCache) {}
 
-  async enqueue(c: { incidentId: number; notBefore: string; at: string } & LaneCommand) {
+  async enqueue(c: NewCommand) {
     this.q
       .get(
-        `INSERT INTO outbox (incident_id, lane, kind, payload, state, attempts, not_before, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+        `INSERT INTO outbox (incident_id, lane, kind, payload, state, attempts, not_before, created_at, updated_at, request_id) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)`,
       )
-      .run(c.incidentId, c.lane, c.kind, JSON.stringify(c.payload), c.notBefore, c.at, c.at);
+      .run(
+        c.incidentId,
+        c.lane,
+        c.kind,
+        JSON.stringify(c.payload),
+        c.notBefore,
+        c.at,
+        c.at,
+        c.requestId ?? null,
+      );
   }
 
   async hasPending(incidentId: number, lane: Lane, kind: CommandKind) {

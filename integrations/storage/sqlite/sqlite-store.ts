@@ -36,8 +36,10 @@ export class SqliteStore extends KyselyStore {
     return this.db.connection().execute(async () => {
       this.#q.get('BEGIN IMMEDIATE').run();
       try {
-        const result = await fn(sqliteUnitOfWork(this.#q));
+        const watched = this.commits.watch(sqliteUnitOfWork(this.#q));
+        const result = await fn(watched.uow);
         this.#q.get('COMMIT').run();
+        watched.committed();
         return result;
       } catch (err) {
         if (this.#raw.inTransaction) this.#q.get('ROLLBACK').run();

@@ -16,6 +16,19 @@ describe.each(BACKENDS)('inbox contract: %s', (_name, open) => {
     expect((await store.inbox.lag()).pending).toBe(3);
   });
 
+  it('stores the request id a delivery came with, alongside deliveries without one', async () => {
+    await Promise.all([
+      t.store.inbox.accept([alert('k1'), alert('k2')], { requestId: 'req-1' }),
+      t.store.inbox.accept([alert('k3')]),
+    ]);
+    const pending = await t.store.unitOfWork((uow) => uow.inbox.pending(10));
+    expect(pending.map((p) => [p.dedupKey, p.requestId])).toEqual([
+      ['k1', 'req-1'],
+      ['k2', 'req-1'],
+      ['k3', null],
+    ]);
+  });
+
   it('returns the ids of the accepted alerts in order, and none for an empty delivery', async () => {
     const ids = await t.store.inbox.accept([alert('k1'), alert('k2')]);
     expect(ids).toEqual([1, 2]);
@@ -37,7 +50,7 @@ describe.each(BACKENDS)('inbox contract: %s', (_name, open) => {
     };
     const [id] = await t.store.inbox.accept([a]);
     expect(await t.store.unitOfWork((uow) => uow.inbox.pending(10))).toEqual([
-      { ...a, id, processedAt: null, incidentId: null, decision: null },
+      { ...a, id, processedAt: null, incidentId: null, decision: null, requestId: null },
     ]);
   });
 

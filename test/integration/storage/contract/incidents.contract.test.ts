@@ -279,6 +279,7 @@ describe.each(BACKENDS)('incidents contract: %s', (_name, open) => {
         processedAt: minute(3),
         incidentId: one!.id,
         decision: 'd3',
+        requestId: null,
       });
       expect((await t.store.incidents.alerts(one!.id, 2)).map((a) => a.dedupKey)).toEqual(['k4', 'k2']);
       expect(await t.store.incidents.alerts(99, 10)).toEqual([]);

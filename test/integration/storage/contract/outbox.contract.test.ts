@@ -65,6 +65,7 @@ describe.each(BACKENDS)('outbox contract: %s', (_name, open) => {
         lastError: null,
         createdAt: minute(0),
         updatedAt: minute(0),
+        requestId: null,
       },
     ]);
   });
@@ -139,6 +140,32 @@ describe.each(BACKENDS)('outbox contract: %s', (_name, open) => {
     expect(await pending(1, 'servicenow', 'note')).toBe(false);
   });
 
+  it('keeps the request id that caused a command, null when none did', async () => {
+    await enqueue(t.store, { ...cmd(1, create('servicenow')), requestId: 'req-9' }, cmd(1, create('jira')));
+    const requestIds = await t.store.unitOfWork(async (uow) => [
+      (await uow.outbox.get(1))?.requestId,
+      (await uow.outbox.get(2))?.requestId,
+    ]);
+    expect(requestIds).toEqual(['req-9', null]);
+  });
+
+  it('counts pending and parked commands per lane, with the oldest pending one', async () => {
+    await enqueue(
+      t.store,
+      cmd(1, create('servicenow'), 0, 2),
+      cmd(2, create('servicenow'), 0, 1),
+      cmd(1, create('jira'), 0, 3),
+      cmd(3, chatSync('slack'), 0, 4),
+    );
+    await update(t.store, 3, { state: 'parked' });
+    await update(t.store, 4, { state: 'done' });
+    expect(await t.store.outbox.statsByLane()).toEqual([
+      { lane: 'jira', pending: 0, parked: 1, oldestPendingAt: null },
+      { lane: 'servicenow', pending: 2, parked: 0, oldestPendingAt: minute(1) },
+      { lane: 'slack', pending: 0, parked: 0, oldestPendingAt: null },
+    ]);
+  });
+
   it('reads a command by id and updates its state, attempts, schedule and last error', async () => {
     await enqueue(t.store, cmd(1, comment, 0, 0));
     const get = () => t.store.unitOfWork((uow) => uow.outbox.get(1));
@@ -152,6 +179,7 @@ describe.each(BACKENDS)('outbox contract: %s', (_name, open) => {
       lastError: null,
       createdAt: minute(0),
       updatedAt: minute(0),
+      requestId: null,
     };
     expect(await get()).toEqual(queued);
     expect(await t.store.unitOfWork((uow) => uow.outbox.get(2))).toBeNull();
@@ -273,6 +301,7 @@ describe.each(BACKENDS)('outbox contract: %s', (_name, open) => {
       lastError: null,
       createdAt: minute(0),
       updatedAt: minute(0),
+      requestId: null,
     });
     const unreadable = (id: number, lane: string, storedKind: string, error: string) => ({
       ...meta(id),
