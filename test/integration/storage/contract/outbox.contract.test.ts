@@ -112,6 +112,7 @@ describe.each(BACKENDS)('outbox contract: %s', (_name, open) => {
       lastError: null,
       createdAt: minute(1),
       updatedAt: minute(1),
+      requestId: null,
     });
     expect((await pending(1, 'jira', 'note'))?.id).toBe(4);
     expect((await pending(2, 'servicenow', 'note'))?.id).toBe(5);
