@@ -27,11 +27,15 @@ const COLUMNS: (keyof ReportRecord)[] = [
   'externalMadeSla',
 ];
 
-/** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so spreadsheets do not run it as a formula. */
+/**
+ * RFC 4180 quoting. A text cell starting with =, +, -, @, tab or carriage return is prefixed with ' so
+ * spreadsheets do not run it as a formula: Excel skips leading tab/CR before parsing a formula
+ * (https://owasp.org/www-community/attacks/CSV_Injection).
+ */
 function field(value: unknown): string {
   if (value === null || value === undefined) return '';
   let s = String(value);
-  if (/^[=+\-@]/.test(s) && typeof value === 'string') s = `'${s}`;
+  if (/^[=+\-@\t\r]/.test(s) && typeof value === 'string') s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

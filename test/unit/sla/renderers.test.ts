@@ -41,6 +41,23 @@ describe('report renderers', () => {
     expect(rows[0]).toContain('"Branch | ""A"", Nord"');
   });
 
+  it.each(['\t=1+1', '\r=1+1', '=1+1', '+1', '-1', '@SUM(A1)'])(
+    'CSV defuses a cell starting with %j (OWASP CSV injection: = + - @ tab CR)',
+    (cell) => {
+      const r = { ...report, records: report.records.map((x) => ({ ...x, branch: cell })) };
+      const row = renderCsv(r).split('\r\n')[1] ?? '';
+      const quoted = `"'${cell.replace(/"/g, '""')}"`;
+      expect(row.includes(quoted) || row.includes(`,'${cell},`)).toBe(true);
+    },
+  );
+
+  it('Markdown escapes raw HTML in ticket data instead of passing it through', () => {
+    const md = renderMarkdown({ ...report, source: '<img src=x onerror=alert(1)>' });
+    expect(md).not.toMatch(/<script|<img/);
+    expect(md).toContain('INC&lt;script&gt;');
+    expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
   it('JSON round-trips to the report', () => {
     expect(JSON.parse(renderJson(report))).toEqual(JSON.parse(JSON.stringify(report)));
   });
