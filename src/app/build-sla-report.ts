@@ -1,5 +1,5 @@
 import type { SlaConfig } from '../config/sla';
-import { evaluateTicket } from '../core/sla/evaluate-ticket';
+import { evaluateTicketDetailed } from '../core/sla/evaluate-ticket';
 import { ReportAccumulator } from '../core/sla/report-accumulator';
 import type { SlaReport } from '../core/sla/report-model';
 import type { Clock } from '../ports/clock';
@@ -20,20 +20,22 @@ export interface BuildSlaReportInput {
 
 /**
  * Builds the monthly SLA report: streams ticket histories from the source, evaluates every SLA as of the
- * end of the month and folds the records into the report. Nothing but the history and the config
+ * end of the month (or now, for the month in progress) and folds the records into the report. Nothing but the history and the config
  * enters a figure, so the same inputs always give the same report (except `generatedAt`).
  */
 export async function buildSlaReport(input: BuildSlaReportInput): Promise<SlaReport> {
   const { config, month } = input;
   const engine = compileSlaEngine(config, Number(month.slice(0, 4)));
+  const now = input.clock.now();
   const acc = new ReportAccumulator({
     month,
     timeZone: config.reportTimeZone,
     trendMonths: config.trendMonths,
     definitions: compileDefinitions(config),
     source: input.source.name,
-    generatedAt: input.clock.now().toISOString(),
+    generatedAt: now.toISOString(),
     keepRecords: input.keepRecords ?? true,
+    now: now.getTime(),
   });
   const from = new Date((acc.windows[0] ?? acc.window).start);
   const query = {
@@ -42,7 +44,8 @@ export async function buildSlaReport(input: BuildSlaReportInput): Promise<SlaRep
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
   };
   for await (const ticket of input.source.tickets(query)) {
-    acc.add(ticket, evaluateTicket(ticket, engine, acc.asOf));
+    const evaluation = evaluateTicketDetailed(ticket, engine, acc.asOf);
+    acc.add(ticket, evaluation.records, evaluation.externalMadeSla);
   }
   return acc.finish();
 }

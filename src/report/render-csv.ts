@@ -39,9 +39,14 @@ function field(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** One row per ticket and SLA record (cycle), the data every report figure is computed from. */
+/**
+ * One row per ticket and SLA record (cycle), the data every report figure is computed from. The last two
+ * columns repeat the report's `asOf` and `monthInProgress` on every row, so a CSV of a month in progress
+ * says so wherever it is opened.
+ */
 export function renderCsv(report: SlaReport): string {
-  const lines = [COLUMNS.join(',')];
-  for (const r of report.records) lines.push(COLUMNS.map((c) => field(r[c])).join(','));
+  const lines = [[...COLUMNS, 'asOf', 'monthInProgress'].join(',')];
+  const tail = `,${report.asOf},${report.monthInProgress}`;
+  for (const r of report.records) lines.push(COLUMNS.map((c) => field(r[c])).join(',') + tail);
   return `${lines.join('\r\n')}\r\n`;
 }

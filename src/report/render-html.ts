@@ -1,11 +1,12 @@
 import type { SlaReport } from '../core/sla/report-model';
-import { headline, reportTables, type ReportTable } from './report-tables';
+import { headline, progressNote, reportTables, type ReportTable } from './report-tables';
 import { barChart, escapeXml as esc, percentLineChart } from './svg-charts';
 
 const CSS = `body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1d2430}
 h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.15rem;margin:1.6rem 0 .5rem;break-after:avoid}
 table{border-collapse:collapse;margin:.3rem 0;font-size:12.5px}th,td{border:1px solid #ccd;padding:3px 8px;text-align:left}
 th{background:#eef1f6}td:not(:first-child){font-variant-numeric:tabular-nums}.meta{color:#555}.headline{font-size:1.05rem;font-weight:600;margin:.8rem 0}
+.in-progress{border-left:4px solid #d9822b;background:#fff6ea;padding:.4rem .7rem}
 .charts{display:flex;flex-wrap:wrap;gap:1rem}.charts figure{margin:0;break-inside:avoid}figcaption{font-weight:600;margin-bottom:.2rem}
 @media print{body{margin:0}.charts svg{width:100%;height:auto}tr{break-inside:avoid}}`;
 
@@ -55,6 +56,7 @@ export function reportBody(r: SlaReport): string {
   return [
     `<h1>SLA report ${esc(r.month)}</h1>`,
     `<p class="meta">Period ${esc(r.period.start)} – ${esc(r.period.end)} (${esc(r.timeZone)}) · source ${esc(r.source)} · generated ${esc(r.generatedAt)}</p>`,
+    ...(progressNote(r) ? [`<p class="in-progress" role="note">${esc(progressNote(r) ?? '')}</p>`] : []),
     `<p class="headline">${esc(headline(r))}</p>`,
     reportCharts(r),
     ...reportTables(r).map(table),

@@ -1,5 +1,5 @@
 import type { SlaReport } from '../core/sla/report-model';
-import { headline, reportTables } from './report-tables';
+import { headline, progressNote, reportTables } from './report-tables';
 
 /**
  * Ticket data is text, never markup: `&`, `<` and `>` become entities, so a renderer that allows raw
@@ -21,6 +21,7 @@ export function renderMarkdown(r: SlaReport): string {
     '',
     `Period ${r.period.start} – ${r.period.end} (${esc(r.timeZone)}), source ${esc(r.source)}, generated ${r.generatedAt}.`,
     '',
+    ...(progressNote(r) ? [`> **${esc(progressNote(r) ?? '')}**`, ''] : []),
     `**${esc(headline(r))}**`,
     '',
     'Counted: tickets resolved in the month; tickets open at month end are listed with their status. See docs/sla-report.md for the rules.',

@@ -35,7 +35,7 @@ const report = acc.finish();
 describe('report renderers', () => {
   it('CSV quotes fields and defuses formula cells', () => {
     const [header, ...rows] = renderCsv(report).trimEnd().split('\r\n');
-    expect(header?.split(',')).toHaveLength(24);
+    expect(header?.split(',')).toHaveLength(26);
     expect(rows).toHaveLength(2);
     expect(rows[0]).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(rows[0]).toContain('"Branch | ""A"", Nord"');
