@@ -1,6 +1,7 @@
 import type { SlaReport } from '../core/sla/report-model';
 import { headline, progressNote, reportTables, type ReportTable } from './report-tables';
-import { barChart, escapeXml as esc, percentLineChart } from './svg-charts';
+import { reportCharts } from './report-charts';
+import { escapeXml as esc, svgChart } from './svg-charts';
 
 const CSS = `body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1d2430}
 h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.15rem;margin:1.6rem 0 .5rem;break-after:avoid}
@@ -11,37 +12,11 @@ th{background:#eef1f6}td:not(:first-child){font-variant-numeric:tabular-nums}.me
 @media print{body{margin:0}.charts svg{width:100%;height:auto}tr{break-inside:avoid}}`;
 
 /** Charts of the report as inline SVG: compliance trend, volume by priority, MTTR distribution. */
-export function reportCharts(r: SlaReport): string {
-  const months = r.trend.map((t) => t.month);
-  const figures = [
-    [
-      'Compliance trend',
-      percentLineChart('compliance-trend', 'Compliance per month (response, resolution)', months, [
-        { name: 'Response', color: '#2f6fb0', values: r.trend.map((t) => t.responsePercent) },
-        { name: 'Resolution', color: '#d9822b', values: r.trend.map((t) => t.resolutionPercent) },
-      ]),
-    ],
-    [
-      'Volume by priority',
-      barChart(
-        'volume-by-priority',
-        'Tickets by priority',
-        r.volumes.byPriority.map((c) => c.key),
-        r.volumes.byPriority.map((c) => c.count),
-      ),
-    ],
-    [
-      'MTTR distribution',
-      barChart(
-        'mttr-distribution',
-        'Resolved SLA cycles by calendar time to resolve',
-        r.mttrDistribution.map((c) => c.key),
-        r.mttrDistribution.map((c) => c.count),
-        '#4c956c',
-      ),
-    ],
-  ];
-  return `<div class="charts">${figures.map(([caption, svg]) => `<figure><figcaption>${esc(caption ?? '')}</figcaption>${svg}</figure>`).join('')}</div>`;
+function chartsHtml(r: SlaReport): string {
+  const figures = reportCharts(r).map(
+    ({ caption, chart }) => `<figure><figcaption>${esc(caption)}</figcaption>${svgChart(chart)}</figure>`,
+  );
+  return `<div class="charts">${figures.join('')}</div>`;
 }
 
 function table(t: ReportTable): string {
@@ -58,7 +33,7 @@ export function reportBody(r: SlaReport): string {
     `<p class="meta">Period ${esc(r.period.start)} – ${esc(r.period.end)} (${esc(r.timeZone)}) · source ${esc(r.source)} · generated ${esc(r.generatedAt)}</p>`,
     ...(progressNote(r) ? [`<p class="in-progress" role="note">${esc(progressNote(r) ?? '')}</p>`] : []),
     `<p class="headline">${esc(headline(r))}</p>`,
-    reportCharts(r),
+    chartsHtml(r),
     ...reportTables(r).map(table),
   ].join('\n');
 }

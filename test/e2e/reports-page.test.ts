@@ -2,9 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { createReportsHandler } from '../../handlers/http/reports';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/report/render-pdf';
 import { datasetReport, fixedClock } from '../integration/report/dataset';
-import { browserTest } from '../helpers/browser';
+import { browserTest, CHROMIUM_ARGS, chromiumPath } from '../helpers/browser';
 
 const test = browserTest();
 const withBrowser = test !== it.skip;
@@ -22,7 +21,8 @@ describe('/reports page in headless Chromium', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    if (withBrowser) browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    if (withBrowser)
+      browser = await chromium.launch({ executablePath: chromiumPath() ?? undefined, args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
     await browser?.close();
