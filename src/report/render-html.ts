@@ -19,9 +19,10 @@ function chartsHtml(r: SlaReport): string {
   return `<div class="charts">${figures.join('')}</div>`;
 }
 
-function table(t: ReportTable): string {
+/** One titled table as an HTML section (cells escaped; a row link wraps the row's first cell). */
+export function htmlTable(t: ReportTable): string {
   const body = t.rows.length
-    ? `<table id="${t.id}"><thead><tr>${t.headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${t.rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`
+    ? `<table id="${t.id}"><thead><tr>${t.headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${t.rows.map((row, i) => `<tr>${row.map((c, j) => `<td>${j === 0 && t.links?.[i] ? `<a href="${esc(t.links[i] ?? '')}">${esc(c)}</a>` : esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`
     : '<p><em>none</em></p>';
   return `<section><h2>${esc(t.title)}</h2>${body}${t.note ? `<p class="meta">${esc(t.note)}</p>` : ''}</section>`;
 }
@@ -34,7 +35,7 @@ export function reportBody(r: SlaReport): string {
     ...(progressNote(r) ? [`<p class="in-progress" role="note">${esc(progressNote(r) ?? '')}</p>`] : []),
     `<p class="headline">${esc(headline(r))}</p>`,
     chartsHtml(r),
-    ...reportTables(r).map(table),
+    ...reportTables(r).map(htmlTable),
   ].join('\n');
 }
 

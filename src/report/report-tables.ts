@@ -7,7 +7,14 @@ export interface ReportTable {
   title: string;
   headers: string[];
   rows: string[][];
+  /** Per row, where its first cell links to (HTML and Markdown); e.g. a breach to its explanation. */
+  links?: (string | null)[];
   note?: string;
+}
+
+/** Where the server explains one ticket's figures of a month (`GET /reports/sla/explain`). */
+export function explainLink(number: string, month: string, format: 'html' | 'json'): string {
+  return `/reports/sla/explain?ticket=${encodeURIComponent(number)}&month=${encodeURIComponent(month)}&format=${format}`;
 }
 
 const TOP = 15;
@@ -68,6 +75,7 @@ export function reportTables(r: SlaReport): ReportTable[] {
         'Branch',
         'Ticket status',
       ],
+      links: r.breaches.map((b) => explainLink(b.number, r.month, 'html')),
       rows: r.breaches.map((b) => [
         b.number + (b.cycle > 1 ? ` (cycle ${b.cycle})` : ''),
         name(b.definitionId),

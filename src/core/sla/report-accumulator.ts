@@ -30,7 +30,7 @@ export interface ReportOptions {
 }
 
 /** Verdict a record contributes to compliance: cancelled and target-less records contribute none. */
-function verdict(r: SlaRecord): 'met' | 'breached' | null {
+export function verdict(r: SlaRecord): 'met' | 'breached' | null {
   if (r.breached === null || r.stage === 'cancelled') return null;
   if (r.breached) return 'breached';
   return r.stage === 'completed' ? 'met' : null;

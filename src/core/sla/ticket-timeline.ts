@@ -8,7 +8,7 @@ export interface ChangePoint {
   priority: number | null;
   assignee: string | null;
   acknowledged: boolean;
-  /** Index into the ordered updates of the update that produced this snapshot. */
+  /** Index into the ordered updates of the update that produced this snapshot; -1 at opened_at. */
   update: number;
 }
 
@@ -102,7 +102,8 @@ export function changePoints(ticket: TicketHistory, updates: OrderedUpdate[], as
     return [
       { at: ticket.openedAt, state: 'new', priority: null, assignee: null, acknowledged: false, update: -1 },
     ];
-  if (first.at > ticket.openedAt) points.unshift({ ...first, at: ticket.openedAt, acknowledged: false });
+  if (first.at > ticket.openedAt)
+    points.unshift({ ...first, at: ticket.openedAt, acknowledged: false, update: -1 });
   return points;
 }
 

@@ -58,8 +58,21 @@ describe('report renderers', () => {
     expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
-  it('JSON round-trips to the report', () => {
-    expect(JSON.parse(renderJson(report))).toEqual(JSON.parse(JSON.stringify(report)));
+  it('JSON round-trips to the report, each breach with the link to its explanation', () => {
+    const breaches = report.breaches.map((b) => ({
+      ...b,
+      explain: '/reports/sla/explain?ticket=INC%3Cscript%3E&month=2026-10&format=json',
+    }));
+    expect(report.breaches.length).toBeGreaterThan(0);
+    expect(JSON.parse(renderJson(report))).toEqual(JSON.parse(JSON.stringify({ ...report, breaches })));
+  });
+
+  it('HTML and Markdown link each breach to its explanation', () => {
+    const href = '/reports/sla/explain?ticket=INC%3Cscript%3E&amp;month=2026-10&amp;format=html';
+    expect(renderHtml(report)).toContain(`<td><a href="${href}">INC&lt;script&gt;</a></td>`);
+    expect(renderMarkdown(report)).toContain(
+      '| [INC&lt;script&gt;](/reports/sla/explain?ticket=INC%3Cscript%3E&month=2026-10&format=html) |',
+    );
   });
 
   it('Markdown escapes table pipes', () => {
@@ -68,7 +81,8 @@ describe('report renderers', () => {
 
   it('HTML is self-contained and escapes ticket data', () => {
     const html = renderHtml(report);
-    expect(html).not.toMatch(/<script|<link|<img|(src|href)=/);
+    expect(html).not.toMatch(/<script|<link|<img|src=/);
+    expect(html.match(/href="[^"]*"/g)?.every((h) => h.startsWith('href="/reports/sla/explain?'))).toBe(true);
     expect(html).toContain('INC&lt;script&gt;');
     expect(html.match(/<svg /g)).toHaveLength(3);
   });
