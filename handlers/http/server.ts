@@ -11,6 +11,7 @@ import { routeHandoffs, type HandoffApiDeps } from './handoffs-api';
 import type { Metrics } from './metrics';
 import { getOnCall, getOnCallCalendar } from './oncall-api';
 import { sendError, sendJson } from './respond';
+import { setSecurityHeaders } from './security-headers';
 
 /** A handler mounted on the server (sandbox emulators, reports); returns false when the path is not its own. */
 export type Mount = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -98,6 +99,7 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
   }
 
   return (req, res) => {
+    setSecurityHeaders(res);
     deps.inFlight.count++;
     res.once('close', () => deps.inFlight.count--);
     route(req, res).catch((err: unknown) => {

@@ -1,21 +1,11 @@
 import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
-import { explainSlaTicket } from '../../../src/app/explain-sla-ticket';
 import { registerSlaExplainCommand } from '../../../src/cli/sla-explain';
-import { SlaConfig } from '../../../src/config/sla';
 import type { SlaExplanation } from '../../../src/core/sla/explain-ticket';
 import type { SlaReport } from '../../../src/core/sla/report-model';
-import { CsvTicketSource } from '../../../src/sla/csv-ticket-source';
-import { DATASET, datasetReport, datasetRows, fixedClock } from './dataset';
+import { DATASET, datasetExplanation, datasetReport, datasetRows, fixedClock } from './dataset';
 
-const explain = (ticket: string, month = '2016-03') =>
-  explainSlaTicket({
-    ticket,
-    month,
-    config: SlaConfig.parse({}),
-    source: new CsvTicketSource({ file: DATASET }),
-    clock: fixedClock,
-  });
+const explain = datasetExplanation;
 
 describe('sla explain on the real export', () => {
   let report: SlaReport;
