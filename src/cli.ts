@@ -4,7 +4,8 @@ import { registerAlertCommand } from './cli/alert';
 import { registerAuditCommand } from './cli/audit';
 import { registerCheckConfigCommand } from './cli/check-config';
 import { registerServeCommand } from './cli/serve';
-import { registerReportCommand } from './cli/report';
+import { registerReportCommand, type ReportCommandDeps } from './cli/report';
+import { registerSlaExplainCommand } from './cli/sla-explain';
 import { registerReplayCommand } from './cli/replay';
 import { loadConfig } from './config/load-config';
 import { reportSources } from './composition/report-sources';
@@ -29,7 +30,7 @@ export function buildCli(): Command {
       );
     return r.value;
   };
-  registerReportCommand(program, {
+  const reportDeps: ReportCommandDeps = {
     slaConfig: () => loaded().config.sla,
     sources: {
       store: () => reportSources(loaded()).store!(),
@@ -45,7 +46,9 @@ export function buildCli(): Command {
         return f();
       },
     },
-  });
+  };
+  registerReportCommand(program, reportDeps);
+  registerSlaExplainCommand(program, reportDeps);
   return program;
 }
 

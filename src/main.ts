@@ -32,6 +32,7 @@ import { LANES, type Lane } from './core/outbox/outbox-command';
 import { loadRunbooks } from '../integrations/runbooks/load-runbooks';
 import { createReportsHandler } from '../handlers/http/reports';
 import { buildSlaReport } from './app/build-sla-report';
+import { explainSlaTicket } from './app/explain-sla-ticket';
 import { incidentTicketSource } from './app/incident-ticket-source';
 import { chatLanes, teamsEnabled, wireChat, type ChatWiring } from './composition/wire-chat';
 import { renderHtml } from './report/render-html';
@@ -130,6 +131,14 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const oncall = { providers: config.providers, schedules: onCallSchedules(config.oncall) };
   const buildReport = (month: string) =>
     buildSlaReport({ month, config: config.sla, source: incidentTicketSource(store.histories), clock });
+  const explainReport = (ticket: string, month: string) =>
+    explainSlaTicket({
+      ticket,
+      month,
+      config: config.sla,
+      source: incidentTicketSource(store.histories),
+      clock,
+    });
 
   // The sandbox and the ticket adapters need the server's own URL: listen first (only the sandbox
   // answers meanwhile, everything else gets 503 "starting"), wire with the URL, then serve.
@@ -260,7 +269,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       mounts: [
         ...(opts.mounts ?? []),
         ...(chat?.mounts ?? []),
-        createReportsHandler({ clock, logger, buildReport }),
+        createReportsHandler({ clock, logger, buildReport, explain: explainReport, apiToken }),
         ...sandboxMounts,
       ],
       now: () => clock.now(),

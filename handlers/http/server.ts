@@ -14,6 +14,7 @@ import { getOnCall, getOnCallCalendar } from './oncall-api';
 import { sendError, sendJson } from './respond';
 import { requestIdOf } from './request-id';
 import { withRequestId } from '../../src/app/request-context';
+import { setSecurityHeaders } from './security-headers';
 
 /** A handler mounted on the server (sandbox emulators, reports); returns false when the path is not its own. */
 export type Mount = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -93,6 +94,7 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
     res.setHeader('x-request-id', requestId);
     // Refused before it counts as in flight: the drain waits only for requests it let in. The in-process
     // sandbox keeps answering: the remote calls being finished may be calls to it.
+    setSecurityHeaders(res);
     if (deps.draining?.() && !req.url?.startsWith('/sandbox/')) return refuseWhileDraining(req, res);
     deps.inFlight.count++;
     res.once('close', () => deps.inFlight.count--);

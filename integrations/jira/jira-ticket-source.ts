@@ -109,7 +109,11 @@ class JiraTicketSource implements TicketSource {
       },
     ];
     changes.forEach((c, n) => {
-      const e: TicketEvent = { at: Date.parse(c.created ?? ''), seq: n + 1 };
+      const e: TicketEvent = {
+        at: Date.parse(c.created ?? ''),
+        seq: n + 1,
+        ...(c.id ? { ref: `changelog ${c.id}` } : {}),
+      };
       for (const item of c.items ?? []) {
         if (item.field === 'status') e.state = this.state(item.toString);
         if (item.field === 'priority' && item.toString) e.priority = this.priorities[item.toString] ?? null;

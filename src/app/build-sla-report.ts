@@ -1,9 +1,10 @@
 import type { SlaConfig } from '../config/sla';
-import { evaluateTicket } from '../core/sla/evaluate-ticket';
-import { ReportAccumulator } from '../core/sla/report-accumulator';
+import { evaluateTicketDetailed, type SlaEngine } from '../core/sla/evaluate-ticket';
+import { ReportAccumulator, type ReportOptions } from '../core/sla/report-accumulator';
 import type { SlaReport } from '../core/sla/report-model';
 import type { Clock } from '../ports/clock';
-import type { SourceProgress, TicketSource } from '../ports/ticket-source';
+import type { SourceProgress, TicketQuery, TicketSource } from '../ports/ticket-source';
+import { trendWindows } from '../core/sla/report-period';
 import { compileDefinitions, compileSlaEngine } from '../sla/compile-sla';
 
 /** Inputs of the monthly report use-case. */
@@ -19,30 +20,50 @@ export interface BuildSlaReportInput {
 }
 
 /**
+ * Engine, report options and source query of one month, shared by the report and `sla explain` so they
+ * never differ.
+ */
+export function slaReportSetup(input: Omit<BuildSlaReportInput, 'keepRecords'> & { keepRecords?: boolean }): {
+  engine: SlaEngine;
+  options: ReportOptions;
+  query: TicketQuery;
+} {
+  const { config, month } = input;
+  const now = input.clock.now();
+  const windows = trendWindows(month, config.trendMonths, config.reportTimeZone);
+  const end = windows[windows.length - 1]?.end ?? now.getTime();
+  return {
+    query: {
+      from: new Date(windows[0]?.start ?? end),
+      to: new Date(Math.min(end, now.getTime())),
+      ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+    },
+    engine: compileSlaEngine(config, Number(month.slice(0, 4))),
+    options: {
+      month,
+      timeZone: config.reportTimeZone,
+      trendMonths: config.trendMonths,
+      definitions: compileDefinitions(config),
+      source: input.source.name,
+      generatedAt: now.toISOString(),
+      keepRecords: input.keepRecords ?? true,
+      now: now.getTime(),
+    },
+  };
+}
+
+/**
  * Builds the monthly SLA report: streams ticket histories from the source, evaluates every SLA as of the
- * end of the month and folds the records into the report. Nothing but the history and the config
- * enters a figure, so the same inputs always give the same report (except `generatedAt`).
+ * end of the month (or now, for the month in progress) and folds the records into the report. Nothing
+ * but the history and the config enters a figure, so the same inputs always give the same report
+ * (except `generatedAt`).
  */
 export async function buildSlaReport(input: BuildSlaReportInput): Promise<SlaReport> {
-  const { config, month } = input;
-  const engine = compileSlaEngine(config, Number(month.slice(0, 4)));
-  const acc = new ReportAccumulator({
-    month,
-    timeZone: config.reportTimeZone,
-    trendMonths: config.trendMonths,
-    definitions: compileDefinitions(config),
-    source: input.source.name,
-    generatedAt: input.clock.now().toISOString(),
-    keepRecords: input.keepRecords ?? true,
-  });
-  const from = new Date((acc.windows[0] ?? acc.window).start);
-  const query = {
-    from,
-    to: new Date(acc.asOf),
-    ...(input.onProgress ? { onProgress: input.onProgress } : {}),
-  };
+  const { engine, options, query } = slaReportSetup(input);
+  const acc = new ReportAccumulator(options);
   for await (const ticket of input.source.tickets(query)) {
-    acc.add(ticket, evaluateTicket(ticket, engine, acc.asOf));
+    const evaluation = evaluateTicketDetailed(ticket, engine, acc.asOf);
+    acc.add(ticket, evaluation.records, evaluation.externalMadeSla);
   }
   return acc.finish();
 }

@@ -22,7 +22,7 @@ export function incidentTicketSource(histories: IncidentHistories, pageSize = 10
         for (const { incident: i, entries } of page) {
           const events: TicketEvent[] = entries.flatMap((e) => {
             const change = clockChangeOf(e);
-            return change ? [{ at: Date.parse(e.at), seq: e.id, ...change }] : [];
+            return change ? [{ at: Date.parse(e.at), seq: e.id, ref: `timeline ${e.id}`, ...change }] : [];
           });
           yield {
             id: String(i.id),

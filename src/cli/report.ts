@@ -23,21 +23,39 @@ export interface ReportCommandDeps {
   stderr?: NodeJS.WriteStream;
 }
 
-interface ReportOptions {
-  month: string;
-  format: ReportFormat;
-  out?: string;
+/** Where tickets come from: the options `report` and `sla explain` share. */
+export interface SourceOptions {
   source: ReportSourceName;
   file?: string;
   csvTimeZone: string;
 }
 
-function month(value: string): string {
+interface ReportOptions extends SourceOptions {
+  month: string;
+  format: ReportFormat;
+  out?: string;
+}
+
+/** Commander parser for `--month`. */
+export function month(value: string): string {
   if (!isMonth(value)) throw new InvalidArgumentError('expected YYYY-MM, e.g. 2026-10');
   return value;
 }
 
-function pickSource(opts: ReportOptions, deps: ReportCommandDeps): TicketSource {
+/** Adds `--source`, `--file` and `--csv-time-zone` to a command. */
+export function sourceOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--source <source>', 'where ticket histories come from')
+        .choices(['store', 'servicenow', 'jira', 'csv'])
+        .default('store'),
+    )
+    .option('--file <path>', 'CSV export for --source csv')
+    .option('--csv-time-zone <zone>', 'time zone of the times in the CSV export', 'UTC');
+}
+
+/** The ticket source the options name. */
+export function pickSource(opts: SourceOptions, deps: ReportCommandDeps): TicketSource {
   if (opts.source === 'csv') {
     if (!opts.file) throw new InvalidArgumentError('--source csv needs --file <path>');
     try {
@@ -58,39 +76,32 @@ function pickSource(opts: ReportOptions, deps: ReportCommandDeps): TicketSource 
  * Writes the report to --out (or stdout) and shows import progress on stderr.
  */
 export function registerReportCommand(program: Command, deps: ReportCommandDeps = {}): void {
-  program
+  const report = program
     .command('report')
     .description('build the monthly SLA report')
     .requiredOption('--month <YYYY-MM>', 'report month', month)
     .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('html'))
-    .option('--out <file>', 'write to this file instead of stdout')
-    .addOption(
-      new Option('--source <source>', 'where ticket histories come from')
-        .choices(['store', 'servicenow', 'jira', 'csv'])
-        .default('store'),
-    )
-    .option('--file <path>', 'CSV export for --source csv')
-    .option('--csv-time-zone <zone>', 'time zone of the times in the CSV export', 'UTC')
-    .action(async (opts: ReportOptions) => {
-      const stderr = deps.stderr ?? process.stderr;
-      const source = pickSource(opts, deps);
-      const bar = progressBar(stderr);
-      const report = await buildSlaReport({
-        month: opts.month,
-        config: deps.slaConfig?.() ?? SlaConfig.parse({}),
-        source,
-        clock: deps.clock ?? systemClock,
-        onProgress: bar.update,
-      });
-      bar.done();
-      const rendered = await renderReport(report, opts.format);
-      if (opts.out) {
-        writeFileSync(opts.out, rendered.body);
-        stderr.write(
-          `wrote ${opts.out} (${rendered.body.length} bytes): ${report.totals.tickets} tickets, ${report.totals.breaches} breaches\n`,
-        );
-      } else {
-        (deps.stdout ?? process.stdout).write(rendered.body);
-      }
+    .option('--out <file>', 'write to this file instead of stdout');
+  sourceOptions(report).action(async (opts: ReportOptions) => {
+    const stderr = deps.stderr ?? process.stderr;
+    const source = pickSource(opts, deps);
+    const bar = progressBar(stderr);
+    const report = await buildSlaReport({
+      month: opts.month,
+      config: deps.slaConfig?.() ?? SlaConfig.parse({}),
+      source,
+      clock: deps.clock ?? systemClock,
+      onProgress: bar.update,
     });
+    bar.done();
+    const rendered = await renderReport(report, opts.format);
+    if (opts.out) {
+      writeFileSync(opts.out, rendered.body);
+      stderr.write(
+        `wrote ${opts.out} (${rendered.body.length} bytes): ${report.totals.tickets} tickets, ${report.totals.breaches} breaches\n`,
+      );
+    } else {
+      (deps.stdout ?? process.stdout).write(rendered.body);
+    }
+  });
 }

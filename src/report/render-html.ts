@@ -1,51 +1,28 @@
 import type { SlaReport } from '../core/sla/report-model';
-import { headline, reportTables, type ReportTable } from './report-tables';
-import { barChart, escapeXml as esc, percentLineChart } from './svg-charts';
+import { headline, progressNote, reportTables, type ReportTable } from './report-tables';
+import { reportCharts } from './report-charts';
+import { escapeXml as esc, svgChart } from './svg-charts';
 
 const CSS = `body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1d2430}
 h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.15rem;margin:1.6rem 0 .5rem;break-after:avoid}
 table{border-collapse:collapse;margin:.3rem 0;font-size:12.5px}th,td{border:1px solid #ccd;padding:3px 8px;text-align:left}
 th{background:#eef1f6}td:not(:first-child){font-variant-numeric:tabular-nums}.meta{color:#555}.headline{font-size:1.05rem;font-weight:600;margin:.8rem 0}
+.in-progress{border-left:4px solid #d9822b;background:#fff6ea;padding:.4rem .7rem}
 .charts{display:flex;flex-wrap:wrap;gap:1rem}.charts figure{margin:0;break-inside:avoid}figcaption{font-weight:600;margin-bottom:.2rem}
 @media print{body{margin:0}.charts svg{width:100%;height:auto}tr{break-inside:avoid}}`;
 
 /** Charts of the report as inline SVG: compliance trend, volume by priority, MTTR distribution. */
-export function reportCharts(r: SlaReport): string {
-  const months = r.trend.map((t) => t.month);
-  const figures = [
-    [
-      'Compliance trend',
-      percentLineChart('compliance-trend', 'Compliance per month (response, resolution)', months, [
-        { name: 'Response', color: '#2f6fb0', values: r.trend.map((t) => t.responsePercent) },
-        { name: 'Resolution', color: '#d9822b', values: r.trend.map((t) => t.resolutionPercent) },
-      ]),
-    ],
-    [
-      'Volume by priority',
-      barChart(
-        'volume-by-priority',
-        'Tickets by priority',
-        r.volumes.byPriority.map((c) => c.key),
-        r.volumes.byPriority.map((c) => c.count),
-      ),
-    ],
-    [
-      'MTTR distribution',
-      barChart(
-        'mttr-distribution',
-        'Resolved SLA cycles by calendar time to resolve',
-        r.mttrDistribution.map((c) => c.key),
-        r.mttrDistribution.map((c) => c.count),
-        '#4c956c',
-      ),
-    ],
-  ];
-  return `<div class="charts">${figures.map(([caption, svg]) => `<figure><figcaption>${esc(caption ?? '')}</figcaption>${svg}</figure>`).join('')}</div>`;
+function chartsHtml(r: SlaReport): string {
+  const figures = reportCharts(r).map(
+    ({ caption, chart }) => `<figure><figcaption>${esc(caption)}</figcaption>${svgChart(chart)}</figure>`,
+  );
+  return `<div class="charts">${figures.join('')}</div>`;
 }
 
-function table(t: ReportTable): string {
+/** One titled table as an HTML section (cells escaped; a row link wraps the row's first cell). */
+export function htmlTable(t: ReportTable): string {
   const body = t.rows.length
-    ? `<table id="${t.id}"><thead><tr>${t.headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${t.rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`
+    ? `<table id="${t.id}"><thead><tr>${t.headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${t.rows.map((row, i) => `<tr>${row.map((c, j) => `<td>${j === 0 && t.links?.[i] ? `<a href="${esc(t.links[i] ?? '')}">${esc(c)}</a>` : esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`
     : '<p><em>none</em></p>';
   return `<section><h2>${esc(t.title)}</h2>${body}${t.note ? `<p class="meta">${esc(t.note)}</p>` : ''}</section>`;
 }
@@ -55,9 +32,10 @@ export function reportBody(r: SlaReport): string {
   return [
     `<h1>SLA report ${esc(r.month)}</h1>`,
     `<p class="meta">Period ${esc(r.period.start)} – ${esc(r.period.end)} (${esc(r.timeZone)}) · source ${esc(r.source)} · generated ${esc(r.generatedAt)}</p>`,
+    ...(progressNote(r) ? [`<p class="in-progress" role="note">${esc(progressNote(r) ?? '')}</p>`] : []),
     `<p class="headline">${esc(headline(r))}</p>`,
-    reportCharts(r),
-    ...reportTables(r).map(table),
+    chartsHtml(r),
+    ...reportTables(r).map(htmlTable),
   ].join('\n');
 }
 

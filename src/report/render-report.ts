@@ -21,7 +21,7 @@ const text = (s: string, contentType: string, extension: string): RenderedReport
   extension,
 });
 
-/** Renders the report in one of the formats; `pdf` starts headless Chromium (see render-pdf.ts). */
+/** Renders the report in one of the formats (`pdf` is drawn with pdfkit, see render-pdf.ts). */
 export async function renderReport(report: SlaReport, format: ReportFormat): Promise<RenderedReport> {
   switch (format) {
     case 'json':

@@ -7,7 +7,14 @@ export interface ReportTable {
   title: string;
   headers: string[];
   rows: string[][];
+  /** Per row, where its first cell links to (HTML and Markdown); e.g. a breach to its explanation. */
+  links?: (string | null)[];
   note?: string;
+}
+
+/** Where the server explains one ticket's figures of a month (`GET /reports/sla/explain`). */
+export function explainLink(number: string, month: string, format: 'html' | 'json'): string {
+  return `/reports/sla/explain?ticket=${encodeURIComponent(number)}&month=${encodeURIComponent(month)}&format=${format}`;
 }
 
 const TOP = 15;
@@ -68,6 +75,7 @@ export function reportTables(r: SlaReport): ReportTable[] {
         'Branch',
         'Ticket status',
       ],
+      links: r.breaches.map((b) => explainLink(b.number, r.month, 'html')),
       rows: r.breaches.map((b) => [
         b.number + (b.cycle > 1 ? ` (cycle ${b.cycle})` : ''),
         name(b.definitionId),
@@ -77,7 +85,7 @@ export function reportTables(r: SlaReport): ReportTable[] {
         localTime(b.breachedAt, tz),
         b.provider,
         b.branch,
-        b.status === 'open' ? 'open at month end' : 'resolved',
+        b.status === 'open' ? (r.monthInProgress ? 'open now' : 'open at month end') : 'resolved',
       ]),
     },
     {
@@ -139,11 +147,22 @@ export function reportTables(r: SlaReport): ReportTable[] {
   return tables;
 }
 
+/**
+ * For a month that had not ended when the report was made: says so, and as of when the figures are, so
+ * nobody reads an open clock as final. null for a complete month.
+ */
+export function progressNote(r: SlaReport): string | null {
+  return r.monthInProgress
+    ? `Month in progress: figures as of ${localTime(r.asOf, r.timeZone)} (${r.timeZone}); open tickets are evaluated at that time and the figures will change until the month ends.`
+    : null;
+}
+
 /** One-line headline, also used as the chat summary. */
 export function headline(r: SlaReport): string {
   const pct = (kind: 'response' | 'resolution') =>
     percent(
       r.trend[r.trend.length - 1]?.[kind === 'response' ? 'responsePercent' : 'resolutionPercent'] ?? null,
     );
-  return `${r.totals.resolved} resolved, ${r.totals.openAtMonthEnd} open at month end · response ${pct('response')} · resolution ${pct('resolution')} · ${r.totals.breaches} breaches · MTTR median ${hours(r.mttr.wall.median)}`;
+  const open = r.monthInProgress ? 'open now (month in progress)' : 'open at month end';
+  return `${r.totals.resolved} resolved, ${r.totals.openAtMonthEnd} ${open} · response ${pct('response')} · resolution ${pct('resolution')} · ${r.totals.breaches} breaches · MTTR median ${hours(r.mttr.wall.median)}`;
 }

@@ -50,13 +50,20 @@ export class CsvTicketSource implements TicketSource {
         this.options.onSkippedRow?.(line, !number ? 'no number' : 'no sys_updated_at/opened_at date');
         continue;
       }
-      const seq = Number(cell(row.sys_mod_count) ?? 0);
+      const modCount = cell(row.sys_mod_count);
+      const version = modCount !== null && /^\d+$/.test(modCount) ? Number(modCount) : undefined;
+      const seq = version ?? 0;
+      const madeSla = bool(row.made_sla);
       const event: TicketEvent = {
         at,
         seq,
+        ...(version !== undefined ? { version } : {}),
+        ref: `line ${line}`,
         state: cell(row.incident_state) ?? 'New',
         priority: priorityNumber(row.priority),
         assignee: cell(row.assignment_group),
+        // Per update, so a report reads the value as of its month end, not the newest of the file.
+        ...(madeSla !== null ? { externalMadeSla: madeSla } : {}),
       };
       let draft = drafts.get(number);
       if (!draft) {
@@ -66,14 +73,13 @@ export class CsvTicketSource implements TicketSource {
           query.onProgress?.({ tickets: drafts.size, done: stream.bytesRead, total });
       }
       draft.ticket.events.push(event);
-      // Attributes and made_sla are taken from the latest update (by time, then sys_mod_count).
+      // Attributes are taken from the latest update (by time, then sys_mod_count).
       if (at > draft.lastKey[0] || (at === draft.lastKey[0] && seq >= draft.lastKey[1])) {
         draft.lastKey = [at, seq];
         Object.assign(draft.ticket, {
           branch: cell(row.location),
           service: cell(row.cmdb_ci),
           category: cell(row.category),
-          externalMadeSla: bool(row.made_sla),
         });
       }
     }

@@ -3,6 +3,23 @@ import type { SlaCycle, StateSets } from './sla-cycles';
 import type { ChangePoint } from './ticket-timeline';
 import { UNASSIGNED, type SlaDefinition, type SlaRecord } from './types';
 
+/** One stretch of a cycle between two change points, as the clock counted it (`sla explain`). */
+export interface ClockSegment {
+  start: number;
+  end: number;
+  /** Lower-cased state in force. */
+  state: string;
+  clock: 'running' | 'paused';
+  assignee: string | null;
+  /** Index into the ordered updates of the update that began this stretch (-1: none, opened). */
+  update: number;
+  wallMs: number;
+  /** Business ms on the target's calendar (24×7 without target). */
+  businessMs: number;
+  /** The clock's business ms after this stretch (running stretches only add to it). */
+  elapsedBusinessMs: number;
+}
+
 /** What evaluateCycle needs besides the cycle itself. */
 export interface CycleContext {
   ticketId: string;
@@ -16,6 +33,8 @@ export interface CycleContext {
   timelines: ReadonlyMap<string, CalendarTimeline>;
   /** Used for records without a target, so their elapsed time is still shown (24×7). */
   fallback: CalendarTimeline;
+  /** When given, every stretch the clock counted is appended here, from the same loop as the figures. */
+  segments?: ClockSegment[];
 }
 
 /** Effective start and priority of a cycle, after the retroactive-start rule. */
@@ -69,16 +88,27 @@ export function evaluateCycle(cycle: SlaCycle, ctx: CycleContext): SlaRecord {
     if (paused) {
       pausedWall += b - a;
       pausedBiz += biz;
-      continue;
+    } else {
+      if (targetMs !== null && breachedAt === null && elapsedBiz + biz > targetMs) {
+        breachedAt = tl.instantAt(cumA + (targetMs - elapsedBiz));
+        breachHolder = p.assignee ?? UNASSIGNED;
+      }
+      elapsedWall += b - a;
+      elapsedBiz += biz;
+      const holder = p.assignee ?? UNASSIGNED;
+      heldBy[holder] = (heldBy[holder] ?? 0) + biz / 1000;
     }
-    if (targetMs !== null && breachedAt === null && elapsedBiz + biz > targetMs) {
-      breachedAt = tl.instantAt(cumA + (targetMs - elapsedBiz));
-      breachHolder = p.assignee ?? UNASSIGNED;
-    }
-    elapsedWall += b - a;
-    elapsedBiz += biz;
-    const holder = p.assignee ?? UNASSIGNED;
-    heldBy[holder] = (heldBy[holder] ?? 0) + biz / 1000;
+    ctx.segments?.push({
+      start: a,
+      end: b,
+      state: p.state,
+      clock: paused ? 'paused' : 'running',
+      assignee: p.assignee,
+      update: p.update,
+      wallMs: b - a,
+      businessMs: biz,
+      elapsedBusinessMs: elapsedBiz,
+    });
   }
   const running = cycle.end === null;
   const dueAt =

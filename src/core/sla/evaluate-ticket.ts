@@ -1,7 +1,13 @@
 import { CalendarTimeline } from './calendar-timeline';
-import { evaluateCycle } from './evaluate-cycle';
+import { evaluateCycle, type ClockSegment } from './evaluate-cycle';
 import { slaCycles, stateSets, type StateSets } from './sla-cycles';
-import { ticketTimeline } from './ticket-timeline';
+import {
+  changePoints,
+  externalMadeSlaAsOf,
+  orderUpdates,
+  type ChangePoint,
+  type OrderedUpdate,
+} from './ticket-timeline';
 import type { BusinessCalendar, SlaDefinition, SlaRecord, TicketHistory } from './types';
 
 /** Definitions and calendars compiled once per report; timelines cache materialised days across tickets. */
@@ -28,30 +34,57 @@ export function createSlaEngine(definitions: SlaDefinition[], calendars: Busines
   };
 }
 
+/** Everything the engine derived from one ticket; `segments[i]` belongs to `records[i]` when asked for. */
+export interface TicketEvaluation {
+  updates: OrderedUpdate[];
+  points: ChangePoint[];
+  records: SlaRecord[];
+  /** ServiceNow's `made_sla` as of `asOf` (the newest used update carrying it). */
+  externalMadeSla: boolean | null;
+  segments: ClockSegment[][] | null;
+}
+
 /**
  * Evaluates every SLA definition on one ticket as of `asOf` (epoch ms): one record per definition and
- * cycle. Pure: the result depends only on the ticket history, the definitions, the calendars and asOf.
+ * cycle, and with `withSegments` the clock stretches each record was summed from (`sla explain`).
+ * Pure: the result depends only on the ticket history, the definitions, the calendars and asOf.
  */
-export function evaluateTicket(ticket: TicketHistory, engine: SlaEngine, asOf: number): SlaRecord[] {
-  const points = ticketTimeline(ticket, asOf);
-  if (points.length === 0) return [];
+export function evaluateTicketDetailed(
+  ticket: TicketHistory,
+  engine: SlaEngine,
+  asOf: number,
+  withSegments = false,
+): TicketEvaluation {
+  const updates = orderUpdates(ticket, asOf);
+  const points = changePoints(ticket, updates, asOf);
   const records: SlaRecord[] = [];
-  for (const { def, sets } of engine.definitions) {
-    slaCycles(points, def, sets).forEach((cycle, i) => {
-      records.push(
-        evaluateCycle(cycle, {
-          ticketId: ticket.id,
-          number: ticket.number,
-          def,
-          sets,
-          points,
-          cycleNo: i + 1,
-          asOf,
-          timelines: engine.timelines,
-          fallback: engine.fallback,
-        }),
-      );
-    });
+  const segments: ClockSegment[][] | null = withSegments ? [] : null;
+  if (points.length > 0) {
+    for (const { def, sets } of engine.definitions) {
+      slaCycles(points, def, sets).forEach((cycle, i) => {
+        const sink: ClockSegment[] | undefined = segments ? [] : undefined;
+        records.push(
+          evaluateCycle(cycle, {
+            ticketId: ticket.id,
+            number: ticket.number,
+            def,
+            sets,
+            points,
+            cycleNo: i + 1,
+            asOf,
+            timelines: engine.timelines,
+            fallback: engine.fallback,
+            ...(sink ? { segments: sink } : {}),
+          }),
+        );
+        if (sink) segments?.push(sink);
+      });
+    }
   }
-  return records;
+  return { updates, points, records, externalMadeSla: externalMadeSlaAsOf(updates, ticket), segments };
+}
+
+/** The SLA records of one ticket as of `asOf` (see `evaluateTicketDetailed`). */
+export function evaluateTicket(ticket: TicketHistory, engine: SlaEngine, asOf: number): SlaRecord[] {
+  return evaluateTicketDetailed(ticket, engine, asOf).records;
 }

@@ -22,10 +22,15 @@ export interface ReportOptions {
   generatedAt: string;
   /** Keep one row per record for CSV/JSON; off for the million-ticket benchmark. */
   keepRecords: boolean;
+  /**
+   * The caller's now (epoch ms). Tickets are evaluated at min(now, month end), so a month in progress
+   * shows open clocks as they stand now, not projected to the month end. Omitted: the month is complete.
+   */
+  now?: number;
 }
 
 /** Verdict a record contributes to compliance: cancelled and target-less records contribute none. */
-function verdict(r: SlaRecord): 'met' | 'breached' | null {
+export function verdict(r: SlaRecord): 'met' | 'breached' | null {
   if (r.breached === null || r.stage === 'cancelled') return null;
   if (r.breached) return 'breached';
   return r.stage === 'completed' ? 'met' : null;
@@ -80,13 +85,25 @@ export class ReportAccumulator {
     this.hasResolution = options.definitions.some((d) => d.kind === 'resolution');
   }
 
-  /** Evaluation instant for every ticket: the end of the report month. */
+  /** Evaluation instant for every ticket: the end of the report month, or now while it is in progress. */
   get asOf(): number {
-    return this.window.end;
+    return Math.min(this.options.now ?? Infinity, this.window.end);
   }
 
-  /** Adds one ticket with its records evaluated as of `asOf`. */
-  add(ticket: TicketHistory, records: SlaRecord[]): void {
+  /** True while the report month has not ended: open clocks are shown as of now. */
+  get monthInProgress(): boolean {
+    return this.asOf < this.window.end;
+  }
+
+  /**
+   * Adds one ticket with its records evaluated as of `asOf`, and ServiceNow's `made_sla` as of `asOf`
+   * (`TicketEvaluation.externalMadeSla`; defaults to the ticket's own value).
+   */
+  add(
+    ticket: TicketHistory,
+    records: SlaRecord[],
+    externalMadeSla: boolean | null = ticket.externalMadeSla ?? null,
+  ): void {
     const resolution = records.filter((r) => r.kind === 'resolution');
     const firstResolved = resolution.find((r) => r.cycle === 1 && r.stage === 'completed')?.stoppedAt ?? null;
     const open = resolution.some((r) => r.stage === 'running' || r.stage === 'paused');
@@ -115,7 +132,8 @@ export class ReportAccumulator {
     const resolvedInMonth = resolvedIn.has(last);
     if (!resolvedInMonth && !open) return;
     const openRecords = open ? records.filter((r) => r.stage === 'running' || r.stage === 'paused') : [];
-    this.addTicket(ticket, records, counted, openRecords, resolvedInMonth, open);
+    const withMadeSla = { ...ticket, externalMadeSla };
+    this.addTicket(withMadeSla, records, counted, openRecords, resolvedInMonth, open);
   }
 
   private addTicket(
@@ -212,6 +230,8 @@ export class ReportAccumulator {
       },
       source: o.source,
       generatedAt: o.generatedAt,
+      asOf: new Date(this.asOf).toISOString(),
+      monthInProgress: this.monthInProgress,
       definitions: o.definitions.map((d) => ({
         id: d.id,
         name: d.name,

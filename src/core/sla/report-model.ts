@@ -107,6 +107,10 @@ export interface SlaReport {
   period: { start: string; end: string };
   source: string;
   generatedAt: string;
+  /** Instant every ticket was evaluated at: the period end, or the generation time while in progress. */
+  asOf: string;
+  /** The month had not ended when the report was made: open clocks are as of `asOf`, figures will change. */
+  monthInProgress: boolean;
   definitions: {
     id: string;
     name: string;

@@ -9,6 +9,15 @@ export interface TicketEvent {
   at: number;
   /** Tie-breaker for updates within the same instant (ServiceNow `sys_mod_count`, our timeline id). */
   seq?: number;
+  /**
+   * Revision counter of the record after this update (ServiceNow `sys_mod_count`), where the source has
+   * one. Updates whose revision does not increase with time are out-of-order copies (see ticket-timeline.ts).
+   */
+  version?: number;
+  /** Where the update came from, for `sla explain`: `line 359` of a CSV, a sys_audit or timeline id. */
+  ref?: string;
+  /** ServiceNow's own verdict (`made_sla`) as of this update, where the source records it per update. */
+  externalMadeSla?: boolean | null;
   state?: string;
   priority?: number | null;
   /** Who holds the ticket after this update: provider or assignment group. */
@@ -30,7 +39,10 @@ export interface TicketHistory {
   branch?: string | null;
   service?: string | null;
   category?: string | null;
-  /** ServiceNow's own verdict (`made_sla`) at the last update, for the agreement check; null when unknown. */
+  /**
+   * ServiceNow's own verdict (`made_sla`) for sources that know only its current value; sources with one
+   * value per update put it on the events instead (see `externalMadeSlaAsOf`). null when unknown.
+   */
   externalMadeSla?: boolean | null;
 }
 

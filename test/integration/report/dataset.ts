@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { buildSlaReport } from '../../../src/app/build-sla-report';
+import { explainSlaTicket } from '../../../src/app/explain-sla-ticket';
+import type { SlaExplanation } from '../../../src/core/sla/explain-ticket';
 import { SlaConfig } from '../../../src/config/sla';
 import type { SlaReport } from '../../../src/core/sla/report-model';
 import { CsvTicketSource } from '../../../src/sla/csv-ticket-source';
@@ -13,6 +15,17 @@ export const fixedClock = { now: () => new Date('2026-11-27T12:00:00Z') };
 /** The real export → report for 2016-03 with the default config (CSV times read as UTC). */
 export function datasetReport(month = '2016-03'): Promise<SlaReport> {
   return buildSlaReport({
+    month,
+    config: SlaConfig.parse({}),
+    source: new CsvTicketSource({ file: DATASET }),
+    clock: fixedClock,
+  });
+}
+
+/** `sla explain` of one ticket of the real export, default config. */
+export function datasetExplanation(ticket: string, month = '2016-03'): Promise<SlaExplanation | null> {
+  return explainSlaTicket({
+    ticket,
     month,
     config: SlaConfig.parse({}),
     source: new CsvTicketSource({ file: DATASET }),

@@ -54,9 +54,9 @@ describe('the store as an SLA ticket source', () => {
     expect(tickets).toHaveLength(1);
     expect(tickets[0]).toMatchObject({ number: 'INC0010001', branch: 'muc-01', category: 'spooler' });
     expect(tickets[0]!.events).toEqual([
-      { at: Date.parse(at(0)), seq: 1, state: 'New', priority: 2, assignee: 'infra' },
-      { at: Date.parse(at(12)), seq: 3, assignee: 'app' },
-      { at: Date.parse(at(30)), seq: 4, state: 'Resolved' },
+      { at: Date.parse(at(0)), seq: 1, ref: 'timeline 1', state: 'New', priority: 2, assignee: 'infra' },
+      { at: Date.parse(at(12)), seq: 3, ref: 'timeline 3', assignee: 'app' },
+      { at: Date.parse(at(30)), seq: 4, ref: 'timeline 4', state: 'Resolved' },
     ]);
   });
 });
