@@ -34,7 +34,8 @@ import { createReportsHandler } from '../handlers/http/reports';
 import { buildSlaReport } from './app/build-sla-report';
 import { explainSlaTicket } from './app/explain-sla-ticket';
 import { incidentTicketSource } from './app/incident-ticket-source';
-import { chatLanes, teamsEnabled, wireChat, type ChatWiring } from './composition/wire-chat';
+import { chatLanes, chatViewDeps, teamsEnabled, wireChat, type ChatWiring } from './composition/wire-chat';
+import { acknowledgeShiftHandover, requestShiftHandover, shiftTimer } from './app/shift-handovers';
 import { renderHtml } from './report/render-html';
 import { renderCsv } from './report/render-csv';
 import { createRedactor } from './core/redact/redact';
@@ -180,6 +181,20 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       serviceManager: config.serviceManager ?? null,
     }),
   };
+  const leads = Object.fromEntries(Object.entries(config.escalation).map(([name, e]) => [name, e.lead]));
+  const shiftDeps = {
+    ...config.shiftHandover,
+    store,
+    clock,
+    schedules: oncall.schedules,
+    onCallNow: (provider: string, at: Date) => escalationDeps.people(provider, at).oncall ?? null,
+    leads,
+    chatLanes: ticketing.chatLanes,
+    sla: config.sla,
+    view: chatViewDeps({ config, store, runbooks, url }),
+    redactor: escalationDeps.redactor,
+  };
+  const shiftTick = shiftTimer(shiftDeps);
   const handoffDeps = {
     store,
     clock,
@@ -204,7 +219,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       batchSize: 25,
       busy: () => inFlight.count > 0,
       afterBatch: () => outbox.wake(),
-      timers: async () => (await tickHandoffs(handoffDeps)) + (await tickEscalations(escalationDeps)),
+      timers: async () =>
+        (await tickHandoffs(handoffDeps)) + (await tickEscalations(escalationDeps)) + (await shiftTick()),
     },
   );
   const chat =
@@ -221,6 +237,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
           sandbox,
           oncallSchedules: oncall.schedules,
           metrics,
+          shifts: {
+            request: (provider, by) => requestShiftHandover(shiftDeps, { provider, by }),
+            acknowledge: (id, by, name) => acknowledgeShiftHandover(shiftDeps, { id, by, name }),
+            get: (id) => store.shifts.get(id),
+          },
           afterChange: () => outbox.wake(),
           report: async (month) => {
             const report = await buildReport(month);

@@ -10,7 +10,7 @@ import { getIncident, listIncidents } from './incidents-api';
 import { routeHandoffs, type HandoffApiDeps } from './handoffs-api';
 import type { Metrics, MetricsExposition } from '../../src/ports/metrics';
 import { sendMetrics } from './metrics';
-import { getOnCall, getOnCallCalendar } from './oncall-api';
+import { getOnCall, getOnCallCalendar, getShifts } from './oncall-api';
 import { sendError, sendJson } from './respond';
 import { requestIdOf } from './request-id';
 import { withRequestId } from '../../src/app/request-context';
@@ -20,7 +20,10 @@ import { setSecurityHeaders } from './security-headers';
 export type Mount = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 
 export interface HttpDeps {
-  store: Pick<Store, 'inbox' | 'outbox' | 'ping' | 'incidents' | 'timeline' | 'handoffs' | 'escalations'>;
+  store: Pick<
+    Store,
+    'inbox' | 'outbox' | 'ping' | 'incidents' | 'timeline' | 'handoffs' | 'escalations' | 'shifts'
+  >;
   /** The hand-off use-cases for /api/incidents/:id/handoffs and /api/handoffs. */
   handoffs: HandoffApiDeps;
   logger: Logger;
@@ -80,6 +83,13 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
       const one = /^\/api\/incidents\/([^/]+)$/.exec(path);
       if (one) return getIncident(deps.store, decodeURIComponent(one[1]!), req, res);
       if (path === '/api/oncall' || path === '/api/oncall/') return getOnCall(deps.oncall, deps.now(), res);
+      if (path === '/api/shifts' || path === '/api/shifts/')
+        return getShifts(
+          deps.store,
+          deps.oncall.providers.map((p) => p.name),
+          url,
+          res,
+        );
       const feed = /^\/api\/oncall\/([^/]+)\.ics$/.exec(path);
       if (feed) return getOnCallCalendar(deps.oncall, decodeURIComponent(feed[1]!), deps.now(), res);
     }

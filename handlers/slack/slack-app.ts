@@ -1,7 +1,7 @@
 import { App, HTTPReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Mount } from '../http/server';
-import { registerIncidentButtons } from './actions/incident-buttons';
+import { registerIncidentButtons, registerShiftButtons } from './actions/incident-buttons';
 import { registerItsmCommand } from './commands/itsm';
 import { registerAppHome } from './events/app-home';
 import type { SlackHandlerDeps } from './slack-deps';
@@ -80,6 +80,7 @@ export async function createSlackApp(
 
   registerItsmCommand(app, deps);
   registerIncidentButtons(app, deps);
+  registerShiftButtons(app, deps);
   registerResolveNoteView(app, deps);
   registerAppHome(app, deps);
   app.error(async (err) => {

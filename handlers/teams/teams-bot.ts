@@ -6,6 +6,7 @@ import {
   type TurnContext,
 } from '@microsoft/agents-hosting';
 import type { ChatActor, ChatCommands, CommandResult } from '../../src/ports/chat';
+import { SHIFT_ACK_ACTION } from '../../src/ports/chat';
 import type { Logger } from '../../src/ports/logger';
 import { CardActionData, toChatAction } from './activity-schema';
 import { commandText } from './mention';
@@ -43,6 +44,25 @@ export class TeamsBot extends ActivityHandler {
     });
   }
 
+  /** The Acknowledge button of a shift handover card: `shift ack <id>`, answered as a message. */
+  private async shiftAck(context: TurnContext, data: unknown): Promise<AdaptiveCardInvokeResponse> {
+    const id = (data as { handoverId?: unknown } | undefined)?.handoverId;
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 1)
+      return {
+        statusCode: 400,
+        type: 'application/vnd.microsoft.error',
+        value: { code: 'BadRequest', message: 'handoverId: expected a positive integer' },
+      };
+    const result = await this.deps.commands.run(actorOf(context), `shift ack ${id}`);
+    const text = result.kind === 'text' ? result.text : 'Done.';
+    // Teams expects a string here; the SDK types `value` as an object for the card case only.
+    return {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      value: text as unknown as Record<string, unknown>,
+    };
+  }
+
   private async message(context: TurnContext): Promise<void> {
     const actor = actorOf(context);
     const value = CardActionData.safeParse(context.activity.value);
@@ -74,6 +94,7 @@ export class TeamsBot extends ActivityHandler {
     context: TurnContext,
     invoke: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
+    if (invoke.action.verb === SHIFT_ACK_ACTION) return this.shiftAck(context, invoke.action.data);
     const data = CardActionData.safeParse({ verb: invoke.action.verb, ...(invoke.action.data ?? {}) });
     if (!data.success)
       return {

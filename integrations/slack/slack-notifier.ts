@@ -5,8 +5,9 @@ import type {
   ChatNotifier,
   NotifyTarget,
 } from '../../src/ports/chat';
+import { SHIFT_ACK_ACTION } from '../../src/ports/chat';
 import type { Logger } from '../../src/ports/logger';
-import { escape } from './presenters/blocks';
+import { escape, type Block } from './presenters/blocks';
 import { incidentMessage } from './presenters/incident-message';
 import { SlackApi, type SlackApiOptions } from './slack-api';
 
@@ -43,6 +44,35 @@ export class SlackNotifier implements ChatNotifier {
     const text = [...message.mentions.map((m) => `<@${m.id}>`), escape(message.text)].join(' ');
     if ('thread' in to) await this.api.postMessage(to.thread.channel, { text }, to.thread.ts);
     else await this.api.postMessage('channel' in to ? to.channel : to.user, { text });
+  }
+
+  /** The summary as a section, with an Acknowledge button whose value is the handover id. */
+  async postShift(
+    to: { channel: string } | { user: string },
+    message: { text: string; handoverId: number; ackButton: boolean },
+  ): Promise<void> {
+    const text = escape(message.text);
+    const blocks: Block[] = [
+      // Section text is limited to 3,000 characters; the full text stays in `text`.
+      { type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } },
+      ...(message.ackButton
+        ? [
+            {
+              type: 'actions' as const,
+              elements: [
+                {
+                  type: 'button' as const,
+                  action_id: SHIFT_ACK_ACTION,
+                  text: { type: 'plain_text' as const, text: 'Acknowledge handover' },
+                  style: 'primary' as const,
+                  value: String(message.handoverId),
+                },
+              ],
+            },
+          ]
+        : []),
+    ];
+    await this.api.postMessage('channel' in to ? to.channel : to.user, { text, blocks });
   }
 }
 

@@ -3,6 +3,8 @@ import type { CloudAdapter, ConnectorClient, TurnContext } from '@microsoft/agen
 import type { JwtPayload } from 'jsonwebtoken';
 import { IntegrationError } from '../../src/errors';
 import type { ChatIncident, ChatMention, ChatMessageRef, ChatNotifier } from '../../src/ports/chat';
+import { SHIFT_ACK_ACTION } from '../../src/ports/chat';
+import { adaptiveCard, escapeMarkdown, text as textBlock } from './presenters/adaptive-card';
 import type { Clock } from '../../src/ports/clock';
 import type { ConversationReferences } from './conversation-references';
 import { cardAttachment } from './presenters/adaptive-card';
@@ -73,6 +75,36 @@ export function createBotNotifier(opts: BotNotifierOptions): ChatNotifier {
     return done.value;
   }
 
+  /**
+   * A direct message: the 1:1 chat with the user is opened (or found) through the provider channel's
+   * installation, `POST /v3/conversations` with the bot, the member, the tenant — and the first message.
+   */
+  async function directMessage(
+    operation: string,
+    to: { user: string; via: string | null },
+    activity: (ref: ConversationReference) => Activity,
+  ): Promise<void> {
+    if (!to.via)
+      throw new IntegrationError(
+        'teams',
+        operation,
+        null,
+        'no channel installation to open a 1:1 chat',
+        false,
+      );
+    await withConnector(operation, to.via, async (client, ref) => {
+      const tenantId = ref.conversation.tenantId;
+      await client.createConversation({
+        isGroup: false,
+        ...(ref.agent ? { agent: ref.agent } : {}),
+        members: [{ id: to.user }],
+        ...(tenantId ? { tenantId } : {}),
+        channelData: tenantId ? { tenant: { id: tenantId } } : {},
+        activity: activity(ref),
+      });
+    });
+  }
+
   return {
     platform: 'teams',
     async post(conversationId, incident) {
@@ -105,6 +137,38 @@ export function createBotNotifier(opts: BotNotifierOptions): ChatNotifier {
      * user through the provider channel's installation: `POST /v3/conversations` with the bot, the member,
      * the tenant and the message.
      */
+    /** The summary as a card with an Acknowledge button (Action.Execute `itsm_shift_ack`). */
+    async postShift(to, message) {
+      const card = adaptiveCard(
+        [textBlock(escapeMarkdown(message.text))],
+        message.ackButton
+          ? [
+              {
+                type: 'Action.Execute',
+                title: 'Acknowledge handover',
+                verb: SHIFT_ACK_ACTION,
+                data: { handoverId: message.handoverId },
+                style: 'positive',
+              },
+            ]
+          : [],
+        message.text,
+      );
+      const withCard = (ref: ConversationReference) => {
+        const activity = baseActivity(ref);
+        const { contentType, content } = cardAttachment(card);
+        activity.attachments = [{ contentType, content }];
+        activity.summary = message.text.split('\n')[0];
+        return activity;
+      };
+      if ('channel' in to) {
+        await withConnector('shift', to.channel, (client, ref) =>
+          client.sendToConversation(ref.conversation.id, withCard(ref)),
+        );
+        return;
+      }
+      await directMessage('shift', to, withCard);
+    },
     async notify(to, message) {
       if ('thread' in to) {
         const msg = to.thread;
@@ -124,26 +188,7 @@ export function createBotNotifier(opts: BotNotifierOptions): ChatNotifier {
         );
         return;
       }
-      if (!to.via)
-        throw new IntegrationError(
-          'teams',
-          'notify',
-          null,
-          'no channel installation to open a 1:1 chat',
-          false,
-        );
-      await withConnector('notify', to.via, async (client, ref) => {
-        const tenantId = ref.conversation.tenantId;
-        // The first message travels with the request that creates the 1:1 chat (or finds the existing one).
-        await client.createConversation({
-          isGroup: false,
-          ...(ref.agent ? { agent: ref.agent } : {}),
-          members: [{ id: to.user }],
-          ...(tenantId ? { tenantId } : {}),
-          channelData: tenantId ? { tenant: { id: tenantId } } : {},
-          activity: mentionActivity(ref, { ...message, mentions: [] }),
-        });
-      });
+      await directMessage('notify', to, (ref) => mentionActivity(ref, { ...message, mentions: [] }));
     },
   };
 }

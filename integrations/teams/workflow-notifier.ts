@@ -97,6 +97,20 @@ export function createWorkflowNotifier(opts: WorkflowNotifierOptions): ChatNotif
       await send(ref.channel, 'update', stateChangeCard(incident));
       lastState.set(ref.ts, now);
     },
+    /** The summary as a card (a webhook cannot carry a button back); a direct message is not possible. */
+    async postShift(to, message) {
+      if (!('channel' in to)) {
+        opts.logger.debug('teams workflow: shift handover DM dropped (a webhook cannot send one)', {
+          handoverId: message.handoverId,
+        });
+        return;
+      }
+      await send(
+        to.channel,
+        'shift',
+        adaptiveCard([textBlock(escapeMarkdown(message.text))], [], message.text),
+      );
+    },
     async notify(to, message) {
       const channel = 'thread' in to ? to.thread.channel : 'channel' in to ? to.channel : to.via;
       if (!channel) throw new IntegrationError('teams', 'notify', null, 'no channel to notify in', false);

@@ -4,6 +4,7 @@ import { chatIncidentView, TIMELINE_LIMIT, type ChatViewDeps } from './chat-inci
 import type { TimelineEventType } from '../core/incident/timeline-event';
 import { isChatLane } from '../core/outbox/outbox-command';
 import { unhandled } from '../core/unhandled';
+import { BridgeError } from '../errors';
 import { labelled } from './timeline-labels';
 import { laneRunner, type CommandOutcome, type LaneRunner } from './lane-runner';
 
@@ -16,7 +17,7 @@ export interface ChatLaneDeps extends ChatViewDeps {
 }
 
 /** What the chat thread says for each kind of timeline entry; null: not threaded. */
-const THREAD_LABELS: Record<TimelineEventType, string | null> = {
+export const THREAD_LABELS: Record<TimelineEventType, string | null> = {
   opened: null,
   alert_joined: 'alert joined',
   alert_refired: 'fired again',
@@ -73,16 +74,43 @@ export function threadText(entries: TimelineEntry[], maxLines = 12): string | nu
  * (an update is idempotent; the thread cursor only moves on success).
  */
 export function chatLaneRunner(deps: ChatLaneDeps): LaneRunner {
-  return laneRunner(isChatCommand, async (cmd, incident) => {
-    switch (cmd.kind) {
-      case 'chat_sync':
-        return syncIncidentMessage(deps, incident);
-      case 'chat_notify':
-        return notifyPeople(deps, incident, cmd.payload);
-      default:
-        return unhandled(cmd);
-    }
-  });
+  return laneRunner(
+    isChatCommand,
+    async (cmd, incident) => {
+      switch (cmd.kind) {
+        case 'chat_sync':
+          return syncIncidentMessage(deps, incident);
+        case 'chat_notify':
+          return notifyPeople(deps, incident, cmd.payload);
+        case 'shift_post':
+          return postShift(deps, cmd.payload);
+        default:
+          return unhandled(cmd);
+      }
+    },
+    (cmd) => {
+      if (cmd.kind === 'shift_post') return postShift(deps, cmd.payload);
+      throw new BridgeError('no_incident', `a ${cmd.kind} command needs an incident`);
+    },
+  );
+}
+
+/** A shift handover summary: into the provider's channel, or to one person. */
+async function postShift(
+  deps: ChatLaneDeps,
+  p: Extract<ChatOutboxCommand, { kind: 'shift_post' }>['payload'],
+): Promise<CommandOutcome> {
+  const message = { text: p.text, handoverId: p.handoverId, ackButton: p.ackButton };
+  if (p.where === 'dm') {
+    const via = deps.channelFor(p.provider);
+    await deps.throttle(p.to, () => deps.notifier.postShift({ user: p.to, via }, message));
+    return { summary: `shift handover ${p.handoverId} sent to ${p.to}` };
+  }
+  const channel = deps.channelFor(p.provider);
+  if (!channel)
+    return { summary: `no ${deps.notifier.platform} channel for provider ${p.provider}; skipped` };
+  await deps.throttle(channel, () => deps.notifier.postShift({ channel }, message));
+  return { summary: `shift handover ${p.handoverId} posted to ${channel}` };
 }
 
 /** A chat command on a chat lane. */

@@ -21,6 +21,7 @@ import { oncallAnswer } from './oncall-answer';
 import { parseCommand, USAGE } from './parse-command';
 import { offerIncidentHandoff, type HandoffActor, type HandoffResult } from '../app/offer-incident-handoff';
 import { decideIncidentHandoff } from '../app/decide-incident-handoff';
+import type { ShiftHandover } from '../core/oncall/shift-handover';
 
 const handoffActor = (a: ChatActor): HandoffActor => ({ id: actorId(a), name: a.name, email: a.email });
 
@@ -35,6 +36,16 @@ export interface ChatCommandsDeps extends Omit<ActionDeps, 'store'>, Omit<ChatVi
   report?(month: string): Promise<{ report: SlaReport; html: string; csv: string }>;
   /** Called after a change was committed (wakes the outbox so tickets and chat follow at once). */
   afterChange(): void;
+  /** Shift handovers (`shift`, `shift ack <id>`); absent: the commands say they are off. */
+  shifts?: {
+    request(provider: string, by: string): Promise<ShiftHandover>;
+    acknowledge(
+      id: number,
+      by: string,
+      name: string,
+    ): Promise<{ ok: true; handover: ShiftHandover } | { ok: false; message: string }>;
+    get(id: number): Promise<ShiftHandover | null>;
+  };
 }
 
 const MAX_LIST = 20;
@@ -66,6 +77,10 @@ export class ChatCommandService implements ChatCommands {
         return this.#oncall();
       case 'report':
         return this.#report(cmd.month);
+      case 'shift':
+        return this.#shift(actor, cmd.provider);
+      case 'shift_ack':
+        return this.#shiftAck(actor, cmd.id);
       case 'handoff': {
         const inc = await this.#find(cmd.ref);
         if (!inc) return this.#notFound(cmd.ref);
@@ -272,6 +287,45 @@ export class ChatCommandService implements ChatCommands {
 
   #provider(name: string): Provider | undefined {
     return this.deps.providers.find((p) => p.name === name);
+  }
+
+  /** Hands the shift over now: the asker's provider (or the one named), members only. */
+  async #shift(actor: ChatActor, named: string | null): Promise<CommandResult> {
+    if (!this.deps.shifts) return refused('Shift handovers are not set up on this bridge.');
+    let provider = named;
+    if (provider === null)
+      for (const p of this.deps.providers)
+        if (await this.#isMember(actor, p.name)) {
+          provider = p.name;
+          break;
+        }
+    if (provider === null) return refused(`Which provider? Usage: ${USAGE.shift}`);
+    if (!this.#provider(provider)) return refused(`Unknown provider "${provider}".`);
+    if (!(await this.#isMember(actor, provider))) return this.#notMember(provider, 'hand its shift over');
+    const h = await this.deps.shifts.request(provider, actorId(actor));
+    this.deps.afterChange();
+    return {
+      kind: 'text',
+      ok: true,
+      text: `Shift handover ${h.id} for ${this.#name(provider)} sent to ${h.incoming?.name ?? 'the channel'}: ${h.summary.length} open incident(s).`,
+    };
+  }
+
+  /** The incoming on-call, the provider's members (and so its lead, when a member) acknowledge. */
+  async #shiftAck(actor: ChatActor, id: number): Promise<CommandResult> {
+    if (!this.deps.shifts) return refused('Shift handovers are not set up on this bridge.');
+    const h = await this.deps.shifts.get(id);
+    if (!h) return refused(`Shift handover ${id} does not exist.`);
+    const incoming = h.incoming && (actor.platform === 'slack' ? h.incoming.slackUser : h.incoming.teamsUser);
+    if (incoming !== actor.userId && !(await this.#isMember(actor, h.provider)))
+      return this.#notMember(h.provider, 'acknowledge its shift handover');
+    const r = await this.deps.shifts.acknowledge(id, actorId(actor), actor.name);
+    if (!r.ok) return refused(r.message);
+    return {
+      kind: 'text',
+      ok: true,
+      text: `${actor.name} acknowledged shift handover ${id} for ${this.#name(h.provider)}.`,
+    };
   }
 
   async #isMember(actor: ChatActor, provider: string): Promise<boolean> {

@@ -11,6 +11,8 @@ export type ParsedCommand =
   | { name: 'note'; ref: string; text: string }
   | { name: 'runbook'; ref: string }
   | { name: 'oncall' }
+  | { name: 'shift'; provider: string | null }
+  | { name: 'shift_ack'; id: number }
   | { name: 'report'; month: string }
   | { name: 'handoff'; ref: string }
   | {
@@ -33,6 +35,8 @@ export const USAGE: Record<string, string> = {
   note: 'note <ref> <text> — work note in ServiceNow and comment in Jira',
   runbook: 'runbook <ref> — the runbook checklist with a Done button per step',
   oncall: 'oncall — who is on call per provider',
+  shift:
+    'shift [provider] — hand the shift over now: the open incidents for the incoming on-call; shift ack <id> acknowledges a handover',
   report: 'report <YYYY-MM> — the monthly SLA report (headline, HTML and CSV)',
   handoff:
     'handoff <ref> to <provider> | <situation> | <actions taken> | <next steps> — offer the incident to another provider; handoff accept|cancel <id>, handoff reject <id> <reason>',
@@ -88,6 +92,16 @@ export function parseCommand(input: string): ParsedCommand {
     }
     case 'oncall':
       return { name: 'oncall' };
+    case 'shift': {
+      if (ref.toLowerCase() !== 'ack')
+        return rest.length > 1
+          ? { name: 'invalid', message: `Usage: ${USAGE.shift}` }
+          : { name: 'shift', provider: ref || null };
+      const id = Number(rest[1]);
+      return Number.isInteger(id) && id > 0 && rest.length === 2
+        ? { name: 'shift_ack', id }
+        : { name: 'invalid', message: `Which handover? Usage: ${USAGE.shift}` };
+    }
     case 'report': {
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(ref))
         return { name: 'invalid', message: `Which month? Usage: ${USAGE.report} (e.g. report 2026-10)` };

@@ -12,7 +12,7 @@ import type { ChatLane, Store } from '../ports/store';
 import type { LaneSpec } from '../app/outbox-worker';
 import { chatLaneRunner } from '../app/run-chat-command';
 import type { TicketingSettings } from '../app/enqueue-ticket-commands';
-import { ChatCommandService, reportHeadline } from '../commands/chat-commands';
+import { ChatCommandService, reportHeadline, type ChatCommandsDeps } from '../commands/chat-commands';
 import { MonthlyReportJob } from '../../handlers/jobs/monthly-report';
 import type { Mount } from '../../handlers/http/server';
 import { createSlackApp } from '../../handlers/slack/slack-app';
@@ -31,6 +31,17 @@ import { createWorkflowNotifier } from '../../integrations/teams/workflow-notifi
 import { commandResultCard } from '../../integrations/teams/presenters/command-result-card';
 import { createTeamsHandler } from '../../handlers/teams/teams-handler';
 import type { ChatNotifier } from '../ports/chat';
+
+/** What turns an incident into its chat view (the chat lanes, the commands and the shift summaries). */
+export function chatViewDeps(o: { config: AppConfig; store: Store; runbooks: Runbook[]; url: string }) {
+  return {
+    store: o.store,
+    runbooks: new Map(o.runbooks.map((r) => [r.id, r])),
+    redactor: createRedactor(o.config.redaction),
+    publicUrl: o.config.server.publicUrl ?? o.url,
+    providerNames: new Map(o.config.providers.map((p) => [p.name, p.displayName ?? p.name])),
+  };
+}
 
 export interface ChatWiring {
   lanes: Partial<Record<ChatLane, LaneSpec>>;
@@ -65,16 +76,12 @@ export async function wireChat(o: {
   sandbox?: Sandbox | null;
   /** Counts each chat API call and Retry-After wait. */
   metrics?: Pick<Metrics, 'remoteCall' | 'retryAfterWait'>;
+  /** `/itsm shift` and the handover's Acknowledge button. */
+  shifts?: ChatCommandsDeps['shifts'];
 }): Promise<ChatWiring> {
   const { config, env, logger } = o;
   const publicUrl = config.server.publicUrl ?? o.url;
-  const viewDeps = {
-    store: o.store,
-    runbooks: new Map(o.runbooks.map((r) => [r.id, r])),
-    redactor: createRedactor(config.redaction),
-    publicUrl,
-    providerNames: new Map(config.providers.map((p) => [p.name, p.displayName ?? p.name])),
-  };
+  const viewDeps = chatViewDeps(o);
   const sandbox = o.sandbox?.slack;
   const slackApiUrl = sandbox
     ? `${o.url}${sandbox.path}/`
@@ -97,6 +104,7 @@ export async function wireChat(o: {
       config.slack.enabled ? api.usergroupMembers(id).catch(() => []) : Promise.resolve([]),
     afterChange: o.afterChange,
     ...(o.report ? { report: o.report } : {}),
+    ...(o.shifts ? { shifts: o.shifts } : {}),
   });
   const lanes: Partial<Record<ChatLane, LaneSpec>> = {};
   const mounts: Mount[] = [];

@@ -56,6 +56,15 @@ export const AppConfig = z
     oncall: OnCallConfig,
     /** Escalation policies of unacknowledged incidents per provider name, and the provider leads. */
     escalation: EscalationConfig,
+    /** Shift handovers at rotation changes and on `/itsm shift`. */
+    shiftHandover: z
+      .strictObject({
+        /** Unacknowledged this long, the handover goes to the provider lead. */
+        acknowledgeWithin: Duration.default(30 * 60),
+        /** A rotation change missed by up to this long (the bridge was down) is still handed over. */
+        lateWindow: Duration.default(12 * 3600),
+      })
+      .prefault({}),
     /** The service manager: `service-manager` escalation steps and hand-off ping-pong reach them. */
     serviceManager: OnCallPersonConfig.optional(),
     /** Paging targets (PagerDuty Events API v2, generic webhook) that `page` steps name. */

@@ -76,6 +76,14 @@ export interface ChatNotifier {
    * `mentions` (platform user ids), in a thread, a channel, or as a direct message to one user.
    */
   notify(to: NotifyTarget, message: { text: string; mentions: ChatMention[] }): Promise<void>;
+  /**
+   * A shift handover summary (plain text, already redacted) into a channel or as a direct message, with
+   * an Acknowledge button that runs `shift ack <handoverId>` for whoever clicks it.
+   */
+  postShift(
+    to: { channel: string } | { user: string; via: string | null },
+    message: { text: string; handoverId: number; ackButton: boolean },
+  ): Promise<void>;
 }
 
 /** Someone to mention: the platform's user id and the name shown. */
@@ -114,6 +122,9 @@ export const CHAT_ACTIONS = {
   handoff: 'itsm_handoff',
   step: 'itsm_step_done',
 } as const;
+
+/** Action id of the Acknowledge button on shift handovers (Slack); its value is the handover id. */
+export const SHIFT_ACK_ACTION = 'itsm_shift_ack';
 
 /** Slack modal callback id for "resolve with a note"; private_metadata carries the incident id. */
 export const RESOLVE_VIEW_ID = 'itsm_resolve_note';

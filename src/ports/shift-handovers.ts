@@ -2,6 +2,7 @@ import type { NewShiftHandover, ShiftHandover } from '../core/oncall/shift-hando
 
 /** Shift handovers as the API reads them. */
 export interface ShiftHandoverReads {
+  get(id: number): Promise<ShiftHandover | null>;
   /** Newest first, of one provider or all. */
   list(q: { provider?: string; limit: number }): Promise<ShiftHandover[]>;
 }

@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { CHAT_ACTIONS, type ChatAction } from '../../../src/ports/chat';
+import { CHAT_ACTIONS, SHIFT_ACK_ACTION, type ChatAction } from '../../../src/ports/chat';
 import { slackActor, type SlackHandlerDeps } from '../slack-deps';
 
 /** Button value → action: `42` for the incident buttons, `42:3` for runbook step 3 (0-based). */
@@ -65,6 +65,24 @@ export function registerIncidentButtons(app: App, deps: SlackHandlerDeps): void 
           ...(msg.blocks ? { blocks: msg.blocks as never } : {}),
         });
       else await respond({ response_type: 'ephemeral', replace_original: false, text: msg.text });
+    },
+  );
+}
+
+/** The Acknowledge button on shift handovers: `shift ack <id>` as the clicking user, answered to them alone. */
+export function registerShiftButtons(app: App, deps: SlackHandlerDeps): void {
+  app.action<BlockAction<ButtonAction>>(
+    { type: 'block_actions', action_id: SHIFT_ACK_ACTION },
+    async ({ ack, body, action, respond }) => {
+      const id = /^\d+$/.test(action.value ?? '') ? action.value : null;
+      const actor = await slackActor(deps, body.user.id);
+      // Committed before the ack, like every button.
+      const result = id
+        ? await deps.commands.run(actor, `shift ack ${id}`)
+        : ({ kind: 'text', ok: false, text: 'This button is not valid any more.' } as const);
+      await ack();
+      const msg = deps.present.result(result);
+      await respond({ response_type: 'ephemeral', replace_original: false, text: msg.text });
     },
   );
 }

@@ -8,6 +8,11 @@ import { rowToShiftHandover, shiftHandoverToRow } from '../row-mappers';
 export class KyselyShiftHandoverReads implements ShiftHandoverReads {
   constructor(private readonly db: Kysely<Database>) {}
 
+  async get(id: number) {
+    const r = await this.db.selectFrom('shift_handovers').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? rowToShiftHandover(r) : null;
+  }
+
   async list(q: { provider?: string; limit: number }) {
     let query = this.db.selectFrom('shift_handovers').selectAll().orderBy('id', 'desc').limit(q.limit);
     if (q.provider !== undefined) query = query.where('provider', '=', q.provider);

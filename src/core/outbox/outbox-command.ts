@@ -70,6 +70,20 @@ export const ChatCommand = z.discriminatedUnion('kind', [
    * An escalation message: in the incident's thread (or the provider's channel before the incident
    * message exists) mentioning people, or a direct message to one person. `text` is already redacted.
    */
+  /** A shift handover (no incident): the summary for the incoming on-call, with an Acknowledge button. */
+  command(
+    'shift_post',
+    z.object({
+      handoverId: z.number().int(),
+      provider: z.string(),
+      where: z.enum(['channel', 'dm']),
+      /** The platform's user id of the direct message's recipient (the provider's name for `channel`). */
+      to: z.string(),
+      text: z.string(),
+      /** Offer the Acknowledge button (not to the lead an unacknowledged handover escalates to). */
+      ackButton: z.boolean(),
+    }),
+  ),
   command(
     'chat_notify',
     z.object({
