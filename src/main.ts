@@ -15,6 +15,7 @@ import type { Logger } from './ports/logger';
 import { createRequestHandler, type Mount } from '../handlers/http/server';
 import { listenStarting, serve } from '../handlers/http/listen';
 import { Metrics } from '../handlers/http/metrics';
+import { InFlight } from '../handlers/http/in-flight';
 import { openSqliteStore } from '../integrations/storage/sqlite/open-sqlite-store';
 import { jsonLogger } from '../integrations/logging/json-logger';
 import type { SqliteStore } from '../integrations/storage/sqlite/sqlite-store';
@@ -106,7 +107,12 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
 
   // The sandbox and the ticket adapters need the server's own URL: listen first (only the sandbox
   // answers meanwhile, everything else gets 503 "starting"), wire with the URL, then serve.
-  const { server, url } = await listenStarting(env.PORT, env.HOST, sandbox?.mounts ?? []);
+  const limits = config.server;
+  const { server, url } = await listenStarting(env.PORT, env.HOST, sandbox?.mounts ?? [], {
+    headersTimeoutMs: limits.headersTimeout * 1000,
+    requestTimeoutMs: limits.requestTimeout * 1000,
+    maxConnections: limits.maxConnections,
+  });
   // The worker comes before its lanes, so correlation and chat actions can wake it.
   const outbox = new OutboxWorker({
     store,
@@ -117,7 +123,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     maxBackoff: config.tickets.maxBackoff,
     pollMs: opts.outboxPollMs ?? config.tickets.pollInterval * 1000,
   });
-  const inFlight = { count: 0 };
+  const inFlight = new InFlight(config.server.maxInFlight);
   const handoffDeps = { store, clock, ticketing, providers: config.providers.map((p) => p.name) };
   const correlation = new CorrelationLoop(
     {
@@ -133,7 +139,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     {
       pollMs: opts.correlationPollMs ?? 1000,
       batchSize: 25,
-      busy: () => inFlight.count > 0,
+      busy: () => inFlight.active('webhooks') > 0,
       afterBatch: () => outbox.wake(),
       timers: () => tickHandoffs(handoffDeps),
     },
@@ -188,8 +194,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       logger,
       metrics: new Metrics(),
       apiToken,
-      maxInFlight: config.server.maxInFlight,
       inFlight,
+      bodyTimeoutMs: config.server.bodyTimeout * 1000,
       maxCorrelationLagSeconds: 60,
       oncall,
       mounts: [

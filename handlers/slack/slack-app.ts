@@ -1,6 +1,9 @@
 import { App, HTTPReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Mount } from '../http/server';
+import { readBodyOr413 } from '../http/read-body';
+import { sendError } from '../http/respond';
+import { slackPreflightProblem } from './slack-preflight';
 import { registerIncidentButtons } from './actions/incident-buttons';
 import { registerItsmCommand } from './commands/itsm';
 import { registerAppHome } from './events/app-home';
@@ -17,6 +20,8 @@ export interface SlackAppOptions {
   /** Socket Mode (no inbound HTTP): needs the app-level token. */
   socketMode?: { appToken: string };
   path?: string;
+  /** Largest request body read for the signature check (413 above); Slack's payloads are far smaller. */
+  maxBodyBytes?: number;
 }
 
 /** How long a request key is remembered: Slack retries for about 5 minutes, signatures are valid 5. */
@@ -93,7 +98,17 @@ export async function createSlackApp(
       res.end(JSON.stringify({ error: 'method_not_allowed', message: 'Slack sends POST requests here' }));
       return true;
     }
-    receiver.requestListener(req, res);
+    // Refuse what cannot be Slack before reading a byte of the body (issue 12: unsigned slow bodies
+    // used to hold the server's request budget for minutes).
+    const problem = slackPreflightProblem(req.headers, deps.now().getTime());
+    if (problem) {
+      sendError(res, 401, 'unauthorized', problem, { headers: { connection: 'close' } });
+      return true;
+    }
+    const rawBody = await readBodyOr413(req, res, o.maxBodyBytes ?? 1024 * 1024);
+    if (!rawBody) return true;
+    // Bolt verifies and parses a body that is already buffered (HTTPModuleFunctions.bufferIncomingMessage).
+    receiver.requestListener(Object.assign(req, { rawBody }), res);
     return true;
   };
   return {

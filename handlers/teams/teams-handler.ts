@@ -4,7 +4,7 @@ import type { ChatCommands } from '../../src/ports/chat';
 import type { Logger } from '../../src/ports/logger';
 import type { Mount } from '../http/server';
 import { parseJson } from '../http/parse-json';
-import { BodyTooLargeError, readBody } from '../http/read-body';
+import { readBodyOr413 } from '../http/read-body';
 import { sendError } from '../http/respond';
 import { validateActivity } from './activity-schema';
 import { TeamsBot, type RenderResult } from './teams-bot';
@@ -49,14 +49,6 @@ export function createTeamsHandler(deps: TeamsHandlerDeps): Mount {
       sendError(res, 405, 'method_not_allowed', 'use POST', { headers: { allow: 'POST' } });
       return true;
     }
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, limit);
-    } catch (err) {
-      if (!(err instanceof BodyTooLargeError)) throw err;
-      sendError(res, 413, 'payload_too_large', err.message, { headers: { connection: 'close' } });
-      return true;
-    }
     const request: SdkRequest = { headers: req.headers, method: 'POST' };
     const auth = captureWebResponse();
     let authorized = false;
@@ -70,12 +62,13 @@ export function createTeamsHandler(deps: TeamsHandlerDeps): Mount {
         401,
         'unauthorized',
         `Bot Framework token rejected: ${String(reason ?? 'unauthorized')}`,
-        {
-          headers: { 'www-authenticate': 'Bearer' },
-        },
+        { headers: { 'www-authenticate': 'Bearer', connection: 'close' } },
       );
       return true;
     }
+    // The JWT is in the Authorization header: checked above, before a byte of the body is read.
+    const raw = await readBodyOr413(req, res, limit);
+    if (!raw) return true;
     const parsed = parseJson(raw);
     if (!parsed.ok) {
       const { error, message, path: at } = parsed.problem;
