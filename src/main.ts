@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Secret } from './config/secret';
+import { databaseUrlForLog } from './config/env';
 import { AlertSource } from './core/alert/alert';
 import { onCallSchedules } from './config/oncall';
 import { runbooksDir } from './config/runbooks-dir';
@@ -221,7 +222,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   logger.info('itsm-bridge listening', {
     url,
     config: opts.loaded.file,
-    database: env.DATABASE_URL,
+    database: databaseUrlForLog(env.DATABASE_URL),
     sandboxes: Object.keys(sandboxes),
   });
 

@@ -4,6 +4,7 @@ import type { JwtPayload } from 'jsonwebtoken';
 import { IntegrationError } from '../../src/errors';
 import type { ChatIncident, ChatMessageRef, ChatNotifier } from '../../src/ports/chat';
 import type { Clock } from '../../src/ports/clock';
+import { limitText } from '../../src/core/text/limit-text';
 import type { ConversationReferences } from './conversation-references';
 import { cardAttachment } from './presenters/adaptive-card';
 import { incidentCard } from './presenters/incident-card';
@@ -18,6 +19,12 @@ export interface BotNotifierOptions {
   /** Reads an HTTP-date Retry-After. */
   clock: Clock;
 }
+
+/**
+ * Teams refuses an activity over about 28 KB (the whole JSON, "Message size too large"); the text gets
+ * 24 KiB of it, the rest is left for the envelope (conversation, ids, from).
+ */
+const TEAMS_MAX_TEXT_BYTES = 24 * 1024;
 
 /**
  * Two-way Teams: proactive incident cards through the Agents SDK. Each call continues the stored
@@ -90,7 +97,7 @@ export function createBotNotifier(opts: BotNotifierOptions): ChatNotifier {
     async reply(msg, text) {
       await withConnector('reply', msg.channel, async (client, ref) => {
         const activity = baseActivity(ref);
-        activity.text = text;
+        activity.text = limitText(text, TEAMS_MAX_TEXT_BYTES, (c) => Buffer.byteLength(c));
         activity.textFormat = 'plain';
         activity.replyToId = msg.ts;
         await client.replyToActivity(ref.conversation.id, msg.ts, activity);

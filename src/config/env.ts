@@ -43,6 +43,16 @@ export const Env = z.object({
 });
 export type Env = z.infer<typeof Env>;
 
+/**
+ * DATABASE_URL as it may be logged: the password in `user:password@` replaced by `***`
+ * (`postgres://bridge:***@db:5432/itsm`); URLs without userinfo (`sqlite:…`) unchanged.
+ */
+export function databaseUrlForLog(url: string): string {
+  // Not `new URL`: a malformed URL (a raw `/` or `@` in the password) must not escape unredacted, so
+  // everything up to the last `@` goes; cutting too much of a log line is harmless.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*):.*@/is, '$1:***@');
+}
+
 /** WEBHOOK_TOKEN_<SOURCE> for each source, falling back to WEBHOOK_TOKEN. */
 export function sourceTokens(
   env: NodeJS.ProcessEnv,

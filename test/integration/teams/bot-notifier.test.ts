@@ -96,6 +96,17 @@ describe('Teams bot notifier (Agents SDK CloudAdapter) against the connector emu
     expect(emulator.state.callLog.at(-1)?.path).toBe(`/v3/conversations/${CHANNEL}/activities/${ref.ts}`);
   });
 
+  it('cuts a reply to stay under the size Teams accepts per activity', async () => {
+    await start();
+    const notifier = anonymous();
+    const ref = await notifier.post(CHANNEL, chatIncident());
+    await notifier.reply(ref, 'ü'.repeat(40_000));
+    const [, reply] = emulator.activities(CHANNEL);
+    const text = (reply?.activity as { text?: string } | undefined)?.text ?? '';
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(24 * 1024);
+    expect(text).toMatch(/^ü+\n… \(truncated; the full text is on the incident timeline\)$/);
+  });
+
   it('refuses a conversation the app was never installed in, permanently', async () => {
     await start();
     const err = await anonymous()
