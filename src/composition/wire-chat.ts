@@ -23,7 +23,11 @@ import type { Sandbox } from '../../integrations/sandbox/create-sandbox';
 import type { ChatLaneDriver } from '../../integrations/lanes/chat-lane-driver';
 import { createSlackLaneDriver } from '../../integrations/slack/slack-lane-driver';
 import { createTeamsLaneDriver } from '../../integrations/teams/teams-lane-driver';
-import { createTeamsAdapter } from '../../integrations/teams/teams-adapter';
+import {
+  createTeamsAdapter,
+  microsoftServiceUrls,
+  sandboxServiceUrls,
+} from '../../integrations/teams/teams-adapter';
 import { storedConversationReferences } from '../../integrations/teams/conversation-references';
 import { createBotNotifier } from '../../integrations/teams/bot-notifier';
 import { createWorkflowNotifier } from '../../integrations/teams/workflow-notifier';
@@ -177,6 +181,12 @@ export async function wireChat(o: {
   }
 
   if (teamsEnabled(config, env)) {
+    // Real Teams: Microsoft's connector hosts only. Anonymous: only the emulator on this server (none
+    // without it), so a forged activity can neither send answers nor later incident cards elsewhere.
+    const teamsPath = o.sandbox?.teams?.path;
+    const serviceUrls = env.TEAMS_APP_ID
+      ? microsoftServiceUrls()
+      : sandboxServiceUrls(teamsPath ? [o.url, publicUrl] : [], teamsPath ?? '');
     const adapter = createTeamsAdapter({
       auth: {
         clientId: env.TEAMS_APP_ID ?? null,
@@ -184,12 +194,22 @@ export async function wireChat(o: {
         tenantId: env.TEAMS_TENANT_ID ?? null,
       },
       logger,
+      serviceUrls,
     });
     const references = storedConversationReferences(o.store.conversations, o.clock);
     // Anonymous activities (no TEAMS_APP_ID) could act as any Teams user: accepted only while every ticket
     // system is a sandbox too. Notify-only mode needs no inbound endpoint.
     if (env.TEAMS_APP_ID || allSandbox(config))
-      mounts.push(createTeamsHandler({ adapter, commands, references, render: commandResultCard, logger }));
+      mounts.push(
+        createTeamsHandler({
+          adapter,
+          commands,
+          references,
+          render: commandResultCard,
+          logger,
+          serviceUrlAllowed: (url) => serviceUrls.isAllowed(url),
+        }),
+      );
     const notifier = env.TEAMS_WORKFLOW_URL
       ? createWorkflowNotifier({ url: env.TEAMS_WORKFLOW_URL, logger, clock: o.clock })
       : createBotNotifier({ adapter, references, clock: o.clock });
