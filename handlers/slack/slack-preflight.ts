@@ -19,3 +19,28 @@ export function slackPreflightProblem(headers: IncomingHttpHeaders, nowMs: numbe
     return 'X-Slack-Request-Timestamp is more than 5 minutes away from now';
   return null;
 }
+
+/**
+ * The `response_url`s a Slack request carries, where the bridge would POST its answers: a slash
+ * command's form field, an interaction's `payload.response_url`, a view submission's
+ * `payload.response_urls[].response_url`. Unparseable bodies yield none (Bolt refuses them anyway).
+ */
+export function responseUrlsOf(rawBody: Buffer, contentType: string | undefined): string[] {
+  if (!contentType?.startsWith('application/x-www-form-urlencoded')) return [];
+  const form = new URLSearchParams(rawBody.toString('utf8'));
+  const urls = form.getAll('response_url');
+  const payload = form.get('payload');
+  if (payload === null) return urls;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return urls;
+  }
+  const p = parsed as { response_url?: unknown; response_urls?: { response_url?: unknown }[] } | null;
+  const found = [
+    p?.response_url,
+    ...(Array.isArray(p?.response_urls) ? p.response_urls : []).map((r) => r?.response_url),
+  ];
+  return [...urls, ...found.filter((u): u is string => typeof u === 'string')];
+}

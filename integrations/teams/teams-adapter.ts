@@ -6,6 +6,7 @@ import {
 } from '@microsoft/agents-hosting';
 import type { Secret } from '../../src/config/secret';
 import type { Logger } from '../../src/ports/logger';
+import { urlUnder } from '../http/url-under';
 
 /** The bot's Entra app registration. No clientId: anonymous sandbox mode (refused by the SDK in production). */
 export interface TeamsBotAuth {
@@ -85,20 +86,6 @@ export function microsoftServiceUrls(extraHosts: readonly string[] = []): Outbou
  * bridge post incident lists, or later incident cards, anywhere else.
  */
 export function sandboxServiceUrls(origins: readonly string[], path: string): OutboundUrlPolicy {
-  const prefixes = origins.map((o) => `${new URL(o).origin}${path}/`);
-  return {
-    enabled: true,
-    isAllowed(url) {
-      if (!url) return false;
-      let parsed: URL;
-      try {
-        parsed = new URL(url);
-      } catch {
-        return false;
-      }
-      // Normalised, so that `http://127.0.0.1:3000/sandbox/teams/../x` or userinfo tricks do not pass.
-      const normal = `${parsed.origin}${parsed.pathname}`;
-      return parsed.username === '' && prefixes.some((p) => normal.startsWith(p));
-    },
-  };
+  const allowed = urlUnder(origins.map((o) => `${new URL(o).origin}${path}/`));
+  return { enabled: true, isAllowed: allowed };
 }

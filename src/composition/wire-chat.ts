@@ -34,6 +34,8 @@ import { createWorkflowNotifier } from '../../integrations/teams/workflow-notifi
 import { commandResultCard } from '../../integrations/teams/presenters/command-result-card';
 import { createTeamsHandler } from '../../handlers/teams/teams-handler';
 import type { ChatNotifier } from '../ports/chat';
+import { urlUnder } from '../../integrations/http/url-under';
+import { systemClock } from '../../integrations/clock/system-clock';
 
 export interface ChatWiring {
   lanes: Partial<Record<ChatLane, LaneSpec>>;
@@ -145,6 +147,14 @@ export async function wireChat(o: {
         signingSecret: env.SLACK_SIGNING_SECRET?.reveal() ?? sandboxSigningSecret(config, o.sandbox),
         apiUrl: slackApiUrl,
         logger: slackLogger(logger, 'bolt'),
+        signatureClock: systemClock,
+        ...(sandbox
+          ? {
+              responseUrlAllowed: urlUnder(
+                [o.url, publicUrl].map((u) => `${new URL(u).origin}${sandbox.path}/`),
+              ),
+            }
+          : {}),
         ...(config.slack.socketMode && env.SLACK_APP_TOKEN
           ? { socketMode: { appToken: env.SLACK_APP_TOKEN.reveal() } }
           : {}),
