@@ -28,7 +28,14 @@ import { loadRunbooks } from '../integrations/runbooks/load-runbooks';
 import { createReportsHandler } from '../handlers/http/reports';
 import { buildSlaReport } from './app/build-sla-report';
 import { incidentTicketSource } from './app/incident-ticket-source';
-import { chatLanes, teamsEnabled, wireChat, type ChatWiring } from './composition/wire-chat';
+import {
+  chatLanes,
+  publishedCredentials,
+  teamsEnabled,
+  wireChat,
+  type ChatWiring,
+} from './composition/wire-chat';
+import { sandboxExposure } from './config/sandbox-exposure';
 import { renderHtml } from './report/render-html';
 import { renderCsv } from './report/render-csv';
 
@@ -63,6 +70,25 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const { config, env } = opts.loaded;
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? jsonLogger({ clock, level: env.LOG_LEVEL });
+  const slackOn = config.slack.enabled;
+  const teamsOn = teamsEnabled(config, env);
+  const sandbox = createSandboxes(config, {
+    slack: slackOn && !env.SLACK_BOT_TOKEN,
+    teams: teamsOn && !env.TEAMS_APP_ID && !env.TEAMS_WORKFLOW_URL,
+  });
+  const sandboxes: Sandboxes = sandbox?.emulators ?? {};
+  // Before anything is opened: a sandbox others can reach answers to published credentials.
+  const exposure = sandboxExposure({
+    host: env.HOST,
+    nodeEnv: env.NODE_ENV,
+    allowInsecure: env.ITSM_BRIDGE_ALLOW_INSECURE_SANDBOX,
+    active: [
+      ...Object.keys(sandboxes).map((s) => `the ${s} sandbox (/sandbox/${s})`),
+      ...publishedCredentials(config, env, sandbox),
+    ],
+  });
+  if (exposure.kind === 'refuse') throw new Error(exposure.message);
+  if (exposure.kind === 'warn') logger.warn(exposure.message, { active: exposure.active });
   if (!env.DATABASE_URL.startsWith('sqlite:'))
     throw new Error('only sqlite: DATABASE_URL is supported in this version');
   const store = await openSqliteStore(env.DATABASE_URL, {
@@ -88,13 +114,6 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   for (const e of loadedRunbooks.errors)
     logger.warn('runbook not loaded', { file: e.file, path: e.path, error: e.message });
   const runbooks = loadedRunbooks.runbooks;
-  const slackOn = config.slack.enabled;
-  const teamsOn = teamsEnabled(config, env);
-  const sandbox = createSandboxes(config, {
-    slack: slackOn && !env.SLACK_BOT_TOKEN,
-    teams: teamsOn && !env.TEAMS_APP_ID && !env.TEAMS_WORKFLOW_URL,
-  });
-  const sandboxes: Sandboxes = sandbox?.emulators ?? {};
   const ticketing = {
     lanes: config.tickets.systems,
     chatLanes: chatLanes(config, env),

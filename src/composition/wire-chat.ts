@@ -281,6 +281,19 @@ export function allSandbox(config: AppConfig): boolean {
 }
 
 /**
+ * The published credentials the chat side accepts, for the start-up exposure check: the documented Slack
+ * signing secret and anonymous Teams activities (both only while every ticket system is a sandbox).
+ */
+export function publishedCredentials(config: AppConfig, env: Env, sandbox: Sandbox | null): string[] {
+  const slack = config.slack.enabled && !env.SLACK_SIGNING_SECRET && allSandbox(config) && !!sandbox;
+  const teams = teamsEnabled(config, env) && !env.TEAMS_APP_ID;
+  return [
+    ...(slack ? ['the published Slack signing secret (/slack/events)'] : []),
+    ...(teams ? ['anonymous Teams activities (/teams/messages)'] : []),
+  ];
+}
+
+/**
  * Without SLACK_SIGNING_SECRET: the documented sandbox secret while every ticket system is a sandbox
  * (so anyone can try `/itsm` with curl), otherwise a random one — a known secret next to real tickets
  * would let anyone act as any Slack user.

@@ -40,6 +40,14 @@ export const Env = z.object({
   TEAMS_WORKFLOW_URL: optionalSecret,
   /** `production` refuses an anonymous Teams bot (no TEAMS_APP_ID): the Agents SDK's own rule. */
   NODE_ENV: z.string().optional(),
+  /**
+   * `1`: start even though a sandbox (or a published secret) is active while HOST is not loopback or
+   * NODE_ENV=production (src/config/sandbox-exposure.ts); logged as a warning at every start.
+   */
+  ITSM_BRIDGE_ALLOW_INSECURE_SANDBOX: z
+    .enum(['', '0', '1', 'true', 'false'], { message: 'use 1 to allow, 0 or unset to refuse' })
+    .optional()
+    .transform((v) => v === '1' || v === 'true'),
 });
 export type Env = z.infer<typeof Env>;
 
