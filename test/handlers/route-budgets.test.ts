@@ -137,3 +137,33 @@ describe('Teams with an app id checks the token before the body (issue 12, findi
     }
   });
 });
+
+describe('server.maxConnections (issue 12, finding 1)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ yaml: 'server: { maxConnections: 3 }\n' });
+  });
+  afterAll(() => app.close());
+
+  it('drops connections beyond the cap, and serves again once they close', async () => {
+    const { hostname, port } = new URL(app.url);
+    const open = await Promise.all(
+      [0, 1, 2].map(
+        () =>
+          new Promise<Socket>((resolve) => {
+            const s = connect(Number(port), hostname, () => resolve(s));
+          }),
+      ),
+    );
+    await settle(100);
+    // The fourth is closed by the server as soon as it is accepted, without an answer.
+    const fourth = connect(Number(port), hostname, () =>
+      fourth.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'),
+    );
+    expect(await statusOf(fourth, 2000)).toBe('');
+    expect(fourth.destroyed || fourth.readableEnded).toBe(true);
+    for (const s of open) s.destroy();
+    await settle(100);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+});
