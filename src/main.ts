@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Secret } from './config/secret';
+import { databaseUrlForLog } from './config/env';
 import { AlertSource } from './core/alert/alert';
 import { onCallSchedules } from './config/oncall';
 import { runbooksDir } from './config/runbooks-dir';
@@ -22,6 +23,7 @@ import { listenStarting, serve } from '../handlers/http/listen';
 import { PromMetrics } from '../integrations/metrics/prom-metrics';
 import { countIncidentEvents } from './app/count-incident-events';
 import { requestFields } from './app/request-context';
+import { InFlight } from '../handlers/http/in-flight';
 import { openSqliteStore } from '../integrations/storage/sqlite/open-sqlite-store';
 import { jsonLogger } from '../integrations/logging/json-logger';
 import type { SqliteStore } from '../integrations/storage/sqlite/sqlite-store';
@@ -34,7 +36,15 @@ import { createReportsHandler } from '../handlers/http/reports';
 import { buildSlaReport } from './app/build-sla-report';
 import { explainSlaTicket } from './app/explain-sla-ticket';
 import { incidentTicketSource } from './app/incident-ticket-source';
-import { chatLanes, chatViewDeps, teamsEnabled, wireChat, type ChatWiring } from './composition/wire-chat';
+import {
+  chatLanes,
+  chatViewDeps,
+  publishedCredentials,
+  teamsEnabled,
+  wireChat,
+  type ChatWiring,
+} from './composition/wire-chat';
+import { sandboxExposure } from './config/sandbox-exposure';
 import { acknowledgeShiftHandover, requestShiftHandover, shiftTimer } from './app/shift-handovers';
 import { renderHtml } from './report/render-html';
 import { renderCsv } from './report/render-csv';
@@ -84,6 +94,29 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       pretty: env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
       context: requestFields,
     });
+  const slackOn = config.slack.enabled;
+  const teamsOn = teamsEnabled(config, env);
+  const sandbox = createSandboxes(config, {
+    slack: slackOn && !env.SLACK_BOT_TOKEN,
+    teams: teamsOn && !env.TEAMS_APP_ID && !env.TEAMS_WORKFLOW_URL,
+  });
+  const paging = pagingSandbox(config);
+  const sandboxes: RunningApp['sandboxes'] = {
+    ...sandbox?.emulators,
+    ...(paging ? { pagerduty: paging.emulator } : {}),
+  };
+  // Before anything is opened: a sandbox others can reach answers to published credentials.
+  const exposure = sandboxExposure({
+    host: env.HOST,
+    nodeEnv: env.NODE_ENV,
+    allowInsecure: env.ITSM_BRIDGE_ALLOW_INSECURE_SANDBOX,
+    active: [
+      ...Object.keys(sandboxes).map((s) => `the ${s} sandbox (/sandbox/${s})`),
+      ...publishedCredentials(config, env, sandbox),
+    ],
+  });
+  if (exposure.kind === 'refuse') throw new Error(exposure.message);
+  if (exposure.kind === 'warn') logger.warn(exposure.message, { active: exposure.active });
   if (!env.DATABASE_URL.startsWith('sqlite:'))
     throw new Error('only sqlite: DATABASE_URL is supported in this version');
   const store = await openSqliteStore(env.DATABASE_URL, {
@@ -109,17 +142,6 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   for (const e of loadedRunbooks.errors)
     logger.warn('runbook not loaded', { file: e.file, path: e.path, error: e.message });
   const runbooks = loadedRunbooks.runbooks;
-  const slackOn = config.slack.enabled;
-  const teamsOn = teamsEnabled(config, env);
-  const sandbox = createSandboxes(config, {
-    slack: slackOn && !env.SLACK_BOT_TOKEN,
-    teams: teamsOn && !env.TEAMS_APP_ID && !env.TEAMS_WORKFLOW_URL,
-  });
-  const paging = pagingSandbox(config);
-  const sandboxes: RunningApp['sandboxes'] = {
-    ...sandbox?.emulators,
-    ...(paging ? { pagerduty: paging.emulator } : {}),
-  };
   const ticketing = {
     lanes: config.tickets.systems,
     chatLanes: chatLanes(config, env),
@@ -144,7 +166,12 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   // The sandbox and the ticket adapters need the server's own URL: listen first (only the sandbox
   // answers meanwhile, everything else gets 503 "starting"), wire with the URL, then serve.
   const sandboxMounts = [...(sandbox?.mounts ?? []), ...(paging ? [paging.mount] : [])];
-  const { server, url } = await listenStarting(env.PORT, env.HOST, sandboxMounts);
+  const limits = config.server;
+  const { server, url } = await listenStarting(env.PORT, env.HOST, sandboxMounts, {
+    headersTimeoutMs: limits.headersTimeout * 1000,
+    requestTimeoutMs: limits.requestTimeout * 1000,
+    maxConnections: limits.maxConnections,
+  });
   // The worker comes before its lanes, so correlation and chat actions can wake it.
   const outbox = new OutboxWorker({
     store,
@@ -156,7 +183,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     pollMs: opts.outboxPollMs ?? config.tickets.pollInterval * 1000,
     metrics,
   });
-  const inFlight = { count: 0 };
+  const inFlight = new InFlight(config.server.maxInFlight);
   let draining = false;
   const escalation = { policies: escalationPolicies(config.escalation) };
   const paged = pagingLane({
@@ -217,7 +244,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     {
       pollMs: opts.correlationPollMs ?? 1000,
       batchSize: 25,
-      busy: () => inFlight.count > 0,
+      busy: () => inFlight.active('webhooks') > 0,
       afterBatch: () => outbox.wake(),
       timers: async () =>
         (await tickHandoffs(handoffDeps)) + (await tickEscalations(escalationDeps)) + (await shiftTick()),
@@ -283,8 +310,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       logger,
       metrics,
       apiToken,
-      maxInFlight: config.server.maxInFlight,
       inFlight,
+      bodyTimeoutMs: config.server.bodyTimeout * 1000,
       maxCorrelationLagSeconds: 60,
       oncall,
       mounts: [
@@ -311,7 +338,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   logger.info('itsm-bridge listening', {
     url,
     config: opts.loaded.file,
-    database: env.DATABASE_URL,
+    database: databaseUrlForLog(env.DATABASE_URL),
     sandboxes: Object.keys(sandboxes),
   });
 

@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendError } from './respond';
 
 export class BodyTooLargeError extends Error {}
 
@@ -19,4 +20,19 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks, size);
+}
+
+/** `readBody`, or null after answering 413 (and closing the connection, so the rest is never read). */
+export async function readBodyOr413(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+): Promise<Buffer | null> {
+  try {
+    return await readBody(req, limit);
+  } catch (err) {
+    if (!(err instanceof BodyTooLargeError)) throw err;
+    sendError(res, 413, 'payload_too_large', err.message, { headers: { connection: 'close' } });
+    return null;
+  }
 }

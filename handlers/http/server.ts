@@ -15,6 +15,7 @@ import { sendError, sendJson } from './respond';
 import { requestIdOf } from './request-id';
 import { withRequestId } from '../../src/app/request-context';
 import { setSecurityHeaders } from './security-headers';
+import { routeClass, type InFlight } from './in-flight';
 
 /** A handler mounted on the server (sandbox emulators, reports); returns false when the path is not its own. */
 export type Mount = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -31,9 +32,10 @@ export interface HttpDeps {
   metrics: Metrics & MetricsExposition;
   webhooks: Omit<WebhookDeps, 'onResult'>;
   apiToken: Secret;
-  maxInFlight: number;
-  /** Requests being handled now; shared so correlation can give way to ingest. */
-  inFlight: { count: number };
+  /** Requests being handled now per route class, each against its budget; shared with correlation. */
+  inFlight: InFlight;
+  /** How long a request's body may take to arrive once a handler waits for it (then 408). */
+  bodyTimeoutMs: number;
   maxCorrelationLagSeconds: number;
   mounts: Mount[];
   /** Rotations and static on-call lists for /api/oncall. */
@@ -58,15 +60,7 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const webhook = /^\/webhooks\/([a-z0-9-]+)\/?$/.exec(path);
-    if (webhook) {
-      if (deps.inFlight.count > deps.maxInFlight) {
-        // Overload is a 5xx: Alertmanager retries only those (a 429 would drop the flush).
-        return sendError(res, 503, 'overloaded', 'too many requests in flight; retry shortly', {
-          headers: { 'retry-after': '1' },
-        });
-      }
-      return receiveWebhook(webhookDeps, webhook[1]!, req, res);
-    }
+    if (webhook) return receiveWebhook(webhookDeps, webhook[1]!, req, res);
     if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz')
       return readiness(deps.store, deps.now(), deps.maxCorrelationLagSeconds, res);
@@ -81,7 +75,10 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
         return sendError(res, 405, 'method_not_allowed', 'use GET', { headers: { allow: 'GET' } });
       if (path === '/api/incidents' || path === '/api/incidents/') return listIncidents(deps.store, url, res);
       const one = /^\/api\/incidents\/([^/]+)$/.exec(path);
-      if (one) return getIncident(deps.store, decodeURIComponent(one[1]!), req, res);
+      if (one) {
+        const ref = decodeSegment(one[1]!, res);
+        return ref === null ? undefined : getIncident(deps.store, ref, req, res);
+      }
       if (path === '/api/oncall' || path === '/api/oncall/') return getOnCall(deps.oncall, deps.now(), res);
       if (path === '/api/shifts' || path === '/api/shifts/')
         return getShifts(
@@ -91,7 +88,10 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
           res,
         );
       const feed = /^\/api\/oncall\/([^/]+)\.ics$/.exec(path);
-      if (feed) return getOnCallCalendar(deps.oncall, decodeURIComponent(feed[1]!), deps.now(), res);
+      if (feed) {
+        const provider = decodeSegment(feed[1]!, res);
+        return provider === null ? undefined : getOnCallCalendar(deps.oncall, provider, deps.now(), res);
+      }
     }
     for (const mount of deps.mounts) {
       if (await mount(req, res, url)) return;
@@ -102,14 +102,27 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
   return (req, res) => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
+    setSecurityHeaders(res);
     // Refused before it counts as in flight: the drain waits only for requests it let in. The in-process
     // sandbox keeps answering: the remote calls being finished may be calls to it.
-    setSecurityHeaders(res);
     if (deps.draining?.() && !req.url?.startsWith('/sandbox/')) return refuseWhileDraining(req, res);
-    deps.inFlight.count++;
-    res.once('close', () => deps.inFlight.count--);
+    deps.inFlight.begin();
+    res.once('close', () => deps.inFlight.end());
+    const cls = routeClass(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (cls) {
+      if (!deps.inFlight.enter(cls)) {
+        // Overload is a 5xx: Alertmanager retries only those (a 429 would drop the flush). The body is
+        // not read; closing the connection frees the socket a slow sender holds.
+        return sendError(res, 503, 'overloaded', `too many ${cls} requests in flight; retry shortly`, {
+          headers: { 'retry-after': '1', connection: 'close' },
+        });
+      }
+      res.once('close', () => deps.inFlight.leave(cls));
+    }
+    const timedOut = bodyDeadline(req, res, deps.bodyTimeoutMs);
     // Everything this request logs or queues (alerts, outbox commands) carries its id.
     withRequestId(requestId, () => route(req, res)).catch((err: unknown) => {
+      if (timedOut()) return;
       deps.logger.error('request failed', {
         method: req.method,
         path: req.url?.split('?')[0],
@@ -130,4 +143,38 @@ function refuseWhileDraining(req: IncomingMessage, res: ServerResponse): void {
   const headers = { 'retry-after': '5', connection: 'close' };
   if (req.url?.split('?')[0] === '/healthz') return sendJson(res, 503, { status: 'draining' }, headers);
   sendError(res, 503, 'draining', 'itsm-bridge is shutting down; retry shortly', { headers });
+}
+
+/**
+ * A body that has not fully arrived `ms` after the request started gets 408 and its connection is
+ * closed, whichever handler (ours, Bolt's, the Agents SDK's, an emulator's) is waiting for it. Returns
+ * whether that happened, so the handler's aborted read is not logged as a failure.
+ */
+function bodyDeadline(req: IncomingMessage, res: ServerResponse, ms: number): () => boolean {
+  let fired = false;
+  const timer = setTimeout(() => {
+    if (req.complete || res.writableEnded) return;
+    fired = true;
+    // With `connection: close` node destroys the socket once the 408 is written.
+    if (res.headersSent) res.destroy();
+    else
+      sendError(res, 408, 'request_timeout', `request body not received within ${ms / 1000} s`, {
+        headers: { connection: 'close' },
+      });
+  }, ms);
+  timer.unref();
+  res.once('close', () => clearTimeout(timer));
+  return () => fired;
+}
+
+/** A percent-decoded path segment, or null after answering 400 naming the path (`%E0%A4%A` is no UTF-8). */
+function decodeSegment(segment: string, res: ServerResponse): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    sendError(res, 400, 'invalid_path', `path segment "${segment}" is not valid percent-encoded UTF-8`, {
+      issues: [{ path: 'path', message: 'malformed percent-encoding' }],
+    });
+    return null;
+  }
 }

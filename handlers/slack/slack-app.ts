@@ -1,6 +1,10 @@
-import { App, HTTPReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, isValidSlackRequest, type Logger as BoltLogger } from '@slack/bolt';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Mount } from '../http/server';
+import type { Clock } from '../../src/ports/clock';
+import { readBodyOr413 } from '../http/read-body';
+import { sendError } from '../http/respond';
+import { responseUrlsOf, slackPreflightProblem } from './slack-preflight';
 import { registerIncidentButtons, registerShiftButtons } from './actions/incident-buttons';
 import { registerItsmCommand } from './commands/itsm';
 import { registerAppHome } from './events/app-home';
@@ -17,6 +21,18 @@ export interface SlackAppOptions {
   /** Socket Mode (no inbound HTTP): needs the app-level token. */
   socketMode?: { appToken: string };
   path?: string;
+  /** Largest request body read for the signature check (413 above); Slack's payloads are far smaller. */
+  maxBodyBytes?: number;
+  /**
+   * In the sandbox (whose signing secret is published): the `response_url`s the bridge may POST to —
+   * only its own Slack emulator, so a signed request cannot make it call anywhere else (SSRF).
+   */
+  responseUrlAllowed?: (url: string) => boolean;
+  /**
+   * The wall clock for the 5-minute signature window. Not the app's clock (tests move that one): Bolt's
+   * own check reads the wall clock, and ours must agree with it.
+   */
+  signatureClock: Clock;
 }
 
 /** How long a request key is remembered: Slack retries for about 5 minutes, signatures are valid 5. */
@@ -94,7 +110,31 @@ export async function createSlackApp(
       res.end(JSON.stringify({ error: 'method_not_allowed', message: 'Slack sends POST requests here' }));
       return true;
     }
-    receiver.requestListener(req, res);
+    // Refuse what cannot be Slack before reading a byte of the body (issue 12: unsigned slow bodies
+    // used to hold the server's request budget for minutes).
+    const problem = slackPreflightProblem(req.headers, o.signatureClock.now().getTime());
+    if (problem) {
+      sendError(res, 401, 'unauthorized', problem, { headers: { connection: 'close' } });
+      return true;
+    }
+    const rawBody = await readBodyOr413(req, res, o.maxBodyBytes ?? 1024 * 1024);
+    if (!rawBody) return true;
+    // Only for requests that pass the signature check (the others get Bolt's 401 as always).
+    const allowed = o.responseUrlAllowed;
+    const foreign =
+      allowed &&
+      signedBySlack(req, rawBody, o.signingSecret, o.signatureClock.now().getTime()) &&
+      responseUrlsOf(rawBody, req.headers['content-type']).find((u) => !allowed(u));
+    if (foreign) {
+      sendError(res, 400, 'invalid_response_url', `response_url ${foreign} is not this server's sandbox`, {
+        issues: [
+          { path: 'response_url', message: 'in the sandbox it must point at /sandbox/slack/api/ here' },
+        ],
+      });
+      return true;
+    }
+    // Bolt verifies and parses a body that is already buffered (HTTPModuleFunctions.bufferIncomingMessage).
+    receiver.requestListener(Object.assign(req, { rawBody }), res);
     return true;
   };
   return {
@@ -108,4 +148,17 @@ export async function createSlackApp(
       if (o.socketMode) await app.stop();
     },
   };
+}
+
+/** Bolt's own HMAC check (v0, 5-minute window) on the buffered body. */
+function signedBySlack(req: IncomingMessage, rawBody: Buffer, signingSecret: string, nowMs: number): boolean {
+  return isValidSlackRequest({
+    signingSecret,
+    body: rawBody.toString('utf8'),
+    headers: {
+      'x-slack-signature': String(req.headers['x-slack-signature']),
+      'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
+    },
+    nowMilliseconds: nowMs,
+  });
 }

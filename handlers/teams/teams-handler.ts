@@ -4,7 +4,7 @@ import type { ChatCommands } from '../../src/ports/chat';
 import type { Logger } from '../../src/ports/logger';
 import type { Mount } from '../http/server';
 import { parseJson } from '../http/parse-json';
-import { BodyTooLargeError, readBody } from '../http/read-body';
+import { readBodyOr413 } from '../http/read-body';
 import { sendError } from '../http/respond';
 import { validateActivity } from './activity-schema';
 import { TeamsBot, type RenderResult } from './teams-bot';
@@ -21,12 +21,15 @@ export interface TeamsHandlerDeps {
   path?: string;
   /** Activities are small; Teams caps a message at about 100 KB. */
   maxBodyBytes?: number;
+  /** Whether an activity's `serviceUrl` may be answered (the adapter's policy; the SDK enforces it too). */
+  serviceUrlAllowed(url: string): boolean;
 }
 
 /**
  * `POST /teams/messages` (DESIGN.md §3). Transport only: read and parse the body (our server has no
  * Express), let the SDK validate the Bot Framework JWT, check the activity with zod, hand it to
- * `adapter.process` with the bot. Answers: 401 bad/missing token, 400 `{issues}` naming the field,
+ * `adapter.process` with the bot. Answers: 401 bad/missing token, 400 `{issues}` naming the field (also
+ * for a `serviceUrl` outside the allow-list),
  * 413 over the limit, 405 other methods; invokes get the card or message the bot chose.
  */
 export function createTeamsHandler(deps: TeamsHandlerDeps): Mount {
@@ -49,14 +52,6 @@ export function createTeamsHandler(deps: TeamsHandlerDeps): Mount {
       sendError(res, 405, 'method_not_allowed', 'use POST', { headers: { allow: 'POST' } });
       return true;
     }
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, limit);
-    } catch (err) {
-      if (!(err instanceof BodyTooLargeError)) throw err;
-      sendError(res, 413, 'payload_too_large', err.message, { headers: { connection: 'close' } });
-      return true;
-    }
     const request: SdkRequest = { headers: req.headers, method: 'POST' };
     const auth = captureWebResponse();
     let authorized = false;
@@ -70,12 +65,13 @@ export function createTeamsHandler(deps: TeamsHandlerDeps): Mount {
         401,
         'unauthorized',
         `Bot Framework token rejected: ${String(reason ?? 'unauthorized')}`,
-        {
-          headers: { 'www-authenticate': 'Bearer' },
-        },
+        { headers: { 'www-authenticate': 'Bearer', connection: 'close' } },
       );
       return true;
     }
+    // The JWT is in the Authorization header: checked above, before a byte of the body is read.
+    const raw = await readBodyOr413(req, res, limit);
+    if (!raw) return true;
     const parsed = parseJson(raw);
     if (!parsed.ok) {
       const { error, message, path: at } = parsed.problem;
@@ -86,6 +82,20 @@ export function createTeamsHandler(deps: TeamsHandlerDeps): Mount {
     if (!valid.ok) {
       sendError(res, 400, 'invalid_payload', 'not a Teams activity this bot understands', {
         issues: valid.issues,
+      });
+      return true;
+    }
+    const serviceUrl = (parsed.value as { serviceUrl: string }).serviceUrl;
+    if (!deps.serviceUrlAllowed(serviceUrl)) {
+      // Checked before the SDK (which would answer a bare 400) and before a conversationUpdate is stored.
+      deps.logger.warn('teams: activity refused, serviceUrl not allowed', { serviceUrl });
+      sendError(res, 400, 'invalid_service_url', `serviceUrl ${serviceUrl} is not allowed here`, {
+        issues: [
+          {
+            path: 'serviceUrl',
+            message: 'not a Microsoft Bot Connector host (or, in the sandbox, this server)',
+          },
+        ],
       });
       return true;
     }

@@ -34,7 +34,8 @@ export interface Sandbox {
   servicenow?: SandboxLogin<ServiceNowAuthConfig>;
   jira?: SandboxLogin<JiraAuthConfig>;
   slack?: { path: string; botToken: string };
-  teams?: { seedChannels: typeof seedTeamsChannels };
+  /** `path`: the connector emulator's mount, the only `serviceUrl` anonymous activities may name. */
+  teams?: { seedChannels: typeof seedTeamsChannels; path: string };
   /** The documented signing secret; the composition accepts it only while every system is a sandbox. */
   slackSigningSecret: string;
 }
@@ -95,7 +96,7 @@ export function createSandbox(o: SandboxOptions): Sandbox {
   }
   if (o.run.teams) {
     emulators.teams = createTeamsEmulator({ prefix: id.teams.path });
-    sandbox.teams = { seedChannels: seedTeamsChannels };
+    sandbox.teams = { seedChannels: seedTeamsChannels, path: id.teams.path };
   }
   sandbox.mounts = Object.values(emulators).map(
     (e: ServiceNowEmulator | JiraEmulator | SlackEmulator | TeamsEmulator) => (req, res) =>

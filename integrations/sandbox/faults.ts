@@ -37,7 +37,27 @@ export interface Faults {
   /** In-flight cap (ServiceNow API_INT semaphores: 4 per node); the excess gets 429 without Retry-After. */
   maxConcurrent: number | null;
   random: () => number;
+  /** Bounds on what one emulator reads and keeps (not faults, but settable at runtime like them). */
+  limits: EmulatorLimits;
 }
+
+/**
+ * What keeps a sandbox reachable by anyone from growing without bound (issue 12, finding 7): a request
+ * body over `bodyBytes` gets 413 before it is read; once the successful writes (every method but GET
+ * and HEAD) have brought `storedBytes` of bodies, further writes get 507 until a restart empties the
+ * sandbox; the call log keeps the last `callLog` entries.
+ */
+export interface EmulatorLimits {
+  bodyBytes: number;
+  storedBytes: number;
+  callLog: number;
+}
+
+export const DEFAULT_EMULATOR_LIMITS: EmulatorLimits = {
+  bodyBytes: 1024 * 1024,
+  storedBytes: 64 * 1024 * 1024,
+  callLog: 10_000,
+};
 
 export const defaultFaults = (): Faults => ({
   latencyMs: 0,
@@ -51,7 +71,14 @@ export const defaultFaults = (): Faults => ({
   requestRate: null,
   maxConcurrent: null,
   random: Math.random,
+  limits: { ...DEFAULT_EMULATOR_LIMITS },
 });
+
+/** Appends to a log and drops its oldest entries beyond `max` (in place: emulators share the array). */
+export function pushBounded<T>(log: T[], entry: T, max: number): void {
+  log.push(entry);
+  if (log.length > max) log.splice(0, log.length - max);
+}
 
 /** One request as seen by the emulator; `at`/`finishedAt` are epoch ms from the emulator's clock. */
 export interface CallLogEntry {
@@ -76,7 +103,9 @@ export interface FaultHooks {
 
 /** Applies `faults` around a request handler and records the call log. */
 export class FaultInjector {
+  /** The last `faults.limits.callLog` requests. */
   readonly callLog: CallLogEntry[] = [];
+  #seq = 0;
   #inFlight = 0;
   #accepted: number[] = [];
 
@@ -94,7 +123,7 @@ export class FaultInjector {
     handler: () => Promise<EmuResponse>,
   ): Promise<{ response: EmuResponse; holdMs: number; entry: CallLogEntry }> {
     const entry: CallLogEntry = {
-      seq: this.callLog.length + 1,
+      seq: ++this.#seq,
       at: this.now(),
       finishedAt: null,
       method,
@@ -104,7 +133,7 @@ export class FaultInjector {
       fault: null,
       retryAfterSeconds: null,
     };
-    this.callLog.push(entry);
+    pushBounded(this.callLog, entry, this.faults.limits.callLog);
     this.#inFlight++;
     try {
       const { response, holdMs } = await this.#decide(entry, method, path, handler);

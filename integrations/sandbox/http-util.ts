@@ -20,10 +20,23 @@ export interface EmuResponse {
   raw?: string;
 }
 
-/** Reads the whole request body (the emulators only deal with small JSON and attachment payloads). */
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
+/** A request body over the emulator's `limits.bodyBytes`; answered 413 without reading the rest. */
+export class EmuBodyTooLargeError extends Error {}
+
+/**
+ * Reads the request body up to `limit` bytes (the emulators only deal with small JSON and attachment
+ * payloads); a declared or actual size above it throws before more is buffered.
+ */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > limit)
+    throw new EmuBodyTooLargeError(`declared body over the sandbox's ${limit} bytes`);
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new EmuBodyTooLargeError(`body over the sandbox's ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 
@@ -48,7 +61,11 @@ export function parseJson(body: Buffer): unknown {
 }
 
 /** Builds an EmuRequest from a node request mounted under `prefix`; null when the URL is not ours. */
-export async function toEmuRequest(req: IncomingMessage, prefix: string): Promise<EmuRequest | null> {
+export async function toEmuRequest(
+  req: IncomingMessage,
+  prefix: string,
+  bodyLimit: number,
+): Promise<EmuRequest | null> {
   const url = new URL(req.url ?? '/', 'http://emulator.local');
   if (prefix && url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) return null;
   const host = req.headers.host ?? 'localhost';
@@ -57,7 +74,7 @@ export async function toEmuRequest(req: IncomingMessage, prefix: string): Promis
     path: url.pathname.slice(prefix.length) || '/',
     query: url.searchParams,
     headers: req.headers,
-    body: await readBody(req),
+    body: await readBody(req, bodyLimit),
     baseUrl: `http://${host}${prefix}`,
   };
 }

@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FaultInjector } from './faults';
-import { toEmuRequest, writeResponse, type EmuRequest, type EmuResponse } from './http-util';
+import {
+  EmuBodyTooLargeError,
+  toEmuRequest,
+  writeResponse,
+  type EmuRequest,
+  type EmuResponse,
+} from './http-util';
 
 export type EmulatorHandle = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -14,12 +20,41 @@ export function emulatorHandle(
   injector: FaultInjector,
   route: (req: EmuRequest) => EmuResponse | Promise<EmuResponse>,
 ): EmulatorHandle {
+  let stored = 0;
   return async (req, res) => {
-    const emuReq = await toEmuRequest(req, prefix);
+    const limits = injector.faults.limits;
+    let emuReq: EmuRequest | null;
+    try {
+      emuReq = await toEmuRequest(req, prefix, limits.bodyBytes);
+    } catch (err) {
+      if (!(err instanceof EmuBodyTooLargeError)) throw err;
+      writeResponse(res, {
+        status: 413,
+        headers: { Connection: 'close' },
+        body: { error: 'payload_too_large', message: err.message },
+      });
+      return true;
+    }
     if (!emuReq) return false;
-    const { response } = await injector.run(emuReq.method, emuReq.path, emuReq.query.toString(), async () =>
-      route(emuReq),
+    const write = emuReq.method !== 'GET' && emuReq.method !== 'HEAD';
+    if (write && stored + emuReq.body.length > limits.storedBytes) {
+      writeResponse(res, {
+        status: 507,
+        body: {
+          error: 'sandbox_full',
+          message: `the sandbox keeps at most ${limits.storedBytes} bytes of written data; restart the bridge to empty it`,
+        },
+      });
+      return true;
+    }
+    const request = emuReq;
+    const { response } = await injector.run(
+      request.method,
+      request.path,
+      request.query.toString(),
+      async () => route(request),
     );
+    if (write && response.status < 300) stored += request.body.length;
     writeResponse(res, response);
     return true;
   };

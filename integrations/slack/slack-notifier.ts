@@ -7,9 +7,13 @@ import type {
 } from '../../src/ports/chat';
 import { SHIFT_ACK_ACTION } from '../../src/ports/chat';
 import type { Logger } from '../../src/ports/logger';
+import { limitText } from '../../src/core/text/limit-text';
 import { escape, type Block } from './presenters/blocks';
 import { incidentMessage } from './presenters/incident-message';
 import { SlackApi, type SlackApiOptions } from './slack-api';
+
+/** chat.postMessage rejects longer `text` with `msg_too_long` (docs.slack.dev/reference/methods/chat.postMessage). */
+const SLACK_MAX_TEXT = 40_000;
 
 /**
  * Outbound incident messages in Slack: one message per incident, redrawn in place with `chat.update`,
@@ -34,9 +38,14 @@ export class SlackNotifier implements ChatNotifier {
     await this.api.updateMessage(ref, incidentMessage(incident));
   }
 
-  /** Plain text: escaped so that `<`, `>` and `&` from alert text cannot form links or mentions. */
+  /**
+   * Plain text: escaped so that `<`, `>` and `&` from alert text cannot form links or mentions, and cut
+   * to Slack's 40,000 characters (counted after escaping): longer text fails with `msg_too_long` for
+   * good and would park the command.
+   */
   async reply(ref: ChatMessageRef, text: string): Promise<void> {
-    await this.api.postMessage(ref.channel, { text: escape(text) }, ref.ts);
+    const fitted = limitText(text, SLACK_MAX_TEXT, (c) => escape(c).length);
+    await this.api.postMessage(ref.channel, { text: escape(fitted) }, ref.ts);
   }
 
   /** Mentions as `<@U…>` (they notify), the text escaped; a user id as channel is the app's DM with them. */

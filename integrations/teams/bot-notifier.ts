@@ -6,6 +6,7 @@ import type { ChatIncident, ChatMention, ChatMessageRef, ChatNotifier } from '..
 import { SHIFT_ACK_ACTION } from '../../src/ports/chat';
 import { adaptiveCard, escapeMarkdown, text as textBlock } from './presenters/adaptive-card';
 import type { Clock } from '../../src/ports/clock';
+import { limitText } from '../../src/core/text/limit-text';
 import type { ConversationReferences } from './conversation-references';
 import { cardAttachment } from './presenters/adaptive-card';
 import { incidentCard } from './presenters/incident-card';
@@ -20,6 +21,12 @@ export interface BotNotifierOptions {
   /** Reads an HTTP-date Retry-After. */
   clock: Clock;
 }
+
+/**
+ * Teams refuses an activity over about 28 KB (the whole JSON, "Message size too large"); the text gets
+ * 24 KiB of it, the rest is left for the envelope (conversation, ids, from).
+ */
+const TEAMS_MAX_TEXT_BYTES = 24 * 1024;
 
 /**
  * Two-way Teams: proactive incident cards through the Agents SDK. Each call continues the stored
@@ -127,7 +134,7 @@ export function createBotNotifier(opts: BotNotifierOptions): ChatNotifier {
       await withConnector('reply', msg.channel, async (client, ref) => {
         const thread = threadConversation(ref, msg.ts);
         const activity = baseActivity({ ...ref, conversation: { ...ref.conversation, id: thread } });
-        activity.text = text;
+        activity.text = limitText(text, TEAMS_MAX_TEXT_BYTES, (c) => Buffer.byteLength(c));
         activity.textFormat = 'plain';
         await client.sendToConversation(thread, activity);
       });

@@ -1,6 +1,12 @@
-import { CloudAdapter, type AuthConfiguration } from '@microsoft/agents-hosting';
+import {
+  CloudAdapter,
+  OutboundHostValidator,
+  type AuthConfiguration,
+  type OutboundUrlPolicy,
+} from '@microsoft/agents-hosting';
 import type { Secret } from '../../src/config/secret';
 import type { Logger } from '../../src/ports/logger';
+import { urlUnder } from '../http/url-under';
 
 /** The bot's Entra app registration. No clientId: anonymous sandbox mode (refused by the SDK in production). */
 export interface TeamsBotAuth {
@@ -26,7 +32,12 @@ const CONNECTION = 'ServiceConnection';
  * MSAL app token for `https://api.botframework.com`. Without a clientId both sides run anonymously —
  * accepted by the SDK only when NODE_ENV is not `production`.
  */
-export function createTeamsAdapter(opts: { auth: TeamsBotAuth; logger: Logger }): CloudAdapter {
+export function createTeamsAdapter(opts: {
+  auth: TeamsBotAuth;
+  logger: Logger;
+  /** Which `serviceUrl`s an activity may name and the connector may call (`sandboxServiceUrls`, `microsoftServiceUrls`). */
+  serviceUrls: OutboundUrlPolicy;
+}): CloudAdapter {
   const { auth } = opts;
   const settings: AuthConfiguration = {
     clientId: auth.clientId ?? undefined,
@@ -41,7 +52,15 @@ export function createTeamsAdapter(opts: { auth: TeamsBotAuth; logger: Logger })
     connections: new Map([[CONNECTION, settings]]),
     connectionsMap: [{ serviceUrl: '*', connection: CONNECTION }],
   };
-  const adapter = new CloudAdapter(config);
+  // With the policy given, the SDK reads no OutboundHostValidator__* variables; validateServiceUrl also
+  // makes it refuse (400) an activity whose serviceUrl host differs from the token's `serviceurl` claim.
+  const adapter = new CloudAdapter(
+    config,
+    undefined,
+    undefined,
+    { validateServiceUrl: true },
+    opts.serviceUrls,
+  );
   // The SDK's default posts "The agent encountered an error or bug." into the conversation.
   adapter.onTurnError = async (_context, error) => {
     opts.logger.error('teams: turn failed', { error: error.message });
@@ -51,3 +70,22 @@ export function createTeamsAdapter(opts: { auth: TeamsBotAuth; logger: Logger })
 
 /** Whether the adapter runs without an app identity (sandbox): no inbound JWT, no outbound token. */
 export const isAnonymous = (adapter: CloudAdapter): boolean => !adapter.getClientId();
+
+/**
+ * Real Teams: only Microsoft's Bot Connector hosts (the SDK's built-in list: smba.trafficmanager.net,
+ * botframework.com, …) plus `extraHosts` (exact hosts or suffixes), for inbound activities and for every
+ * connector call, so that an activity cannot make the bridge call an attacker's `serviceUrl`.
+ */
+export function microsoftServiceUrls(extraHosts: readonly string[] = []): OutboundUrlPolicy {
+  return new OutboundHostValidator({ enabled: true, includeDefaultMicrosoftHosts: true, hosts: extraHosts });
+}
+
+/**
+ * The sandbox: only the connector emulator on the bridge itself (`<origin>/sandbox/teams/`, for each
+ * origin the bridge is reached at). Anyone may send anonymous activities there; they must not make the
+ * bridge post incident lists, or later incident cards, anywhere else.
+ */
+export function sandboxServiceUrls(origins: readonly string[], path: string): OutboundUrlPolicy {
+  const allowed = urlUnder(origins.map((o) => `${new URL(o).origin}${path}/`));
+  return { enabled: true, isAllowed: allowed };
+}

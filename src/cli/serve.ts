@@ -19,7 +19,15 @@ export function registerServeCommand(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const app = await startApp({ loaded: loaded.value });
+      let app: Awaited<ReturnType<typeof startApp>>;
+      try {
+        app = await startApp({ loaded: loaded.value });
+      } catch (err) {
+        // A refusal to start (an exposed sandbox, …) is an answer for the operator, not a stack trace.
+        process.stderr.write(`itsm-bridge: ${(err as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
       const lines = [`itsm-bridge is running at ${app.url}  (config: ${loaded.value.file})`];
       if (app.generated.webhookToken) {
         lines.push(

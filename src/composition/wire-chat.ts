@@ -24,13 +24,19 @@ import type { Sandbox } from '../../integrations/sandbox/create-sandbox';
 import type { ChatLaneDriver } from '../../integrations/lanes/chat-lane-driver';
 import { createSlackLaneDriver } from '../../integrations/slack/slack-lane-driver';
 import { createTeamsLaneDriver } from '../../integrations/teams/teams-lane-driver';
-import { createTeamsAdapter } from '../../integrations/teams/teams-adapter';
+import {
+  createTeamsAdapter,
+  microsoftServiceUrls,
+  sandboxServiceUrls,
+} from '../../integrations/teams/teams-adapter';
 import { storedConversationReferences } from '../../integrations/teams/conversation-references';
 import { createBotNotifier } from '../../integrations/teams/bot-notifier';
 import { createWorkflowNotifier } from '../../integrations/teams/workflow-notifier';
 import { commandResultCard } from '../../integrations/teams/presenters/command-result-card';
 import { createTeamsHandler } from '../../handlers/teams/teams-handler';
 import type { ChatNotifier } from '../ports/chat';
+import { urlUnder } from '../../integrations/http/url-under';
+import { systemClock } from '../../integrations/clock/system-clock';
 
 /** What turns an incident into its chat view (the chat lanes, the commands and the shift summaries). */
 export function chatViewDeps(o: { config: AppConfig; store: Store; runbooks: Runbook[]; url: string }) {
@@ -152,6 +158,14 @@ export async function wireChat(o: {
         signingSecret: env.SLACK_SIGNING_SECRET?.reveal() ?? sandboxSigningSecret(config, o.sandbox),
         apiUrl: slackApiUrl,
         logger: slackLogger(logger, 'bolt'),
+        signatureClock: systemClock,
+        ...(sandbox
+          ? {
+              responseUrlAllowed: urlUnder(
+                [o.url, publicUrl].map((u) => `${new URL(u).origin}${sandbox.path}/`),
+              ),
+            }
+          : {}),
         ...(config.slack.socketMode && env.SLACK_APP_TOKEN
           ? { socketMode: { appToken: env.SLACK_APP_TOKEN.reveal() } }
           : {}),
@@ -188,6 +202,12 @@ export async function wireChat(o: {
   }
 
   if (teamsEnabled(config, env)) {
+    // Real Teams: Microsoft's connector hosts only. Anonymous: only the emulator on this server (none
+    // without it), so a forged activity can neither send answers nor later incident cards elsewhere.
+    const teamsPath = o.sandbox?.teams?.path;
+    const serviceUrls = env.TEAMS_APP_ID
+      ? microsoftServiceUrls()
+      : sandboxServiceUrls(teamsPath ? [o.url, publicUrl] : [], teamsPath ?? '');
     const adapter = createTeamsAdapter({
       auth: {
         clientId: env.TEAMS_APP_ID ?? null,
@@ -195,12 +215,22 @@ export async function wireChat(o: {
         tenantId: env.TEAMS_TENANT_ID ?? null,
       },
       logger,
+      serviceUrls,
     });
     const references = storedConversationReferences(o.store.conversations, o.clock);
     // Anonymous activities (no TEAMS_APP_ID) could act as any Teams user: accepted only while every ticket
     // system is a sandbox too. Notify-only mode needs no inbound endpoint.
     if (env.TEAMS_APP_ID || allSandbox(config))
-      mounts.push(createTeamsHandler({ adapter, commands, references, render: commandResultCard, logger }));
+      mounts.push(
+        createTeamsHandler({
+          adapter,
+          commands,
+          references,
+          render: commandResultCard,
+          logger,
+          serviceUrlAllowed: (url) => serviceUrls.isAllowed(url),
+        }),
+      );
     const notifier = env.TEAMS_WORKFLOW_URL
       ? createWorkflowNotifier({ url: env.TEAMS_WORKFLOW_URL, logger, clock: o.clock })
       : createBotNotifier({ adapter, references, clock: o.clock });
@@ -259,6 +289,19 @@ export function chatLanes(config: AppConfig, env: Env): ChatLane[] {
 /** No real ticket system configured: everything a chat action can change lives in the sandboxes. */
 export function allSandbox(config: AppConfig): boolean {
   return !config.servicenow.instanceUrl && !config.jira.baseUrl;
+}
+
+/**
+ * The published credentials the chat side accepts, for the start-up exposure check: the documented Slack
+ * signing secret and anonymous Teams activities (both only while every ticket system is a sandbox).
+ */
+export function publishedCredentials(config: AppConfig, env: Env, sandbox: Sandbox | null): string[] {
+  const slack = config.slack.enabled && !env.SLACK_SIGNING_SECRET && allSandbox(config) && !!sandbox;
+  const teams = teamsEnabled(config, env) && !env.TEAMS_APP_ID;
+  return [
+    ...(slack ? ['the published Slack signing secret (/slack/events)'] : []),
+    ...(teams ? ['anonymous Teams activities (/teams/messages)'] : []),
+  ];
 }
 
 /**

@@ -41,17 +41,19 @@ function withProviderDefaults(config: AppConfig) {
 }
 
 /**
- * The sandbox for the systems without a configured URL (and the chat platforms without a token), mounted
- * under /sandbox/<vendor>. The sandbox tree is loaded only then: a configured deployment never loads
- * emulator code.
+ * The sandbox for the systems in use without a configured URL (ticket systems in `tickets.systems`; the
+ * chat platforms enabled without a token), mounted under /sandbox/<vendor>. The sandbox tree is loaded
+ * only then: a configured deployment never loads emulator code, and a system that is not used gets no
+ * emulator (issue 12: an unused, unconfigured ServiceNow used to be mounted next to a real Jira).
  */
 export function createSandboxes(
   config: AppConfig,
   chat: { slack: boolean; teams?: boolean } = { slack: false },
 ): Sandbox | null {
+  const used = (system: 'servicenow' | 'jira') => config.tickets.systems.includes(system);
   const run = {
-    servicenow: !config.servicenow.instanceUrl,
-    jira: !config.jira.baseUrl,
+    servicenow: used('servicenow') && !config.servicenow.instanceUrl,
+    jira: used('jira') && !config.jira.baseUrl,
     slack: chat.slack,
     teams: chat.teams ?? false,
   };

@@ -27,6 +27,19 @@ export const TicketsConfig = z
   .prefault({});
 export type TicketsConfig = z.infer<typeof TicketsConfig>;
 
+/** In-flight budgets per route class (handlers/http/in-flight.ts). */
+export const InFlightBudgets = z.strictObject({
+  /** POST /webhooks/:source — the alerts. */
+  webhooks: z.number().int().positive().default(256),
+  /** POST /slack/events and /teams/messages. */
+  chat: z.number().int().positive().default(64),
+  /** /api/* and /reports*. */
+  api: z.number().int().positive().default(32),
+  /** /sandbox/* (the emulators). */
+  sandbox: z.number().int().positive().default(32),
+});
+export type InFlightBudgets = z.infer<typeof InFlightBudgets>;
+
 export const ServerConfig = z
   .strictObject({
     /** Base URL users and links should use (ticket links, chat buttons); defaults to http://HOST:PORT. */
@@ -37,10 +50,29 @@ export const ServerConfig = z
       .int()
       .positive()
       .default(1024 * 1024),
-    /** Requests handled at once before answering 503 + Retry-After (overload, never a 4xx). */
-    maxInFlight: z.number().int().positive().default(256),
+    /**
+     * Requests handled at once per route class before that class answers 503 + Retry-After (overload,
+     * never a 4xx). A number is the webhooks' budget; each class has its own, so a flood on one route
+     * (say slow bodies on /slack/events) never refuses alerts.
+     */
+    maxInFlight: z
+      .union([z.number().int().positive(), InFlightBudgets])
+      .transform((v) => (typeof v === 'number' ? InFlightBudgets.parse({ webhooks: v }) : v))
+      .prefault({}),
+    /** Open connections at most (Node's `server.maxConnections`); more are dropped at accept. */
+    maxConnections: z.number().int().positive().default(1024),
+    /** Seconds for a request's headers to arrive (Node's `headersTimeout`; slow-header attacks). */
+    headersTimeout: Duration.default(10),
+    /** Seconds for a whole request to arrive (Node's `requestTimeout`, 300 s by default in Node). */
+    requestTimeout: Duration.default(30),
+    /** Seconds a handler waits for a body it reads; then 408 and the connection is closed. */
+    bodyTimeout: Duration.default(10),
   })
-  .prefault({});
+  .prefault({})
+  .refine((s) => s.headersTimeout <= s.requestTimeout, {
+    path: ['headersTimeout'],
+    message: 'must not exceed server.requestTimeout (Node refuses it)',
+  });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
 /** The whole `itsm-bridge.yaml`. Strict everywhere: an unknown key is an error with a hint. */

@@ -47,8 +47,26 @@ export const Env = z.object({
   TEAMS_WORKFLOW_URL: optionalSecret,
   /** `production` refuses an anonymous Teams bot (no TEAMS_APP_ID): the Agents SDK's own rule. */
   NODE_ENV: z.string().optional(),
+  /**
+   * `1`: start even though a sandbox (or a published secret) is active while HOST is not loopback or
+   * NODE_ENV=production (src/config/sandbox-exposure.ts); logged as a warning at every start.
+   */
+  ITSM_BRIDGE_ALLOW_INSECURE_SANDBOX: z
+    .enum(['', '0', '1', 'true', 'false'], { message: 'use 1 to allow, 0 or unset to refuse' })
+    .optional()
+    .transform((v) => v === '1' || v === 'true'),
 });
 export type Env = z.infer<typeof Env>;
+
+/**
+ * DATABASE_URL as it may be logged: the password in `user:password@` replaced by `***`
+ * (`postgres://bridge:***@db:5432/itsm`); URLs without userinfo (`sqlite:…`) unchanged.
+ */
+export function databaseUrlForLog(url: string): string {
+  // Not `new URL`: a malformed URL (a raw `/` or `@` in the password) must not escape unredacted, so
+  // everything up to the last `@` goes; cutting too much of a log line is harmless.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*):.*@/is, '$1:***@');
+}
 
 /** WEBHOOK_TOKEN_<SOURCE> for each source, falling back to WEBHOOK_TOKEN. */
 export function sourceTokens(

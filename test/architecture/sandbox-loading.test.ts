@@ -24,19 +24,29 @@ const env = { SN_PASSWORD: 'not-the-sandbox', JIRA_TOKEN: 'not-the-sandbox' };
 const startTestApp = (o: { yaml: string; env: Record<string, string> }) =>
   (require('../helpers/test-app') as typeof import('../helpers/test-app')).startTestApp(o);
 
+/** Nothing of the sandbox was loaded or mounted; closes the app. */
+async function expectNoSandbox(app: Awaited<ReturnType<typeof startTestApp>>) {
+  try {
+    expect(mockSandboxLoaded).not.toHaveBeenCalled();
+    expect(app.sandboxes).toEqual({});
+    expect((await fetch(`${app.url}/sandbox/servicenow/api/now/table/incident`)).status).toBe(404);
+  } finally {
+    await app.close();
+  }
+}
+
 describe('the sandbox is loaded only when a system runs as one', () => {
   it('never loads emulator code when every system is configured', async () => {
     const app = await startTestApp({ yaml: CONFIGURED, env });
-    try {
-      expect(mockSandboxLoaded).not.toHaveBeenCalled();
-      expect(app.sandboxes).toEqual({});
-      expect((await fetch(`${app.url}/sandbox/servicenow/api/now/table/incident`)).status).toBe(404);
-    } finally {
-      await app.close();
-    }
+    await expectNoSandbox(app);
   });
 
-  // Runs after the case above: it shows that the counter does see a load.
+  it('mounts no emulator for an unconfigured system that is not used (issue 12, finding 7)', async () => {
+    const app = await startTestApp({ yaml: `tickets: { systems: [jira] }\n${JIRA}`, env });
+    await expectNoSandbox(app);
+  });
+
+  // Runs after the cases above: it shows that the counter does see a load.
   it('loads it for a system without a URL, and only that emulator runs', async () => {
     const app = await startTestApp({ yaml: JIRA, env });
     try {

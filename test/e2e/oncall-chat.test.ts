@@ -1,5 +1,5 @@
 import { ManualClock, startTestApp, type TestApp } from '../helpers/test-app';
-import { postSlack, slackHeaders, slashBody } from '../helpers/slack-requests';
+import { postSlack, slackHeaders, slashBody, sandboxResponseUrl } from '../helpers/slack-requests';
 import { ONCALL_NOW, ONCALL_YAML } from '../helpers/oncall-fixture';
 
 describe('/itsm oncall against the running server', () => {
@@ -15,7 +15,13 @@ describe('/itsm oncall against the running server', () => {
   const oncall = async () => {
     // A distinct trigger id per command: the same signed body twice is a retry and is dropped.
     const triggerId = `oncall-${++sent}`;
-    const body = slashBody({ text: 'oncall', user: 'U0ANNA0001', channel: 'C0SANDBOX01', triggerId });
+    const body = slashBody({
+      text: 'oncall',
+      user: 'U0ANNA0001',
+      channel: 'C0SANDBOX01',
+      triggerId,
+      responseUrl: sandboxResponseUrl(app.url),
+    });
     const r = await postSlack(app.url, body, slackHeaders(body));
     expect(r.status).toBe(200);
     return String(r.json.text);

@@ -9,6 +9,7 @@ import {
   resolveSubmissionBody,
   slackHeaders,
   slashBody,
+  sandboxResponseUrl,
 } from '../helpers/slack-requests';
 
 const fixture = (source: string, name: string) =>
@@ -115,6 +116,7 @@ describe('Slack: incident messages, /itsm, buttons and the resolve dialog agains
       channel: msg!.channel,
       messageTs: msg!.ts,
       triggerId: slack().mintTriggerId(user),
+      responseUrl: sandboxResponseUrl(app.url),
     });
     const r = await postSlack(app.url, body, slackHeaders(body));
     await app.flush();
@@ -211,6 +213,7 @@ describe('Slack: incident messages, /itsm, buttons and the resolve dialog agains
       text: `note ${inc.number} checked the router`,
       user: ANNA,
       channel: 'C0SANDBOX02',
+      responseUrl: sandboxResponseUrl(app.url),
     });
     expect((await postSlack(app.url, body, slackHeaders(body, { secret: 'wrong' }))).status).toBe(401);
     expect(

@@ -2,6 +2,16 @@ import { createHmac } from 'node:crypto';
 
 import { SANDBOX_IDENTITIES } from '../../integrations/sandbox/sandbox-identities';
 
+/**
+ * A `response_url` nobody reads. Outside the sandbox's own emulator, so only where no sandbox checks it;
+ * sandbox tests pass `sandboxResponseUrl(app.url)`.
+ */
+const UNUSED_RESPONSE_URL = 'http://127.0.0.1:9/unused';
+
+/** A response URL on the bridge's Slack emulator (the only kind the sandbox accepts) that nobody minted. */
+export const sandboxResponseUrl = (bridgeUrl: string) =>
+  `${bridgeUrl}${SANDBOX_IDENTITIES.slack.path}/_responses/unused`;
+
 /** Slack's v0 signature over `v0:{timestamp}:{raw body}`. */
 export function slackHeaders(body: string, o: { secret?: string; timestamp?: number } = {}) {
   const ts = o.timestamp ?? Math.floor(Date.now() / 1000);
@@ -48,7 +58,7 @@ export function slashBody(o: {
     text: o.text,
     api_app_id: 'A0SANDBOX',
     is_enterprise_install: 'false',
-    response_url: o.responseUrl ?? 'http://127.0.0.1:9/unused',
+    response_url: o.responseUrl ?? UNUSED_RESPONSE_URL,
     trigger_id: o.triggerId ?? 'trigger-unused',
   }).toString();
 }
@@ -73,7 +83,7 @@ export function buttonBody(o: {
     trigger_id: o.triggerId ?? 'trigger-unused',
     channel: { id: o.channel, name: 'dms-app-oncall' },
     message: { ts: o.messageTs, text: 'incident', blocks: [] },
-    response_url: o.responseUrl ?? 'http://127.0.0.1:9/unused',
+    response_url: o.responseUrl ?? UNUSED_RESPONSE_URL,
     actions: [
       {
         type: 'button',

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { systemClock } from '../../clock/system-clock';
-import { defaultFaults, FaultInjector, type CallLogEntry, type Faults } from '../faults';
+import { defaultFaults, FaultInjector, pushBounded, type CallLogEntry, type Faults } from '../faults';
 import { type EmuRequest, type EmuResponse } from '../http-util';
 import { SANDBOX_IDENTITIES } from '../sandbox-identities';
 import { emulatorHandle, listenEmulator } from '../serve-emulator';
@@ -146,14 +146,15 @@ export function createSlackEmulator(opts: SlackEmulatorOptions = {}): SlackEmula
       return handler({ state, now, baseUrl: req.baseUrl, params });
     })();
     const body = response.body as { ok?: boolean; error?: string } | undefined;
-    state.calls.push({
+    const call = {
       at: now(),
       method,
       channel,
       ok: body?.ok === true,
       error: body?.error ?? null,
       status: response.status,
-    });
+    };
+    pushBounded(state.calls, call, faults.limits.callLog);
     return response;
   }
 

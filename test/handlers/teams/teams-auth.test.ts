@@ -3,7 +3,7 @@ import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Secret } from '../../../src/config/secret';
-import { createTeamsAdapter } from '../../../integrations/teams/teams-adapter';
+import { createTeamsAdapter, microsoftServiceUrls } from '../../../integrations/teams/teams-adapter';
 import { messageActivity, startTeams, useTokenProvider } from './teams-harness';
 
 const APP_ID = '00000000-0000-4000-8000-0000000000a1';
@@ -44,7 +44,7 @@ describe('POST /teams/messages with an app id: the SDK validates the Bot Framewo
 
   beforeEach(async () => {
     t = await startTeams(
-      (logger) => {
+      (logger, serviceUrls) => {
         const adapter = createTeamsAdapter({
           auth: {
             clientId: APP_ID,
@@ -53,13 +53,15 @@ describe('POST /teams/messages with an app id: the SDK validates the Bot Framewo
             authorityEndpoint: authority,
           },
           logger,
+          serviceUrls,
         });
         // Outbound tokens come from MSAL (a call to Entra); stand in at the SDK's own seam.
         const provider = { getAccessToken: async () => 'outbound-app-token' } as unknown as AuthProvider;
         useTokenProvider(adapter, provider);
         return adapter;
       },
-      { tokens: ['outbound-app-token'] },
+      // Microsoft's hosts, plus the local connector emulator standing in for smba.trafficmanager.net.
+      { tokens: ['outbound-app-token'], serviceUrls: () => microsoftServiceUrls(['127.0.0.1']) },
     );
   });
   afterEach(() => t.close());
@@ -107,6 +109,21 @@ describe('POST /teams/messages with an app id: the SDK validates the Bot Framewo
     expect(((await res.json()) as any).error).toBe('unauthorized');
     expect(t.commands.runs).toEqual([]);
     expect(t.emulator.state.callLog).toEqual([]);
+  });
+
+  it('refuses a serviceUrl that is not a Microsoft host, even with a valid token (issue 12, finding 2)', async () => {
+    const res = await t.post(messageActivity('https://attacker.example/'), {
+      authorization: `Bearer ${good()}`,
+    });
+    expect(res.status).toBe(400);
+    expect(t.commands.runs).toEqual([]);
+  });
+
+  it("refuses an activity whose serviceUrl differs from the token's serviceurl claim (SDK validateServiceUrl)", async () => {
+    const token = good({ serviceurl: 'https://smba.trafficmanager.net/emea/' });
+    const res = await t.post(messageActivity(t.serviceUrl), { authorization: `Bearer ${token}` });
+    expect(res.status).toBe(400);
+    expect(t.commands.runs).toEqual([]);
   });
 
   it('checks the token before the body: an unauthenticated malformed body is a 401, not a 400', async () => {

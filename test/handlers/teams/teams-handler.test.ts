@@ -13,8 +13,12 @@ const ADA = {
 describe('POST /teams/messages (sandbox mode: no app id, anonymous)', () => {
   let t: Awaited<ReturnType<typeof startTeams>>;
   beforeEach(async () => {
-    t = await startTeams((logger) =>
-      createTeamsAdapter({ auth: { clientId: null, clientSecret: null, tenantId: null }, logger }),
+    t = await startTeams((logger, serviceUrls) =>
+      createTeamsAdapter({
+        auth: { clientId: null, clientSecret: null, tenantId: null },
+        logger,
+        serviceUrls,
+      }),
     );
   });
   afterEach(() => t.close());
@@ -134,6 +138,40 @@ describe('POST /teams/messages (sandbox mode: no app id, anonymous)', () => {
       activityId: undefined,
     });
     expect(t.commands.runs).toEqual([]);
+  });
+
+  it.each([
+    ['another host', 'https://attacker.example/'],
+    ['this host outside the emulator', (u: string) => u.replace('/sandbox/teams/', '/elsewhere/')],
+    ['a path that climbs out of the emulator', (u: string) => `${u}../../elsewhere/`],
+  ])(
+    'refuses a conversationUpdate naming %s as serviceUrl: 400, no reference saved (issue 12, finding 2)',
+    async (_name, serviceUrl) => {
+      const url = typeof serviceUrl === 'string' ? serviceUrl : serviceUrl(t.serviceUrl);
+      const res = await t.post(
+        messageActivity(url, {
+          type: 'conversationUpdate',
+          text: undefined,
+          conversation: { id: CHANNEL, conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' },
+          membersAdded: [{ id: '28:itsm-bridge-app' }],
+          channelData: { eventType: 'teamMemberAdded', team: { id: '19:team@thread.tacv2' } },
+        }),
+      );
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({
+        error: 'invalid_service_url',
+        issues: [{ path: 'serviceUrl' }],
+      });
+      expect(t.saved).toEqual([]);
+      expect(await t.references.get(CHANNEL)).toBeNull();
+    },
+  );
+
+  it('refuses a command whose serviceUrl is elsewhere: nothing runs, nothing is sent', async () => {
+    const res = await t.post(messageActivity('http://127.0.0.1:9/'));
+    expect(res.status).toBe(400);
+    expect(t.commands.runs).toEqual([]);
+    expect(t.emulator.state.callLog).toEqual([]);
   });
 
   it('saves a reference for a new channel, and for a personal install (installationUpdate)', async () => {

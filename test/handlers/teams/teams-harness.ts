@@ -1,10 +1,11 @@
 import type { ConversationReference } from '@microsoft/agents-activity';
-import type { AuthProvider, CloudAdapter, Connections } from '@microsoft/agents-hosting';
+import type { AuthProvider, CloudAdapter, Connections, OutboundUrlPolicy } from '@microsoft/agents-hosting';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatAction, ChatActor, ChatCommands, CommandResult } from '../../../src/ports/chat';
 import type { Logger } from '../../../src/ports/logger';
 import { createTeamsHandler } from '../../../handlers/teams/teams-handler';
+import { sandboxServiceUrls } from '../../../integrations/teams/teams-adapter';
 import { memoryConversationReferences } from '../../../integrations/teams/conversation-references';
 import { createTeamsEmulator, type TeamsEmulator } from '../../../integrations/sandbox/teams/emulator';
 import { commandResultCard } from '../../../integrations/teams/presenters/command-result-card';
@@ -45,18 +46,22 @@ export function recordingLogger(lines: LogLine[]): Logger {
 
 /** The Teams mount on a real node:http server, with the connector emulator as Teams' `serviceUrl`. */
 export async function startTeams(
-  adapter: (logger: Logger) => CloudAdapter,
-  opts: { tokens?: string[] } = {},
+  adapter: (logger: Logger, serviceUrls: OutboundUrlPolicy) => CloudAdapter,
+  opts: { tokens?: string[]; serviceUrls?: (connectorUrl: string) => OutboundUrlPolicy } = {},
 ) {
   const emulator: TeamsEmulator = createTeamsEmulator({ prefix: '/sandbox/teams', tokens: opts.tokens });
   const connector = await emulator.listen();
+  // Default: the sandbox's rule, only the connector emulator (what the composition uses without an app id).
+  const serviceUrls =
+    opts.serviceUrls?.(connector.url) ?? sandboxServiceUrls([connector.url], '/sandbox/teams');
   const commands = new RecordingCommands();
   const references = memoryConversationReferences();
   const saved: ConversationReference[] = [];
   const logs: LogLine[] = [];
   const logger = recordingLogger(logs);
   const mount = createTeamsHandler({
-    adapter: adapter(logger),
+    adapter: adapter(logger, serviceUrls),
+    serviceUrlAllowed: (url) => serviceUrls.isAllowed(url),
     commands,
     references: {
       save: async (ref) => {

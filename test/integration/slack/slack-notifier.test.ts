@@ -76,6 +76,18 @@ describe('SlackNotifier against the Slack emulator', () => {
     ]);
   });
 
+  it('cuts a thread reply over the 40,000 characters instead of failing with msg_too_long', async () => {
+    const ref = await env.notifier.post('#itsm-alerts', incident());
+    // `&` becomes `&amp;`: the limit holds for the escaped text Slack receives.
+    await env.notifier.reply(ref, `${'a'.repeat(30_000)}${'&'.repeat(5_000)}`);
+    const [parent] = env.emulator.messages('C0ALERTS');
+    const text = parent?.replies[0]?.text ?? '';
+    expect(text.length).toBeLessThanOrEqual(40_000);
+    expect(text.length).toBeGreaterThan(39_900);
+    expect(text.startsWith('a'.repeat(30_000))).toBe(true);
+    expect(text).toMatch(/&amp;\n… \(truncated; the full text is on the incident timeline\)$/);
+  });
+
   it('turns a 429 into a retryable IntegrationError carrying Retry-After', async () => {
     env.emulator.faults.script.push({ kind: 'rateLimit', retryAfterSeconds: 7 });
     const err = await env.notifier.post('#itsm-alerts', incident()).catch((e: unknown) => e);

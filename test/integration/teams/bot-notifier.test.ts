@@ -12,7 +12,11 @@ import {
   retryAfterViolations,
   type TeamsEmulator,
 } from '../../../integrations/sandbox/teams/emulator';
-import { createTeamsAdapter } from '../../../integrations/teams/teams-adapter';
+import {
+  createTeamsAdapter,
+  microsoftServiceUrls,
+  sandboxServiceUrls,
+} from '../../../integrations/teams/teams-adapter';
 import { systemClock } from '../../../integrations/clock/system-clock';
 import { chatIncident } from '../../unit/teams/chat-incident';
 
@@ -46,6 +50,7 @@ describe('Teams bot notifier (Agents SDK CloudAdapter) against the connector emu
       adapter: createTeamsAdapter({
         auth: { clientId: null, clientSecret: null, tenantId: null },
         logger: silent,
+        serviceUrls: sandboxServiceUrls([server.url], '/sandbox/teams'),
       }),
       references,
       clock: systemClock,
@@ -125,6 +130,34 @@ describe('Teams bot notifier (Agents SDK CloudAdapter) against the connector emu
     expect(emulator.activities(`${CHANNEL};messageid=${ref.ts}`)).toHaveLength(1);
   });
 
+  it('cuts a reply to stay under the size Teams accepts per activity', async () => {
+    await start();
+    const notifier = anonymous();
+    const ref = await notifier.post(CHANNEL, chatIncident());
+    await notifier.reply(ref, 'ü'.repeat(40_000));
+    const [, reply] = emulator.activities(CHANNEL);
+    const text = (reply?.activity as { text?: string } | undefined)?.text ?? '';
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(24 * 1024);
+    expect(text).toMatch(/^ü+\n… \(truncated; the full text is on the incident timeline\)$/);
+  });
+
+  it('never calls a stored serviceUrl outside the allow-list (a reference forged before the fix)', async () => {
+    await start();
+    // Another server that would answer like a connector: the attacker's.
+    const attacker = createTeamsEmulator({ prefix: '/sandbox/teams' });
+    const elsewhere = await attacker.listen();
+    try {
+      await references.save(reference(`${elsewhere.url}/`, '19:forged@thread.tacv2'));
+      const err = await anonymous()
+        .post('19:forged@thread.tacv2', chatIncident())
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(IntegrationError);
+      expect(attacker.state.callLog).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('refuses a conversation the app was never installed in, permanently', async () => {
     await start();
     const err = await anonymous()
@@ -183,6 +216,7 @@ describe('Teams bot notifier (Agents SDK CloudAdapter) against the connector emu
     const adapter = createTeamsAdapter({
       auth: { clientId: 'app-id', clientSecret: new Secret('s3cret'), tenantId: null },
       logger: silent,
+      serviceUrls: microsoftServiceUrls(['127.0.0.1']),
     });
     // Stand in for MSAL (the network call to Entra) at the SDK's own seam; everything else is the SDK.
     const scopes: string[] = [];
