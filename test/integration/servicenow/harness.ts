@@ -1,5 +1,6 @@
 import { Secret } from '../../../src/config/secret';
 import { ServiceNowConfig } from '../../../src/config/servicenow';
+import type { Logger } from '../../../src/ports/logger';
 import type { TicketDraft } from '../../../src/ports/ticket-system';
 import {
   createServiceNowEmulator,
@@ -12,7 +13,7 @@ import { systemClock } from '../../../integrations/clock/system-clock';
 
 /** Starts an emulator on an ephemeral port and an adapter pointed at it, through its lane driver. */
 export async function startServiceNow(
-  opts: { emulator?: ServiceNowEmulatorOptions; config?: Record<string, unknown> } = {},
+  opts: { emulator?: ServiceNowEmulatorOptions; config?: Record<string, unknown>; logger?: Logger } = {},
 ) {
   const emulator = createServiceNowEmulator(opts.emulator);
   const server = await emulator.listen(0);
@@ -20,7 +21,12 @@ export async function startServiceNow(
   // Logged in as in the sandbox: a secret the test leaves out is the sandbox's.
   const config = { ...parsed, auth: sandboxServiceNowAuth(parsed.auth) };
   const driver = createServiceNowLaneDriver({ clock: systemClock, concurrency: config.concurrency });
-  const adapter = createServiceNowTicketSystem({ config, baseUrl: server.url, transport: driver });
+  const adapter = createServiceNowTicketSystem({
+    config,
+    baseUrl: server.url,
+    transport: driver,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
   return { emulator, server, adapter, config, driver };
 }
 
