@@ -6,6 +6,7 @@ import type { Logger } from '../../src/ports/logger';
 import type { TicketDraft, TicketRef, TicketSystem, TicketSystemName } from '../../src/ports/ticket-system';
 import { IntegrationError } from '../../src/errors';
 import { doc, issueDescription, issueDescriptionWiki, paragraphs } from './adf';
+import { escapeWiki } from './wiki-markup';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { createJiraClient, toIntegrationError, type JiraApi, type JiraCredentials } from './client';
 
@@ -271,7 +272,7 @@ export class JiraTicketSystem implements TicketSystem {
   }
 
   #rich(text: string): unknown {
-    return this.api.flavour === 'cloud' ? doc(...paragraphs(text)) : text;
+    return this.api.flavour === 'cloud' ? doc(...paragraphs(text)) : escapeWiki(text);
   }
 
   async #run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
