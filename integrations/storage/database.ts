@@ -22,6 +22,14 @@ export interface AlertsTable {
   processed_at: string | null;
   incident_id: number | null;
   decision: string | null;
+  /** The delivery's shared labels/annotations (`alert_shared`), merged in on read. */
+  shared_id: number | null;
+}
+
+export interface AlertSharedTable {
+  id: Generated<number>;
+  labels: string;
+  annotations: string;
 }
 
 export interface IncidentsTable {
@@ -153,6 +161,7 @@ export interface Database {
   chat_conversations: ChatConversationsTable;
   outbox: OutboxTable;
   alerts: AlertsTable;
+  alert_shared: AlertSharedTable;
   incidents: IncidentsTable;
   incident_alerts: IncidentAlertsTable;
   timeline: TimelineTable;

@@ -21,8 +21,10 @@ import type {
   OutboxTable,
   TimelineTable,
 } from './database';
+import { mergeShared } from './shared-labels';
 
-export function alertToRow(a: Alert) {
+/** An alert as an `alerts` row; `sharedId` names the delivery's `alert_shared` row, if any. */
+export function alertToRow(a: Alert, sharedId: number | null = null) {
   return {
     source: a.source,
     dedup_key: a.dedupKey,
@@ -40,10 +42,17 @@ export function alertToRow(a: Alert) {
     starts_at: a.startsAt,
     ends_at: a.endsAt,
     received_at: a.receivedAt,
+    shared_id: sharedId,
   };
 }
 
-export function rowToAlert(r: Selectable<AlertsTable>): StoredAlert {
+/** An `alerts` row joined with its `alert_shared` row (null columns when it has none). */
+export type AlertRowWithShared = Selectable<AlertsTable> & {
+  shared_labels: string | null;
+  shared_annotations: string | null;
+};
+
+export function rowToAlert(r: AlertRowWithShared): StoredAlert {
   return {
     id: r.id,
     source: r.source as Alert['source'],
@@ -56,8 +65,8 @@ export function rowToAlert(r: Selectable<AlertsTable>): StoredAlert {
     branch: r.branch,
     summary: r.summary,
     description: r.description,
-    labels: JSON.parse(r.labels),
-    annotations: JSON.parse(r.annotations),
+    labels: mergeShared(r.labels, r.shared_labels),
+    annotations: mergeShared(r.annotations, r.shared_annotations),
     links: JSON.parse(r.links),
     startsAt: r.starts_at,
     endsAt: r.ends_at,
