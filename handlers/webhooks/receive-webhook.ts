@@ -8,6 +8,7 @@ import { bearerMatches, grafanaSignatureValid } from '../http/auth';
 import { parseJson } from '../http/parse-json';
 import { BodyTooLargeError, readBody } from '../http/read-body';
 import { sendError, sendJson } from '../http/respond';
+import { labelLimitProblem } from './label-limits';
 import { SOURCE_MAPPERS } from './sources';
 import { zodIssues } from '../http/zod-issues';
 
@@ -100,6 +101,18 @@ export async function receiveWebhook(
       receivedAt: deps.now().toISOString(),
       keyMode: deps.keyMode,
     });
+    const tooLarge = labelLimitProblem(alerts, deps.sources.labelLimits);
+    if (tooLarge) {
+      finish(400);
+      const { field, limit, message } = tooLarge;
+      return sendJson(res, 400, {
+        error: 'labels_too_large',
+        message,
+        field,
+        limit,
+        issues: [{ path: field, message }],
+      });
+    }
     const ids = await deps.ingest(alerts);
     finish(202, ids.length);
     sendJson(res, 202, { accepted: ids.length, alerts: ids });

@@ -1,5 +1,7 @@
+import { httpUrl } from '../../src/core/alert/http-url';
 import type { TicketDraft } from '../../src/ports/ticket-system';
 import type { OmittedAlerts } from '../../src/core/ticket-text/fit-description';
+import { escapeWiki, wikiLink } from './wiki-markup';
 
 /**
  * Atlassian Document Format builders for Jira Cloud (v3 rich-text fields take ADF only).
@@ -26,7 +28,11 @@ export const text = (t: string, marks?: AdfNode['marks']): AdfNode => ({
   text: t === '' ? '-' : t,
   ...(marks ? { marks } : {}),
 });
-export const link = (t: string, href: string): AdfNode => text(t, [{ type: 'link', attrs: { href } }]);
+/** A link mark only for an http(s) URL; anything else (`javascript:`, `data:`) stays plain text. */
+export const link = (t: string, href: string): AdfNode => {
+  const url = httpUrl(href);
+  return url ? text(t, [{ type: 'link', attrs: { href: url } }]) : text(t);
+};
 export const paragraph = (...content: AdfNode[]): AdfNode => ({ type: 'paragraph', content });
 export const heading = (level: number, t: string): AdfNode => ({
   type: 'heading',
@@ -122,8 +128,8 @@ export function issueDescription(draft: TicketDraft, omitted: OmittedAlerts | nu
 
 /** The same content as Jira wiki markup, for Data Center (REST v2 takes strings). */
 export function issueDescriptionWiki(draft: TicketDraft, omitted: OmittedAlerts | null = null): string {
-  const esc = (s: string) => s.replace(/[|[\]{}]/g, (c) => `\\${c}`);
-  const parts = [draft.description];
+  const esc = escapeWiki;
+  const parts = [esc(draft.description)];
   if (draft.alerts.length > 0 || omitted) parts.push('h3. Alerts');
   if (draft.alerts.length > 0) {
     parts.push(
@@ -142,11 +148,11 @@ export function issueDescriptionWiki(draft: TicketDraft, omitted: OmittedAlerts 
   }
   if (draft.runbook)
     parts.push(
-      `h3. Runbook: ${draft.runbook.title}`,
+      `h3. Runbook: ${esc(draft.runbook.title)}`,
       draft.runbook.steps.map((s) => `* (x) ${esc(s)}`).join('\n'),
     );
   const links = draft.links;
-  if (links.length > 0) parts.push('h3. Links', links.map((l) => `* [${esc(l.label)}|${l.url}]`).join('\n'));
+  if (links.length > 0) parts.push('h3. Links', links.map((l) => `* ${wikiLink(l.label, l.url)}`).join('\n'));
   parts.push(`_itsm-bridge incident ${draft.incidentId}_`);
   return parts.join('\n\n');
 }

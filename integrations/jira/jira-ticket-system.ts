@@ -6,6 +6,7 @@ import type { Logger } from '../../src/ports/logger';
 import type { TicketDraft, TicketRef, TicketSystem, TicketSystemName } from '../../src/ports/ticket-system';
 import { IntegrationError } from '../../src/errors';
 import { doc, issueDescription, issueDescriptionWiki, paragraphs } from './adf';
+import { escapeWiki } from './wiki-markup';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { fitDescription, fitText, type TextLimit } from '../../src/core/ticket-text/fit-description';
 import { createJiraClient, toIntegrationError, type JiraApi, type JiraCredentials } from './client';
@@ -279,7 +280,7 @@ export class JiraTicketSystem implements TicketSystem {
   #rich(text: string): unknown {
     return this.api.flavour === 'cloud'
       ? fitText(text, (t) => doc(...paragraphs(t)), JIRA_TEXT)
-      : fitText(text, (t) => t, JIRA_TEXT);
+      : fitText(text, (t) => escapeWiki(t), JIRA_TEXT);
   }
 
   async #run<T>(operation: string, fn: () => Promise<T>): Promise<T> {

@@ -5,6 +5,7 @@ import { retryRateLimited } from '../http/retry-rate-limited';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { cell } from '../../src/sla/servicenow-values';
 import { fromThrown, toIntegrationError, type ServiceNowApi } from './client';
+import { encodedQuery } from './encoded-query';
 import { auditEvents, tableApiDate, type AuditRow } from './servicenow-audit';
 import { createConfiguredServiceNowClient } from './servicenow-ticket-system';
 
@@ -49,7 +50,7 @@ interface TableAnswer<R> {
 
 const INCIDENT_FIELDS =
   'sys_id,number,opened_at,state,hold_reason,priority,assignment_group,location.name,cmdb_ci.name,category,made_sla';
-const AUDITED = 'state,hold_reason,priority,assignment_group';
+const AUDITED = ['state', 'hold_reason', 'priority', 'assignment_group'];
 
 /** `2016-03-01 00:00:00` (UTC), the literal form encoded queries accept for date-time fields. */
 const literal = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
@@ -83,7 +84,7 @@ class ServiceNowTicketSource implements TicketSource {
 
   async *tickets(query: TicketQuery): AsyncIterable<TicketHistory> {
     const groups = await this.groupNames();
-    const incidents = `opened_at<${literal(query.to)}^resolved_at>=${literal(query.from)}^ORresolved_atISEMPTY^ORDERBYopened_at`;
+    const incidents = encodedQuery`opened_at<${literal(query.to)}^resolved_at>=${literal(query.from)}^ORresolved_atISEMPTY^ORDERBYopened_at`;
     let done = 0;
     const pages = this.pages('list incident', (page) =>
       this.api.GET('/api/now/table/incident', {
@@ -108,7 +109,7 @@ class ServiceNowTicketSource implements TicketSource {
 
   /** The audited fields' changes of these incidents, per incident in the order they happened. */
   private async audit(ids: string[]): Promise<Map<string, AuditRow[]>> {
-    const q = `tablename=incident^documentkeyIN${ids.join(',')}^fieldnameIN${AUDITED}^ORDERBYsys_created_on`;
+    const q = encodedQuery`tablename=incident^documentkeyIN${ids}^fieldnameIN${AUDITED}^ORDERBYsys_created_on`;
     const fields = 'documentkey,fieldname,oldvalue,newvalue,sys_created_on';
     const audit = new Map<string, AuditRow[]>();
     const pages = this.pages('list sys_audit', (page) =>

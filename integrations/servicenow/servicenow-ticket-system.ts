@@ -8,6 +8,7 @@ import type { Logger } from '../../src/ports/logger';
 import type { TicketDraft, TicketRef, TicketSystem, TicketSystemName } from '../../src/ports/ticket-system';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { createServiceNowClient, fromThrown, toIntegrationError, type ServiceNowApi } from './client';
+import { encodedQuery, isQueryValue, UnsafeQueryValueError } from './encoded-query';
 import {
   correlationIdFor,
   incidentDescription,
@@ -102,7 +103,7 @@ class ServiceNowTicketSystem implements TicketSystem {
         params: {
           query: {
             // Newest first: after a Closed incident we open a new one with the same key.
-            sysparm_query: `correlation_id=${correlationId}^ORDERBYDESCsys_created_on^ORDERBYDESCnumber`,
+            sysparm_query: encodedQuery`correlation_id=${correlationId}^ORDERBYDESCsys_created_on^ORDERBYDESCnumber`,
             sysparm_fields: 'sys_id,number,state',
             sysparm_limit: 1,
             sysparm_exclude_reference_link: true,
@@ -120,16 +121,19 @@ class ServiceNowTicketSystem implements TicketSystem {
       ? this.config.caller
       : await this.#lookup(
           'sys_user',
-          `email=${this.config.caller}^ORuser_name=${this.config.caller}`,
+          () => encodedQuery`email=${this.config.caller}^ORuser_name=${this.config.caller}`,
           `caller "${this.config.caller}"`,
         );
     const extra: string[] = [];
     let ci: string | null = null;
     if (draft.cmdbCi) {
-      ci = SYS_ID.test(draft.cmdbCi)
-        ? draft.cmdbCi
-        : await this.#lookup('cmdb_ci', `name=${draft.cmdbCi}`, null);
-      if (!ci) extra.push(`Configuration item: ${draft.cmdbCi} (not found in the CMDB)`);
+      ci = SYS_ID.test(draft.cmdbCi) ? draft.cmdbCi : await this.#ciByName(draft.cmdbCi);
+      if (!ci)
+        extra.push(
+          isQueryValue(draft.cmdbCi)
+            ? `Configuration item: ${draft.cmdbCi} (not found in the CMDB)`
+            : `Configuration item: ${draft.cmdbCi} (not looked up: contains "^", "," or a line break)`,
+        );
     }
     const body = {
       short_description: shortDescription(draft.title),
@@ -214,7 +218,7 @@ class ServiceNowTicketSystem implements TicketSystem {
         this.api.GET('/api/now/table/sys_journal_field', {
           params: {
             query: {
-              sysparm_query: `element_id=${ticket.id}^element=work_notes^valueLIKE${marker}`,
+              sysparm_query: encodedQuery`element_id=${ticket.id}^element=work_notes^valueLIKE${marker}`,
               sysparm_fields: 'sys_id',
               sysparm_limit: 1,
             },
@@ -278,15 +282,32 @@ class ServiceNowTicketSystem implements TicketSystem {
   /** The provider's assignment group → sys_id (the configured name must exist). */
   #groupOf(provider: string): Promise<string | null> {
     const name = this.config.assignmentGroups[provider] ?? this.config.defaultAssignmentGroup;
-    return this.#lookup('sys_user_group', `name=${name}`, `assignment group "${name}"`);
+    return this.#lookup('sys_user_group', () => encodedQuery`name=${name}`, `assignment group "${name}"`);
+  }
+
+  /**
+   * CI name (the alert's host) → sys_id. A name that would change the encoded query is not looked up at
+   * all — refusing is the only safe choice, as `^` cannot be escaped — and the incident gets no CI. Logged
+   * once per name while the look-up cache keeps the answer.
+   */
+  async #ciByName(name: string): Promise<string | null> {
+    if (isQueryValue(name)) return this.#lookup('cmdb_ci', () => encodedQuery`name=${name}`, null);
+    const key = `cmdb_ci?unsafe:${name}`;
+    if (this.#lookups.get(key) === undefined) {
+      this.logger?.warn('servicenow CI not looked up: the host name would change the encoded query', {
+        host: name.slice(0, 200),
+      });
+      this.#lookups.set(key, null);
+    }
+    return null;
   }
 
   /** Active sys_user by e-mail → sys_id, cached like the other look-ups; null when absent or not found. */
   async #userByEmail(email: string | null): Promise<string | null> {
     const e = email?.trim() ?? '';
-    // `^` and `,` would change the encoded query; no real address contains them.
-    if (!e || /[\^,\s]/.test(e)) return null;
-    return this.#lookup('sys_user', `active=true^email=${e}`, null);
+    // `^` and `,` would change the encoded query; no real address contains them (nor white space).
+    if (!e || /\s/.test(e) || !isQueryValue(e)) return null;
+    return this.#lookup('sys_user', () => encodedQuery`active=true^email=${e}`, null);
   }
 
   async #state(ticket: TicketRef): Promise<string> {
@@ -313,9 +334,17 @@ class ServiceNowTicketSystem implements TicketSystem {
   /** Name → sys_id, cached. `what` null = optional (null when missing); otherwise a missing row is a config error. */
   async #lookup(
     table: 'sys_user_group' | 'sys_user' | 'cmdb_ci',
-    query: string,
+    build: () => string,
     what: string | null,
   ): Promise<string | null> {
+    let query: string;
+    try {
+      query = build();
+    } catch (err) {
+      // Only configured names get here unchecked (group, caller): a configuration error, not retryable.
+      if (!(err instanceof UnsafeQueryValueError)) throw err;
+      throw new IntegrationError('servicenow', 'create', null, `${what ?? table}: ${err.message}`, false);
+    }
     const key = `${table}?${query}`;
     const cached = this.#lookups.get<string | null>(key);
     if (cached !== undefined) return cached;

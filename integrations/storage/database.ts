@@ -24,6 +24,14 @@ export interface AlertsTable {
   decision: string | null;
   /** The HTTP request that delivered it (migration 005). */
   request_id: string | null;
+  /** The delivery's shared labels/annotations (`alert_shared`), merged in on read. */
+  shared_id: number | null;
+}
+
+export interface AlertSharedTable {
+  id: Generated<number>;
+  labels: string;
+  annotations: string;
 }
 
 export interface IncidentsTable {
@@ -191,6 +199,7 @@ export interface Database {
   chat_conversations: ChatConversationsTable;
   outbox: OutboxTable;
   alerts: AlertsTable;
+  alert_shared: AlertSharedTable;
   incidents: IncidentsTable;
   incident_alerts: IncidentAlertsTable;
   timeline: TimelineTable;

@@ -39,10 +39,15 @@ import type {
   OutboxTable,
   TimelineTable,
 } from './database';
+import { mergeShared } from './shared-labels';
 
-export function alertToRow(a: Alert, requestId: string | null = null) {
+/**
+ * An alert as an `alerts` row: `sharedId` names the delivery's `alert_shared` row, if any, and
+ * `requestId` the HTTP request that delivered it.
+ */
+export function alertToRow(a: Alert, o: { sharedId?: number | null; requestId?: string | null } = {}) {
   return {
-    request_id: requestId,
+    request_id: o.requestId ?? null,
     source: a.source,
     dedup_key: a.dedupKey,
     status: a.status,
@@ -59,10 +64,17 @@ export function alertToRow(a: Alert, requestId: string | null = null) {
     starts_at: a.startsAt,
     ends_at: a.endsAt,
     received_at: a.receivedAt,
+    shared_id: o.sharedId ?? null,
   };
 }
 
-export function rowToAlert(r: Selectable<AlertsTable>): StoredAlert {
+/** An `alerts` row joined with its `alert_shared` row (null columns when it has none). */
+export type AlertRowWithShared = Selectable<AlertsTable> & {
+  shared_labels: string | null;
+  shared_annotations: string | null;
+};
+
+export function rowToAlert(r: AlertRowWithShared): StoredAlert {
   return {
     id: r.id,
     source: r.source as Alert['source'],
@@ -75,8 +87,8 @@ export function rowToAlert(r: Selectable<AlertsTable>): StoredAlert {
     branch: r.branch,
     summary: r.summary,
     description: r.description,
-    labels: JSON.parse(r.labels),
-    annotations: JSON.parse(r.annotations),
+    labels: mergeShared(r.labels, r.shared_labels),
+    annotations: mergeShared(r.annotations, r.shared_annotations),
     links: JSON.parse(r.links),
     startsAt: r.starts_at,
     endsAt: r.ends_at,

@@ -2,6 +2,7 @@ import { recordEvent } from './record-event';
 import type { StoredAlert, UnitOfWork, IncidentRecord } from '../ports/store';
 import type { Decision, FlapChange } from '../core/correlate/correlate';
 import type { Route } from '../core/routing/route-alert';
+import { stormGroupKey, type StormSettings } from '../core/correlate/storm-guard';
 import { maxSeverity } from '../core/priority/priority';
 import type { Severity } from '../core/alert/alert';
 import type { TimelineEvent } from '../core/incident/timeline-event';
@@ -17,6 +18,8 @@ export interface ApplyContext {
   newKey: () => string;
   ticketing: TicketingSettings;
   escalation?: EscalationSettings | undefined;
+  /** For the storm incident's first timeline entry. */
+  storm: StormSettings;
 }
 
 /** Starts the provider's escalation policy for a new or reopened incident. */
@@ -103,13 +106,29 @@ async function recordFlappingStart(ctx: ApplyContext, inc: IncidentRecord, flap:
   }
 }
 
-async function openIncident(ctx: ApplyContext, previousIncidentId: number | null): Promise<IncidentRecord> {
+/** The incident changes when one more firing alert joins it (a resolve in progress is cancelled). */
+const firingJoin = (ctx: ApplyContext, inc: IncidentRecord, newMember: boolean) => ({
+  state: 'open' as const,
+  resolveDueAt: null,
+  firingCount: inc.firingCount + 1,
+  alertCount: inc.alertCount + 1,
+  memberCount: inc.memberCount + (newMember ? 1 : 0),
+  severity: maxSeverity(inc.severity as Severity, ctx.alert.severity),
+  updatedAt: ctx.now,
+  lastAlertAt: ctx.now,
+});
+
+async function openIncident(
+  ctx: ApplyContext,
+  previousIncidentId: number | null,
+  as: { groupKey: string; title: string } = { groupKey: ctx.route.groupKey, title: ctx.alert.summary },
+): Promise<IncidentRecord> {
   const { alert, route, now } = ctx;
   return ctx.uow.incidents.insert({
     key: ctx.newKey(),
-    groupKey: route.groupKey,
+    groupKey: as.groupKey,
     state: 'open',
-    title: alert.summary,
+    title: as.title,
     source: alert.source,
     severity: alert.severity,
     host: alert.host,
@@ -201,14 +220,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
       const existing = d.newMember ? undefined : (await uow.incidents.findOpenByKey(alert.dedupKey))?.member;
       await uow.incidents.upsertMember(memberFrom(alert, inc.id, now, existing, d.flap?.changes));
       await uow.incidents.update(inc.id, {
-        state: 'open',
-        resolveDueAt: null,
-        firingCount: inc.firingCount + 1,
-        alertCount: inc.alertCount + 1,
-        memberCount: inc.memberCount + (d.newMember ? 1 : 0),
-        severity: maxSeverity(inc.severity as Severity, alert.severity),
-        updatedAt: now,
-        lastAlertAt: now,
+        ...firingJoin(ctx, inc, d.newMember),
         ...(d.flap ? { flapping: d.flap.flapping } : {}),
       });
       await record(ctx, inc.id, d.reason, {
@@ -270,8 +282,52 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
       await noteChange(ctx, d.incidentId);
       return d.incidentId;
     }
+    case 'storm':
+      return foldIntoStorm(ctx, d.incidentId, d.reason);
     case 'suppress':
     case 'ignore':
       return null;
   }
+}
+
+/**
+ * The storm guard's fold: the alert joins its source's storm incident (opened here, with its chat card and
+ * tickets, when there is none yet — that card is how the on-call learns of the storm) and the timeline
+ * records the group it would have opened.
+ */
+async function foldIntoStorm(ctx: ApplyContext, incidentId: number | null, reason: string): Promise<number> {
+  const { uow, alert, now } = ctx;
+  let inc: IncidentRecord;
+  if (incidentId === null) {
+    inc = await openIncident(ctx, null, {
+      groupKey: stormGroupKey(alert.source),
+      title: `Alert storm from ${alert.source}: new groups are folded into this incident`,
+    });
+    await record(ctx, inc.id, reason, {
+      type: 'storm_started',
+      data: {
+        ...about(ctx),
+        source: alert.source,
+        maxNewIncidents: ctx.storm.maxNewIncidents,
+        window: ctx.storm.window,
+      },
+    });
+    await enqueueTicketCommands(uow, ctx.ticketing, {
+      incidentId: inc.id,
+      command: { kind: 'create', payload: {} },
+      now,
+      chat: 'now',
+    });
+    await escalate(ctx, inc, 'opened');
+  } else {
+    inc = (await uow.incidents.get(incidentId))!;
+    await uow.incidents.update(inc.id, firingJoin(ctx, inc, true));
+    await noteChange(ctx, inc.id);
+  }
+  await uow.incidents.upsertMember(memberFrom(alert, inc.id, now));
+  await record(ctx, inc.id, `absorbed group ${ctx.route.groupKey}: ${alert.summary}`, {
+    type: 'storm_absorbed',
+    data: { ...about(ctx), groupKey: ctx.route.groupKey, summary: alert.summary },
+  });
+  return inc.id;
 }

@@ -1,3 +1,4 @@
+import { httpUrl } from '../core/alert/http-url';
 import { buildChecklist } from '../core/runbook/render-checklist';
 import type { Runbook } from '../core/runbook/runbook';
 import type { Redactor } from '../core/redact/redact';
@@ -30,9 +31,11 @@ export function buildTicketDraft(o: {
     '',
     `Incident in itsm-bridge: ${incidentUrl} (key ${i.key})`,
   ].join('\n');
-  const links = Object.entries(firstAlert?.links ?? {})
-    .filter(([, url]) => typeof url === 'string' && url !== '')
-    .map(([label, url]) => ({ label: `Monitoring (${label})`, url: url as string }));
+  // Only http(s): a `javascript:` generatorURL must not become a link in a ticket (issue 12).
+  const links = Object.entries(firstAlert?.links ?? {}).flatMap(([label, url]) => {
+    const href = httpUrl(url);
+    return href ? [{ label: `Monitoring (${label})`, url: href }] : [];
+  });
   const checklist = o.runbook && firstAlert ? buildChecklist(o.runbook, { facts: firstAlert }) : null;
   return o.redactor.deep({
     incidentKey: i.key,

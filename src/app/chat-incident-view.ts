@@ -1,3 +1,4 @@
+import { httpUrl } from '../core/alert/http-url';
 import type { Redactor } from '../core/redact/redact';
 import { buildChecklist, type StepDoneState } from '../core/runbook/render-checklist';
 import type { Runbook } from '../core/runbook/runbook';
@@ -59,9 +60,10 @@ export async function chatIncidentView(
             note: byUser.data.note,
           }
         : { by: 'monitoring', at: incident.resolvedAt ?? incident.updatedAt, note: 'all alerts recovered' };
-  const monitoring = Object.entries(first?.links ?? {})
-    .filter(([, url]) => typeof url === 'string' && /^https?:\/\//.test(url))
-    .map(([label, url]) => ({ label, url: url as string }));
+  const monitoring = Object.entries(first?.links ?? {}).flatMap(([label, url]) => {
+    const href = httpUrl(url);
+    return href ? [{ label, url: href }] : [];
+  });
   const t = incident.tickets;
   return deps.redactor.deep({
     id: incident.id,

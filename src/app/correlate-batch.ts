@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { correlate } from '../core/correlate/correlate';
+import { correlate, type Decision } from '../core/correlate/correlate';
+import { stormCheck, stormGroupKey } from '../core/correlate/storm-guard';
 import type { CorrelationSettings } from '../core/correlate/settings';
 import { activeMaintenance, type MaintenanceWindow } from '../core/maintenance/maintenance';
 import { routeAlert, type Routing } from '../core/routing/route-alert';
@@ -54,6 +55,44 @@ async function trackDowntime(uow: Pick<UnitOfWork, 'downtimes'>, a: StoredAlert,
   } else if (a.event === 'downtime-end') {
     await uow.downtimes.clear(scope);
   }
+}
+
+/**
+ * Recent incident openings per source, for the storm guard. Kept in memory per set of deps (one per
+ * correlation loop) rather than in the store: after a restart the guard starts counting afresh, at worst
+ * `maxNewIncidents` more incidents; an opening in a batch that rolls back still counts (the safe side).
+ */
+const OPENINGS = new WeakMap<CorrelateDeps, Map<string, string[]>>();
+
+function openingsOf(deps: CorrelateDeps): Map<string, string[]> {
+  let map = OPENINGS.get(deps);
+  if (!map) OPENINGS.set(deps, (map = new Map()));
+  return map;
+}
+
+/** An `open` becomes `storm` while the alert's source opened too many incidents within the window. */
+async function guardStorm(
+  deps: CorrelateDeps,
+  uow: Pick<UnitOfWork, 'incidents'>,
+  alert: StoredAlert,
+  decision: Decision,
+  now: Date,
+): Promise<Decision> {
+  if (decision.kind !== 'open') return decision;
+  const settings = deps.correlation.storm;
+  const openings = openingsOf(deps);
+  const { storming, recent } = stormCheck(openings.get(alert.source) ?? [], now, settings);
+  if (!storming) {
+    openings.set(alert.source, [...recent, now.toISOString()]);
+    return decision;
+  }
+  openings.set(alert.source, recent);
+  const storm = await uow.incidents.findOpenByGroup(stormGroupKey(alert.source));
+  return {
+    kind: 'storm',
+    incidentId: storm?.id ?? null,
+    reason: `alert storm: ${recent.length} new incidents from ${alert.source} within ${settings.window}s (limit ${settings.maxNewIncidents}); new group folded into the storm incident`,
+  };
 }
 
 /**
@@ -114,9 +153,19 @@ async function correlateOne(deps: CorrelateDeps, uow: UnitOfWork, alert: StoredA
         ? `downtime ${downtime}`
         : activeMaintenance(deps.maintenance, alert, nowDate),
   });
+  const guarded = await guardStorm(deps, uow, alert, decision, nowDate);
   const incidentId = await applyDecision(
-    { uow, alert, route, now, newKey, ticketing: deps.ticketing, escalation: deps.escalation },
-    decision,
+    {
+      uow,
+      alert,
+      route,
+      now,
+      newKey,
+      ticketing: deps.ticketing,
+      escalation: deps.escalation,
+      storm: deps.correlation.storm,
+    },
+    guarded,
   );
-  await uow.inbox.markProcessed(alert.id, now, incidentId, `${decision.kind}: ${decision.reason}`);
+  await uow.inbox.markProcessed(alert.id, now, incidentId, `${guarded.kind}: ${guarded.reason}`);
 }

@@ -46,6 +46,8 @@ const LIFECYCLE: { [T in TimelineEvent['type']]: ((m: Counted, e: EventOf<T>) =>
   handoff_expired: null,
   escalation_step: (m, e) => m.escalation({ kind: e.data.kind }),
   escalation_stopped: null,
+  storm_started: null,
+  storm_absorbed: null,
 };
 
 function count<T extends TimelineEvent['type']>(m: Counted, e: EventOf<T>): void {

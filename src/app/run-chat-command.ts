@@ -28,6 +28,8 @@ export const THREAD_LABELS: Record<TimelineEventType, string | null> = {
   flapping: 'flapping',
   flapping_ended: 'flapping ended',
   annotated: 'note from monitoring',
+  storm_started: '⚠ alert storm: new groups of this source are folded into this incident',
+  storm_absorbed: 'absorbed by the alert storm',
   acknowledged: 'acknowledged',
   runbook_step_done: 'runbook step done',
   note: 'note',

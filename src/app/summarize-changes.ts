@@ -17,6 +17,8 @@ const LABELS: Record<TimelineEventType, string | null> = {
   flapping: 'flapping',
   flapping_ended: 'flapping ended',
   annotated: 'note from monitoring',
+  storm_started: null,
+  storm_absorbed: 'absorbed by the alert storm',
   acknowledged: null,
   resolved_by_user: null,
   note: null,

@@ -17,7 +17,8 @@ const BuiltIns = z.strictObject({
 export const RedactionPattern = z
   .strictObject({
     name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and "-", e.g. customer-no'),
-    pattern: z.string().min(1),
+    // Bounded so that check-config stays cheap and a pattern stays reviewable (issue 12).
+    pattern: z.string().min(1).max(512),
     flags: z
       .string()
       .regex(/^[dimsuv]*$/, 'only the flags d, i, m, s, u, v (g is added automatically)')

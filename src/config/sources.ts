@@ -26,6 +26,25 @@ export const SourcesConfig = z
     icinga: z.strictObject({ enabled: z.boolean().default(true), webUrl: z.url().optional() }).prefault({}),
     checkmk: Toggle.prefault({}),
     generic: Toggle.prefault({}),
+    /**
+     * Label bytes (names + values, UTF-8) after the sender's shared labels are merged in: Alertmanager's
+     * `commonLabels` are copied into every alert, so a small request can multiply (issue 12). Above a
+     * limit the whole delivery is refused with 400 naming the limit.
+     */
+    labelLimits: z
+      .strictObject({
+        perAlert: z
+          .number()
+          .int()
+          .positive()
+          .default(16 * 1024),
+        perDelivery: z
+          .number()
+          .int()
+          .positive()
+          .default(4 * 1024 * 1024),
+      })
+      .prefault({}),
   })
   .prefault({});
 export type SourcesConfig = z.infer<typeof SourcesConfig>;

@@ -1,3 +1,5 @@
+import { httpUrl } from '../../../src/core/alert/http-url';
+
 /**
  * The subset of Block Kit the presenters draw (docs.slack.dev/reference/block-kit), with the limits they
  * must respect, and mrkdwn helpers. Kept local so presenters stay pure and free of SDK types.
@@ -87,9 +89,15 @@ export const escape = (s: string): string =>
 /** Cuts to `max` characters with an ellipsis. */
 export const truncate = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 
-/** `<url|label>`; the URL may not contain `|` or `>` and the label is escaped. */
-export const link = (url: string, label: string): string =>
-  `<${url.replace(/[|<>]/g, (c) => encodeURIComponent(c))}|${escape(label)}>`;
+/**
+ * `<url|label>` for an http(s) URL (`|`, `<`, `>` percent-encoded so the link cannot end early) with the
+ * label escaped; any other URL (`javascript:`, `slack://`) gives the escaped label alone.
+ */
+export const link = (url: string, label: string): string => {
+  const href = httpUrl(url);
+  if (!href) return escape(label);
+  return `<${href.replace(/[|<>]/g, (c) => encodeURIComponent(c))}|${escape(label)}>`;
+};
 
 export const plain = (text: string, max: number = LIMITS.headerText): PlainText => ({
   type: 'plain_text',

@@ -4,6 +4,8 @@ import { StoreUnavailableError } from '../../../src/errors';
 import type { AlertInbox, InboxBatch } from '../../../src/ports/inbox';
 import type { Database } from '../database';
 import { alertToRow, rowToAlert } from '../row-mappers';
+import { splitShared } from '../shared-labels';
+import { selectAlerts } from './select-alerts';
 
 /** The inbox over Kysely: webhooks accept alerts, /readyz reads the lag. */
 export class KyselyInbox implements AlertInbox {
@@ -12,12 +14,28 @@ export class KyselyInbox implements AlertInbox {
   async accept(alerts: Alert[], o: { requestId?: string | null } = {}): Promise<number[]> {
     if (alerts.length === 0) return [];
     try {
-      const rows = await this.db
-        .insertInto('alerts')
-        .values(alerts.map((a) => alertToRow(a, o.requestId)))
-        .returning('id')
-        .execute();
-      return rows.map((r) => r.id);
+      // Shared labels once per delivery, in the same transaction as its alerts.
+      return await this.db.transaction().execute(async (tx) => {
+        const { shared, alerts: own } = splitShared(alerts);
+        const sharedId = shared
+          ? (
+              await tx
+                .insertInto('alert_shared')
+                .values({
+                  labels: JSON.stringify(shared.labels),
+                  annotations: JSON.stringify(shared.annotations),
+                })
+                .returning('id')
+                .executeTakeFirstOrThrow()
+            ).id
+          : null;
+        const rows = await tx
+          .insertInto('alerts')
+          .values(own.map((a) => alertToRow(a, { sharedId, requestId: o.requestId })))
+          .returning('id')
+          .execute();
+        return rows.map((r) => r.id);
+      });
     } catch (err) {
       // Disk full, locked database, I/O error: the sender must retry, so this becomes a 503.
       throw new StoreUnavailableError(`could not store alerts: ${(err as Error).message}`);
@@ -39,11 +57,9 @@ export class KyselyInboxBatch implements InboxBatch {
   constructor(private readonly tx: Kysely<Database>) {}
 
   async pending(limit: number) {
-    const rows = await this.tx
-      .selectFrom('alerts')
-      .selectAll()
-      .where('processed_at', 'is', null)
-      .orderBy('id')
+    const rows = await selectAlerts(this.tx)
+      .where('alerts.processed_at', 'is', null)
+      .orderBy('alerts.id')
       .limit(limit)
       .execute();
     return rows.map(rowToAlert);

@@ -10,6 +10,7 @@ import type {
 } from '../../../src/ports/incidents';
 import type { Database } from '../database';
 import { incidentToRow, memberToRow, rowToAlert, rowToIncident, rowToMember } from '../row-mappers';
+import { selectAlerts } from './select-alerts';
 
 const getIncident = async (db: Kysely<Database>, id: number) => {
   const row = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
@@ -43,11 +44,9 @@ export class KyselyIncidentReads implements IncidentReads {
   }
 
   async alerts(incidentId: number, limit: number) {
-    const rows = await this.db
-      .selectFrom('alerts')
-      .selectAll()
-      .where('incident_id', '=', incidentId)
-      .orderBy('id', 'desc')
+    const rows = await selectAlerts(this.db)
+      .where('alerts.incident_id', '=', incidentId)
+      .orderBy('alerts.id', 'desc')
       .limit(limit)
       .execute();
     return rows.map(rowToAlert);

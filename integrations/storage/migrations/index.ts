@@ -7,6 +7,7 @@ import * as m005 from './005-escalations';
 import * as m006 from './006-flapping-and-members';
 import * as m007 from './007-shift-handovers';
 import * as m008 from './008-request-ids';
+import * as m009 from './009-shared-labels';
 
 /** Versioned migrations, applied in name order by Kysely's Migrator; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '006-flapping-and-members': m006,
   '007-shift-handovers': m007,
   '008-request-ids': m008,
+  '009-shared-labels': m009,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -3,6 +3,7 @@ import type { Alert } from '../../../src/core/alert/alert';
 import { StoreUnavailableError } from '../../../src/errors';
 import type { AlertInbox } from '../../../src/ports/inbox';
 import { alertToRow } from '../row-mappers';
+import { splitShared } from '../shared-labels';
 import type { StatementCache } from './statement-cache';
 
 interface Pending {
@@ -54,14 +55,24 @@ export class GroupCommitInbox implements AlertInbox {
     const batch = this.#queue.splice(0);
     if (batch.length === 0) return;
     const insert = this.q.get(
-      `INSERT INTO alerts (source, dedup_key, status, event, severity, host, service, branch, summary, description, labels, annotations, links, starts_at, ends_at, received_at, request_id)
-       VALUES (@source, @dedup_key, @status, @event, @severity, @host, @service, @branch, @summary, @description, @labels, @annotations, @links, @starts_at, @ends_at, @received_at, @request_id)`,
+      `INSERT INTO alerts (source, dedup_key, status, event, severity, host, service, branch, summary, description, labels, annotations, links, starts_at, ends_at, received_at, shared_id, request_id)
+       VALUES (@source, @dedup_key, @status, @event, @severity, @host, @service, @branch, @summary, @description, @labels, @annotations, @links, @starts_at, @ends_at, @received_at, @shared_id, @request_id)`,
     );
+    const insertShared = this.q.get('INSERT INTO alert_shared (labels, annotations) VALUES (?, ?)');
+    // Each delivery's shared labels once (not copied into each of its alerts), see migration 005.
+    const store = (alerts: Alert[], requestId: string | null): number[] => {
+      const { shared, alerts: own } = splitShared(alerts);
+      const sharedId = shared
+        ? Number(
+            insertShared.run(JSON.stringify(shared.labels), JSON.stringify(shared.annotations))
+              .lastInsertRowid,
+          )
+        : null;
+      return own.map((a) => Number(insert.run(alertToRow(a, { sharedId, requestId })).lastInsertRowid));
+    };
     let ids: number[][];
     try {
-      ids = this.raw.transaction(() =>
-        batch.map((p) => p.alerts.map((a) => Number(insert.run(alertToRow(a, p.requestId)).lastInsertRowid))),
-      )();
+      ids = this.raw.transaction(() => batch.map((p) => store(p.alerts, p.requestId)))();
     } catch (err) {
       // Disk full, locked by another process, I/O error: every sender in the batch must retry (503).
       const e = new StoreUnavailableError(`could not store alerts: ${(err as Error).message}`);

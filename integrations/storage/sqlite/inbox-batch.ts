@@ -1,6 +1,6 @@
 import type { InboxBatch } from '../../../src/ports/inbox';
-import { rowToAlert } from '../row-mappers';
-import type { Row, StatementCache } from './statement-cache';
+import { rowToAlert, type AlertRowWithShared } from '../row-mappers';
+import type { StatementCache } from './statement-cache';
 
 /** The correlation side of the inbox on prepared statements. */
 export class SqliteInboxBatch implements InboxBatch {
@@ -8,7 +8,11 @@ export class SqliteInboxBatch implements InboxBatch {
 
   async pending(limit: number) {
     return this.q
-      .get<Row<'alerts'>>('SELECT * FROM alerts WHERE processed_at IS NULL ORDER BY id LIMIT ?')
+      .get<AlertRowWithShared>(
+        `SELECT a.*, s.labels AS shared_labels, s.annotations AS shared_annotations
+         FROM alerts a LEFT JOIN alert_shared s ON s.id = a.shared_id
+         WHERE a.processed_at IS NULL ORDER BY a.id LIMIT ?`,
+      )
       .all(limit)
       .map(rowToAlert);
   }

@@ -1,3 +1,5 @@
+import { httpUrl } from '../../../src/core/alert/http-url';
+
 /**
  * The slice of the Adaptive Card 1.5 schema our cards use (https://adaptivecards.io/explorer/). Teams renders
  * 1.5 on desktop and web; mobile clients lag, so the cards avoid 1.5-only elements (no Table, no
@@ -109,4 +111,10 @@ export const text = (
  */
 export function escapeMarkdown(value: string): string {
   return value.replace(/([\\`*_[\]])/g, '\\$1').replace(/^(\s*)([-+]|\d+\.)(\s)/gm, '$1\\$2$3');
+}
+
+/** An `Action.OpenUrl` button for an http(s) URL; none for anything else (`javascript:`, `ms-…:`). */
+export function openUrl(title: string, url: string): CardAction[] {
+  const href = httpUrl(url);
+  return href ? [{ type: 'Action.OpenUrl', title, url: href }] : [];
 }

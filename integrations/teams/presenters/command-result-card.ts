@@ -45,7 +45,7 @@ function incidentList(incidents: ChatIncident[]): CardElement[] {
     separator: true,
     items: [
       text(`**${priorityLabel(i)}** [${escapeMarkdown(i.title)}](${i.links.bridge})`),
-      text(`${i.links.servicenow?.key ?? i.key} · ${stateLabel(i)}`, {
+      text(escapeMarkdown(`${i.links.servicenow?.key ?? i.key} · ${stateLabel(i)}`), {
         size: 'Small',
         isSubtle: true,
         spacing: 'None',

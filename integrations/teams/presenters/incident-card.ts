@@ -2,6 +2,7 @@ import { CHAT_ACTIONS, type ChatIncident } from '../../../src/ports/chat';
 import {
   adaptiveCard,
   escapeMarkdown,
+  openUrl,
   text,
   type AdaptiveCard,
   type CardAction,
@@ -34,7 +35,8 @@ export function incidentCard(incident: ChatIncident, opts: IncidentCardOptions):
           size: 'Large',
           weight: 'Bolder',
         }),
-        text(stateLabel(incident), { spacing: 'None' }),
+        // Display names are people's own choice: never Markdown (issue 12).
+        text(escapeMarkdown(stateLabel(incident)), { spacing: 'None' }),
         text(incident.key, { size: 'Small', isSubtle: true, spacing: 'None' }),
       ],
     },
@@ -73,13 +75,12 @@ function facts(incident: ChatIncident): { title: string; value: string }[] {
 
 function linkActions(incident: ChatIncident): CardAction[] {
   const { servicenow, jira, monitoring, bridge } = incident.links;
-  const links: CardAction[] = [];
-  if (servicenow)
-    links.push({ type: 'Action.OpenUrl', title: `ServiceNow ${servicenow.key}`, url: servicenow.url });
-  if (jira) links.push({ type: 'Action.OpenUrl', title: `Jira ${jira.key}`, url: jira.url });
-  links.push({ type: 'Action.OpenUrl', title: 'Bridge', url: bridge });
-  for (const m of monitoring) links.push({ type: 'Action.OpenUrl', title: m.label, url: m.url });
-  return links.slice(0, MAX_LINKS);
+  return [
+    ...(servicenow ? openUrl(`ServiceNow ${servicenow.key}`, servicenow.url) : []),
+    ...(jira ? openUrl(`Jira ${jira.key}`, jira.url) : []),
+    ...openUrl('Bridge', bridge),
+    ...monitoring.flatMap((m) => openUrl(m.label, m.url)),
+  ].slice(0, MAX_LINKS);
 }
 
 /** Acknowledge / Hand off / Resolve; resolve opens a ShowCard with the note field (Teams renders it inline). */

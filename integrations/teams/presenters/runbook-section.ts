@@ -14,7 +14,7 @@ export function runbookSection(incident: ChatIncident, interactive: boolean): Ca
     const items: CardElement[] = [text(label, step.done ? { isSubtle: true } : {})];
     if (step.done)
       items.push(
-        text(`done by ${step.done.by} at ${formatTime(step.done.at)}`, {
+        text(escapeMarkdown(`done by ${step.done.by} at ${formatTime(step.done.at)}`), {
           size: 'Small',
           isSubtle: true,
           spacing: 'None',

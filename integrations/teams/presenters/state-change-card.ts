@@ -1,5 +1,12 @@
 import type { ChatIncident } from '../../../src/ports/chat';
-import { adaptiveCard, escapeMarkdown, text, type AdaptiveCard, type CardAction } from './adaptive-card';
+import {
+  adaptiveCard,
+  escapeMarkdown,
+  openUrl,
+  text,
+  type AdaptiveCard,
+  type CardAction,
+} from './adaptive-card';
 import { priorityLabel, stateLabel, stateStyle } from './format';
 
 /**
@@ -10,13 +17,11 @@ export function stateChangeCard(incident: ChatIncident): AdaptiveCard {
   const ref = incident.links.servicenow?.key ?? incident.key;
   const verb =
     incident.state === 'resolved' ? 'resolved' : incident.acknowledged ? 'acknowledged' : 'reopened';
-  const links: CardAction[] = [{ type: 'Action.OpenUrl', title: 'Bridge', url: incident.links.bridge }];
-  if (incident.links.servicenow)
-    links.unshift({
-      type: 'Action.OpenUrl',
-      title: `ServiceNow ${incident.links.servicenow.key}`,
-      url: incident.links.servicenow.url,
-    });
+  const sn = incident.links.servicenow;
+  const links: CardAction[] = [
+    ...(sn ? openUrl(`ServiceNow ${sn.key}`, sn.url) : []),
+    ...openUrl('Bridge', incident.links.bridge),
+  ];
   const headline = `${ref} ${verb}: ${priorityLabel(incident)} ${incident.title}`;
   return adaptiveCard(
     [
@@ -26,7 +31,7 @@ export function stateChangeCard(incident: ChatIncident): AdaptiveCard {
         bleed: true,
         items: [
           text(escapeMarkdown(headline), { weight: 'Bolder' }),
-          text(stateLabel(incident), { spacing: 'None', isSubtle: true }),
+          text(escapeMarkdown(stateLabel(incident)), { spacing: 'None', isSubtle: true }),
         ],
       },
       ...(incident.resolution?.note ? [text(escapeMarkdown(incident.resolution.note))] : []),

@@ -56,6 +56,8 @@ export type Decision =
   | { kind: 'reopen'; incidentId: number; reason: string; flap: FlapChange }
   | { kind: 'annotate'; incidentId: number | null; reason: string; flapping?: boolean }
   | { kind: 'suppress'; reason: string }
+  /** Would open, but the source is storming: fold into its storm incident (null: open that one first). */
+  | { kind: 'storm'; incidentId: number | null; reason: string }
   | { kind: 'ignore'; reason: string };
 
 const seconds = (from: string, to: Date) => (to.getTime() - Date.parse(from)) / 1000;

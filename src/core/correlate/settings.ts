@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Duration } from '../time/duration';
+import { StormSettings } from './storm-guard';
 
 /** Correlation timing, all in seconds after parsing (`"5m"` in YAML). */
 export const CorrelationSettings = z.strictObject({
@@ -16,6 +17,8 @@ export const CorrelationSettings = z.strictObject({
       window: Duration.default(1800),
     })
     .prefault({}),
+  /** The storm guard: new incidents per source and window before new groups fold into one. */
+  storm: StormSettings.prefault({}),
   /** Alertmanager/Grafana dedupe per alert (`fingerprint`) or per notification group (`groupKey`). */
   alertmanagerKey: z.enum(['fingerprint', 'groupKey']).default('fingerprint'),
 });

@@ -38,6 +38,13 @@ export const TimelineEvent = z.discriminatedUnion('type', [
   event('resolving', fromAlert.extend({ resolveDueAt: z.string() })),
   event('flapping', fromAlert),
   event('annotated', fromAlert.extend({ event: AlertEvent.nullable() })),
+  // The storm guard (src/core/correlate/storm-guard.ts): too many new incidents from one source within
+  // the window, so this alert opened the storm incident, or its new group was folded into it.
+  event(
+    'storm_started',
+    fromAlert.extend({ source: z.string(), maxNewIncidents: z.number().int(), window: z.number() }),
+  ),
+  event('storm_absorbed', fromAlert.extend({ groupKey: z.string(), summary: z.string() })),
   // The correlation loop's housekeeping (no alert behind it).
   event('resolved', z.object({})),
   event('flapping_ended', z.object({})),

@@ -30,22 +30,33 @@ const EMAIL =
 
 // "+49 89 1234567", "+49 (0)89 1234-567", "+44 20 7946 0958", "+4917112345678". Parentheses only
 // in balanced pairs, so "(call +49 171 1234567)" keeps its closing bracket.
+//
+// Written without ambiguous repetition (issue 12: "+1" and 30 digits cost 175 ms per KB): a run of digits
+// is taken whole by one `\d*`/`\d+`, and every further group starts with a separator or "(" — never
+// with a digit — so there is exactly one way to read a number and a failed match gives up in linear time.
+// The digit count (7–15) is checked afterwards by `phoneMatch`. test/unit/redact/redaction-redos.test.ts
+// runs recheck over every pattern here, with bounded quantifiers widened so a bound cannot hide ambiguity.
+const PHONE_SEP = '[ .\\-/]';
 const PHONE_PLUS = new RegExp(
-  String.raw`(?<![\w+])\+[1-9]\d{0,2}(?:[ .\-/]?\(0\))?(?:[ .\-/]?(?:\(\d{1,5}\)|\d{1,5})){1,7}` + NUM_END,
+  String.raw`(?<![\w+])\+[1-9]\d*(?:${PHONE_SEP}?\(\d+\)\d*|${PHONE_SEP}\d+)*` + NUM_END,
   'g',
 );
 // "0049 89 1234567": the 00 form needs a separator after the country code, so that numbers with leading
 // zeros (order and document numbers) are not taken for phone numbers.
 const PHONE_00 = new RegExp(
-  NUM_START + String.raw`00[1-9]\d{0,2}[ /\-](?:\(0\) ?)?\d{1,5}(?:[ .\-/]?\d{1,5}){0,6}` + NUM_END,
+  NUM_START + String.raw`00[1-9]\d{0,2}[ /\-](?:\(0\) ?)?\d+(?:${PHONE_SEP}\d+)*` + NUM_END,
   'g',
 );
 // German national: "089 1234567", "089/1234567", "(089) 123 4567", "030 12345-678", "0171-1234567". The
-// separator after the area code is required; only mobile numbers are recognised without one.
+// separator after the area code is required; only mobile numbers are recognised without one. Each further
+// group starts with a separator (unambiguous, see PHONE_PLUS); `phoneMatch` limits the digits to 7–13.
+// "(089) …" is a pattern of its own: one alternation of both forms is too big for recheck's automaton.
+const PHONE_DE_AREA = new RegExp(
+  NUM_START + String.raw`\(0[1-9]\d{1,4}\) ?\d{2,}(?:[ \-]\d+)*` + NUM_END,
+  'g',
+);
 const PHONE_DE = new RegExp(
-  NUM_START +
-    String.raw`(?:\(0[1-9]\d{1,4}\) ?|0[1-9]\d{1,4}(?: ?/ ?| - |[ \-]))\d{2,}(?:[ \-]\d{1,5}){0,3}` +
-    NUM_END,
+  NUM_START + String.raw`0[1-9]\d{1,4}(?: ?/ ?| - |[ \-])\d{2,}(?:[ \-]\d+)*` + NUM_END,
   'g',
 );
 const PHONE_DE_MOBILE = new RegExp(NUM_START + String.raw`01[5-7]\d{8,9}` + NUM_END, 'g');
@@ -103,6 +114,7 @@ export function builtInRules(enabled: Readonly<Record<BuiltInRedaction, boolean>
     phone: [
       { name: 'phone', regex: PHONE_PLUS, redactMatch: phoneMatch(7, 15) },
       { name: 'phone', regex: PHONE_00, redactMatch: phoneMatch(9, 17) },
+      { name: 'phone', regex: PHONE_DE_AREA, redactMatch: phoneMatch(7, 13) },
       { name: 'phone', regex: PHONE_DE, redactMatch: phoneMatch(7, 13) },
       { name: 'phone', regex: PHONE_DE_MOBILE },
     ],

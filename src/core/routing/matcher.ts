@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { AlertSource, Severity, type Alert } from '../alert/alert';
-import { globMatch } from './glob';
+import { globMatch, MAX_GLOB_LENGTH } from './glob';
+
+/** A glob in config: bounded, so a match costs at most value length × 256 steps. */
+const Glob = z.string().max(MAX_GLOB_LENGTH);
 
 /**
  * Matches an alert by label values and fields, each a glob. All given conditions must hold; an empty
@@ -9,10 +12,10 @@ import { globMatch } from './glob';
 export const Matcher = z.strictObject({
   source: AlertSource.optional(),
   severity: z.array(Severity).optional(),
-  labels: z.record(z.string(), z.string()).optional(),
-  host: z.string().optional(),
-  service: z.string().optional(),
-  branch: z.string().optional(),
+  labels: z.record(z.string(), Glob).optional(),
+  host: Glob.optional(),
+  service: Glob.optional(),
+  branch: Glob.optional(),
 });
 export type Matcher = z.infer<typeof Matcher>;
 

@@ -2,8 +2,10 @@
  * The one glob dialect runbooks use: `*` matches any run of characters (also none); everything else is
  * literal. Deliberately smaller than shell globs — `?`, `[...]`, `{a,b}` and `**` are rejected instead of
  * being matched literally, so a pattern copied from a shell or .gitignore fails validation rather than
- * silently never matching.
+ * silently never matching. Matching itself is `globMatch` (src/core/routing/glob.ts), shared with routing.
  */
+
+import { MAX_GLOB_LENGTH } from '../routing/glob';
 
 /** Characters that mean something in other glob dialects but not in ours. */
 const FOREIGN_SYNTAX = /[?[\]{}]/;
@@ -14,6 +16,7 @@ const FOREIGN_SYNTAX = /[?[\]{}]/;
  */
 export function globProblem(pattern: string): string | null {
   if (pattern.trim() === '') return 'must not be empty';
+  if (pattern.length > MAX_GLOB_LENGTH) return `longer than ${MAX_GLOB_LENGTH} characters`;
   if (pattern.includes('**')) return `"${pattern}": use a single "*" ("**" has no special meaning here)`;
   const foreign = FOREIGN_SYNTAX.exec(pattern);
   if (foreign) return `"${pattern}": "${foreign[0]}" is not supported; only "*" is a wildcard`;
@@ -30,16 +33,4 @@ export function isGlob(pattern: string): boolean {
 /** Number of literal (non-wildcard) characters: a longer literal part is a narrower pattern. */
 export function literalLength(pattern: string): number {
   return pattern.replaceAll('*', '').length;
-}
-
-/**
- * Does `value` match `pattern`? Anchored at both ends. `ignoreCase` is for host and service names, which
- * monitoring tools spell inconsistently (DNS and Windows service names are case-insensitive anyway).
- */
-export function matchGlob(pattern: string, value: string, options: { ignoreCase?: boolean } = {}): boolean {
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`, options.ignoreCase ? 'is' : 's').test(value);
 }

@@ -1,5 +1,6 @@
 import type { Alert } from '../alert/alert';
-import { isGlob, literalLength, matchGlob } from './match-glob';
+import { globMatch } from '../routing/glob';
+import { isGlob, literalLength } from './match-glob';
 import type { Runbook, RunbookMatchEntry } from './runbook';
 
 /** What matching looks at; an `Alert` fits as is. */
@@ -39,7 +40,7 @@ export function scoreEntry(entry: RunbookMatchEntry, facts: RunbookFacts): Speci
   const score: Specificity = { exactLabels: 0, exactOther: 0, globs: 0, literal: 0 };
   for (const [name, pattern] of Object.entries(entry.labels ?? {})) {
     const value = facts.labels[name];
-    if (value === undefined || !matchGlob(pattern, value)) return null;
+    if (value === undefined || !globMatch(pattern, value)) return null;
     if (isGlob(pattern)) {
       score.globs += 1;
       score.literal += literalLength(pattern);
@@ -49,7 +50,7 @@ export function scoreEntry(entry: RunbookMatchEntry, facts: RunbookFacts): Speci
     const pattern = entry[field];
     if (pattern === undefined) continue;
     const value = facts[field];
-    if (value === null || !matchGlob(pattern, value, { ignoreCase: true })) return null;
+    if (value === null || !globMatch(pattern, value, { ignoreCase: true })) return null;
     if (isGlob(pattern)) {
       score.globs += 1;
       score.literal += literalLength(pattern);

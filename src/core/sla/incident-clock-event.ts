@@ -32,6 +32,8 @@ export function clockChangeOf(e: StoredTimelineEvent): ClockChange | null {
     case 'flapping':
     case 'flapping_ended':
     case 'annotated':
+    case 'storm_started':
+    case 'storm_absorbed':
     case 'note':
     case 'runbook_step_done':
     case 'ticket_create':

@@ -25,7 +25,7 @@ export async function startServiceNow(
     config,
     baseUrl: server.url,
     transport: driver,
-    logger: opts.logger,
+    ...(opts.logger ? { logger: opts.logger } : {}),
   });
   return { emulator, server, adapter, config, driver };
 }

@@ -21,6 +21,14 @@ const EXAMPLES: Record<TimelineEventType, StoredTimelineEvent> = {
   resolving: { type: 'resolving', data: { ...alert, resolveDueAt: '2026-11-02T08:05:00.000Z' } },
   flapping: { type: 'flapping', data: alert },
   annotated: { type: 'annotated', data: { ...alert, event: 'acknowledged' } },
+  storm_started: {
+    type: 'storm_started',
+    data: { ...alert, source: 'alertmanager', maxNewIncidents: 30, window: 60 },
+  },
+  storm_absorbed: {
+    type: 'storm_absorbed',
+    data: { ...alert, groupKey: 'infra/default/host=db-01', summary: 'disk full' },
+  },
   resolved: { type: 'resolved', data: {} },
   flapping_ended: { type: 'flapping_ended', data: {} },
   acknowledged: { type: 'acknowledged', data: person },

@@ -1,6 +1,7 @@
-import { globProblem, matchGlob } from '../../../src/core/runbook/match-glob';
+import { globMatch } from '../../../src/core/routing/glob';
+import { globProblem } from '../../../src/core/runbook/match-glob';
 
-describe('matchGlob', () => {
+describe('globMatch (runbook patterns)', () => {
   it.each([
     ['Print Spooler*', 'Print Spooler', true],
     ['Print Spooler*', 'Print Spooler (fil12)', true],
@@ -11,7 +12,7 @@ describe('matchGlob', () => {
     ['a+b', 'aab', false],
     ['exact', 'exact-not', false],
   ])('%s vs %s -> %s', (pattern, value, want) => {
-    expect(matchGlob(pattern, value)).toBe(want);
+    expect(globMatch(pattern, value)).toBe(want);
   });
 });
 
