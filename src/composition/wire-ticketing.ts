@@ -4,7 +4,7 @@ import type { Runbook } from '../core/runbook/runbook';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { Store, TicketLane } from '../ports/store';
-import type { TicketSystem } from '../ports/ticket-system';
+import type { DuplicateTickets, TicketSystem } from '../ports/ticket-system';
 import type { LaneSpec } from '../app/outbox-worker';
 import { isTicketCommand, runTicketCommand } from '../app/run-ticket-command';
 import { laneRunner } from '../app/lane-runner';
@@ -89,6 +89,7 @@ export function ticketLanes(o: {
   const { config, logger } = o;
   const cfg = withProviderDefaults(config);
   const systems: Partial<Record<TicketLane, TicketSystem>> = {};
+  const duplicates: DuplicateTickets[] = [];
   const drivers = {
     servicenow: createServiceNowLaneDriver({ clock: o.clock, concurrency: config.servicenow.concurrency }),
     jira: createJiraLaneDriver({ clock: o.clock, concurrency: config.jira.concurrency }),
@@ -109,12 +110,15 @@ export function ticketLanes(o: {
   }
   if (config.tickets.systems.includes('jira')) {
     const { baseUrl, auth } = endpoint(config.jira.baseUrl, cfg.jira.auth, o.sandbox?.jira, o.url);
-    systems.jira = createJiraTicketSystem({
+    const jira = createJiraTicketSystem({
       config: { ...cfg.jira, auth },
       baseUrl,
       logger,
       transport: drivers.jira,
     });
+    systems.jira = jira;
+    // Jira's search lags behind its creates, so a lost create answer can leave a twin (see the reconciler).
+    duplicates.push(jira);
   }
   const common = {
     store: o.store,
@@ -132,5 +136,5 @@ export function ticketLanes(o: {
       driver: drivers[lane],
     };
   }
-  return { lanes, systems };
+  return { lanes, systems, duplicates };
 }
