@@ -77,6 +77,8 @@ export interface FaultHooks {
 /** Applies `faults` around a request handler and records the call log. */
 export class FaultInjector {
   readonly callLog: CallLogEntry[] = [];
+  /** Most requests ever in flight at once, refused ones included (what `maxConcurrent` is checked against). */
+  maxInFlight = 0;
   #inFlight = 0;
   #accepted: number[] = [];
 
@@ -106,15 +108,25 @@ export class FaultInjector {
     };
     this.callLog.push(entry);
     this.#inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.#inFlight);
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      this.#inFlight--;
+    };
     try {
       const { response, holdMs } = await this.#decide(entry, method, path, handler);
       entry.status = response.status;
       const ra = response.headers?.['Retry-After'];
       entry.retryAfterSeconds = ra === undefined ? null : Number(ra);
+      // A held answer is a reply lost on the way back: the remote's transaction (and its semaphore) has
+      // ended, so the hold no longer counts as in flight.
+      finish();
       if (holdMs > 0) await sleep(holdMs);
       return { response, holdMs, entry };
     } finally {
-      this.#inFlight--;
+      finish();
       entry.finishedAt = this.now();
     }
   }

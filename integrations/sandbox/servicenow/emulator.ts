@@ -48,6 +48,8 @@ export interface ServiceNowEmulator {
   readonly faults: Faults;
   /** Expires every access token so the next Bearer call answers 401 (tests the refresh path). */
   expireTokens(): void;
+  /** Most requests that were ever in flight at once (compare with the client's concurrency limit). */
+  inFlightPeak(): number;
 }
 
 const SANDBOX_CLIENT = SANDBOX_IDENTITIES.servicenow.oauthClient;
@@ -95,6 +97,7 @@ export function createServiceNowEmulator(opts: ServiceNowEmulatorOptions = {}): 
     state,
     faults,
     expireTokens: () => state.accessTokens.forEach((t) => (t.expiresAt = 0)),
+    inFlightPeak: () => injector.maxInFlight,
     listen: (port = 0) => listenEmulator(handle, port, prefix, LISTEN_ERRORS),
   };
 }
