@@ -39,6 +39,12 @@ type Scope = (limited: CallLogEntry, later: CallLogEntry) => boolean;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
+  // What to stop if the run fails halfway (the last server child and the emulators' ports).
+  const cleanup: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const stop of cleanup.reverse()) await stop().catch(() => undefined);
+  });
+
   it(`keeps every acknowledged alert, one ticket per system per incident, Retry-After and limits (${KILLS} kills)`, async () => {
     const random = seeded(SEED);
     const started = Date.now();
@@ -74,6 +80,10 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
       faults: { errorRate: 0.02, rateLimitRate: 0.02, retryAfterSeconds: 1, random },
     });
     const [snSrv, jiraSrv, slackSrv] = await Promise.all([sn.listen(), jira.listen(), slack.listen()]);
+    let closed = false;
+    cleanup.push(async () => {
+      if (!closed) await Promise.all([snSrv.close(), jiraSrv.close(), slackSrv.close()]);
+    });
 
     const dir = mkdtempSync(join(tmpdir(), 'itsm-chaos-'));
     const dbPath = join(dir, 'chaos.sqlite');
@@ -170,6 +180,9 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
     const loop = monitorEventLoopDelay({ resolution: 20 });
     loop.enable();
     let server = await startChild(env, dir);
+    cleanup.push(async () => {
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+    });
     const restarts: number[] = [];
     const killedAt: number[] = [];
     for (let k = 0; k < KILLS; k++) {
@@ -211,6 +224,7 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
     server.child.kill('SIGTERM');
     await waitExit(server.child);
     await Promise.all([snSrv.close(), jiraSrv.close(), slackSrv.close()]);
+    closed = true;
 
     // 1. Every acknowledged alert is stored and belongs to an incident.
     const db = store();
