@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -117,7 +117,7 @@ describe('Icinga 2 daemon with the shipped notification commands', () => {
           ...['daemon', '-c', join(dir, 'icinga2.conf')],
           `-DConfigDir=${dir}`,
           `-DRunAsUser=${me.username}`,
-          `-DRunAsGroup=${me.gid === 0 ? 'root' : String(me.gid)}`,
+          `-DRunAsGroup=${execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim()}`,
           `-DDataDir=${join(dir, 'lib')}`,
           `-DLogDir=${join(dir, 'log')}`,
           `-DCacheDir=${join(dir, 'cache')}`,
