@@ -49,6 +49,7 @@ import { acknowledgeShiftHandover, requestShiftHandover, shiftTimer } from './ap
 import { renderHtml } from './report/render-html';
 import { renderCsv } from './report/render-csv';
 import { createRedactor } from './core/redact/redact';
+import { startDuplicateReconciler } from './app/reconcile-duplicate-tickets';
 
 export interface RunningApp {
   url: string;
@@ -287,6 +288,21 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     if (spec) outbox.addLane(lane, spec);
   }
   await chat?.start();
+  const reconcilers =
+    config.tickets.reconcileInterval > 0
+      ? tickets.duplicates.map((system) =>
+          startDuplicateReconciler(
+            {
+              incidents: store.incidents,
+              system,
+              clock,
+              logger,
+              lookbackSeconds: config.tickets.reconcileLookback,
+            },
+            config.tickets.reconcileInterval * 1000,
+          ),
+        )
+      : [];
 
   // Hand-offs from the API act as `api`; the outbox picks their commands up at once.
   const API_ACTOR = { id: 'api', name: null, email: null };
@@ -349,6 +365,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     });
     await correlation.stop();
     await outbox.stop();
+    for (const r of reconcilers) await r.stop();
     await chat?.stop();
     await store.close();
   };

@@ -27,7 +27,9 @@ export const IcingaPayload = z.object({
   author: z.string().max(255).optional(),
   comment: z.string().max(8192).optional(),
   timestamp: z.number().int().positive(),
-  lastStateChange: z.number().int().positive().optional(),
+  // Icinga 2.13 sends 0 for a check that is a problem from its first result (Icinga/icinga2#10217);
+  // refusing it loses the only notification Icinga ever sends, so 0 means "unknown" (see startsAt).
+  lastStateChange: z.number().int().nonnegative().optional(),
   vars: StringMap.optional(),
   url: z.string().max(4096).optional(),
 });
@@ -80,7 +82,7 @@ export function icingaAlerts(p: IcingaPayload, o: { receivedAt: string }): Alert
       labels,
       annotations: { ...(p.comment ? { comment: p.comment } : {}), notification_type: p.notificationType },
       links: p.url ? { source: p.url } : {},
-      startsAt: epoch(p.lastStateChange ?? p.timestamp),
+      startsAt: epoch(p.lastStateChange || p.timestamp),
       endsAt: status === 'resolved' ? epoch(p.timestamp) : null,
       receivedAt: o.receivedAt,
     },

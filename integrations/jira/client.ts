@@ -79,6 +79,8 @@ export interface JiraApi {
   /** `PUT /issue/{key}` with `fields.assignee` = `{accountId}` (Cloud) or `{name}` (Data Center). */
   setAssignee(issue: string, user: string): Promise<void>;
   addComment(issue: string, body: unknown): Promise<void>;
+  /** `PUT /issue/{key}` with `update.labels` add/remove operations (other labels stay as they are). */
+  editLabels(issue: string, change: { add: string[]; remove: string[] }): Promise<void>;
   getTransitions(issue: string): Promise<JiraTransitionInfo[]>;
   doTransition(issue: string, id: string): Promise<void>;
   upsertRemoteLink(
@@ -181,6 +183,14 @@ export function createJiraClient(o: JiraClientOptions): JiraApi {
     },
     addComment: async (issue, body) => {
       await c.issueComments.addComment({ issueIdOrKey: issue, comment: body as never });
+    },
+    editLabels: async (issue, change) => {
+      await c.issues.editIssue({
+        issueIdOrKey: issue,
+        update: {
+          labels: [...change.add.map((add) => ({ add })), ...change.remove.map((remove) => ({ remove }))],
+        },
+      });
     },
     getTransitions: async (issue) => {
       const res = await c.issues.getTransitions({ issueIdOrKey: issue });

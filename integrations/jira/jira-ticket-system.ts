@@ -3,7 +3,13 @@ import NodeCache from 'node-cache';
 import type { JiraAuthConfig, JiraConfig } from '../../src/config/jira';
 import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
-import type { TicketDraft, TicketRef, TicketSystem, TicketSystemName } from '../../src/ports/ticket-system';
+import type {
+  DuplicateTickets,
+  TicketDraft,
+  TicketRef,
+  TicketSystem,
+  TicketSystemName,
+} from '../../src/ports/ticket-system';
 import { IntegrationError } from '../../src/errors';
 import { doc, issueDescription, issueDescriptionWiki, paragraphs } from './adf';
 import { escapeWiki } from './wiki-markup';
@@ -33,6 +39,7 @@ function gated(api: JiraApi, transport: GatedTransport): JiraApi {
     'findUsers',
     'setAssignee',
     'addComment',
+    'editLabels',
     'getTransitions',
     'doTransition',
     'upsertRemoteLink',
@@ -45,7 +52,7 @@ function gated(api: JiraApi, transport: GatedTransport): JiraApi {
 }
 
 /** Builds the Jira adapter (Cloud v3 + ADF, or Data Center v2 + wiki markup per `config.flavour`). */
-export function createJiraTicketSystem(o: JiraTicketSystemOptions): TicketSystem {
+export function createJiraTicketSystem(o: JiraTicketSystemOptions): JiraTicketSystem {
   const api = createJiraClient({
     host: o.baseUrl,
     flavour: o.config.flavour,
@@ -74,7 +81,7 @@ export function jiraCredentials(auth: JiraAuthConfig): JiraCredentials {
 export const labelFor = (prefix: string, incidentKey: string): string =>
   `${prefix}-${createHash('sha256').update(incidentKey).digest('hex').slice(0, 12)}`;
 
-export class JiraTicketSystem implements TicketSystem {
+export class JiraTicketSystem implements TicketSystem, DuplicateTickets {
   readonly name = 'jira' as const;
   /** Issue ids we created in this process, by incident key: passed as `reconcileIssues` to search. */
   readonly #created = new NodeCache({ stdTTL: 3600, checkperiod: 0 });
@@ -89,27 +96,66 @@ export class JiraTicketSystem implements TicketSystem {
     private readonly logger?: Logger,
   ) {}
 
-  /**
-   * JQL on our label, then the issue property to rule out hash collisions. Jira search is eventually
-   * consistent: a just-created issue may be missing unless its id is known (`reconcileIssues`), which is
-   * why the store — not this search — is the source of truth.
-   */
+  /** The newest issue carrying the incident key (see #carrying for why it may miss a fresh one). */
   async findByIncidentKey(incidentKey: string, provider: string): Promise<TicketRef | null> {
+    const [hit] = await this.#carrying('findByIncidentKey', incidentKey, provider);
+    return hit ?? null;
+  }
+
+  async duplicatesOf(incidentKey: string, provider: string, keep: TicketRef): Promise<TicketRef[]> {
+    const hits = await this.#carrying('duplicatesOf', incidentKey, provider);
+    return hits.filter((h) => h.key !== keep.key);
+  }
+
+  /**
+   * Link, comment, move to done, and last take our label off (so a crash halfway leaves it findable for
+   * the next pass). The link is a remote link with a stable globalId, so repeating it changes nothing.
+   */
+  async closeAsDuplicate(duplicate: TicketRef, keep: TicketRef, incidentKey: string): Promise<void> {
+    const op = 'closeAsDuplicate';
+    await this.#run(op, () =>
+      this.api.upsertRemoteLink(duplicate.key, {
+        globalId: `duplicate-of=${keep.key}`,
+        url: keep.url,
+        title: `Duplicate of ${keep.key}`,
+        application: { type: 'com.atlassian.jira', name: 'Jira' },
+      }),
+    );
+    const text = `Duplicate of ${keep.key}: itsm-bridge created this issue twice for one incident (the answer to the first create was lost) and keeps ${keep.key}.`;
+    await this.#run(op, () => this.api.addComment(duplicate.key, this.#rich(text)));
+    await this.#toDone(duplicate, op);
+    const prefix = this.config.labelPrefix;
+    await this.#run(op, () =>
+      this.api.editLabels(duplicate.key, {
+        add: [`${prefix}-duplicate`],
+        remove: [labelFor(prefix, incidentKey)],
+      }),
+    );
+  }
+
+  /**
+   * Issues carrying the incident key, newest first: JQL on our label, then the issue property to rule
+   * out hash collisions. Jira search is eventually consistent: a just-created issue may be missing unless
+   * its id is known (`reconcileIssues`), which is why the store — not this search — is the source of
+   * truth, and why duplicatesOf runs later, once the index has caught up.
+   */
+  async #carrying(operation: string, incidentKey: string, provider: string): Promise<TicketRef[]> {
     const label = labelFor(this.config.labelPrefix, incidentKey);
     const project = this.#project(provider).projectKey;
     const known = this.#created.get<string>(incidentKey);
-    const hits = await this.#run('findByIncidentKey', () =>
+    const hits = await this.#run(operation, () =>
       this.api.search(`project = ${project} AND labels = "${label}" ORDER BY created DESC`, {
         properties: [PROPERTY_KEY],
         reconcileIssues: known ? [Number(known)] : [],
         maxResults: 10,
       }),
     );
-    const hit = hits.find(
-      (h) =>
-        (h.properties[PROPERTY_KEY] as { incidentKey?: string } | undefined)?.incidentKey === incidentKey,
-    );
-    return hit ? this.#ref(hit) : null;
+    return hits
+      .filter(
+        (h) =>
+          (h.properties[PROPERTY_KEY] as { incidentKey?: string } | undefined)?.incidentKey === incidentKey,
+      )
+      .map((h) => this.#ref(h));
   }
 
   async create(draft: TicketDraft): Promise<TicketRef> {
@@ -143,18 +189,8 @@ export class JiraTicketSystem implements TicketSystem {
   }
 
   async resolve(ticket: TicketRef, resolution: { code: string; notes: string }): Promise<void> {
-    const moved = await this.#transitionTo(ticket, 'resolve', ['done']);
-    if (moved === 'none') {
-      const category = await this.#run('resolve', () => this.api.getStatusCategory(ticket.key));
-      if (category === 'done') return; // already resolved: nothing to do, keeps retries idempotent
-      throw new IntegrationError(
-        'jira',
-        'resolve',
-        null,
-        `no transition to a done status from ${ticket.key}`,
-        false,
-      );
-    }
+    // Already resolved: nothing to do, keeps retries idempotent.
+    if ((await this.#toDone(ticket, 'resolve')) === 'already') return;
     const notes = [resolution.code, resolution.notes].filter(Boolean).join(': ');
     if (notes) await this.addNote(ticket, notes);
   }
@@ -260,6 +296,20 @@ export class JiraTicketSystem implements TicketSystem {
   }
 
   /** Takes the first available transition whose target status category is the most preferred one. */
+  /** Into a done-category status; 'already' when it is there (so retries stay idempotent). */
+  async #toDone(ticket: TicketRef, operation: string): Promise<'moved' | 'already'> {
+    if ((await this.#transitionTo(ticket, operation, ['done'])) === 'moved') return 'moved';
+    const category = await this.#run(operation, () => this.api.getStatusCategory(ticket.key));
+    if (category === 'done') return 'already';
+    throw new IntegrationError(
+      'jira',
+      operation,
+      null,
+      `no transition to a done status from ${ticket.key}`,
+      false,
+    );
+  }
+
   async #transitionTo(ticket: TicketRef, operation: string, categories: string[]): Promise<'moved' | 'none'> {
     const transitions = await this.#run(operation, () => this.api.getTransitions(ticket.key));
     for (const category of categories) {

@@ -106,6 +106,8 @@ export class FaultInjector {
   /** The last `faults.limits.callLog` requests. */
   readonly callLog: CallLogEntry[] = [];
   #seq = 0;
+  /** Most requests ever in flight at once, refused ones included (what `maxConcurrent` is checked against). */
+  maxInFlight = 0;
   #inFlight = 0;
   #accepted: number[] = [];
 
@@ -135,15 +137,25 @@ export class FaultInjector {
     };
     pushBounded(this.callLog, entry, this.faults.limits.callLog);
     this.#inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.#inFlight);
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      this.#inFlight--;
+    };
     try {
       const { response, holdMs } = await this.#decide(entry, method, path, handler);
       entry.status = response.status;
       const ra = response.headers?.['Retry-After'];
       entry.retryAfterSeconds = ra === undefined ? null : Number(ra);
+      // A held answer is a reply lost on the way back: the remote's transaction (and its semaphore) has
+      // ended, so the hold no longer counts as in flight.
+      finish();
       if (holdMs > 0) await sleep(holdMs);
       return { response, holdMs, entry };
     } finally {
-      this.#inFlight--;
+      finish();
       entry.finishedAt = this.now();
     }
   }

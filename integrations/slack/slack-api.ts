@@ -4,6 +4,7 @@ import type { ChatMessageRef } from '../../src/ports/chat';
 import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
 import type { BlockMessage, SlackView } from './presenters/blocks';
+import { IntegrationError } from '../../src/errors';
 import { toIntegrationError } from './slack-error';
 
 export interface SlackApiOptions {
@@ -61,14 +62,17 @@ export class SlackApi {
 
   /** Posts into a channel (id, `#name` or name; Slack answers with the id) or a thread. */
   async postMessage(channel: string, message: BlockMessage, threadTs?: string): Promise<ChatMessageRef> {
-    const r = await this.#call('chat.postMessage', () =>
-      this.client.chat.postMessage({
-        channel,
-        text: message.text,
-        ...(message.blocks ? { blocks: message.blocks } : {}),
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-        unfurl_links: false,
-      }),
+    const r = await this.#call(
+      'chat.postMessage',
+      () =>
+        this.client.chat.postMessage({
+          channel,
+          text: message.text,
+          ...(message.blocks ? { blocks: message.blocks } : {}),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          unfurl_links: false,
+        }),
+      channel,
     );
     if (!r.channel || !r.ts)
       throw toIntegrationError('chat.postMessage', new Error('answer without channel/ts'), this.#nowMs());
@@ -186,13 +190,33 @@ export class SlackApi {
     this.#groups.flushAll();
   }
 
-  async #call<T>(method: string, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Slack rate-limits each Web API method on its own (tiers per method; chat.postMessage also per
+   * channel): after a 429 no call of that method goes out until its Retry-After has passed. The outbox
+   * lanes have their own gate; this one also covers the calls slash commands and buttons make directly.
+   */
+  async #call<T>(method: string, fn: () => Promise<T>, scope?: string): Promise<T> {
+    const key = scope === undefined ? method : `${method} ${scope}`;
+    const wait = (this.#limitedUntil.get(key) ?? 0) - this.#nowMs();
+    if (wait > 0)
+      throw new IntegrationError(
+        'slack',
+        method,
+        429,
+        'rate limited (Retry-After not passed yet)',
+        true,
+        Math.ceil(wait / 1000),
+      );
     try {
       return await fn();
     } catch (err) {
-      throw toIntegrationError(method, err, this.#nowMs());
+      const failure = toIntegrationError(method, err, this.#nowMs());
+      if (failure.status === 429 && failure.retryAfterSeconds !== null)
+        this.#limitedUntil.set(key, this.#nowMs() + failure.retryAfterSeconds * 1000);
+      throw failure;
     }
   }
+  readonly #limitedUntil = new Map<string, number>();
 
   #nowMs(): number {
     return this.#clock.now().getTime();

@@ -5,7 +5,7 @@ import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { Metrics } from '../ports/metrics';
 import type { Store, TicketLane } from '../ports/store';
-import type { TicketSystem } from '../ports/ticket-system';
+import type { DuplicateTickets, TicketSystem } from '../ports/ticket-system';
 import type { LaneSpec } from '../app/outbox-worker';
 import { isTicketCommand, runTicketCommand } from '../app/run-ticket-command';
 import { laneRunner } from '../app/lane-runner';
@@ -94,6 +94,7 @@ export function ticketLanes(o: {
   const { config, logger } = o;
   const cfg = withProviderDefaults(config);
   const systems: Partial<Record<TicketLane, TicketSystem>> = {};
+  const duplicates: DuplicateTickets[] = [];
   const drivers = {
     servicenow: createServiceNowLaneDriver({
       clock: o.clock,
@@ -118,12 +119,15 @@ export function ticketLanes(o: {
   }
   if (config.tickets.systems.includes('jira')) {
     const { baseUrl, auth } = endpoint(config.jira.baseUrl, cfg.jira.auth, o.sandbox?.jira, o.url);
-    systems.jira = createJiraTicketSystem({
+    const jira = createJiraTicketSystem({
       config: { ...cfg.jira, auth },
       baseUrl,
       logger,
       transport: drivers.jira,
     });
+    systems.jira = jira;
+    // Jira's search lags behind its creates, so a lost create answer can leave a twin (see the reconciler).
+    duplicates.push(jira);
   }
   const common = {
     store: o.store,
@@ -141,5 +145,5 @@ export function ticketLanes(o: {
       driver: drivers[lane],
     };
   }
-  return { lanes, systems };
+  return { lanes, systems, duplicates };
 }

@@ -23,6 +23,12 @@ export const TicketsConfig = z
     maxBackoff: Duration.default(300),
     /** How often the outbox worker looks for due commands. */
     pollInterval: Duration.default(1),
+    /**
+     * How often tickets created twice for one incident (a lost create answer while Jira's search lagged)
+     * are looked for and closed as duplicates; 0 turns it off. Incidents opened within `reconcileLookback`.
+     */
+    reconcileInterval: Duration.default(300),
+    reconcileLookback: Duration.default(86400),
   })
   .prefault({});
 export type TicketsConfig = z.infer<typeof TicketsConfig>;

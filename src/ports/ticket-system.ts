@@ -70,3 +70,16 @@ export interface TicketSystem {
     to: { provider: string; email: string | null; name: string | null; note: string },
   ): Promise<void>;
 }
+
+/**
+ * Tickets created twice for one incident: the remote applied a create whose answer we never committed (a
+ * crash, or a lost answer), and its search had not indexed it yet when we looked again (Jira search is
+ * eventually consistent). Found later, once the index caught up, and closed in favour of ours.
+ */
+export interface DuplicateTickets {
+  readonly name: TicketSystemName;
+  /** Tickets carrying `incidentKey` other than `keep` (the one the store references); none when clean. */
+  duplicatesOf(incidentKey: string, provider: string, keep: TicketRef): Promise<TicketRef[]>;
+  /** Closes `duplicate`, links it to `keep` and takes the incident's key off it, so it is never found again. */
+  closeAsDuplicate(duplicate: TicketRef, keep: TicketRef, incidentKey: string): Promise<void>;
+}

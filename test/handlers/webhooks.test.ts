@@ -90,6 +90,17 @@ describe('webhook handlers (real server, real SQLite file)', () => {
     expect(res.json.message).toContain('alertmanager');
   });
 
+  it('accepts an Icinga 2.13 lastStateChange of 0 (problem from the first check) and starts at the notification', async () => {
+    // Icinga/icinga2#10217: a host DOWN from its very first check is notified with last_state_change 0.
+    const body = { ...fixture('icinga', 'problem-host.json'), host: 'first-check-down', lastStateChange: 0 };
+    const res = await app.post('icinga', body);
+    expect(res.status).toBe(202);
+    const row = new BetterSqlite3(app.dbPath, { readonly: true })
+      .prepare('select starts_at from alerts where host = ?')
+      .get('first-check-down') as { starts_at: string };
+    expect(row.starts_at).toBe(new Date(body.timestamp * 1000).toISOString());
+  });
+
   it('refuses bodies over the limit with 413', async () => {
     const big = { ...fixture('generic', 'firing.json'), details: 'x'.repeat(1024 * 1024) };
     const res = await app.post('generic', big);

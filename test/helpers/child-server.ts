@@ -48,3 +48,20 @@ export function waitExit(child: ChildProcess): Promise<void> {
     child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
   );
 }
+
+/** The environment of a child server on loopback with its own SQLite file and tokens (quiet log). */
+export function childEnv(o: {
+  port: number;
+  dbPath: string;
+  webhookToken: string;
+  apiToken: string;
+}): Record<string, string> {
+  return {
+    PORT: String(o.port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: `sqlite:${o.dbPath}`,
+    WEBHOOK_TOKEN: o.webhookToken,
+    API_TOKEN: o.apiToken,
+    LOG_LEVEL: 'error',
+  };
+}

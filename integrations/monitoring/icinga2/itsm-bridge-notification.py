@@ -169,7 +169,10 @@ def build_payload(args):
             payload[key] = value
     payload["timestamp"] = to_unix_seconds(args.timestamp, "--timestamp") if args.timestamp else int(time.time())
     if args.last_state_change:
-        payload["lastStateChange"] = to_unix_seconds(args.last_state_change, "--last-state-change")
+        # Icinga 2.13 passes 0 when the very first check result is already a problem
+        # (Icinga/icinga2#10217); the state began at the latest with this notification.
+        payload["lastStateChange"] = to_unix_seconds(args.last_state_change, "--last-state-change") \
+            or payload["timestamp"]
     variables = collect_vars(args.var)
     if variables:
         payload["vars"] = variables

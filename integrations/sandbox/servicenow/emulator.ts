@@ -54,6 +54,8 @@ export interface ServiceNowEmulator {
   readonly rules: ServiceNowRules;
   /** Expires every access token so the next Bearer call answers 401 (tests the refresh path). */
   expireTokens(): void;
+  /** Most requests that were ever in flight at once (compare with the client's concurrency limit). */
+  inFlightPeak(): number;
 }
 
 const SANDBOX_CLIENT = SANDBOX_IDENTITIES.servicenow.oauthClient;
@@ -103,6 +105,7 @@ export function createServiceNowEmulator(opts: ServiceNowEmulatorOptions = {}): 
     faults,
     rules,
     expireTokens: () => state.accessTokens.forEach((t) => (t.expiresAt = 0)),
+    inFlightPeak: () => injector.maxInFlight,
     listen: (port = 0) => listenEmulator(handle, port, prefix, LISTEN_ERRORS),
   };
 }

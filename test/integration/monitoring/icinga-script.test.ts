@@ -130,6 +130,29 @@ describe('Icinga 2 notification script', () => {
     expect(body.vars).toEqual({ branch: 'muc-01' });
   });
 
+  it('sends a last state change of 0 (Icinga 2.13, problem from the first check) as the notification time', async () => {
+    // Icinga/icinga2#10217: $host.last_state_change$ is 0 when the very first check result is DOWN.
+    const result = await runScript(
+      SCRIPT,
+      [
+        ...['--url', server.url, '--type', 'PROBLEM', '--host', 'new-host', '--host-state', 'DOWN'],
+        ...['--timestamp', '1773130933.250000', '--last-state-change', '0.000000'],
+      ],
+      { ITSM_BRIDGE_TOKEN: TOKEN },
+    );
+    expect(result.code).toBe(0);
+    const body = JSON.parse(server.requests[0]?.body ?? '') as Record<string, unknown>;
+    expect(body.lastStateChange).toBe(1773130933);
+  });
+
+  it('reads the token from ITSM_BRIDGE_TOKEN when the token-file argument is empty', async () => {
+    const result = await runScript(SCRIPT, ['--url', server.url, '--token-file', '', ...problem], {
+      ITSM_BRIDGE_TOKEN: TOKEN,
+    });
+    expect(result.code).toBe(0);
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
   const problem = [
     '--type',
     'PROBLEM',

@@ -29,7 +29,8 @@ export async function startSlack(
     token: o.token ?? 'xoxb-sandbox',
     apiUrl: `${server.url}/`,
     timeoutMs: o.timeoutMs ?? 2000,
-    clock: systemClock,
+    // A test that moves the emulator's clock moves ours with it (Retry-After is read against it).
+    clock: o.emulator?.now ? { now: () => new Date(o.emulator!.now!()) } : systemClock,
   });
   return { emulator, server, api, notifier: new SlackNotifier(api) };
 }

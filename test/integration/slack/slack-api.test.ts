@@ -67,6 +67,20 @@ describe('SlackApi against the Slack emulator', () => {
     expect(env.emulator.state.calls.filter((c) => c.method === 'users.info')).toHaveLength(3);
   });
 
+  it('sends no call of a method inside the Retry-After Slack gave for it, outside the outbox lanes too', async () => {
+    // Slash commands and buttons look users up directly (not through a lane's gate); found by the chaos suite.
+    env.emulator.faults.script.push({ kind: 'rateLimit', path: 'users.info', retryAfterSeconds: 30 });
+    await expect(env.api.userEmail('U0ALICE')).rejects.toMatchObject({
+      retryable: true,
+      retryAfterSeconds: 30,
+    });
+    await expect(env.api.userEmail('U0BOB')).rejects.toMatchObject({ retryable: true, status: 429 });
+    expect(env.emulator.calls.filter((c) => c.path.endsWith('users.info'))).toHaveLength(1);
+    // Other methods have limits of their own and still go out.
+    await env.api.postMessage('C0ALERTS', { text: 'still posting' });
+    expect(env.emulator.messages('C0ALERTS').at(-1)?.text).toBe('still posting');
+  });
+
   it('gives the display name with the e-mail from the same cached users.info answer', async () => {
     await expect(env.api.userProfile('U0ALICE')).resolves.toEqual({
       name: 'Alice Example',
