@@ -29,6 +29,7 @@ import { incidentTicketSource } from './app/incident-ticket-source';
 import { chatLanes, teamsEnabled, wireChat, type ChatWiring } from './composition/wire-chat';
 import { renderHtml } from './report/render-html';
 import { renderCsv } from './report/render-csv';
+import { startPrivacyJobs } from './composition/wire-privacy';
 
 export interface RunningApp {
   url: string;
@@ -212,6 +213,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   );
   correlation.start();
   outbox.start();
+  const privacyJobs = startPrivacyJobs({ config, env, store, clock, logger });
   logger.info('itsm-bridge listening', {
     url,
     config: opts.loaded.file,
@@ -232,6 +234,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await privacyJobs.stop();
       await correlation.stop();
       await outbox.stop();
       await chat?.stop();
