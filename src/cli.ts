@@ -6,6 +6,8 @@ import { registerCheckConfigCommand } from './cli/check-config';
 import { registerServeCommand } from './cli/serve';
 import { registerReportCommand } from './cli/report';
 import { registerReplayCommand } from './cli/replay';
+import { registerPurgeCommand } from './cli/purge';
+import { registerExportPersonCommand } from './cli/export-person';
 import { loadConfig } from './config/load-config';
 import { reportSources } from './composition/report-sources';
 import { loadDotEnv } from './config/env';
@@ -20,6 +22,8 @@ export function buildCli(): Command {
   registerAlertCommand(program);
   registerAuditCommand(program);
   registerReplayCommand(program);
+  registerPurgeCommand(program);
+  registerExportPersonCommand(program);
   // The report reads config lazily, so a CSV report works even where no itsm-bridge.yaml exists.
   const loaded = () => {
     const r = loadConfig();

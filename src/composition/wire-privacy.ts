@@ -7,6 +7,11 @@ import type { Logger } from '../ports/logger';
 import type { Store } from '../ports/store';
 import { AnchorFile } from '../../integrations/anchors/anchor-file';
 import { auditAnchorJob } from '../../handlers/jobs/audit-anchor';
+import { retentionPurgeJob } from '../../handlers/jobs/retention-purge';
+import { PURGE_ACTION, purgePersonalData, retentionCutoffs } from '../app/purge-personal-data';
+
+/** The actor of the daily purge in the audit log (its newest entry is the job's last run). */
+export const RETENTION_ACTOR = 'job:retention';
 
 /** The anchor file configured, resolved against the working directory; null when none is set. */
 export const anchorFile = (config: AppConfig): AnchorFile | null =>
@@ -44,6 +49,23 @@ export function startPrivacyJobs(o: {
       );
     });
   } else o.logger.info('audit chain anchoring is off: set AUDIT_SIGNING_KEY to sign the chain head');
+  const retention = o.config.retention;
+  if (retention.enabled) {
+    const job = retentionPurgeJob({
+      now: () => o.clock.now(),
+      logger: o.logger,
+      timeZone: o.config.sla.reportTimeZone,
+      at: retention.at,
+      lastRun: async () => (await o.store.audit.lastOf(PURGE_ACTION, RETENTION_ACTOR))?.at ?? null,
+      purge: () =>
+        purgePersonalData(
+          { store: o.store, clock: o.clock },
+          { cutoffs: retentionCutoffs(o.clock.now(), retention), dryRun: false, actor: RETENTION_ACTOR },
+        ),
+    });
+    job.start();
+    stops.push(() => job.stop());
+  }
   return {
     async stop() {
       for (const stop of stops) await stop();

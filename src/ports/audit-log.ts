@@ -34,4 +34,6 @@ export interface AuditReads {
   entries(fromSeq?: number): AsyncIterable<AuditEntry>;
   /** The last entry's sequence number and hash (seq 0 and the genesis hash when the log is empty). */
   head(): Promise<ChainHead>;
+  /** The newest entry with this action (and actor, when given), e.g. the last retention run; or null. */
+  lastOf(action: string, actor?: string): Promise<AuditEntry | null>;
 }

@@ -6,6 +6,7 @@ import type { Downtimes, IncidentReads, IncidentWrites } from './incidents';
 import type { HandoffReads, HandoffWrites } from './handoffs';
 import type { OutboxQueue, OutboxReads } from './outbox';
 import type { RequestLog } from './request-log';
+import type { PersonalData } from './personal-data';
 import type { TimelineReads, TimelineWrites } from './timeline';
 
 /**
@@ -43,6 +44,8 @@ export interface Store extends Transactional {
   conversations: Conversations;
   histories: IncidentHistories;
   handoffs: HandoffReads;
+  /** Retention purge and data-subject export across the tables. */
+  privacy: PersonalData;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -56,6 +59,7 @@ export type * from './conversations';
 export type * from './incident-histories';
 export type * from './request-log';
 export type * from './handoffs';
+export type * from './personal-data';
 export {
   TICKET_LANES,
   isTicketLane,

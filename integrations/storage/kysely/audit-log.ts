@@ -85,4 +85,11 @@ export class KyselyAuditReads implements AuditReads {
   head(): Promise<ChainHead> {
     return auditHead(this.db);
   }
+
+  async lastOf(action: string, actor?: string): Promise<AuditEntry | null> {
+    let q = this.db.selectFrom('audit_log').selectAll().where('action', '=', action);
+    if (actor !== undefined) q = q.where('actor', '=', actor);
+    const r = await q.orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return r ? auditEntry(r) : null;
+  }
 }

@@ -7,6 +7,7 @@ import type {
   IncidentHistories,
   IncidentReads,
   OutboxReads,
+  PersonalData,
   RequestLog,
   Store,
   TimelineReads,
@@ -21,6 +22,7 @@ import { KyselyInbox, KyselyInboxBatch } from './inbox';
 import { KyselyIncidentHistories } from './incident-histories';
 import { KyselyDowntimes, KyselyIncidentReads, KyselyIncidentWrites } from './incidents';
 import { KyselyOutboxQueue, KyselyOutboxReads } from './outbox';
+import { KyselyPersonalData } from './personal-data';
 import { KyselyRequestLog } from './request-log';
 import { KyselyTimelineReads, KyselyTimelineWrites } from './timeline';
 
@@ -51,6 +53,7 @@ export class KyselyStore implements Store {
   readonly conversations: Conversations;
   readonly histories: IncidentHistories;
   readonly handoffs: HandoffReads;
+  readonly privacy: PersonalData;
 
   /** `inbox` may be replaced by a faster writer of the same backend (SQLite's group commit). */
   constructor(
@@ -66,6 +69,7 @@ export class KyselyStore implements Store {
     this.conversations = new KyselyConversations(db);
     this.histories = new KyselyIncidentHistories(db);
     this.handoffs = new KyselyHandoffReads(db);
+    this.privacy = new KyselyPersonalData(db);
   }
 
   /** Applies pending migrations; refuses to start on a failed one. */
