@@ -106,4 +106,22 @@ describe.each(BACKENDS)('audit log contract: %s', (_name, open) => {
     expect(a!.salt).not.toBe(b!.salt);
     expect(a!.contentHash).not.toBe(b!.contentHash);
   });
+
+  it('finds the newest entry of an action, of one actor when asked', async () => {
+    expect(await t.store.audit.lastOf('privacy.purged')).toBeNull();
+    const purge = (i: number, actor: string): NewAuditEntry => ({
+      ...action(i),
+      actor,
+      action: 'privacy.purged',
+      subject: 'retention',
+    });
+    await append(t.store, purge(1, 'job:retention'), purge(2, 'cli:purge'), action(3));
+    expect((await t.store.audit.lastOf('privacy.purged'))?.seq).toBe(2);
+    expect(await t.store.audit.lastOf('privacy.purged', 'job:retention')).toMatchObject({
+      seq: 1,
+      at: minute(1),
+      actor: 'job:retention',
+    });
+    expect(await t.store.audit.lastOf('privacy.purged', 'someone')).toBeNull();
+  });
 });
