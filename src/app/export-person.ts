@@ -33,11 +33,15 @@ const idsOf = (p: OnCallPerson) => [
 
 /**
  * Collects everything stored about one person (GDPR art. 15): the configuration links an e-mail to
- * chat ids and back; an acknowledgement queued with the person's e-mail links to the chat id that
- * acknowledged. The store is then searched for all of them.
+ * chat ids and back, and so does an acknowledgement (queued with the e-mail, stored with the chat id).
+ * The store is then searched for all of them.
  */
 export async function exportPerson(
-  deps: { store: Pick<Store, 'privacy' | 'incidents'>; people: readonly OnCallPerson[]; clock: Clock },
+  deps: {
+    store: Pick<Store, 'privacy' | 'incidents' | 'outbox'>;
+    people: readonly OnCallPerson[];
+    clock: Clock;
+  },
   query: string,
 ): Promise<PersonExport | { error: string }> {
   const q = parsePersonQuery(query);
@@ -49,17 +53,20 @@ export async function exportPerson(
   const emails = new Set(
     ['email' in q ? [q.email] : [], ...configured.flatMap((p) => (p.email ? [p.email] : []))].flat(),
   );
-  const searched = ids.size;
+  const searched = { ids: ids.size, emails: emails.size };
   const first = await deps.store.privacy.aboutPerson({ ids: [...ids], emails: [...emails] });
-  // The ticket `ack` command carries the e-mail; the incident records the chat id that acknowledged.
+  // The ticket `ack` command carries the e-mail, the incident the chat id that acknowledged: each
+  // leads to the other.
   for (const c of first.outbox.filter((c) => c.kind === 'ack')) {
     const inc = await deps.store.incidents.get(c.incidentId);
     if (inc?.acknowledged?.at === c.createdAt) ids.add(inc.acknowledged.by);
   }
-  const stored =
-    ids.size > searched
-      ? await deps.store.privacy.aboutPerson({ ids: [...ids], emails: [...emails] })
-      : first;
+  for (const a of first.acknowledgements)
+    for (const c of await deps.store.outbox.of(a.incidentId))
+      if (c.kind === 'ack' && c.createdAt === a.at && c.payload.email)
+        emails.add(c.payload.email.toLowerCase());
+  const grown = ids.size > searched.ids || emails.size > searched.emails;
+  const stored = grown ? await deps.store.privacy.aboutPerson({ ids: [...ids], emails: [...emails] }) : first;
   return {
     query,
     generatedAt: deps.clock.now().toISOString(),
