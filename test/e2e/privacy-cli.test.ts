@@ -1,28 +1,17 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { acknowledgeIncident } from '../../src/app/acknowledge-incident';
 import { addIncidentNote } from '../../src/app/add-incident-note';
 import { contentHash, GENESIS_HASH, linkHash, type StoredContent } from '../../src/core/audit/audit-hash';
 import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
-import { CLI } from '../helpers/child-server';
+import { runCli } from '../helpers/run-cli';
 import { incident, insertIncidents } from '../integration/storage/contract/backends';
 
-const run = promisify(execFile);
 const KEY = 'e2e-audit-signing-key-0123456789abcdef';
 
-async function cli(args: string[], env: Record<string, string>, cwd: string) {
-  try {
-    const r = await run(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env } });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runCli;
 
 /** A store with Jonas's acknowledgement and note from January 2026, written by the real use-cases. */
 async function seeded(dir: string) {
