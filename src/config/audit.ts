@@ -10,7 +10,10 @@ export const AuditConfig = z
   .strictObject({
     anchor: z
       .strictObject({
-        /** Append-only JSON Lines file of signed heads; without it the heads go to the log only. */
+        /**
+         * Append-only JSON Lines file of signed heads, relative to the working directory (like
+         * DATABASE_URL); without it the heads go to the log only.
+         */
         file: z.string().min(1).optional(),
         /** How often the head is signed when it has moved. */
         interval: Duration.prefault('1h').refine((s) => s >= 60, 'at least 60s'),
