@@ -7,6 +7,8 @@ import { registerServeCommand } from './cli/serve';
 import { registerReportCommand, type ReportCommandDeps } from './cli/report';
 import { registerSlaExplainCommand } from './cli/sla-explain';
 import { registerReplayCommand } from './cli/replay';
+import { registerPurgeCommand } from './cli/purge';
+import { registerExportPersonCommand } from './cli/export-person';
 import { loadConfig } from './config/load-config';
 import { reportSources } from './composition/report-sources';
 import { loadDotEnv } from './config/env';
@@ -21,6 +23,8 @@ export function buildCli(): Command {
   registerAlertCommand(program);
   registerAuditCommand(program);
   registerReplayCommand(program);
+  registerPurgeCommand(program);
+  registerExportPersonCommand(program);
   // The report reads config lazily, so a CSV report works even where no itsm-bridge.yaml exists.
   const loaded = () => {
     const r = loadConfig();

@@ -50,6 +50,7 @@ import { renderHtml } from './report/render-html';
 import { renderCsv } from './report/render-csv';
 import { createRedactor } from './core/redact/redact';
 import { startDuplicateReconciler } from './app/reconcile-duplicate-tickets';
+import { startPrivacyJobs } from './composition/wire-privacy';
 
 export interface RunningApp {
   url: string;
@@ -351,6 +352,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   );
   correlation.start();
   outbox.start();
+  const privacyJobs = startPrivacyJobs({ config, env, store, clock, logger });
   logger.info('itsm-bridge listening', {
     url,
     config: opts.loaded.file,
@@ -363,6 +365,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       server.close(() => resolve());
       server.closeAllConnections();
     });
+    await privacyJobs.stop();
     await correlation.stop();
     await outbox.stop();
     for (const r of reconcilers) await r.stop();

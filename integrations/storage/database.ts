@@ -103,6 +103,10 @@ export interface AuditLogTable {
   action: string;
   subject: string;
   data: string;
+  content_hash: string;
+  salt: string | null;
+  purged_at: string | null;
+  legacy_hash: string | null;
   prev_hash: string;
   hash: string;
 }

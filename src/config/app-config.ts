@@ -12,6 +12,8 @@ import { RedactionConfig } from './redaction';
 import { ServiceNowConfig } from './servicenow';
 import { SlaConfigSection } from './sla';
 import { SlackConfig, TeamsConfig } from './chat';
+import { AuditConfig } from './audit';
+import { RetentionConfig } from './retention';
 
 /** The ticketing outbox: which systems get tickets, note coalescing, retry ceiling. */
 export const TicketsConfig = z
@@ -118,6 +120,8 @@ export const AppConfig = z
     teams: TeamsConfig.prefault({}),
     redaction: RedactionConfig.prefault({}),
     sla: SlaConfigSection,
+    audit: AuditConfig,
+    retention: RetentionConfig,
   })
   .superRefine((cfg, ctx) => {
     const names = new Set(cfg.providers.map((p) => p.name));

@@ -45,6 +45,12 @@ export const Env = z.object({
   TEAMS_TENANT_ID: z.string().optional(),
   /** Teams notify-only: the Workflows "When a Teams webhook request is received" URL (a secret). */
   TEAMS_WORKFLOW_URL: optionalSecret,
+  /** Signs the audit chain heads (HMAC-SHA256); at least 32 characters, e.g. `openssl rand -hex 32`. */
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .min(32, 'at least 32 characters (openssl rand -hex 32)')
+    .optional()
+    .transform((v) => (v ? new Secret(v) : undefined)),
   /** `production` refuses an anonymous Teams bot (no TEAMS_APP_ID): the Agents SDK's own rule. */
   NODE_ENV: z.string().optional(),
   /**

@@ -8,6 +8,7 @@ import type { EscalationReads, EscalationWrites } from './escalations';
 import type { ShiftHandoverReads, ShiftHandoverWrites } from './shift-handovers';
 import type { OutboxQueue, OutboxReads } from './outbox';
 import type { RequestLog } from './request-log';
+import type { PersonalData } from './personal-data';
 import type { TimelineReads, TimelineWrites } from './timeline';
 
 /**
@@ -49,6 +50,8 @@ export interface Store extends Transactional {
   handoffs: HandoffReads;
   escalations: EscalationReads;
   shifts: ShiftHandoverReads;
+  /** Retention purge and data-subject export across the tables. */
+  privacy: PersonalData;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -64,6 +67,7 @@ export type * from './request-log';
 export type * from './handoffs';
 export type * from './escalations';
 export type * from './shift-handovers';
+export type * from './personal-data';
 export {
   TICKET_LANES,
   isTicketLane,

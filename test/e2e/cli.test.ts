@@ -1,27 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
-import { CLI, freePort, startChild, waitExit } from '../helpers/child-server';
+import { freePort, startChild, waitExit } from '../helpers/child-server';
+import { runCli } from '../helpers/run-cli';
 
-const run = promisify(execFile);
 const TOKEN = 'cli-test-token-1234567890';
 
-async function cli(
-  args: string[],
-  env: Record<string, string>,
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env } });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runCli;
 
 describe('the itsm-bridge CLI (built, run as a user would)', () => {
   it('check-config accepts the shipped example and lists every problem of a broken file with hints', async () => {

@@ -1,7 +1,19 @@
 import type { Kysely } from 'kysely';
 import { GENESIS_HASH, nextLink, type ChainHead } from '../../../src/core/audit/audit-hash';
 import type { AuditEntry, AuditLog, AuditReads, NewAuditEntry } from '../../../src/ports/audit-log';
-import type { Database } from '../database';
+import { auditSalt } from '../audit-salt';
+import type { AuditLogTable, Database } from '../database';
+
+/** The last entry's seq and hash, or the genesis head of an empty log. */
+export async function auditHead(db: Kysely<Database>): Promise<ChainHead> {
+  const last = await db
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return last ?? { seq: 0, hash: GENESIS_HASH };
+}
 
 /**
  * Appends to the hash-chained audit log inside one transaction. The chain head is read once per unit
@@ -13,24 +25,42 @@ export class KyselyAuditLog implements AuditLog {
   constructor(private readonly tx: Kysely<Database>) {}
 
   async append(e: NewAuditEntry) {
-    if (!this.#chainHead) {
-      const last = await this.tx
-        .selectFrom('audit_log')
-        .select(['seq', 'hash'])
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      this.#chainHead = last ?? { seq: 0, hash: GENESIS_HASH };
-    }
-    const link = nextLink(this.#chainHead, e);
-    const { prevHash, ...row } = link;
+    this.#chainHead ??= await auditHead(this.tx);
+    const l = nextLink(this.#chainHead, e, auditSalt());
     await this.tx
       .insertInto('audit_log')
-      .values({ ...row, prev_hash: prevHash })
+      .values({
+        seq: l.seq,
+        at: l.at,
+        actor: l.actor,
+        action: l.action,
+        subject: l.subject,
+        data: l.data,
+        content_hash: l.contentHash,
+        salt: l.salt,
+        prev_hash: l.prevHash,
+        hash: l.hash,
+      })
       .execute();
-    this.#chainHead = link;
+    this.#chainHead = l;
   }
 }
+
+/** A stored row as the port's entry. */
+export const auditEntry = (r: AuditLogTable): AuditEntry => ({
+  seq: r.seq,
+  at: r.at,
+  actor: r.actor,
+  action: r.action,
+  subject: r.subject,
+  data: JSON.parse(r.data),
+  salt: r.salt,
+  contentHash: r.content_hash,
+  purgedAt: r.purged_at,
+  legacyHash: r.legacy_hash,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
 
 /** Streams the audit log in pages, for verification and export. */
 export class KyselyAuditReads implements AuditReads {
@@ -46,20 +76,20 @@ export class KyselyAuditReads implements AuditReads {
         .orderBy('seq')
         .limit(page)
         .execute();
-      for (const r of rows) {
-        yield {
-          seq: r.seq,
-          at: r.at,
-          actor: r.actor,
-          action: r.action,
-          subject: r.subject,
-          data: JSON.parse(r.data),
-          prevHash: r.prev_hash,
-          hash: r.hash,
-        };
-      }
+      for (const r of rows) yield auditEntry(r);
       if (rows.length < page) return;
       next = rows[rows.length - 1]!.seq + 1;
     }
+  }
+
+  head(): Promise<ChainHead> {
+    return auditHead(this.db);
+  }
+
+  async lastOf(action: string, actor?: string): Promise<AuditEntry | null> {
+    let q = this.db.selectFrom('audit_log').selectAll().where('action', '=', action);
+    if (actor !== undefined) q = q.where('actor', '=', actor);
+    const r = await q.orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return r ? auditEntry(r) : null;
   }
 }

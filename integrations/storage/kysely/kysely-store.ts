@@ -9,6 +9,7 @@ import type {
   IncidentHistories,
   IncidentReads,
   OutboxReads,
+  PersonalData,
   RequestLog,
   Store,
   TimelineReads,
@@ -27,6 +28,7 @@ import { KyselyInbox, KyselyInboxBatch } from './inbox';
 import { KyselyIncidentHistories } from './incident-histories';
 import { KyselyDowntimes, KyselyIncidentReads, KyselyIncidentWrites } from './incidents';
 import { KyselyOutboxQueue, KyselyOutboxReads } from './outbox';
+import { KyselyPersonalData } from './personal-data';
 import { KyselyRequestLog } from './request-log';
 import { KyselyTimelineReads, KyselyTimelineWrites } from './timeline';
 
@@ -62,6 +64,7 @@ export class KyselyStore implements Store {
   readonly escalations: EscalationReads;
   readonly shifts: ShiftHandoverReads;
   protected readonly commits = new CommitObservers();
+  readonly privacy: PersonalData;
 
   /** `inbox` may be replaced by a faster writer of the same backend (SQLite's group commit). */
   constructor(
@@ -79,6 +82,7 @@ export class KyselyStore implements Store {
     this.handoffs = new KyselyHandoffReads(db);
     this.escalations = new KyselyEscalationReads(db);
     this.shifts = new KyselyShiftHandoverReads(db);
+    this.privacy = new KyselyPersonalData(db);
   }
 
   /** Applies pending migrations; refuses to start on a failed one. */

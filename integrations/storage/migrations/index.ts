@@ -8,6 +8,7 @@ import * as m006 from './006-flapping-and-members';
 import * as m007 from './007-shift-handovers';
 import * as m008 from './008-request-ids';
 import * as m009 from './009-shared-labels';
+import * as m010 from './010-audit-content-hash';
 
 /** Versioned migrations, applied in name order by Kysely's Migrator; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '007-shift-handovers': m007,
   '008-request-ids': m008,
   '009-shared-labels': m009,
+  '010-audit-content-hash': m010,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

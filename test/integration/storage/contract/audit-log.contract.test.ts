@@ -1,4 +1,4 @@
-import { auditHash, GENESIS_HASH } from '../../../../src/core/audit/audit-hash';
+import { contentHash, GENESIS_HASH, linkHash } from '../../../../src/core/audit/audit-hash';
 import type { AuditEntry, NewAuditEntry, Store } from '../../../../src/ports/store';
 import { BACKENDS, freshStore, minute } from './backends';
 
@@ -26,7 +26,10 @@ const append = (store: Store, ...entries: NewAuditEntry[]) =>
 function expectOneChain(entries: AuditEntry[]) {
   entries.forEach((e, i) => {
     expect([e.seq, e.prevHash]).toEqual([i + 1, i === 0 ? GENESIS_HASH : entries[i - 1]!.hash]);
-    expect(e.hash).toBe(auditHash({ ...e, data: JSON.stringify(e.data) }));
+    expect(e.salt).toMatch(/^[0-9a-f]{32}$/);
+    expect(e.contentHash).toBe(contentHash({ salt: e.salt!, actor: e.actor, data: JSON.stringify(e.data) }));
+    expect(e.hash).toBe(linkHash(e));
+    expect([e.purgedAt, e.legacyHash]).toEqual([null, null]);
   });
 }
 
@@ -88,5 +91,37 @@ describe.each(BACKENDS)('audit log contract: %s', (_name, open) => {
       1000, 1001, 1002, 1003, 1004, 1005,
     ]);
     expect(await collect(t.store.audit.entries(1006))).toEqual([]);
+  });
+
+  it('names the head of the chain: genesis when empty, else the last entry', async () => {
+    expect(await t.store.audit.head()).toEqual({ seq: 0, hash: GENESIS_HASH });
+    await append(t.store, action(1), action(2));
+    const entries = await collect(t.store.audit.entries());
+    expect(await t.store.audit.head()).toEqual({ seq: 2, hash: entries[1]!.hash });
+  });
+
+  it('salts every entry anew, so equal content gives different content hashes', async () => {
+    await append(t.store, action(1), action(1));
+    const [a, b] = await collect(t.store.audit.entries());
+    expect(a!.salt).not.toBe(b!.salt);
+    expect(a!.contentHash).not.toBe(b!.contentHash);
+  });
+
+  it('finds the newest entry of an action, of one actor when asked', async () => {
+    expect(await t.store.audit.lastOf('privacy.purged')).toBeNull();
+    const purge = (i: number, actor: string): NewAuditEntry => ({
+      ...action(i),
+      actor,
+      action: 'privacy.purged',
+      subject: 'retention',
+    });
+    await append(t.store, purge(1, 'job:retention'), purge(2, 'cli:purge'), action(3));
+    expect((await t.store.audit.lastOf('privacy.purged'))?.seq).toBe(2);
+    expect(await t.store.audit.lastOf('privacy.purged', 'job:retention')).toMatchObject({
+      seq: 1,
+      at: minute(1),
+      actor: 'job:retention',
+    });
+    expect(await t.store.audit.lastOf('privacy.purged', 'someone')).toBeNull();
   });
 });

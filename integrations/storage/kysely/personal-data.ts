@@ -1,0 +1,279 @@
+import { sql, type Kysely } from 'kysely';
+import { OPEN_STATES } from '../../../src/core/handoff/handoff';
+import {
+  purgeAcknowledgement,
+  purgeAuditRow,
+  purgeHandoff,
+  purgeTimelineRow,
+  type PurgeKinds,
+} from '../../../src/core/privacy/pseudonymise';
+import type {
+  PersonalData,
+  PersonRecords,
+  PurgeCounts,
+  RetentionCutoffs,
+} from '../../../src/ports/personal-data';
+import type { Database } from '../database';
+import { rowToHandoff, rowToTimeline } from '../row-mappers';
+import { auditEntry } from './audit-log';
+
+/** Rows per purge transaction: bounded work, and writers wait at most one page. */
+const PAGE = 500;
+
+/** Which kinds are past retention for a row written at `at` (ISO strings compare as instants). */
+const kindsAt = (at: string, c: RetentionCutoffs): PurgeKinds => ({
+  texts: at < c.chatTexts,
+  names: at < c.personalNames,
+});
+/** Rows written before this may hold a text or a name past retention. */
+const latest = (c: RetentionCutoffs) => (c.chatTexts > c.personalNames ? c.chatTexts : c.personalNames);
+
+/** `%value%` for LIKE, with LIKE's wildcards in the value escaped (used with ESCAPE '\'). */
+const containing = (value: string) => `%${value.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+/**
+ * Personal data over Kysely (SQLite and PostgreSQL alike). The purge walks each table in pages by
+ * key, each page one transaction, and asks the core (src/core/privacy) what a row becomes; a dry run
+ * walks the same pages and writes nothing.
+ */
+export class KyselyPersonalData implements PersonalData {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async purge(c: RetentionCutoffs, o: { dryRun: boolean; at: string }): Promise<PurgeCounts> {
+    return {
+      alertPayloads: await this.#alerts(c.alertPayloads, o.dryRun),
+      timelineEntries: await this.#timeline(c, o.dryRun),
+      auditEntries: await this.#audit(c, o),
+      acknowledgements: await this.#acknowledgements(c.personalNames, o.dryRun),
+      handoffs: await this.#handoffs(c, o.dryRun),
+      outboxCommands: await this.#outbox(latest(c), o.dryRun),
+    };
+  }
+
+  /**
+   * Rewrites the rows `select` pages through (by key, each page one transaction) into what `next`
+   * makes of them; rows it returns null for stay as they are. Returns how many it changed (would change).
+   */
+  async #rewrite<R, N>(o: {
+    select: (tx: Kysely<Database>, after: number) => Promise<R[]>;
+    key: (r: R) => number;
+    next: (r: R) => N | null;
+    write: (tx: Kysely<Database>, r: R, next: N) => Promise<unknown>;
+    dryRun: boolean;
+  }): Promise<number> {
+    let changed = 0;
+    for (let after = 0; ;) {
+      const last = await this.db.transaction().execute(async (tx) => {
+        const rows = await o.select(tx, after);
+        for (const r of rows) {
+          const n = o.next(r);
+          if (n === null) continue;
+          changed++;
+          if (!o.dryRun) await o.write(tx, r, n);
+        }
+        return rows.length < PAGE ? null : o.key(rows[rows.length - 1]!);
+      });
+      if (last === null) return changed;
+      after = last;
+    }
+  }
+
+  async #alerts(cutoff: string, dryRun: boolean) {
+    const past = this.db
+      .selectFrom('alerts')
+      .where('processed_at', 'is not', null)
+      .where('received_at', '<', cutoff)
+      .where((w) =>
+        w.or([
+          w('labels', '<>', '{}'),
+          w('annotations', '<>', '{}'),
+          w('links', '<>', '{}'),
+          w('description', 'is not', null),
+        ]),
+      );
+    if (dryRun)
+      return Number((await past.select((f) => f.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const r = await this.db
+      .updateTable('alerts')
+      .set({ labels: '{}', annotations: '{}', links: '{}', description: null })
+      .where('id', 'in', past.select('id'))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  #timeline(c: RetentionCutoffs, dryRun: boolean) {
+    return this.#rewrite({
+      dryRun,
+      select: (tx, after) =>
+        tx
+          .selectFrom('timeline')
+          .select(['id', 'at', 'type', 'actor', 'reason', 'data'])
+          .where('at', '<', latest(c))
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(PAGE)
+          .execute(),
+      key: (r) => r.id,
+      next: (r) => purgeTimelineRow({ ...r, data: JSON.parse(r.data) }, kindsAt(r.at, c)),
+      write: (tx, r, n) =>
+        tx
+          .updateTable('timeline')
+          .set({ actor: n.actor, reason: n.reason, data: JSON.stringify(n.data) })
+          .where('id', '=', r.id)
+          .execute(),
+    });
+  }
+
+  #audit(c: RetentionCutoffs, o: { dryRun: boolean; at: string }) {
+    return this.#rewrite({
+      dryRun: o.dryRun,
+      select: (tx, after) =>
+        tx
+          .selectFrom('audit_log')
+          .select(['seq', 'at', 'actor', 'data'])
+          .where('at', '<', latest(c))
+          .where('seq', '>', after)
+          .orderBy('seq')
+          .limit(PAGE)
+          .execute(),
+      key: (r) => r.seq,
+      next: (r) => purgeAuditRow({ actor: r.actor, data: JSON.parse(r.data) }, kindsAt(r.at, c)),
+      // The salt goes with the content: the content hash left in the chain can no longer be matched
+      // against a guessed name.
+      write: (tx, r, n) =>
+        tx
+          .updateTable('audit_log')
+          .set((eb) => ({
+            actor: n.actor,
+            data: JSON.stringify(n.data),
+            salt: null,
+            purged_at: eb.fn.coalesce('purged_at', eb.val(o.at)),
+          }))
+          .where('seq', '=', r.seq)
+          .execute(),
+    });
+  }
+
+  #acknowledgements(cutoff: string, dryRun: boolean) {
+    return this.#rewrite({
+      dryRun,
+      select: (tx, after) =>
+        tx
+          .selectFrom('incidents')
+          .select(['id', 'ack_by', 'ack_name'])
+          .where('ack_at', '<', cutoff)
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(PAGE)
+          .execute(),
+      key: (r) => r.id,
+      next: (r) => (r.ack_by && r.ack_name ? purgeAcknowledgement({ by: r.ack_by, name: r.ack_name }) : null),
+      write: (tx, r, n) =>
+        tx.updateTable('incidents').set({ ack_by: n.by, ack_name: n.name }).where('id', '=', r.id).execute(),
+    });
+  }
+
+  #handoffs(c: RetentionCutoffs, dryRun: boolean) {
+    return this.#rewrite({
+      dryRun,
+      select: async (tx, after) =>
+        (
+          await tx
+            .selectFrom('handoffs')
+            .selectAll()
+            .where('offered_at', '<', latest(c))
+            .where('state', 'not in', OPEN_STATES)
+            .where('id', '>', after)
+            .orderBy('id')
+            .limit(PAGE)
+            .execute()
+        ).map(rowToHandoff),
+      key: (h) => h.id,
+      next: (h) => purgeHandoff(h, kindsAt(h.decidedAt ?? h.offeredAt, c)),
+      write: (tx, h, n) =>
+        tx
+          .updateTable('handoffs')
+          .set({
+            note: JSON.stringify(n.note),
+            offered_by: n.offeredBy,
+            decided_by: n.decidedBy,
+            reason: n.reason,
+          })
+          .where('id', '=', h.id)
+          .execute(),
+    });
+  }
+
+  async #outbox(cutoff: string, dryRun: boolean) {
+    const done = this.db.selectFrom('outbox').where('state', '=', 'done').where('updated_at', '<', cutoff);
+    if (dryRun)
+      return Number((await done.select((f) => f.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const r = await this.db
+      .deleteFrom('outbox')
+      .where('state', '=', 'done')
+      .where('updated_at', '<', cutoff)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  async aboutPerson(who: { ids: readonly string[]; emails: readonly string[] }): Promise<PersonRecords> {
+    const ids = [...who.ids];
+    const mentions = (column: 'payload' | 'data') =>
+      who.emails.map((e) => sql<boolean>`${sql.ref(column)} LIKE ${containing(`"${e}"`)} ESCAPE '\\'`);
+    const byId = ids.length > 0;
+    const acks = byId
+      ? await this.db
+          .selectFrom('incidents')
+          .select(['id', 'ack_at', 'ack_by', 'ack_name'])
+          .where('ack_by', 'in', ids)
+          .orderBy('id')
+          .execute()
+      : [];
+    const timeline = byId
+      ? await this.db.selectFrom('timeline').selectAll().where('actor', 'in', ids).orderBy('id').execute()
+      : [];
+    const audit = await this.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where((w) => w.or([...(byId ? [w('actor', 'in', ids)] : []), ...mentions('data')]))
+      .orderBy('seq')
+      .execute();
+    const handoffs = byId
+      ? await this.db
+          .selectFrom('handoffs')
+          .selectAll()
+          .where((w) => w.or([w('offered_by', 'in', ids), w('decided_by', 'in', ids)]))
+          .orderBy('id')
+          .execute()
+      : [];
+    const outbox =
+      who.emails.length > 0
+        ? await this.db
+            .selectFrom('outbox')
+            .selectAll()
+            .where((w) => w.or(mentions('payload')))
+            .orderBy('id')
+            .execute()
+        : [];
+    return {
+      acknowledgements: acks.map((r) => ({
+        incidentId: r.id,
+        at: r.ack_at ?? '',
+        by: r.ack_by ?? '',
+        name: r.ack_name ?? '',
+      })),
+      timeline: timeline.map(rowToTimeline),
+      audit: audit.map(auditEntry),
+      handoffs: handoffs.map(rowToHandoff),
+      outbox: outbox.map((r) => ({
+        id: r.id,
+        incidentId: r.incident_id,
+        lane: r.lane,
+        kind: r.kind,
+        state: r.state,
+        createdAt: r.created_at,
+        payload: JSON.parse(r.payload),
+      })),
+    };
+  }
+}

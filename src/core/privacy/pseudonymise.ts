@@ -1,0 +1,192 @@
+import type { TimelineEventType } from '../incident/timeline-event';
+import type { HandoffNote } from '../handoff/handoff';
+
+/** What a purged text or name reads as. */
+export const PURGED = '(purged)';
+
+/** Which kinds of personal data are past retention for one row. */
+export interface PurgeKinds {
+  /** What people wrote: notes, resolve notes, hand-off notes and reasons. */
+  texts: boolean;
+  /** Who people are: names, e-mails, chat ids. */
+  names: boolean;
+}
+
+const PERSON_ID = /^(slack|teams):/;
+
+/** Whether an actor id names a person (a chat user) rather than a job, the CLI, the API or monitoring. */
+export const isPersonId = (actor: string): boolean => PERSON_ID.test(actor);
+
+/**
+ * A person's chat id without the person: `slack:U0123` → `slack:(purged)`. The platform stays, so a
+ * report can still say an action came from chat; other actors stay as they are.
+ */
+export function pseudonymActor(actor: string): string {
+  const m = PERSON_ID.exec(actor);
+  return m ? `${m[1]}:${PURGED}` : actor;
+}
+
+/** How a timeline entry's texts are purged: its data fields, and what its `reason` becomes. */
+interface TextRule {
+  fields: readonly string[];
+  /** `keep`: the reason is ours (not what someone wrote); else the reason after the purge. */
+  reason: 'keep' | ((data: Record<string, unknown>) => string);
+  /** Lists of people's names besides `name` (escalation steps), and the reason once they are purged. */
+  names?: { fields: readonly string[]; reason: (data: Record<string, unknown>) => string };
+}
+
+const KEEP: TextRule = { fields: [], reason: 'keep' };
+const purgedNote: TextRule = { fields: ['note'], reason: () => PURGED };
+
+/**
+ * Per timeline type, which of its texts someone wrote. A new type does not compile until it is
+ * listed here, so nothing a person writes escapes retention unnoticed.
+ */
+const TEXTS: Record<TimelineEventType, TextRule> = {
+  opened: KEEP,
+  reopened: KEEP,
+  alert_joined: KEEP,
+  alert_refired: KEEP,
+  alert_recovered: KEEP,
+  resolving: KEEP,
+  flapping: KEEP,
+  annotated: KEEP,
+  resolved: KEEP,
+  flapping_ended: KEEP,
+  acknowledged: KEEP,
+  resolved_by_user: purgedNote,
+  note: purgedNote,
+  runbook_step_done: KEEP,
+  ticket_create: KEEP,
+  ticket_note: KEEP,
+  ticket_resolve: KEEP,
+  ticket_reopen: KEEP,
+  ticket_link: KEEP,
+  ticket_ack: KEEP,
+  ticket_comment: KEEP,
+  ticket_reassign: KEEP,
+  ticket_parked: KEEP,
+  // The offer's reason quotes the situation the person wrote.
+  handoff_offered: { fields: [], reason: (d) => `offered to ${String(d.to)}` },
+  handoff_accepted: KEEP,
+  handoff_rejected: { fields: ['reason'], reason: (d) => `${String(d.to)} rejected` },
+  handoff_cancelled: KEEP,
+  handoff_reminded: KEEP,
+  handoff_expired: KEEP,
+  handoff_escalated: KEEP,
+  // Whom an escalation step reached is a list of names; its reason repeats them.
+  escalation_step: {
+    fields: [],
+    reason: 'keep',
+    names: {
+      fields: ['notified', 'missing'],
+      reason: (d) => `escalation step ${Number(d.step) + 1} of ${String(d.of)} (${String(d.kind)})`,
+    },
+  },
+  escalation_stopped: KEEP,
+  storm_started: KEEP,
+  storm_absorbed: KEEP,
+  unreadable: KEEP,
+};
+
+/** A timeline row as the purge sees it. */
+export interface TimelineRowContent {
+  type: string;
+  actor: string;
+  reason: string;
+  data: Record<string, unknown>;
+}
+
+/** The fields replaced by `(purged)`; a list keeps its length, so the row still reads as its type. */
+const withPurged = (data: Record<string, unknown>, fields: readonly string[]) =>
+  Object.fromEntries(
+    Object.entries(data).map(([k, v]) => [
+      k,
+      !fields.includes(k) ? v : Array.isArray(v) ? v.map(() => PURGED) : PURGED,
+    ]),
+  );
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The timeline row with its personal data of the given kinds replaced by `(purged)` (names and chat
+ * ids; what people wrote), keeping its shape so it still reads as its event type. Null when nothing
+ * is left to purge, so a second purge changes and counts nothing.
+ */
+export function purgeTimelineRow(r: TimelineRowContent, kinds: PurgeKinds): TimelineRowContent | null {
+  const rule: TextRule = (TEXTS as Record<string, TextRule | undefined>)[r.type] ?? KEEP;
+  let { actor, reason, data } = r;
+  if (kinds.names) {
+    actor = pseudonymActor(actor);
+    data = withPurged(data, ['name', ...(rule.names?.fields ?? [])]);
+    if (rule.names) reason = rule.names.reason(data);
+  }
+  if (kinds.texts) {
+    data = withPurged(data, rule.fields);
+    if (rule.reason !== 'keep') reason = rule.reason(data);
+  }
+  const next = { type: r.type, actor, reason, data };
+  return same(next, { type: r.type, actor: r.actor, reason: r.reason, data: r.data }) ? null : next;
+}
+
+/** An audit row's purgeable content. */
+export interface AuditRowContent {
+  actor: string;
+  data: Record<string, unknown>;
+}
+
+const without = (data: Record<string, unknown>, keys: readonly string[]) =>
+  Object.fromEntries(Object.entries(data).filter(([k]) => !keys.includes(k)));
+
+/**
+ * The audit details without their personal data of the given kinds: names and e-mails removed and the
+ * actor pseudonymised; notes removed, and reasons where a person (or the API on a person's behalf)
+ * gave them. Null when nothing is left to purge. The chain keeps the hash of what was there.
+ */
+export function purgeAuditRow(r: AuditRowContent, kinds: PurgeKinds): AuditRowContent | null {
+  const byPerson = isPersonId(r.actor) || r.actor === 'api';
+  let { actor, data } = r;
+  if (kinds.texts) data = without(data, byPerson ? ['note', 'reason'] : ['note']);
+  if (kinds.names) {
+    actor = pseudonymActor(actor);
+    data = without(data, ['name', 'email']);
+  }
+  const next = { actor, data };
+  return same(next, { actor: r.actor, data: r.data }) ? null : next;
+}
+
+/** A closed hand-off's purgeable content. */
+export interface HandoffContent {
+  note: HandoffNote;
+  offeredBy: string;
+  decidedBy: string | null;
+  reason: string | null;
+}
+
+/**
+ * The hand-off with the texts of its note (and a rejection reason) replaced, and the people who
+ * offered and decided pseudonymised. What stays (providers, times, impact, state) is what the SLA and
+ * OLA figures need. Null when nothing is left to purge.
+ */
+export function purgeHandoff(h: HandoffContent, kinds: PurgeKinds): HandoffContent | null {
+  const content = { note: h.note, offeredBy: h.offeredBy, decidedBy: h.decidedBy, reason: h.reason };
+  let next = content;
+  if (kinds.texts) {
+    const { hypothesis: _hypothesis, ...kept } = h.note;
+    const note = { ...kept, situation: PURGED, actionsTaken: PURGED, nextSteps: PURGED };
+    next = { ...next, note, reason: h.reason === null ? null : PURGED };
+  }
+  if (kinds.names)
+    next = {
+      ...next,
+      offeredBy: pseudonymActor(next.offeredBy),
+      decidedBy: next.decidedBy === null ? null : pseudonymActor(next.decidedBy),
+    };
+  return same(next, content) ? null : next;
+}
+
+/** Who acknowledged an incident, pseudonymised; null when already so. */
+export function purgeAcknowledgement(a: { by: string; name: string }): { by: string; name: string } | null {
+  const next = { by: pseudonymActor(a.by), name: PURGED };
+  return same(next, a) ? null : next;
+}

@@ -1,0 +1,58 @@
+import type { Handoff } from '../core/handoff/handoff';
+import type { AuditEntry } from './audit-log';
+import type { TimelineEntry } from './timeline';
+
+/** Per kind of personal data, the instant before which it is past retention (ISO-8601 UTC). */
+export interface RetentionCutoffs {
+  alertPayloads: string;
+  chatTexts: string;
+  personalNames: string;
+}
+
+/** What a purge changed (or, dry, would change), per place. */
+export interface PurgeCounts {
+  /** Processed alerts whose labels, annotations, description and links were emptied. */
+  alertPayloads: number;
+  /** Timeline entries with names, chat ids or texts replaced. */
+  timelineEntries: number;
+  /** Audit entries whose actor and details were pseudonymised (their hashes stay in the chain). */
+  auditEntries: number;
+  /** Incidents whose acknowledging person was pseudonymised. */
+  acknowledgements: number;
+  /** Closed hand-offs whose note, reason and people were purged. */
+  handoffs: number;
+  /** Finished outbox commands deleted (their payloads carry notes, names and e-mails). */
+  outboxCommands: number;
+}
+
+/** An outbox command as stored, for the data-subject export. */
+export interface StoredCommand {
+  id: number;
+  incidentId: number;
+  lane: string;
+  kind: string;
+  state: string;
+  createdAt: string;
+  payload: unknown;
+}
+
+/** Everything the store holds that names one person. */
+export interface PersonRecords {
+  acknowledgements: { incidentId: number; at: string; by: string; name: string }[];
+  timeline: TimelineEntry[];
+  audit: AuditEntry[];
+  handoffs: Handoff[];
+  outbox: StoredCommand[];
+}
+
+/**
+ * Personal data across the store, for retention and data-subject requests (GDPR art. 15 and 17).
+ * The purge works in bounded pages, each its own transaction; it is idempotent, so an interrupted
+ * purge is finished by the next one.
+ */
+export interface PersonalData {
+  /** Removes or pseudonymises what is past its cutoff; with `dryRun`, only counts it. */
+  purge(cutoffs: RetentionCutoffs, o: { dryRun: boolean; at: string }): Promise<PurgeCounts>;
+  /** Every record naming one of the chat ids (`slack:U…`, `teams:…`) or e-mail addresses. */
+  aboutPerson(who: { ids: readonly string[]; emails: readonly string[] }): Promise<PersonRecords>;
+}

@@ -1,0 +1,307 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { verifyAudit } from '../../../../src/app/verify-audit';
+import type { AuditEntry, NewHandoff, RetentionCutoffs, Store } from '../../../../src/ports/store';
+import { alert, BACKENDS, freshStore, incident, insertIncidents } from './backends';
+
+const OLD = '2026-01-10T08:00:00.000Z';
+const NEW = '2026-11-20T08:00:00.000Z';
+const JUNE = '2026-06-01T00:00:00.000Z';
+const ALL_JUNE: RetentionCutoffs = { alertPayloads: JUNE, chatTexts: JUNE, personalNames: JUNE };
+const JONAS = 'slack:U0JONAS001';
+const ANNA = 'slack:U0ANNA0001';
+const JONAS_MAIL = 'jonas.weber@example.com';
+
+const handoff = (incidentId: number, over: Partial<NewHandoff>): NewHandoff => ({
+  incidentId,
+  from: 'infra',
+  to: 'app',
+  state: 'offered',
+  note: {
+    situation: 'disk full on db-01',
+    actionsTaken: 'rotated logs',
+    nextSteps: 'grow volume',
+    hypothesis: 'h',
+  },
+  offeredAt: OLD,
+  offeredBy: JONAS,
+  deadline: OLD,
+  reminded: false,
+  decidedAt: null,
+  decidedBy: null,
+  reason: null,
+  ...over,
+});
+
+/**
+ * One old and one recent record of each kind: alerts, an acknowledgement, notes, a hand-off, audit
+ * entries of a person and of monitoring, finished and parked outbox commands.
+ */
+async function seed(store: Store) {
+  const [oldAlert, newAlert] = await store.inbox.accept([
+    { ...alert('a-old'), receivedAt: OLD, description: 'reported by Jonas Weber' },
+    { ...alert('a-new'), receivedAt: NEW },
+    { ...alert('a-pending'), receivedAt: OLD },
+  ]);
+  const [inc1, inc2] = await insertIncidents(store, incident('g1'), incident('g2'));
+  const [i1, i2] = [inc1!.id, inc2!.id];
+  await store.unitOfWork(async (uow) => {
+    await uow.inbox.markProcessed(oldAlert!, OLD, i1, 'opened');
+    await uow.inbox.markProcessed(newAlert!, NEW, i2, 'opened');
+    await uow.incidents.update(i1, { acknowledged: { at: OLD, by: JONAS, name: 'Jonas Weber' } });
+    await uow.incidents.update(i2, { acknowledged: { at: NEW, by: JONAS, name: 'Jonas Weber' } });
+    const person = { name: 'Jonas Weber', platform: 'slack' as const };
+    for (const [at, incidentId] of [
+      [OLD, i1],
+      [NEW, i2],
+    ] as const) {
+      await uow.timeline.add({
+        incidentId,
+        at,
+        actor: JONAS,
+        reason: `note at ${at}`,
+        alertId: null,
+        type: 'note',
+        data: { ...person, note: `note at ${at}` },
+      });
+      await uow.audit.append({
+        at,
+        actor: JONAS,
+        action: 'incident.note',
+        subject: `incident:${incidentId}`,
+        data: { name: 'Jonas Weber', reason: `note at ${at}` },
+      });
+    }
+    await uow.timeline.add({
+      incidentId: i1,
+      at: OLD,
+      actor: JONAS,
+      reason: 'acknowledged in slack',
+      alertId: null,
+      type: 'acknowledged',
+      data: person,
+    });
+    await uow.timeline.add({
+      incidentId: i1,
+      at: OLD,
+      actor: JONAS,
+      reason: 'offered to app: disk full on db-01',
+      alertId: null,
+      type: 'handoff_offered',
+      data: { handoffId: 1, from: 'infra', to: 'app', deadline: OLD },
+    });
+    await uow.timeline.add({
+      incidentId: i1,
+      at: OLD,
+      actor: 'alertmanager',
+      reason: 'joined by labels',
+      alertId: oldAlert!,
+      type: 'alert_joined',
+      data: { dedupKey: 'a-old' },
+    });
+    await uow.audit.append({
+      at: OLD,
+      actor: 'alertmanager',
+      action: 'incident.alert_joined',
+      subject: `incident:${i1}`,
+      data: { alertId: oldAlert, reason: 'joined by labels' },
+    });
+    await uow.handoffs.insert(
+      handoff(i1, { state: 'rejected', decidedAt: OLD, decidedBy: ANNA, reason: 'not ours' }),
+    );
+    await uow.handoffs.insert(handoff(i2, { offeredAt: NEW, offeredBy: ANNA }));
+    await uow.outbox.enqueue({
+      incidentId: i1,
+      lane: 'servicenow',
+      kind: 'ack',
+      payload: { email: JONAS_MAIL, name: 'Jonas Weber', note: 'Acknowledged by Jonas Weber' },
+      notBefore: OLD,
+      at: OLD,
+    });
+    const comments = [
+      [i2, 'servicenow', NEW],
+      [i1, 'jira', OLD],
+    ] as const;
+    for (const [incidentId, lane, at] of comments)
+      await uow.outbox.enqueue({
+        incidentId,
+        lane,
+        kind: 'comment',
+        payload: { text: 'Note from Jonas Weber' },
+        notBefore: at,
+        at,
+      });
+    await uow.outbox.update(1, { state: 'done', updatedAt: OLD });
+    await uow.outbox.update(2, { state: 'done', updatedAt: NEW });
+    await uow.outbox.update(3, { state: 'parked', updatedAt: OLD });
+  });
+  return { i1, i2 };
+}
+
+/** Every row of every table, read past the store. */
+function snapshot(path: string) {
+  const raw = new BetterSqlite3(path, { readonly: true });
+  try {
+    const tables = ['alerts', 'incidents', 'timeline', 'audit_log', 'handoffs', 'outbox'];
+    return Object.fromEntries(tables.map((t) => [t, raw.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()]));
+  } finally {
+    raw.close();
+  }
+}
+
+const collect = async (entries: AsyncIterable<AuditEntry>) => {
+  const all: AuditEntry[] = [];
+  for await (const e of entries) all.push(e);
+  return all;
+};
+
+const EXPECTED_AT_JUNE = {
+  alertPayloads: 1,
+  timelineEntries: 3,
+  auditEntries: 1,
+  acknowledgements: 1,
+  handoffs: 1,
+  outboxCommands: 1,
+};
+
+describe.each(BACKENDS)('personal data contract: %s', (_name, open) => {
+  const t = freshStore(open);
+
+  it('counts in a dry run what a purge would change, and changes nothing', async () => {
+    await seed(t.store);
+    const before = snapshot(t.path);
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: true, at: NEW })).toEqual(EXPECTED_AT_JUNE);
+    expect(snapshot(t.path)).toEqual(before);
+  });
+
+  it('purges exactly what is past its cutoff; a second purge finds nothing; the audit chain still verifies', async () => {
+    const { i1, i2 } = await seed(t.store);
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: false, at: NEW })).toEqual(EXPECTED_AT_JUNE);
+    const after = snapshot(t.path);
+
+    const alerts = await t.store.incidents.alerts(i1, 10);
+    expect(alerts.map((a) => [a.labels, a.description])).toEqual([[{}, null]]);
+    expect((await t.store.incidents.alerts(i2, 10)).map((a) => a.labels)).toEqual([{ a: 'b' }]);
+    expect((await t.store.unitOfWork((uow) => uow.inbox.pending(10))).map((a) => a.labels)).toEqual([
+      { a: 'b' },
+    ]);
+
+    expect((await t.store.incidents.get(i1))?.acknowledged).toEqual({
+      at: OLD,
+      by: 'slack:(purged)',
+      name: '(purged)',
+    });
+    expect((await t.store.incidents.get(i2))?.acknowledged).toEqual({
+      at: NEW,
+      by: JONAS,
+      name: 'Jonas Weber',
+    });
+
+    const old = await t.store.timeline.of(i1, 10);
+    expect(old.map((e) => [e.type, e.actor, e.reason, e.data])).toEqual([
+      ['note', 'slack:(purged)', '(purged)', { name: '(purged)', platform: 'slack', note: '(purged)' }],
+      ['acknowledged', 'slack:(purged)', 'acknowledged in slack', { name: '(purged)', platform: 'slack' }],
+      [
+        'handoff_offered',
+        'slack:(purged)',
+        'offered to app',
+        { handoffId: 1, from: 'infra', to: 'app', deadline: OLD },
+      ],
+      ['alert_joined', 'alertmanager', 'joined by labels', { dedupKey: 'a-old' }],
+    ]);
+    expect((await t.store.timeline.of(i2, 10)).map((e) => [e.actor, e.reason])).toEqual([
+      [JONAS, `note at ${NEW}`],
+    ]);
+
+    const [closed] = await t.store.handoffs.list({ incidentId: i1, limit: 5 });
+    expect(closed).toMatchObject({
+      note: { situation: '(purged)', actionsTaken: '(purged)', nextSteps: '(purged)' },
+      offeredBy: 'slack:(purged)',
+      decidedBy: 'slack:(purged)',
+      reason: '(purged)',
+      state: 'rejected',
+      from: 'infra',
+      to: 'app',
+    });
+    expect(closed?.note.hypothesis).toBeUndefined();
+    const [open] = await t.store.handoffs.list({ incidentId: i2, limit: 5 });
+    expect(open).toMatchObject({ offeredBy: ANNA, note: { situation: 'disk full on db-01' } });
+
+    expect((await t.store.outbox.of(i1)).map((c) => [c.id, c.state])).toEqual([[3, 'parked']]);
+    expect((await t.store.outbox.of(i2)).map((c) => c.id)).toEqual([2]);
+
+    const audit = await collect(t.store.audit.entries());
+    expect(audit.map((e) => [e.at, e.actor, e.data, e.salt === null, e.purgedAt])).toEqual([
+      [OLD, 'slack:(purged)', {}, true, NEW],
+      [NEW, JONAS, { name: 'Jonas Weber', reason: `note at ${NEW}` }, false, null],
+      [OLD, 'alertmanager', { alertId: 1, reason: 'joined by labels' }, false, null],
+    ]);
+    expect(await verifyAudit(t.store)).toMatchObject({ ok: true, entries: 3 });
+
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: false, at: NEW })).toEqual({
+      alertPayloads: 0,
+      timelineEntries: 0,
+      auditEntries: 0,
+      acknowledgements: 0,
+      handoffs: 0,
+      outboxCommands: 0,
+    });
+    expect(snapshot(t.path)).toEqual(after);
+  });
+
+  it('purges texts and names each at their own cutoff', async () => {
+    const { i1 } = await seed(t.store);
+    const textsOnly = { alertPayloads: OLD, chatTexts: JUNE, personalNames: OLD };
+    expect(await t.store.privacy.purge(textsOnly, { dryRun: false, at: NEW })).toMatchObject({
+      alertPayloads: 0,
+      timelineEntries: 2,
+      acknowledgements: 0,
+    });
+    const [note] = await t.store.timeline.of(i1, 10);
+    expect(note).toMatchObject({
+      actor: JONAS,
+      reason: '(purged)',
+      data: { name: 'Jonas Weber', note: '(purged)' },
+    });
+    const [first] = await collect(t.store.audit.entries());
+    expect([first?.actor, first?.data]).toEqual([JONAS, { name: 'Jonas Weber' }]);
+    // Later the names are due as well: the same entry is pseudonymised, and the chain still holds.
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: false, at: NEW })).toMatchObject({
+      auditEntries: 1,
+      acknowledgements: 1,
+    });
+    expect(await verifyAudit(t.store)).toMatchObject({ ok: true });
+  });
+
+  it('finds a person by chat id and e-mail across acknowledgements, timeline, audit, hand-offs and outbox', async () => {
+    const { i1, i2 } = await seed(t.store);
+    const jonas = await t.store.privacy.aboutPerson({ ids: [JONAS], emails: [JONAS_MAIL] });
+    expect(jonas.acknowledgements.map((a) => [a.incidentId, a.at])).toEqual([
+      [i1, OLD],
+      [i2, NEW],
+    ]);
+    expect(jonas.timeline.map((e) => e.type)).toEqual(['note', 'note', 'acknowledged', 'handoff_offered']);
+    expect(jonas.audit.map((e) => [e.actor, e.at])).toEqual([
+      [JONAS, OLD],
+      [JONAS, NEW],
+    ]);
+    expect(jonas.handoffs.map((h) => h.state)).toEqual(['rejected']);
+    expect(jonas.outbox.map((c) => [c.kind, c.payload])).toEqual([
+      ['ack', { email: JONAS_MAIL, name: 'Jonas Weber', note: 'Acknowledged by Jonas Weber' }],
+    ]);
+    const anna = await t.store.privacy.aboutPerson({ ids: [ANNA], emails: [] });
+    expect(anna.handoffs.map((h) => [h.incidentId, h.state])).toEqual([
+      [i1, 'rejected'],
+      [i2, 'offered'],
+    ]);
+    expect([anna.timeline, anna.audit, anna.outbox, anna.acknowledgements]).toEqual([[], [], [], []]);
+  });
+
+  it('matches e-mail addresses literally (LIKE wildcards in them match nothing else)', async () => {
+    await seed(t.store);
+    const r = await t.store.privacy.aboutPerson({
+      ids: [],
+      emails: ['jonas_weber@example.com', '%@example.com'],
+    });
+    expect([r.outbox, r.audit]).toEqual([[], []]);
+  });
+});

@@ -1,0 +1,168 @@
+import {
+  PURGED,
+  pseudonymActor,
+  purgeAcknowledgement,
+  purgeAuditRow,
+  purgeHandoff,
+  purgeTimelineRow,
+} from '../../../src/core/privacy/pseudonymise';
+
+const BOTH = { texts: true, names: true };
+const TEXTS = { texts: true, names: false };
+const NAMES = { texts: false, names: true };
+const NONE = { texts: false, names: false };
+const jonas = { name: 'Jonas Weber', platform: 'slack' };
+
+describe('pseudonymActor', () => {
+  it.each([
+    ['slack:U0JONAS001', 'slack:(purged)'],
+    ['teams:29:1abc', 'teams:(purged)'],
+    ['api', 'api'],
+    ['job:outbox', 'job:outbox'],
+    ['monitoring:alertmanager', 'monitoring:alertmanager'],
+  ])('%s → %s', (actor, expected) => expect(pseudonymActor(actor)).toBe(expected));
+});
+
+describe('purgeTimelineRow', () => {
+  const note = {
+    type: 'note',
+    actor: 'slack:U0JONAS001',
+    reason: 'call Müller',
+    data: { ...jonas, note: 'call Müller' },
+  };
+  it.each([
+    ['a note, texts only', note, TEXTS, { ...note, reason: PURGED, data: { ...jonas, note: PURGED } }],
+    [
+      'a note, names only',
+      note,
+      NAMES,
+      { ...note, actor: 'slack:(purged)', data: { ...note.data, name: PURGED } },
+    ],
+    [
+      'a hand-off offer quoting the situation',
+      {
+        type: 'handoff_offered',
+        actor: 'api',
+        reason: 'offered to app: db full',
+        data: { handoffId: 1, from: 'infra', to: 'app', deadline: 'x' },
+      },
+      BOTH,
+      {
+        type: 'handoff_offered',
+        actor: 'api',
+        reason: 'offered to app',
+        data: { handoffId: 1, from: 'infra', to: 'app', deadline: 'x' },
+      },
+    ],
+    [
+      'a rejection reason',
+      {
+        type: 'handoff_rejected',
+        actor: 'slack:U1',
+        reason: 'app rejected: not ours',
+        data: { handoffId: 1, from: 'infra', to: 'app', reason: 'not ours' },
+      },
+      TEXTS,
+      {
+        type: 'handoff_rejected',
+        actor: 'slack:U1',
+        reason: 'app rejected',
+        data: { handoffId: 1, from: 'infra', to: 'app', reason: PURGED },
+      },
+    ],
+  ])('%s', (_what, row, kinds, expected) => expect(purgeTimelineRow(row, kinds)).toEqual(expected));
+
+  it.each([
+    ['nothing due', note, NONE],
+    [
+      'monitoring wrote it',
+      { type: 'alert_joined', actor: 'monitoring:generic', reason: 'joined', data: { dedupKey: 'k' } },
+      BOTH,
+    ],
+    [
+      'already purged',
+      { ...note, actor: 'slack:(purged)', reason: PURGED, data: { ...jonas, name: PURGED, note: PURGED } },
+      BOTH,
+    ],
+  ])('leaves a row alone (null) when %s', (_what, row, kinds) =>
+    expect(purgeTimelineRow(row, kinds)).toBeNull(),
+  );
+});
+
+describe('purgeTimelineRow: escalation steps', () => {
+  const step = {
+    type: 'escalation_step',
+    actor: 'job:escalations',
+    reason: 'step 2 of 4: direct message to the on-call (Anna Schmidt); nobody for Sam (no chat id)',
+    data: {
+      escalationId: 1,
+      provider: 'infra',
+      step: 1,
+      of: 4,
+      kind: 'dm',
+      notified: ['Anna Schmidt'],
+      missing: ['Sam (no chat id)'],
+    },
+  };
+
+  it('purges the names it reached and the reason that repeats them, keeping the shape', () => {
+    expect(purgeTimelineRow(step, { texts: false, names: true })).toEqual({
+      ...step,
+      reason: 'escalation step 2 of 4 (dm)',
+      data: { ...step.data, notified: [PURGED], missing: [PURGED] },
+    });
+    expect(purgeTimelineRow(step, { texts: true, names: false })).toBeNull();
+  });
+});
+
+describe('purgeAuditRow', () => {
+  it.each([
+    [
+      'a person: note and reason go with the texts',
+      { actor: 'slack:U1', data: { name: 'J', reason: 'txt', note: 'n', handoffId: 2 } },
+      TEXTS,
+      { actor: 'slack:U1', data: { name: 'J', handoffId: 2 } },
+    ],
+    [
+      'a person: name, e-mail and id go with the names',
+      { actor: 'slack:U1', data: { name: 'J', email: 'j@x', alertId: 3 } },
+      NAMES,
+      { actor: 'slack:(purged)', data: { alertId: 3 } },
+    ],
+    [
+      'monitoring keeps its reason',
+      { actor: 'monitoring:generic', data: { alertId: 1, reason: 'joined', note: 'n' } },
+      BOTH,
+      { actor: 'monitoring:generic', data: { alertId: 1, reason: 'joined' } },
+    ],
+  ])('%s', (_what, row, kinds, expected) => expect(purgeAuditRow(row, kinds)).toEqual(expected));
+
+  it('has nothing to do for a job entry', () => {
+    expect(purgeAuditRow({ actor: 'job:outbox', data: { lane: 'jira', commandId: 4 } }, BOTH)).toBeNull();
+  });
+});
+
+describe('purgeHandoff and purgeAcknowledgement', () => {
+  const h = {
+    note: { situation: 's', actionsTaken: 'a', nextSteps: 'n', hypothesis: 'h', impact: { users: 5 } },
+    offeredBy: 'slack:U1',
+    decidedBy: 'teams:T2',
+    reason: 'no',
+  };
+  it('replaces the note texts and reason, keeps the impact, pseudonymises both people', () => {
+    expect(purgeHandoff(h, BOTH)).toEqual({
+      note: { situation: PURGED, actionsTaken: PURGED, nextSteps: PURGED, impact: { users: 5 } },
+      offeredBy: 'slack:(purged)',
+      decidedBy: 'teams:(purged)',
+      reason: PURGED,
+    });
+    expect(purgeHandoff(purgeHandoff(h, BOTH)!, BOTH)).toBeNull();
+    expect(purgeHandoff({ ...h, offeredBy: 'api', decidedBy: null, reason: null }, NAMES)).toBeNull();
+  });
+
+  it('pseudonymises an acknowledgement once', () => {
+    const a = purgeAcknowledgement({ by: 'slack:U1', name: 'Jonas' });
+    expect(a).toEqual({ by: 'slack:(purged)', name: PURGED });
+    expect(purgeAcknowledgement(a!)).toBeNull();
+  });
+});
