@@ -41,8 +41,7 @@ export function laneRunner<C extends OutboxCommand>(
     if (!accepts(cmd))
       throw new BridgeError('wrong_lane', `a ${cmd.kind} command cannot run on the ${cmd.lane} lane`);
     if (incident) return run(cmd, incident);
-    if (!runWithoutIncident)
-      throw new BridgeError('no_incident', `a ${cmd.kind} command needs an incident`);
+    if (!runWithoutIncident) throw new BridgeError('no_incident', `a ${cmd.kind} command needs an incident`);
     return runWithoutIncident(cmd);
   };
 }

@@ -25,5 +25,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE UNIQUE INDEX shift_handovers_rotation ON shift_handovers (provider, at) WHERE trigger = 'rotation'`.execute(
     db,
   );
-  await db.schema.createIndex('shift_handovers_escalate').on('shift_handovers').column('escalate_at').execute();
+  await db.schema
+    .createIndex('shift_handovers_escalate')
+    .on('shift_handovers')
+    .column('escalate_at')
+    .execute();
 }
