@@ -316,6 +316,9 @@ export class OutboxWorker {
         notBefore: new Date(nowMs + delay * 1000).toISOString(),
         updatedAt: now,
       });
+      // The gate holds the lane in this process; the stored times hold it across a restart.
+      if (failure.throttled && retryAfter !== null)
+        await uow.outbox.deferLane(lane, new Date(nowMs + retryAfter * 1000).toISOString(), now);
     });
     this.deps.metrics?.outboxCommand({ lane, kind: cmd.kind, outcome: retryable ? 'retry' : 'parked' });
     this.deps.logger.warn('outbox command failed', {

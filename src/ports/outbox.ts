@@ -58,6 +58,11 @@ export interface OutboxQueue {
    * parked command of the same incident and lane), oldest first.
    */
   due(lane: Lane, now: string, limit: number): Promise<OutboxCommand[]>;
+  /**
+   * The remote told the whole lane to wait (429/503 with Retry-After): every pending command of the lane
+   * due before `until` waits until then, so the wait outlives a restart. Returns how many moved.
+   */
+  deferLane(lane: Lane, until: string, now: string): Promise<number>;
   /** Parked commands back to pending (after a config fix); returns how many. */
   replayParked(now: string, id?: number): Promise<number>;
 }

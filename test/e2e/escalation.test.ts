@@ -1,6 +1,6 @@
 import { verifyAudit } from '../../src/app/verify-audit';
 import { CHAT_ACTIONS } from '../../src/ports/chat';
-import { buttonBody, postSlack, slackHeaders } from '../helpers/slack-requests';
+import { buttonBody, postSlack, sandboxResponseUrl, slackHeaders } from '../helpers/slack-requests';
 import { ManualClock, startTestApp, type TestApp } from '../helpers/test-app';
 
 const ANNA = 'U0ANNA0001';
@@ -82,6 +82,7 @@ describe('escalation of an unacknowledged incident (stored runs, injected clock)
       channel: msg!.channel,
       messageTs: msg!.ts,
       triggerId: slack().mintTriggerId(user),
+      responseUrl: sandboxResponseUrl(app.url),
     });
     return (await postSlack(app.url, body, slackHeaders(body))).status;
   };

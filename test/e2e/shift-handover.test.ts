@@ -1,5 +1,5 @@
 import { SHIFT_ACK_ACTION } from '../../src/ports/chat';
-import { buttonBody, postSlack, slackHeaders } from '../helpers/slack-requests';
+import { buttonBody, postSlack, sandboxResponseUrl, slackHeaders } from '../helpers/slack-requests';
 import { ManualClock, startTestApp, type TestApp } from '../helpers/test-app';
 
 const ANNA = 'U0ANNA0001';
@@ -56,6 +56,7 @@ describe('shift handover at the rotation change (stored rows, injected clock)', 
       channel: msg?.channel ?? 'C0SANDBOX01',
       messageTs: msg?.ts ?? '1764576000.000100',
       triggerId: slack().mintTriggerId(user),
+      responseUrl: sandboxResponseUrl(app.url),
     });
     return (await postSlack(app.url, body, slackHeaders(body))).status;
   };

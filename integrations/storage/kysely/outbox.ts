@@ -87,6 +87,17 @@ export class KyselyOutboxQueue implements OutboxQueue {
     return rows.map(rowToCommand);
   }
 
+  async deferLane(lane: Lane, until: string, now: string) {
+    const r = await this.tx
+      .updateTable('outbox')
+      .set({ not_before: until, updated_at: now })
+      .where('lane', '=', lane)
+      .where('state', '=', 'pending')
+      .where('not_before', '<', until)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
   async replayParked(now: string, id?: number) {
     let q = this.tx
       .updateTable('outbox')

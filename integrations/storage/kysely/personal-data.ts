@@ -89,15 +89,31 @@ export class KyselyPersonalData implements PersonalData {
           w('annotations', '<>', '{}'),
           w('links', '<>', '{}'),
           w('description', 'is not', null),
+          w('shared_id', 'is not', null),
         ]),
       );
     if (dryRun)
       return Number((await past.select((f) => f.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const shared = (
+      await past.select('shared_id').distinct().where('shared_id', 'is not', null).execute()
+    ).flatMap((row) => (row.shared_id === null ? [] : [row.shared_id]));
     const r = await this.db
       .updateTable('alerts')
-      .set({ labels: '{}', annotations: '{}', links: '{}', description: null })
+      .set({ labels: '{}', annotations: '{}', links: '{}', description: null, shared_id: null })
       .where('id', 'in', past.select('id'))
       .executeTakeFirst();
+    // A delivery's shared labels go with its alerts once none of them points there any more (a scan of
+    // alerts per 500 deliveries, once a day, instead of an index that every ingest would pay for).
+    for (let i = 0; i < shared.length; i += 500) {
+      const ids = shared.slice(i, i + 500);
+      const used = new Set(
+        (await this.db.selectFrom('alerts').select('shared_id').where('shared_id', 'in', ids).execute()).map(
+          (row) => row.shared_id,
+        ),
+      );
+      const unused = ids.filter((id) => !used.has(id));
+      if (unused.length > 0) await this.db.deleteFrom('alert_shared').where('id', 'in', unused).execute();
+    }
     return Number(r.numUpdatedRows);
   }
 

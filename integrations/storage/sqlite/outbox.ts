@@ -65,6 +65,14 @@ export class SqliteOutboxQueue implements OutboxQueue {
       .map(rowToCommand);
   }
 
+  async deferLane(lane: Lane, until: string, now: string) {
+    return this.q
+      .get(
+        "UPDATE outbox SET not_before = ?, updated_at = ? WHERE lane = ? AND state = 'pending' AND not_before < ?",
+      )
+      .run(until, now, lane, until).changes;
+  }
+
   async replayParked(now: string, id?: number) {
     const r =
       id === undefined

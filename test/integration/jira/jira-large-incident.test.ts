@@ -6,6 +6,11 @@ const LIMIT = 32_767;
 const INCIDENT_URL = 'https://bridge.example.com/api/incidents/inc_01';
 
 const size = (v: unknown) => (typeof v === 'string' ? v.length : JSON.stringify(v).length);
+/** The description as a reader sees it: wiki markup without its escapes, ADF as its JSON. */
+const visible = (v: unknown) =>
+  typeof v === 'string'
+    ? v.replace(/\\(.)/g, '$1').replace(/&#92;/g, '\\').replace(/&#46;/g, '.')
+    : JSON.stringify(v);
 
 // ADF spends about 800 characters per alert row, wiki markup about 200: 50 alerts fit only as wiki.
 describe.each([
@@ -34,7 +39,7 @@ describe.each([
       const [issue] = env.emulator.state.issues;
       expect(issue).toBeDefined();
       expect(size(issue!.description)).toBeLessThanOrEqual(LIMIT);
-      const text = JSON.stringify(issue!.description);
+      const text = visible(issue!.description);
       expect(text).toContain('branch-muc-000.corp.example.com');
       const shown = lines.filter((a) => text.includes(`${a.host}`)).length;
       expect(shown).toBeGreaterThan(5);
@@ -52,7 +57,7 @@ describe.each([
 
   it('keeps every alert when they fit, and says how many the bridge left out', async () => {
     await env.adapter.create(draft({ alerts: alerts(3), alertTotal: 80, incidentUrl: INCIDENT_URL }));
-    const text = JSON.stringify(env.emulator.state.issues[0]!.description);
+    const text = visible(env.emulator.state.issues[0]!.description);
     expect(text).toContain('branch-muc-002.corp.example.com');
     expect(text).toContain('and 77 more alerts (80 in total)');
   });
@@ -62,7 +67,7 @@ describe.each([
     await env.adapter.create(draft({ description: `Disk full\n\n${output}`, alerts: alerts(50) }));
     const issue = env.emulator.state.issues[0]!;
     expect(size(issue.description)).toBeLessThanOrEqual(LIMIT);
-    const text = JSON.stringify(issue.description);
+    const text = visible(issue.description);
     expect(text).toContain('Disk full');
     expect(text).toContain('CRITICAL - xxx');
     expect(text).toContain('itsm-bridge incident inc_01');

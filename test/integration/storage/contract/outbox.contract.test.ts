@@ -35,6 +35,25 @@ const dueIds = async (store: Store, lane: Lane, now: number, limit = 10) =>
 describe.each(BACKENDS)('outbox contract: %s', (_name, open) => {
   const t = freshStore(open);
 
+  it('defers every pending command of a lane due before a Retry-After, and only those', async () => {
+    await enqueue(
+      t.store,
+      cmd(1, create('servicenow')),
+      cmd(2, create('servicenow'), 20), // already later than the wait: stays
+      cmd(3, create('jira')), // another lane: stays
+      cmd(4, create('servicenow')),
+    );
+    await update(t.store, 4, { state: 'parked' });
+    const moved = await t.store.unitOfWork((uow) =>
+      uow.outbox.deferLane('servicenow', minute(10), minute(1)),
+    );
+    expect(moved).toBe(1);
+    expect(await dueIds(t.store, 'servicenow', 9)).toEqual([]);
+    expect(await dueIds(t.store, 'servicenow', 10)).toEqual([1]);
+    expect(await dueIds(t.store, 'servicenow', 20)).toEqual([1, 2]);
+    expect(await dueIds(t.store, 'jira', 0)).toEqual([3]);
+  });
+
   it('hands out only due commands, oldest first, the first in line per incident and lane', async () => {
     await enqueue(
       t.store,
