@@ -225,6 +225,8 @@ export function retryAfterViolations(
   const out: CallLogEntry[] = [];
   for (const limited of log) {
     if (limited.status !== 429 || limited.retryAfterSeconds === null || limited.finishedAt === null) continue;
+    // A 429 whose answer was held past the client's timeout never reached the client: nothing to honour.
+    if (limited.fault === 'timeout') continue;
     const until = limited.finishedAt + limited.retryAfterSeconds * 1000;
     for (const later of log) {
       if (

@@ -281,6 +281,7 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
             (c) =>
               sameScope(c, later) &&
               c.status === 429 &&
+              c.fault !== 'timeout' &&
               c.retryAfterSeconds !== null &&
               c.finishedAt !== null &&
               c.finishedAt <= later.at &&
