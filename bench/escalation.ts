@@ -34,7 +34,8 @@ export async function main(argv: string[]): Promise<void> {
   });
   await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r));
   const gatewayUrl = `http://127.0.0.1:${(gateway.address() as { port: number }).port}/page`;
-  const yaml = `correlation: { groupWait: 0 }
+  // The storm guard would fold most of the 1,000 groups into one storm incident; this measures escalation.
+  const yaml = `correlation: { groupWait: 0, storm: { maxNewIncidents: ${incidents + 1} } }
 slack: { enabled: false }
 teams: { enabled: false }
 tickets: { systems: [] }

@@ -152,7 +152,22 @@ const chatId = (p: OnCallPerson, lane: ChatLane) => (lane === 'slack' ? p.slackU
  * loses none and sends none twice. A run whose incident was acknowledged or resolved meanwhile stops.
  * Returns how many steps ran.
  */
-export async function tickEscalations(deps: EscalationDeps, limit = 200): Promise<number> {
+export async function tickEscalations(deps: EscalationDeps, limit = 200, maxBatches = 25): Promise<number> {
+  // Batches of `limit` runs, each its own transaction, until the due ones are done: a thousand deadlines
+  // in the same second are all handled in this tick, yet no transaction grows without bound.
+  let ran = 0;
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const r = await escalationBatch(deps, limit);
+    ran += r.steps;
+    if (r.runs < limit) break;
+  }
+  return ran;
+}
+
+async function escalationBatch(
+  deps: EscalationDeps,
+  limit: number,
+): Promise<{ runs: number; steps: number }> {
   return deps.store.unitOfWork(async (uow) => {
     const now = deps.clock.now();
     const at = now.toISOString();
@@ -162,7 +177,8 @@ export async function tickEscalations(deps: EscalationDeps, limit = 200): Promis
       if (!people.has(provider)) people.set(provider, deps.people(provider, now));
       return people.get(provider)!;
     };
-    for (let run of await uow.escalations.due(at, limit)) {
+    const due = await uow.escalations.due(at, limit);
+    for (let run of due) {
       const incident = await uow.incidents.get(run.incidentId);
       const over = !incident
         ? 'the incident is gone'
@@ -175,21 +191,21 @@ export async function tickEscalations(deps: EscalationDeps, limit = 200): Promis
         await stop(uow, run, ACTOR, at, over ?? 'the incident is gone');
         continue;
       }
-      for (let due = dueStep(run, at); due; due = dueStep(run, at)) {
+      for (let step = dueStep(run, at); step; step = dueStep(run, at)) {
         await runStep(deps, uow, {
           run,
           incident,
-          step: due.step,
-          index: due.index,
+          step: step.step,
+          index: step.index,
           now,
           people: peopleOf(run.provider),
         });
-        run = due.next;
+        run = step.next;
         ran++;
       }
       await uow.escalations.update(run);
     }
-    return ran;
+    return { runs: due.length, steps: ran };
   });
 }
 
