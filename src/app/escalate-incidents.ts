@@ -258,8 +258,13 @@ async function runStep(
     else missing = [step.page];
   } else {
     const found = recipients(step.targets, o.people);
-    missing = [...found.missing];
-    notified = found.people.map((p) => p.name);
+    // Reached means pinged on a platform that is on; anyone else is named as missing, never dropped.
+    const reached = found.people.filter((p) => deps.chatLanes.some((lane) => chatId(p, lane)));
+    notified = reached.map((p) => p.name);
+    missing = [
+      ...found.missing,
+      ...found.people.filter((p) => !reached.includes(p)).map((p) => `${p.name} (no chat id)`),
+    ];
     for (const lane of deps.chatLanes) {
       const reachable = found.people.filter((p) => chatId(p, lane));
       const mentions = reachable.map((p) => ({ id: chatId(p, lane)!, name: p.name }));
@@ -276,9 +281,6 @@ async function runStep(
             text: `${headline} Please acknowledge: ${link}`,
           });
     }
-    if (step.kind === 'dm')
-      for (const p of found.people)
-        if (!deps.chatLanes.some((lane) => chatId(p, lane))) missing.push(`${p.name} (no chat id)`);
   }
   const data = {
     escalationId: run.id,

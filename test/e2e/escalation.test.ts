@@ -115,7 +115,7 @@ describe('escalation of an unacknowledged incident (stored runs, injected clock)
       '0:Anna Schmidt',
       '1:Anna Schmidt',
       '2:Jonas Weber',
-      '3:Guest User+Sam Service',
+      '3:Guest User',
       '4:phone',
     ]);
     expect(dms('U0GUEST001')).toHaveLength(1);
