@@ -188,6 +188,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const inFlight = new InFlight(config.server.maxInFlight);
   let draining = false;
   const escalation = { policies: escalationPolicies(config.escalation) };
+  const leads = Object.fromEntries(Object.entries(config.escalation).map(([name, e]) => [name, e.lead]));
   const paged = pagingLane({
     config,
     clock,
@@ -206,11 +207,10 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     publicUrl: config.server.publicUrl ?? url,
     people: escalationPeople({
       ...oncall,
-      leads: Object.fromEntries(Object.entries(config.escalation).map(([name, e]) => [name, e.lead])),
+      leads,
       serviceManager: config.serviceManager ?? null,
     }),
   };
-  const leads = Object.fromEntries(Object.entries(config.escalation).map(([name, e]) => [name, e.lead]));
   const shiftDeps = {
     ...config.shiftHandover,
     store,

@@ -22,6 +22,17 @@ export interface ApplyContext {
   storm: StormSettings;
 }
 
+/** A new incident (an alert's or a storm's): its tickets, its chat message at once, its escalation. */
+async function announceOpened(ctx: ApplyContext, inc: IncidentRecord) {
+  await enqueueTicketCommands(ctx.uow, ctx.ticketing, {
+    incidentId: inc.id,
+    command: { kind: 'create', payload: {} },
+    now: ctx.now,
+    chat: 'now',
+  });
+  await escalate(ctx, inc, 'opened');
+}
+
 /** Starts the provider's escalation policy for a new or reopened incident. */
 async function escalate(ctx: ApplyContext, inc: IncidentRecord, trigger: 'opened' | 'reopened') {
   if (!ctx.escalation) return;
@@ -178,13 +189,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
           previousIncidentId: d.previousIncidentId,
         },
       });
-      await enqueueTicketCommands(uow, ctx.ticketing, {
-        incidentId: inc.id,
-        command: { kind: 'create', payload: {} },
-        now,
-        chat: 'now',
-      });
-      await escalate(ctx, inc, 'opened');
+      await announceOpened(ctx, inc);
       return inc.id;
     }
     case 'reopen': {
@@ -312,13 +317,7 @@ async function foldIntoStorm(ctx: ApplyContext, incidentId: number | null, reaso
         window: ctx.storm.window,
       },
     });
-    await enqueueTicketCommands(uow, ctx.ticketing, {
-      incidentId: inc.id,
-      command: { kind: 'create', payload: {} },
-      now,
-      chat: 'now',
-    });
-    await escalate(ctx, inc, 'opened');
+    await announceOpened(ctx, inc);
   } else {
     inc = (await uow.incidents.get(incidentId))!;
     await uow.incidents.update(inc.id, firingJoin(ctx, inc, true));
