@@ -151,7 +151,13 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     noteInterval: config.tickets.noteInterval,
     chatInterval: config.slack.updateInterval,
   };
-  const metrics = new PromMetrics({ store, clock, lanes: [...ticketing.lanes, ...ticketing.chatLanes] });
+  // The paging lane exists whenever a paging target is configured (see wire-paging), so its gauges start at 0 too.
+  const pagingLanes = Object.keys(config.paging).length > 0 ? (['paging'] as const) : [];
+  const metrics = new PromMetrics({
+    store,
+    clock,
+    lanes: [...ticketing.lanes, ...ticketing.chatLanes, ...pagingLanes],
+  });
   store.onCommit(countIncidentEvents(metrics));
   const oncall = { providers: config.providers, schedules: onCallSchedules(config.oncall) };
   const buildReport = (month: string) =>

@@ -123,6 +123,19 @@ describe('GET /metrics: Prometheus metrics from a registry of the server’s own
     expect(missing).toEqual([]);
   });
 
+  it('shows the paging lane at 0 from the start when a paging target is configured', async () => {
+    const paged = await startTestApp({ yaml: `${YAML}paging:\n  phone: { kind: pagerduty }\n` });
+    try {
+      const m = await scrape(paged);
+      expect(m.value('itsm_outbox_pending{lane="paging"}')).toBe(0);
+      expect(m.value('itsm_outbox_parked{lane="paging"}')).toBe(0);
+      // Without a paging target there is no paging lane to report.
+      expect((await scrape(app)).value('itsm_outbox_pending{lane="paging"}')).toBeUndefined();
+    } finally {
+      await paged.close();
+    }
+  });
+
   it('keeps each server’s series apart when two run in one process', async () => {
     const other = await startTestApp({ yaml: YAML });
     try {
