@@ -1,4 +1,5 @@
 import type { Handoff } from '../core/handoff/handoff';
+import type { ShiftHandover } from '../core/oncall/shift-handover';
 import type { AuditEntry } from './audit-log';
 import type { TimelineEntry } from './timeline';
 
@@ -21,6 +22,10 @@ export interface PurgeCounts {
   acknowledgements: number;
   /** Closed hand-offs whose note, reason and people were purged. */
   handoffs: number;
+  /** Shift handovers (not open) whose people and last-action texts were purged. */
+  shiftHandovers: number;
+  /** Escalation runs whose stopping person was pseudonymised. */
+  escalations: number;
   /** Finished outbox commands deleted (their payloads carry notes, names and e-mails). */
   outboxCommands: number;
 }
@@ -42,6 +47,10 @@ export interface PersonRecords {
   timeline: TimelineEntry[];
   audit: AuditEntry[];
   handoffs: Handoff[];
+  /** Handovers they asked for, or handed over or took over as the on-call. */
+  shiftHandovers: ShiftHandover[];
+  /** Escalation runs their acknowledgement stopped. */
+  escalationsStopped: { incidentId: number; provider: string; at: string; by: string }[];
   outbox: StoredCommand[];
 }
 

@@ -3,7 +3,9 @@ import { OPEN_STATES } from '../../../src/core/handoff/handoff';
 import {
   purgeAcknowledgement,
   purgeAuditRow,
+  purgeEscalationStop,
   purgeHandoff,
+  purgeShiftHandover,
   purgeTimelineRow,
   type PurgeKinds,
 } from '../../../src/core/privacy/pseudonymise';
@@ -14,7 +16,7 @@ import type {
   RetentionCutoffs,
 } from '../../../src/ports/personal-data';
 import type { Database } from '../database';
-import { rowToHandoff, rowToTimeline } from '../row-mappers';
+import { rowToHandoff, rowToShiftHandover, rowToTimeline } from '../row-mappers';
 import { auditEntry } from './audit-log';
 
 /** Rows per purge transaction: bounded work, and writers wait at most one page. */
@@ -46,6 +48,8 @@ export class KyselyPersonalData implements PersonalData {
       auditEntries: await this.#audit(c, o),
       acknowledgements: await this.#acknowledgements(c.personalNames, o.dryRun),
       handoffs: await this.#handoffs(c, o.dryRun),
+      shiftHandovers: await this.#shiftHandovers(c, o.dryRun),
+      escalations: await this.#escalations(c.personalNames, o.dryRun),
       outboxCommands: await this.#outbox(latest(c), o.dryRun),
     };
   }
@@ -220,6 +224,58 @@ export class KyselyPersonalData implements PersonalData {
     });
   }
 
+  // An open handover can still be acknowledged, so it keeps its people until then.
+  #shiftHandovers(c: RetentionCutoffs, dryRun: boolean) {
+    return this.#rewrite({
+      dryRun,
+      select: async (tx, after) =>
+        (
+          await tx
+            .selectFrom('shift_handovers')
+            .selectAll()
+            .where('at', '<', latest(c))
+            .where('state', '<>', 'open')
+            .where('id', '>', after)
+            .orderBy('id')
+            .limit(PAGE)
+            .execute()
+        ).map(rowToShiftHandover),
+      key: (h) => h.id,
+      next: (h) => purgeShiftHandover(h, kindsAt(h.acknowledgedAt ?? h.at, c)),
+      write: (tx, h, n) =>
+        tx
+          .updateTable('shift_handovers')
+          .set({
+            requested_by: n.requestedBy,
+            acknowledged_by: n.acknowledgedBy,
+            outgoing: n.outgoing ? JSON.stringify(n.outgoing) : null,
+            incoming: n.incoming ? JSON.stringify(n.incoming) : null,
+            summary: JSON.stringify(n.summary),
+          })
+          .where('id', '=', h.id)
+          .execute(),
+    });
+  }
+
+  #escalations(cutoff: string, dryRun: boolean) {
+    return this.#rewrite({
+      dryRun,
+      select: (tx, after) =>
+        tx
+          .selectFrom('escalations')
+          .select(['id', 'stopped_by'])
+          .where('stopped_at', '<', cutoff)
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(PAGE)
+          .execute(),
+      key: (r) => r.id,
+      next: (r) => purgeEscalationStop(r.stopped_by),
+      write: (tx, r, n) =>
+        tx.updateTable('escalations').set({ stopped_by: n }).where('id', '=', r.id).execute(),
+    });
+  }
+
   async #outbox(cutoff: string, dryRun: boolean) {
     const done = this.db.selectFrom('outbox').where('state', '=', 'done').where('updated_at', '<', cutoff);
     if (dryRun)
@@ -262,6 +318,39 @@ export class KyselyPersonalData implements PersonalData {
           .orderBy('id')
           .execute()
       : [];
+    // The on-call people of a handover are stored as configured: chat user ids and e-mail inside JSON.
+    const onCall = [
+      ...ids.map(
+        (id) => `"${id.startsWith('slack:') ? 'slackUser' : 'teamsUser'}":"${id.replace(/^\w+:/, '')}"`,
+      ),
+      ...who.emails.map((e) => `"email":"${e}"`),
+    ];
+    const shifts =
+      byId || onCall.length > 0
+        ? await this.db
+            .selectFrom('shift_handovers')
+            .selectAll()
+            .where((w) =>
+              w.or([
+                ...(byId ? [w('requested_by', 'in', ids)] : []),
+                ...onCall.flatMap((m) =>
+                  (['outgoing', 'incoming'] as const).map(
+                    (column) => sql<boolean>`${sql.ref(column)} LIKE ${containing(m)} ESCAPE '\\'`,
+                  ),
+                ),
+              ]),
+            )
+            .orderBy('id')
+            .execute()
+        : [];
+    const escalations = byId
+      ? await this.db
+          .selectFrom('escalations')
+          .select(['incident_id', 'provider', 'stopped_at', 'stopped_by'])
+          .where('stopped_by', 'in', ids)
+          .orderBy('id')
+          .execute()
+      : [];
     const outbox =
       who.emails.length > 0
         ? await this.db
@@ -281,6 +370,13 @@ export class KyselyPersonalData implements PersonalData {
       timeline: timeline.map(rowToTimeline),
       audit: audit.map(auditEntry),
       handoffs: handoffs.map(rowToHandoff),
+      shiftHandovers: shifts.map(rowToShiftHandover),
+      escalationsStopped: escalations.map((r) => ({
+        incidentId: r.incident_id,
+        provider: r.provider,
+        at: r.stopped_at ?? '',
+        by: r.stopped_by ?? '',
+      })),
       outbox: outbox.map((r) => ({
         id: r.id,
         incidentId: r.incident_id,

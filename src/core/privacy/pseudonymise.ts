@@ -1,5 +1,7 @@
 import type { TimelineEventType } from '../incident/timeline-event';
 import type { HandoffNote } from '../handoff/handoff';
+import type { OnCallPerson } from '../oncall/schedule';
+import type { ShiftItem } from '../oncall/shift-handover';
 
 /** What a purged text or name reads as. */
 export const PURGED = '(purged)';
@@ -189,4 +191,52 @@ export function purgeHandoff(h: HandoffContent, kinds: PurgeKinds): HandoffConte
 export function purgeAcknowledgement(a: { by: string; name: string }): { by: string; name: string } | null {
   const next = { by: pseudonymActor(a.by), name: PURGED };
   return same(next, a) ? null : next;
+}
+
+/** A shift handover's purgeable content. */
+export interface ShiftHandoverContent {
+  requestedBy: string | null;
+  acknowledgedBy: string | null;
+  outgoing: OnCallPerson | null;
+  incoming: OnCallPerson | null;
+  summary: ShiftItem[];
+}
+
+/** An on-call person reduced to `(purged)`: no chat ids, e-mail or phone left. */
+const purgedPerson = (p: OnCallPerson | null): OnCallPerson | null => (p ? { name: PURGED } : null);
+
+/**
+ * The shift handover with its people pseudonymised (who asked, who acknowledged, the outgoing and
+ * incoming on-call, who had acknowledged each incident) and the last actions' texts purged. What
+ * stays (provider, times, state, the incidents with their priority and SLA time left) is what shows
+ * that the handover happened and was acknowledged in time. Null when nothing is left to purge.
+ */
+export function purgeShiftHandover(h: ShiftHandoverContent, kinds: PurgeKinds): ShiftHandoverContent | null {
+  let next = h;
+  if (kinds.names)
+    next = {
+      ...next,
+      requestedBy: next.requestedBy === null ? null : pseudonymActor(next.requestedBy),
+      // The acknowledging person is stored by name, not by chat id.
+      acknowledgedBy: next.acknowledgedBy === null ? null : PURGED,
+      outgoing: purgedPerson(next.outgoing),
+      incoming: purgedPerson(next.incoming),
+      summary: next.summary.map((i) => ({ ...i, acknowledgedBy: i.acknowledgedBy === null ? null : PURGED })),
+    };
+  if (kinds.texts)
+    next = {
+      ...next,
+      summary: next.summary.map((i) => ({
+        ...i,
+        lastAction: i.lastAction === null ? null : { at: i.lastAction.at, what: PURGED },
+      })),
+    };
+  return same(next, h) ? null : next;
+}
+
+/** Who stopped an escalation run (a chat id, or a job), pseudonymised; null when nothing is left to purge. */
+export function purgeEscalationStop(stoppedBy: string | null): string | null {
+  if (stoppedBy === null) return null;
+  const next = pseudonymActor(stoppedBy);
+  return next === stoppedBy ? null : next;
 }

@@ -3,7 +3,9 @@ import {
   pseudonymActor,
   purgeAcknowledgement,
   purgeAuditRow,
+  purgeEscalationStop,
   purgeHandoff,
+  purgeShiftHandover,
   purgeTimelineRow,
 } from '../../../src/core/privacy/pseudonymise';
 
@@ -164,5 +166,64 @@ describe('purgeHandoff and purgeAcknowledgement', () => {
     const a = purgeAcknowledgement({ by: 'slack:U1', name: 'Jonas' });
     expect(a).toEqual({ by: 'slack:(purged)', name: PURGED });
     expect(purgeAcknowledgement(a!)).toBeNull();
+  });
+});
+
+describe('purgeShiftHandover and purgeEscalationStop', () => {
+  const item = {
+    incidentId: 1,
+    ticket: 'INC0010001',
+    title: 'disk full',
+    priority: 2,
+    openedAt: '2026-01-10T08:00:00.000Z',
+    slaMinutesLeft: -5,
+    lastAction: { at: '2026-01-10T09:00:00.000Z', what: 'note: rotated logs' },
+    acknowledgedBy: 'Jonas Weber',
+    openSteps: 2,
+    handoffs: ['to app (offered)'],
+  };
+  const h = {
+    requestedBy: 'slack:U0JONAS001',
+    acknowledgedBy: 'Anna Schmidt',
+    outgoing: { name: 'Jonas Weber', slackUser: 'U0JONAS001', email: 'j@example.com', phone: '+49 1' },
+    incoming: { name: 'Anna Schmidt', teamsUser: '00000000-0000-0000-0000-000000000001' },
+    summary: [item],
+  };
+
+  it('pseudonymises the people and purges the last actions, keeping what the incidents were', () => {
+    const both = purgeShiftHandover(h, BOTH);
+    expect(both).toEqual({
+      requestedBy: 'slack:(purged)',
+      acknowledgedBy: PURGED,
+      outgoing: { name: PURGED },
+      incoming: { name: PURGED },
+      summary: [{ ...item, acknowledgedBy: PURGED, lastAction: { at: item.lastAction.at, what: PURGED } }],
+    });
+    expect(purgeShiftHandover(both!, BOTH)).toBeNull();
+  });
+
+  it('purges texts and names each on their own', () => {
+    expect(purgeShiftHandover(h, TEXTS)).toEqual({
+      ...h,
+      summary: [{ ...item, lastAction: { at: item.lastAction.at, what: PURGED } }],
+    });
+    expect(purgeShiftHandover(h, NAMES)?.summary[0]?.lastAction).toEqual(item.lastAction);
+    expect(purgeShiftHandover(h, NONE)).toBeNull();
+    const byJob = {
+      ...h,
+      requestedBy: null,
+      acknowledgedBy: null,
+      outgoing: null,
+      incoming: null,
+      summary: [],
+    };
+    expect(purgeShiftHandover(byJob, BOTH)).toBeNull();
+  });
+
+  it('pseudonymises who stopped an escalation once; a job or nobody stays', () => {
+    expect(purgeEscalationStop('teams:29:1abc')).toBe('teams:(purged)');
+    expect(purgeEscalationStop('teams:(purged)')).toBeNull();
+    expect(purgeEscalationStop('job:escalation')).toBeNull();
+    expect(purgeEscalationStop(null)).toBeNull();
   });
 });

@@ -160,6 +160,8 @@ const EXPECTED_AT_JUNE = {
   auditEntries: 1,
   acknowledgements: 1,
   handoffs: 1,
+  shiftHandovers: 0,
+  escalations: 0,
   outboxCommands: 1,
 };
 
@@ -243,6 +245,8 @@ describe.each(BACKENDS)('personal data contract: %s', (_name, open) => {
       auditEntries: 0,
       acknowledgements: 0,
       handoffs: 0,
+      shiftHandovers: 0,
+      escalations: 0,
       outboxCommands: 0,
     });
     expect(snapshot(t.path)).toEqual(after);
@@ -294,6 +298,103 @@ describe.each(BACKENDS)('personal data contract: %s', (_name, open) => {
       [i2, 'offered'],
     ]);
     expect([anna.timeline, anna.audit, anna.outbox, anna.acknowledgements]).toEqual([[], [], [], []]);
+  });
+
+  it('purges the people of closed shift handovers and who stopped an escalation; finds both for the person', async () => {
+    const [inc] = await insertIncidents(t.store, incident('g1'));
+    const jonasOnCall = { name: 'Jonas Weber', slackUser: 'U0JONAS001', email: JONAS_MAIL, phone: '+49 1' };
+    const item = {
+      incidentId: inc!.id,
+      ticket: 'INC0010001',
+      title: 'disk full',
+      priority: 2,
+      openedAt: OLD,
+      slaMinutesLeft: 30,
+      lastAction: { at: OLD, what: 'note: rotated the logs on db-01' },
+      acknowledgedBy: 'Jonas Weber',
+      openSteps: 1,
+      handoffs: [],
+    };
+    await t.store.unitOfWork(async (uow) => {
+      const base = {
+        provider: 'infra',
+        trigger: 'manual' as const,
+        requestedBy: JONAS,
+        outgoing: jonasOnCall,
+        incoming: { name: 'Anna Schmidt', slackUser: 'U0ANNA0001' },
+        summary: [item],
+      };
+      await uow.shifts.insert({
+        ...base,
+        at: OLD,
+        state: 'acknowledged',
+        acknowledgedBy: 'Anna Schmidt',
+        acknowledgedAt: OLD,
+        escalateAt: null,
+      });
+      // Still open (it can be acknowledged): kept as it is, however old.
+      await uow.shifts.insert({
+        ...base,
+        at: OLD,
+        state: 'open',
+        acknowledgedBy: null,
+        acknowledgedAt: null,
+        escalateAt: OLD,
+      });
+      const run = {
+        incidentId: inc!.id,
+        provider: 'infra',
+        priority: 2,
+        trigger: 'opened' as const,
+        steps: [],
+        startedAt: OLD,
+        nextStep: 0,
+        nextDueAt: null,
+        state: 'stopped' as const,
+      };
+      await uow.escalations.insert({ ...run, stoppedAt: OLD, stoppedBy: JONAS });
+      await uow.escalations.insert({ ...run, trigger: 'reopened', stoppedAt: NEW, stoppedBy: JONAS });
+    });
+
+    const found = await t.store.privacy.aboutPerson({ ids: [JONAS], emails: [] });
+    expect(found.shiftHandovers.map((h) => h.state)).toEqual(['acknowledged', 'open']);
+    expect(found.escalationsStopped.map((e) => e.at)).toEqual([OLD, NEW]);
+    // Anna is only the incoming on-call: found by her Slack id inside the stored person.
+    const anna = await t.store.privacy.aboutPerson({ ids: [ANNA], emails: [] });
+    expect(anna.shiftHandovers).toHaveLength(2);
+    const byMail = await t.store.privacy.aboutPerson({ ids: [], emails: [JONAS_MAIL] });
+    expect(byMail.shiftHandovers).toHaveLength(2);
+
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: true, at: NEW })).toMatchObject({
+      shiftHandovers: 1,
+      escalations: 1,
+    });
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: false, at: NEW })).toMatchObject({
+      shiftHandovers: 1,
+      escalations: 1,
+    });
+    const [closed, open] = await t.store.shifts
+      .list({ provider: 'infra', limit: 5 })
+      .then((l) => [...l].sort((a, b) => a.id - b.id));
+    expect(closed).toMatchObject({
+      requestedBy: 'slack:(purged)',
+      acknowledgedBy: '(purged)',
+      outgoing: { name: '(purged)' },
+      incoming: { name: '(purged)' },
+      summary: [{ ...item, acknowledgedBy: '(purged)', lastAction: { at: OLD, what: '(purged)' } }],
+      state: 'acknowledged',
+      acknowledgedAt: OLD,
+    });
+    expect(closed?.outgoing).toEqual({ name: '(purged)' });
+    expect(open).toMatchObject({ requestedBy: JONAS, outgoing: jonasOnCall, summary: [item] });
+    expect((await t.store.escalations.ofIncident(inc!.id)).map((e) => e.stoppedBy)).toEqual([
+      'slack:(purged)',
+      JONAS,
+    ]);
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: false, at: NEW })).toMatchObject({
+      shiftHandovers: 0,
+      escalations: 0,
+    });
   });
 
   it('matches e-mail addresses literally (LIKE wildcards in them match nothing else)', async () => {
