@@ -1,3 +1,4 @@
+import type { OlaReport } from './handoff-ola';
 import type { Summary } from './stats';
 import type { SlaKind, SlaStage } from './types';
 
@@ -128,5 +129,7 @@ export interface SlaReport {
   providers: ProviderRow[];
   trend: TrendRow[];
   agreement: AgreementStats | null;
+  /** Hand-offs and the acceptance OLA per provider; null when the source knows no hand-offs. */
+  ola: OlaReport | null;
   records: ReportRecord[];
 }
