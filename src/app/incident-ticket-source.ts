@@ -1,11 +1,12 @@
 import { handoffFacts, HANDOFF_EVENT_TYPES } from '../core/sla/handoff-facts';
+import { SHADOW_EVENT_TYPES, shadowFact } from '../core/sla/shadow-comparison';
 import { CLOCK_EVENT_TYPES, clockChangeOf } from '../core/sla/incident-clock-event';
 import type { TicketEvent, TicketHistory } from '../core/sla/types';
 import type { IncidentHistories } from '../ports/incident-histories';
 import type { TicketQuery, TicketSource } from '../ports/ticket-source';
 
-/** The clock events, and the hand-offs for the OLA figures. */
-const READ_TYPES = [...new Set([...CLOCK_EVENT_TYPES, ...HANDOFF_EVENT_TYPES])];
+/** The clock events, the hand-offs for the OLA figures, and what owner and shadow did (transition mode). */
+const READ_TYPES = [...new Set([...CLOCK_EVENT_TYPES, ...HANDOFF_EVENT_TYPES, ...SHADOW_EVENT_TYPES])];
 
 /**
  * The bridge's own incidents as an SLA TicketSource: each incident with the timeline entries that move
@@ -40,6 +41,7 @@ export function incidentTicketSource(histories: IncidentHistories, pageSize = 10
             service: i.service,
             category: i.rule,
             handoffs: handoffFacts(entries),
+            shadow: shadowFact(i, entries),
           };
         }
         done += page.length;

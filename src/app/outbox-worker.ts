@@ -227,7 +227,10 @@ export class OutboxWorker {
       if (!inc) return;
       if (outcome.chat && isChatLane(cmd.lane)) {
         chat = inc.chat[cmd.lane] ? 'updated' : 'posted';
-        await uow.incidents.update(inc.id, { chat: { ...inc.chat, [cmd.lane]: outcome.chat } });
+        const shadow = outcome.shadowChat
+          ? { shadow: { ...inc.chat.shadow, [cmd.lane]: outcome.shadowChat } }
+          : {};
+        await uow.incidents.update(inc.id, { chat: { ...inc.chat, [cmd.lane]: outcome.chat, ...shadow } });
       }
       if (outcome.ticket !== undefined && isTicketLane(cmd.lane)) {
         const tickets = withTicket(inc.tickets, cmd.lane, outcome.ticket);

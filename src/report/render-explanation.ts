@@ -2,7 +2,7 @@ import type { ExplainedRecord, SlaExplanation } from '../core/sla/explain-ticket
 import { localTime, priorityLabel, target } from './format';
 import { htmlTable, REPORT_CSS } from './render-html';
 import { esc as mdEsc, markdownTable } from './render-markdown';
-import { olaTables, type ReportTable } from './report-tables';
+import { olaTables, transitionTables, type ReportTable } from './report-tables';
 import { escapeXml as esc } from './svg-charts';
 
 const flag = (v: boolean | null | undefined) => (v === true ? 'yes' : v === false ? 'no' : '–');
@@ -85,6 +85,7 @@ export function explanationTables(e: SlaExplanation): ReportTable[] {
     ...(e.figures.ola && e.figures.ola.handoffs.length + e.figures.ola.pingPong.length > 0
       ? olaTables(e.figures.ola, e.month, tz)
       : []),
+    ...(e.figures.transition ? transitionTables(e.figures.transition, e.month, tz) : []),
   ];
 }
 

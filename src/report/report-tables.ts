@@ -1,4 +1,5 @@
 import type { OlaReport } from '../core/sla/handoff-ola';
+import type { ShadowComparison } from '../core/sla/shadow-comparison';
 import type { CountRow, SlaReport } from '../core/sla/report-model';
 import { hours, localTime, minutes, percent, priorityLabel, summaryLine, target } from './format';
 
@@ -101,6 +102,7 @@ export function reportTables(r: SlaReport): ReportTable[] {
       ]),
     },
     ...(r.ola ? olaTables(r.ola, r.month, r.timeZone) : []),
+    ...(r.transition ? transitionTables(r.transition, r.month, r.timeZone) : []),
     counts('by-priority', 'Volume by priority', r.volumes.byPriority, r.totals.tickets),
     counts('by-branch', 'Volume by branch', r.volumes.byBranch, r.totals.tickets),
     counts('by-service', 'Volume by service', r.volumes.byService, r.totals.tickets),
@@ -225,6 +227,57 @@ export function olaTables(o: OlaReport, month: string, tz: string): ReportTable[
         minutes(h.secondsToAccept),
         yesNo(h.withinDeadline),
         h.refs,
+      ]),
+    },
+  ];
+}
+
+/**
+ * Transition mode: owner and shadow side by side per pair (readiness before the cut-over), and the
+ * incidents they are counted from, each with the timeline rows of both acknowledgements.
+ */
+export function transitionTables(t: ShadowComparison, month: string, tz: string): ReportTable[] {
+  return [
+    {
+      id: 'transition',
+      title: 'Transition mode: owner and shadow compared',
+      headers: [
+        'Owner',
+        'Shadow',
+        'Incidents',
+        'Acknowledged first: owner / shadow / same time',
+        'MTTA owner (count · median)',
+        'MTTA shadow (count · median)',
+        'Steps done: owner / shadow',
+        'Notes: owner / shadow',
+      ],
+      rows: t.pairs.map((p) => [
+        p.owner,
+        p.shadow,
+        String(p.incidents),
+        `${p.ownerFirst} / ${p.shadowFirst} / ${p.ties}`,
+        `${p.ownerMtta.count} · ${minutes(p.ownerMtta.median)}`,
+        `${p.shadowMtta.count} · ${minutes(p.shadowMtta.median)}`,
+        `${p.ownerSteps} / ${p.shadowSteps}`,
+        `${p.ownerNotes} / ${p.shadowNotes}`,
+      ]),
+      note: 'Incidents opened in the month with a shadow provider. MTTA: calendar time from opening to the first acknowledgement of each side. Shadow actions change no ticket.',
+    },
+    {
+      id: 'transition-incidents',
+      title: `Transition mode: incidents (${t.incidents.length})`,
+      headers: ['Ticket', 'Owner', 'Shadow', 'Opened', 'Ack owner', 'Ack shadow', 'First', 'Steps', 'Rows'],
+      links: t.incidents.map((i) => explainLink(i.number, month, 'html')),
+      rows: t.incidents.map((i) => [
+        i.number,
+        i.owner,
+        i.shadow,
+        localTime(i.openedAt, tz),
+        minutes(i.ownerAckSeconds),
+        minutes(i.shadowAckSeconds),
+        i.first ?? '–',
+        `${i.ownerSteps} / ${i.shadowSteps}`,
+        i.refs || '–',
       ]),
     },
   ];

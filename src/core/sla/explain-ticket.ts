@@ -72,7 +72,7 @@ export interface SlaExplanation {
   /** The report computed over this ticket alone: its contribution to every figure. */
   figures: Pick<
     SlaReport,
-    'totals' | 'compliance' | 'mtta' | 'mttr' | 'providers' | 'breaches' | 'agreement' | 'ola'
+    'totals' | 'compliance' | 'mtta' | 'mttr' | 'providers' | 'breaches' | 'agreement' | 'ola' | 'transition'
   >;
 }
 
@@ -194,6 +194,7 @@ export function explainTicket(
       breaches: report.breaches,
       agreement: report.agreement,
       ola: report.ola,
+      transition: report.transition,
     },
   };
 }

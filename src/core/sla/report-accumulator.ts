@@ -1,4 +1,5 @@
 import { OlaAccumulator } from './handoff-ola';
+import { ShadowAccumulator } from './shadow-comparison';
 import { ComplianceCounter, Counter } from './report-counters';
 import type {
   AgreementStats,
@@ -74,6 +75,7 @@ export class ReportAccumulator {
   private readonly totals = { tickets: 0, resolved: 0, openAtMonthEnd: 0, records: 0, breaches: 0 };
   private readonly hasResolution: boolean;
   private readonly ola: OlaAccumulator;
+  private readonly transition: ShadowAccumulator;
 
   constructor(private readonly options: ReportOptions) {
     this.windows = trendWindows(options.month, options.trendMonths, options.timeZone);
@@ -88,6 +90,7 @@ export class ReportAccumulator {
     }));
     this.hasResolution = options.definitions.some((d) => d.kind === 'resolution');
     this.ola = new OlaAccumulator(this.window, this.asOf, options.pingPongChanges ?? 3);
+    this.transition = new ShadowAccumulator(this.window, this.asOf);
   }
 
   /** Evaluation instant for every ticket: the end of the report month, or now while it is in progress. */
@@ -111,6 +114,8 @@ export class ReportAccumulator {
   ): void {
     // Hand-offs count in the month they were offered, whether or not the ticket is in this month's figures.
     this.ola.add(ticket);
+    // Transition mode: counted in the month the incident opened (readiness before the cut-over).
+    this.transition.add(ticket);
     const resolution = records.filter((r) => r.kind === 'resolution');
     const firstResolved = resolution.find((r) => r.cycle === 1 && r.stage === 'completed')?.stoppedAt ?? null;
     const open = resolution.some((r) => r.stage === 'running' || r.stage === 'paused');
@@ -279,6 +284,7 @@ export class ReportAccumulator {
         ? { ...this.agreement, percent: (this.agreement.agree / this.agreement.compared) * 100 }
         : null,
       ola: this.ola.finish(),
+      transition: this.transition.finish(),
       records: this.records,
     };
   }

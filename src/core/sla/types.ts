@@ -1,4 +1,5 @@
 import type { HandoffFact } from './handoff-ola';
+import type { ShadowFact } from './shadow-comparison';
 
 /**
  * Data shapes of the SLA engine. Plain data only: sources build TicketHistory values, the engine returns
@@ -51,6 +52,8 @@ export interface TicketHistory {
    * other sources leave the field out and the report has no hand-off section.
    */
   handoffs?: HandoffFact[];
+  /** Transition mode: owner and shadow compared (the store source; null or absent otherwise). */
+  shadow?: ShadowFact | null;
 }
 
 /** Working time on one weekday: minutes after local midnight, [start, end), end may be 1440. */
