@@ -186,6 +186,14 @@ describe('transition mode (dual running) against the running server and the sand
     ]);
     expect(report.transition.pairs[0]!.ownerMtta.count).toBe(1);
     expect(report.transition.incidents[0]!.refs).toMatch(/^timeline \d+; timeline \d+$/);
+    const md = await (
+      await fetch(`${app.url}/reports/sla?month=${month}&format=md`, {
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+      })
+    ).text();
+    expect(md).toMatch(
+      /\| old \| new \| 1 \| 0 \/ 1 \/ 0 \| 1 · [\d.]+ min \| 1 · [\d.]+ min \| 0 \/ 1 \| 0 \/ 1 \|/,
+    );
   });
 
   it('swaps the roles from the cut-over on: the new provider owns, the old one shadows', async () => {
