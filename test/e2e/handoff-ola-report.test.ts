@@ -58,8 +58,26 @@ describe('ownership and hand-offs in the monthly report (real server, store sour
     await post(`/api/handoffs/${h.id}/reject`, { reason: 'not ours' });
     h = await post(`/api/incidents/${second!.id}/handoffs`, { to: 'app', note });
     await post(`/api/handoffs/${h.id}/cancel`);
+    // Incident 1 recovers at 12:30 (resolved after the 5 min grace), past its 4 h resolution target.
+    await minutes(259);
+    await app.post('generic', {
+      dedupKey: 'b1',
+      status: 'resolved',
+      severity: 'critical',
+      summary: 's',
+      branch: 'b1',
+    });
+    await app.settle();
+    await minutes(5);
+    await app.settle();
 
     const incident = await app.api(`/api/incidents/${first!.id}`);
+    expect(incident.state).toBe('resolved');
+    expect(incident.ownership.at(-1)).toEqual({
+      provider: 'app',
+      from: '2026-11-02T08:10:00.000Z',
+      to: incident.resolvedAt,
+    });
     expect(incident.owner).toBe('app');
     expect(incident.ownership.map((o: { provider: string }) => o.provider)).toEqual([
       'infra',
@@ -72,6 +90,35 @@ describe('ownership and hand-offs in the monthly report (real server, store sour
     const number: string = incident.tickets.servicenow?.number ?? incident.key;
 
     const report = JSON.parse(await text('/reports/sla?month=2026-11&format=json'));
+    // Clock time and breaches count for the owner at the time: incident 1 was infra's 08:00–08:02 and
+    // 08:09–08:10 (3 min), app's otherwise; both its breaches (response at 08:15, resolution at 12:00)
+    // fell in app's time; incident 2 (still open) stayed with infra, so its breaches are infra's.
+    const resolution = report.records.find(
+      (r: { number: string; kind: string }) => r.number === number && r.kind === 'resolution',
+    );
+    const held = (p: string) =>
+      report.providers.find((r: { provider: string }) => r.provider === p)?.heldBusinessSeconds;
+    expect(held('infra')).toBe(180);
+    expect(held('app')).toBe(resolution.elapsedBusinessSeconds - 180);
+    const secondNumber: string =
+      (await app.api(`/api/incidents/${second!.id}`)).tickets.servicenow?.number ?? second!.key;
+    expect(
+      report.breaches
+        .map((b: { number: string; kind: string; provider: string; breachedAt: string }) => [
+          b.number,
+          b.kind,
+          b.provider,
+          b.breachedAt,
+        ])
+        .sort(),
+    ).toEqual(
+      [
+        [number, 'resolution', 'app', '2026-11-02T12:00:00.000Z'],
+        [number, 'response', 'app', '2026-11-02T08:15:00.000Z'],
+        [secondNumber, 'resolution', 'infra', '2026-11-02T12:00:00.000Z'],
+        [secondNumber, 'response', 'infra', '2026-11-02T08:15:00.000Z'],
+      ].sort(),
+    );
     const row = (p: string) => report.ola.providers.find((r: { provider: string }) => r.provider === p);
     expect(row('app')).toMatchObject({
       offered: 1,
