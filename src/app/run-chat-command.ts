@@ -159,7 +159,7 @@ async function syncIncidentMessage(deps: ChatLaneDeps, incident: IncidentRecord)
     shadow = await syncCopy(deps, incident, timeline, 'shadow');
   } catch (err) {
     // A retry would post the owner's new message a second time; the next change posts the copy.
-    if (incident.chat[deps.notifier.platform]) throw err;
+    if (!owner.chat || incident.chat[deps.notifier.platform]) throw err;
     shadow = { summary: `not posted (${err instanceof Error ? err.message : String(err)}); next change` };
   }
   return {

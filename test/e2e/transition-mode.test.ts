@@ -209,3 +209,35 @@ describe('transition mode (dual running) against the running server and the sand
     expect(latest).toMatchObject({ provider: 'new', shadow: 'old' });
   });
 });
+
+describe('transition mode where only the shadow provider has a channel', () => {
+  it('posts the shadow copy once and redraws it in place on later changes', async () => {
+    const yaml = YAML.replace('    chat: { slackChannel: "#dms-old-oncall" }\n', '');
+    const app = await startTestApp({ yaml });
+    try {
+      await app.post('alertmanager', firing);
+      await app.flush();
+      const [listed] = (await app.api('/api/incidents')).incidents;
+      const slack = app.sandboxes.slack!;
+      expect(slack.messages('dms-new-oncall')).toHaveLength(1);
+      const msg = slack.messages('dms-new-oncall')[0]!;
+      const body = buttonBody({
+        actionId: CHAT_ACTIONS.ack,
+        value: String(listed.id),
+        user: NINA,
+        channel: msg.channel,
+        messageTs: msg.ts,
+        triggerId: slack.mintTriggerId(NINA),
+        responseUrl: sandboxResponseUrl(app.url),
+      });
+      expect((await postSlack(app.url, body, slackHeaders(body))).status).toBe(200);
+      await app.flush();
+      expect(slack.messages('dms-new-oncall')).toHaveLength(1);
+      expect(JSON.stringify(slack.messages('dms-new-oncall')[0]!.blocks)).not.toContain(
+        `"action_id":"${CHAT_ACTIONS.ack}"`,
+      );
+    } finally {
+      await app.close();
+    }
+  });
+});
