@@ -20,19 +20,20 @@ export const TIMELINE_LIMIT = 2000;
 /** Which side of a transition a view or an action is for: the owner, or the shadow provider. */
 export type Side = 'owner' | 'shadow';
 
+/** A runbook step ticked in this entry by the given side, and who ticked it. */
+function tickedStep(e: TimelineEntry, side: Side): { step: number; by: string } | null {
+  if (side === 'owner') return e.type === 'runbook_step_done' ? { step: e.data.step, by: e.data.name } : null;
+  return e.type === 'shadow_action' && e.data.action === 'runbook_step_done' && e.data.step !== undefined
+    ? { step: e.data.step, by: e.data.name }
+    : null;
+}
+
 /** Done runbook steps from the timeline (1-based numbers, the first record of a step wins). */
 export function doneSteps(timeline: TimelineEntry[], side: Side = 'owner'): StepDoneState {
   const done: Record<number, { by: string; at: string }> = {};
   for (const e of timeline) {
-    const step =
-      side === 'owner'
-        ? e.type === 'runbook_step_done'
-          ? e.data.step
-          : undefined
-        : e.type === 'shadow_action' && e.data.action === 'runbook_step_done'
-          ? e.data.step
-          : undefined;
-    if (step !== undefined && 'name' in e.data) done[step + 1] ??= { by: e.data.name, at: e.at };
+    const t = tickedStep(e, side);
+    if (t) done[t.step + 1] ??= { by: t.by, at: e.at };
   }
   return done;
 }

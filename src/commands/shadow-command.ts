@@ -7,6 +7,7 @@ import type { IncidentRecord } from '../ports/store';
 /** The chat actions a shadow provider's member may take (transition mode). */
 export type ShadowVerb = Extract<ChatAction, { verb: 'ack' | 'note' | 'step' }>;
 
+/** True for the actions a shadow may take (acknowledge, note, tick a step). */
 export const isShadowVerb = (a: ChatAction): a is ShadowVerb =>
   a.verb === 'ack' || a.verb === 'note' || a.verb === 'step';
 

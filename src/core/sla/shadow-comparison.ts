@@ -117,6 +117,7 @@ export class ShadowAccumulator {
     private readonly asOf: number,
   ) {}
 
+  /** Adds one ticket; one without a shadow, or opened outside the month (or after asOf), adds nothing. */
   add(ticket: { id: string; number: string; shadow?: ShadowFact | null }): void {
     const f = ticket.shadow;
     if (!f || f.openedAt < this.window.start || f.openedAt >= this.window.end || f.openedAt > this.asOf)
@@ -141,6 +142,7 @@ export class ShadowAccumulator {
     });
   }
 
+  /** The section, or null when no incident of the month had a shadow. */
   finish(): ShadowComparison | null {
     if (this.rows.length === 0) return null;
     const incidents = this.rows.sort(
