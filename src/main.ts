@@ -243,6 +243,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       clock,
       logger,
       routing: config.routing,
+      transitions: Object.fromEntries(
+        config.providers.map((p) => [p.name, { shadow: p.shadow, cutover: p.cutover }]),
+      ),
       correlation: config.correlation,
       maintenance: config.maintenance,
       runbooks,

@@ -20,6 +20,8 @@ function present(i: IncidentRecord) {
     service: i.service,
     branch: i.branch,
     provider: i.provider,
+    // Transition mode: the provider shadowing the incident (its actions change no ticket), else null.
+    shadow: i.shadow,
     rule: i.rule,
     groupKey: i.groupKey,
     impact: i.impact,

@@ -6,6 +6,7 @@ const DOWNLOADS = [
   ['html', 'HTML'],
   ['pdf', 'PDF'],
   ['csv', 'CSV (one row per ticket and SLA)'],
+  ['handoffs-csv', 'CSV of hand-offs (OLA)'],
   ['json', 'JSON'],
   ['md', 'Markdown'],
 ] as const;

@@ -46,6 +46,7 @@ export interface IncidentsTable {
   service: string | null;
   branch: string | null;
   provider: string;
+  shadow: string | null;
   rule: string;
   impact: number;
   urgency: number;

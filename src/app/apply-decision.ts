@@ -146,6 +146,7 @@ async function openIncident(
     service: alert.service,
     branch: alert.branch,
     provider: route.provider,
+    shadow: route.shadow,
     rule: route.rule,
     impact: route.impact,
     urgency: route.urgency,

@@ -17,14 +17,31 @@ export interface ChatViewDeps {
 /** How much of an incident's timeline the chat view reads (steps done, who resolved, thread cursor). */
 export const TIMELINE_LIMIT = 2000;
 
+/** Which side of a transition a view or an action is for: the owner, or the shadow provider. */
+export type Side = 'owner' | 'shadow';
+
+/** A runbook step ticked in this entry by the given side, and who ticked it. */
+function tickedStep(e: TimelineEntry, side: Side): { step: number; by: string } | null {
+  if (side === 'owner') return e.type === 'runbook_step_done' ? { step: e.data.step, by: e.data.name } : null;
+  return e.type === 'shadow_action' && e.data.action === 'runbook_step_done' && e.data.step !== undefined
+    ? { step: e.data.step, by: e.data.name }
+    : null;
+}
+
 /** Done runbook steps from the timeline (1-based numbers, the first record of a step wins). */
-export function doneSteps(timeline: TimelineEntry[]): StepDoneState {
+export function doneSteps(timeline: TimelineEntry[], side: Side = 'owner'): StepDoneState {
   const done: Record<number, { by: string; at: string }> = {};
   for (const e of timeline) {
-    if (e.type !== 'runbook_step_done') continue;
-    done[e.data.step + 1] ??= { by: e.data.name, at: e.at };
+    const t = tickedStep(e, side);
+    if (t) done[t.step + 1] ??= { by: t.by, at: e.at };
   }
   return done;
+}
+
+/** The shadow provider's first acknowledgement, from the timeline. */
+export function shadowAcknowledged(timeline: TimelineEntry[]): { by: string; at: string } | null {
+  const e = timeline.find((x) => x.type === 'shadow_action' && x.data.action === 'acknowledged');
+  return e?.type === 'shadow_action' ? { by: e.data.name, at: e.at } : null;
 }
 
 /**
@@ -36,6 +53,8 @@ export async function chatIncidentView(
   incident: IncidentRecord,
   /** The incident's timeline when the caller has already read it. */
   known?: TimelineEntry[],
+  /** `shadow`: the shadow provider's copy of the message (transition mode). */
+  side: Side = 'owner',
 ): Promise<ChatIncident> {
   const [timeline, alerts] = await Promise.all([
     known ?? deps.store.timeline.of(incident.id, TIMELINE_LIMIT),
@@ -44,7 +63,12 @@ export async function chatIncidentView(
   const first = alerts[0] ?? null;
   const runbook = incident.runbookId ? (deps.runbooks.get(incident.runbookId) ?? null) : null;
   const checklist =
-    runbook && first ? buildChecklist(runbook, { facts: first, done: doneSteps(timeline) }) : null;
+    runbook && first ? buildChecklist(runbook, { facts: first, done: doneSteps(timeline, side) }) : null;
+  const ownerAck = incident.acknowledged
+    ? { by: incident.acknowledged.name, at: incident.acknowledged.at }
+    : null;
+  const shadowAck = shadowAcknowledged(timeline);
+  const name = (p: string) => deps.providerNames.get(p) ?? p;
   // Resolved by a person (their note) unless the incident was reopened after that and recovered.
   const lastUser = timeline.findLastIndex((e) => e.type === 'resolved_by_user');
   const lastReopen = timeline.findLastIndex((e) => e.type === 'reopened');
@@ -70,9 +94,7 @@ export async function chatIncidentView(
     key: incident.key,
     title: incident.title,
     state: incident.state,
-    acknowledged: incident.acknowledged
-      ? { by: incident.acknowledged.name, at: incident.acknowledged.at }
-      : null,
+    acknowledged: side === 'shadow' ? shadowAck : ownerAck,
     resolution,
     priority: incident.priority,
     impact: incident.impact,
@@ -101,5 +123,13 @@ export async function chatIncidentView(
           steps: checklist.items.map((s) => ({ index: s.number - 1, text: s.text, done: s.done })),
         }
       : null,
+    ...(incident.shadow
+      ? {
+          shadow:
+            side === 'shadow'
+              ? { copy: true, otherName: name(incident.provider), otherAcknowledged: ownerAck }
+              : { copy: false, otherName: name(incident.shadow), otherAcknowledged: shadowAck },
+        }
+      : {}),
   });
 }

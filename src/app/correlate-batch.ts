@@ -4,6 +4,7 @@ import { stormCheck, stormGroupKey } from '../core/correlate/storm-guard';
 import type { CorrelationSettings } from '../core/correlate/settings';
 import { activeMaintenance, type MaintenanceWindow } from '../core/maintenance/maintenance';
 import { routeAlert, type Routing } from '../core/routing/route-alert';
+import type { TransitionSettings } from '../core/routing/transition';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { StoredAlert, Transactional, UnitOfWork } from '../ports/store';
@@ -19,6 +20,8 @@ export interface CorrelateDeps {
   clock: Clock;
   logger: Logger;
   routing: Routing;
+  /** Transition mode per provider (`providers[].shadow`, `cutover`); rules may set their own. */
+  transitions?: Readonly<Record<string, TransitionSettings>>;
   correlation: CorrelationSettings;
   maintenance: MaintenanceWindow[];
   /** Incident keys are our idempotency key towards ServiceNow/Jira: unique and never reused. */
@@ -115,7 +118,10 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
 async function correlateOne(deps: CorrelateDeps, uow: UnitOfWork, alert: StoredAlert, newKey: () => string) {
   const nowDate = deps.clock.now();
   const now = nowDate.toISOString();
-  const routed = routeAlert(alert, deps.routing);
+  const routed = routeAlert(alert, deps.routing, {
+    at: nowDate.getTime(),
+    ...(deps.transitions ? { providers: deps.transitions } : {}),
+  });
   const route = {
     ...routed,
     runbookId:

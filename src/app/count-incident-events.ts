@@ -29,6 +29,7 @@ const LIFECYCLE: { [T in TimelineEvent['type']]: ((m: Counted, e: EventOf<T>) =>
   acknowledged: null,
   note: null,
   runbook_step_done: null,
+  shadow_action: null,
   ticket_create: null,
   ticket_note: null,
   ticket_resolve: null,

@@ -11,6 +11,8 @@ export interface CommandOutcome {
   recreate?: boolean;
   /** Chat lanes: where the incident message now is. */
   chat?: ChatMessageState;
+  /** Chat lanes in transition mode: where the shadow provider's copy now is. */
+  shadowChat?: ChatMessageState;
 }
 
 /**

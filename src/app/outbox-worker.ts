@@ -225,9 +225,14 @@ export class OutboxWorker {
       });
       const inc = await uow.incidents.get(cmd.incidentId);
       if (!inc) return;
-      if (outcome.chat && isChatLane(cmd.lane)) {
-        chat = inc.chat[cmd.lane] ? 'updated' : 'posted';
-        await uow.incidents.update(inc.id, { chat: { ...inc.chat, [cmd.lane]: outcome.chat } });
+      if ((outcome.chat || outcome.shadowChat) && isChatLane(cmd.lane)) {
+        if (outcome.chat) chat = inc.chat[cmd.lane] ? 'updated' : 'posted';
+        const owner = outcome.chat ? { [cmd.lane]: outcome.chat } : {};
+        // Transition mode: the shadow provider's copy, even where the owner has no channel here.
+        const shadow = outcome.shadowChat
+          ? { shadow: { ...inc.chat.shadow, [cmd.lane]: outcome.shadowChat } }
+          : {};
+        await uow.incidents.update(inc.id, { chat: { ...inc.chat, ...owner, ...shadow } });
       }
       if (outcome.ticket !== undefined && isTicketLane(cmd.lane)) {
         const tickets = withTicket(inc.tickets, cmd.lane, outcome.ticket);

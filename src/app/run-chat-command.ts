@@ -1,6 +1,6 @@
 import type { ChatMessageRef, ChatNotifier } from '../ports/chat';
 import type { ChatOutboxCommand, IncidentRecord, OutboxCommand, TimelineEntry } from '../ports/store';
-import { chatIncidentView, TIMELINE_LIMIT, type ChatViewDeps } from './chat-incident-view';
+import { chatIncidentView, TIMELINE_LIMIT, type ChatViewDeps, type Side } from './chat-incident-view';
 import type { TimelineEventType } from '../core/incident/timeline-event';
 import { isChatLane } from '../core/outbox/outbox-command';
 import { unhandled } from '../core/unhandled';
@@ -32,6 +32,7 @@ export const THREAD_LABELS: Record<TimelineEventType, string | null> = {
   storm_absorbed: 'absorbed by the alert storm',
   acknowledged: 'acknowledged',
   runbook_step_done: 'runbook step done',
+  shadow_action: '👥 shadow',
   note: 'note',
   resolved_by_user: 'resolved',
   ticket_create: 'ticket',
@@ -149,14 +150,40 @@ async function notifyPeople(
 }
 
 async function syncIncidentMessage(deps: ChatLaneDeps, incident: IncidentRecord): Promise<CommandOutcome> {
-  const lane = deps.notifier.platform;
   const timeline = await deps.store.timeline.of(incident.id, TIMELINE_LIMIT);
+  const owner = await syncCopy(deps, incident, timeline, 'owner');
+  if (!incident.shadow || incident.shadow === incident.provider) return owner;
+  // Transition mode: the shadow provider's own copy in its channel, drawn and threaded the same way.
+  let shadow: CommandOutcome;
+  try {
+    shadow = await syncCopy(deps, incident, timeline, 'shadow');
+  } catch (err) {
+    // A retry would post the owner's new message a second time; the next change posts the copy.
+    if (!owner.chat || incident.chat[deps.notifier.platform]) throw err;
+    shadow = { summary: `not posted (${err instanceof Error ? err.message : String(err)}); next change` };
+  }
+  return {
+    summary: `${owner.summary}; shadow (${incident.shadow}): ${shadow.summary}`,
+    ...(owner.chat ? { chat: owner.chat } : {}),
+    ...(shadow.chat ? { shadowChat: shadow.chat } : {}),
+  };
+}
+
+/** Posts one side's copy of the incident message, or redraws it and threads what is new. */
+async function syncCopy(
+  deps: ChatLaneDeps,
+  incident: IncidentRecord,
+  timeline: TimelineEntry[],
+  side: Side,
+): Promise<CommandOutcome> {
+  const lane = deps.notifier.platform;
+  const provider = side === 'owner' ? incident.provider : (incident.shadow ?? incident.provider);
   const lastId = timeline[timeline.length - 1]?.id ?? 0;
-  const view = await chatIncidentView(deps, incident, timeline);
-  const existing = incident.chat[lane];
+  const view = await chatIncidentView(deps, incident, timeline, side);
+  const existing = side === 'owner' ? incident.chat[lane] : incident.chat.shadow?.[lane];
   if (!existing) {
-    const channel = deps.channelFor(incident.provider);
-    if (!channel) return { summary: `no ${lane} channel for provider ${incident.provider}; skipped` };
+    const channel = deps.channelFor(provider);
+    if (!channel) return { summary: `no ${lane} channel for provider ${provider}; skipped` };
     const ref = await deps.throttle(channel, () => deps.notifier.post(channel, view));
     return { summary: `incident message posted to ${channel}`, chat: { ...ref, seen: lastId } };
   }

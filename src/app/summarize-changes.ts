@@ -23,6 +23,8 @@ const LABELS: Record<TimelineEventType, string | null> = {
   resolved_by_user: null,
   note: null,
   runbook_step_done: null,
+  // Transition mode: what the shadow provider does never reaches the tickets.
+  shadow_action: null,
   ticket_create: null,
   ticket_note: null,
   ticket_resolve: null,

@@ -19,6 +19,7 @@ import { listOnCall } from '../app/list-oncall';
 import type { OnCallSchedule } from '../core/oncall/schedule';
 import { oncallAnswer } from './oncall-answer';
 import { parseCommand, USAGE } from './parse-command';
+import { isShadowVerb, runShadowAction, shadowRefusal } from './shadow-command';
 import { offerIncidentHandoff, type HandoffActor, type HandoffResult } from '../app/offer-incident-handoff';
 import { decideIncidentHandoff } from '../app/decide-incident-handoff';
 import type { ShiftHandover } from '../core/oncall/shift-handover';
@@ -140,6 +141,12 @@ export class ChatCommandService implements ChatCommands {
   async act(actor: ChatActor, action: ChatAction): Promise<CommandResult> {
     const inc = await this.deps.store.incidents.get(action.incidentId);
     if (!inc) return refused(`Incident ${action.incidentId} does not exist.`);
+    // Transition mode: the shadow provider's people act as shadow (recorded, no ticket changed).
+    if (inc.shadow && inc.shadow !== inc.provider && !(await this.#isMember(actor, inc.provider)))
+      if (await this.#isMember(actor, inc.shadow))
+        return isShadowVerb(action)
+          ? runShadowAction(this.deps, actor, inc, action)
+          : shadowRefusal(this.#name(inc.shadow), this.#name(inc.provider));
     if (action.verb !== 'note' && !(await this.#isMember(actor, inc.provider))) {
       const p = this.#provider(inc.provider);
       return refused(

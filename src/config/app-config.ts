@@ -136,6 +136,8 @@ export const AppConfig = z
     };
     check(cfg.routing.defaults.provider, ['routing', 'defaults', 'provider']);
     cfg.routing.rules.forEach((r, i) => check(r.provider, ['routing', 'rules', i, 'provider']));
+    cfg.routing.rules.forEach((r, i) => check(r.shadow, ['routing', 'rules', i, 'shadow']));
+    cfg.providers.forEach((p, i) => check(p.shadow, ['providers', i, 'shadow']));
     Object.keys(cfg.oncall).forEach((name) => check(name, ['oncall', name]));
     Object.keys(cfg.escalation).forEach((name) => check(name, ['escalation', name]));
     for (const issue of escalationIssues(cfg.escalation, cfg.paging))

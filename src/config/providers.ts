@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Transition } from '../core/routing/transition';
 
 /** A provider team: who owns incidents routed to it, where its tickets and chat messages go. */
 export const Provider = z.strictObject({
@@ -36,5 +37,7 @@ export const Provider = z.strictObject({
       }),
     )
     .default([]),
+  /** Transition mode for every incident routed to this provider: `shadow` and `cutover`. */
+  ...Transition,
 });
 export type Provider = z.infer<typeof Provider>;

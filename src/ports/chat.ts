@@ -49,6 +49,11 @@ export interface ChatIncident {
     bridge: string;
   };
   runbook: { id: string; title: string; steps: RunbookStepView[] } | null;
+  /**
+   * Transition mode. On the shadow provider's copy (`copy`) `acknowledged` and the runbook show the
+   * shadow's own actions; `other` is the owner there and the shadow on the owner's message.
+   */
+  shadow?: { copy: boolean; otherName: string; otherAcknowledged: { by: string; at: string } | null };
 }
 
 /** Where a posted incident message lives, to update it in place and thread replies under it. */

@@ -11,6 +11,8 @@ export interface IncidentTickets {
 export interface IncidentChat {
   slack?: ChatMessageState;
   teams?: ChatMessageState;
+  /** Transition mode: the shadow provider's copy of the message, per platform. */
+  shadow?: { slack?: ChatMessageState; teams?: ChatMessageState };
 }
 /** A posted message and the last timeline entry already threaded under it. */
 export interface ChatMessageState {
@@ -29,6 +31,8 @@ export interface IncidentRecord extends IncidentView {
   service: string | null;
   branch: string | null;
   provider: string;
+  /** The shadow provider in transition mode (set when the incident opens), else null. */
+  shadow: string | null;
   rule: string;
   impact: number;
   urgency: number;

@@ -5,6 +5,11 @@ export function hours(seconds: number | null): string {
   return seconds === null ? '–' : `${(seconds / 3600).toFixed(2)} h`;
 }
 
+/** Seconds → `4.5 min`; `–` for null. Acceptance deadlines are minutes, not hours. */
+export function minutes(seconds: number | null): string {
+  return seconds === null ? '–' : `${(seconds / 60).toFixed(1)} min`;
+}
+
 /** Percentage with one decimal; `–` when there was nothing to measure. */
 export function percent(value: number | null): string {
   return value === null ? '–' : `${value.toFixed(1)} %`;

@@ -1,3 +1,4 @@
+import type { HandoffRow } from '../core/sla/handoff-ola';
 import type { ReportRecord, SlaReport } from '../core/sla/report-model';
 
 const COLUMNS: (keyof ReportRecord)[] = [
@@ -48,5 +49,35 @@ export function renderCsv(report: SlaReport): string {
   const lines = [[...COLUMNS, 'asOf', 'monthInProgress'].join(',')];
   const tail = `,${report.asOf},${report.monthInProgress}`;
   for (const r of report.records) lines.push(COLUMNS.map((c) => field(r[c])).join(',') + tail);
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+const HANDOFF_COLUMNS: (keyof HandoffRow)[] = [
+  'number',
+  'ticketId',
+  'handoffId',
+  'from',
+  'to',
+  'offeredAt',
+  'deadline',
+  'deadlineSeconds',
+  'state',
+  'decidedAt',
+  'expired',
+  'secondsToAccept',
+  'withinDeadline',
+  'refs',
+];
+
+/**
+ * One row per hand-off offered in the month (`format=handoffs-csv`): the rows every OLA figure of the
+ * report is counted from, each naming the timeline rows of its offer and decision. Header only when the
+ * source knows no hand-offs.
+ */
+export function renderHandoffsCsv(report: SlaReport): string {
+  const lines = [[...HANDOFF_COLUMNS, 'asOf', 'monthInProgress'].join(',')];
+  const tail = `,${report.asOf},${report.monthInProgress}`;
+  for (const h of report.ola?.handoffs ?? [])
+    lines.push(HANDOFF_COLUMNS.map((c) => field(h[c])).join(',') + tail);
   return `${lines.join('\r\n')}\r\n`;
 }

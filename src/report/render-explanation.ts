@@ -2,7 +2,7 @@ import type { ExplainedRecord, SlaExplanation } from '../core/sla/explain-ticket
 import { localTime, priorityLabel, target } from './format';
 import { htmlTable, REPORT_CSS } from './render-html';
 import { esc as mdEsc, markdownTable } from './render-markdown';
-import type { ReportTable } from './report-tables';
+import { olaTables, transitionTables, type ReportTable } from './report-tables';
 import { escapeXml as esc } from './svg-charts';
 
 const flag = (v: boolean | null | undefined) => (v === true ? 'yes' : v === false ? 'no' : '–');
@@ -81,6 +81,11 @@ export function explanationTables(e: SlaExplanation): ReportTable[] {
       ]),
       note: `Elapsed ${mins(r.elapsedBusinessSeconds / 60)} business min (${mins(r.elapsedWallSeconds / 60)} calendar), paused ${mins(r.pausedBusinessSeconds / 60)} business min (${mins(r.pausedWallSeconds / 60)} calendar). Contributes: ${r.contributes.join('; ')}.`,
     })),
+    // This ticket's hand-offs of the month and what they add to each provider's OLA figures.
+    ...(e.figures.ola && e.figures.ola.handoffs.length + e.figures.ola.pingPong.length > 0
+      ? olaTables(e.figures.ola, e.month, tz)
+      : []),
+    ...(e.figures.transition ? transitionTables(e.figures.transition, e.month, tz) : []),
   ];
 }
 

@@ -1,11 +1,11 @@
 import type { SlaReport } from '../core/sla/report-model';
-import { renderCsv } from './render-csv';
+import { renderCsv, renderHandoffsCsv } from './render-csv';
 import { renderHtml } from './render-html';
 import { renderJson } from './render-json';
 import { renderMarkdown } from './render-markdown';
 import { renderPdf } from './render-pdf';
 
-export const REPORT_FORMATS = ['html', 'csv', 'json', 'md', 'pdf'] as const;
+export const REPORT_FORMATS = ['html', 'csv', 'handoffs-csv', 'json', 'md', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** A rendered report ready to write to a file or an HTTP response. */
@@ -28,6 +28,8 @@ export async function renderReport(report: SlaReport, format: ReportFormat): Pro
       return text(renderJson(report), 'application/json; charset=utf-8', 'json');
     case 'csv':
       return text(renderCsv(report), 'text/csv; charset=utf-8', 'csv');
+    case 'handoffs-csv':
+      return text(renderHandoffsCsv(report), 'text/csv; charset=utf-8', 'handoffs.csv');
     case 'md':
       return text(renderMarkdown(report), 'text/markdown; charset=utf-8', 'md');
     case 'html':

@@ -1,5 +1,7 @@
+import type { OlaReport } from '../core/sla/handoff-ola';
+import type { ShadowComparison } from '../core/sla/shadow-comparison';
 import type { CountRow, SlaReport } from '../core/sla/report-model';
-import { hours, localTime, percent, priorityLabel, summaryLine, target } from './format';
+import { hours, localTime, minutes, percent, priorityLabel, summaryLine, target } from './format';
 
 /** A titled table of already formatted cells; Markdown and HTML render the same tables. */
 export interface ReportTable {
@@ -99,6 +101,8 @@ export function reportTables(r: SlaReport): ReportTable[] {
         String(p.breaches),
       ]),
     },
+    ...(r.ola ? olaTables(r.ola, r.month, r.timeZone) : []),
+    ...(r.transition ? transitionTables(r.transition, r.month, r.timeZone) : []),
     counts('by-priority', 'Volume by priority', r.volumes.byPriority, r.totals.tickets),
     counts('by-branch', 'Volume by branch', r.volumes.byBranch, r.totals.tickets),
     counts('by-service', 'Volume by service', r.volumes.byService, r.totals.tickets),
@@ -145,6 +149,138 @@ export function reportTables(r: SlaReport): ReportTable[] {
     });
   }
   return tables;
+}
+
+/**
+ * The hand-off tables: per provider, the ping-pong incidents and every hand-off offered in the month
+ * (the rows the first two are counted from, each with its timeline rows).
+ */
+export function olaTables(o: OlaReport, month: string, tz: string): ReportTable[] {
+  const yesNo = (v: boolean | null) => (v === null ? '–' : v ? 'yes' : 'no');
+  return [
+    {
+      id: 'ola',
+      title: 'Hand-offs per provider (acceptance deadline as OLA)',
+      headers: [
+        'Provider',
+        'Offered',
+        'Cancelled',
+        'Received',
+        'Accepted',
+        'Rejected',
+        'Expired',
+        'Open',
+        'Time to accept (median / p90)',
+        'Within deadline',
+        'OLA',
+        'Ping-pong incidents',
+      ],
+      rows: o.providers.map((p) => [
+        p.provider,
+        ...[p.offered, p.cancelled, p.received, p.accepted, p.rejected, p.expired, p.open].map(String),
+        `${minutes(p.timeToAccept.median)} / ${minutes(p.timeToAccept.p90)}`,
+        `${p.olaMet} of ${p.olaMeasured}`,
+        percent(p.olaPercent),
+        String(p.pingPongIncidents),
+      ]),
+      note: 'Offered and cancelled count the offering provider, the other columns the receiving one. Expired: no decision before the deadline. OLA: accepted within the deadline, out of the hand-offs accepted or expired.',
+    },
+    {
+      id: 'ping-pong',
+      title: `Ping-pong incidents (${o.pingPongChanges} or more provider changes)`,
+      headers: ['Ticket', 'Changes', 'Owners in order', 'Limit reached', 'Row'],
+      links: o.pingPong.map((p) => explainLink(p.number, month, 'html')),
+      rows: o.pingPong.map((p) => [
+        p.number,
+        String(p.changes),
+        p.owners.join(', '),
+        localTime(p.at, tz),
+        p.ref,
+      ]),
+    },
+    {
+      id: 'handoffs',
+      title: `Hand-offs offered (${o.handoffs.length})`,
+      headers: [
+        'Ticket',
+        'Hand-off',
+        'From',
+        'To',
+        'Offered',
+        'Deadline',
+        'State',
+        'Decided',
+        'Time to accept',
+        'Within deadline',
+        'Rows',
+      ],
+      links: o.handoffs.map((h) => explainLink(h.number, month, 'html')),
+      rows: o.handoffs.map((h) => [
+        h.number,
+        String(h.handoffId),
+        h.from,
+        h.to,
+        localTime(h.offeredAt, tz),
+        `${localTime(h.deadline, tz)} (${target(h.deadlineSeconds)})`,
+        h.expired && h.state === 'open' ? 'open, expired' : h.state,
+        localTime(h.decidedAt, tz),
+        minutes(h.secondsToAccept),
+        yesNo(h.withinDeadline),
+        h.refs,
+      ]),
+    },
+  ];
+}
+
+/**
+ * Transition mode: owner and shadow side by side per pair (readiness before the cut-over), and the
+ * incidents they are counted from, each with the timeline rows of both acknowledgements.
+ */
+export function transitionTables(t: ShadowComparison, month: string, tz: string): ReportTable[] {
+  return [
+    {
+      id: 'transition',
+      title: 'Transition mode: owner and shadow compared',
+      headers: [
+        'Owner',
+        'Shadow',
+        'Incidents',
+        'Acknowledged first: owner / shadow / same time',
+        'MTTA owner (count · median)',
+        'MTTA shadow (count · median)',
+        'Steps done: owner / shadow',
+        'Notes: owner / shadow',
+      ],
+      rows: t.pairs.map((p) => [
+        p.owner,
+        p.shadow,
+        String(p.incidents),
+        `${p.ownerFirst} / ${p.shadowFirst} / ${p.ties}`,
+        `${p.ownerMtta.count} · ${minutes(p.ownerMtta.median)}`,
+        `${p.shadowMtta.count} · ${minutes(p.shadowMtta.median)}`,
+        `${p.ownerSteps} / ${p.shadowSteps}`,
+        `${p.ownerNotes} / ${p.shadowNotes}`,
+      ]),
+      note: 'Incidents opened in the month with a shadow provider. MTTA: calendar time from opening to the first acknowledgement of each side. Shadow actions change no ticket.',
+    },
+    {
+      id: 'transition-incidents',
+      title: `Transition mode: incidents (${t.incidents.length})`,
+      headers: ['Ticket', 'Owner', 'Shadow', 'Opened', 'Ack owner', 'Ack shadow', 'First', 'Steps', 'Rows'],
+      links: t.incidents.map((i) => explainLink(i.number, month, 'html')),
+      rows: t.incidents.map((i) => [
+        i.number,
+        i.owner,
+        i.shadow,
+        localTime(i.openedAt, tz),
+        minutes(i.ownerAckSeconds),
+        minutes(i.shadowAckSeconds),
+        i.first ?? '–',
+        `${i.ownerSteps} / ${i.shadowSteps}`,
+        i.refs || '–',
+      ]),
+    },
+  ];
 }
 
 /**

@@ -1,17 +1,8 @@
+import { HANDOFF_NOTE, HANDOFF_YAML } from '../helpers/handoff-fixture';
 import { API_TOKEN, ManualClock, startTestApp, type TestApp } from '../helpers/test-app';
 
-const YAML = `
-correlation: { groupWait: 0 }
-slack: { enabled: false }
-teams: { enabled: false }
-providers:
-  - { name: infra }
-  - { name: app }
-routing:
-  defaults: { provider: infra, groupBy: [branch], impact: 1, urgency: 1 }
-`;
-
-const note = { situation: 'spooler down', actionsTaken: 'restarted', nextSteps: 'check the interface' };
+const YAML = HANDOFF_YAML;
+const note = HANDOFF_NOTE;
 
 describe('the acceptance deadline of a hand-off (stored timer, injected clock)', () => {
   const clock = new ManualClock();

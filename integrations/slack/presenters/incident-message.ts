@@ -1,4 +1,5 @@
 import { CHAT_ACTIONS, type ChatIncident, type RunbookStepView } from '../../../src/ports/chat';
+import { shadowLine } from '../../../src/core/text/shadow-line';
 import {
   button,
   escape,
@@ -49,7 +50,10 @@ export function incidentMessage(i: ChatIncident): { text: string; blocks: Block[
 /** Notification text: shown in push notifications and where blocks cannot be rendered. */
 function fallbackText(i: ChatIncident): string {
   const tickets = [i.links.servicenow?.key, i.links.jira?.key].filter(Boolean).join(', ');
-  return escape(`${priorityLabel(i.priority)} ${stateLabel(i)}: ${i.title}${tickets ? ` (${tickets})` : ''}`);
+  const shadow = i.shadow?.copy ? '[shadow] ' : '';
+  return escape(
+    `${shadow}${priorityLabel(i.priority)} ${stateLabel(i)}: ${i.title}${tickets ? ` (${tickets})` : ''}`,
+  );
 }
 
 function summary(i: ChatIncident): string {
@@ -61,6 +65,7 @@ function summary(i: ChatIncident): string {
     const note = i.resolution.note ? `: ${escape(i.resolution.note)}` : '';
     lines.push(`Resolved by *${escape(i.resolution.by)}* ${slackDate(i.resolution.at)}${note}`);
   } else if (i.state === 'resolving') lines.push('All alerts recovered — resolving after the grace period.');
+  if (i.shadow) lines.push(escape(shadowLine(i.shadow)));
   return lines.join('\n');
 }
 

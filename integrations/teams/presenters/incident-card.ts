@@ -8,6 +8,7 @@ import {
   type CardAction,
   type CardElement,
 } from './adaptive-card';
+import { shadowLine } from '../../../src/core/text/shadow-line';
 import { formatTime, priorityLabel, stateLabel, stateStyle } from './format';
 import { incidentText } from './plain-text';
 import { runbookSection } from './runbook-section';
@@ -42,6 +43,7 @@ export function incidentCard(incident: ChatIncident, opts: IncidentCardOptions):
     },
     { type: 'FactSet', facts: facts(incident) },
   ];
+  if (incident.shadow) body.push(text(escapeMarkdown(shadowLine(incident.shadow)), { weight: 'Bolder' }));
   if (incident.resolution?.note)
     body.push(text(`**Resolution note:** ${escapeMarkdown(incident.resolution.note)}`));
   body.push(...runbookSection(incident, opts.interactive));

@@ -52,6 +52,17 @@ export const TimelineEvent = z.discriminatedUnion('type', [
   event('resolved_by_user', fromPerson.extend({ note: z.string() })),
   event('note', fromPerson.extend({ note: z.string() })),
   event('runbook_step_done', fromPerson.extend({ step: z.number().int().nonnegative() })),
+  // Transition mode: a member of the shadow provider acknowledged, noted or ticked a step. Recorded for
+  // the readiness comparison; it changes no ticket and stops no escalation.
+  event(
+    'shadow_action',
+    fromPerson.extend({
+      provider: z.string(),
+      action: z.enum(['acknowledged', 'note', 'runbook_step_done']),
+      step: z.number().int().nonnegative().optional(),
+      note: z.string().optional(),
+    }),
+  ),
   event('ticket_create', ticketOutcome),
   event('ticket_note', ticketOutcome),
   event('ticket_resolve', ticketOutcome),

@@ -59,6 +59,11 @@ const TEXTS: Record<TimelineEventType, TextRule> = {
   resolved_by_user: purgedNote,
   note: purgedNote,
   runbook_step_done: KEEP,
+  // A shadow note's text is in `note` and its reason; the other shadow actions' reasons are ours.
+  shadow_action: {
+    fields: ['note'],
+    reason: (d) => (d.action === 'note' ? PURGED : `shadow ${String(d.action)} (${String(d.provider)})`),
+  },
   ticket_create: KEEP,
   ticket_note: KEEP,
   ticket_resolve: KEEP,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Alert } from '../alert/alert';
 import { priorityOf, urgencyFromSeverity, type Level } from '../priority/priority';
 import { Matcher, matches } from './matcher';
+import { Transition, transitionRoles, type TransitionSettings } from './transition';
 
 const LevelSchema = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 
@@ -15,6 +16,8 @@ export const RoutingRule = z.strictObject({
   runbook: z.string().optional(),
   /** Labels (or host/service/branch/source) whose values make up the group: one group = one incident. */
   groupBy: z.array(z.string().min(1)).optional(),
+  /** Transition mode for this rule's incidents (wins over the provider's): `shadow` and `cutover`. */
+  ...Transition,
 });
 export type RoutingRule = z.infer<typeof RoutingRule>;
 
@@ -34,7 +37,10 @@ export type Routing = z.infer<typeof Routing>;
 /** Where an alert goes and which incident group it belongs to. */
 export interface Route {
   rule: string;
+  /** The owner: the configured provider, or its shadow after the cutover. */
   provider: string;
+  /** The shadow provider in transition mode, else null. */
+  shadow: string | null;
   impact: Level;
   urgency: Level;
   priority: 1 | 2 | 3 | 4 | 5;
@@ -52,11 +58,16 @@ function groupValue(alert: Alert, name: string): string | undefined {
 }
 
 /**
- * First matching rule wins; unset fields fall back to the defaults. The group key is
+ * First matching rule wins; unset fields fall back to the defaults. In transition mode (`shadow` on
+ * the rule or its provider) the owner and the shadow are those at `transition.at`. The group key is
  * `provider/rule/name=value,…`; an alert carrying none of the group-by values gets its own group (its
  * dedup key), so unrelated unlabelled alerts never collapse into one incident.
  */
-export function routeAlert(alert: Alert, routing: Routing): Route {
+export function routeAlert(
+  alert: Alert,
+  routing: Routing,
+  transition: { at: number; providers?: Readonly<Record<string, TransitionSettings>> } = { at: 0 },
+): Route {
   const rule = routing.rules.find((r) => r.match.some((m) => matches(m, alert)));
   const d = routing.defaults;
   const provider = rule?.provider ?? d.provider;
@@ -68,9 +79,12 @@ export function routeAlert(alert: Alert, routing: Routing): Route {
   const groupKey = parts.some(([, v]) => v !== undefined)
     ? `${provider}/${ruleName}/${parts.map(([n, v]) => `${n}=${v ?? ''}`).join(',')}`
     : `${provider}/${ruleName}/key=${alert.dedupKey}`;
+  // The group key keeps the configured provider, so an incident open at the cutover keeps its alerts.
+  const roles = transitionRoles(provider, [rule, transition.providers?.[provider]], transition.at);
   return {
     rule: ruleName,
-    provider,
+    provider: roles.owner,
+    shadow: roles.shadow,
     impact,
     urgency,
     priority: priorityOf(impact, urgency),

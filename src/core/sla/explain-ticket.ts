@@ -72,7 +72,7 @@ export interface SlaExplanation {
   /** The report computed over this ticket alone: its contribution to every figure. */
   figures: Pick<
     SlaReport,
-    'totals' | 'compliance' | 'mtta' | 'mttr' | 'providers' | 'breaches' | 'agreement'
+    'totals' | 'compliance' | 'mtta' | 'mttr' | 'providers' | 'breaches' | 'agreement' | 'ola' | 'transition'
   >;
 }
 
@@ -193,6 +193,8 @@ export function explainTicket(
       providers: report.providers,
       breaches: report.breaches,
       agreement: report.agreement,
+      ola: report.ola,
+      transition: report.transition,
     },
   };
 }

@@ -9,7 +9,8 @@ export type ClockChange = Omit<TicketEvent, 'at' | 'seq'>;
  * The one place that says which of the bridge's own timeline events move an SLA clock: opened (New,
  * with priority and owning provider), acknowledged (In Progress, a human took it), reopened (New
  * again), resolved by recovery or by a person (Resolved), an accepted hand-off (the receiving
- * provider holds it from then on). Everything else leaves the clocks alone.
+ * provider holds it from then on). Everything else leaves the clocks alone — a shadow acknowledgement
+ * (transition mode) too: the owner's clocks run on.
  */
 export function clockChangeOf(e: StoredTimelineEvent): ClockChange | null {
   switch (e.type) {
@@ -36,6 +37,7 @@ export function clockChangeOf(e: StoredTimelineEvent): ClockChange | null {
     case 'storm_absorbed':
     case 'note':
     case 'runbook_step_done':
+    case 'shadow_action':
     case 'ticket_create':
     case 'ticket_note':
     case 'ticket_resolve':

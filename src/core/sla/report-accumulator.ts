@@ -1,3 +1,5 @@
+import { OlaAccumulator } from './handoff-ola';
+import { ShadowAccumulator } from './shadow-comparison';
 import { ComplianceCounter, Counter } from './report-counters';
 import type {
   AgreementStats,
@@ -27,6 +29,8 @@ export interface ReportOptions {
    * shows open clocks as they stand now, not projected to the month end. Omitted: the month is complete.
    */
   now?: number;
+  /** Provider changes that make an incident ping-pong (default 3). */
+  pingPongChanges?: number;
 }
 
 /** Verdict a record contributes to compliance: cancelled and target-less records contribute none. */
@@ -70,6 +74,8 @@ export class ReportAccumulator {
   };
   private readonly totals = { tickets: 0, resolved: 0, openAtMonthEnd: 0, records: 0, breaches: 0 };
   private readonly hasResolution: boolean;
+  private readonly ola: OlaAccumulator;
+  private readonly transition: ShadowAccumulator;
 
   constructor(private readonly options: ReportOptions) {
     this.windows = trendWindows(options.month, options.trendMonths, options.timeZone);
@@ -83,6 +89,8 @@ export class ReportAccumulator {
       breaches: 0,
     }));
     this.hasResolution = options.definitions.some((d) => d.kind === 'resolution');
+    this.ola = new OlaAccumulator(this.window, this.asOf, options.pingPongChanges ?? 3);
+    this.transition = new ShadowAccumulator(this.window, this.asOf);
   }
 
   /** Evaluation instant for every ticket: the end of the report month, or now while it is in progress. */
@@ -104,6 +112,10 @@ export class ReportAccumulator {
     records: SlaRecord[],
     externalMadeSla: boolean | null = ticket.externalMadeSla ?? null,
   ): void {
+    // Hand-offs count in the month they were offered, whether or not the ticket is in this month's figures.
+    this.ola.add(ticket);
+    // Transition mode: counted in the month the incident opened (readiness before the cut-over).
+    this.transition.add(ticket);
     const resolution = records.filter((r) => r.kind === 'resolution');
     const firstResolved = resolution.find((r) => r.cycle === 1 && r.stage === 'completed')?.stoppedAt ?? null;
     const open = resolution.some((r) => r.stage === 'running' || r.stage === 'paused');
@@ -271,6 +283,8 @@ export class ReportAccumulator {
       agreement: this.agreement.compared
         ? { ...this.agreement, percent: (this.agreement.agree / this.agreement.compared) * 100 }
         : null,
+      ola: this.ola.finish(),
+      transition: this.transition.finish(),
       records: this.records,
     };
   }

@@ -1,3 +1,5 @@
+import type { OlaReport } from './handoff-ola';
+import type { ShadowComparison } from './shadow-comparison';
 import type { Summary } from './stats';
 import type { SlaKind, SlaStage } from './types';
 
@@ -128,5 +130,9 @@ export interface SlaReport {
   providers: ProviderRow[];
   trend: TrendRow[];
   agreement: AgreementStats | null;
+  /** Hand-offs and the acceptance OLA per provider; null when the source knows no hand-offs. */
+  ola: OlaReport | null;
+  /** Transition mode: owner and shadow compared over the incidents opened in the month; null without any. */
+  transition: ShadowComparison | null;
   records: ReportRecord[];
 }

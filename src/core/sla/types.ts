@@ -1,3 +1,6 @@
+import type { HandoffFact } from './handoff-ola';
+import type { ShadowFact } from './shadow-comparison';
+
 /**
  * Data shapes of the SLA engine. Plain data only: sources build TicketHistory values, the engine returns
  * SlaRecord values, and every figure of the monthly report is derived from those records.
@@ -44,6 +47,13 @@ export interface TicketHistory {
    * value per update put it on the events instead (see `externalMadeSlaAsOf`). null when unknown.
    */
   externalMadeSla?: boolean | null;
+  /**
+   * Provider hand-offs of the ticket, for the OLA figures; only the bridge's own store knows them, so
+   * other sources leave the field out and the report has no hand-off section.
+   */
+  handoffs?: HandoffFact[];
+  /** Transition mode: owner and shadow compared (the store source; null or absent otherwise). */
+  shadow?: ShadowFact | null;
 }
 
 /** Working time on one weekday: minutes after local midnight, [start, end), end may be 1440. */

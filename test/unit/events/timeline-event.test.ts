@@ -35,6 +35,10 @@ const EXAMPLES: Record<TimelineEventType, StoredTimelineEvent> = {
   resolved_by_user: { type: 'resolved_by_user', data: { ...person, note: 'router rebooted' } },
   note: { type: 'note', data: { ...person, note: 'looking' } },
   runbook_step_done: { type: 'runbook_step_done', data: { ...person, step: 0 } },
+  shadow_action: {
+    type: 'shadow_action',
+    data: { ...person, provider: 'app', action: 'note', note: 'seen' },
+  },
   ticket_create: { type: 'ticket_create', data: { commandId: 1, ticket: 'INC0010001' } },
   ticket_note: { type: 'ticket_note', data: { commandId: 2 } },
   ticket_resolve: { type: 'ticket_resolve', data: { commandId: 3 } },

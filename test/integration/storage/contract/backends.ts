@@ -108,6 +108,7 @@ export const incident = (groupKey: string): NewIncident => ({
   service: null,
   branch: 'muc-01',
   provider: 'infra',
+  shadow: null,
   rule: 'default',
   impact: 3,
   urgency: 2,

@@ -23,6 +23,7 @@ describe.each(BACKENDS)('incidents contract: %s', (_name, open) => {
         flapping: true,
         flappingReported: true,
         memberCount: 3,
+        shadow: 'app',
         tickets: {
           servicenow: { number: 'INC0010001', sys_id: 'a1b2', url: 'https://sn/INC0010001' },
           jira: { key: 'OPS-12', url: 'https://jira/browse/OPS-12', id: '10012' },
@@ -31,6 +32,7 @@ describe.each(BACKENDS)('incidents contract: %s', (_name, open) => {
         chat: {
           slack: { channel: 'C1', ts: '1700000000.000100', seen: 4 },
           teams: { channel: 'T1', ts: 'm1' },
+          shadow: { slack: { channel: 'C2', ts: '1700000000.000200', seen: 4 } },
         },
       });
       const [stored] = await insertIncidents(t.store, input);
