@@ -11,7 +11,6 @@ import { applyDecision } from './apply-decision';
 import { withRequestId } from './request-context';
 import type { TicketingSettings } from './enqueue-ticket-commands';
 import type { EscalationSettings } from './escalate-incidents';
-import { matchRunbook } from '../core/runbook/match-runbook';
 import type { Runbook } from '../core/runbook/runbook';
 
 export interface CorrelateDeps {
@@ -115,13 +114,8 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
 async function correlateOne(deps: CorrelateDeps, uow: UnitOfWork, alert: StoredAlert, newKey: () => string) {
   const nowDate = deps.clock.now();
   const now = nowDate.toISOString();
-  const routed = routeAlert(alert, deps.routing);
-  const route = {
-    ...routed,
-    runbookId:
-      matchRunbook(alert, deps.runbooks ?? [], { runbookId: routed.runbookId })?.runbook.id ??
-      routed.runbookId,
-  };
+  // The runbook is matched when an incident opens (applyDecision), not for every alert.
+  const route = routeAlert(alert, deps.routing);
   await trackDowntime(uow, alert, now);
   const byKeyFound = await uow.incidents.findOpenByKey(alert.dedupKey);
   const byGroup = byKeyFound ? null : await uow.incidents.findOpenByGroup(route.groupKey);
@@ -164,6 +158,8 @@ async function correlateOne(deps: CorrelateDeps, uow: UnitOfWork, alert: StoredA
       ticketing: deps.ticketing,
       escalation: deps.escalation,
       storm: deps.correlation.storm,
+      runbooks: deps.runbooks,
+      byKey: byKeyFound,
     },
     guarded,
   );
