@@ -8,6 +8,9 @@ import type { Severity } from '../core/alert/alert';
 import type { TimelineEvent } from '../core/incident/timeline-event';
 import { enqueueTicketCommands, noteCommand, type TicketingSettings } from './enqueue-ticket-commands';
 import { startIncidentEscalation, type EscalationSettings } from './escalate-incidents';
+import { matchRunbook } from '../core/runbook/match-runbook';
+import type { Runbook } from '../core/runbook/runbook';
+import type { MemberRecord } from '../ports/incidents';
 
 export interface ApplyContext {
   uow: Pick<UnitOfWork, 'incidents' | 'timeline' | 'audit' | 'outbox' | 'escalations'>;
@@ -20,7 +23,19 @@ export interface ApplyContext {
   escalation?: EscalationSettings | undefined;
   /** For the storm incident's first timeline entry. */
   storm: StormSettings;
+  /** Runbooks to attach when the routing rule names none; matched only when an incident is opened. */
+  runbooks?: readonly Runbook[] | undefined;
+  /**
+   * The open incident and member found by the alert's dedup key for the decision (null: none). The
+   * decision was taken on it and nothing in between changes it, so applying it does not look it up again.
+   */
+  byKey: { incident: IncidentRecord; member: MemberRecord } | null;
 }
+
+/** The runbook a new incident gets: the routing rule's, else the best match for its first alert. */
+const runbookOf = (ctx: ApplyContext): string | null =>
+  matchRunbook(ctx.alert, ctx.runbooks ?? [], { runbookId: ctx.route.runbookId })?.runbook.id ??
+  ctx.route.runbookId;
 
 /** A new incident (an alert's or a storm's): its tickets, its chat message at once, its escalation. */
 async function announceOpened(ctx: ApplyContext, inc: IncidentRecord) {
@@ -151,7 +166,7 @@ async function openIncident(
     impact: route.impact,
     urgency: route.urgency,
     priority: route.priority,
-    runbookId: route.runbookId,
+    runbookId: runbookOf(ctx),
     openedAt: now,
     updatedAt: now,
     lastAlertAt: now,
@@ -223,7 +238,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
     }
     case 'append': {
       const inc = (await uow.incidents.get(d.incidentId))!;
-      const existing = d.newMember ? undefined : (await uow.incidents.findOpenByKey(alert.dedupKey))?.member;
+      const existing = d.newMember ? undefined : ctx.byKey?.member;
       await uow.incidents.upsertMember(memberFrom(alert, inc.id, now, existing, d.flap?.changes));
       await uow.incidents.update(inc.id, {
         ...firingJoin(ctx, inc, d.newMember),
@@ -238,7 +253,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
       return inc.id;
     }
     case 'repeat': {
-      const found = await uow.incidents.findOpenByKey(alert.dedupKey);
+      const found = ctx.byKey;
       if (found) await uow.incidents.upsertMember(memberFrom(alert, d.incidentId, now, found.member));
       await uow.incidents.update(d.incidentId, {
         alertCount: (found?.incident.alertCount ?? 0) + 1,
@@ -250,7 +265,7 @@ export async function applyDecision(ctx: ApplyContext, d: Decision): Promise<num
       return d.incidentId;
     }
     case 'recover': {
-      const found = (await uow.incidents.findOpenByKey(alert.dedupKey))!;
+      const found = ctx.byKey!;
       const inc = found.incident;
       await uow.incidents.upsertMember(memberFrom(alert, inc.id, now, found.member, d.flap?.changes));
       await uow.incidents.update(inc.id, {

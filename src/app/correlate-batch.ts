@@ -12,7 +12,6 @@ import { applyDecision } from './apply-decision';
 import { withRequestId } from './request-context';
 import type { TicketingSettings } from './enqueue-ticket-commands';
 import type { EscalationSettings } from './escalate-incidents';
-import { matchRunbook } from '../core/runbook/match-runbook';
 import type { Runbook } from '../core/runbook/runbook';
 
 export interface CorrelateDeps {
@@ -118,16 +117,11 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
 async function correlateOne(deps: CorrelateDeps, uow: UnitOfWork, alert: StoredAlert, newKey: () => string) {
   const nowDate = deps.clock.now();
   const now = nowDate.toISOString();
-  const routed = routeAlert(alert, deps.routing, {
+  // The runbook is matched when an incident opens (applyDecision), not for every alert.
+  const route = routeAlert(alert, deps.routing, {
     at: nowDate.getTime(),
     ...(deps.transitions ? { providers: deps.transitions } : {}),
   });
-  const route = {
-    ...routed,
-    runbookId:
-      matchRunbook(alert, deps.runbooks ?? [], { runbookId: routed.runbookId })?.runbook.id ??
-      routed.runbookId,
-  };
   await trackDowntime(uow, alert, now);
   const byKeyFound = await uow.incidents.findOpenByKey(alert.dedupKey);
   const byGroup = byKeyFound ? null : await uow.incidents.findOpenByGroup(route.groupKey);
@@ -170,6 +164,8 @@ async function correlateOne(deps: CorrelateDeps, uow: UnitOfWork, alert: StoredA
       ticketing: deps.ticketing,
       escalation: deps.escalation,
       storm: deps.correlation.storm,
+      runbooks: deps.runbooks,
+      byKey: byKeyFound,
     },
     guarded,
   );

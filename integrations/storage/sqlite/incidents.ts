@@ -9,13 +9,27 @@ import type {
 import { incidentToRow, memberToRow, rowToIncident, rowToMember } from '../row-mappers';
 import { named, type Row, type StatementCache } from './statement-cache';
 
-/** Incidents and members on prepared statements (the correlation hot path). */
+/**
+ * Incidents and members on prepared statements (the correlation hot path). One instance lives for one
+ * unit of work, and within it every write to `incidents` goes through this object: it keeps the rows
+ * it has read or written (by id), so the alerts of a batch that hit one incident read its row once.
+ * An insert keeps the row `RETURNING *` gives; an update applies the values it wrote to the kept row.
+ */
 export class SqliteIncidentWrites implements IncidentWrites {
+  readonly #rows = new Map<number, Row<'incidents'>>();
+
   constructor(private readonly q: StatementCache) {}
 
+  #keep(r: Row<'incidents'> | undefined): IncidentRecord | null {
+    if (!r) return null;
+    this.#rows.set(r.id, r);
+    return rowToIncident(r);
+  }
+
   async get(id: number) {
-    const r = this.q.get<Row<'incidents'>>('SELECT * FROM incidents WHERE id = ?').get(id);
-    return r ? rowToIncident(r) : null;
+    const kept = this.#rows.get(id);
+    if (kept) return rowToIncident(kept);
+    return this.#keep(this.q.get<Row<'incidents'>>('SELECT * FROM incidents WHERE id = ?').get(id));
   }
 
   async findOpenByKey(dedupKey: string) {
@@ -39,19 +53,21 @@ export class SqliteIncidentWrites implements IncidentWrites {
   }
 
   async findOpenByGroup(groupKey: string) {
-    const r = this.q
-      .get<Row<'incidents'>>("SELECT * FROM incidents WHERE group_key = ? AND state <> 'resolved'")
-      .get(groupKey);
-    return r ? rowToIncident(r) : null;
+    return this.#keep(
+      this.q
+        .get<Row<'incidents'>>("SELECT * FROM incidents WHERE group_key = ? AND state <> 'resolved'")
+        .get(groupKey),
+    );
   }
 
   async findLastResolved(groupKey: string) {
-    const r = this.q
-      .get<Row<'incidents'>>(
-        "SELECT * FROM incidents WHERE group_key = ? AND state = 'resolved' ORDER BY resolved_at DESC LIMIT 1",
-      )
-      .get(groupKey);
-    return r ? rowToIncident(r) : null;
+    return this.#keep(
+      this.q
+        .get<Row<'incidents'>>(
+          "SELECT * FROM incidents WHERE group_key = ? AND state = 'resolved' ORDER BY resolved_at DESC LIMIT 1",
+        )
+        .get(groupKey),
+    );
   }
 
   async insert(incident: NewIncident): Promise<IncidentRecord> {
@@ -60,8 +76,9 @@ export class SqliteIncidentWrites implements IncidentWrites {
     const r = this.q
       .get<Row<'incidents'>>(`INSERT INTO incidents (${cols.join(', ')}) VALUES (${named(cols)}) RETURNING *`)
       .get(row);
-    if (!r) throw new Error('INSERT … RETURNING returned no row');
-    return rowToIncident(r);
+    const inserted = this.#keep(r);
+    if (!inserted) throw new Error('INSERT … RETURNING returned no row');
+    return inserted;
   }
 
   async update(id: number, patch: IncidentPatch) {
@@ -71,6 +88,10 @@ export class SqliteIncidentWrites implements IncidentWrites {
     this.q
       .get(`UPDATE incidents SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @__id`)
       .run({ ...row, __id: id });
+    // Each column is written as the type it is read back as (text, integer, null), so the kept row with
+    // the written values on top is the row a read would return.
+    const kept = this.#rows.get(id);
+    if (kept) this.#rows.set(id, { ...kept, ...row });
   }
 
   async upsertMember(member: MemberRecord) {
@@ -90,7 +111,7 @@ export class SqliteIncidentWrites implements IncidentWrites {
     return this.q
       .get<Row<'incidents'>>("SELECT * FROM incidents WHERE state = 'resolving' OR flapping = 1")
       .all()
-      .map(rowToIncident);
+      .map((r) => this.#keep(r)!);
   }
 }
 

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../database';
 import { SqliteStore } from './sqlite-store';
+import { startWalCheckpointer } from './wal-checkpointer';
 
 /** Path from `sqlite:./data/x.sqlite` (or `sqlite::memory:`). */
 export function sqlitePath(url: string, cwd = process.cwd()): string {
@@ -26,7 +27,14 @@ export async function openSqliteStore(
   database.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
   database.pragma(`busy_timeout = ${Math.floor(opts.busyTimeoutMs ?? 5000)}`);
   database.pragma('foreign_keys = ON');
-  const store = new SqliteStore(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), database);
+  const store = new SqliteStore(
+    new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    database,
+    {
+      // An in-memory database has no WAL and no other connection can reach it.
+      checkpointer: path === ':memory:' ? null : startWalCheckpointer(database, path),
+    },
+  );
   await store.migrate();
   return store;
 }

@@ -7,6 +7,7 @@ import { KyselyInbox } from '../kysely/inbox';
 import { GroupCommitInbox } from './group-commit-inbox';
 import { StatementCache } from './statement-cache';
 import { sqliteUnitOfWork } from './sqlite-unit-of-work';
+import type { WalCheckpointer } from './wal-checkpointer';
 
 /**
  * SQLite store: Kysely for migrations and reads, one better-sqlite3 connection with prepared statements
@@ -20,14 +21,20 @@ export class SqliteStore extends KyselyStore {
   readonly #q: StatementCache;
   readonly #raw: BetterSqlite3.Database;
   readonly #inbox: GroupCommitInbox;
+  readonly #checkpointer: WalCheckpointer | null;
 
-  constructor(db: Kysely<Database>, raw: BetterSqlite3.Database) {
+  constructor(
+    db: Kysely<Database>,
+    raw: BetterSqlite3.Database,
+    opts: { checkpointer?: WalCheckpointer | null } = {},
+  ) {
     const q = new StatementCache(raw);
     const inbox = new GroupCommitInbox(raw, q, new KyselyInbox(db));
     super(db, { inbox });
     this.#q = q;
     this.#raw = raw;
     this.#inbox = inbox;
+    this.#checkpointer = opts.checkpointer ?? null;
   }
 
   override unitOfWork<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
@@ -50,6 +57,7 @@ export class SqliteStore extends KyselyStore {
 
   override async close(): Promise<void> {
     this.#inbox.flush();
+    await this.#checkpointer?.stop();
     await super.close();
   }
 }

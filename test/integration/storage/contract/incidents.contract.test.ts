@@ -70,6 +70,41 @@ describe.each(BACKENDS)('incidents contract: %s', (_name, open) => {
       });
     });
 
+    it('reads within a unit of work what it wrote there, exactly as a later read from the store', async () => {
+      const [stored] = await insertIncidents(t.store, incident('g1'));
+      await t.store.unitOfWork((uow) => uow.incidents.upsertMember(member(stored!.id, 'k1')));
+      const seen = await t.store.unitOfWork(async (uow) => {
+        const reads = [await uow.incidents.get(stored!.id)];
+        await uow.incidents.update(stored!.id, {
+          flapping: true,
+          alertCount: 9,
+          tickets: { servicenow: { number: 'INC1', sys_id: 's1', url: 'https://sn/INC1' } },
+          acknowledged: { at: minute(2), by: 'slack:U1', name: 'Ann' },
+          chat: { slack: { channel: 'C1', ts: '1.2' } },
+          resolveDueAt: minute(5),
+        });
+        reads.push(await uow.incidents.get(stored!.id), (await uow.incidents.findOpenByKey('k1'))!.incident);
+        await uow.incidents.update(stored!.id, { acknowledged: null, resolveDueAt: null, title: 'disk' });
+        reads.push(await uow.incidents.findOpenByGroup('g1'));
+        await uow.incidents.update(stored!.id, { state: 'resolved', resolvedAt: minute(6) });
+        return {
+          reads,
+          last: await uow.incidents.get(stored!.id),
+          resolved: await uow.incidents.findLastResolved('g1'),
+          open: [await uow.incidents.findOpenByKey('k1'), await uow.incidents.findOpenByGroup('g1')],
+        };
+      });
+      const after = await t.store.incidents.get(stored!.id);
+      expect(seen.reads[0]).toEqual(stored);
+      expect(seen.reads[1]).toEqual(seen.reads[2]);
+      expect(seen.reads[1]).toMatchObject({ flapping: true, alertCount: 9, acknowledged: { name: 'Ann' } });
+      expect(seen.reads[3]).toMatchObject({ acknowledged: null, resolveDueAt: null, title: 'disk' });
+      expect(seen.last).toEqual(after);
+      expect(seen.resolved).toEqual(after);
+      expect(after).toMatchObject({ state: 'resolved', title: 'disk', flapping: true });
+      expect(seen.open).toEqual([null, null]);
+    });
+
     it('finds the open or resolving incident holding a dedup key, with its member row', async () => {
       const [first] = await insertIncidents(t.store, incident('g1'));
       const m = { ...member(first!.id, 'k1'), occurrences: 3, flapChanges: [minute(1), minute(2)] };
