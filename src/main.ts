@@ -265,6 +265,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
           ticketing,
           sandbox,
           oncallSchedules: oncall.schedules,
+          onCallNow: shiftDeps.onCallNow,
           metrics,
           shifts: {
             request: (provider, by) => requestShiftHandover(shiftDeps, { provider, by }),

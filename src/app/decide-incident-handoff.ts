@@ -1,6 +1,6 @@
 import { decideHandoff, handoffNoteText, type HandoffDecision } from '../core/handoff/handoff';
 import { unhandled } from '../core/unhandled';
-import { enqueueChatSync, enqueueTicketCommands } from './enqueue-ticket-commands';
+import { enqueueChatSync, enqueueHandoffSync, enqueueTicketCommands } from './enqueue-ticket-commands';
 import type { HandoffActor, HandoffDeps, HandoffResult } from './offer-incident-handoff';
 import { recordEvent } from './record-event';
 import { stopIncidentEscalations } from './escalate-incidents';
@@ -90,6 +90,8 @@ export function decideIncidentHandoff(
       default:
         return unhandled(decision);
     }
+    // The offer in the receiving channel is redrawn too: its buttons go, the decision shows.
+    await enqueueHandoffSync(uow, deps.ticketing, h, now);
     return { ok: true, handoff: h };
   });
 }

@@ -7,7 +7,7 @@ import {
 } from '../core/handoff/handoff';
 import type { Clock } from '../ports/clock';
 import type { Transactional } from '../ports/store';
-import { enqueueChatSync, type TicketingSettings } from './enqueue-ticket-commands';
+import { enqueueChatSync, enqueueHandoffSync, type TicketingSettings } from './enqueue-ticket-commands';
 import { recordEvent } from './record-event';
 import type { EscalationSettings } from './escalate-incidents';
 
@@ -73,6 +73,7 @@ export function offerIncidentHandoff(
       audit: { ...data, name: actor.name, deadline: handoff.deadline, note: handoff.note },
     });
     await enqueueChatSync(uow, deps.ticketing, inc.id, now, 0);
+    await enqueueHandoffSync(uow, deps.ticketing, handoff, now);
     return { ok: true, handoff };
   });
 }

@@ -11,6 +11,8 @@ export interface IncidentTickets {
 export interface IncidentChat {
   slack?: ChatMessageState;
   teams?: ChatMessageState;
+  /** Hand-off offers in the receiving providers' channels, by `<platform>:<hand-off id>`. */
+  offers?: Record<string, ChatMessageState>;
 }
 /** A posted message and the last timeline entry already threaded under it. */
 export interface ChatMessageState {

@@ -84,6 +84,11 @@ export const ChatCommand = z.discriminatedUnion('kind', [
       ackButton: z.boolean(),
     }),
   ),
+  /**
+   * A hand-off offer in the receiving provider's channel: posted the first time (with Accept / Reject and
+   * the receiving on-call mentioned), redrawn in place on every later run (decision, reminder, expiry).
+   */
+  command('handoff_sync', z.object({ handoffId: z.number().int().positive() })),
   command(
     'chat_notify',
     z.object({
