@@ -1,6 +1,11 @@
 import type { App, SlackViewAction, ViewOutput } from '@slack/bolt';
 import { z } from 'zod';
 import { HandoffNote } from '../../../src/core/handoff/handoff';
+import {
+  handoffFieldOf,
+  handoffNoteCandidate,
+  type HandoffNoteInput,
+} from '../../../src/core/handoff/handoff-note-input';
 import { HANDOFF_BLOCKS, HANDOFF_VIEW_ID } from '../../../src/ports/chat';
 import { slackActor, type SlackHandlerDeps } from '../slack-deps';
 import { answerSubmission, blockValues } from './view-values';
@@ -12,44 +17,20 @@ const Metadata = z.strictObject({
 });
 
 const B = HANDOFF_BLOCKS;
-/** Block ids of the note's fields (a zod path's first segments → the block that shows the error). */
-const BLOCK_OF: Record<string, string> = {
-  situation: B.situation,
-  actionsTaken: B.actionsTaken,
-  nextSteps: B.nextSteps,
-  hypothesis: B.hypothesis,
-  impact: B.branches,
-  'impact.branches': B.branches,
-  'impact.users': B.users,
-  nextCheckpoint: B.nextCheckpoint,
-};
 
-/** The note from the dialog's values; empty optional fields are left out, as the API would. */
-export function noteFromView(view: ViewOutput): { to: string | null; candidate: Record<string, unknown> } {
+/** The dialog's entries: the provider picked (when the select was shown) and the note's fields. */
+export function noteFromView(view: ViewOutput): { to: string | null; input: HandoffNoteInput } {
   const v = blockValues(view);
-  const branches = v
-    .text(B.branches)
-    ?.split(',')
-    .map((b) => b.trim())
-    .filter(Boolean);
-  const usersText = v.text(B.users);
-  const users = usersText === null ? undefined : /^\d+$/.test(usersText) ? Number(usersText) : usersText;
-  const at = v.dateTime(B.nextCheckpoint);
-  const impact = {
-    ...(branches?.length ? { branches } : {}),
-    ...(users !== undefined ? { users } : {}),
-  };
-  const optional = (key: string, value: unknown) =>
-    value === null || value === undefined ? {} : { [key]: value };
   return {
     to: v.selected(B.to),
-    candidate: {
-      situation: v.text(B.situation) ?? '',
-      actionsTaken: v.text(B.actionsTaken) ?? '',
-      nextSteps: v.text(B.nextSteps) ?? '',
-      ...optional('hypothesis', v.text(B.hypothesis)),
-      ...(Object.keys(impact).length ? { impact } : {}),
-      ...optional('nextCheckpoint', at),
+    input: {
+      situation: v.text(B.situation),
+      actionsTaken: v.text(B.actionsTaken),
+      nextSteps: v.text(B.nextSteps),
+      hypothesis: v.text(B.hypothesis),
+      branches: v.text(B.branches),
+      users: v.text(B.users),
+      nextCheckpoint: v.dateTime(B.nextCheckpoint),
     },
   };
 }
@@ -70,17 +51,16 @@ export function registerHandoffNoteView(app: App, deps: SlackHandlerDeps): void 
       });
       return;
     }
-    const { to, candidate } = noteFromView(view);
+    const { to, input } = noteFromView(view);
     const target = meta.to ?? to;
     const errors: Record<string, string> = {};
     if (!target) errors[B.to] = 'Pick the provider to hand off to.';
-    const note = HandoffNote.safeParse(candidate);
+    const note = HandoffNote.safeParse(handoffNoteCandidate(input));
     if (!note.success)
       for (const issue of note.error.issues) {
-        const path = issue.path.map(String);
-        const block =
-          BLOCK_OF[path.join('.')] ?? BLOCK_OF[path.slice(0, 2).join('.')] ?? BLOCK_OF[path[0] ?? ''];
-        if (block && !errors[block]) errors[block] = issue.message.slice(0, 150);
+        // Block ids are the field names (HANDOFF_BLOCKS); the first problem of a field is shown.
+        const block = B[handoffFieldOf(issue.path) ?? 'situation'];
+        errors[block] ??= issue.message.slice(0, 150);
       }
     if (Object.keys(errors).length > 0 || !note.success || !target) {
       await ack({ response_action: 'errors', errors });
