@@ -3,6 +3,7 @@ import { unhandled } from '../core/unhandled';
 import { enqueueChatSync, enqueueHandoffSync, enqueueTicketCommands } from './enqueue-ticket-commands';
 import type { HandoffActor, HandoffDeps, HandoffResult } from './offer-incident-handoff';
 import { recordEvent } from './record-event';
+import { currentRequestId } from './request-context';
 import { stopIncidentEscalations } from './escalate-incidents';
 
 /**
@@ -65,6 +66,22 @@ export function decideIncidentHandoff(
           now,
           chat: 'now',
         });
+        // After the reassign on the Jira lane (commands run in order per incident and lane).
+        if (deps.ticketing.lanes.includes('jira'))
+          await uow.outbox.enqueue({
+            incidentId: h.incidentId,
+            lane: 'jira',
+            kind: 'handoff_issue',
+            payload: {
+              handoffId: h.id,
+              provider: h.to,
+              from: h.from,
+              comment: `Handed off to ${h.to}, accepted by ${who} (itsm-bridge hand-off ${h.id}).`,
+            },
+            notBefore: now,
+            at: now,
+            requestId: currentRequestId(),
+          });
         break;
       }
       case 'reject':

@@ -29,11 +29,13 @@ providers:
   - name: infra
     displayName: DMS Infrastructure
     chat: { slackChannel: "#dms-infra-oncall" }
+    jiraProject: INFRA
     members: { slack: [${JONAS}, ${GUEST}] }
     oncall: [{ name: Jonas Weber, slack: ${JONAS} }]
   - name: app
     displayName: DMS Application
     chat: { slackChannel: "#dms-app-oncall" }
+    jiraProject: DMSAPP
     members: { slack: [${ANNA}] }
 routing:
   defaults: { provider: infra, groupBy: [branch] }

@@ -55,6 +55,19 @@ export const TicketCommand = z.discriminatedUnion('kind', [
       note: z.string(),
     }),
   ),
+  /**
+   * Jira: the receiving provider's own issue for an accepted hand-off, linked to the original ("relates
+   * to" and the remote link to ServiceNow); the original gets `comment` and the configured transition.
+   */
+  command(
+    'handoff_issue',
+    z.object({
+      handoffId: z.number().int().positive(),
+      provider: z.string(),
+      from: z.string(),
+      comment: z.string(),
+    }),
+  ),
 ]);
 export type TicketCommand = z.infer<typeof TicketCommand>;
 export type TicketCommandKind = TicketCommand['kind'];
