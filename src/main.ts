@@ -230,6 +230,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     ticketing,
     providers: config.providers.map((p) => p.name),
     escalation: escalationDeps,
+    pingPongAfter: config.handoff.pingPongAfter,
   };
   const correlation = new CorrelationLoop(
     {

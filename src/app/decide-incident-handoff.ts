@@ -4,6 +4,10 @@ import { enqueueChatSync, enqueueHandoffSync, enqueueTicketCommands } from './en
 import type { HandoffActor, HandoffDeps, HandoffResult } from './offer-incident-handoff';
 import { recordEvent } from './record-event';
 import { currentRequestId } from './request-context';
+import { detectPingPong } from './detect-ping-pong';
+
+/** `handoff.pingPongAfter`'s default: the third change of provider. */
+const DEFAULT_PING_PONG = 3;
 import { stopIncidentEscalations } from './escalate-incidents';
 
 /**
@@ -66,6 +70,14 @@ export function decideIncidentHandoff(
           now,
           chat: 'now',
         });
+        const moved = await uow.incidents.get(h.incidentId);
+        if (moved)
+          await detectPingPong(uow, {
+            incident: moved,
+            limit: deps.pingPongAfter ?? DEFAULT_PING_PONG,
+            at: now,
+            actor: actor.id,
+          });
         // After the reassign on the Jira lane (commands run in order per incident and lane).
         if (deps.ticketing.lanes.includes('jira'))
           await uow.outbox.enqueue({

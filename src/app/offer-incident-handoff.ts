@@ -21,6 +21,8 @@ export interface HandoffDeps {
   deadlines?: AcceptanceDeadlines;
   /** A hand-off not accepted in time escalates along the receiving provider's policy. */
   escalation?: EscalationSettings;
+  /** The change of provider that goes to the service manager (`handoff.pingPongAfter`, default 3). */
+  pingPongAfter?: number;
 }
 
 /** Who acts: `api`, `slack:U…`, `teams:…`, with a name and e-mail where chat knows them. */

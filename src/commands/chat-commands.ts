@@ -51,6 +51,8 @@ export interface ChatCommandsDeps extends Omit<ActionDeps, 'store'>, Omit<ChatVi
   providers: readonly Provider[];
   /** On-call rotations by provider name; a provider without one shows its static `oncall` list. */
   oncallSchedules: Readonly<Record<string, OnCallSchedule>>;
+  /** The change of provider that goes to the service manager (`handoff.pingPongAfter`). */
+  pingPongAfter?: number;
   /** User ids in a Slack user group (the adapter caches); [] when unknown. */
   groupMembers(groupId: string): Promise<string[]>;
   /** Builds the month's SLA report, with the HTML and CSV renderings; absent when reports are off. */

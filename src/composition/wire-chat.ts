@@ -114,6 +114,7 @@ export async function wireChat(o: {
     ticketing: o.ticketing,
     providers: config.providers,
     oncallSchedules: o.oncallSchedules,
+    pingPongAfter: config.handoff.pingPongAfter,
     groupMembers: (id) =>
       config.slack.enabled ? api.usergroupMembers(id).catch(() => []) : Promise.resolve([]),
     afterChange: o.afterChange,

@@ -1,4 +1,5 @@
-import { API_TOKEN, JIRA_AUTH, ManualClock, startTestApp, type TestApp } from '../helpers/test-app';
+import { apiPost } from '../helpers/api-post';
+import { JIRA_AUTH, ManualClock, startTestApp, type TestApp } from '../helpers/test-app';
 
 const YAML = (transition: string) => `
 correlation: { groupWait: 0, resolveGrace: 1s, reopenWindow: 2h }
@@ -23,14 +24,7 @@ describe('an accepted hand-off in Jira: the receiving project gets its own issue
   let app: TestApp;
   afterEach(() => app.close());
 
-  const post = async (path: string, body?: unknown) => {
-    const res = await fetch(`${app.url}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body ?? {}),
-    });
-    return { status: res.status, json: (await res.json()) as any };
-  };
+  const post = (path: string, body?: unknown) => apiPost(app.url, path, body);
   const jira = async (path: string) => {
     const res = await fetch(`${app.url}/sandbox/jira/rest/api/3/${path}`, {
       headers: { authorization: JIRA_AUTH },
