@@ -93,6 +93,12 @@ describe('hand-offs from chat under random and hostile input (property-based)', 
       expect((await apiPost(app.url, `/api/handoffs/${h.id}/cancel`)).status).toBe(200);
   }
 
+  const teams = (activity: unknown) =>
+    fetch(`${app.url}/teams/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
   const slack = async (payload: unknown) => {
     const body = payloadBody(payload);
     return postSlack(app.url, body, slackHeaders(body));
@@ -131,12 +137,7 @@ describe('hand-offs from chat under random and hostile input (property-based)', 
       to: 'infra',
       ...note,
     }) as { from: unknown };
-    const teams = await fetch(`${app.url}/teams/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(activity),
-    });
-    expect(JSON.stringify(await teams.json())).toMatch(/offered to infra/);
+    expect(JSON.stringify(await (await teams(activity)).json())).toMatch(/offered to infra/);
     await undoOffers();
   });
 
@@ -236,11 +237,7 @@ describe('hand-offs from chat under random and hostile input (property-based)', 
             from: unknown;
           };
           activity.from = { id: `29:${from.name}`, name: from.name, aadObjectId: from.id };
-          const res = await fetch(`${app.url}/teams/messages`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(activity),
-          });
+          const res = await teams(activity);
           expect(res.status).toBeLessThan(500);
           // Ada owns the offer incident and may offer it (undone below); she can never decide hand-off 1.
           if (from.id !== ADA || verb !== CHAT_ACTIONS.handoff)
