@@ -236,6 +236,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     ticketing,
     providers: config.providers.map((p) => p.name),
     escalation: escalationDeps,
+    pingPongAfter: config.handoff.pingPongAfter,
   };
   const correlation = new CorrelationLoop(
     {
@@ -274,6 +275,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
           ticketing,
           sandbox,
           oncallSchedules: oncall.schedules,
+          onCallNow: shiftDeps.onCallNow,
           metrics,
           shifts: {
             request: (provider, by) => requestShiftHandover(shiftDeps, { provider, by }),

@@ -10,6 +10,9 @@ import { registerItsmCommand } from './commands/itsm';
 import { registerAppHome } from './events/app-home';
 import type { SlackHandlerDeps } from './slack-deps';
 import { registerResolveNoteView } from './views/resolve-note';
+import { registerHandoffButtons } from './actions/handoff-buttons';
+import { registerHandoffNoteView } from './views/handoff-note';
+import { registerHandoffRejectView } from './views/handoff-reject';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -98,6 +101,9 @@ export async function createSlackApp(
   registerIncidentButtons(app, deps);
   registerShiftButtons(app, deps);
   registerResolveNoteView(app, deps);
+  registerHandoffButtons(app, deps);
+  registerHandoffNoteView(app, deps);
+  registerHandoffRejectView(app, deps);
   registerAppHome(app, deps);
   app.error(async (err) => {
     deps.logger.error('slack listener failed', { error: err.message });

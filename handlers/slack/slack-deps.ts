@@ -1,4 +1,4 @@
-import type { ChatActor, ChatIncident, CommandResult } from '../../src/ports/chat';
+import type { ChatActor, ChatIncident, CommandResult, HandoffForm } from '../../src/ports/chat';
 import type { ChatCommandService } from '../../src/commands/chat-commands';
 import type { Logger } from '../../src/ports/logger';
 import type { Store } from '../../src/ports/store';
@@ -21,6 +21,8 @@ export interface SlackHandlerDeps {
   present: {
     result(r: CommandResult): SlackMessage;
     resolveModal(incident: ChatIncident): object;
+    handoffModal(form: HandoffForm): object;
+    handoffRejectModal(handoffId: number): object;
     home(mine: ChatIncident[], queue: ChatIncident[]): object;
   };
   /** Posts the report files into the channel (files.getUploadURLExternal + completeUploadExternal). */
@@ -29,6 +31,16 @@ export interface SlackHandlerDeps {
     files: { name: string; content: Buffer; title: string }[],
     comment: string,
   ): Promise<void>;
+}
+
+/**
+ * The dialog a command result asks for (resolve note, hand-off note), or null when it needs none. One
+ * place for the slash command and the buttons, so both open the same dialogs.
+ */
+export function dialogFor(deps: SlackHandlerDeps, result: CommandResult): object | null {
+  if (result.kind === 'needs_note') return deps.present.resolveModal(result.incident);
+  if (result.kind === 'needs_handoff_note') return deps.present.handoffModal(result.form);
+  return null;
 }
 
 /** How long a user look-up may take before we go on without name and e-mail (Slack's 3 s budget). */

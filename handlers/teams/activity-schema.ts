@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHAT_ACTIONS, type ChatAction } from '../../src/ports/chat';
+import { CHAT_ACTIONS, HANDOFF_ACTIONS, SHIFT_ACK_ACTION, type ChatAction } from '../../src/ports/chat';
 
 /**
  * The fields of a Bot Framework activity the Teams handler relies on (api-facts §8.3). Loose objects: Teams
@@ -24,6 +24,47 @@ export const CardActionData = z
     message: 'required for a runbook step',
   });
 export type CardActionData = z.infer<typeof CardActionData>;
+
+/** `data` of Accept / Reject on a hand-off offer card, with the reject form's `reason` merged in. */
+export const HandoffDecisionData = z.looseObject({
+  verb: z.enum([HANDOFF_ACTIONS.accept, HANDOFF_ACTIONS.reject]),
+  handoffId: z.coerce.number().int().positive(),
+  reason: z.string().max(4000).optional(),
+});
+export type HandoffDecisionData = z.infer<typeof HandoffDecisionData>;
+
+const formText = (max: number) => z.string().max(max).optional();
+/**
+ * `data` of the hand-off form's Offer (`submit: true`), with its inputs merged in by Teams: all text
+ * (Input.Number may arrive as a number). The note itself is checked with HandoffNote by the bot.
+ */
+export const HandoffOfferData = z.looseObject({
+  verb: z.literal(CHAT_ACTIONS.handoff),
+  submit: z.literal(true),
+  incidentId: z.coerce.number().int().positive(),
+  to: formText(100),
+  situation: formText(8000),
+  actionsTaken: formText(8000),
+  nextSteps: formText(8000),
+  hypothesis: formText(8000),
+  branches: formText(2000),
+  users: z.union([z.string().max(20), z.number()]).optional(),
+  nextCheckpointDate: formText(20),
+  nextCheckpointTime: formText(20),
+});
+export type HandoffOfferData = z.infer<typeof HandoffOfferData>;
+
+/** The shift handover's Acknowledge (answered by the bot with `shift ack <id>`). */
+const ShiftAckData = z.looseObject({ verb: z.literal(SHIFT_ACK_ACTION), handoverId: z.unknown() });
+
+/** Which schema a card action's data (verb merged in) is checked against. */
+export function cardDataSchema(data: { verb?: unknown; submit?: unknown }): z.ZodType {
+  if (data.verb === HANDOFF_ACTIONS.accept || data.verb === HANDOFF_ACTIONS.reject)
+    return HandoffDecisionData;
+  if (data.verb === CHAT_ACTIONS.handoff && data.submit === true) return HandoffOfferData;
+  if (data.verb === SHIFT_ACK_ACTION) return ShiftAckData;
+  return CardActionData;
+}
 
 const Base = z.looseObject({
   type: z.string().min(1),
@@ -89,7 +130,8 @@ export function validateActivity(
     if (!invoke.success) return { ok: true };
     // The button data lives in action.data (verb on the action); check it with the same schema as Submit.
     const { verb, data } = invoke.data.value.action;
-    const action = CardActionData.safeParse({ verb, ...data });
+    const merged = { verb, ...data };
+    const action = cardDataSchema(merged).safeParse(merged);
     return action.success ? { ok: true } : { ok: false, issues: issuesOf(action.error, 'value.action.data') };
   }
   return { ok: false, issues: issuesOf(bestError(body, parsed.error), '') };

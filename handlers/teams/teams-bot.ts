@@ -8,7 +8,8 @@ import {
 import type { ChatActor, ChatCommands, CommandResult } from '../../src/ports/chat';
 import { SHIFT_ACK_ACTION } from '../../src/ports/chat';
 import type { Logger } from '../../src/ports/logger';
-import { CardActionData, toChatAction } from './activity-schema';
+import { CardActionData, cardDataSchema, toChatAction } from './activity-schema';
+import { handoffInvoke } from './handoff-invoke';
 import { commandText } from './mention';
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
@@ -95,7 +96,8 @@ export class TeamsBot extends ActivityHandler {
     invoke: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
     if (invoke.action.verb === SHIFT_ACK_ACTION) return this.shiftAck(context, invoke.action.data);
-    const data = CardActionData.safeParse({ verb: invoke.action.verb, ...(invoke.action.data ?? {}) });
+    const merged = { verb: invoke.action.verb, ...(invoke.action.data ?? {}) };
+    const data = cardDataSchema(merged).safeParse(merged);
     if (!data.success)
       return {
         statusCode: 400,
@@ -107,7 +109,9 @@ export class TeamsBot extends ActivityHandler {
       };
     const actor = actorOf(context);
     try {
-      const result = await this.deps.commands.act(actor, toChatAction(data.data));
+      const result =
+        (await handoffInvoke(this.deps.commands, actor, merged)) ??
+        (await this.deps.commands.act(actor, toChatAction(CardActionData.parse(merged))));
       if (result.kind === 'text') {
         // Teams expects a string here; the SDK types `value` as an object for the card case only.
         const message = result.text as unknown as Record<string, unknown>;

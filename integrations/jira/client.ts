@@ -91,6 +91,10 @@ export interface JiraApi {
     jql: string,
     opts: { properties: string[]; reconcileIssues: number[]; maxResults: number },
   ): Promise<JiraSearchHit[]>;
+  /** `POST /issueLink`: "<outward> <type's outward reading> <inward>". */
+  linkIssues(type: string, inward: string, outward: string): Promise<void>;
+  /** `fields.issuelinks` of an issue: the type name and the other issue's key. */
+  issueLinks(issue: string): Promise<{ type: string; key: string }[]>;
 }
 
 type AnyClient = Version3Client | Version2Client;
@@ -202,6 +206,20 @@ export function createJiraClient(o: JiraClientOptions): JiraApi {
     },
     doTransition: async (issue, id) => {
       await c.issues.doTransition({ issueIdOrKey: issue, transition: { id } });
+    },
+    linkIssues: async (type, inward, outward) => {
+      await c.issueLinks.linkIssues({
+        type: { name: type },
+        inwardIssue: { key: inward },
+        outwardIssue: { key: outward },
+      });
+    },
+    issueLinks: async (issue) => {
+      const got = await c.issues.getIssue({ issueIdOrKey: issue, fields: ['issuelinks'] });
+      return (got.fields?.issuelinks ?? []).flatMap((l) => {
+        const key = l.outwardIssue?.key ?? l.inwardIssue?.key;
+        return key && l.type?.name ? [{ type: l.type.name, key }] : [];
+      });
     },
     upsertRemoteLink: async (issue, l) => {
       await c.issueRemoteLinks.createOrUpdateRemoteIssueLink({

@@ -5,6 +5,8 @@ import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
 import type {
   DuplicateTickets,
+  HandoffIssues,
+  HandoffLink,
   TicketDraft,
   TicketRef,
   TicketSystem,
@@ -44,6 +46,8 @@ function gated(api: JiraApi, transport: GatedTransport): JiraApi {
     'doTransition',
     'upsertRemoteLink',
     'search',
+    'linkIssues',
+    'issueLinks',
   ] as const) {
     const fn = api[name] as (...args: unknown[]) => Promise<unknown>;
     wrapped[name] = (...args: unknown[]) => transport.request(() => fn.apply(api, args));
@@ -81,7 +85,7 @@ export function jiraCredentials(auth: JiraAuthConfig): JiraCredentials {
 export const labelFor = (prefix: string, incidentKey: string): string =>
   `${prefix}-${createHash('sha256').update(incidentKey).digest('hex').slice(0, 12)}`;
 
-export class JiraTicketSystem implements TicketSystem, DuplicateTickets {
+export class JiraTicketSystem implements TicketSystem, DuplicateTickets, HandoffIssues {
   readonly name = 'jira' as const;
   /** Issue ids we created in this process, by incident key: passed as `reconcileIssues` to search. */
   readonly #created = new NodeCache({ stdTTL: 3600, checkperiod: 0 });
@@ -220,6 +224,27 @@ export class JiraTicketSystem implements TicketSystem, DuplicateTickets {
     );
   }
 
+  async linkHandoff(issue: TicketRef, original: TicketRef, o: HandoffLink): Promise<void> {
+    const op = 'linkHandoff';
+    const links = await this.#run(op, () => this.api.issueLinks(original.key));
+    // The new issue is the outward side: "<new> relates to <original>".
+    if (!links.some((l) => l.key === issue.key && l.type === o.linkType))
+      await this.#run(op, () => this.api.linkIssues(o.linkType, original.key, issue.key));
+    if (o.servicenow) await this.linkTo(issue, { system: 'servicenow', ...o.servicenow });
+    await this.addNote(original, o.comment);
+    if (o.transition) {
+      const wanted = o.transition.toLowerCase();
+      const transitions = await this.#run(op, () => this.api.getTransitions(original.key));
+      const t = transitions.find((x) => x.name.toLowerCase() === wanted);
+      if (t) await this.#run(op, () => this.api.doTransition(original.key, t.id));
+      else
+        this.logger?.warn('jira: hand-off transition not available', {
+          key: original.key,
+          transition: o.transition,
+        });
+    }
+  }
+
   /**
    * Assigns the person found by e-mail (skipped when already theirs), moves a To Do issue into an In
    * Progress-category status and comments the note. A done issue is not reopened: it only gets the note.
@@ -227,8 +252,8 @@ export class JiraTicketSystem implements TicketSystem, DuplicateTickets {
    */
   /**
    * Hand-off accepted: the person who accepted becomes the assignee when Jira knows them (else the
-   * assignee stays), and the hand-off note is a comment. The receiving provider's own linked issue in
-   * its project is not created yet (issue 10 continues).
+   * assignee stays), and the hand-off note is a comment. The receiving provider's own issue is the
+   * `handoff_issue` command's (linkHandoff).
    */
   async reassign(
     ticket: TicketRef,

@@ -1,4 +1,5 @@
 import type {
+  ChatHandoffOffer,
   ChatIncident,
   ChatMention,
   ChatMessageRef,
@@ -10,6 +11,7 @@ import type { Logger } from '../../src/ports/logger';
 import { limitText } from '../../src/core/text/limit-text';
 import { escape, type Block } from './presenters/blocks';
 import { incidentMessage } from './presenters/incident-message';
+import { handoffOfferMessage } from './presenters/handoff-offer-message';
 import { SlackApi, type SlackApiOptions } from './slack-api';
 
 /** chat.postMessage rejects longer `text` with `msg_too_long` (docs.slack.dev/reference/methods/chat.postMessage). */
@@ -53,6 +55,14 @@ export class SlackNotifier implements ChatNotifier {
     const text = [...message.mentions.map((m) => `<@${m.id}>`), escape(message.text)].join(' ');
     if ('thread' in to) await this.api.postMessage(to.thread.channel, { text }, to.thread.ts);
     else await this.api.postMessage('channel' in to ? to.channel : to.user, { text });
+  }
+
+  async postOffer(channel: string, offer: ChatHandoffOffer): Promise<ChatMessageRef> {
+    return this.api.postMessage(channel, handoffOfferMessage(offer));
+  }
+
+  async updateOffer(ref: ChatMessageRef, offer: ChatHandoffOffer): Promise<void> {
+    await this.api.updateMessage(ref, handoffOfferMessage(offer));
   }
 
   /** The summary as a section, with an Acknowledge button whose value is the handover id. */

@@ -2,13 +2,20 @@ import { Activity, type ConversationReference } from '@microsoft/agents-activity
 import type { CloudAdapter, ConnectorClient, TurnContext } from '@microsoft/agents-hosting';
 import type { JwtPayload } from 'jsonwebtoken';
 import { IntegrationError } from '../../src/errors';
-import type { ChatIncident, ChatMention, ChatMessageRef, ChatNotifier } from '../../src/ports/chat';
+import type {
+  ChatHandoffOffer,
+  ChatIncident,
+  ChatMention,
+  ChatMessageRef,
+  ChatNotifier,
+} from '../../src/ports/chat';
 import { SHIFT_ACK_ACTION } from '../../src/ports/chat';
 import { adaptiveCard, escapeMarkdown, text as textBlock } from './presenters/adaptive-card';
 import type { Clock } from '../../src/ports/clock';
 import { limitText } from '../../src/core/text/limit-text';
 import type { ConversationReferences } from './conversation-references';
-import { cardAttachment } from './presenters/adaptive-card';
+import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment } from './presenters/adaptive-card';
+import { handoffOfferCard } from './presenters/handoff-cards';
 import { incidentCard } from './presenters/incident-card';
 import { incidentText } from './presenters/plain-text';
 import { toTeamsError } from './teams-error';
@@ -126,6 +133,22 @@ export function createBotNotifier(opts: BotNotifierOptions): ChatNotifier {
     async update(msg: ChatMessageRef, incident: ChatIncident) {
       await withConnector('update', msg.channel, async (client, ref) => {
         const activity = cardActivity(ref, incident);
+        activity.id = msg.ts;
+        await client.updateActivity(ref.conversation.id, msg.ts, activity);
+      });
+    },
+    async postOffer(conversationId, offer) {
+      const id = await withConnector('offer', conversationId, async (client, ref) => {
+        const res = await client.sendToConversation(ref.conversation.id, offerActivity(ref, offer));
+        return res.id;
+      });
+      if (!id)
+        throw new IntegrationError('teams', 'offer', null, 'the connector returned no activity id', false);
+      return { channel: conversationId, ts: id };
+    },
+    async updateOffer(msg, offer) {
+      await withConnector('offer', msg.channel, async (client, ref) => {
+        const activity = offerActivity(ref, offer);
         activity.id = msg.ts;
         await client.updateActivity(ref.conversation.id, msg.ts, activity);
       });
@@ -251,6 +274,31 @@ function cardActivity(ref: ConversationReference, incident: ChatIncident): Activ
   activity.attachments = [{ contentType, content }];
   // The notification preview and the text shown by clients that cannot draw the card.
   activity.summary = incidentText(incident).split('\n')[0];
+  return activity;
+}
+
+/** The offer card; the on-call's `<at>` in it notifies through the card's mention entity (msteams.entities). */
+function offerActivity(ref: ConversationReference, offer: ChatHandoffOffer): Activity {
+  const activity = baseActivity(ref);
+  const card = handoffOfferCard(offer, { interactive: true });
+  const m = offer.open ? offer.oncall?.mention : null;
+  const content = m
+    ? {
+        ...card,
+        msteams: {
+          width: 'Full' as const,
+          entities: [
+            {
+              type: 'mention',
+              text: `<at>${m.name.replace(/[<>]/g, '')}</at>`,
+              mentioned: { id: m.id, name: m.name },
+            },
+          ],
+        },
+      }
+    : card;
+  activity.attachments = [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content }];
+  activity.summary = card.fallbackText ?? `Hand-off ${offer.id}`;
   return activity;
 }
 

@@ -13,6 +13,7 @@ import {
 } from './presenters/adaptive-card';
 import { stateKey } from './presenters/format';
 import { incidentCard } from './presenters/incident-card';
+import { handoffOfferCard } from './presenters/handoff-cards';
 import { stateChangeCard } from './presenters/state-change-card';
 import { parseRetryAfter } from '../http/retry-after';
 import { isRetryableStatus } from './teams-error';
@@ -121,6 +122,20 @@ export function createWorkflowNotifier(opts: WorkflowNotifierOptions): ChatNotif
         'notify',
         adaptiveCard([textBlock(escapeMarkdown(line), { weight: 'Bolder' })], [], line),
       );
+    },
+    /** The offer without buttons (a webhook cannot carry a click back): it names the commands. */
+    async postOffer(channel, offer) {
+      await send(channel, 'offer', handoffOfferCard(offer, { interactive: false }));
+      const ts = `workflow:${randomUUID()}:${offer.state}`;
+      lastState.set(ts, offer.state);
+      return { channel, ts };
+    },
+    /** A new card only when the hand-off's state changed (no edits through a webhook). */
+    async updateOffer(ref, offer) {
+      const previous = lastState.get(ref.ts) ?? /^workflow:[^:]+:(\w+)$/.exec(ref.ts)?.[1];
+      if (previous === offer.state) return;
+      await send(ref.channel, 'offer', handoffOfferCard(offer, { interactive: false }));
+      lastState.set(ref.ts, offer.state);
     },
     async reply(ref, text) {
       opts.logger.debug('teams workflow: reply dropped (a webhook cannot thread)', {

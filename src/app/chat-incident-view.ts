@@ -44,6 +44,32 @@ export function shadowAcknowledged(timeline: TimelineEntry[]): { by: string; at:
   return e?.type === 'shadow_action' ? { by: e.data.name, at: e.at } : null;
 }
 
+/** The latest hand-off as the incident message shows it: open until accepted, rejected or cancelled. */
+function latestHandoff(
+  timeline: TimelineEntry[],
+  name: (provider: string) => string,
+): ChatIncident['handoff'] {
+  for (let i = timeline.length - 1; i >= 0; i--) {
+    const e = timeline[i]!;
+    const state =
+      e.type === 'handoff_accepted'
+        ? 'accepted'
+        : e.type === 'handoff_rejected'
+          ? 'rejected'
+          : e.type === 'handoff_cancelled'
+            ? 'cancelled'
+            : e.type === 'handoff_offered' ||
+                e.type === 'handoff_reminded' ||
+                e.type === 'handoff_expired' ||
+                e.type === 'handoff_escalated'
+              ? 'open'
+              : null;
+    if (state && 'handoffId' in e.data)
+      return { id: e.data.handoffId, fromName: name(e.data.from), toName: name(e.data.to), state };
+  }
+  return null;
+}
+
 /**
  * Builds the platform-neutral incident view the chat presenters draw: state, who acknowledged, tickets,
  * monitoring links, and the runbook checklist with the steps done so far. Everything is redacted.
@@ -116,6 +142,7 @@ export async function chatIncidentView(
       monitoring,
       bridge: `${deps.publicUrl}/api/incidents/${incident.id}`,
     },
+    handoff: latestHandoff(timeline, (p) => deps.providerNames.get(p) ?? p),
     runbook: checklist
       ? {
           id: checklist.runbookId,

@@ -1,8 +1,13 @@
 import { decideHandoff, handoffNoteText, type HandoffDecision } from '../core/handoff/handoff';
 import { unhandled } from '../core/unhandled';
-import { enqueueChatSync, enqueueTicketCommands } from './enqueue-ticket-commands';
+import { enqueueChatSync, enqueueHandoffSync, enqueueTicketCommands } from './enqueue-ticket-commands';
 import type { HandoffActor, HandoffDeps, HandoffResult } from './offer-incident-handoff';
 import { recordEvent } from './record-event';
+import { currentRequestId } from './request-context';
+import { detectPingPong } from './detect-ping-pong';
+
+/** `handoff.pingPongAfter`'s default: the third change of provider. */
+const DEFAULT_PING_PONG = 3;
 import { stopIncidentEscalations } from './escalate-incidents';
 
 /**
@@ -65,6 +70,30 @@ export function decideIncidentHandoff(
           now,
           chat: 'now',
         });
+        const moved = await uow.incidents.get(h.incidentId);
+        if (moved)
+          await detectPingPong(uow, {
+            incident: moved,
+            limit: deps.pingPongAfter ?? DEFAULT_PING_PONG,
+            at: now,
+            actor: actor.id,
+          });
+        // After the reassign on the Jira lane (commands run in order per incident and lane).
+        if (deps.ticketing.lanes.includes('jira'))
+          await uow.outbox.enqueue({
+            incidentId: h.incidentId,
+            lane: 'jira',
+            kind: 'handoff_issue',
+            payload: {
+              handoffId: h.id,
+              provider: h.to,
+              from: h.from,
+              comment: `Handed off to ${h.to}, accepted by ${who} (itsm-bridge hand-off ${h.id}).`,
+            },
+            notBefore: now,
+            at: now,
+            requestId: currentRequestId(),
+          });
         break;
       }
       case 'reject':
@@ -90,6 +119,8 @@ export function decideIncidentHandoff(
       default:
         return unhandled(decision);
     }
+    // The offer in the receiving channel is redrawn too: its buttons go, the decision shows.
+    await enqueueHandoffSync(uow, deps.ticketing, h, now);
     return { ok: true, handoff: h };
   });
 }

@@ -98,3 +98,25 @@ export async function enqueueChatSync(
     });
   }
 }
+
+/**
+ * Posts or redraws a hand-off's offer in the receiving provider's channel on every chat platform. Not
+ * coalesced: each run redraws from the current state, and hand-off changes are few.
+ */
+export async function enqueueHandoffSync(
+  uow: Pick<UnitOfWork, 'outbox'>,
+  s: Pick<TicketingSettings, 'chatLanes'>,
+  h: { id: number; incidentId: number },
+  now: string,
+): Promise<void> {
+  for (const lane of s.chatLanes ?? [])
+    await uow.outbox.enqueue({
+      incidentId: h.incidentId,
+      lane,
+      kind: 'handoff_sync',
+      payload: { handoffId: h.id },
+      notBefore: now,
+      at: now,
+      requestId: currentRequestId(),
+    });
+}

@@ -227,7 +227,9 @@ async function runStep(
   const why =
     run.trigger === 'handoff'
       ? 'a hand-off is not accepted in time'
-      : `not acknowledged after ${minutesSince(incident.openedAt, now)} min`;
+      : run.trigger === 'ping_pong'
+        ? 'it has changed provider too often (hand-off ping-pong); please decide who owns it'
+        : `not acknowledged after ${minutesSince(incident.openedAt, now)} min`;
   const headline = deps.redactor.text(
     `P${incident.priority} ${ticket} "${incident.title}" (${run.provider}): ${why}.`,
   );

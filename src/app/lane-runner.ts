@@ -1,6 +1,7 @@
 import { BridgeError } from '../errors';
 import type { ChatMessageState, IncidentRecord, OutboxCommand } from '../ports/store';
 import type { TicketRef } from '../ports/ticket-system';
+import type { ChatMessageRef } from '../ports/chat';
 
 /** What a successful command changes locally; written in one transaction by the worker. */
 export interface CommandOutcome {
@@ -13,6 +14,8 @@ export interface CommandOutcome {
   chat?: ChatMessageState;
   /** Chat lanes in transition mode: where the shadow provider's copy now is. */
   shadowChat?: ChatMessageState;
+  /** Chat lanes: where a hand-off's offer was posted in the receiving provider's channel. */
+  offer?: { handoffId: number; ref: ChatMessageRef };
 }
 
 /**
@@ -20,6 +23,9 @@ export interface CommandOutcome {
  * to no incident (stored with incident id 0, e.g. a shift handover message).
  */
 export type LaneRunner = (cmd: OutboxCommand, incident: IncidentRecord | null) => Promise<CommandOutcome>;
+
+/** Where a hand-off's offer message is kept in the incident's chat state (`IncidentChat.offers`). */
+export const offerKey = (lane: string, handoffId: number) => `${lane}:${handoffId}`;
 
 /** The incident id of commands that belong to no incident. */
 export const NO_INCIDENT = 0;

@@ -7,7 +7,7 @@ import {
 } from '../core/handoff/handoff';
 import type { Clock } from '../ports/clock';
 import type { Transactional } from '../ports/store';
-import { enqueueChatSync, type TicketingSettings } from './enqueue-ticket-commands';
+import { enqueueChatSync, enqueueHandoffSync, type TicketingSettings } from './enqueue-ticket-commands';
 import { recordEvent } from './record-event';
 import type { EscalationSettings } from './escalate-incidents';
 
@@ -21,6 +21,8 @@ export interface HandoffDeps {
   deadlines?: AcceptanceDeadlines;
   /** A hand-off not accepted in time escalates along the receiving provider's policy. */
   escalation?: EscalationSettings;
+  /** The change of provider that goes to the service manager (`handoff.pingPongAfter`, default 3). */
+  pingPongAfter?: number;
 }
 
 /** Who acts: `api`, `slack:U…`, `teams:…`, with a name and e-mail where chat knows them. */
@@ -73,6 +75,7 @@ export function offerIncidentHandoff(
       audit: { ...data, name: actor.name, deadline: handoff.deadline, note: handoff.note },
     });
     await enqueueChatSync(uow, deps.ticketing, inc.id, now, 0);
+    await enqueueHandoffSync(uow, deps.ticketing, handoff, now);
     return { ok: true, handoff };
   });
 }

@@ -13,7 +13,7 @@ import {
   type Transactional,
   type UnitOfWork,
 } from '../ports/store';
-import { NO_INCIDENT, type CommandOutcome, type LaneRunner } from './lane-runner';
+import { NO_INCIDENT, offerKey, type CommandOutcome, type LaneRunner } from './lane-runner';
 import { isTicketCommand, withTicket } from './run-ticket-command';
 import { enqueueChatSync, enqueueTicketCommands, unblockNote } from './enqueue-ticket-commands';
 import { recordEvent } from './record-event';
@@ -234,6 +234,11 @@ export class OutboxWorker {
           : {};
         await uow.incidents.update(inc.id, { chat: { ...inc.chat, ...owner, ...shadow } });
       }
+      if (outcome.offer && isChatLane(cmd.lane)) {
+        const key = offerKey(cmd.lane, outcome.offer.handoffId);
+        const offers = { ...inc.chat.offers, [key]: outcome.offer.ref };
+        await uow.incidents.update(inc.id, { chat: { ...inc.chat, offers } });
+      }
       if (outcome.ticket !== undefined && isTicketLane(cmd.lane)) {
         const tickets = withTicket(inc.tickets, cmd.lane, outcome.ticket);
         await uow.incidents.update(inc.id, { tickets, updatedAt: now });
@@ -270,6 +275,14 @@ export class OutboxWorker {
             action: 'chat.posted',
             subject: `incident:${cmd.incidentId}`,
             data: { lane: cmd.lane, channel: outcome.chat.channel, ts: outcome.chat.ts },
+          });
+        if (outcome.offer)
+          await uow.audit.append({
+            at: now,
+            actor: ACTOR,
+            action: 'chat.handoff_posted',
+            subject: `incident:${cmd.incidentId}`,
+            data: { lane: cmd.lane, handoffId: outcome.offer.handoffId, ...outcome.offer.ref },
           });
         return;
       }

@@ -1,14 +1,16 @@
 import type { ChatMessageRef, ChatNotifier } from '../ports/chat';
-import type { ChatOutboxCommand, IncidentRecord, OutboxCommand, TimelineEntry } from '../ports/store';
+import type { ChatOutboxCommand, IncidentRecord, OutboxCommand, Store, TimelineEntry } from '../ports/store';
+import { handoffOfferView, type HandoffOfferDeps } from './handoff-offer-view';
 import { chatIncidentView, TIMELINE_LIMIT, type ChatViewDeps, type Side } from './chat-incident-view';
 import type { TimelineEventType } from '../core/incident/timeline-event';
 import { isChatLane } from '../core/outbox/outbox-command';
 import { unhandled } from '../core/unhandled';
 import { BridgeError } from '../errors';
 import { labelled } from './timeline-labels';
-import { laneRunner, type CommandOutcome, type LaneRunner } from './lane-runner';
+import { laneRunner, offerKey, type CommandOutcome, type LaneRunner } from './lane-runner';
 
-export interface ChatLaneDeps extends ChatViewDeps {
+export interface ChatLaneDeps extends HandoffOfferDeps {
+  store: ChatViewDeps['store'] & Pick<Store, 'handoffs'>;
   notifier: ChatNotifier;
   /** The provider's channel on this platform, or null when it has none. */
   channelFor(provider: string): string | null;
@@ -43,6 +45,7 @@ export const THREAD_LABELS: Record<TimelineEventType, string | null> = {
   ticket_ack: null,
   ticket_comment: null,
   ticket_reassign: null,
+  ticket_handoff_issue: 'Jira issue for the receiving provider',
   ticket_parked: '⚠ ticket command parked',
   handoff_offered: 'hand-off offered',
   handoff_accepted: 'hand-off accepted',
@@ -51,6 +54,7 @@ export const THREAD_LABELS: Record<TimelineEventType, string | null> = {
   handoff_reminded: '⏳ hand-off not accepted yet',
   handoff_expired: '⚠ hand-off not accepted in time',
   handoff_escalated: '⚠ hand-off escalated',
+  handoff_ping_pong: '⚠ hand-off ping-pong: service manager called in',
   escalation_step: '📣 escalation',
   escalation_stopped: null,
   unreadable: null,
@@ -87,6 +91,8 @@ export function chatLaneRunner(deps: ChatLaneDeps): LaneRunner {
           return notifyPeople(deps, incident, cmd.payload);
         case 'shift_post':
           return postShift(deps, cmd.payload);
+        case 'handoff_sync':
+          return syncHandoffOffer(deps, incident, cmd.payload.handoffId);
         default:
           return unhandled(cmd);
       }
@@ -114,6 +120,30 @@ async function postShift(
     return { summary: `no ${deps.notifier.platform} channel for provider ${p.provider}; skipped` };
   await deps.throttle(channel, () => deps.notifier.postShift({ channel }, message));
   return { summary: `shift handover ${p.handoverId} posted to ${channel}` };
+}
+
+/**
+ * A hand-off offer: posted into the receiving provider's channel the first time, redrawn in place
+ * afterwards (the worker keeps where it is with the incident's chat state).
+ */
+async function syncHandoffOffer(
+  deps: ChatLaneDeps,
+  incident: IncidentRecord,
+  handoffId: number,
+): Promise<CommandOutcome> {
+  const lane = deps.notifier.platform;
+  const h = await deps.store.handoffs.get(handoffId);
+  if (!h || h.incidentId !== incident.id) return { summary: `hand-off ${handoffId} not found; skipped` };
+  const offer = await handoffOfferView(deps, lane, incident, h);
+  const existing = incident.chat.offers?.[offerKey(lane, h.id)];
+  if (existing) {
+    await deps.throttle(existing.channel, () => deps.notifier.updateOffer(existing, offer));
+    return { summary: `hand-off ${h.id} offer redrawn (${h.state})` };
+  }
+  const channel = deps.channelFor(h.to);
+  if (!channel) return { summary: `no ${lane} channel for provider ${h.to}; skipped` };
+  const ref = await deps.throttle(channel, () => deps.notifier.postOffer(channel, offer));
+  return { summary: `hand-off ${h.id} offer posted to ${channel}`, offer: { handoffId: h.id, ref } };
 }
 
 /** A chat command on a chat lane. */

@@ -10,7 +10,8 @@ import type {
   TicketLane,
   TicketOutboxCommand,
 } from '../ports/store';
-import type { TicketRef, TicketSystem } from '../ports/ticket-system';
+import type { HandoffIssues, TicketRef, TicketSystem } from '../ports/ticket-system';
+import { BridgeError } from '../errors';
 import { buildTicketDraft } from './build-ticket-draft';
 import type { CommandOutcome } from './lane-runner';
 import { summarizeChanges } from './summarize-changes';
@@ -23,6 +24,8 @@ export interface CommandDeps {
   publicUrl: string;
   /** ServiceNow `close_code` (Jira ignores it). */
   closeCode: string;
+  /** Jira: the receiving provider's issue on an accepted hand-off, and what `handoff.jira` configures. */
+  handoffIssues?: HandoffIssues & { linkType: string; transition: string | null };
 }
 
 /** A ticket command on a ticket lane. */
@@ -85,18 +88,7 @@ export async function runTicketCommand(
         const found = await system.findByIncidentKey(incident.key, incident.provider);
         if (found) return { summary: `found ${found.key} created by an earlier attempt`, ticket: found };
       }
-      const [members, alerts] = await Promise.all([
-        deps.store.incidents.members(incident.id),
-        deps.store.incidents.alerts(incident.id, 1000),
-      ]);
-      const draft = buildTicketDraft({
-        incident,
-        members,
-        firstAlert: alerts[alerts.length - 1] ?? null,
-        runbook: incident.runbookId ? (deps.runbooks.get(incident.runbookId) ?? null) : null,
-        publicUrl: deps.publicUrl,
-        redactor: deps.redactor,
-      });
+      const draft = await draftOf(deps, incident);
       const peer = ticketRef(incident.tickets, other(lane));
       if (peer)
         draft.links.push({
@@ -170,7 +162,62 @@ export async function runTicketCommand(
       await system.linkTo(current, { system: other(lane), key: peer.key, url: peer.url });
       return { summary: `linked ${current.key} to ${peer.key}` };
     }
+    case 'handoff_issue':
+      return handoffIssue(deps, incident, current, cmd.payload);
     default:
       return unhandled(cmd);
   }
+}
+
+/** The ticket draft of an incident as it is now (title, alerts, runbook, links; redacted). */
+async function draftOf(deps: CommandDeps, incident: IncidentRecord) {
+  const [members, alerts] = await Promise.all([
+    deps.store.incidents.members(incident.id),
+    deps.store.incidents.alerts(incident.id, 1000),
+  ]);
+  return buildTicketDraft({
+    incident,
+    members,
+    firstAlert: alerts[alerts.length - 1] ?? null,
+    runbook: incident.runbookId ? (deps.runbooks.get(incident.runbookId) ?? null) : null,
+    publicUrl: deps.publicUrl,
+    redactor: deps.redactor,
+  });
+}
+
+/**
+ * The receiving provider's own Jira issue for an accepted hand-off, keyed `<incident key>/handoff/<id>`
+ * like a create by the incident key: looked up first, so a retry after a crash (or a lost answer) finds
+ * the issue instead of opening a second; then linked to the original, which gets the comment and the
+ * configured transition.
+ */
+async function handoffIssue(
+  deps: CommandDeps,
+  incident: IncidentRecord,
+  original: TicketRef | null,
+  p: Extract<TicketOutboxCommand, { kind: 'handoff_issue' }>['payload'],
+): Promise<CommandOutcome> {
+  if (!deps.handoffIssues)
+    throw new BridgeError('wrong_lane', `${deps.system.name} has no hand-off issues; only Jira does`);
+  if (!original) return { summary: 'no Jira issue to link the hand-off to; skipped' };
+  const key = `${incident.key}/handoff/${p.handoffId}`;
+  const found = await deps.system.findByIncidentKey(key, p.provider);
+  const issue =
+    found ??
+    (await deps.system.create({
+      ...(await draftOf(deps, incident)),
+      incidentKey: key,
+      provider: p.provider,
+      links: [{ label: `Jira ${original.key} (${p.from})`, url: original.url }],
+    }));
+  const sn = incident.tickets.servicenow;
+  await deps.handoffIssues.linkHandoff(issue, original, {
+    linkType: deps.handoffIssues.linkType,
+    transition: deps.handoffIssues.transition,
+    servicenow: sn ? { key: sn.number, url: sn.url } : null,
+    comment: deps.redactor.text(`${p.comment}\nThe receiving provider's issue: ${issue.key} (${issue.url}).`),
+  });
+  return {
+    summary: `${found ? 'found' : 'created'} ${issue.key} for ${p.provider}, linked to ${original.key}`,
+  };
 }

@@ -1,5 +1,5 @@
 import { tickHandoff, type Handoff } from '../core/handoff/handoff';
-import { enqueueChatSync } from './enqueue-ticket-commands';
+import { enqueueChatSync, enqueueHandoffSync } from './enqueue-ticket-commands';
 import type { HandoffDeps } from './offer-incident-handoff';
 import { recordEvent } from './record-event';
 import { startIncidentEscalation } from './escalate-incidents';
@@ -53,6 +53,7 @@ export async function tickHandoffs(
         }
       }
       await enqueueChatSync(uow, deps.ticketing, h.incidentId, now, 0);
+      await enqueueHandoffSync(uow, deps.ticketing, h, now);
     }
     return moved;
   });

@@ -3,13 +3,16 @@ import type { SlaReport } from '../core/sla/report-model';
 import type {
   ChatAction,
   ChatActor,
+  ChatHandoffDecision,
   ChatCommands,
   ChatIncident,
   CommandResult,
   ReportHeadline,
 } from '../ports/chat';
-import type { IncidentRecord, Store } from '../ports/store';
-import { chatIncidentView, type ChatViewDeps } from '../app/chat-incident-view';
+import type { IncidentRecord, Store, TimelineEntry } from '../ports/store';
+import { chatIncidentView, TIMELINE_LIMIT, type ChatViewDeps } from '../app/chat-incident-view';
+import { isOpen, type HandoffNote } from '../core/handoff/handoff';
+import { limitText } from '../core/text/limit-text';
 import { actorId, type ActionDeps, type ActionResult } from '../app/chat-action';
 import { acknowledgeIncident } from '../app/acknowledge-incident';
 import { addIncidentNote } from '../app/add-incident-note';
@@ -26,11 +29,31 @@ import type { ShiftHandover } from '../core/oncall/shift-handover';
 
 const handoffActor = (a: ChatActor): HandoffActor => ({ id: actorId(a), name: a.name, email: a.email });
 
+/** The longest pre-filled "actions taken" (Slack's plain_text_input takes at most 3,000 characters). */
+const MAX_PREFILL = 3000;
+
+/**
+ * "Actions taken" as the dialog pre-fills it: the runbook steps done, then the people's notes, oldest
+ * first — so the receiving provider reads what was tried without opening the timeline.
+ */
+export function actionsTakenText(incident: ChatIncident, timeline: readonly TimelineEntry[]): string {
+  const at = (iso: string) => `${iso.slice(11, 16)} UTC`;
+  const steps = (incident.runbook?.steps ?? []).flatMap((s) =>
+    s.done ? [`Runbook step ${s.index + 1} done by ${s.done.by} at ${at(s.done.at)}: ${s.text}`] : [],
+  );
+  const notes = timeline.flatMap((e) =>
+    e.type === 'note' ? [`Note by ${e.data.name} at ${at(e.at)}: ${e.data.note}`] : [],
+  );
+  return limitText([...steps, ...notes].join('\n'), MAX_PREFILL, (c) => c.length);
+}
+
 export interface ChatCommandsDeps extends Omit<ActionDeps, 'store'>, Omit<ChatViewDeps, 'store'> {
   store: ActionDeps['store'] & ChatViewDeps['store'] & Pick<Store, 'handoffs'>;
   providers: readonly Provider[];
   /** On-call rotations by provider name; a provider without one shows its static `oncall` list. */
   oncallSchedules: Readonly<Record<string, OnCallSchedule>>;
+  /** The change of provider that goes to the service manager (`handoff.pingPongAfter`). */
+  pingPongAfter?: number;
   /** User ids in a Slack user group (the adapter caches); [] when unknown. */
   groupMembers(groupId: string): Promise<string[]>;
   /** Builds the month's SLA report, with the HTML and CSV renderings; absent when reports are off. */
@@ -85,38 +108,17 @@ export class ChatCommandService implements ChatCommands {
       case 'handoff': {
         const inc = await this.#find(cmd.ref);
         if (!inc) return this.#notFound(cmd.ref);
-        return this.act(actor, { verb: 'handoff', incidentId: inc.id });
+        return this.act(actor, { verb: 'handoff', incidentId: inc.id, to: cmd.to });
       }
       case 'handoff_offer': {
         const inc = await this.#find(cmd.ref);
         if (!inc) return this.#notFound(cmd.ref);
-        if (!(await this.#isMember(actor, inc.provider)))
-          return this.#notMember(inc.provider, 'hand off this incident');
-        return this.#handoffAnswer(
-          await offerIncidentHandoff(this.#handoffDeps(), handoffActor(actor), {
-            incidentId: inc.id,
-            to: cmd.to,
-            note: cmd.note,
-          }),
-        );
+        return this.offerHandoff(actor, { incidentId: inc.id, to: cmd.to, note: cmd.note });
       }
       case 'handoff_decide':
-      case 'handoff_reject': {
-        const h = await this.deps.store.handoffs.get(cmd.id);
-        if (!h) return refused(`Hand-off ${cmd.id} does not exist.`);
-        // The receiving provider accepts or rejects; the offering side cancels.
-        const cancel = cmd.name === 'handoff_decide' && cmd.decision === 'cancel';
-        const side = cancel ? h.from : h.to;
-        if (!(await this.#isMember(actor, side)))
-          return this.#notMember(side, cancel ? 'cancel this hand-off' : 'accept or reject this hand-off');
-        const decision =
-          cmd.name === 'handoff_reject'
-            ? { kind: 'reject' as const, reason: cmd.reason.slice(0, 4000) }
-            : { kind: cmd.decision };
-        return this.#handoffAnswer(
-          await decideIncidentHandoff(this.#handoffDeps(), handoffActor(actor), h.id, decision),
-        );
-      }
+        return this.decideHandoff(actor, cmd.id, { kind: cmd.decision });
+      case 'handoff_reject':
+        return this.decideHandoff(actor, cmd.id, { kind: 'reject', reason: cmd.reason });
       case 'show':
       case 'runbook': {
         const inc = await this.#find(cmd.ref);
@@ -156,9 +158,7 @@ export class ChatCommandService implements ChatCommands {
     let result: ActionResult;
     switch (action.verb) {
       case 'handoff':
-        return refused(
-          `The hand-off dialog is not available yet. Offer it with a command: handoff ${inc.tickets.servicenow?.number ?? inc.id} to <provider> | <situation> | <actions taken> | <next steps>`,
-        );
+        return this.#handoffForm(inc, action.to ?? null);
       case 'ack':
         result = await acknowledgeIncident(this.deps, actor, inc.id);
         break;
@@ -191,6 +191,90 @@ export class ChatCommandService implements ChatCommands {
     if (!result.ok) return refused(result.message);
     this.deps.afterChange();
     return { kind: 'incident', text: result.message, incident: await this.#view(result.incident) };
+  }
+
+  async offerHandoff(
+    actor: ChatActor,
+    o: { incidentId: number; to: string; note: HandoffNote },
+  ): Promise<CommandResult> {
+    const inc = await this.deps.store.incidents.get(o.incidentId);
+    if (!inc) return refused(`Incident ${o.incidentId} does not exist.`);
+    if (!(await this.#isMember(actor, inc.provider)))
+      return this.#notMember(inc.provider, 'hand off this incident');
+    return this.#handoffAnswer(
+      await offerIncidentHandoff(this.#handoffDeps(), handoffActor(actor), {
+        incidentId: inc.id,
+        to: o.to,
+        note: o.note,
+      }),
+    );
+  }
+
+  async decideHandoff(
+    actor: ChatActor,
+    handoffId: number,
+    decision: ChatHandoffDecision,
+  ): Promise<CommandResult> {
+    const refusal = await this.#mayDecide(actor, handoffId, decision.kind, false);
+    if (refusal) return refusal;
+    const d =
+      decision.kind === 'reject'
+        ? { kind: 'reject' as const, reason: decision.reason.slice(0, 4000) }
+        : decision;
+    return this.#handoffAnswer(
+      await decideIncidentHandoff(this.#handoffDeps(), handoffActor(actor), handoffId, d),
+    );
+  }
+
+  mayDecideHandoff(actor: ChatActor, handoffId: number, kind: ChatHandoffDecision['kind']) {
+    return this.#mayDecide(actor, handoffId, kind, true);
+  }
+
+  /**
+   * The receiving provider accepts or rejects; the offering side cancels. `closed`: a closed hand-off is
+   * refused here too (the decision itself re-checks inside its transaction, where a race is decided).
+   */
+  async #mayDecide(
+    actor: ChatActor,
+    handoffId: number,
+    kind: ChatHandoffDecision['kind'],
+    closed: boolean,
+  ): Promise<CommandResult | null> {
+    const h = await this.deps.store.handoffs.get(handoffId);
+    if (!h) return refused(`Hand-off ${handoffId} does not exist.`);
+    const cancel = kind === 'cancel';
+    const side = cancel ? h.from : h.to;
+    if (!(await this.#isMember(actor, side)))
+      return this.#notMember(side, cancel ? 'cancel this hand-off' : 'accept or reject this hand-off');
+    if (closed && !isOpen(h.state))
+      return refused(
+        `Hand-off ${h.id} was already ${h.state}${h.decidedBy ? ` by ${h.decidedBy} at ${h.decidedAt}` : ''}.`,
+      );
+    return null;
+  }
+
+  /** The hand-off dialog: the other providers to pick from, "actions taken" pre-filled from the timeline. */
+  async #handoffForm(inc: IncidentRecord, to: string | null): Promise<CommandResult> {
+    if (inc.state === 'resolved') return refused(`Incident ${inc.id} is resolved; nothing to hand off.`);
+    const providers = this.deps.providers
+      .filter((p) => p.name !== inc.provider)
+      .map((p) => ({ name: p.name, displayName: p.displayName ?? p.name }));
+    if (to !== null && !this.#provider(to))
+      return refused(
+        `Unknown provider "${to}". Known: ${this.deps.providers.map((p) => p.name).join(', ')}.`,
+      );
+    if (to === inc.provider) return refused(`${this.#name(to)} already owns this incident.`);
+    const timeline = await this.deps.store.timeline.of(inc.id, TIMELINE_LIMIT);
+    const incident = await chatIncidentView(this.deps, inc, timeline);
+    return {
+      kind: 'needs_handoff_note',
+      form: {
+        incident,
+        to,
+        providers,
+        actionsTaken: this.deps.redactor.text(actionsTakenText(incident, timeline)),
+      },
+    };
   }
 
   #handoffDeps() {

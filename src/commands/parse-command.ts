@@ -14,7 +14,7 @@ export type ParsedCommand =
   | { name: 'shift'; provider: string | null }
   | { name: 'shift_ack'; id: number }
   | { name: 'report'; month: string }
-  | { name: 'handoff'; ref: string }
+  | { name: 'handoff'; ref: string; to: string | null }
   | {
       name: 'handoff_offer';
       ref: string;
@@ -39,7 +39,7 @@ export const USAGE: Record<string, string> = {
     'shift [provider] — hand the shift over now: the open incidents for the incoming on-call; shift ack <id> acknowledges a handover',
   report: 'report <YYYY-MM> — the monthly SLA report (headline, HTML and CSV)',
   handoff:
-    'handoff <ref> to <provider> | <situation> | <actions taken> | <next steps> — offer the incident to another provider; handoff accept|cancel <id>, handoff reject <id> <reason>',
+    'handoff <ref> [to <provider>] — the hand-off dialog; or handoff <ref> to <provider> | <situation> | <actions taken> | <next steps>; handoff accept|cancel <id>, handoff reject <id> <reason>',
 };
 
 const REF = /^#?([0-9]+|[A-Za-z][A-Za-z0-9_]*-[0-9]+|INC[0-9]+)$/i;
@@ -113,7 +113,7 @@ export function parseCommand(input: string): ParsedCommand {
 }
 
 /**
- * `handoff <ref>` (asks for the rest), `handoff <ref> to <provider> | situation | actions | next steps`,
+ * `handoff <ref> [to <provider>]` (the dialog asks for the rest), `handoff <ref> to <provider> | situation | actions | next steps`,
  * `handoff accept|cancel <id>`, `handoff reject <id> <reason>`.
  */
 function parseHandoff(
@@ -139,8 +139,10 @@ function parseHandoff(
   }
   const ref = needRef();
   if (!ref) return badRef();
+  if (!tail) return { name: 'handoff', ref, to: null };
   const m = /^to\s+([a-z][a-z0-9-]*)\s*(.*)$/i.exec(tail);
-  if (!m) return { name: 'handoff', ref };
+  if (!m) return { name: 'invalid', message: `Usage: ${USAGE.handoff}` };
+  if (!m[2]) return { name: 'handoff', ref, to: m[1]!.toLowerCase() };
   const [situation = '', actionsTaken = '', nextSteps = ''] = (m[2] ?? '')
     .replace(/^\|/, '')
     .split('|')

@@ -5,7 +5,7 @@ import { createRedactor } from '../core/redact/redact';
 import type { Runbook } from '../core/runbook/runbook';
 import type { SlaReport } from '../core/sla/report-model';
 import type { Clock } from '../ports/clock';
-import type { OnCallSchedule } from '../core/oncall/schedule';
+import type { OnCallPerson, OnCallSchedule } from '../core/oncall/schedule';
 import type { Logger } from '../ports/logger';
 import type { Metrics } from '../ports/metrics';
 import type { ChatLane, Store } from '../ports/store';
@@ -19,7 +19,13 @@ import { createSlackApp } from '../../handlers/slack/slack-app';
 import { SlackApi, slackLogger } from '../../integrations/slack/slack-api';
 import { SlackNotifier } from '../../integrations/slack/slack-notifier';
 import { postReportToSlack } from '../../integrations/slack/post-report';
-import { commandResultMessage, homeView, resolveModal } from '../../integrations/slack/presenters';
+import {
+  commandResultMessage,
+  handoffModal,
+  handoffRejectModal,
+  homeView,
+  resolveModal,
+} from '../../integrations/slack/presenters';
 import type { Sandbox } from '../../integrations/sandbox/create-sandbox';
 import type { ChatLaneDriver } from '../../integrations/lanes/chat-lane-driver';
 import { createSlackLaneDriver } from '../../integrations/slack/slack-lane-driver';
@@ -84,6 +90,8 @@ export async function wireChat(o: {
   metrics?: Pick<Metrics, 'remoteCall' | 'retryAfterWait'>;
   /** `/itsm shift` and the handover's Acknowledge button. */
   shifts?: ChatCommandsDeps['shifts'];
+  /** Who is on call for a provider at an instant: mentioned on a hand-off offer. */
+  onCallNow?: (provider: string, at: Date) => OnCallPerson | null;
 }): Promise<ChatWiring> {
   const { config, env, logger } = o;
   const publicUrl = config.server.publicUrl ?? o.url;
@@ -106,6 +114,7 @@ export async function wireChat(o: {
     ticketing: o.ticketing,
     providers: config.providers,
     oncallSchedules: o.oncallSchedules,
+    pingPongAfter: config.handoff.pingPongAfter,
     groupMembers: (id) =>
       config.slack.enabled ? api.usergroupMembers(id).catch(() => []) : Promise.resolve([]),
     afterChange: o.afterChange,
@@ -127,6 +136,7 @@ export async function wireChat(o: {
     return {
       run: chatLaneRunner({
         ...viewDeps,
+        ...(o.onCallNow ? { onCallNow: o.onCallNow } : {}),
         notifier,
         channelFor: (provider) => channels.get(provider) ?? null,
         throttle: (channel, send) => driver.send(channel, send),
@@ -148,7 +158,13 @@ export async function wireChat(o: {
         logger,
         now: () => o.clock.now(),
         user: (id) => api.userProfile(id),
-        present: { result: commandResultMessage, resolveModal, home: homeView },
+        present: {
+          result: commandResultMessage,
+          resolveModal,
+          handoffModal,
+          handoffRejectModal,
+          home: homeView,
+        },
         uploadFiles: async (channel, files, comment) => {
           await api.uploadFiles(channel, files, comment);
         },

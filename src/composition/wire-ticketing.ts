@@ -7,7 +7,7 @@ import type { Metrics } from '../ports/metrics';
 import type { Store, TicketLane } from '../ports/store';
 import type { DuplicateTickets, TicketSystem } from '../ports/ticket-system';
 import type { LaneSpec } from '../app/outbox-worker';
-import { isTicketCommand, runTicketCommand } from '../app/run-ticket-command';
+import { isTicketCommand, runTicketCommand, type CommandDeps } from '../app/run-ticket-command';
 import { laneRunner } from '../app/lane-runner';
 import { createJiraTicketSystem } from '../../integrations/jira/jira-ticket-system';
 import { createServiceNowTicketSystem } from '../../integrations/servicenow/servicenow-ticket-system';
@@ -117,6 +117,7 @@ export function ticketLanes(o: {
       transport: drivers.servicenow,
     });
   }
+  let handoffIssues: CommandDeps['handoffIssues'];
   if (config.tickets.systems.includes('jira')) {
     const { baseUrl, auth } = endpoint(config.jira.baseUrl, cfg.jira.auth, o.sandbox?.jira, o.url);
     const jira = createJiraTicketSystem({
@@ -126,6 +127,10 @@ export function ticketLanes(o: {
       transport: drivers.jira,
     });
     systems.jira = jira;
+    handoffIssues = {
+      linkHandoff: (issue, original, opts) => jira.linkHandoff(issue, original, opts),
+      ...config.handoff.jira,
+    };
     // Jira's search lags behind its creates, so a lost create answer can leave a twin (see the reconciler).
     duplicates.push(jira);
   }
@@ -140,7 +145,11 @@ export function ticketLanes(o: {
   for (const [lane, system] of Object.entries(systems) as [TicketLane, TicketSystem][]) {
     lanes[lane] = {
       run: laneRunner(isTicketCommand, (cmd, incident) =>
-        runTicketCommand({ ...common, system }, cmd, incident),
+        runTicketCommand(
+          { ...common, system, ...(lane === 'jira' && handoffIssues ? { handoffIssues } : {}) },
+          cmd,
+          incident,
+        ),
       ),
       driver: drivers[lane],
     };

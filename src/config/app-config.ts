@@ -14,6 +14,7 @@ import { SlaConfigSection } from './sla';
 import { SlackConfig, TeamsConfig } from './chat';
 import { AuditConfig } from './audit';
 import { RetentionConfig } from './retention';
+import { HandoffConfig } from './handoff';
 
 /** The ticketing outbox: which systems get tickets, note coalescing, retry ceiling. */
 export const TicketsConfig = z
@@ -105,6 +106,8 @@ export const AppConfig = z
         lateWindow: Duration.default(12 * 3600),
       })
       .prefault({}),
+    /** Hand-offs: the Jira issue on accept and the ping-pong limit. */
+    handoff: HandoffConfig,
     /** The service manager: `service-manager` escalation steps and hand-off ping-pong reach them. */
     serviceManager: OnCallPersonConfig.optional(),
     /** Paging targets (PagerDuty Events API v2, generic webhook) that `page` steps name. */

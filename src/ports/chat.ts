@@ -1,3 +1,5 @@
+import type { HandoffNote } from '../core/handoff/handoff';
+
 /**
  * The chat side, platform-neutral. Slack and Teams adapters (integrations/slack, integrations/teams)
  * implement ChatNotifier and render CommandResult; the inbound handlers (handlers/slack,
@@ -54,6 +56,13 @@ export interface ChatIncident {
    * shadow's own actions; `other` is the owner there and the shadow on the owner's message.
    */
   shadow?: { copy: boolean; otherName: string; otherAcknowledged: { by: string; at: string } | null };
+  /** The latest hand-off (from the timeline): while it is open the message says who it waits for. */
+  handoff?: {
+    id: number;
+    toName: string;
+    fromName: string;
+    state: 'open' | 'accepted' | 'rejected' | 'cancelled';
+  } | null;
 }
 
 /** Where a posted incident message lives, to update it in place and thread replies under it. */
@@ -89,6 +98,30 @@ export interface ChatNotifier {
     to: { channel: string } | { user: string; via: string | null },
     message: { text: string; handoverId: number; ackButton: boolean },
   ): Promise<void>;
+  /** A hand-off offer into the receiving provider's channel, with Accept / Reject while it is open. */
+  postOffer(channel: string, offer: ChatHandoffOffer): Promise<ChatMessageRef>;
+  /** Redraws the offer in place after a decision, a reminder or an escalation. */
+  updateOffer(ref: ChatMessageRef, offer: ChatHandoffOffer): Promise<void>;
+}
+
+/** A hand-off as the receiving channel sees it; all text already redacted. */
+export interface ChatHandoffOffer {
+  id: number;
+  state: 'offered' | 'accepted' | 'rejected' | 'expired' | 'escalated' | 'cancelled';
+  /** Accept / Reject are offered (the hand-off waits for the receiving provider). */
+  open: boolean;
+  fromName: string;
+  toName: string;
+  offeredBy: string;
+  deadline: string;
+  /** Who decided, as a platform mention when they acted from this platform, else their actor id. */
+  decided: { by: ChatMention | string; at: string } | null;
+  reason: string | null;
+  /** The receiving provider's on-call now, mentioned so that the offer reaches a person. */
+  oncall: { name: string; mention: ChatMention | null } | null;
+  /** The note's fields that are filled, in reading order (situation first), with their labels. */
+  note: { label: string; value: string }[];
+  incident: Pick<ChatIncident, 'id' | 'title' | 'priority' | 'links'>;
 }
 
 /** Someone to mention: the platform's user id and the name shown. */
@@ -117,7 +150,8 @@ export type ChatAction =
   | { verb: 'ack'; incidentId: number }
   | { verb: 'resolve'; incidentId: number; note: string | null }
   | { verb: 'note'; incidentId: number; text: string }
-  | { verb: 'handoff'; incidentId: number }
+  /** Open the hand-off dialog; `to` when the command named the receiving provider. */
+  | { verb: 'handoff'; incidentId: number; to?: string | null }
   | { verb: 'step'; incidentId: number; step: number };
 
 /** Action ids on buttons (Slack `action_id`, Teams card `data.verb`). Button values carry the ids. */
@@ -133,6 +167,45 @@ export const SHIFT_ACK_ACTION = 'itsm_shift_ack';
 
 /** Slack modal callback id for "resolve with a note"; private_metadata carries the incident id. */
 export const RESOLVE_VIEW_ID = 'itsm_resolve_note';
+
+/** Accept / Reject on a hand-off offer (Slack `action_id`, Teams `data.verb`); the value is the hand-off id. */
+export const HANDOFF_ACTIONS = { accept: 'itsm_handoff_accept', reject: 'itsm_handoff_reject' } as const;
+
+/** Slack modal callback ids: the hand-off note (metadata: incident id) and the rejection reason (hand-off id). */
+export const HANDOFF_VIEW_ID = 'itsm_handoff_note';
+export const HANDOFF_REJECT_VIEW_ID = 'itsm_handoff_reject';
+
+/**
+ * Block ids of the hand-off dialog, one per field: a `response_action: errors` answer names them, and
+ * `view.state.values[<block>].value` carries what was entered. Every input's action id is `value`.
+ */
+export const HANDOFF_BLOCKS = {
+  to: 'to',
+  situation: 'situation',
+  actionsTaken: 'actionsTaken',
+  nextSteps: 'nextSteps',
+  hypothesis: 'hypothesis',
+  branches: 'branches',
+  users: 'users',
+  nextCheckpoint: 'nextCheckpoint',
+  reason: 'reason',
+} as const;
+export const HANDOFF_INPUT_ACTION = 'value';
+
+/** What the hand-off dialog (Slack modal, Teams card) needs: the incident, the target, what is pre-filled. */
+export interface HandoffForm {
+  incident: ChatIncident;
+  /** The provider named in the command; null: the dialog asks (a select of `providers`). */
+  to: string | null;
+  /** Providers the incident can go to (every one but its owner). */
+  providers: { name: string; displayName: string }[];
+  /** Pre-filled "actions taken": the runbook steps done and the notes on the timeline. */
+  actionsTaken: string;
+}
+
+/** A decision on a hand-off from chat. */
+export type ChatHandoffDecision =
+  { kind: 'accept' } | { kind: 'reject'; reason: string } | { kind: 'cancel' };
 
 /** Headline numbers of a monthly SLA report, for the chat summary. */
 export interface ReportHeadline {
@@ -157,6 +230,8 @@ export type CommandResult =
   | { kind: 'incidents'; title: string; incidents: ChatIncident[] }
   /** The action needs more input: open the "resolve with a note" dialog for this incident. */
   | { kind: 'needs_note'; incident: ChatIncident }
+  /** The hand-off needs its note: open the hand-off dialog. */
+  | { kind: 'needs_handoff_note'; form: HandoffForm }
   | { kind: 'report'; headline: ReportHeadline; files: { name: string; content: Buffer; mime: string }[] };
 
 /** The platform-neutral command layer (src/commands) the chat handlers call. */
@@ -165,4 +240,17 @@ export interface ChatCommands {
   run(actor: ChatActor, text: string): Promise<CommandResult>;
   /** A button, card action or modal submission. */
   act(actor: ChatActor, action: ChatAction): Promise<CommandResult>;
+  /** The hand-off dialog submitted: members of the owning provider offer the incident with the note. */
+  offerHandoff(
+    actor: ChatActor,
+    o: { incidentId: number; to: string; note: HandoffNote },
+  ): Promise<CommandResult>;
+  /** Accept / Reject (members of the receiving provider) or cancel (the offering side). */
+  decideHandoff(actor: ChatActor, handoffId: number, decision: ChatHandoffDecision): Promise<CommandResult>;
+  /** Null when this person may take this decision now (before asking a reason); else the refusal. */
+  mayDecideHandoff(
+    actor: ChatActor,
+    handoffId: number,
+    kind: ChatHandoffDecision['kind'],
+  ): Promise<CommandResult | null>;
 }

@@ -13,6 +13,8 @@ export interface IncidentChat {
   teams?: ChatMessageState;
   /** Transition mode: the shadow provider's copy of the message, per platform. */
   shadow?: { slack?: ChatMessageState; teams?: ChatMessageState };
+  /** Hand-off offers in the receiving providers' channels, by `<platform>:<hand-off id>`. */
+  offers?: Record<string, ChatMessageState>;
 }
 /** A posted message and the last timeline entry already threaded under it. */
 export interface ChatMessageState {

@@ -72,6 +72,27 @@ export interface TicketSystem {
 }
 
 /**
+ * Jira: an accepted hand-off gives the receiving provider its own issue (found or created by the
+ * outbox through `findByIncidentKey`/`create` with the hand-off's key) that this links to the original.
+ */
+export interface HandoffIssues {
+  /**
+   * Links `issue` to `original` with the issue link type `linkType` ("Relates": "relates to") unless that
+   * link exists, adds the remote link to the ServiceNow incident, comments `comment` on the original and
+   * moves it by the transition named `transition` when it is available. Repeating it adds no second link.
+   */
+  linkHandoff(issue: TicketRef, original: TicketRef, o: HandoffLink): Promise<void>;
+}
+
+/** How a hand-off's issue is tied to the original (HandoffIssues.linkHandoff). */
+export interface HandoffLink {
+  linkType: string;
+  servicenow: { key: string; url: string } | null;
+  comment: string;
+  transition: string | null;
+}
+
+/**
  * Tickets created twice for one incident: the remote applied a create whose answer we never committed (a
  * crash, or a lost answer), and its search had not indexed it yet when we looked again (Jira search is
  * eventually consistent). Found later, once the index caught up, and closed in favour of ours.

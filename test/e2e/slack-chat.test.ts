@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHAT_ACTIONS } from '../../src/ports/chat';
 import { verifyAudit } from '../../src/app/verify-audit';
+import { eventually } from '../helpers/eventually';
 import { JIRA_AUTH, SN_AUTH, type TestApp, startTestApp } from '../helpers/test-app';
 import {
   buttonBody,
@@ -54,16 +55,6 @@ describe('Slack: incident messages, /itsm, buttons and the resolve dialog agains
 
   const slack = () => app.sandboxes.slack!;
   const channelMessages = () => slack().messages('dms-app-oncall');
-
-  /** Waits for something the listener does after its ack (ephemeral answers, dialogs). */
-  async function eventually<T>(read: () => T, ok: (v: T) => boolean): Promise<T> {
-    for (let i = 0; i < 100; i++) {
-      const v = read();
-      if (ok(v)) return v;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    return read();
-  }
 
   async function openIncident() {
     await app.post('alertmanager', fixture('alertmanager', 'firing.json'));
@@ -235,14 +226,20 @@ describe('Slack: incident messages, /itsm, buttons and the resolve dialog agains
     expect(await jiraComments(inc.jira)).toContain('checked the router');
   });
 
-  it('/itsm help, list, show, oncall and handoff answer in the HTTP response', async () => {
+  it('/itsm help, list, show and oncall answer in the HTTP response; handoff opens the dialog', async () => {
     const inc = await openIncident();
     expect((await slash(ANNA, 'help')).json.text).toContain('ack &lt;ref&gt;');
     const list = await slash(ANNA, 'list');
     expect(JSON.stringify(list.json)).toContain(inc.number);
     expect(JSON.stringify((await slash(ANNA, `show ${inc.jira}`)).json)).toContain(inc.number);
     expect(JSON.stringify((await slash(ANNA, 'oncall')).json)).toContain('+49 89 1234');
-    expect(JSON.stringify((await slash(ANNA, `handoff ${inc.number}`)).json)).toMatch(/not available yet/);
+    expect((await slash(ANNA, `handoff ${inc.number}`)).status).toBe(200);
+    expect(
+      await eventually(
+        () => slack().state.views.find((v) => v.callbackId === 'itsm_handoff_note'),
+        (v) => v !== undefined,
+      ),
+    ).toMatchObject({ user: ANNA });
     expect(JSON.stringify((await slash(ANNA, 'ack INC9999999')).json)).toMatch(/No incident found/);
     expect(JSON.stringify((await slash(ANNA, 'frobnicate')).json)).toMatch(/Unknown command/);
   });

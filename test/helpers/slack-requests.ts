@@ -119,3 +119,7 @@ export function resolveSubmissionBody(o: { user: string; incidentId: number; not
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
+
+/** An interaction payload (block_actions, view_submission) as Slack posts it: a form field `payload`. */
+export const payloadBody = (payload: unknown): string =>
+  new URLSearchParams({ payload: JSON.stringify(payload) }).toString();

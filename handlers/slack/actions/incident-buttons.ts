@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { CHAT_ACTIONS, SHIFT_ACK_ACTION, type ChatAction } from '../../../src/ports/chat';
-import { slackActor, type SlackHandlerDeps } from '../slack-deps';
+import type { types } from '@slack/bolt';
+import { dialogFor, slackActor, type SlackHandlerDeps } from '../slack-deps';
 
 /** Button value → action: `42` for the incident buttons, `42:3` for runbook step 3 (0-based). */
 export function actionFromButton(actionId: string, value: string | undefined): ChatAction | null {
@@ -25,7 +26,7 @@ export function actionFromButton(actionId: string, value: string | undefined): C
  * Acknowledge · Hand off · Resolve and the runbook "Done" buttons on incident messages. Acked as soon
  * as the action is committed (well inside Slack's 3 s); the outcome goes to the clicking user as an
  * ephemeral message, the shared message is redrawn by the
- * outbox. Resolve opens the note dialog.
+ * outbox. Resolve opens the note dialog, Hand off the hand-off dialog.
  */
 export function registerIncidentButtons(app: App, deps: SlackHandlerDeps): void {
   const ids = Object.values(CHAT_ACTIONS);
@@ -46,11 +47,9 @@ export function registerIncidentButtons(app: App, deps: SlackHandlerDeps): void 
       // Committed before the ack: once Slack hears 200, a crash cannot lose the click.
       const result = await deps.commands.act(actor, parsed);
       await ack();
-      if (result.kind === 'needs_note') {
-        await client.views.open({
-          trigger_id: body.trigger_id,
-          view: deps.present.resolveModal(result.incident) as never,
-        });
+      const dialog = dialogFor(deps, result);
+      if (dialog) {
+        await client.views.open({ trigger_id: body.trigger_id, view: dialog as types.View });
         return;
       }
       const msg = deps.present.result(

@@ -1,9 +1,10 @@
 import type { App } from '@slack/bolt';
-import { slackActor, type SlackHandlerDeps } from '../slack-deps';
+import type { types } from '@slack/bolt';
+import { dialogFor, slackActor, type SlackHandlerDeps } from '../slack-deps';
 
 /**
  * `/itsm <command>`: answered within Slack's 3 s in the HTTP response itself (ephemeral unless the
- * answer is for the channel). A missing resolve note opens the dialog; the report is built after the
+ * answer is for the channel). A missing resolve note or a hand-off opens its dialog; the report is built after the
  * ack and uploaded to the channel.
  */
 export function registerItsmCommand(app: App, deps: SlackHandlerDeps): void {
@@ -37,12 +38,10 @@ export function registerItsmCommand(app: App, deps: SlackHandlerDeps): void {
     const actor = await slackActor(deps, command.user_id);
     const result = await deps.commands.run(actor, text);
     // The ack follows the commit: a 200 means the command is durable.
-    if (result.kind === 'needs_note') {
+    const dialog = dialogFor(deps, result);
+    if (dialog) {
       await ack();
-      await client.views.open({
-        trigger_id: command.trigger_id,
-        view: deps.present.resolveModal(result.incident) as never,
-      });
+      await client.views.open({ trigger_id: command.trigger_id, view: dialog as types.View });
       return;
     }
     await ack(deps.present.result(result) as never);

@@ -1,3 +1,4 @@
+import { renderIssueLinks } from './issue-links';
 import type { EmuResponse } from '../http-util';
 import { CATEGORY_IDS, jiraTime, type EmuIssue, type JiraState } from './state';
 import { renderUser } from './users-api';
@@ -91,6 +92,7 @@ export function renderIssue(
     assignee: assigneeUser ? renderUser(ctx, assigneeUser) : null,
     created: jiraTime(issue.created),
     updated: jiraTime(issue.updated),
+    issuelinks: renderIssueLinks(ctx.state, issue),
   };
   const wanted =
     !fields || fields.includes('*all') || fields.includes('*navigable') ? Object.keys(all) : fields;

@@ -8,6 +8,7 @@ import { SANDBOX_IDENTITIES } from '../sandbox-identities';
 import { emulatorHandle, listenEmulator } from '../serve-emulator';
 import { handleIssueExtra } from './issue-extras-api';
 import { createIssue, editIssue, getIssue } from './issues-api';
+import { createIssueLink } from './issue-links-api';
 import { approximateCount, search } from './search-api';
 import { searchUsers } from './users-api';
 import {
@@ -76,6 +77,7 @@ export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator
   };
   const state: JiraState = {
     issues: [],
+    issueLinks: [],
     projects: (opts.projects ?? [{ key: 'OPS', issueTypes: ['Task', 'Incident', 'Bug'] }]).map((p, i) => ({
       ...p,
       id: String(10000 + i),
@@ -117,6 +119,7 @@ export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator
     if (key === 'GET priority') return { status: 200, body: state.priorities };
     if (key === 'GET user/search') return searchUsers(req, ctx);
     if (key === 'POST issue') return createIssue(req, ctx);
+    if (key === 'POST issueLink') return createIssueLink(req, ctx);
     if (rest === 'search/jql' && ctx.version === 3 && (req.method === 'GET' || req.method === 'POST'))
       return search(req, ctx, 'token');
     if (key === 'POST search/approximate-count') return approximateCount(req, ctx);

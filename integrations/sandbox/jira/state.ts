@@ -1,3 +1,4 @@
+import type { EmuIssueLink } from './issue-links';
 import type { CallLogEntry } from '../faults';
 import { SANDBOX_IDENTITIES } from '../sandbox-identities';
 
@@ -77,6 +78,8 @@ export interface EmuIssue {
 /** Everything the emulator holds; tests read it directly. */
 export interface JiraState {
   issues: EmuIssue[];
+  /** Links between issues (`POST /issueLink`), shown in each side's `fields.issuelinks`. */
+  issueLinks: EmuIssueLink[];
   projects: { id: string; key: string; issueTypes: string[] }[];
   statuses: JiraStatus[];
   transitions: JiraTransition[];

@@ -21,7 +21,14 @@ import {
   type SlackState,
 } from './state';
 import { authTest, lookupByEmail, usergroupUsers, usersInfo } from './users-api';
-import { mintTriggerId, openView, publishView, updateView } from './views-api';
+import {
+  mintTriggerId,
+  openView,
+  publishView,
+  updateView,
+  viewSubmissionPayload,
+  type EnteredValue,
+} from './views-api';
 
 export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from '../faults';
 export type { SlackRateLimits } from './rate-limit';
@@ -79,6 +86,11 @@ export interface SlackEmulator {
   mintResponseUrl(o?: ResponseUrlOptions & { baseUrl?: string }): { id: string; url: string };
   /** A `trigger_id` for `views.open`, valid for 3 s and once, for the given user. */
   mintTriggerId(user: string): string;
+  /**
+   * The `view_submission` Slack would send when the modal's person presses Submit with these entries
+   * (by block id); sign it and POST it to the app as `payload=` (test/helpers/slack-requests).
+   */
+  submission(viewId: string, values: Record<string, EnteredValue>): Record<string, unknown>;
   /** A message written by a person (the bot may not update or delete it). */
   postAsUser(channel: string, user: string, text: string): EmuMessage;
   /** Top-level messages of a channel (id or name), oldest first; replies are under `.replies`. */
@@ -177,6 +189,10 @@ export function createSlackEmulator(opts: SlackEmulatorOptions = {}): SlackEmula
       return mintResponseUrl(state, base.replace(/\/$/, ''), now(), o);
     },
     mintTriggerId: (user) => mintTriggerId(state, user, now()),
+    submission: (viewId, values) => {
+      const user = state.views.find((v) => v.id === viewId)?.user ?? '';
+      return viewSubmissionPayload(state, { viewId, values, triggerId: mintTriggerId(state, user, now()) });
+    },
     postAsUser: (channelRef, user, text) => {
       const channel = findChannel(state, channelRef);
       if (!channel) throw new Error(`unknown channel ${channelRef}`);

@@ -124,3 +124,78 @@ export function publishView(ctx: SlackContext): EmuResponse {
   ctx.state.homes.set(user, v);
   return slackOk({ view: renderView(ctx, v) });
 }
+
+/** What a person entered into one input of a modal: text, a select's option value, a number, epoch seconds. */
+export type EnteredValue = string | number | null;
+
+/**
+ * The `view_submission` payload Slack sends to the app's request URL when the person presses Submit on
+ * an open modal: built from the view as the app opened it, with `state.values[block_id][action_id]` in
+ * the shape of each element type (api.slack.com/reference/interaction-payloads/views). An input the view
+ * does not have is an error, so a test cannot submit what no person could.
+ */
+export function viewSubmissionPayload(
+  state: SlackState,
+  o: { viewId: string; values: Record<string, EnteredValue>; triggerId: string },
+): Record<string, unknown> {
+  const v = state.views.find((x) => x.id === o.viewId && x.type === 'modal');
+  if (!v) throw new Error(`no open modal ${o.viewId}`);
+  const inputs = new Map<string, { actionId: string; element: Record<string, unknown> }>();
+  for (const b of (v.view.blocks as unknown[] | undefined) ?? []) {
+    const block = b as { type?: unknown; block_id?: unknown; element?: Record<string, unknown> };
+    if (block.type === 'input' && typeof block.block_id === 'string' && block.element)
+      inputs.set(block.block_id, { actionId: String(block.element.action_id), element: block.element });
+  }
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const [blockId, input] of inputs) {
+    const entered = o.values[blockId] ?? null;
+    const type = String(input.element.type);
+    values[blockId] = { [input.actionId]: { type, ...enteredAs(type, entered, input.element) } };
+  }
+  for (const key of Object.keys(o.values))
+    if (!inputs.has(key)) throw new Error(`modal ${o.viewId} has no input block "${key}"`);
+  const user = findUser(state, v.user);
+  return {
+    type: 'view_submission',
+    team: { id: state.teamId, domain: state.teamName.toLowerCase() },
+    user: { id: v.user, username: user?.name ?? v.user, name: user?.name ?? v.user, team_id: state.teamId },
+    api_app_id: state.appId,
+    token: 'deprecated',
+    trigger_id: o.triggerId,
+    view: {
+      ...v.view,
+      id: v.id,
+      team_id: state.teamId,
+      type: 'modal',
+      callback_id: v.callbackId,
+      private_metadata: v.privateMetadata,
+      hash: v.hash,
+      state: { values },
+      root_view_id: v.id,
+      app_id: state.appId,
+      bot_id: state.botId,
+    },
+    response_urls: [],
+  };
+}
+
+function enteredAs(
+  type: string,
+  entered: EnteredValue,
+  element: Record<string, unknown>,
+): Record<string, unknown> {
+  switch (type) {
+    case 'static_select': {
+      const options = (element.options as { text: unknown; value: string }[] | undefined) ?? [];
+      const option = options.find((x) => x.value === entered);
+      if (entered !== null && !option) throw new Error(`"${entered}" is not an option of the select`);
+      return { selected_option: option ?? null };
+    }
+    case 'datetimepicker':
+      return { selected_date_time: typeof entered === 'number' ? entered : null };
+    case 'number_input':
+      return { value: entered === null ? null : String(entered) };
+    default:
+      return { value: entered === null ? null : String(entered) };
+  }
+}

@@ -43,7 +43,26 @@ export interface PlainTextInput {
   min_length?: number;
   max_length?: number;
   placeholder?: PlainText;
+  initial_value?: string;
 }
+
+/** The form elements of the hand-off dialog besides text. */
+export type FormElement =
+  | PlainTextInput
+  | {
+      type: 'static_select';
+      action_id: string;
+      placeholder?: PlainText;
+      options: { text: PlainText; value: string }[];
+    }
+  | {
+      type: 'number_input';
+      action_id: string;
+      is_decimal_allowed: boolean;
+      min_value?: string;
+      max_value?: string;
+    }
+  | { type: 'datetimepicker'; action_id: string };
 
 export type Block =
   | { type: 'header'; block_id?: string; text: PlainText }
@@ -55,7 +74,7 @@ export type Block =
       type: 'input';
       block_id: string;
       label: PlainText;
-      element: PlainTextInput;
+      element: FormElement;
       optional?: boolean;
       hint?: PlainText;
     };

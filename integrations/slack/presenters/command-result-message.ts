@@ -33,6 +33,11 @@ export function commandResultMessage(r: CommandResult): CommandResultMessage {
       const text = `Resolving ${escape(incidentRef(r.incident))} needs a note: \`/itsm resolve ${escape(incidentRef(r.incident))} <note>\``;
       return { text, blocks: [{ type: 'section', text: md(text) }], response_type: 'ephemeral' };
     }
+    case 'needs_handoff_note': {
+      // Only where no dialog can open (Slack opens handoffModal); the command form does the same.
+      const text = `Hand off ${escape(incidentRef(r.form.incident))} with \`/itsm handoff ${escape(incidentRef(r.form.incident))} to <provider> | <situation> | <actions taken> | <next steps>\``;
+      return { text, blocks: [{ type: 'section', text: md(text) }], response_type: 'ephemeral' };
+    }
     case 'report':
       return reportMessage(r.headline);
   }

@@ -61,6 +61,10 @@ function summary(i: ChatIncident): string {
   lines.push(`Severity *${escape(i.severity)}*${i.flapping ? ' · ⚠️ flapping' : ''}`);
   if (i.acknowledged)
     lines.push(`Acknowledged by *${escape(i.acknowledged.by)}* ${slackDate(i.acknowledged.at)}`);
+  const h = i.handoff;
+  if (h && h.state === 'open')
+    lines.push(`⇄ Hand-off ${h.id} to *${escape(h.toName)}* offered — waiting for them to accept`);
+  else if (h) lines.push(`⇄ Hand-off ${h.id} from ${escape(h.fromName)} to ${escape(h.toName)} ${h.state}`);
   if (i.resolution) {
     const note = i.resolution.note ? `: ${escape(i.resolution.note)}` : '';
     lines.push(`Resolved by *${escape(i.resolution.by)}* ${slackDate(i.resolution.at)}${note}`);
@@ -95,7 +99,8 @@ function actions(i: ChatIncident): Button[] {
   const value = String(i.id);
   return [
     ...(i.acknowledged ? [] : [button('Acknowledge', CHAT_ACTIONS.ack, value, 'primary')]),
-    button('Hand off', CHAT_ACTIONS.handoff, value),
+    // One open hand-off per incident: while it waits, the button would only be refused.
+    ...(i.handoff?.state === 'open' ? [] : [button('Hand off', CHAT_ACTIONS.handoff, value)]),
     button('Resolve', CHAT_ACTIONS.resolve, value, 'danger'),
   ];
 }

@@ -40,7 +40,20 @@ export type CardElement =
       maxLength?: number;
       isRequired?: boolean;
       errorMessage?: string;
-    };
+      value?: string;
+    }
+  | {
+      type: 'Input.ChoiceSet';
+      id: string;
+      label?: string;
+      choices: { title: string; value: string }[];
+      isRequired?: boolean;
+      errorMessage?: string;
+      value?: string;
+    }
+  | { type: 'Input.Number'; id: string; label?: string; min?: number }
+  | { type: 'Input.Date'; id: string; label?: string }
+  | { type: 'Input.Time'; id: string; label?: string };
 
 export type CardAction =
   | { type: 'Action.OpenUrl'; title: string; url: string }

@@ -3,6 +3,7 @@ import { adaptiveCard, escapeMarkdown, text, type AdaptiveCard, type CardElement
 import { priorityLabel, stateLabel } from './format';
 import { incidentCard, resolveForm } from './incident-card';
 import { commandResultText } from './plain-text';
+import { handoffFormCard } from './handoff-cards';
 
 /**
  * What a command or card action answered, as a card. Incident answers are the interactive incident card
@@ -33,6 +34,8 @@ export function commandResultCard(result: CommandResult): AdaptiveCard {
       );
     case 'needs_note':
       return resolveForm(result.incident);
+    case 'needs_handoff_note':
+      return handoffFormCard(result.form);
     case 'report':
       return reportCard(result.headline);
   }

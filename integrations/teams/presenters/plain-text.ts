@@ -30,6 +30,8 @@ export function commandResultText(result: CommandResult): string {
           ].join('\n');
     case 'needs_note':
       return `Resolve ${result.incident.key}: add a resolution note.`;
+    case 'needs_handoff_note':
+      return `Hand off ${result.form.incident.key}: fill in situation, actions taken and next steps.`;
     case 'report': {
       const h = result.headline;
       return `SLA report ${h.month}: ${h.tickets} tickets, ${h.breaches} breaches. ${h.links.html}`;

@@ -30,7 +30,8 @@ export interface EscalationPolicy {
 }
 
 /** What started the run: a new incident, a reopen, or a hand-off the receiving provider did not accept. */
-export const EscalationTrigger = z.enum(['opened', 'reopened', 'handoff']);
+/** What started a run; `ping_pong`: the incident changed provider too often (to the service manager). */
+export const EscalationTrigger = z.enum(['opened', 'reopened', 'handoff', 'ping_pong']);
 export type EscalationTrigger = z.infer<typeof EscalationTrigger>;
 export const EscalationState = z.enum(['running', 'stopped', 'finished']);
 export type EscalationState = z.infer<typeof EscalationState>;

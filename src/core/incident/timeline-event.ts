@@ -71,6 +71,7 @@ export const TimelineEvent = z.discriminatedUnion('type', [
   event('ticket_ack', ticketOutcome),
   event('ticket_comment', ticketOutcome),
   event('ticket_reassign', ticketOutcome),
+  event('ticket_handoff_issue', ticketOutcome),
   event('ticket_parked', z.object({ commandId: z.number().int() })),
   // Hand-offs between providers (src/core/handoff): who offered to whom, and what became of it.
   event('handoff_offered', handoff.extend({ deadline: z.string() })),
@@ -81,6 +82,8 @@ export const TimelineEvent = z.discriminatedUnion('type', [
   event('handoff_reminded', handoff),
   event('handoff_expired', handoff.extend({ deadline: z.string() })),
   event('handoff_escalated', handoff),
+  // The Nth change of provider on one incident (handoff.pingPongAfter): to the service manager.
+  event('handoff_ping_pong', z.object({ changes: z.number().int(), providers: z.array(z.string()) })),
   // Escalation of an unacknowledged incident (src/core/escalation): each step run, and the run stopped.
   event(
     'escalation_step',

@@ -55,6 +55,19 @@ export const TicketCommand = z.discriminatedUnion('kind', [
       note: z.string(),
     }),
   ),
+  /**
+   * Jira: the receiving provider's own issue for an accepted hand-off, linked to the original ("relates
+   * to" and the remote link to ServiceNow); the original gets `comment` and the configured transition.
+   */
+  command(
+    'handoff_issue',
+    z.object({
+      handoffId: z.number().int().positive(),
+      provider: z.string(),
+      from: z.string(),
+      comment: z.string(),
+    }),
+  ),
 ]);
 export type TicketCommand = z.infer<typeof TicketCommand>;
 export type TicketCommandKind = TicketCommand['kind'];
@@ -84,6 +97,11 @@ export const ChatCommand = z.discriminatedUnion('kind', [
       ackButton: z.boolean(),
     }),
   ),
+  /**
+   * A hand-off offer in the receiving provider's channel: posted the first time (with Accept / Reject and
+   * the receiving on-call mentioned), redrawn in place on every later run (decision, reminder, expiry).
+   */
+  command('handoff_sync', z.object({ handoffId: z.number().int().positive() })),
   command(
     'chat_notify',
     z.object({

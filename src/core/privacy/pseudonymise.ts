@@ -72,6 +72,7 @@ const TEXTS: Record<TimelineEventType, TextRule> = {
   ticket_ack: KEEP,
   ticket_comment: KEEP,
   ticket_reassign: KEEP,
+  ticket_handoff_issue: KEEP,
   ticket_parked: KEEP,
   // The offer's reason quotes the situation the person wrote.
   handoff_offered: { fields: [], reason: (d) => `offered to ${String(d.to)}` },
@@ -81,6 +82,7 @@ const TEXTS: Record<TimelineEventType, TextRule> = {
   handoff_reminded: KEEP,
   handoff_expired: KEEP,
   handoff_escalated: KEEP,
+  handoff_ping_pong: KEEP,
   // Whom an escalation step reached is a list of names; its reason repeats them.
   escalation_step: {
     fields: [],

@@ -46,6 +46,7 @@ export function clockChangeOf(e: StoredTimelineEvent): ClockChange | null {
     case 'ticket_ack':
     case 'ticket_comment':
     case 'ticket_reassign':
+    case 'ticket_handoff_issue':
     case 'ticket_parked':
     case 'handoff_offered':
     case 'handoff_rejected':
@@ -53,6 +54,7 @@ export function clockChangeOf(e: StoredTimelineEvent): ClockChange | null {
     case 'handoff_reminded':
     case 'handoff_expired':
     case 'handoff_escalated':
+    case 'handoff_ping_pong':
     case 'escalation_step':
     case 'escalation_stopped':
     case 'unreadable':

@@ -1,5 +1,5 @@
 import { createTeamsAdapter } from '../../../integrations/teams/teams-adapter';
-import { CHAT_ACTIONS } from '../../../src/ports/chat';
+import { CHAT_ACTIONS, HANDOFF_ACTIONS, SHIFT_ACK_ACTION } from '../../../src/ports/chat';
 import { chatIncident } from '../../unit/teams/chat-incident';
 import { CHANNEL, executeActivity, messageActivity, startTeams } from './teams-harness';
 
@@ -211,7 +211,55 @@ describe('POST /teams/messages (sandbox mode: no app id, anonymous)', () => {
     expect(await res.json()).toMatchObject({ statusCode: 500, type: 'application/vnd.microsoft.error' });
   });
 
+  it('runs the shift handover Acknowledge as `shift ack <id>`', async () => {
+    const res = await t.post(executeActivity(t.serviceUrl, { verb: SHIFT_ACK_ACTION, handoverId: 7 }));
+    expect(res.status).toBe(200);
+    expect(t.commands.runs.map((r) => r.text)).toEqual(['shift ack 7']);
+  });
+
+  it('hands Accept / Reject and the hand-off form to the hand-off commands', async () => {
+    await t.post(executeActivity(t.serviceUrl, { verb: HANDOFF_ACTIONS.accept, handoffId: 3 }));
+    await t.post(
+      executeActivity(t.serviceUrl, { verb: HANDOFF_ACTIONS.reject, handoffId: 3, reason: 'not ours' }),
+    );
+    await t.post(
+      executeActivity(t.serviceUrl, {
+        verb: CHAT_ACTIONS.handoff,
+        submit: true,
+        incidentId: 42,
+        to: 'infra',
+        situation: 'a',
+        actionsTaken: 'b',
+        nextSteps: 'c',
+        users: 12,
+      }),
+    );
+    expect(t.commands.decisions.map((d) => [d.handoffId, d.decision])).toEqual([
+      [3, { kind: 'accept' }],
+      [3, { kind: 'reject', reason: 'not ours' }],
+    ]);
+    expect(t.commands.offers).toEqual([
+      expect.objectContaining({
+        incidentId: 42,
+        to: 'infra',
+        note: { situation: 'a', actionsTaken: 'b', nextSteps: 'c', impact: { users: 12 } },
+      }),
+    ]);
+    expect(t.commands.acts).toEqual([]);
+  });
+
   describe('refuses bad input, naming the field', () => {
+    it('400 for a hand-off decision without a valid hand-off id', async () => {
+      const res = await t.post(
+        executeActivity(t.serviceUrl, { verb: HANDOFF_ACTIONS.accept, handoffId: 'x' }),
+      );
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as any).issues.map((i: { path: string }) => i.path)).toEqual([
+        'value.action.data.handoffId',
+      ]);
+      expect(t.commands.decisions).toEqual([]);
+    });
+
     it.each([
       ['conversation.id', (a: Record<string, unknown>) => ({ ...a, conversation: {} })],
       ['from', (a: Record<string, unknown>) => ({ ...a, from: undefined })],

@@ -2,7 +2,14 @@ import type { ConversationReference } from '@microsoft/agents-activity';
 import type { AuthProvider, CloudAdapter, Connections, OutboundUrlPolicy } from '@microsoft/agents-hosting';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ChatAction, ChatActor, ChatCommands, CommandResult } from '../../../src/ports/chat';
+import type {
+  ChatAction,
+  ChatActor,
+  ChatCommands,
+  ChatHandoffDecision,
+  CommandResult,
+} from '../../../src/ports/chat';
+import type { HandoffNote } from '../../../src/core/handoff/handoff';
 import type { Logger } from '../../../src/ports/logger';
 import { createTeamsHandler } from '../../../handlers/teams/teams-handler';
 import { sandboxServiceUrls } from '../../../integrations/teams/teams-adapter';
@@ -29,6 +36,32 @@ export class RecordingCommands implements ChatCommands {
     this.acts.push({ actor, action });
     if (this.answer instanceof Error) throw this.answer;
     return this.answer;
+  }
+
+  readonly offers: { actor: ChatActor; incidentId: number; to: string; note: HandoffNote }[] = [];
+  readonly decisions: { actor: ChatActor; handoffId: number; decision: ChatHandoffDecision }[] = [];
+
+  async offerHandoff(
+    actor: ChatActor,
+    o: { incidentId: number; to: string; note: HandoffNote },
+  ): Promise<CommandResult> {
+    this.offers.push({ actor, ...o });
+    if (this.answer instanceof Error) throw this.answer;
+    return this.answer;
+  }
+
+  async decideHandoff(
+    actor: ChatActor,
+    handoffId: number,
+    decision: ChatHandoffDecision,
+  ): Promise<CommandResult> {
+    this.decisions.push({ actor, handoffId, decision });
+    if (this.answer instanceof Error) throw this.answer;
+    return this.answer;
+  }
+
+  async mayDecideHandoff(): Promise<CommandResult | null> {
+    return null;
   }
 }
 

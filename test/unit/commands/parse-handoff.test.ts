@@ -2,7 +2,8 @@ import { parseCommand } from '../../../src/commands/parse-command';
 
 describe('/itsm handoff', () => {
   it.each([
-    ['handoff INC0010001', { name: 'handoff', ref: 'INC0010001' }],
+    ['handoff INC0010001', { name: 'handoff', ref: 'INC0010001', to: null }],
+    ['handoff INC0010001 to Infra', { name: 'handoff', ref: 'INC0010001', to: 'infra' }],
     [
       'handoff #42 to app | spooler down | restarted it | check the interface',
       {
@@ -37,6 +38,7 @@ describe('/itsm handoff', () => {
     ['handoff reject 7', /needs a reason/],
     ['handoff accept seven', /Which hand-off/],
     ['handoff nonsense!', /not an incident reference/],
+    ['handoff 42 towards infra', /Usage: handoff <ref> \[to <provider>\]/],
   ])('%s is refused with a hint', (text, message) => {
     const r = parseCommand(text);
     expect(r.name).toBe('invalid');

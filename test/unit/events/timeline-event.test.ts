@@ -47,6 +47,7 @@ const EXAMPLES: Record<TimelineEventType, StoredTimelineEvent> = {
   ticket_ack: { type: 'ticket_ack', data: { commandId: 6 } },
   ticket_comment: { type: 'ticket_comment', data: { commandId: 7 } },
   ticket_reassign: { type: 'ticket_reassign', data: { commandId: 9 } },
+  ticket_handoff_issue: { type: 'ticket_handoff_issue', data: { commandId: 10, ticket: 'NET-1' } },
   ticket_parked: { type: 'ticket_parked', data: { commandId: 8 } },
   handoff_offered: {
     type: 'handoff_offered',
@@ -64,6 +65,10 @@ const EXAMPLES: Record<TimelineEventType, StoredTimelineEvent> = {
     data: { handoffId: 1, from: 'infra', to: 'app', deadline: '2026-11-02T08:05:00.000Z' },
   },
   handoff_escalated: { type: 'handoff_escalated', data: { handoffId: 1, from: 'infra', to: 'app' } },
+  handoff_ping_pong: {
+    type: 'handoff_ping_pong',
+    data: { changes: 3, providers: ['infra', 'app', 'infra', 'app'] },
+  },
   escalation_step: {
     type: 'escalation_step',
     data: { escalationId: 1, provider: 'infra', step: 1, of: 4, kind: 'dm', notified: ['Anna'], missing: [] },
