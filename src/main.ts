@@ -50,11 +50,15 @@ import { renderHtml } from './report/render-html';
 import { renderCsv } from './report/render-csv';
 import { createRedactor } from './core/redact/redact';
 import { startDuplicateReconciler } from './app/reconcile-duplicate-tickets';
+import type { RemoteChangeSink } from './core/sync/remote-change';
+import { wireServiceNowSync, type ServiceNowSyncWiring } from './composition/wire-servicenow-sync';
 import { startPrivacyJobs } from './composition/wire-privacy';
 
 export interface RunningApp {
   url: string;
   store: SqliteStore;
+  /** The ServiceNow reader of the sync (poll + push), null without a sink or without ServiceNow. */
+  servicenowSync: ServiceNowSyncWiring | null;
   correlation: CorrelationLoop;
   outbox: OutboxWorker;
   /** The emulators mounted under /sandbox/* for systems without configuration. */
@@ -80,6 +84,11 @@ export interface StartOptions {
   mounts?: Mount[];
   correlationPollMs?: number;
   outboxPollMs?: number;
+  /**
+   * Where changes read from ServiceNow go (poll and push); without one the ServiceNow reader is off.
+   * The sync core's `applyRemoteChanges` once it is wired; tests pass a recording sink.
+   */
+  remoteChangeSink?: RemoteChangeSink;
 }
 
 const newToken = () => randomBytes(24).toString('base64url');
@@ -289,6 +298,20 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     if (spec) outbox.addLane(lane, spec);
   }
   await chat?.start();
+  const snSandbox = sandboxes.servicenow && sandbox?.servicenow;
+  const servicenowSync =
+    opts.remoteChangeSink && tickets.servicenow
+      ? wireServiceNowSync(
+          {
+            servicenow: tickets.servicenow,
+            store,
+            logger,
+            url,
+            sandbox: snSandbox ? { emulator: sandboxes.servicenow!, pushSecret: snSandbox.pushSecret } : null,
+          },
+          opts.remoteChangeSink,
+        )
+      : null;
   const reconcilers =
     config.tickets.reconcileInterval > 0
       ? tickets.duplicates.map((system) =>
@@ -339,6 +362,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       ],
       now: () => clock.now(),
       draining: () => draining,
+      ...(servicenowSync?.push
+        ? { servicenowPush: { ...servicenowSync.push, bodyLimit: config.server.bodyLimit } }
+        : {}),
       webhooks: {
         sources: config.sources,
         tokens,
@@ -352,6 +378,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   );
   correlation.start();
   outbox.start();
+  servicenowSync?.start();
   const privacyJobs = startPrivacyJobs({ config, env, store, clock, logger });
   logger.info('itsm-bridge listening', {
     url,
@@ -366,6 +393,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       server.closeAllConnections();
     });
     await privacyJobs.stop();
+    await servicenowSync?.stop();
     await correlation.stop();
     await outbox.stop();
     for (const r of reconcilers) await r.stop();
@@ -387,6 +415,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   return {
     url,
     store,
+    servicenowSync,
     correlation,
     outbox,
     sandboxes,

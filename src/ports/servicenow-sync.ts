@@ -48,7 +48,7 @@ export interface IncidentSnapshot {
   /** `sys_created_on` of the newest journal entry handed on, null before the first. */
   journalAfter: string | null;
   /** Journal entries handed on whose `sys_created_on` is within the overlap before `journalAfter`. */
-  journalIds: string[];
+  journal: { sysId: string; createdOn: string }[];
 }
 
 /** Where the incident poll resumes: keyset position (sys_updated_on, then sys_id). */

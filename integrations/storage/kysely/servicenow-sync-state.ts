@@ -13,7 +13,7 @@ export function rowToSnapshot(r: Omit<ServiceNowSnapshotsTable, 'instance'>): In
     updatedOn: r.updated_on,
     fields: JSON.parse(r.fields) as Record<string, string>,
     journalAfter: r.journal_after,
-    journalIds: JSON.parse(r.journal_ids) as string[],
+    journal: JSON.parse(r.journal_ids) as IncidentSnapshot['journal'],
   };
 }
 
@@ -25,7 +25,7 @@ export const snapshotToRow = (instance: string, s: IncidentSnapshot): ServiceNow
   updated_on: s.updatedOn,
   fields: JSON.stringify(s.fields),
   journal_after: s.journalAfter,
-  journal_ids: JSON.stringify(s.journalIds),
+  journal_ids: JSON.stringify(s.journal),
 });
 
 /** The ServiceNow reader's cursor and snapshots over Kysely (SQLite or PostgreSQL). */
