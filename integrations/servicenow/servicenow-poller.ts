@@ -90,6 +90,8 @@ export class ServiceNowPoller {
   #lastPollAt: Date | null = null;
   #nextPollAt: Date;
   #exhaustedLogged = false;
+  /** The cursor whose overlap window has been read again after it could still change (see #poll). */
+  #settled: PollCursor | null = null;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<unknown> | null = null;
   readonly #users = new Map<string, string>();
@@ -169,10 +171,14 @@ export class ServiceNowPoller {
     const cycle: PollCycle = { requests: 0, pages: 0, changes: 0, budgetExhausted: false };
     this.#lastPollAt = o.transport.clock.now();
     const stored = await o.state.cursor(o.instance);
+    const overlapMs = o.overlapSeconds * 1000;
     const from = stored
-      ? glideTime(glideMs(stored.updatedOn) - o.overlapSeconds * 1000)
-      : glideTime(this.#now() - (o.initialLookbackSeconds + o.overlapSeconds) * 1000);
-    let after: PollCursor = { updatedOn: from, sysId: '' };
+      ? glideTime(glideMs(stored.updatedOn) - overlapMs)
+      : glideTime(this.#now() - o.initialLookbackSeconds * 1000 - overlapMs);
+    // A settled window is not read again: the poll starts right after the cursor (one request when idle).
+    const settled = !!stored && !!this.#settled && sameCursor(this.#settled, stored);
+    let after: PollCursor = settled && stored ? stored : { updatedOn: from, sysId: '' };
+    const startedAt = this.#now();
     try {
       for (;;) {
         const rows = await this.#incidentPage(after, cycle);
@@ -188,7 +194,10 @@ export class ServiceNowPoller {
         const handed: RemoteChange[] = [];
         const next: IncidentSnapshot[] = [];
         if (changed.length > 0) {
-          const journal = await this.#journal(changed, snapshots, from, cycle);
+          // Never written since its creation: the only journal entries are the bridge's own at creating.
+          const written = changed.filter((r) => snapshots.has(r.sysId) || r.modCount > 0);
+          const journal =
+            written.length > 0 ? await this.#journal(written, snapshots, from, cycle) : new Map();
           await this.#names(changed, journal, cycle);
           for (const r of changed) {
             const seen = this.#resolved(r);
@@ -209,6 +218,11 @@ export class ServiceNowPoller {
         if (rows.length < o.pageSize) break;
       }
       this.#exhaustedLogged = false;
+      // Late commits land at most `overlap` behind (clock drift included, on either clock): once a poll
+      // started two overlaps after the cursor re-read the window and the cursor stayed, it is settled.
+      if (stored && sameCursor(after, stored) && startedAt >= glideMs(stored.updatedOn) + 2 * overlapMs)
+        this.#settled = stored;
+      else if (!stored || !sameCursor(after, stored)) this.#settled = null;
     } catch (err) {
       if (!(err instanceof BudgetExhausted)) throw err;
       cycle.budgetExhausted = true;
@@ -417,6 +431,8 @@ export class ServiceNowPoller {
     return this.#o.transport.clock.now().getTime();
   }
 }
+
+const sameCursor = (a: PollCursor, b: PollCursor) => a.updatedOn === b.updatedOn && a.sysId === b.sysId;
 
 /**
  * Keyset condition over (`time`, sys_id) in ascending order: from `after.updatedOn` inclusive when no

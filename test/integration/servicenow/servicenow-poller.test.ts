@@ -151,6 +151,26 @@ describe('ServiceNow poller', () => {
     expect(requests() - before).toBe(1);
   });
 
+  it('reads the overlap window again only until it has settled: then an idle poll is one request, however large the last burst', async () => {
+    await start({ pageSize: 10, overlap: 30 });
+    for (let i = 0; i < 25; i++) await create();
+    await poller.pollOnce();
+    clock.advance(5);
+    // Right after the burst the window may still receive late commits: it is read again (3 pages).
+    expect((await poller.pollOnce()).requests).toBe(3);
+    clock.advance(60);
+    expect((await poller.pollOnce()).requests).toBe(3); // the settling read
+    clock.advance(30);
+    expect(await poller.pollOnce()).toMatchObject({ requests: 1, changes: 0 });
+    // A change reopens the window behind the new cursor; nothing is missed.
+    const late = await create();
+    await patch(late.sys_id!, { comments: 'after the quiet' });
+    const busy = await poller.pollOnce();
+    // First sight of an incident written since its creation: its columns, then the comment.
+    expect(busy.changes).toBe(2);
+    expect(sink.handled().flatMap((c) => c.comments.map((x) => x.body))).toEqual(['after the quiet']);
+  });
+
   it('polls on the injected clock: not before the interval has passed', async () => {
     await start({ pollInterval: 30 });
     expect(await poller.tick()).not.toBeNull();
