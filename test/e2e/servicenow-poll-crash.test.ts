@@ -3,15 +3,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServiceNowEmulator } from '../../integrations/sandbox/servicenow/emulator';
-import { SANDBOX_IDENTITIES } from '../../integrations/sandbox/sandbox-identities';
 import { SERVICENOW_SYNCED_COLUMNS } from '../../src/ports/servicenow-sync';
 import { recordingSink } from '../helpers/recording-sink';
 import { waitExit } from '../helpers/child-server';
+import { snTable, SN_BRIDGE as BRIDGE, SN_PERSON as HUMAN } from '../helpers/servicenow-table';
 
 const ROOT = join(__dirname, '..', '..');
-const H = SANDBOX_IDENTITIES.servicenow.human;
-const HUMAN = `Basic ${Buffer.from(`${H.userName}:${H.password}`).toString('base64')}`;
-const BRIDGE = `Basic ${Buffer.from('itsm.bridge:sandbox').toString('base64')}`;
 
 /** The poller as its own process, SIGKILLed at random points of its polls while people keep editing. */
 describe('ServiceNow poll survives SIGKILL', () => {
@@ -23,14 +20,7 @@ describe('ServiceNow poll survives SIGKILL', () => {
     const sinkPath = join(dir, 'sink.sqlite');
     const emulator = createServiceNowEmulator({ faults: { latencyMs: 15 } });
     const server = await emulator.listen(0);
-    const call = async (method: string, path: string, body: object, auth: string) => {
-      const res = await fetch(`${server.url}${path}`, {
-        method,
-        headers: { Authorization: auth, 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(body),
-      });
-      return ((await res.json()) as { result: Record<string, string> }).result;
-    };
+    const call = snTable(() => server.url);
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
       const inc = await call(

@@ -11,17 +11,11 @@ import {
   type ServiceNowEmulator,
 } from '../../../integrations/sandbox/servicenow/emulator';
 import { sandboxServiceNowAuth } from '../../../integrations/sandbox/sandbox-auth';
-import { SANDBOX_IDENTITIES } from '../../../integrations/sandbox/sandbox-identities';
 import { createServiceNowLaneDriver } from '../../../integrations/servicenow/servicenow-lane-driver';
 import type { ServiceNowPoller } from '../../../integrations/servicenow/servicenow-poller';
 import { ManualClock } from '../../helpers/test-app';
 import { recordingSink, type RecordingSink } from '../../helpers/recording-sink';
-import { basic } from './harness';
-
-const HUMAN = basic(
-  SANDBOX_IDENTITIES.servicenow.human.userName,
-  SANDBOX_IDENTITIES.servicenow.human.password,
-);
+import { snTable, SN_PERSON as HUMAN } from '../../helpers/servicenow-table';
 
 /** The poller against the emulator over HTTP, its state in a SQLite file, the clock moved by hand. */
 describe('ServiceNow poller', () => {
@@ -53,14 +47,7 @@ describe('ServiceNow poller', () => {
     poller = wired.poller;
   }
 
-  const call = async (method: string, path: string, body?: object, auth = basic()) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { Authorization: auth, 'Content-Type': 'application/json', Accept: 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return ((await res.json()) as { result: Record<string, string> }).result;
-  };
+  const call = snTable(() => server.url);
   const create = (extra: object = {}) =>
     call('POST', '/api/now/table/incident', {
       short_description: 'x',
@@ -90,6 +77,7 @@ describe('ServiceNow poller', () => {
     expect((await poller.pollOnce()).changes).toBe(0); // untouched since its creation: the baseline
     clock.advance(5);
     await patch(inc.sys_id!, { work_notes: 'looked at it', impact: '1' });
+    clock.advance(1); // entries of one second are ordered by their (random) sys_id
     await patch(inc.sys_id!, { comments: 'we are on it' });
     await poller.pollOnce();
     clock.advance(1); // still inside the overlap: the same rows and entries are read again
@@ -117,7 +105,7 @@ describe('ServiceNow poller', () => {
       system: 'servicenow',
       record: inc.sys_id,
       version: 2,
-      updatedAt: '2026-11-02T08:00:05.000Z',
+      updatedAt: '2026-11-02T08:00:06.000Z',
       actor: { id: 'service.desk', name: 'Service Desk', integration: false },
     });
     expect(handled[1]!.changeId).toBe(emulator.state.journal[0]!.sys_id);
