@@ -312,6 +312,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
           opts.remoteChangeSink,
         )
       : null;
+  if (servicenowSync) metrics.watchServiceNowPoll(() => servicenowSync.poller.status());
   const reconcilers =
     config.tickets.reconcileInterval > 0
       ? tickets.duplicates.map((system) =>

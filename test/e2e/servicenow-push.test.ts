@@ -115,6 +115,13 @@ describe('POST /webhooks/servicenow (business-rule push)', () => {
     expect(sink.deliveries()).toBe(1);
   });
 
+  it('exposes the poller’s hourly request budget on /metrics', async () => {
+    await app.servicenowSync!.poller.pollOnce();
+    const text = await (await fetch(`${app.url}/metrics`)).text();
+    expect(text).toMatch(/^itsm_servicenow_poll_budget_remaining 999$/m);
+    expect(text).toMatch(/^itsm_servicenow_poll_paused 0$/m);
+  });
+
   it('answers 503 when the sink cannot commit, and the retry is handled', async () => {
     const body = JSON.stringify({
       table: 'incident',
