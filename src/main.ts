@@ -37,6 +37,7 @@ import { buildSlaReport } from './app/build-sla-report';
 import { explainSlaTicket } from './app/explain-sla-ticket';
 import { incidentTicketSource } from './app/incident-ticket-source';
 import {
+  allSandbox,
   chatLanes,
   chatViewDeps,
   publishedCredentials,
@@ -51,7 +52,11 @@ import { renderCsv } from './report/render-csv';
 import { createRedactor } from './core/redact/redact';
 import { startDuplicateReconciler } from './app/reconcile-duplicate-tickets';
 import type { RemoteChangeSink } from './core/sync/remote-change';
-import { wireServiceNowSync, type ServiceNowSyncWiring } from './composition/wire-servicenow-sync';
+import {
+  publishedPushSecret,
+  wireServiceNowSync,
+  type ServiceNowSyncWiring,
+} from './composition/wire-servicenow-sync';
 import { startPrivacyJobs } from './composition/wire-privacy';
 
 export interface RunningApp {
@@ -124,6 +129,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     active: [
       ...Object.keys(sandboxes).map((s) => `the ${s} sandbox (/sandbox/${s})`),
       ...publishedCredentials(config, env, sandbox),
+      ...publishedPushSecret(config, !!opts.remoteChangeSink, allSandbox(config)),
     ],
   });
   if (exposure.kind === 'refuse') throw new Error(exposure.message);
@@ -307,7 +313,13 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
             store,
             logger,
             url,
-            sandbox: snSandbox ? { emulator: sandboxes.servicenow!, pushSecret: snSandbox.pushSecret } : null,
+            sandbox: snSandbox
+              ? {
+                  emulator: sandboxes.servicenow!,
+                  pushSecret: snSandbox.pushSecret,
+                  published: allSandbox(config),
+                }
+              : null,
           },
           opts.remoteChangeSink,
         )

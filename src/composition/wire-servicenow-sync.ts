@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import type { AppConfig } from '../config/app-config';
 import type { ServiceNowConfig } from '../config/servicenow';
 import { Secret } from '../config/secret';
 import type { RemoteChangeSink } from '../core/sync/remote-change';
@@ -31,8 +33,11 @@ export function wireServiceNowSync(
     logger: Logger;
     /** This server's URL, where a sandbox emulator pushes to. */
     url: string;
-    /** The sandbox's emulator and documented push secret, when ServiceNow runs as a sandbox. */
-    sandbox?: { emulator: ServiceNowEmulator; pushSecret: string } | null;
+    /**
+     * The sandbox's emulator and documented push secret, when ServiceNow runs as a sandbox; the
+     * documented secret is accepted only while every ticket system is a sandbox (`published`).
+     */
+    sandbox?: { emulator: ServiceNowEmulator; pushSecret: string; published: boolean } | null;
   },
   sink: RemoteChangeSink,
 ): ServiceNowSyncWiring {
@@ -53,7 +58,12 @@ export function wireServiceNowSync(
     journalPageSize: sync.journalPageSize,
     initialLookbackSeconds: sync.initialLookback,
   });
-  const secret = sync.pushSecret ?? (o.sandbox ? new Secret(o.sandbox.pushSecret) : undefined);
+  // Next to a real Jira a documented secret would let anyone push changes that reach it: the emulator,
+  // in this process, then signs with a random one.
+  const sandboxSecret = o.sandbox
+    ? new Secret(o.sandbox.published ? o.sandbox.pushSecret : randomBytes(32).toString('hex'))
+    : undefined;
+  const secret = sync.pushSecret ?? sandboxSecret;
   const push = secret ? { secret, logger: o.logger, receive: poller.receivePush.bind(poller) } : null;
   return {
     poller,
@@ -68,4 +78,15 @@ export function wireServiceNowSync(
       await poller.stop();
     },
   };
+}
+
+/**
+ * For the start-up exposure check: the documented push secret is accepted on /webhooks/servicenow when
+ * the reader runs, no `pushSecret` is configured and every ticket system is a sandbox.
+ */
+export function publishedPushSecret(config: AppConfig, readerOn: boolean, allSandbox: boolean): string[] {
+  const used = readerOn && config.tickets.systems.includes('servicenow') && !config.servicenow.instanceUrl;
+  return used && allSandbox && !config.servicenow.sync.pushSecret
+    ? ['the published ServiceNow push secret (/webhooks/servicenow)']
+    : [];
 }

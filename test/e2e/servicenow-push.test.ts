@@ -158,3 +158,41 @@ describe('POST /webhooks/servicenow (business-rule push)', () => {
     expect(sink.handled().map((c) => c.changeId)).toEqual(['c'.repeat(32)]);
   });
 });
+
+describe('POST /webhooks/servicenow next to a real ticket system', () => {
+  it('refuses the documented sandbox secret, while the in-process emulator still pushes', async () => {
+    let sink: RecordingSink | null = null;
+    const app = await startTestApp({
+      yaml: 'tickets: { systems: [servicenow] }\njira: { baseUrl: "https://acme.atlassian.net" }\nservicenow: { sync: { poll: false } }\n',
+      remoteChangeSink: (changes) => sink!.sink(changes),
+    });
+    sink = recordingSink(join(app.dir, 'sink.sqlite'));
+    try {
+      const body = '{"table":"incident"}';
+      const sig = `sha256=${createHmac('sha256', ID.pushSecret).update(body).digest('base64')}`;
+      const res = await fetch(`${app.url}/webhooks/servicenow`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-servicenow-signature': sig },
+        body,
+      });
+      expect(res.status).toBe(401);
+      const call = (method: string, path: string, b: object, auth = SN_AUTH) =>
+        fetch(`${app.url}${ID.path}${path}`, {
+          method,
+          headers: { Authorization: auth, 'Content-Type': 'application/json' },
+          body: JSON.stringify(b),
+        }).then(async (r) => ((await r.json()) as { result: Record<string, string> }).result);
+      const inc = await call('POST', '/api/now/table/incident', {
+        short_description: 'x',
+        correlation_display: 'itsm-bridge',
+      });
+      await call('PATCH', `/api/now/table/incident/${inc.sys_id}`, { work_notes: 'internal note' }, HUMAN);
+      for (let i = 0; i < 250 && !sink.handled().some((c) => c.comments.length > 0); i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(sink.handled().flatMap((c) => c.comments.map((x) => x.body))).toEqual(['internal note']);
+    } finally {
+      await app.close();
+      sink.close();
+    }
+  });
+});
