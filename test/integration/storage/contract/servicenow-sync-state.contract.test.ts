@@ -27,7 +27,13 @@ describe.each(BACKENDS)('ServiceNow sync state contract: %s', (_name, open) => {
 
   it('keeps snapshots and the cursor per instance, and reads back what it saved', async () => {
     const sync = t.store.servicenowSync;
-    const a = snapshot('a'.repeat(32), 2, { journalAfter: '2026-11-02 08:00:05', journal: [{ sysId: 'j1', createdOn: '2026-11-02 08:00:04' }, { sysId: 'j2', createdOn: '2026-11-02 08:00:05' }] });
+    const a = snapshot('a'.repeat(32), 2, {
+      journalAfter: '2026-11-02 08:00:05',
+      journal: [
+        { sysId: 'j1', createdOn: '2026-11-02 08:00:04' },
+        { sysId: 'j2', createdOn: '2026-11-02 08:00:05' },
+      ],
+    });
     await sync.save(INSTANCE, [a, snapshot('b'.repeat(32), 1)], {
       updatedOn: '2026-11-02 08:00:02',
       sysId: a.sysId,
@@ -47,7 +53,11 @@ describe.each(BACKENDS)('ServiceNow sync state contract: %s', (_name, open) => {
     await sync.save(INSTANCE, [snapshot(id, 5)], null);
     await sync.save(INSTANCE, [snapshot(id, 3)], null);
     expect((await sync.snapshots(INSTANCE, [id])).get(id)?.modCount).toBe(5);
-    await sync.save(INSTANCE, [snapshot(id, 5, { journal: [{ sysId: 'j9', createdOn: '2026-11-02 08:00:05' }] })], null);
+    await sync.save(
+      INSTANCE,
+      [snapshot(id, 5, { journal: [{ sysId: 'j9', createdOn: '2026-11-02 08:00:05' }] })],
+      null,
+    );
     expect((await sync.snapshots(INSTANCE, [id])).get(id)?.journal.map((j) => j.sysId)).toEqual(['j9']);
     await sync.save(INSTANCE, [snapshot(id, 6)], null);
     expect((await sync.snapshots(INSTANCE, [id])).get(id)?.modCount).toBe(6);
