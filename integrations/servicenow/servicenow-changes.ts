@@ -78,8 +78,11 @@ export function changesOf(
       attachments: [],
     });
   const handed = new Map((before?.journal ?? []).map((j) => [j.sysId, j.createdOn]));
+  // Older than the remembered window: handed on before. (One journal query serves a whole batch, from
+  // the oldest bound in it, so it can return such entries of the other incidents.)
+  const forgotten = before?.journalAfter ? glideTime(glideMs(before.journalAfter) - ctx.overlapMs) : '';
   const fresh = journal
-    .filter((j) => !handed.has(j.sysId))
+    .filter((j) => !handed.has(j.sysId) && j.createdOn >= forgotten)
     .sort((a, b) => (a.createdOn === b.createdOn ? cmp(a.sysId, b.sysId) : cmp(a.createdOn, b.createdOn)));
   for (const j of fresh) {
     handed.set(j.sysId, j.createdOn);

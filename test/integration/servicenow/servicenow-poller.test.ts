@@ -111,6 +111,28 @@ describe('ServiceNow poller', () => {
     expect(handled[1]!.changeId).toBe(emulator.state.journal[0]!.sys_id);
   });
 
+  it('does not hand on an old entry again when another incident of the batch asks for older journal entries', async () => {
+    const a = await create();
+    const b = await create();
+    await start({ overlap: 30 });
+    await poller.pollOnce();
+    clock.advance(5);
+    await patch(a.sys_id!, { comments: 'a early' });
+    await patch(b.sys_id!, { comments: 'b early' });
+    await poller.pollOnce();
+    clock.advance(100);
+    await patch(a.sys_id!, { comments: 'a later' }); // a remembers only its entries of the last 30 s
+    await poller.pollOnce();
+    clock.advance(100);
+    // Both change again: one journal query from b's older bound, which also returns "a early".
+    await patch(a.sys_id!, { impact: '2' });
+    await patch(b.sys_id!, { impact: '2' });
+    await poller.pollOnce();
+    const bodies = sink.handled().flatMap((c) => c.comments.map((x) => x.body));
+    expect(bodies).toEqual(['a early', 'b early', 'a later']);
+    expect(sink.deliveries()).toBe(sink.handled().length);
+  });
+
   it('pages incidents updated in the same second by sys_id without losing or repeating one', async () => {
     await start({ pageSize: 10 });
     const ids: string[] = [];
