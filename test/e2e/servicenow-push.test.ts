@@ -64,8 +64,8 @@ describe('POST /webhooks/servicenow (business-rule push)', () => {
       actor: { id: 'service.desk', integration: false },
       comments: [{ body: 'Any news?', visibility: 'customer' }],
     });
-    // Both writes were pushed: the create and the comment.
-    await until(() => app.sandboxes.servicenow!.pushes.delivered === 2);
+    // The update was pushed, the create was not (the rule runs after update).
+    await until(() => app.sandboxes.servicenow!.pushes.delivered === 1);
     expect(app.sandboxes.servicenow!.pushes.failed).toBe(0);
   });
 

@@ -97,7 +97,7 @@ export function createServiceNowEmulator(opts: ServiceNowEmulatorOptions = {}): 
   state.callLog = injector.callLog;
   const pushes = { delivered: 0, failed: 0 };
   let push: PushTarget | null = opts.push ?? null;
-  const onWrite = (incident: Record<string, string>, journal: Record<string, string>[]) => {
+  const onUpdate = (incident: Record<string, string>, journal: Record<string, string>[]) => {
     if (push) pushChange(push, state, incident, journal, (ok) => (ok ? pushes.delivered++ : pushes.failed++));
   };
 
@@ -107,7 +107,7 @@ export function createServiceNowEmulator(opts: ServiceNowEmulatorOptions = {}): 
     if (typeof user !== 'string') return user;
     if (req.path.startsWith('/api/now/attachment')) return handleAttachment(req, state, now());
     if (/^\/api\/now(\/v[12])?\/table\//.test(req.path))
-      return handleTable(req, { state, now, user, rules, onWrite });
+      return handleTable(req, { state, now, user, rules, onUpdate });
     return snError(400, 'Requested URI does not represent any resource', null);
   }
 

@@ -31,8 +31,11 @@ export interface TableContext {
   now: () => number;
   user: string;
   rules: ServiceNowRules;
-  /** Told after each committed incident write, with the journal entries it added (the push of business-rule.js). */
-  onWrite?: (incident: Row, journal: Row[]) => void;
+  /**
+   * Told after each incident update that was written, with the journal entries it added: the push of
+   * business-rule.js, an "after update" rule (inserts are not pushed).
+   */
+  onUpdate?: (incident: Row, journal: Row[]) => void;
 }
 
 /** Table API: `/api/now[/v2]/table/{table}[/{sys_id}]`. */
@@ -151,7 +154,7 @@ function createIncident(req: EmuRequest, ctx: TableContext, body: Record<string,
   if (rejected) return rejected;
   ctx.state.nextNumber++;
   ctx.state.incidents.push(row);
-  ctx.onWrite?.(row, writeJournal(ctx, row, body));
+  writeJournal(ctx, row, body);
   return {
     status: 201,
     headers: { Location: `${req.baseUrl}/api/now/table/incident/${row.sys_id}` },
@@ -181,7 +184,7 @@ function updateIncident(
     next.sys_mod_count = String(Number(row.sys_mod_count ?? '0') + 1);
     writeAudit(ctx, row, next);
     Object.assign(row, next);
-    ctx.onWrite?.(row, writeJournal(ctx, row, body));
+    ctx.onUpdate?.(row, writeJournal(ctx, row, body));
   }
   return {
     status: 200,
