@@ -118,6 +118,7 @@ describe('ServiceNow poller', () => {
     await poller.pollOnce();
     clock.advance(5);
     await patch(a.sys_id!, { comments: 'a early' });
+    clock.advance(1); // incidents of one second come in sys_id order
     await patch(b.sys_id!, { comments: 'b early' });
     await poller.pollOnce();
     clock.advance(100);
