@@ -37,6 +37,7 @@ import { buildSlaReport } from './app/build-sla-report';
 import { explainSlaTicket } from './app/explain-sla-ticket';
 import { incidentTicketSource } from './app/incident-ticket-source';
 import {
+  allSandbox,
   chatLanes,
   chatViewDeps,
   publishedCredentials,
@@ -50,11 +51,19 @@ import { renderHtml } from './report/render-html';
 import { renderCsv } from './report/render-csv';
 import { createRedactor } from './core/redact/redact';
 import { startDuplicateReconciler } from './app/reconcile-duplicate-tickets';
+import type { RemoteChangeSink } from './core/sync/remote-change';
+import {
+  publishedPushSecret,
+  wireServiceNowSync,
+  type ServiceNowSyncWiring,
+} from './composition/wire-servicenow-sync';
 import { startPrivacyJobs } from './composition/wire-privacy';
 
 export interface RunningApp {
   url: string;
   store: SqliteStore;
+  /** The ServiceNow reader of the sync (poll + push), null without a sink or without ServiceNow. */
+  servicenowSync: ServiceNowSyncWiring | null;
   correlation: CorrelationLoop;
   outbox: OutboxWorker;
   /** The emulators mounted under /sandbox/* for systems without configuration. */
@@ -80,6 +89,11 @@ export interface StartOptions {
   mounts?: Mount[];
   correlationPollMs?: number;
   outboxPollMs?: number;
+  /**
+   * Where changes read from ServiceNow go (poll and push); without one the ServiceNow reader is off.
+   * The sync core's `applyRemoteChanges` once it is wired; tests pass a recording sink.
+   */
+  remoteChangeSink?: RemoteChangeSink;
 }
 
 const newToken = () => randomBytes(24).toString('base64url');
@@ -115,6 +129,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     active: [
       ...Object.keys(sandboxes).map((s) => `the ${s} sandbox (/sandbox/${s})`),
       ...publishedCredentials(config, env, sandbox),
+      ...publishedPushSecret(config, !!opts.remoteChangeSink, allSandbox(config)),
     ],
   });
   if (exposure.kind === 'refuse') throw new Error(exposure.message);
@@ -300,6 +315,27 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     if (spec) outbox.addLane(lane, spec);
   }
   await chat?.start();
+  const snSandbox = sandboxes.servicenow && sandbox?.servicenow;
+  const servicenowSync =
+    opts.remoteChangeSink && tickets.servicenow
+      ? wireServiceNowSync(
+          {
+            servicenow: tickets.servicenow,
+            store,
+            logger,
+            url,
+            sandbox: snSandbox
+              ? {
+                  emulator: sandboxes.servicenow!,
+                  pushSecret: snSandbox.pushSecret,
+                  published: allSandbox(config),
+                }
+              : null,
+          },
+          opts.remoteChangeSink,
+        )
+      : null;
+  if (servicenowSync) metrics.watchServiceNowPoll(() => servicenowSync.poller.status());
   const reconcilers =
     config.tickets.reconcileInterval > 0
       ? tickets.duplicates.map((system) =>
@@ -350,6 +386,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       ],
       now: () => clock.now(),
       draining: () => draining,
+      ...(servicenowSync?.push
+        ? { servicenowPush: { ...servicenowSync.push, bodyLimit: config.server.bodyLimit } }
+        : {}),
       webhooks: {
         sources: config.sources,
         tokens,
@@ -363,6 +402,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   );
   correlation.start();
   outbox.start();
+  servicenowSync?.start();
   const privacyJobs = startPrivacyJobs({ config, env, store, clock, logger });
   logger.info('itsm-bridge listening', {
     url,
@@ -377,6 +417,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       server.closeAllConnections();
     });
     await privacyJobs.stop();
+    await servicenowSync?.stop();
     await correlation.stop();
     await outbox.stop();
     for (const r of reconcilers) await r.stop();
@@ -398,6 +439,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   return {
     url,
     store,
+    servicenowSync,
     correlation,
     outbox,
     sandboxes,

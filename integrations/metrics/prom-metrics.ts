@@ -116,6 +116,29 @@ export class PromMetrics implements Metrics, MetricsExposition {
     if (o.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
+  /**
+   * The ServiceNow poller's hourly request budget, read at scrape time: what is left, and 1 while the
+   * poll waits for the budget (the bridge logs the pause once with the time it resumes).
+   */
+  watchServiceNowPoll(status: () => { budget: { remaining: number; exhaustedUntil: Date | null } }): void {
+    new Gauge({
+      name: 'itsm_servicenow_poll_budget_remaining',
+      help: 'Requests the ServiceNow poller may still send in the rolling hour',
+      registers: [this.registry],
+      collect() {
+        this.set(status().budget.remaining);
+      },
+    });
+    new Gauge({
+      name: 'itsm_servicenow_poll_paused',
+      help: '1 while the ServiceNow poll waits for its hourly request budget',
+      registers: [this.registry],
+      collect() {
+        this.set(status().budget.exhaustedUntil ? 1 : 0);
+      },
+    });
+  }
+
   /** The Prometheus text exposition; the store is read once per scrape for all store gauges. */
   async render(): Promise<string> {
     this.#snapshot = null;

@@ -31,7 +31,10 @@ export interface Sandbox {
   /** Request handlers for the bridge's server; each answers only below its own /sandbox/<vendor> path. */
   mounts: EmulatorHandle[];
   /** Present exactly for the systems that run as a sandbox. */
-  servicenow?: SandboxLogin<ServiceNowAuthConfig>;
+  servicenow?: SandboxLogin<ServiceNowAuthConfig> & {
+    /** The documented secret the emulator signs its pushes with; set `push` once the bridge listens. */
+    pushSecret: string;
+  };
   jira?: SandboxLogin<JiraAuthConfig>;
   slack?: { path: string; botToken: string };
   /** `path`: the connector emulator's mount, the only `serviceUrl` anonymous activities may name. */
@@ -70,7 +73,11 @@ export function createSandbox(o: SandboxOptions): Sandbox {
       groups,
       rules: { descriptionMaxLength: o.servicenow.descriptionMaxLength },
     });
-    sandbox.servicenow = { path: id.servicenow.path, auth: sandboxServiceNowAuth(o.servicenow.auth) };
+    sandbox.servicenow = {
+      path: id.servicenow.path,
+      auth: sandboxServiceNowAuth(o.servicenow.auth),
+      pushSecret: id.servicenow.pushSecret,
+    };
   }
   if (o.run.jira) {
     const keys = [

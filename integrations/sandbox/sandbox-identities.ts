@@ -16,6 +16,15 @@ export const SANDBOX_IDENTITIES = {
       password: 'sandbox',
     },
     oauthClient: { id: 'itsm-bridge', secret: 'sandbox' },
+    /** A person at the service desk: edits made with this login are people's edits, not the bridge's. */
+    human: {
+      userName: 'service.desk',
+      email: 'service-desk@example.com',
+      name: 'Service Desk',
+      password: 'sandbox',
+    },
+    /** Shared secret the emulator signs its pushes to `POST /webhooks/servicenow` with, as the business rule does. */
+    pushSecret: 'sandbox-servicenow-push-secret',
   },
   jira: {
     path: '/sandbox/jira',

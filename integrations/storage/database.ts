@@ -196,7 +196,25 @@ export interface ShiftHandoversTable {
   escalate_at: string | null;
 }
 
+export interface ServiceNowPollCursorTable {
+  instance: string;
+  updated_on: string;
+  sys_id: string;
+}
+
+export interface ServiceNowSnapshotsTable {
+  instance: string;
+  sys_id: string;
+  mod_count: number;
+  updated_on: string;
+  fields: string;
+  journal_after: string | null;
+  journal_ids: string;
+}
+
 export interface Database {
+  servicenow_poll_cursor: ServiceNowPollCursorTable;
+  servicenow_snapshots: ServiceNowSnapshotsTable;
   shift_handovers: ShiftHandoversTable;
   escalations: EscalationsTable;
   handoffs: HandoffsTable;

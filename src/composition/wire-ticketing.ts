@@ -14,6 +14,7 @@ import { createServiceNowTicketSystem } from '../../integrations/servicenow/serv
 import { createServiceNowLaneDriver } from '../../integrations/servicenow/servicenow-lane-driver';
 import { createJiraLaneDriver } from '../../integrations/jira/jira-lane-driver';
 import type { Sandbox, SandboxLogin } from '../../integrations/sandbox/create-sandbox';
+import type { RemoteLaneDriver } from '../../integrations/lanes/remote-lane-driver';
 
 /** Per-provider assignment groups and Jira projects come from `providers:` unless set per system. */
 function withProviderDefaults(config: AppConfig) {
@@ -95,6 +96,9 @@ export function ticketLanes(o: {
   const cfg = withProviderDefaults(config);
   const systems: Partial<Record<TicketLane, TicketSystem>> = {};
   const duplicates: DuplicateTickets[] = [];
+  /** Where the ServiceNow reader of the sync reads: the adapter's instance, login and lane driver. */
+  let servicenow: { baseUrl: string; config: AppConfig['servicenow']; driver: RemoteLaneDriver } | null =
+    null;
   const drivers = {
     servicenow: createServiceNowLaneDriver({
       clock: o.clock,
@@ -116,6 +120,7 @@ export function ticketLanes(o: {
       logger,
       transport: drivers.servicenow,
     });
+    servicenow = { baseUrl, config: { ...cfg.servicenow, auth }, driver: drivers.servicenow };
   }
   let handoffIssues: CommandDeps['handoffIssues'];
   if (config.tickets.systems.includes('jira')) {
@@ -154,5 +159,5 @@ export function ticketLanes(o: {
       driver: drivers[lane],
     };
   }
-  return { lanes, systems, duplicates };
+  return { lanes, systems, duplicates, servicenow };
 }

@@ -25,6 +25,27 @@ export const ServiceNowOAuth = z.strictObject({
   password: secret,
 });
 
+/** `servicenow.sync:` — reading changes of our incidents back from ServiceNow (issue 11). */
+export const ServiceNowSyncConfig = z.strictObject({
+  /** Poll our incidents (`correlation_display=itsm-bridge`) for changes; the push alone can miss some. */
+  poll: z.boolean().default(true),
+  /** Seconds between polls. */
+  pollInterval: z.number().int().min(5).default(30),
+  /** Seconds each poll reads back before its cursor (ServiceNow's clock, late commits). */
+  overlap: z.number().int().min(0).max(3600).default(30),
+  /** Requests per rolling hour the poller may send (the instance's rate-limit rules count per hour). */
+  requestsPerHour: z.number().int().min(10).default(1000),
+  /** Incidents per page (sysparm_limit), also the batch of each journal query. */
+  pageSize: z.number().int().min(1).max(1000).default(100),
+  /** Journal entries per page. */
+  journalPageSize: z.number().int().min(1).max(10000).default(500),
+  /** Without a stored cursor, the first poll starts this many seconds back. */
+  initialLookback: z.number().int().min(0).default(300),
+  /** Shared secret of the business rule's `X-ServiceNow-Signature`; absent: POST /webhooks/servicenow is off. */
+  pushSecret: secret,
+});
+export type ServiceNowSyncConfig = z.infer<typeof ServiceNowSyncConfig>;
+
 export const ServiceNowConfig = z.strictObject({
   /** `https://<instance>.service-now.com`; absent → sandbox emulator. */
   instanceUrl: z.url().optional(),
@@ -49,6 +70,7 @@ export const ServiceNowConfig = z.strictObject({
    * reference line always intact.
    */
   descriptionMaxLength: z.number().int().min(500).default(4000),
+  sync: ServiceNowSyncConfig.prefault({}),
 });
 export type ServiceNowConfig = z.infer<typeof ServiceNowConfig>;
 export type ServiceNowAuthConfig = ServiceNowConfig['auth'];

@@ -10,6 +10,7 @@ import type { OutboxQueue, OutboxReads } from './outbox';
 import type { RequestLog } from './request-log';
 import type { PersonalData } from './personal-data';
 import type { TimelineReads, TimelineWrites } from './timeline';
+import type { ServiceNowSyncState } from './servicenow-sync';
 
 /**
  * Everything a correlation batch or a chat action does happens inside one of these: one transaction,
@@ -50,6 +51,8 @@ export interface Store extends Transactional {
   handoffs: HandoffReads;
   escalations: EscalationReads;
   shifts: ShiftHandoverReads;
+  /** The ServiceNow reader's poll cursor and incident snapshots (issue 11). */
+  servicenowSync: ServiceNowSyncState;
   /** Retention purge and data-subject export across the tables. */
   privacy: PersonalData;
   ping(): Promise<void>;
@@ -68,6 +71,7 @@ export type * from './handoffs';
 export type * from './escalations';
 export type * from './shift-handovers';
 export type * from './personal-data';
+export type * from './servicenow-sync';
 export {
   TICKET_LANES,
   isTicketLane,

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config/load-config';
 import { startApp, type RunningApp } from '../../src/main';
 import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
+import type { RemoteChangeSink } from '../../src/core/sync/remote-change';
 
 export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
 export const API_TOKEN = 'test-api-token-0123456789';
@@ -48,7 +49,14 @@ export interface TestApp extends RunningApp {
 
 /** Starts the real app (HTTP server, SQLite file, correlation loop) on an ephemeral port in a temp dir. */
 export async function startTestApp(
-  opts: { yaml?: string; env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
+  opts: {
+    yaml?: string;
+    env?: Record<string, string>;
+    clock?: Clock;
+    logger?: Logger;
+    /** Turns the ServiceNow reader on, handing what it reads here. */
+    remoteChangeSink?: RemoteChangeSink;
+  } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'itsm-test-'));
   const file = join(dir, 'itsm-bridge.yaml');
@@ -73,6 +81,7 @@ export async function startTestApp(
     // TEST_LOG=1 prints the app's log (debugging a failing test).
     logger: opts.logger ?? (process.env.TEST_LOG ? consoleLogger : silentLogger),
     correlationPollMs: 50,
+    ...(opts.remoteChangeSink ? { remoteChangeSink: opts.remoteChangeSink } : {}),
   });
   const settle = async () => {
     for (;;) {

@@ -17,10 +17,12 @@ import {
   type ServiceNowState,
 } from './state';
 import { handleTable } from './table-api';
+import { pushChange, type PushTarget } from './push';
 
 export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from '../faults';
 export type { ServiceNowState, SeedUser } from './state';
 export type { ServiceNowRules } from './read-rules';
+export { pushBody, pushSignature, type PushTarget } from './push';
 
 export interface ServiceNowEmulatorOptions {
   /** Mount prefix for `handle`, e.g. `/sandbox/servicenow`; '' when served on its own port. */
@@ -40,6 +42,8 @@ export interface ServiceNowEmulatorOptions {
   faults?: Partial<Faults>;
   /** Clock for record timestamps, token expiry and the call log (epoch ms). */
   now?: () => number;
+  /** Post each change of a bridge incident there, as the shipped business rule does (see `push`). */
+  push?: PushTarget;
 }
 
 export interface ServiceNowEmulator {
@@ -56,6 +60,10 @@ export interface ServiceNowEmulator {
   expireTokens(): void;
   /** Most requests that were ever in flight at once (compare with the client's concurrency limit). */
   inFlightPeak(): number;
+  /** Where changes are pushed (business-rule.js); null: not pushed. Settable once the bridge's URL is known. */
+  push: PushTarget | null;
+  /** Pushes posted and answered 2xx, and those that failed after their retry. */
+  readonly pushes: { delivered: number; failed: number };
 }
 
 const SANDBOX_CLIENT = SANDBOX_IDENTITIES.servicenow.oauthClient;
@@ -87,13 +95,19 @@ export function createServiceNowEmulator(opts: ServiceNowEmulatorOptions = {}): 
       snError(status, 'Service Unavailable', 'The instance is temporarily unavailable'),
   });
   state.callLog = injector.callLog;
+  const pushes = { delivered: 0, failed: 0 };
+  let push: PushTarget | null = opts.push ?? null;
+  const onUpdate = (incident: Record<string, string>, journal: Record<string, string>[]) => {
+    if (push) pushChange(push, state, incident, journal, (ok) => (ok ? pushes.delivered++ : pushes.failed++));
+  };
 
   async function route(req: EmuRequest): Promise<EmuResponse> {
     if (req.method === 'POST' && req.path === '/oauth_token.do') return issueToken(req, state, now(), ttl);
     const user = authenticate(req, state, now());
     if (typeof user !== 'string') return user;
     if (req.path.startsWith('/api/now/attachment')) return handleAttachment(req, state, now());
-    if (/^\/api\/now(\/v[12])?\/table\//.test(req.path)) return handleTable(req, { state, now, user, rules });
+    if (/^\/api\/now(\/v[12])?\/table\//.test(req.path))
+      return handleTable(req, { state, now, user, rules, onUpdate });
     return snError(400, 'Requested URI does not represent any resource', null);
   }
 
@@ -104,6 +118,13 @@ export function createServiceNowEmulator(opts: ServiceNowEmulatorOptions = {}): 
     state,
     faults,
     rules,
+    get push() {
+      return push;
+    },
+    set push(target: PushTarget | null) {
+      push = target;
+    },
+    pushes,
     expireTokens: () => state.accessTokens.forEach((t) => (t.expiresAt = 0)),
     inFlightPeak: () => injector.maxInFlight,
     listen: (port = 0) => listenEmulator(handle, port, prefix, LISTEN_ERRORS),

@@ -108,9 +108,15 @@ function test(actual: string, c: Condition): boolean {
   }
 }
 
+/**
+ * Integer and decimal columns (state, sys_mod_count) hold short numbers; a 32-hex sys_id made only of
+ * digits (or `1e…`) is still a string, so keyset paging by sys_id orders it lexically.
+ */
+const isNumber = (v: string): boolean => v.length <= 15 && /^-?\d+(\.\d+)?$/.test(v);
+
 /** Numbers compare numerically; everything else (incl. `YYYY-MM-DD HH:mm:ss` dates) lexically. */
 function compare(a: string, b: string, op: '>' | '<' | '>=' | '<='): boolean {
-  const numeric = a !== '' && b !== '' && !Number.isNaN(Number(a)) && !Number.isNaN(Number(b));
+  const numeric = isNumber(a) && isNumber(b);
   const d = numeric ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0;
   return op === '>' ? d > 0 : op === '<' ? d < 0 : op === '>=' ? d >= 0 : d <= 0;
 }
@@ -123,7 +129,7 @@ export function sortRows(rows: Row[], q: ParsedQuery): Row[] {
       const a = x[field] ?? '';
       const b = y[field] ?? '';
       if (a === b) continue;
-      const numeric = !Number.isNaN(Number(a)) && !Number.isNaN(Number(b)) && a !== '' && b !== '';
+      const numeric = isNumber(a) && isNumber(b);
       const d = numeric ? Number(a) - Number(b) : a < b ? -1 : 1;
       return desc ? -d : d;
     }

@@ -113,10 +113,11 @@ export const REFERENCES: Record<string, Record<string, string>> = {
 };
 
 const BRIDGE = SANDBOX_IDENTITIES.servicenow.user;
+const HUMAN = SANDBOX_IDENTITIES.servicenow.human;
 
 export const DEFAULT_USERS: SeedUser[] = [
   { user_name: BRIDGE.userName, email: BRIDGE.email, name: BRIDGE.name, password: BRIDGE.password },
-  { user_name: 'service.desk', email: 'service-desk@example.com', name: 'Service Desk' },
+  { user_name: HUMAN.userName, email: HUMAN.email, name: HUMAN.name, password: HUMAN.password },
   // Engineers who acknowledge incidents from chat (assigned_to).
   { user_name: 'anna.schmidt', email: 'anna.schmidt@example.com', name: 'Anna Schmidt' },
   { user_name: 'jonas.weber', email: 'jonas.weber@example.com', name: 'Jonas Weber' },

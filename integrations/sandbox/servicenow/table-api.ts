@@ -31,6 +31,11 @@ export interface TableContext {
   now: () => number;
   user: string;
   rules: ServiceNowRules;
+  /**
+   * Told after each incident update that was written, with the journal entries it added: the push of
+   * business-rule.js, an "after update" rule (inserts are not pushed).
+   */
+  onUpdate?: (incident: Row, journal: Row[]) => void;
 }
 
 /** Table API: `/api/now[/v2]/table/{table}[/{sys_id}]`. */
@@ -169,12 +174,18 @@ function updateIncident(
   const next = { ...row };
   const rejected = applyWrite(ctx, next, body, false);
   if (rejected) return rejected;
-  next.sys_updated_on = glideDateTime(ctx.now());
-  next.sys_updated_by = ctx.user;
-  next.sys_mod_count = String(Number(row.sys_mod_count ?? '0') + 1);
-  writeAudit(ctx, row, next);
-  Object.assign(row, next);
-  writeJournal(ctx, row, body);
+  // An update that changes no column and adds no journal entry is not written (GlideRecord skips it):
+  // sys_updated_on and sys_mod_count stay, so a poller sees nothing new.
+  const changed = Object.keys(next).some((k) => next[k] !== row[k]);
+  const journaled = JOURNAL.some((j) => body[j] !== undefined && body[j] !== null && body[j] !== '');
+  if (changed || journaled) {
+    next.sys_updated_on = glideDateTime(ctx.now());
+    next.sys_updated_by = ctx.user;
+    next.sys_mod_count = String(Number(row.sys_mod_count ?? '0') + 1);
+    writeAudit(ctx, row, next);
+    Object.assign(row, next);
+    ctx.onUpdate?.(row, writeJournal(ctx, row, body));
+  }
   return {
     status: 200,
     body: { result: renderRow(ctx.state, 'incident', row, renderOptions(req.query, req.baseUrl)) },
@@ -217,6 +228,8 @@ function applyWrite(
       `Data Policy Exception: \n ${missing.map((m) => `${m} is mandatory`).join('\n ')}\n`,
     );
   }
+  // The On Hold reason belongs to On Hold: leaving it clears the reason (OOTB "hold reason" business rule).
+  if (after !== '3') row.hold_reason = '';
   const now = glideDateTime(ctx.now());
   if (after !== before || insert) {
     if (after === '6') Object.assign(row, { resolved_at: now, resolved_by: userSysId(ctx) });
@@ -245,12 +258,16 @@ function resolveReference(ctx: TableContext, table: 'sys_user', value: string): 
   return (rows.find((r) => r.sys_id === value) ?? rows.find((r) => r.name === value))?.sys_id ?? '';
 }
 
-/** Writing work_notes/comments appends to sys_journal_field; the incident column itself stays empty. */
-function writeJournal(ctx: TableContext, row: Row, body: Record<string, unknown>): void {
+/**
+ * Writing work_notes/comments appends to sys_journal_field; the incident column itself stays empty.
+ * Returns the entries added.
+ */
+function writeJournal(ctx: TableContext, row: Row, body: Record<string, unknown>): Row[] {
+  const added: Row[] = [];
   for (const element of JOURNAL) {
     const value = body[element];
     if (value === undefined || value === null || value === '') continue;
-    ctx.state.journal.push({
+    const entry: Row = {
       sys_id: sysId(),
       element_id: row.sys_id ?? '',
       element,
@@ -258,8 +275,11 @@ function writeJournal(ctx: TableContext, row: Row, body: Record<string, unknown>
       value: String(value),
       sys_created_on: glideDateTime(ctx.now()),
       sys_created_by: ctx.user,
-    });
+    };
+    ctx.state.journal.push(entry);
+    added.push(entry);
   }
+  return added;
 }
 
 /**

@@ -239,7 +239,12 @@ export interface components {
             resolved_at?: string;
             closed_at?: string;
             sys_created_on?: string;
+            /** @description YYYY-MM-DD HH:mm:ss (UTC) with sysparm_display_value=false */
             sys_updated_on?: string;
+            /** @description user_name of the last writer */
+            sys_updated_by?: string;
+            /** @description Number of updates of the record; +1 on every write */
+            sys_mod_count?: string;
             reopen_count?: string;
         } & {
             [key: string]: unknown;
@@ -260,6 +265,8 @@ export interface components {
             correlation_display?: string;
             close_code?: string;
             close_notes?: string;
+            /** @description With state 3 (On Hold); cleared when the state leaves On Hold */
+            hold_reason?: string;
             work_notes?: string;
             comments?: string;
         };
@@ -342,6 +349,8 @@ export interface components {
         sysparm_offset: number;
         sysparm_display_value: "true" | "false" | "all";
         sysparm_exclude_reference_link: boolean;
+        /** @description Skips the COUNT(*) behind X-Total-Count (cheaper on large tables) */
+        sysparm_no_count: boolean;
     };
     requestBodies: never;
     headers: never;
@@ -393,6 +402,8 @@ export interface operations {
                 sysparm_offset?: components["parameters"]["sysparm_offset"];
                 sysparm_display_value?: components["parameters"]["sysparm_display_value"];
                 sysparm_exclude_reference_link?: components["parameters"]["sysparm_exclude_reference_link"];
+                /** @description Skips the COUNT(*) behind X-Total-Count (cheaper on large tables) */
+                sysparm_no_count?: components["parameters"]["sysparm_no_count"];
             };
             header?: never;
             path?: never;
@@ -512,6 +523,8 @@ export interface operations {
                 sysparm_fields?: components["parameters"]["sysparm_fields"];
                 sysparm_limit?: components["parameters"]["sysparm_limit"];
                 sysparm_offset?: components["parameters"]["sysparm_offset"];
+                /** @description Skips the COUNT(*) behind X-Total-Count (cheaper on large tables) */
+                sysparm_no_count?: components["parameters"]["sysparm_no_count"];
             };
             header?: never;
             path?: never;
@@ -519,7 +532,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Journal entries (work_notes, comments) */
+            /** @description Journal entries (work_notes, comments), e.g. `element_idIN<ids>^elementINwork_notes,comments^sys_created_on>=<t>` */
             200: {
                 headers: {
                     [name: string]: unknown;

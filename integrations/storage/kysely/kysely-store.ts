@@ -11,6 +11,7 @@ import type {
   OutboxReads,
   PersonalData,
   RequestLog,
+  ServiceNowSyncState,
   Store,
   TimelineReads,
   UnitOfWork,
@@ -31,6 +32,7 @@ import { KyselyOutboxQueue, KyselyOutboxReads } from './outbox';
 import { KyselyPersonalData } from './personal-data';
 import { KyselyRequestLog } from './request-log';
 import { KyselyTimelineReads, KyselyTimelineWrites } from './timeline';
+import { KyselyServiceNowSyncState } from './servicenow-sync-state';
 
 /** The repositories of one unit of work over a Kysely transaction (SQLite or PostgreSQL). */
 export function kyselyUnitOfWork(tx: Kysely<Database>): UnitOfWork {
@@ -63,13 +65,14 @@ export class KyselyStore implements Store {
   readonly handoffs: HandoffReads;
   readonly escalations: EscalationReads;
   readonly shifts: ShiftHandoverReads;
+  readonly servicenowSync: ServiceNowSyncState;
   protected readonly commits = new CommitObservers();
   readonly privacy: PersonalData;
 
   /** `inbox` may be replaced by a faster writer of the same backend (SQLite's group commit). */
   constructor(
     protected readonly db: Kysely<Database>,
-    replace: { inbox?: AlertInbox } = {},
+    replace: { inbox?: AlertInbox; servicenowSync?: ServiceNowSyncState } = {},
   ) {
     this.inbox = replace.inbox ?? new KyselyInbox(db);
     this.incidents = new KyselyIncidentReads(db);
@@ -82,6 +85,7 @@ export class KyselyStore implements Store {
     this.handoffs = new KyselyHandoffReads(db);
     this.escalations = new KyselyEscalationReads(db);
     this.shifts = new KyselyShiftHandoverReads(db);
+    this.servicenowSync = replace.servicenowSync ?? new KyselyServiceNowSyncState(db);
     this.privacy = new KyselyPersonalData(db);
   }
 

@@ -10,6 +10,7 @@ import * as m008 from './008-request-ids';
 import * as m009 from './009-shared-labels';
 import * as m010 from './010-audit-content-hash';
 import * as m011 from './011-shadow-provider';
+import * as m012 from './012-servicenow-poll';
 
 /** Versioned migrations, applied in name order by Kysely's Migrator; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '009-shared-labels': m009,
   '010-audit-content-hash': m010,
   '011-shadow-provider': m011,
+  '012-servicenow-poll': m012,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -8,6 +8,7 @@ import { GroupCommitInbox } from './group-commit-inbox';
 import { StatementCache } from './statement-cache';
 import { sqliteUnitOfWork } from './sqlite-unit-of-work';
 import type { WalCheckpointer } from './wal-checkpointer';
+import { SqliteServiceNowSyncState } from './servicenow-sync-state';
 
 /**
  * SQLite store: Kysely for migrations and reads, one better-sqlite3 connection with prepared statements
@@ -30,7 +31,10 @@ export class SqliteStore extends KyselyStore {
   ) {
     const q = new StatementCache(raw);
     const inbox = new GroupCommitInbox(raw, q, new KyselyInbox(db));
-    super(db, { inbox });
+    super(db, {
+      inbox,
+      servicenowSync: new SqliteServiceNowSyncState(q, (work) => db.connection().execute(work)),
+    });
     this.#q = q;
     this.#raw = raw;
     this.#inbox = inbox;

@@ -1,0 +1,122 @@
+import type { RemoteChange, SyncField } from '../../src/core/sync/remote-change';
+import {
+  SERVICENOW_SYNCED_COLUMNS,
+  type IncidentSnapshot,
+  type SeenIncident,
+  type SeenJournalEntry,
+  type ServiceNowSyncedColumn,
+} from '../../src/ports/servicenow-sync';
+
+/** The sync contract's name of each synced incident column. */
+const FIELD: Record<ServiceNowSyncedColumn, SyncField> = {
+  state: 'state',
+  hold_reason: 'holdReason',
+  impact: 'impact',
+  urgency: 'urgency',
+  priority: 'priority',
+  assignment_group: 'assignmentGroup',
+  assigned_to: 'assignedTo',
+  close_code: 'closeCode',
+  close_notes: 'closeNotes',
+};
+
+/** `2026-11-02 08:00:05` (ServiceNow raw, UTC) → epoch ms. */
+export const glideMs = (t: string): number => Date.parse(`${t.replace(' ', 'T')}Z`);
+/** Epoch ms → ServiceNow's raw `YYYY-MM-DD HH:mm:ss` (UTC), the literal encoded queries take. */
+export const glideTime = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+const isoOf = (t: string): string => new Date(glideMs(t)).toISOString();
+
+export interface ChangeContext {
+  /** user_name of the bridge's integration user: a hint on the actor, the echo ledger decides. */
+  integrationUser: string;
+  /** Display name of a user_name ("Service Desk"); the user_name itself when unknown. */
+  nameOf: (userName: string) => string;
+  /** How far back journal entries already handed on are remembered (the poll's overlap). */
+  overlapMs: number;
+}
+
+/**
+ * What changed on one incident since its snapshot, as RemoteChanges, and the snapshot to store once the
+ * sink has them. A field change is `<sys_id>@<sys_mod_count>` with the synced columns that differ; a
+ * journal entry is its own change (`changeId` = its sys_id). The first sight of an incident that was
+ * written after its creation (`sys_mod_count` > 0) hands on every non-empty column (`from: null`): the
+ * person's edit before the first poll is not lost, the sync core's echo ledger drops the bridge's own
+ * values. A record not newer than the snapshot (a late push) gives no field change.
+ */
+export function changesOf(
+  seen: SeenIncident,
+  journal: readonly SeenJournalEntry[],
+  before: IncidentSnapshot | undefined,
+  ctx: ChangeContext,
+): { changes: RemoteChange[]; snapshot: IncidentSnapshot } {
+  const changes: RemoteChange[] = [];
+  const newer = !before || seen.modCount > before.modCount;
+  const fields: RemoteChange['fields'] = [];
+  if (newer && (before || seen.modCount > 0)) {
+    for (const column of SERVICENOW_SYNCED_COLUMNS) {
+      const from = before ? (before.fields[column] ?? '') : null;
+      const to = seen.fields[column];
+      if (from === to || (from === null && to === '')) continue;
+      fields.push({ field: FIELD[column], from: from === '' ? null : from, to: to === '' ? null : to });
+    }
+  }
+  const actor = (userName: string) => ({
+    id: userName,
+    name: ctx.nameOf(userName),
+    integration: userName === ctx.integrationUser,
+  });
+  if (fields.length > 0)
+    changes.push({
+      system: 'servicenow',
+      changeId: `${seen.sysId}@${seen.modCount}`,
+      record: seen.sysId,
+      updatedAt: isoOf(seen.updatedOn),
+      version: seen.modCount,
+      actor: actor(seen.updatedBy),
+      fields,
+      comments: [],
+      attachments: [],
+    });
+  const handed = new Map((before?.journal ?? []).map((j) => [j.sysId, j.createdOn]));
+  // Older than the remembered window: handed on before. (One journal query serves a whole batch, from
+  // the oldest bound in it, so it can return such entries of the other incidents.)
+  const forgotten = before?.journalAfter ? glideTime(glideMs(before.journalAfter) - ctx.overlapMs) : '';
+  const fresh = journal
+    .filter((j) => !handed.has(j.sysId) && j.createdOn >= forgotten)
+    .sort((a, b) => (a.createdOn === b.createdOn ? cmp(a.sysId, b.sysId) : cmp(a.createdOn, b.createdOn)));
+  for (const j of fresh) {
+    handed.set(j.sysId, j.createdOn);
+    changes.push({
+      system: 'servicenow',
+      changeId: j.sysId,
+      record: seen.sysId,
+      updatedAt: isoOf(j.createdOn),
+      actor: actor(j.createdBy),
+      fields: [],
+      comments: [
+        { id: j.sysId, body: j.value, visibility: j.element === 'work_notes' ? 'internal' : 'customer' },
+      ],
+      attachments: [],
+    });
+  }
+  const newest = [before?.journalAfter ?? '', ...handed.values()].reduce((a, b) => (b > a ? b : a));
+  // Remembered: what a journal query from `newest - overlap` can return again.
+  const keepFrom = newest ? glideTime(glideMs(newest) - ctx.overlapMs) : '';
+  const kept = [...handed]
+    .filter(([, createdOn]) => createdOn >= keepFrom)
+    .map(([sysId, createdOn]) => ({ sysId, createdOn }));
+  const journalAfter = newest || null;
+  const snapshot: IncidentSnapshot = newer
+    ? {
+        sysId: seen.sysId,
+        modCount: seen.modCount,
+        updatedOn: seen.updatedOn,
+        fields: { ...seen.fields },
+        journalAfter,
+        journal: kept,
+      }
+    : { ...before, journalAfter, journal: kept };
+  return { changes, snapshot };
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
