@@ -10,6 +10,7 @@ import type { OutboxQueue, OutboxReads } from './outbox';
 import type { RequestLog } from './request-log';
 import type { PersonalData } from './personal-data';
 import type { TimelineReads, TimelineWrites } from './timeline';
+import type { SyncReads, SyncWrites } from './sync-ledger';
 
 /**
  * Everything a correlation batch or a chat action does happens inside one of these: one transaction,
@@ -25,6 +26,8 @@ export interface UnitOfWork {
   handoffs: HandoffWrites;
   escalations: EscalationWrites;
   shifts: ShiftHandoverWrites;
+  /** Two-way sync: echo ledger, handled changes, field versions. */
+  sync: SyncWrites;
 }
 
 /** Runs a unit of work in one transaction. */
@@ -50,6 +53,7 @@ export interface Store extends Transactional {
   handoffs: HandoffReads;
   escalations: EscalationReads;
   shifts: ShiftHandoverReads;
+  sync: SyncReads;
   /** Retention purge and data-subject export across the tables. */
   privacy: PersonalData;
   ping(): Promise<void>;
@@ -68,6 +72,7 @@ export type * from './handoffs';
 export type * from './escalations';
 export type * from './shift-handovers';
 export type * from './personal-data';
+export type * from './sync-ledger';
 export {
   TICKET_LANES,
   isTicketLane,

@@ -12,6 +12,7 @@ import type {
   PersonalData,
   RequestLog,
   Store,
+  SyncReads,
   TimelineReads,
   UnitOfWork,
 } from '../../../src/ports/store';
@@ -31,6 +32,7 @@ import { KyselyOutboxQueue, KyselyOutboxReads } from './outbox';
 import { KyselyPersonalData } from './personal-data';
 import { KyselyRequestLog } from './request-log';
 import { KyselyTimelineReads, KyselyTimelineWrites } from './timeline';
+import { KyselySyncReads, KyselySyncWrites } from './sync-ledger';
 
 /** The repositories of one unit of work over a Kysely transaction (SQLite or PostgreSQL). */
 export function kyselyUnitOfWork(tx: Kysely<Database>): UnitOfWork {
@@ -44,6 +46,7 @@ export function kyselyUnitOfWork(tx: Kysely<Database>): UnitOfWork {
     handoffs: new KyselyHandoffWrites(tx),
     escalations: new KyselyEscalationWrites(tx),
     shifts: new KyselyShiftHandoverWrites(tx),
+    sync: new KyselySyncWrites(tx),
   };
 }
 
@@ -63,6 +66,7 @@ export class KyselyStore implements Store {
   readonly handoffs: HandoffReads;
   readonly escalations: EscalationReads;
   readonly shifts: ShiftHandoverReads;
+  readonly sync: SyncReads;
   protected readonly commits = new CommitObservers();
   readonly privacy: PersonalData;
 
@@ -82,6 +86,7 @@ export class KyselyStore implements Store {
     this.handoffs = new KyselyHandoffReads(db);
     this.escalations = new KyselyEscalationReads(db);
     this.shifts = new KyselyShiftHandoverReads(db);
+    this.sync = new KyselySyncReads(db);
     this.privacy = new KyselyPersonalData(db);
   }
 
