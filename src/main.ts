@@ -28,6 +28,8 @@ import { openSqliteStore } from '../integrations/storage/sqlite/open-sqlite-stor
 import { jsonLogger } from '../integrations/logging/json-logger';
 import type { SqliteStore } from '../integrations/storage/sqlite/sqlite-store';
 import { createSandboxes, ticketLanes } from './composition/wire-ticketing';
+import { wireSync } from './composition/wire-sync';
+import type { RemoteChangeSink } from './core/sync/remote-change';
 import type { Sandboxes } from '../integrations/sandbox/create-sandbox';
 import { OutboxWorker, type LaneSpec } from './app/outbox-worker';
 import { LANES, type Lane } from './core/outbox/outbox-command';
@@ -61,6 +63,8 @@ export interface RunningApp {
   sandboxes: Sandboxes & { pagerduty?: PagerDutyEmulator };
   /** The chat side (Slack, Teams), null when both are off. */
   chat: ChatWiring | null;
+  /** The two-way sync's sink: readers (webhooks, sweep, ServiceNow poller) hand their changes here. */
+  sync: RemoteChangeSink;
   /** Tokens generated at start because none were configured (printed once by `serve`). */
   generated: { webhookToken?: string; apiToken?: string };
   /**
@@ -279,6 +283,16 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         })
       : null;
   const tickets = ticketLanes({ config, store, clock, logger, url, runbooks, sandbox, metrics });
+  const sync = wireSync({
+    config,
+    store,
+    clock,
+    logger,
+    url,
+    ticketing,
+    afterChange: () => outbox.wake(),
+    jiraSandbox: sandbox?.emulators.jira,
+  });
   const lanes: Partial<Record<Lane, LaneSpec>> = {
     ...tickets.lanes,
     ...chat?.lanes,
@@ -339,6 +353,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       ],
       now: () => clock.now(),
       draining: () => draining,
+      syncWebhooks: sync.webhooks,
       webhooks: {
         sources: config.sources,
         tokens,
@@ -391,6 +406,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     outbox,
     sandboxes,
     chat,
+    sync: sync.sink,
     generated,
     shutdown,
     close,

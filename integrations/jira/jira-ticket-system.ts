@@ -11,6 +11,8 @@ import type {
   TicketSystemName,
 } from '../../src/ports/ticket-system';
 import { IntegrationError } from '../../src/errors';
+import type { SyncWrite } from '../../src/core/outbox/outbox-command';
+import { unhandled } from '../../src/core/unhandled';
 import { doc, issueDescription, issueDescriptionWiki, paragraphs } from './adf';
 import { escapeWiki } from './wiki-markup';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
@@ -35,10 +37,12 @@ function gated(api: JiraApi, transport: GatedTransport): JiraApi {
   for (const name of [
     'createIssue',
     'getStatusCategory',
+    'getStatus',
     'getWorkState',
     'findUsers',
     'setAssignee',
     'addComment',
+    'setPriority',
     'editLabels',
     'getTransitions',
     'doTransition',
@@ -238,6 +242,55 @@ export class JiraTicketSystem implements TicketSystem, DuplicateTickets {
     const user = await this.#userByEmail(to.email);
     if (user !== null) await this.#assign(op, ticket, user);
     await this.#run(op, () => this.api.addComment(ticket.key, this.#rich(to.note)));
+  }
+
+  /**
+   * A sync write: comment (the text carries who wrote it; a customer's comment says so in its header),
+   * the transition into the mapped status (none when already there), or the priority / assignee.
+   */
+  async writeSync(ticket: TicketRef, write: SyncWrite): Promise<void> {
+    const op = 'sync';
+    switch (write.type) {
+      case 'comment':
+        await this.#run(op, () => this.api.addComment(ticket.key, this.#rich(write.text)));
+        return;
+      case 'transition': {
+        const state = await this.#run(op, () => this.api.getStatus(ticket.key));
+        const wanted = write.status?.toLowerCase();
+        if (wanted !== undefined ? state.name?.toLowerCase() === wanted : state.category === write.category)
+          return;
+        const transitions = await this.#run(op, () => this.api.getTransitions(ticket.key));
+        const t =
+          wanted !== undefined
+            ? transitions.find((x) => x.to?.toLowerCase() === wanted)
+            : transitions.find((x) => x.category === write.category);
+        if (!t)
+          throw new IntegrationError(
+            'jira',
+            op,
+            null,
+            `no transition to ${write.status ?? `a ${String(write.category)} status`} from ${ticket.key}`,
+            false,
+          );
+        await this.#run(op, () => this.api.doTransition(ticket.key, t.id));
+        return;
+      }
+      case 'field':
+        if (write.field === 'priority' && write.value !== null) {
+          const name = write.value;
+          await this.#run(op, () => this.api.setPriority(ticket.key, name));
+          return;
+        }
+        if (write.field === 'assignee' && write.value !== null) {
+          await this.#assign(op, ticket, write.value);
+          return;
+        }
+        throw new IntegrationError('jira', op, null, `the sync does not write Jira ${write.field}`, false);
+      case 'state':
+        throw new IntegrationError('jira', op, null, 'a ServiceNow state write sent to Jira', false);
+      default:
+        return unhandled(write);
+    }
   }
 
   /** Sets the assignee; false when Jira refuses that person here (400 errors.assignee). */

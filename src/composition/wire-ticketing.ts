@@ -16,7 +16,7 @@ import { createJiraLaneDriver } from '../../integrations/jira/jira-lane-driver';
 import type { Sandbox, SandboxLogin } from '../../integrations/sandbox/create-sandbox';
 
 /** Per-provider assignment groups and Jira projects come from `providers:` unless set per system. */
-function withProviderDefaults(config: AppConfig) {
+export function withProviderDefaults(config: AppConfig) {
   const groups = {
     ...Object.fromEntries(
       config.providers.filter((p) => p.assignmentGroup).map((p) => [p.name, p.assignmentGroup!]),

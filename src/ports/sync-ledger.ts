@@ -1,4 +1,5 @@
 import type { SyncSystem } from '../core/sync/remote-change';
+import type { IncidentRecord } from './incidents';
 
 /**
  * What the bridge wrote to a remote: system, record (ServiceNow sys_id / Jira key), item (a field name,
@@ -27,6 +28,8 @@ export interface FieldVersion {
 
 /** The sync's state inside a unit of work: written in the same transaction as the change's effects. */
 export interface SyncWrites {
+  /** The newest incident linked to this remote record (ServiceNow sys_id, Jira key), or null. */
+  incidentFor(system: SyncSystem, record: string): Promise<IncidentRecord | null>;
   /**
    * Marks (system, changeId) handled; false when it already was (the caller then does nothing). The
    * row commits with the change's effects, so a crash loses and doubles nothing.
@@ -52,6 +55,8 @@ export interface SyncWrites {
 
 /** The sync's state as the drift check and the API read it. */
 export interface SyncReads {
+  /** Incidents linked to both a ServiceNow and a Jira ticket, opened on or after `since`, oldest first. */
+  linkedPairs(since: string, afterId: number, limit: number): Promise<IncidentRecord[]>;
   /** Ledger entries of one record, oldest first. */
   ledgerOf(system: SyncSystem, record: string): Promise<EchoEntry[]>;
   isProcessed(system: SyncSystem, changeId: string): Promise<boolean>;

@@ -89,24 +89,59 @@ function transition(req: EmuRequest, ctx: JiraContext, issue: EmuIssue): EmuResp
   const id = isRecord(body) && isRecord(body.transition) ? String(body.transition.id) : undefined;
   const t = ctx.state.transitions.find((x) => x.id === id && x.to !== issue.statusId);
   if (!t) return jiraError(400, [`Transition id '${id}' is not valid for this issue.`]);
+  // `update.comment[0].add.body`: a comment made with the transition (the resolution comment).
+  const ops =
+    isRecord(body) && isRecord(body.update) && Array.isArray(body.update.comment) ? body.update.comment : [];
+  const add = ops.find((o) => isRecord(o) && isRecord(o.add));
+  const commentBody = isRecord(add) && isRecord(add.add) ? add.add.body : undefined;
+  if (commentBody !== undefined) {
+    const refused = richTextRefusal(
+      ctx,
+      commentBody,
+      'Comment body must be an Atlassian Document',
+      'Comment body must be a string',
+    );
+    if (refused)
+      return { ...jiraError(400, [], { comment: refused.message }), headers: schemaHeader(refused) };
+  }
   const from = ctx.state.statuses.find((s) => s.id === issue.statusId);
   const to = ctx.state.statuses.find((s) => s.id === t.to);
   const resolution = to?.category === 'done' ? 'Done' : null;
-  logChange(ctx, issue, [
-    {
-      field: 'status',
-      from: from?.id ?? null,
-      fromString: from?.name ?? null,
-      to: to?.id ?? null,
-      toString: to?.name ?? null,
-    },
-    ...(resolution !== issue.resolution
-      ? [{ field: 'resolution', from: null, fromString: issue.resolution, to: null, toString: resolution }]
-      : []),
-  ]);
   issue.statusId = t.to;
+  const before = issue.resolution;
   issue.resolution = resolution;
+  const comment = commentBody === undefined ? undefined : pushComment(ctx, issue, commentBody);
+  logChange(
+    ctx,
+    issue,
+    [
+      {
+        field: 'status',
+        from: from?.id ?? null,
+        fromString: from?.name ?? null,
+        to: to?.id ?? null,
+        toString: to?.name ?? null,
+      },
+      ...(resolution !== before
+        ? [{ field: 'resolution', from: null, fromString: before, to: null, toString: resolution }]
+        : []),
+    ],
+    comment,
+  );
   return { status: 204 };
+}
+
+/** Adds a comment by the caller (no webhook: the caller's event carries it). */
+function pushComment(ctx: JiraContext, issue: EmuIssue, body: unknown) {
+  const comment = {
+    id: String(10000 + issue.comments.length),
+    body,
+    author: ctx.actor,
+    created: jiraTime(ctx.now()),
+  };
+  issue.comments.push(comment);
+  issue.updated = ctx.now();
+  return comment;
 }
 
 function listComments(req: EmuRequest, issue: EmuIssue): EmuResponse {
@@ -128,14 +163,8 @@ function addComment(req: EmuRequest, ctx: JiraContext, issue: EmuIssue): EmuResp
     'Comment body must be a string',
   );
   if (refused) return { ...jiraError(400, [], { comment: refused.message }), headers: schemaHeader(refused) };
-  const comment = {
-    id: String(10000 + issue.comments.length),
-    body: text,
-    author: ctx.state.account.accountId,
-    created: jiraTime(ctx.now()),
-  };
-  issue.comments.push(comment);
-  issue.updated = ctx.now();
+  const comment = pushComment(ctx, issue, text);
+  ctx.hooks?.commentCreated(ctx, issue, comment);
   return {
     status: 201,
     body: {

@@ -1,7 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { SyncSystem } from '../../../src/core/sync/remote-change';
 import type { EchoEntry, FieldVersion, SyncReads, SyncWrites } from '../../../src/ports/sync-ledger';
+import type { IncidentRecord } from '../../../src/ports/incidents';
 import type { Database, SyncEchoLedgerTable, SyncFieldVersionsTable } from '../database';
+import { rowToIncident } from '../row-mappers';
 
 /** A ledger row as the port returns it. */
 export const rowToEcho = (r: Selectable<SyncEchoLedgerTable>): EchoEntry => ({
@@ -21,6 +23,28 @@ export const rowToVersion = (r: Selectable<SyncFieldVersionsTable>): FieldVersio
   version: r.version,
 });
 
+/** Whether an incident's tickets reference this record on this system. */
+export const linksRecord = (i: IncidentRecord, system: SyncSystem, record: string): boolean =>
+  system === 'jira'
+    ? i.tickets.jira?.key.toUpperCase() === record.toUpperCase()
+    : i.tickets.servicenow?.sys_id === record;
+
+/** The LIKE pattern that narrows incidents to those whose tickets JSON mentions the record. */
+export const recordPattern = (record: string): string => `%"${record.replace(/[%_"\\]/g, '')}"%`;
+
+async function incidentFor(db: Kysely<Database>, system: SyncSystem, record: string) {
+  // Jira keys are stored upper case; the tickets column is JSON text, the parsed value decides.
+  const wanted = system === 'jira' ? record.toUpperCase() : record;
+  const rows = await db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('tickets', 'like', recordPattern(wanted))
+    .orderBy('id', 'desc')
+    .limit(20)
+    .execute();
+  return rows.map(rowToIncident).find((i) => linksRecord(i, system, wanted)) ?? null;
+}
+
 async function fieldVersion(db: Kysely<Database>, system: SyncSystem, record: string, field: string) {
   const r = await db
     .selectFrom('sync_field_versions')
@@ -35,6 +59,20 @@ async function fieldVersion(db: Kysely<Database>, system: SyncSystem, record: st
 /** The sync's state as the drift check reads it. */
 export class KyselySyncReads implements SyncReads {
   constructor(private readonly db: Kysely<Database>) {}
+
+  async linkedPairs(since: string, afterId: number, limit: number) {
+    const rows = await this.db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('opened_at', '>=', since)
+      .where('id', '>', afterId)
+      .where('tickets', 'like', '%"servicenow"%')
+      .where('tickets', 'like', '%"jira"%')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(rowToIncident).filter((i) => i.tickets.servicenow && i.tickets.jira);
+  }
 
   async ledgerOf(system: SyncSystem, record: string) {
     const rows = await this.db
@@ -65,6 +103,10 @@ export class KyselySyncReads implements SyncReads {
 /** The sync's state inside one Kysely transaction. */
 export class KyselySyncWrites implements SyncWrites {
   constructor(private readonly tx: Kysely<Database>) {}
+
+  incidentFor(system: SyncSystem, record: string) {
+    return incidentFor(this.tx, system, record);
+  }
 
   async markProcessed(p: { system: SyncSystem; changeId: string; record: string; at: string }) {
     const r = await this.tx

@@ -1,11 +1,20 @@
 import type { SyncSystem } from '../../../src/core/sync/remote-change';
 import type { EchoEntry, FieldVersion, SyncWrites } from '../../../src/ports/sync-ledger';
-import { rowToVersion } from '../kysely/sync-ledger';
+import { linksRecord, recordPattern, rowToVersion } from '../kysely/sync-ledger';
+import { rowToIncident } from '../row-mappers';
 import type { Row, StatementCache } from './statement-cache';
 
 /** The sync's state on prepared statements, inside the SQLite unit of work. */
 export class SqliteSyncWrites implements SyncWrites {
   constructor(private readonly q: StatementCache) {}
+
+  async incidentFor(system: SyncSystem, record: string) {
+    const wanted = system === 'jira' ? record.toUpperCase() : record;
+    const rows = this.q
+      .get<Row<'incidents'>>('SELECT * FROM incidents WHERE tickets LIKE ? ORDER BY id DESC LIMIT 20')
+      .all(recordPattern(wanted));
+    return rows.map(rowToIncident).find((i) => linksRecord(i, system, wanted)) ?? null;
+  }
 
   async markProcessed(p: { system: SyncSystem; changeId: string; record: string; at: string }) {
     const r = this.q

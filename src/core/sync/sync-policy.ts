@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OwnedItem, SyncConfig, ToJiraRow, ToServiceNowRow } from '../../config/sync';
-import type { SyncField, SyncSystem } from './remote-change';
+import { SyncField, type SyncSystem } from './remote-change';
 
 /** What each remote field counts towards for ownership. */
 const ITEM_OF: Record<SyncField, OwnedItem> = {
@@ -123,3 +123,25 @@ export const jiraPriorityFor = (cfg: Pick<SyncConfig, 'priorities'>, snPriority:
   cfg.priorities[snPriority as keyof SyncConfig['priorities']] ?? null;
 export const snPriorityFor = (cfg: Pick<SyncConfig, 'priorities'>, jiraName: string): string | null =>
   Object.entries(cfg.priorities).find(([, n]) => n.toLowerCase() === jiraName.toLowerCase())?.[0] ?? null;
+
+/** The data of a `sync_not_owned` timeline entry. */
+export interface NotOwnedData {
+  system: SyncSystem;
+  field: string;
+  from: string | null;
+  to: string | null;
+  name: string;
+  owner: SyncSystem;
+  reverted: boolean;
+}
+
+/**
+ * "Jira priority changed by Anna Schmidt; ServiceNow owns priority, not synced": the timeline reason
+ * and chat line of a change made where the field is not owned (rebuilt by the retention purge).
+ */
+export function notOwnedReason(d: NotOwnedData): string {
+  const words = SyncField.safeParse(d.field).success ? fieldWords(SyncField.parse(d.field)) : d.field;
+  const change = d.to === null ? '' : ` to ${d.to}`;
+  const back = d.reverted ? `; set back${d.from === null ? '' : ` to ${d.from}`}` : '';
+  return `${SYSTEM_NAMES[d.system]} ${words} changed${change} by ${d.name}; ${SYSTEM_NAMES[d.owner]} owns ${words}, not synced${back}`;
+}

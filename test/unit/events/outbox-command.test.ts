@@ -39,7 +39,7 @@ describe('outbox commands read back from the store', () => {
 
   it('knows every ticket command kind', () => {
     expect([...TICKET_COMMAND_KINDS].sort()).toEqual(
-      ['ack', 'comment', 'create', 'link', 'note', 'reassign', 'reopen', 'resolve'].sort(),
+      ['ack', 'comment', 'create', 'link', 'note', 'reassign', 'reopen', 'resolve', 'sync'].sort(),
     );
   });
 });

@@ -1,0 +1,254 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { RemoteChange } from '../../src/core/sync/remote-change';
+import { type TestApp, startTestApp } from '../helpers/test-app';
+
+const fixture = (source: string, name: string) =>
+  JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', source, name), 'utf8'));
+
+const SECRET = 'test-jira-webhook-secret-0123';
+const YAML = (extra = '') => `
+correlation: { groupWait: 0, resolveGrace: 1s, reopenWindow: 2h }
+tickets: { noteInterval: 1h, maxBackoff: 1s, pollInterval: 1 }
+slack: { enabled: false }
+teams: { enabled: false }
+sync:
+  enabled: true
+  closeCode: "Workaround provided"
+  jira: { webhookSecret: "${SECRET}" }
+${extra}`;
+
+/** Erika Engineer, the Jira sandbox's human account: what she changes is a person's change. */
+const ENGINEER = `Basic ${Buffer.from('engineer@example.com:sandbox').toString('base64')}`;
+const adf = (text: string) => ({
+  type: 'doc',
+  version: 1,
+  content: [{ type: 'paragraph', content: [{ type: 'text', text }] }],
+});
+
+describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow changes through the sink', () => {
+  let app: TestApp;
+  let issueKey: string;
+  let sysId: string;
+
+  const jira = () => app.sandboxes.jira!;
+  const sn = () => app.sandboxes.servicenow!.state;
+  const journal = () => sn().journal.filter((j) => j.element_id === sysId);
+  const snIncident = () => sn().incidents.find((i) => i.sys_id === sysId)!;
+  const jiraIssue = () => jira().state.issues.find((i) => i.key === issueKey)!;
+  /** Webhooks delivered (retries included), then the outbox, twice (a copy can cause a redraw). */
+  const settle = async () => {
+    await jira().webhooks.idle();
+    await app.flush(2);
+  };
+  const asEngineer = async (path: string, method: string, body: unknown) => {
+    const res = await fetch(`${app.url}/sandbox/jira/rest/api/3/${path}`, {
+      method,
+      headers: { authorization: ENGINEER, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  };
+  const timeline = async (type: string) =>
+    (await app.api(`/api/incidents/${(await app.api('/api/incidents')).incidents[0].id}`)).timeline.filter(
+      (e: { type: string }) => e.type === type,
+    );
+
+  const start = async (extra = '') => {
+    app = await startTestApp({ yaml: YAML(extra) });
+    jira().webhooks.settings.retryDelaysMs = [20, 50, 100];
+    await app.post('alertmanager', fixture('alertmanager', 'firing.json'));
+    await app.flush(3);
+    const [inc] = (await app.api('/api/incidents')).incidents;
+    const detail = await app.api(`/api/incidents/${inc.id}`);
+    issueKey = detail.tickets.jira.key;
+    sysId = detail.tickets.servicenow.sys_id;
+  };
+  afterEach(() => app.close());
+
+  /** A ServiceNow change as sync-servicenow's poller or push reports it. */
+  const snChange = (over: Partial<RemoteChange>): RemoteChange => ({
+    system: 'servicenow',
+    changeId: `${sysId}@${Math.random()}`,
+    record: sysId,
+    updatedAt: '2026-11-02T09:00:00.000Z',
+    actor: { id: 'service.desk', name: 'Service Desk', integration: false },
+    fields: [],
+    comments: [],
+    attachments: [],
+    ...over,
+  });
+
+  it('copies a Jira comment exactly once as a ServiceNow work note, and it never comes back', async () => {
+    await start();
+    const before = journal().length;
+    const jiraComments = jiraIssue().comments.length;
+    await asEngineer(`issue/${issueKey}/comment`, 'POST', {
+      body: adf('Restarted the router at the branch'),
+    });
+    await settle();
+    const copies = journal().filter((j) => String(j.value).includes('Restarted the router'));
+    expect(copies).toHaveLength(1);
+    expect(copies[0]).toMatchObject({ element: 'work_notes' });
+    expect(String(copies[0]!.value)).toBe(
+      `[Jira comment by Erika Engineer on ${issueKey}]\nRestarted the router at the branch`,
+    );
+    expect(journal()).toHaveLength(before + 1);
+
+    // The ServiceNow reader sees the work note the bridge wrote (its journal entry). Even when it cannot
+    // tell the author (`integration: false`), the echo ledger knows it and drops it.
+    await app.sync([
+      snChange({
+        changeId: String(copies[0]!.sys_id),
+        comments: [{ id: String(copies[0]!.sys_id), body: String(copies[0]!.value), visibility: 'internal' }],
+        actor: { id: 'itsm.bridge', name: 'ITSM Bridge', integration: false },
+      }),
+    ]);
+    await settle();
+    expect(jiraIssue().comments).toHaveLength(jiraComments + 1);
+    expect(journal()).toHaveLength(before + 1);
+  });
+
+  it('acts once on the same webhook delivered three times', async () => {
+    await start();
+    const before = journal().length;
+    jira().webhooks.settings.copies = 3;
+    await asEngineer(`issue/${issueKey}/comment`, 'POST', { body: adf('Checked the uplink') });
+    await settle();
+    const deliveries = jira().webhooks.deliveries.filter(
+      (d) => d.event === 'comment_created' && d.issue === issueKey,
+    );
+    expect(deliveries).toHaveLength(1);
+    expect(journal().filter((j) => String(j.value).includes('Checked the uplink'))).toHaveLength(1);
+    expect(journal()).toHaveLength(before + 1);
+  });
+
+  it('refuses a missing or wrong signature with 401 and changes nothing', async () => {
+    await start();
+    const body = JSON.stringify({
+      webhookEvent: 'comment_created',
+      issue: { key: issueKey, fields: {} },
+      comment: { id: '99999', body: adf('forged'), created: '2026-11-02T08:30:00.000+0000' },
+    });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${app.url}/webhooks/jira`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-atlassian-webhook-identifier': 'forged-1',
+          ...headers,
+        },
+        body,
+      });
+    const wrong = `sha256=${createHmac('sha256', 'not-the-secret').update(body).digest('hex')}`;
+    const before = journal().length;
+    const processed = () => {
+      const db = new BetterSqlite3(app.dbPath, { readonly: true });
+      try {
+        return db.prepare('SELECT count(*) AS n FROM sync_processed').get();
+      } finally {
+        db.close();
+      }
+    };
+    const handled = processed();
+    const attempts: Record<string, string>[] = [
+      {},
+      { 'x-hub-signature': wrong },
+      { 'x-hub-signature': 'sha256=' },
+    ];
+    for (const headers of attempts) {
+      const res = await post(headers);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ error: 'bad_signature' });
+    }
+    await app.flush(2);
+    expect(journal()).toHaveLength(before);
+    expect(processed()).toEqual(handled);
+
+    // The same body signed right is taken, once, whatever the number of deliveries.
+    const right = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+    for (let i = 0; i < 3; i++) expect((await post({ 'x-hub-signature': right })).status).toBe(200);
+    await app.flush(2);
+    expect(journal().filter((j) => String(j.value).includes('forged'))).toHaveLength(1);
+  });
+
+  it('resolves ServiceNow when Jira is done, with the close code and the resolution comment as close notes', async () => {
+    await start();
+    const done = jira().state.transitions.find((t) => t.name === 'Done')!;
+    await asEngineer(`issue/${issueKey}/transitions`, 'POST', {
+      transition: { id: done.id },
+      update: { comment: [{ add: { body: adf('Replaced the faulty switch') } }] },
+    });
+    await settle();
+    expect(snIncident()).toMatchObject({ state: '6', close_code: 'Workaround provided' });
+    expect(String(snIncident().close_notes)).toBe(
+      `[Jira resolution by Erika Engineer on ${issueKey}]\nReplaced the faulty switch`,
+    );
+    // The resolution comment is the close notes, not a work note as well.
+    expect(journal().filter((j) => String(j.value).includes('faulty switch'))).toHaveLength(0);
+  });
+
+  it('reports a Jira priority change (ServiceNow owns priority) and, with revert, sets it back', async () => {
+    await start('  revert: true');
+    const before = jiraIssue().priority;
+    await asEngineer(`issue/${issueKey}`, 'PUT', { fields: { priority: { name: 'Lowest' } } });
+    await settle();
+    const [entry] = await timeline('sync_not_owned');
+    expect(entry.reason).toBe(
+      `Jira priority changed to Lowest by Erika Engineer; ServiceNow owns priority, not synced; set back to ${before}`,
+    );
+    expect(jiraIssue().priority).toBe(before);
+    // The revert's own webhook is an echo: reported once, not again.
+    expect(await timeline('sync_not_owned')).toHaveLength(1);
+  });
+
+  it('maps ServiceNow On Hold to Jira Waiting, and an older change does not overwrite it', async () => {
+    await start();
+    await app.sync([
+      snChange({
+        changeId: `${sysId}@5`,
+        version: 5,
+        updatedAt: '2026-11-02T09:05:00.000Z',
+        fields: [
+          { field: 'state', from: '2', to: '3' },
+          { field: 'holdReason', from: null, to: '1' },
+        ],
+      }),
+      // Delivered late: older than what is known.
+      snChange({
+        changeId: `${sysId}@4`,
+        version: 4,
+        updatedAt: '2026-11-02T09:01:00.000Z',
+        fields: [{ field: 'state', from: '2', to: '6' }],
+      }),
+    ]);
+    await settle();
+    const status = (id: string) => jira().state.statuses.find((s) => s.id === id)!.name;
+    expect(status(jiraIssue().statusId)).toBe('Waiting');
+    expect(await timeline('sync_stale')).toHaveLength(1);
+    // Jira's webhook for our own transition came back and was dropped as an echo.
+    expect(journal().filter((j) => String(j.value).includes('Waiting'))).toHaveLength(0);
+    expect(snIncident().state).not.toBe('6');
+  });
+
+  it("copies a ServiceNow customer comment once into Jira, marked as the customer's, mentions as plain names", async () => {
+    await start();
+    const before = jiraIssue().comments.length;
+    const comment = snChange({
+      changeId: 'journal-1',
+      comments: [
+        { id: 'journal-1', body: 'Still down for @Anna Schmidt at branch 12', visibility: 'customer' },
+      ],
+      actor: { id: 'maria.keller', name: 'Maria Keller', integration: false },
+    });
+    await app.sync([comment]);
+    await app.sync([comment]);
+    await settle();
+    const added = jiraIssue().comments.slice(before);
+    expect(added).toHaveLength(1);
+    expect(JSON.stringify(added[0]!.body)).toContain("[Customer's comment by Maria Keller on ");
+    expect(JSON.stringify(added[0]!.body)).toContain('Still down for Anna Schmidt at branch 12');
+  });
+});
