@@ -63,8 +63,9 @@ export interface RunningApp {
   sandboxes: Sandboxes & { pagerduty?: PagerDutyEmulator };
   /** The chat side (Slack, Teams), null when both are off. */
   chat: ChatWiring | null;
-  /** The two-way sync's sink: readers (webhooks, sweep, ServiceNow poller) hand their changes here. */
+  /** The two-way sync: the sink readers hand their changes to, and the Jira sweep run on demand. */
   sync: RemoteChangeSink;
+  syncSweep(): Promise<number>;
   /** Tokens generated at start because none were configured (printed once by `serve`). */
   generated: { webhookToken?: string; apiToken?: string };
   /**
@@ -291,7 +292,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     url,
     ticketing,
     afterChange: () => outbox.wake(),
-    jiraSandbox: sandbox?.emulators.jira,
+    sandbox,
   });
   const lanes: Partial<Record<Lane, LaneSpec>> = {
     ...tickets.lanes,
@@ -367,6 +368,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   );
   correlation.start();
   outbox.start();
+  sync.start();
   const privacyJobs = startPrivacyJobs({ config, env, store, clock, logger });
   logger.info('itsm-bridge listening', {
     url,
@@ -381,6 +383,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       server.closeAllConnections();
     });
     await privacyJobs.stop();
+    await sync.stop();
     await correlation.stop();
     await outbox.stop();
     for (const r of reconcilers) await r.stop();
@@ -407,6 +410,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     sandboxes,
     chat,
     sync: sync.sink,
+    syncSweep: sync.sweep,
     generated,
     shutdown,
     close,

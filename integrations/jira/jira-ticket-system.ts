@@ -17,7 +17,13 @@ import { doc, issueDescription, issueDescriptionWiki, paragraphs } from './adf';
 import { escapeWiki } from './wiki-markup';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { fitDescription, fitText, type TextLimit } from '../../src/core/ticket-text/fit-description';
-import { createJiraClient, toIntegrationError, type JiraApi, type JiraCredentials } from './client';
+import {
+  createJiraClient,
+  createJiraJsClient,
+  toIntegrationError,
+  type JiraApi,
+  type JiraCredentials,
+} from './client';
 
 /** Issue property holding our ids; searchable by reading it back (JQL on it needs an app index). */
 export const PROPERTY_KEY = 'itsm-bridge';
@@ -79,6 +85,17 @@ export function jiraCredentials(auth: JiraAuthConfig): JiraCredentials {
   return auth.type === 'basic'
     ? { type: 'basic', email: auth.email, apiToken: auth.apiToken?.reveal() ?? '' }
     : { type: 'pat', token: auth.token?.reveal() ?? '' };
+}
+
+/** A Cloud (REST v3) jira.js client with the config's credentials, for the readers (SLA source, sweep). */
+export function createCloudReadClient(o: { config: JiraConfig; baseUrl: string; transport: GatedTransport }) {
+  return createJiraJsClient({
+    host: o.baseUrl,
+    flavour: 'cloud',
+    timeoutMs: o.config.timeoutMs,
+    transport: o.transport,
+    credentials: jiraCredentials(o.config.auth),
+  });
 }
 
 /** `<prefix>-<12 hex of sha256(incident key)>`: stable, label-safe (no spaces), short. */

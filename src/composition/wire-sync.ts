@@ -11,8 +11,51 @@ import { applyRemoteChanges, type SyncDeps } from '../app/apply-remote-changes';
 import type { TicketingSettings } from '../app/enqueue-ticket-commands';
 import { receiveJiraWebhook } from '../../handlers/webhooks/jira-webhook';
 import type { JiraEmulator } from '../../integrations/sandbox/jira/emulator';
-import { withProviderDefaults } from './wire-ticketing';
+import { endpoint, withProviderDefaults } from './wire-ticketing';
+import { sweepJira } from '../app/sweep-jira';
+import { PeriodicJob } from '../../handlers/jobs/periodic-job';
+import { createJiraChangeReader } from '../../integrations/jira/jira-change-reader';
+import { createJiraLaneDriver } from '../../integrations/jira/jira-lane-driver';
+import type { Sandbox } from '../../integrations/sandbox/create-sandbox';
 import { readJiraWebhook } from '../../integrations/jira/jira-remote-changes';
+
+/** What main.ts gets: the sink, the webhook routes, the sweep (run now, or on its timer). */
+export interface SyncWiring {
+  sink: RemoteChangeSink;
+  deps: SyncDeps;
+  webhooks: SyncWebhooks;
+  /** One JQL sweep now; returns how many changes Jira reported. */
+  sweep(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** The JQL sweep over our Jira issues, through a Jira lane driver of its own. */
+function sweeper(
+  o: { config: AppConfig; store: Store; clock: Clock; url: string; sandbox?: Sandbox | null },
+  sink: RemoteChangeSink,
+  bot: string | null,
+): () => Promise<number> {
+  const cfg = withProviderDefaults(o.config).jira;
+  const { baseUrl, auth } = endpoint(o.config.jira.baseUrl, cfg.auth, o.sandbox?.jira, o.url);
+  const reader = createJiraChangeReader({
+    config: { ...cfg, auth },
+    baseUrl,
+    transport: createJiraLaneDriver({ clock: o.clock, concurrency: 2 }),
+    clock: o.clock,
+    context: { botAccountId: bot },
+  });
+  const s = o.config.sync.jira;
+  return () =>
+    sweepJira({
+      store: o.store,
+      reader,
+      sink,
+      clock: o.clock,
+      windowSeconds: s.sweepWindow,
+      lookbackSeconds: s.sweepLookback,
+    });
+}
 
 /** The routes the sync adds under /webhooks/<system>. */
 export type SyncWebhooks = Partial<
@@ -31,9 +74,10 @@ export function wireSync(o: {
   url: string;
   ticketing: Pick<TicketingSettings, 'chatLanes' | 'chatInterval'>;
   afterChange: () => void;
-  jiraSandbox?: JiraEmulator;
-}): { sink: RemoteChangeSink; deps: SyncDeps; webhooks: SyncWebhooks } {
+  sandbox?: Sandbox | null;
+}): SyncWiring {
   const { config } = o;
+  const jiraSandbox: JiraEmulator | undefined = o.sandbox?.emulators.jira;
   const groups = withProviderDefaults(config).servicenow.assignmentGroups;
   const deps: SyncDeps = {
     store: o.store,
@@ -50,21 +94,32 @@ export function wireSync(o: {
     const results = await applyRemoteChanges(deps, changes);
     if (results.some((r) => r.queued > 0 || r.outcome === 'applied')) o.afterChange();
   };
-  if (!config.sync.enabled) return { sink, deps, webhooks: {} };
+  const off = { sink, deps, webhooks: {}, sweep: async () => 0, start() {}, stop: async () => {} };
+  if (!config.sync.enabled) return off;
   // The sandbox's admin webhook is signed with a secret of this process (nobody else needs it).
   const secret =
-    config.sync.jira.webhookSecret ??
-    (o.jiraSandbox ? new Secret(randomBytes(24).toString('hex')) : undefined);
-  o.jiraSandbox?.webhooks.register({
+    config.sync.jira.webhookSecret ?? (jiraSandbox ? new Secret(randomBytes(24).toString('hex')) : undefined);
+  jiraSandbox?.webhooks.register({
     name: 'itsm-bridge',
     url: `${o.url}/webhooks/jira`,
     events: ['jira:issue_updated', 'comment_created', 'comment_updated'],
     secret: secret?.reveal() ?? null,
   });
-  const bot = o.jiraSandbox?.state.account.accountId ?? null;
+  const bot = jiraSandbox?.state.account.accountId ?? null;
+  const sweep = config.tickets.systems.includes('jira') ? sweeper(o, sink, bot) : async () => 0;
+  const job = new PeriodicJob(async () => {
+    await sweep().catch((err: unknown) =>
+      o.logger.warn('jira sweep failed; the next one retries', { error: (err as Error).message }),
+    );
+  }, config.sync.jira.sweepInterval * 1000);
   return {
     sink,
     deps,
+    sweep,
+    start: () => {
+      if (config.sync.jira.sweepInterval > 0) job.start();
+    },
+    stop: () => job.stop(),
     webhooks: {
       jira: (req, res) =>
         receiveJiraWebhook(

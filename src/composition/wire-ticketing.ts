@@ -64,7 +64,7 @@ export function createSandboxes(
 }
 
 /** The URL and login an adapter uses: the configured ones, or its sandbox's on this server. */
-function endpoint<Auth>(
+export function endpoint<Auth>(
   url: string | undefined,
   auth: Auth,
   sandbox: SandboxLogin<Auth> | undefined,

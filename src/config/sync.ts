@@ -121,6 +121,8 @@ export const SyncConfig = z
         /** JQL sweep for deliveries that never came: every `sweepInterval`, issues `updated >= -sweepWindow`. */
         sweepInterval: Duration.default(300),
         sweepWindow: Duration.default(900),
+        /** Incidents opened this long ago or later are swept. */
+        sweepLookback: Duration.default(30 * 86400),
       })
       .prefault({}),
     /** `itsm-bridge sync check` runs this often (0: never by itself). */

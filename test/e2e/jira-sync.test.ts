@@ -17,7 +17,7 @@ teams: { enabled: false }
 sync:
   enabled: true
   closeCode: "Workaround provided"
-  jira: { webhookSecret: "${SECRET}" }
+  jira: { webhookSecret: "${SECRET}", sweepInterval: 0, sweepWindow: 15m }
 ${extra}`;
 
 /** Erika Engineer, the Jira sandbox's human account: what she changes is a person's change. */
@@ -122,6 +122,24 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
     );
     expect(deliveries).toHaveLength(1);
     expect(journal().filter((j) => String(j.value).includes('Checked the uplink'))).toHaveLength(1);
+    expect(journal()).toHaveLength(before + 1);
+  });
+
+  it('catches a delivery that never came with the JQL sweep, and a later sweep repeats nothing', async () => {
+    await start();
+    const before = journal().length;
+    jira().webhooks.settings.dropNext = 1;
+    await asEngineer(`issue/${issueKey}/comment`, 'POST', { body: adf('Power cycled the modem') });
+    await settle();
+    expect(jira().webhooks.deliveries.filter((d) => d.issue === issueKey && d.dropped)).toHaveLength(1);
+    expect(journal()).toHaveLength(before);
+
+    expect(await app.syncSweep()).toBeGreaterThan(0);
+    await settle();
+    const copies = journal().filter((j) => String(j.value).includes('Power cycled the modem'));
+    expect(copies).toHaveLength(1);
+    await app.syncSweep();
+    await settle();
     expect(journal()).toHaveLength(before + 1);
   });
 

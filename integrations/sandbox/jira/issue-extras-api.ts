@@ -1,6 +1,7 @@
 import { issueNotFound, jiraError, logChange, perIssueWriteCheck, type JiraContext } from './context';
 import { isRecord, type EmuRequest, type EmuResponse } from '../http-util';
 import { readJson } from './issues-api';
+import { renderUser } from './users-api';
 import { richTextRefusal, schemaHeader } from './rich-text';
 import { CATEGORY_IDS, findIssue, jiraTime, type EmuIssue } from './state';
 
@@ -25,7 +26,7 @@ export function handleIssueExtra(
     case 'POST transitions':
       return transition(req, ctx, issue);
     case 'GET comment':
-      return listComments(req, issue);
+      return listComments(req, ctx, issue);
     case 'POST comment':
       return addComment(req, ctx, issue);
     case 'GET remotelink': {
@@ -49,7 +50,9 @@ export function handleIssueExtra(
     case 'GET changelog': {
       const startAt = Number(req.query.get('startAt') ?? 0);
       const maxResults = Number(req.query.get('maxResults') ?? 100);
-      const values = issue.changelog.slice(startAt, startAt + maxResults);
+      const values = issue.changelog
+        .slice(startAt, startAt + maxResults)
+        .map((e) => ({ ...e, author: authorOf(ctx, e.author) }));
       const total = issue.changelog.length;
       return {
         status: 200,
@@ -59,6 +62,12 @@ export function handleIssueExtra(
     default:
       return jiraError(404, [`No resource ${req.method} ${rest}`]);
   }
+}
+
+/** A stored author (accountId) as the user object Jira renders. */
+function authorOf(ctx: JiraContext, accountId: string) {
+  const user = ctx.state.users.find((u) => u.accountId === accountId);
+  return user ? renderUser(ctx, user) : { accountId };
 }
 
 /** Transitions leading away from the current status (a global workflow). */
@@ -144,10 +153,15 @@ function pushComment(ctx: JiraContext, issue: EmuIssue, body: unknown) {
   return comment;
 }
 
-function listComments(req: EmuRequest, issue: EmuIssue): EmuResponse {
+/** Comments as Jira renders them: the author as a user object, `updated` next to `created`. */
+function listComments(req: EmuRequest, ctx: JiraContext, issue: EmuIssue): EmuResponse {
   const startAt = Number(req.query.get('startAt') ?? 0);
   const maxResults = Number(req.query.get('maxResults') ?? 50);
-  const comments = issue.comments.slice(startAt, startAt + maxResults);
+  const comments = issue.comments.slice(startAt, startAt + maxResults).map((c) => ({
+    ...c,
+    author: authorOf(ctx, c.author),
+    updated: c.created,
+  }));
   return { status: 200, body: { comments, startAt, maxResults, total: issue.comments.length } };
 }
 
