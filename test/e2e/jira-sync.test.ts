@@ -10,6 +10,7 @@ const fixture = (source: string, name: string) =>
 
 const SECRET = 'test-jira-webhook-secret-0123';
 const YAML = (extra = '') => `
+servicenow: { assignmentGroups: { app: "DMS Apps" } }
 correlation: { groupWait: 0, resolveGrace: 1s, reopenWindow: 2h }
 tickets: { noteInterval: 1h, maxBackoff: 1s, pollInterval: 1 }
 slack: { enabled: false }
@@ -268,5 +269,28 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
     expect(added).toHaveLength(1);
     expect(JSON.stringify(added[0]!.body)).toContain("[Customer's comment by Maria Keller on ");
     expect(JSON.stringify(added[0]!.body)).toContain('Still down for Anna Schmidt at branch 12');
+  });
+
+  it("takes a person's ServiceNow assignment group change as an accepted hand-off to the provider owning it", async () => {
+    await start();
+    const [inc] = (await app.api('/api/incidents')).incidents;
+    expect(inc.provider).not.toBe('app');
+    await app.sync([
+      snChange({
+        changeId: `${sysId}@9`,
+        version: 9,
+        fields: [{ field: 'assignmentGroup', from: 'DMS Infrastructure', to: 'DMS Apps' }],
+      }),
+    ]);
+    const after = await app.api(`/api/incidents/${inc.id}`);
+    expect(after.provider).toBe('app');
+    expect((await app.api(`/api/handoffs?incidentId=${inc.id}`)).handoffs).toEqual([
+      expect.objectContaining({ from: inc.provider, to: 'app', state: 'accepted' }),
+    ]);
+    expect(await timeline('sync_group_changed')).toEqual([
+      expect.objectContaining({
+        reason: `ServiceNow assignment group changed to DMS Apps by Service Desk: hand-off to app accepted`,
+      }),
+    ]);
   });
 });
