@@ -28,7 +28,7 @@ import { openSqliteStore } from '../integrations/storage/sqlite/open-sqlite-stor
 import { jsonLogger } from '../integrations/logging/json-logger';
 import type { SqliteStore } from '../integrations/storage/sqlite/sqlite-store';
 import { createSandboxes, ticketLanes } from './composition/wire-ticketing';
-import { wireSync } from './composition/wire-sync';
+import { wireSync, type SyncWiring } from './composition/wire-sync';
 import type { RemoteChangeSink } from './core/sync/remote-change';
 import type { Sandboxes } from '../integrations/sandbox/create-sandbox';
 import { OutboxWorker, type LaneSpec } from './app/outbox-worker';
@@ -66,6 +66,7 @@ export interface RunningApp {
   /** The two-way sync: the sink readers hand their changes to, and the Jira sweep run on demand. */
   sync: RemoteChangeSink;
   syncSweep(): Promise<number>;
+  syncCheck: SyncWiring['check'];
   /** Tokens generated at start because none were configured (printed once by `serve`). */
   generated: { webhookToken?: string; apiToken?: string };
   /**
@@ -293,6 +294,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     ticketing,
     afterChange: () => outbox.wake(),
     sandbox,
+    systems: tickets.systems,
+    metrics,
   });
   const lanes: Partial<Record<Lane, LaneSpec>> = {
     ...tickets.lanes,
@@ -411,6 +414,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     chat,
     sync: sync.sink,
     syncSweep: sync.sweep,
+    syncCheck: sync.check,
     generated,
     shutdown,
     close,

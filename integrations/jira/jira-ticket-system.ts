@@ -4,6 +4,7 @@ import type { JiraAuthConfig, JiraConfig } from '../../src/config/jira';
 import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
 import type {
+  SyncState,
   DuplicateTickets,
   TicketDraft,
   TicketRef,
@@ -307,6 +308,16 @@ export class JiraTicketSystem implements TicketSystem, DuplicateTickets {
         throw new IntegrationError('jira', op, null, 'a ServiceNow state write sent to Jira', false);
       default:
         return unhandled(write);
+    }
+  }
+
+  async syncState(ticket: TicketRef): Promise<SyncState | null> {
+    try {
+      const s = await this.#run('syncState', () => this.api.getStatus(ticket.key));
+      return { status: s.name ?? null, category: s.category ?? null };
+    } catch (err) {
+      if (err instanceof IntegrationError && err.status === 404) return null;
+      throw err;
     }
   }
 

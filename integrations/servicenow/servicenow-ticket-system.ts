@@ -8,7 +8,13 @@ import type { SyncField } from '../../src/core/sync/remote-change';
 import { unhandled } from '../../src/core/unhandled';
 import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
-import type { TicketDraft, TicketRef, TicketSystem, TicketSystemName } from '../../src/ports/ticket-system';
+import type {
+  SyncState,
+  TicketDraft,
+  TicketRef,
+  TicketSystem,
+  TicketSystemName,
+} from '../../src/ports/ticket-system';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { createServiceNowClient, fromThrown, toIntegrationError, type ServiceNowApi } from './client';
 import { encodedQuery, isQueryValue, UnsafeQueryValueError } from './encoded-query';
@@ -222,6 +228,25 @@ class ServiceNowTicketSystem implements TicketSystem {
         throw new IntegrationError('servicenow', op, null, 'a Jira transition sent to ServiceNow', false);
       default:
         return unhandled(write);
+    }
+  }
+
+  async syncState(ticket: TicketRef): Promise<SyncState | null> {
+    try {
+      const res = await this.#call(
+        'syncState',
+        z.looseObject({
+          result: z.looseObject({ state: z.string().optional(), hold_reason: z.string().optional() }),
+        }),
+        () =>
+          this.api.GET('/api/now/table/incident/{sys_id}', {
+            params: { path: { sys_id: ticket.id }, query: { sysparm_fields: 'sys_id,state,hold_reason' } },
+          }),
+      );
+      return { state: res.result.state ?? '', holdReason: res.result.hold_reason || null };
+    } catch (err) {
+      if (err instanceof IntegrationError && err.status === 404) return null;
+      throw err;
     }
   }
 

@@ -13,6 +13,9 @@ import { receiveJiraWebhook } from '../../handlers/webhooks/jira-webhook';
 import type { JiraEmulator } from '../../integrations/sandbox/jira/emulator';
 import { endpoint, withProviderDefaults } from './wire-ticketing';
 import { sweepJira } from '../app/sweep-jira';
+import { checkSync, type SyncCheckReport } from '../app/check-sync';
+import type { Metrics } from '../ports/metrics';
+import type { TicketSystem } from '../ports/ticket-system';
 import { PeriodicJob } from '../../handlers/jobs/periodic-job';
 import { createJiraChangeReader } from '../../integrations/jira/jira-change-reader';
 import { createJiraLaneDriver } from '../../integrations/jira/jira-lane-driver';
@@ -26,8 +29,31 @@ export interface SyncWiring {
   webhooks: SyncWebhooks;
   /** One JQL sweep now; returns how many changes Jira reported. */
   sweep(): Promise<number>;
+  /** The drift check (`itsm-bridge sync check`); sets the drifted-pairs gauge. */
+  check(o: { since: string; repair: boolean }): Promise<SyncCheckReport>;
   start(): void;
   stop(): Promise<void>;
+}
+
+/** The drift check over both ticket systems; refuses to run without both. */
+export function driftCheck(o: {
+  store: Store;
+  clock: Clock;
+  config: AppConfig;
+  systems: Partial<Record<'servicenow' | 'jira', TicketSystem>>;
+  metrics?: Pick<Metrics, 'syncDrift'>;
+}): SyncWiring['check'] {
+  return async (run) => {
+    const { servicenow, jira } = o.systems;
+    if (!servicenow || !jira)
+      throw new Error('the sync check needs both ServiceNow and Jira (tickets.systems)');
+    const report = await checkSync(
+      { store: o.store, systems: { servicenow, jira }, sync: o.config.sync, clock: o.clock },
+      run,
+    );
+    o.metrics?.syncDrift(report.drifted.filter((d) => !d.repaired).length);
+    return report;
+  };
 }
 
 /** The JQL sweep over our Jira issues, through a Jira lane driver of its own. */
@@ -75,6 +101,9 @@ export function wireSync(o: {
   ticketing: Pick<TicketingSettings, 'chatLanes' | 'chatInterval'>;
   afterChange: () => void;
   sandbox?: Sandbox | null;
+  /** The ticket adapters (for the drift check's reads) and the drift gauge. */
+  systems: Partial<Record<'servicenow' | 'jira', TicketSystem>>;
+  metrics?: Pick<Metrics, 'syncDrift'>;
 }): SyncWiring {
   const { config } = o;
   const jiraSandbox: JiraEmulator | undefined = o.sandbox?.emulators.jira;
@@ -94,7 +123,8 @@ export function wireSync(o: {
     const results = await applyRemoteChanges(deps, changes);
     if (results.some((r) => r.queued > 0 || r.outcome === 'applied')) o.afterChange();
   };
-  const off = { sink, deps, webhooks: {}, sweep: async () => 0, start() {}, stop: async () => {} };
+  const check = driftCheck(o);
+  const off = { sink, deps, webhooks: {}, sweep: async () => 0, check, start() {}, stop: async () => {} };
   if (!config.sync.enabled) return off;
   // The sandbox's admin webhook is signed with a secret of this process (nobody else needs it).
   const secret =
@@ -112,14 +142,25 @@ export function wireSync(o: {
       o.logger.warn('jira sweep failed; the next one retries', { error: (err as Error).message }),
     );
   }, config.sync.jira.sweepInterval * 1000);
+  const daily = new PeriodicJob(async () => {
+    const since = new Date(o.clock.now().getTime() - config.sync.jira.sweepLookback * 1000).toISOString();
+    await check({ since, repair: false }).catch((err: unknown) =>
+      o.logger.warn('sync check failed; the next one retries', { error: (err as Error).message }),
+    );
+  }, config.sync.checkInterval * 1000);
   return {
     sink,
     deps,
     sweep,
+    check,
     start: () => {
       if (config.sync.jira.sweepInterval > 0) job.start();
+      if (config.sync.checkInterval > 0) daily.start();
     },
-    stop: () => job.stop(),
+    stop: async () => {
+      await job.stop();
+      await daily.stop();
+    },
     webhooks: {
       jira: (req, res) =>
         receiveJiraWebhook(

@@ -77,6 +77,19 @@ export interface TicketSystem {
    * repeated; a comment is added each time (the outbox's attempt bookkeeping keeps that to once).
    */
   writeSync(ticket: TicketRef, write: SyncWrite): Promise<void>;
+  /**
+   * What the drift check compares: ServiceNow `state` and `hold_reason`; Jira status name and category.
+   * Null when the ticket no longer exists.
+   */
+  syncState(ticket: TicketRef): Promise<SyncState | null>;
+}
+
+/** A ticket's lifecycle as the two-way sync maps it. */
+export interface SyncState {
+  state?: string;
+  holdReason?: string | null;
+  status?: string | null;
+  category?: string | null;
 }
 
 /**

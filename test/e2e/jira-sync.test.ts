@@ -18,6 +18,7 @@ teams: { enabled: false }
 sync:
   enabled: true
   closeCode: "Workaround provided"
+  checkInterval: 0
   jira: { webhookSecret: "${SECRET}", sweepInterval: 0, sweepWindow: 15m }
 ${extra}`;
 
@@ -292,5 +293,34 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
         reason: `ServiceNow assignment group changed to DMS Apps by Service Desk: hand-off to app accepted`,
       }),
     ]);
+  });
+
+  it('finds a drifted pair with the sync check, shows the count on /metrics and repairs it', async () => {
+    await start();
+    // Jira done whose delivery was lost, and the sweep has not run: ServiceNow is still open.
+    jira().webhooks.settings.dropNext = 1;
+    const done = jira().state.transitions.find((t) => t.name === 'Done')!;
+    await asEngineer(`issue/${issueKey}/transitions`, 'POST', { transition: { id: done.id } });
+    await settle();
+    expect(snIncident().state).not.toBe('6');
+    const since = '2000-01-01T00:00:00.000Z';
+    const report = await app.syncCheck({ since, repair: false });
+    expect(report.pairs).toBeGreaterThan(0);
+    expect(report.drifted).toEqual([
+      expect.objectContaining({
+        jira: issueKey,
+        repaired: false,
+        problem: expect.stringContaining(`Jira ${issueKey} is Done`),
+      }),
+    ]);
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/^itsm_sync_drifted_pairs 1$/m);
+
+    const repaired = await app.syncCheck({ since, repair: true });
+    expect(repaired.drifted.map((d) => d.repaired)).toEqual([true]);
+    await settle();
+    expect(snIncident()).toMatchObject({ state: '6', close_code: 'Workaround provided' });
+    expect((await app.syncCheck({ since, repair: false })).drifted).toEqual([]);
+    expect(await (await fetch(`${app.url}/metrics`)).text()).toMatch(/^itsm_sync_drifted_pairs 0$/m);
   });
 });
