@@ -2,8 +2,6 @@ import type { Command } from 'commander';
 import { systemClock } from '../../integrations/clock/system-clock';
 import { jsonLogger } from '../../integrations/logging/json-logger';
 import { alertCliEnv } from '../config/env';
-import { createSandboxes, ticketLanes } from '../composition/wire-ticketing';
-import { driftCheck } from '../composition/wire-sync';
 import { loadedConfig, openConfiguredStore } from './audit';
 import { parseBefore } from './purge';
 
@@ -24,6 +22,10 @@ export function registerSyncCommand(program: Command): void {
       const now = systemClock.now();
       const since = o.since === undefined ? new Date(now.getTime() - 30 * 86400_000) : parseBefore(o.since);
       if (!since) throw new Error(`--since: "${o.since}" is not a date; use YYYY-MM-DD`);
+      // The adapters (jira.js, openapi-fetch) load only for this command, not for every CLI start.
+      const { createSandboxes, ticketLanes } =
+        require('../composition/wire-ticketing') as typeof import('../composition/wire-ticketing');
+      const { driftCheck } = require('../composition/wire-sync') as typeof import('../composition/wire-sync');
       const loaded = loadedConfig();
       const { config, env } = loaded;
       const store = await openConfiguredStore(loaded);
@@ -34,7 +36,7 @@ export function registerSyncCommand(program: Command): void {
           store,
           clock: systemClock,
           logger,
-          url: config.server.publicUrl ?? alertCliEnv(process.env).url,
+          url: config.server.publicUrl ?? alertCliEnv().url,
           runbooks: [],
           sandbox: createSandboxes(config),
         });
