@@ -194,6 +194,38 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
     expect(journal().filter((j) => String(j.value).includes('forged'))).toHaveLength(1);
   });
 
+  it('answers bad deliveries with a clear 4xx naming the problem, after the signature', async () => {
+    await start();
+    const sign = (body: string) => `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+    const send = async (body: string, headers: Record<string, string>, method = 'POST') => {
+      const res = await fetch(`${app.url}/webhooks/jira`, {
+        method,
+        headers: { 'content-type': 'application/json', ...headers },
+        ...(method === 'POST' ? { body } : {}),
+      });
+      return { status: res.status, json: await res.json() };
+    };
+    const ok = JSON.stringify({ webhookEvent: 'comment_created', issue: { key: issueKey } });
+    expect(await send(ok, { 'x-hub-signature': sign(ok) })).toMatchObject({
+      status: 400,
+      json: { error: 'invalid_header', issues: [{ path: 'X-Atlassian-Webhook-Identifier' }] },
+    });
+    const id = { 'x-atlassian-webhook-identifier': 'bad-1' };
+    expect(await send('{"a":', { ...id, 'x-hub-signature': sign('{"a":') })).toMatchObject({ status: 400 });
+    const wrong = JSON.stringify({ webhookEvent: 'jira:issue_updated', issue: {} });
+    expect(await send(wrong, { ...id, 'x-hub-signature': sign(wrong) })).toMatchObject({
+      status: 400,
+      json: { error: 'invalid_payload', issues: [expect.objectContaining({ path: 'issue.key' })] },
+    });
+    expect((await send('', {}, 'GET')).status).toBe(405);
+    // An event the sync does not use is taken (200) and changes nothing.
+    const other = JSON.stringify({ webhookEvent: 'issuelink_created', issue: { key: issueKey } });
+    expect(await send(other, { ...id, 'x-hub-signature': sign(other) })).toMatchObject({
+      status: 200,
+      json: { used: false },
+    });
+  });
+
   it('resolves ServiceNow when Jira is done, with the close code and the resolution comment as close notes', async () => {
     await start();
     const done = jira().state.transitions.find((t) => t.name === 'Done')!;
