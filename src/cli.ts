@@ -9,6 +9,7 @@ import { registerSlaExplainCommand } from './cli/sla-explain';
 import { registerReplayCommand } from './cli/replay';
 import { registerPurgeCommand } from './cli/purge';
 import { registerExportPersonCommand } from './cli/export-person';
+import { registerSyncCommand } from './cli/sync';
 import { loadConfig } from './config/load-config';
 import { reportSources } from './composition/report-sources';
 import { loadDotEnv } from './config/env';
@@ -25,6 +26,7 @@ export function buildCli(): Command {
   registerReplayCommand(program);
   registerPurgeCommand(program);
   registerExportPersonCommand(program);
+  registerSyncCommand(program);
   // The report reads config lazily, so a CSV report works even where no itsm-bridge.yaml exists.
   const loaded = () => {
     const r = loadConfig();

@@ -28,6 +28,8 @@ import { openSqliteStore } from '../integrations/storage/sqlite/open-sqlite-stor
 import { jsonLogger } from '../integrations/logging/json-logger';
 import type { SqliteStore } from '../integrations/storage/sqlite/sqlite-store';
 import { createSandboxes, ticketLanes } from './composition/wire-ticketing';
+import { wireSync, type SyncWiring } from './composition/wire-sync';
+import type { RemoteChangeSink } from './core/sync/remote-change';
 import type { Sandboxes } from '../integrations/sandbox/create-sandbox';
 import { OutboxWorker, type LaneSpec } from './app/outbox-worker';
 import { LANES, type Lane } from './core/outbox/outbox-command';
@@ -51,7 +53,6 @@ import { renderHtml } from './report/render-html';
 import { renderCsv } from './report/render-csv';
 import { createRedactor } from './core/redact/redact';
 import { startDuplicateReconciler } from './app/reconcile-duplicate-tickets';
-import type { RemoteChangeSink } from './core/sync/remote-change';
 import {
   publishedPushSecret,
   wireServiceNowSync,
@@ -70,6 +71,10 @@ export interface RunningApp {
   sandboxes: Sandboxes & { pagerduty?: PagerDutyEmulator };
   /** The chat side (Slack, Teams), null when both are off. */
   chat: ChatWiring | null;
+  /** The two-way sync: the sink readers hand their changes to, and the Jira sweep run on demand. */
+  sync: RemoteChangeSink;
+  syncSweep(): Promise<number>;
+  syncCheck: SyncWiring['check'];
   /** Tokens generated at start because none were configured (printed once by `serve`). */
   generated: { webhookToken?: string; apiToken?: string };
   /**
@@ -90,8 +95,8 @@ export interface StartOptions {
   correlationPollMs?: number;
   outboxPollMs?: number;
   /**
-   * Where changes read from ServiceNow go (poll and push); without one the ServiceNow reader is off.
-   * The sync core's `applyRemoteChanges` once it is wired; tests pass a recording sink.
+   * Where changes read from ServiceNow go (poll and push) instead of the sync core's
+   * `applyRemoteChanges` (which takes them when `sync.enabled`); tests pass a recording sink.
    */
   remoteChangeSink?: RemoteChangeSink;
 }
@@ -129,7 +134,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     active: [
       ...Object.keys(sandboxes).map((s) => `the ${s} sandbox (/sandbox/${s})`),
       ...publishedCredentials(config, env, sandbox),
-      ...publishedPushSecret(config, !!opts.remoteChangeSink, allSandbox(config)),
+      ...publishedPushSecret(config, !!opts.remoteChangeSink || config.sync.enabled, allSandbox(config)),
     ],
   });
   if (exposure.kind === 'refuse') throw new Error(exposure.message);
@@ -305,6 +310,18 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         })
       : null;
   const tickets = ticketLanes({ config, store, clock, logger, url, runbooks, sandbox, metrics });
+  const sync = wireSync({
+    config,
+    store,
+    clock,
+    logger,
+    url,
+    ticketing,
+    afterChange: () => outbox.wake(),
+    sandbox,
+    systems: tickets.systems,
+    metrics,
+  });
   const lanes: Partial<Record<Lane, LaneSpec>> = {
     ...tickets.lanes,
     ...chat?.lanes,
@@ -316,8 +333,10 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   }
   await chat?.start();
   const snSandbox = sandboxes.servicenow && sandbox?.servicenow;
+  // ServiceNow's changes (poll and push) go to the sync core; a test may pass a recording sink instead.
+  const servicenowSink = opts.remoteChangeSink ?? (config.sync.enabled ? sync.sink : undefined);
   const servicenowSync =
-    opts.remoteChangeSink && tickets.servicenow
+    servicenowSink && tickets.servicenow
       ? wireServiceNowSync(
           {
             servicenow: tickets.servicenow,
@@ -332,7 +351,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
                 }
               : null,
           },
-          opts.remoteChangeSink,
+          servicenowSink,
         )
       : null;
   if (servicenowSync) metrics.watchServiceNowPoll(() => servicenowSync.poller.status());
@@ -389,6 +408,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       ...(servicenowSync?.push
         ? { servicenowPush: { ...servicenowSync.push, bodyLimit: config.server.bodyLimit } }
         : {}),
+      syncWebhooks: sync.webhooks,
       webhooks: {
         sources: config.sources,
         tokens,
@@ -403,6 +423,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   correlation.start();
   outbox.start();
   servicenowSync?.start();
+  sync.start();
   const privacyJobs = startPrivacyJobs({ config, env, store, clock, logger });
   logger.info('itsm-bridge listening', {
     url,
@@ -418,6 +439,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     });
     await privacyJobs.stop();
     await servicenowSync?.stop();
+    await sync.stop();
     await correlation.stop();
     await outbox.stop();
     for (const r of reconcilers) await r.stop();
@@ -444,6 +466,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     outbox,
     sandboxes,
     chat,
+    sync: sync.sink,
+    syncSweep: sync.sweep,
+    syncCheck: sync.check,
     generated,
     shutdown,
     close,

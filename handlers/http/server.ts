@@ -46,6 +46,8 @@ export interface HttpDeps {
   now: () => Date;
   /** True once a graceful shutdown began: every new request is refused with 503 + Retry-After. */
   draining?: () => boolean;
+  /** The two-way sync's webhooks (`/webhooks/jira`, `/webhooks/servicenow`), before the alert sources. */
+  syncWebhooks?: Partial<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>>;
 }
 
 /**
@@ -65,6 +67,8 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
     if (deps.servicenowPush && /^\/webhooks\/servicenow\/?$/.test(path))
       return receiveServiceNowPush(deps.servicenowPush, req, res);
     const webhook = /^\/webhooks\/([a-z0-9-]+)\/?$/.exec(path);
+    const sync = webhook ? deps.syncWebhooks?.[webhook[1]!] : undefined;
+    if (sync) return sync(req, res);
     if (webhook) return receiveWebhook(webhookDeps, webhook[1]!, req, res);
     if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz')

@@ -48,6 +48,8 @@ export interface JiraTransitionInfo {
   id: string;
   name: string;
   category: string | undefined;
+  /** Name of the status the transition leads to. */
+  to: string | undefined;
 }
 
 /** A user from user search: `id` is the Cloud accountId, or the Data Center username (`name`). */
@@ -72,6 +74,8 @@ export interface JiraApi {
     properties: { key: string; value: unknown }[],
   ): Promise<{ id: string; key: string }>;
   getStatusCategory(issue: string): Promise<string | undefined>;
+  /** The status's name and category key. */
+  getStatus(issue: string): Promise<{ name: string | undefined; category: string | undefined }>;
   /** Status category key and the assignee's id (accountId / DC username), null when unassigned. */
   getWorkState(issue: string): Promise<{ category: string | undefined; assignee: string | null }>;
   /** `GET /user/search` (Cloud `query`, Data Center `username`): matches display name and e-mail prefixes. */
@@ -79,6 +83,8 @@ export interface JiraApi {
   /** `PUT /issue/{key}` with `fields.assignee` = `{accountId}` (Cloud) or `{name}` (Data Center). */
   setAssignee(issue: string, user: string): Promise<void>;
   addComment(issue: string, body: unknown): Promise<void>;
+  /** `PUT /issue/{key}` with `fields.priority` = `{name}`. */
+  setPriority(issue: string, name: string): Promise<void>;
   /** `PUT /issue/{key}` with `update.labels` add/remove operations (other labels stay as they are). */
   editLabels(issue: string, change: { add: string[]; remove: string[] }): Promise<void>;
   getTransitions(issue: string): Promise<JiraTransitionInfo[]>;
@@ -155,6 +161,10 @@ export function createJiraClient(o: JiraClientOptions): JiraApi {
       const got = await c.issues.getIssue({ issueIdOrKey: issue, fields: ['status'] });
       return got.fields?.status?.statusCategory?.key;
     },
+    getStatus: async (issue) => {
+      const got = await c.issues.getIssue({ issueIdOrKey: issue, fields: ['status'] });
+      return { name: got.fields?.status?.name, category: got.fields?.status?.statusCategory?.key };
+    },
     getWorkState: async (issue) => {
       const got = await c.issues.getIssue({ issueIdOrKey: issue, fields: ['status', 'assignee'] });
       const assignee = got.fields?.assignee as { accountId?: string; name?: string } | null | undefined;
@@ -188,6 +198,9 @@ export function createJiraClient(o: JiraClientOptions): JiraApi {
     addComment: async (issue, body) => {
       await c.issueComments.addComment({ issueIdOrKey: issue, comment: body as never });
     },
+    setPriority: async (issue, name) => {
+      await c.issues.editIssue({ issueIdOrKey: issue, fields: { priority: { name } } });
+    },
     editLabels: async (issue, change) => {
       await c.issues.editIssue({
         issueIdOrKey: issue,
@@ -202,6 +215,7 @@ export function createJiraClient(o: JiraClientOptions): JiraApi {
         id: String(t.id),
         name: String(t.name),
         category: t.to?.statusCategory?.key,
+        to: t.to?.name,
       }));
     },
     doTransition: async (issue, id) => {

@@ -3,8 +3,8 @@ import type { TicketEvent, TicketHistory } from '../../src/core/sla/types';
 import type { TicketQuery, TicketSource } from '../../src/ports/ticket-source';
 import { retryRateLimited } from '../http/retry-rate-limited';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
-import { createJiraJsClient, toIntegrationError, type Version3Client } from './client';
-import { jiraCredentials } from './jira-ticket-system';
+import { toIntegrationError, type Version3Client } from './client';
+import { createCloudReadClient } from './jira-ticket-system';
 
 export interface JiraTicketSourceOptions {
   /**
@@ -29,13 +29,7 @@ export interface JiraTicketSourceOptions {
 
 /** The SLA report's Jira source, talking through the same jira.js client setup as the ticket adapter. */
 export function createJiraTicketSource(o: JiraTicketSourceOptions): TicketSource {
-  const client = createJiraJsClient({
-    host: o.baseUrl,
-    flavour: 'cloud',
-    timeoutMs: o.config.timeoutMs,
-    transport: o.transport,
-    credentials: jiraCredentials(o.config.auth),
-  });
+  const client = createCloudReadClient(o);
   return new JiraTicketSource(client, o);
 }
 

@@ -4,6 +4,7 @@ import type { JiraAuthConfig, JiraConfig } from '../../src/config/jira';
 import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
 import type {
+  SyncState,
   DuplicateTickets,
   HandoffIssues,
   HandoffLink,
@@ -13,11 +14,19 @@ import type {
   TicketSystemName,
 } from '../../src/ports/ticket-system';
 import { IntegrationError } from '../../src/errors';
+import type { SyncWrite } from '../../src/core/outbox/outbox-command';
+import { unhandled } from '../../src/core/unhandled';
 import { doc, issueDescription, issueDescriptionWiki, paragraphs } from './adf';
 import { escapeWiki } from './wiki-markup';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { fitDescription, fitText, type TextLimit } from '../../src/core/ticket-text/fit-description';
-import { createJiraClient, toIntegrationError, type JiraApi, type JiraCredentials } from './client';
+import {
+  createJiraClient,
+  createJiraJsClient,
+  toIntegrationError,
+  type JiraApi,
+  type JiraCredentials,
+} from './client';
 
 /** Issue property holding our ids; searchable by reading it back (JQL on it needs an app index). */
 export const PROPERTY_KEY = 'itsm-bridge';
@@ -37,10 +46,12 @@ function gated(api: JiraApi, transport: GatedTransport): JiraApi {
   for (const name of [
     'createIssue',
     'getStatusCategory',
+    'getStatus',
     'getWorkState',
     'findUsers',
     'setAssignee',
     'addComment',
+    'setPriority',
     'editLabels',
     'getTransitions',
     'doTransition',
@@ -79,6 +90,17 @@ export function jiraCredentials(auth: JiraAuthConfig): JiraCredentials {
   return auth.type === 'basic'
     ? { type: 'basic', email: auth.email, apiToken: auth.apiToken?.reveal() ?? '' }
     : { type: 'pat', token: auth.token?.reveal() ?? '' };
+}
+
+/** A Cloud (REST v3) jira.js client with the config's credentials, for the readers (SLA source, sweep). */
+export function createCloudReadClient(o: { config: JiraConfig; baseUrl: string; transport: GatedTransport }) {
+  return createJiraJsClient({
+    host: o.baseUrl,
+    flavour: 'cloud',
+    timeoutMs: o.config.timeoutMs,
+    transport: o.transport,
+    credentials: jiraCredentials(o.config.auth),
+  });
 }
 
 /** `<prefix>-<12 hex of sha256(incident key)>`: stable, label-safe (no spaces), short. */
@@ -263,6 +285,65 @@ export class JiraTicketSystem implements TicketSystem, DuplicateTickets, Handoff
     const user = await this.#userByEmail(to.email);
     if (user !== null) await this.#assign(op, ticket, user);
     await this.#run(op, () => this.api.addComment(ticket.key, this.#rich(to.note)));
+  }
+
+  /**
+   * A sync write: comment (the text carries who wrote it; a customer's comment says so in its header),
+   * the transition into the mapped status (none when already there), or the priority / assignee.
+   */
+  async writeSync(ticket: TicketRef, write: SyncWrite): Promise<void> {
+    const op = 'sync';
+    switch (write.type) {
+      case 'comment':
+        await this.#run(op, () => this.api.addComment(ticket.key, this.#rich(write.text)));
+        return;
+      case 'transition': {
+        const state = await this.#run(op, () => this.api.getStatus(ticket.key));
+        const wanted = write.status?.toLowerCase();
+        if (wanted !== undefined ? state.name?.toLowerCase() === wanted : state.category === write.category)
+          return;
+        const transitions = await this.#run(op, () => this.api.getTransitions(ticket.key));
+        const t =
+          wanted !== undefined
+            ? transitions.find((x) => x.to?.toLowerCase() === wanted)
+            : transitions.find((x) => x.category === write.category);
+        if (!t)
+          throw new IntegrationError(
+            'jira',
+            op,
+            null,
+            `no transition to ${write.status ?? `a ${String(write.category)} status`} from ${ticket.key}`,
+            false,
+          );
+        await this.#run(op, () => this.api.doTransition(ticket.key, t.id));
+        return;
+      }
+      case 'field':
+        if (write.field === 'priority' && write.value !== null) {
+          const name = write.value;
+          await this.#run(op, () => this.api.setPriority(ticket.key, name));
+          return;
+        }
+        if (write.field === 'assignee' && write.value !== null) {
+          await this.#assign(op, ticket, write.value);
+          return;
+        }
+        throw new IntegrationError('jira', op, null, `the sync does not write Jira ${write.field}`, false);
+      case 'state':
+        throw new IntegrationError('jira', op, null, 'a ServiceNow state write sent to Jira', false);
+      default:
+        return unhandled(write);
+    }
+  }
+
+  async syncState(ticket: TicketRef): Promise<SyncState | null> {
+    try {
+      const s = await this.#run('syncState', () => this.api.getStatus(ticket.key));
+      return { status: s.name ?? null, category: s.category ?? null };
+    } catch (err) {
+      if (err instanceof IntegrationError && err.status === 404) return null;
+      throw err;
+    }
   }
 
   /** Sets the assignee; false when Jira refuses that person here (400 errors.assignee). */

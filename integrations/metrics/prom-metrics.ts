@@ -79,6 +79,12 @@ export class PromMetrics implements Metrics, MetricsExposition {
     'kind',
   ]);
 
+  readonly #drift = new Gauge({
+    name: 'itsm_sync_drifted_pairs',
+    help: 'Linked ServiceNow/Jira pairs out of step at the last sync drift check',
+    registers: [this.registry],
+  });
+
   readonly contentType = this.registry.contentType;
 
   constructor(private readonly o: PromMetricsOptions) {
@@ -149,6 +155,9 @@ export class PromMetrics implements Metrics, MetricsExposition {
     }
   }
 
+  syncDrift(pairs: number): void {
+    this.#drift.set(pairs);
+  }
   webhookAnswered(source: string, httpStatus: number, alerts: number): void {
     this.#webhooks.inc({ source, status: String(httpStatus) });
     if (alerts > 0) this.#accepted.inc({ source }, alerts);

@@ -30,6 +30,8 @@ export const SANDBOX_IDENTITIES = {
     path: '/sandbox/jira',
     /** Cloud: Basic `email:apiToken`; Data Center: `Authorization: Bearer <pat>`. */
     user: { email: 'itsm-bridge@example.com', displayName: 'ITSM Bridge', apiToken: 'sandbox' },
+    /** A person: what they change is a person's change (the sync copies or reports it). */
+    human: { email: 'engineer@example.com', displayName: 'Erika Engineer', apiToken: 'sandbox' },
     pat: 'sandbox-pat',
   },
   slack: {

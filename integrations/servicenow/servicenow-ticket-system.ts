@@ -3,9 +3,18 @@ import NodeCache from 'node-cache';
 import { z } from 'zod';
 import type { ServiceNowConfig } from '../../src/config/servicenow';
 import { IntegrationError } from '../../src/errors';
+import type { SyncWrite } from '../../src/core/outbox/outbox-command';
+import type { SyncField } from '../../src/core/sync/remote-change';
+import { unhandled } from '../../src/core/unhandled';
 import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
-import type { TicketDraft, TicketRef, TicketSystem, TicketSystemName } from '../../src/ports/ticket-system';
+import type {
+  SyncState,
+  TicketDraft,
+  TicketRef,
+  TicketSystem,
+  TicketSystemName,
+} from '../../src/ports/ticket-system';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { createServiceNowClient, fromThrown, toIntegrationError, type ServiceNowApi } from './client';
 import { encodedQuery, isQueryValue, UnsafeQueryValueError } from './encoded-query';
@@ -180,6 +189,63 @@ class ServiceNowTicketSystem implements TicketSystem {
         ['7', '8'].includes(await this.#state(ticket))
       )
         return;
+      throw err;
+    }
+  }
+
+  /**
+   * A sync write as one PATCH: the text into `work_notes` or `comments`, the lifecycle fields (a state
+   * already reached is not written again), or one field set back. Closed / Canceled incidents are
+   * read-only and get nothing.
+   */
+  async writeSync(ticket: TicketRef, write: SyncWrite): Promise<void> {
+    const op = 'sync';
+    switch (write.type) {
+      case 'comment':
+        await this.#patch(op, ticket, {
+          [write.visibility === 'customer' ? 'comments' : 'work_notes']: write.text,
+        });
+        return;
+      case 'state': {
+        const state = await this.#state(ticket);
+        if (state === write.state || state === '7' || state === '8') return;
+        await this.#patch(op, ticket, {
+          state: write.state,
+          ...(write.holdReason !== null ? { hold_reason: write.holdReason } : {}),
+          ...(write.closeCode !== null ? { close_code: write.closeCode } : {}),
+          ...(write.closeNotes !== null ? { close_notes: write.closeNotes } : {}),
+        });
+        return;
+      }
+      case 'field': {
+        const column = SYNC_COLUMNS[write.field];
+        if (!column)
+          throw new IntegrationError('servicenow', op, null, `the sync does not write ${write.field}`, false);
+        await this.#patch(op, ticket, { [column]: write.value ?? '' });
+        return;
+      }
+      case 'transition':
+        throw new IntegrationError('servicenow', op, null, 'a Jira transition sent to ServiceNow', false);
+      default:
+        return unhandled(write);
+    }
+  }
+
+  async syncState(ticket: TicketRef): Promise<SyncState | null> {
+    try {
+      const res = await this.#call(
+        'syncState',
+        z.looseObject({
+          result: z.looseObject({ state: z.string().optional(), hold_reason: z.string().optional() }),
+        }),
+        () =>
+          this.api.GET('/api/now/table/incident/{sys_id}', {
+            params: { path: { sys_id: ticket.id }, query: { sysparm_fields: 'sys_id,state,hold_reason' } },
+          }),
+      );
+      return { state: res.result.state ?? '', holdReason: res.result.hold_reason || null };
+    } catch (err) {
+      if (err instanceof IntegrationError && err.status === 404) return null;
       throw err;
     }
   }
@@ -415,3 +481,15 @@ function withUnknownPerson(who: { email: string | null; name: string; note: stri
 }
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** The incident column a synced field is written to (priority follows impact and urgency in ServiceNow). */
+const SYNC_COLUMNS: Partial<Record<SyncField, string>> = {
+  state: 'state',
+  holdReason: 'hold_reason',
+  impact: 'impact',
+  urgency: 'urgency',
+  assignmentGroup: 'assignment_group',
+  assignedTo: 'assigned_to',
+  closeCode: 'close_code',
+  closeNotes: 'close_notes',
+};

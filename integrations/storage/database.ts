@@ -212,9 +212,41 @@ export interface ServiceNowSnapshotsTable {
   journal_ids: string;
 }
 
+/** What the bridge wrote to a remote (the sync's echo ledger). */
+export interface SyncEchoLedgerTable {
+  id: Generated<number>;
+  system: string;
+  record: string;
+  item: string;
+  content_hash: string;
+  command_id: number | null;
+  created_at: string;
+  matched_at: string | null;
+  remote_id: string | null;
+}
+/** Remote changes already handled, by system and change id. */
+export interface SyncProcessedTable {
+  system: string;
+  change_id: string;
+  record: string;
+  processed_at: string;
+}
+/** The last value per record and field, with the remote's update time. */
+export interface SyncFieldVersionsTable {
+  system: string;
+  record: string;
+  field: string;
+  value: string | null;
+  updated_at: string;
+  version: number | null;
+}
+
 export interface Database {
   servicenow_poll_cursor: ServiceNowPollCursorTable;
   servicenow_snapshots: ServiceNowSnapshotsTable;
+  sync_echo_ledger: SyncEchoLedgerTable;
+  sync_processed: SyncProcessedTable;
+  sync_field_versions: SyncFieldVersionsTable;
   shift_handovers: ShiftHandoversTable;
   escalations: EscalationsTable;
   handoffs: HandoffsTable;

@@ -156,6 +156,18 @@ export async function runTicketCommand(
       await system.reassign(current, { ...p, note: deps.redactor.text(p.note) });
       return { summary: `${current.key} handed to ${p.provider}${p.name ? ` (${p.name})` : ''}` };
     }
+    case 'sync': {
+      if (!current) return { summary: 'no ticket to sync to; skipped' };
+      const w = cmd.payload.write;
+      await system.writeSync(current, w);
+      const what =
+        w.type === 'field'
+          ? `${w.field} set`
+          : w.type === 'comment'
+            ? `${w.visibility} comment added`
+            : `${w.type} changed`;
+      return { summary: `sync: ${what} on ${current.key}` };
+    }
     case 'link': {
       const peer = ticketRef(incident.tickets, other(lane));
       if (!current || !peer) return { summary: 'both tickets are needed to link; skipped' };

@@ -17,7 +17,7 @@ import type { Sandbox, SandboxLogin } from '../../integrations/sandbox/create-sa
 import type { RemoteLaneDriver } from '../../integrations/lanes/remote-lane-driver';
 
 /** Per-provider assignment groups and Jira projects come from `providers:` unless set per system. */
-function withProviderDefaults(config: AppConfig) {
+export function withProviderDefaults(config: AppConfig) {
   const groups = {
     ...Object.fromEntries(
       config.providers.filter((p) => p.assignmentGroup).map((p) => [p.name, p.assignmentGroup!]),
@@ -65,7 +65,7 @@ export function createSandboxes(
 }
 
 /** The URL and login an adapter uses: the configured ones, or its sandbox's on this server. */
-function endpoint<Auth>(
+export function endpoint<Auth>(
   url: string | undefined,
   auth: Auth,
   sandbox: SandboxLogin<Auth> | undefined,

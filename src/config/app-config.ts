@@ -15,6 +15,7 @@ import { SlackConfig, TeamsConfig } from './chat';
 import { AuditConfig } from './audit';
 import { RetentionConfig } from './retention';
 import { HandoffConfig } from './handoff';
+import { SyncConfig } from './sync';
 
 /** The ticketing outbox: which systems get tickets, note coalescing, retry ceiling. */
 export const TicketsConfig = z
@@ -125,6 +126,8 @@ export const AppConfig = z
     sla: SlaConfigSection,
     audit: AuditConfig,
     retention: RetentionConfig,
+    /** Two-way ServiceNow ⇄ Jira sync of linked tickets (docs/ticket-systems.md). */
+    sync: SyncConfig,
   })
   .superRefine((cfg, ctx) => {
     const names = new Set(cfg.providers.map((p) => p.name));

@@ -31,6 +31,8 @@ export interface Metrics {
   outboxCommand(o: { lane: string; kind: string; outcome: CommandOutcomeKind }): void;
   /** A chat message was posted, or an existing one redrawn/threaded, on a platform. */
   chatMessage(o: { platform: string; kind: 'posted' | 'updated' }): void;
+  /** The last sync drift check found this many linked pairs out of step (itsm_sync_drifted_pairs). */
+  syncDrift(pairs: number): void;
 }
 
 /** The Prometheus text of the current values, for GET /metrics. */

@@ -11,6 +11,7 @@ import type { RequestLog } from './request-log';
 import type { PersonalData } from './personal-data';
 import type { TimelineReads, TimelineWrites } from './timeline';
 import type { ServiceNowSyncState } from './servicenow-sync';
+import type { SyncReads, SyncWrites } from './sync-ledger';
 
 /**
  * Everything a correlation batch or a chat action does happens inside one of these: one transaction,
@@ -26,6 +27,8 @@ export interface UnitOfWork {
   handoffs: HandoffWrites;
   escalations: EscalationWrites;
   shifts: ShiftHandoverWrites;
+  /** Two-way sync: echo ledger, handled changes, field versions. */
+  sync: SyncWrites;
 }
 
 /** Runs a unit of work in one transaction. */
@@ -53,6 +56,7 @@ export interface Store extends Transactional {
   shifts: ShiftHandoverReads;
   /** The ServiceNow reader's poll cursor and incident snapshots (issue 11). */
   servicenowSync: ServiceNowSyncState;
+  sync: SyncReads;
   /** Retention purge and data-subject export across the tables. */
   privacy: PersonalData;
   ping(): Promise<void>;
@@ -72,6 +76,7 @@ export type * from './escalations';
 export type * from './shift-handovers';
 export type * from './personal-data';
 export type * from './servicenow-sync';
+export type * from './sync-ledger';
 export {
   TICKET_LANES,
   isTicketLane,

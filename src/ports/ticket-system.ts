@@ -1,3 +1,5 @@
+import type { SyncWrite } from '../core/outbox/outbox-command';
+
 /**
  * What the outbox needs from a ticket system (ServiceNow, Jira). Small on purpose: one adapter per
  * vendor implements it and throws IntegrationError (never vendor types) with `retryable` set.
@@ -69,6 +71,25 @@ export interface TicketSystem {
     ticket: TicketRef,
     to: { provider: string; email: string | null; name: string | null; note: string },
   ): Promise<void>;
+  /**
+   * One write of the two-way sync, sent as given (its text is already redacted and is what the echo
+   * ledger hashed). Idempotent where the remote allows: a transition or state already reached is not
+   * repeated; a comment is added each time (the outbox's attempt bookkeeping keeps that to once).
+   */
+  writeSync(ticket: TicketRef, write: SyncWrite): Promise<void>;
+  /**
+   * What the drift check compares: ServiceNow `state` and `hold_reason`; Jira status name and category.
+   * Null when the ticket no longer exists.
+   */
+  syncState(ticket: TicketRef): Promise<SyncState | null>;
+}
+
+/** A ticket's lifecycle as the two-way sync maps it. */
+export interface SyncState {
+  state?: string;
+  holdReason?: string | null;
+  status?: string | null;
+  category?: string | null;
 }
 
 /**

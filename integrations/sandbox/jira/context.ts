@@ -2,6 +2,7 @@ import { renderIssueLinks } from './issue-links';
 import type { EmuResponse } from '../http-util';
 import { CATEGORY_IDS, jiraTime, type EmuIssue, type JiraState } from './state';
 import { renderUser } from './users-api';
+import type { WebhookDispatcher } from './webhooks';
 
 /** What every route needs; `version` is 3 (Cloud, ADF) or 2 (Data Center, wiki markup strings). */
 export interface JiraContext {
@@ -13,6 +14,10 @@ export interface JiraContext {
   searchLagMs: number;
   /** Per-issue write limit (Cloud: 20 writes per 2 s); null to disable. */
   perIssueWrite: { limit: number; windowMs: number } | null;
+  /** accountId of the authenticated caller: the author of what this request changes. */
+  actor: string;
+  /** Webhook delivery of issue updates and comments (absent: none registered, as in unit tests). */
+  hooks?: WebhookDispatcher;
 }
 
 /** Jira's error shape: `{"errorMessages":[...],"errors":{"field":"message"}}`. */
@@ -110,16 +115,26 @@ export function renderIssue(
   return out;
 }
 
-/** Records a changelog entry (status, resolution, labels, …). */
-export function logChange(ctx: JiraContext, issue: EmuIssue, items: ChangeItem[]): void {
+/**
+ * Records a changelog entry (status, resolution, labels, …) by the caller and delivers it to the
+ * webhooks, with the comment added in the same step (a transition's comment), if any.
+ */
+export function logChange(
+  ctx: JiraContext,
+  issue: EmuIssue,
+  items: ChangeItem[],
+  comment?: EmuIssue['comments'][number],
+): void {
   if (items.length === 0) return;
   issue.updated = ctx.now();
-  issue.changelog.push({
+  const entry = {
     id: String(10000 + issue.changelog.length + Number(issue.id) * 100),
     created: jiraTime(ctx.now()),
-    author: ctx.state.account.accountId,
+    author: ctx.actor,
     items: items.map((i) => ({ fieldtype: 'jira', fieldId: i.field, ...i })),
-  });
+  };
+  issue.changelog.push(entry);
+  ctx.hooks?.issueUpdated(ctx, issue, entry, comment);
 }
 type ChangeItem = {
   field: string;

@@ -11,6 +11,7 @@ import { createIssue, editIssue, getIssue } from './issues-api';
 import { createIssueLink } from './issue-links-api';
 import { approximateCount, search } from './search-api';
 import { searchUsers } from './users-api';
+import { WebhookDispatcher } from './webhooks';
 import {
   BRIDGE_ACCOUNT_ID,
   DEFAULT_PRIORITIES,
@@ -25,6 +26,7 @@ import {
 
 export { retryAfterViolations, type CallLogEntry, type FaultStep, type Faults } from '../faults';
 export type { EmuIssue, JiraState, JiraUser } from './state';
+export type { EmuDelivery, EmuWebhook, WebhookDispatcher } from './webhooks';
 
 export interface JiraEmulatorOptions {
   /** Mount prefix for `handle`, e.g. `/sandbox/jira`. */
@@ -58,6 +60,8 @@ export interface JiraEmulator {
   readonly faults: Faults;
   /** Runtime knobs that are not faults: search lag and the per-issue write limit. */
   readonly settings: { searchLagMs: number; perIssueWrite: { limit: number; windowMs: number } | null };
+  /** Registered admin webhooks, their deliveries and the delivery knobs (drop, repeat, back-off). */
+  readonly webhooks: WebhookDispatcher;
 }
 
 const SANDBOX = SANDBOX_IDENTITIES.jira;
@@ -85,7 +89,14 @@ export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator
     statuses: opts.statuses ?? DEFAULT_STATUSES,
     transitions: opts.transitions ?? DEFAULT_TRANSITIONS,
     priorities: DEFAULT_PRIORITIES,
-    apiTokens: new Map(Object.entries(opts.apiTokens ?? { [SANDBOX.user.email]: SANDBOX.user.apiToken })),
+    apiTokens: new Map(
+      Object.entries(
+        opts.apiTokens ?? {
+          [SANDBOX.user.email]: SANDBOX.user.apiToken,
+          [SANDBOX.human.email]: SANDBOX.human.apiToken,
+        },
+      ),
+    ),
     pats: new Set(opts.pats ?? [SANDBOX.pat]),
     account: {
       accountId: BRIDGE_ACCOUNT_ID,
@@ -98,6 +109,7 @@ export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator
     nextId: 10001,
     nextKey: new Map(),
   };
+  const hooks = new WebhookDispatcher();
   adfValidator();
   const injector = new FaultInjector(faults, now, {
     rateLimited: (seconds) =>
@@ -107,15 +119,37 @@ export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator
   state.callLog = injector.callLog;
 
   function route(req: EmuRequest): EmuResponse {
-    const authError = authenticate(req, state);
-    if (authError) return authError;
+    const caller = authenticate(req, state);
+    if ('status' in caller) return caller;
+    if (req.path === '/rest/webhooks/1.0/webhook') return hooks.route(req);
     const m = /^\/rest\/api\/([23])\/(.*)$/.exec(req.path);
     if (!m) return jiraError(404, ['Not found']);
-    const ctx: JiraContext = { state, now, version: m[1] === '2' ? 2 : 3, baseUrl: req.baseUrl, ...settings };
+    const ctx: JiraContext = {
+      state,
+      now,
+      version: m[1] === '2' ? 2 : 3,
+      baseUrl: req.baseUrl,
+      ...settings,
+      actor: caller.accountId,
+      hooks,
+    };
     const rest = m[2] ?? '';
     const key = `${req.method} ${rest}`;
-    if (key === 'GET myself')
-      return { status: 200, body: { ...state.account, active: true, accountType: 'atlassian' } };
+    if (key === 'GET myself') {
+      const me = state.users.find((u) => u.accountId === caller.accountId);
+      return {
+        status: 200,
+        body: me
+          ? {
+              accountId: me.accountId,
+              emailAddress: me.emailAddress,
+              displayName: me.displayName,
+              active: true,
+              accountType: 'atlassian',
+            }
+          : { ...state.account, active: true, accountType: 'atlassian' },
+      };
+    }
     if (key === 'GET priority') return { status: 200, body: state.priorities };
     if (key === 'GET user/search') return searchUsers(req, ctx);
     if (key === 'POST issue') return createIssue(req, ctx);
@@ -147,19 +181,27 @@ export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator
     state,
     faults,
     settings,
+    webhooks: hooks,
     listen: (port = 0) => listenEmulator(handle, port, prefix, LISTEN_ERRORS),
   };
 }
 
-/** Cloud: Basic `email:api_token`; Data Center: `Bearer <PAT>`. Jira answers 401 with a plain message. */
-function authenticate(req: EmuRequest, state: JiraState): EmuResponse | null {
+/**
+ * Cloud: Basic `email:api_token`; Data Center: `Bearer <PAT>` (the bridge's account). Returns the
+ * caller's accountId — the human sandbox account's edits are a person's edits — or Jira's plain 401.
+ */
+function authenticate(req: EmuRequest, state: JiraState): { accountId: string } | EmuResponse {
   const [scheme, credential = ''] = (req.headers.authorization ?? '').split(' ');
   if (scheme === 'Basic') {
     const decoded = Buffer.from(credential, 'base64').toString('utf8');
     const sep = decoded.indexOf(':');
-    if (sep > 0 && state.apiTokens.get(decoded.slice(0, sep)) === decoded.slice(sep + 1)) return null;
+    const email = decoded.slice(0, sep);
+    if (sep > 0 && state.apiTokens.get(email) === decoded.slice(sep + 1)) {
+      const user = state.users.find((u) => u.emailAddress.toLowerCase() === email.toLowerCase());
+      return { accountId: user?.accountId ?? state.account.accountId };
+    }
   }
-  if (scheme === 'Bearer' && state.pats.has(credential)) return null;
+  if (scheme === 'Bearer' && state.pats.has(credential)) return { accountId: state.account.accountId };
   return jiraError(401, ['Client must be authenticated to access this resource.']);
 }
 

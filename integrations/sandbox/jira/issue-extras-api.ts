@@ -1,6 +1,7 @@
 import { issueNotFound, jiraError, logChange, perIssueWriteCheck, type JiraContext } from './context';
 import { isRecord, type EmuRequest, type EmuResponse } from '../http-util';
 import { readJson } from './issues-api';
+import { renderUser } from './users-api';
 import { richTextRefusal, schemaHeader } from './rich-text';
 import { CATEGORY_IDS, findIssue, jiraTime, type EmuIssue } from './state';
 
@@ -25,7 +26,7 @@ export function handleIssueExtra(
     case 'POST transitions':
       return transition(req, ctx, issue);
     case 'GET comment':
-      return listComments(req, issue);
+      return listComments(req, ctx, issue);
     case 'POST comment':
       return addComment(req, ctx, issue);
     case 'GET remotelink': {
@@ -49,7 +50,9 @@ export function handleIssueExtra(
     case 'GET changelog': {
       const startAt = Number(req.query.get('startAt') ?? 0);
       const maxResults = Number(req.query.get('maxResults') ?? 100);
-      const values = issue.changelog.slice(startAt, startAt + maxResults);
+      const values = issue.changelog
+        .slice(startAt, startAt + maxResults)
+        .map((e) => ({ ...e, author: authorOf(ctx, e.author) }));
       const total = issue.changelog.length;
       return {
         status: 200,
@@ -59,6 +62,12 @@ export function handleIssueExtra(
     default:
       return jiraError(404, [`No resource ${req.method} ${rest}`]);
   }
+}
+
+/** A stored author (accountId) as the user object Jira renders. */
+function authorOf(ctx: JiraContext, accountId: string) {
+  const user = ctx.state.users.find((u) => u.accountId === accountId);
+  return user ? renderUser(ctx, user) : { accountId };
 }
 
 /** Transitions leading away from the current status (a global workflow). */
@@ -89,30 +98,70 @@ function transition(req: EmuRequest, ctx: JiraContext, issue: EmuIssue): EmuResp
   const id = isRecord(body) && isRecord(body.transition) ? String(body.transition.id) : undefined;
   const t = ctx.state.transitions.find((x) => x.id === id && x.to !== issue.statusId);
   if (!t) return jiraError(400, [`Transition id '${id}' is not valid for this issue.`]);
+  // `update.comment[0].add.body`: a comment made with the transition (the resolution comment).
+  const ops =
+    isRecord(body) && isRecord(body.update) && Array.isArray(body.update.comment) ? body.update.comment : [];
+  const add = ops.find((o) => isRecord(o) && isRecord(o.add));
+  const commentBody = isRecord(add) && isRecord(add.add) ? add.add.body : undefined;
+  if (commentBody !== undefined) {
+    const refused = richTextRefusal(
+      ctx,
+      commentBody,
+      'Comment body must be an Atlassian Document',
+      'Comment body must be a string',
+    );
+    if (refused)
+      return { ...jiraError(400, [], { comment: refused.message }), headers: schemaHeader(refused) };
+  }
   const from = ctx.state.statuses.find((s) => s.id === issue.statusId);
   const to = ctx.state.statuses.find((s) => s.id === t.to);
   const resolution = to?.category === 'done' ? 'Done' : null;
-  logChange(ctx, issue, [
-    {
-      field: 'status',
-      from: from?.id ?? null,
-      fromString: from?.name ?? null,
-      to: to?.id ?? null,
-      toString: to?.name ?? null,
-    },
-    ...(resolution !== issue.resolution
-      ? [{ field: 'resolution', from: null, fromString: issue.resolution, to: null, toString: resolution }]
-      : []),
-  ]);
   issue.statusId = t.to;
+  const before = issue.resolution;
   issue.resolution = resolution;
+  const comment = commentBody === undefined ? undefined : pushComment(ctx, issue, commentBody);
+  logChange(
+    ctx,
+    issue,
+    [
+      {
+        field: 'status',
+        from: from?.id ?? null,
+        fromString: from?.name ?? null,
+        to: to?.id ?? null,
+        toString: to?.name ?? null,
+      },
+      ...(resolution !== before
+        ? [{ field: 'resolution', from: null, fromString: before, to: null, toString: resolution }]
+        : []),
+    ],
+    comment,
+  );
   return { status: 204 };
 }
 
-function listComments(req: EmuRequest, issue: EmuIssue): EmuResponse {
+/** Adds a comment by the caller (no webhook: the caller's event carries it). */
+function pushComment(ctx: JiraContext, issue: EmuIssue, body: unknown) {
+  const comment = {
+    id: String(10000 + issue.comments.length),
+    body,
+    author: ctx.actor,
+    created: jiraTime(ctx.now()),
+  };
+  issue.comments.push(comment);
+  issue.updated = ctx.now();
+  return comment;
+}
+
+/** Comments as Jira renders them: the author as a user object, `updated` next to `created`. */
+function listComments(req: EmuRequest, ctx: JiraContext, issue: EmuIssue): EmuResponse {
   const startAt = Number(req.query.get('startAt') ?? 0);
   const maxResults = Number(req.query.get('maxResults') ?? 50);
-  const comments = issue.comments.slice(startAt, startAt + maxResults);
+  const comments = issue.comments.slice(startAt, startAt + maxResults).map((c) => ({
+    ...c,
+    author: authorOf(ctx, c.author),
+    updated: c.created,
+  }));
   return { status: 200, body: { comments, startAt, maxResults, total: issue.comments.length } };
 }
 
@@ -128,14 +177,8 @@ function addComment(req: EmuRequest, ctx: JiraContext, issue: EmuIssue): EmuResp
     'Comment body must be a string',
   );
   if (refused) return { ...jiraError(400, [], { comment: refused.message }), headers: schemaHeader(refused) };
-  const comment = {
-    id: String(10000 + issue.comments.length),
-    body: text,
-    author: ctx.state.account.accountId,
-    created: jiraTime(ctx.now()),
-  };
-  issue.comments.push(comment);
-  issue.updated = ctx.now();
+  const comment = pushComment(ctx, issue, text);
+  ctx.hooks?.commentCreated(ctx, issue, comment);
   return {
     status: 201,
     body: {

@@ -3,9 +3,14 @@ import type { EmuIssue, JiraState } from './state';
 /**
  * The JQL subset our adapter and tests use: `field = value`, `!=`, `in (…)`, `~` (contains) on project,
  * key, labels, summary, status, statusCategory, issuetype and `issue.property[key].path`, joined by AND/OR
- * (AND binds tighter), and `ORDER BY field [ASC|DESC]`. Anything else is a 400, as in Jira.
+ * (AND binds tighter), `>=`/`<=`/`>`/`<` on `updated` and `created` (relative `-15m`, `-2h`, `-1d`, `-1w`
+ * or a date `"yyyy-MM-dd[ HH:mm]"`, UTC), and `ORDER BY field [ASC|DESC]`. Anything else is a 400.
  */
-type Clause = { field: string; op: '=' | '!=' | 'in' | 'not in' | '~'; values: string[] };
+type Op = '=' | '!=' | 'in' | 'not in' | '~' | '>=' | '<=' | '>' | '<';
+type Clause = { field: string; op: Op; values: string[] };
+const OPS: readonly string[] = ['=', '!=', 'in', 'not in', '~', '>=', '<=', '>', '<'];
+/** Fields compared by time (`updated >= -15m`, `created < "2026-11-02 08:00"`). */
+const TIME_FIELDS = new Set(['updated', 'created']);
 export interface Jql {
   /** OR of AND-groups. */
   where: Clause[][];
@@ -13,7 +18,7 @@ export interface Jql {
 }
 
 const TOKEN =
-  /\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|!=|!~|[=~(),]|issue\.property\[[^\]]+\][\w.]*|[^\s=!~(),]+)/y;
+  /\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|!=|!~|>=|<=|[=~(),<>]|issue\.property\[[^\]]+\][\w.]*|[^\s=!~(),]+)/y;
 
 export function parseJql(jql: string): Jql {
   const tokens: string[] = [];
@@ -48,8 +53,9 @@ export function parseJql(jql: string): Jql {
       pos++;
       op = 'not in';
     }
-    if (!['=', '!=', 'in', 'not in', '~'].includes(op))
-      throw new JqlError(`The operator '${op}' is not supported.`);
+    if (!OPS.includes(op)) throw new JqlError(`The operator '${op}' is not supported.`);
+    if (['>=', '<=', '>', '<'].includes(op) && !TIME_FIELDS.has(field))
+      throw new JqlError(`The operator '${op}' is not supported by the '${field}' field.`);
     const values: string[] = [];
     if (op === 'in' || op === 'not in') {
       if (next() !== '(') throw new JqlError("Expecting '(' after 'in'.");
@@ -66,8 +72,45 @@ export function parseJql(jql: string): Jql {
   return { where, orderBy };
 }
 
-export function matchesJql(state: JiraState, issue: EmuIssue, q: Jql): boolean {
-  return q.where.some((group) => group.every((c) => test(fieldValues(state, issue, c.field), c)));
+/** Whether the issue matches; `nowMs` is the emulator's clock (relative times such as `-15m`). */
+export function matchesJql(state: JiraState, issue: EmuIssue, q: Jql, nowMs: number): boolean {
+  return q.where.some((group) =>
+    group.every((c) =>
+      TIME_FIELDS.has(c.field)
+        ? compareTime(issue[c.field === 'updated' ? 'updated' : 'created'], c, nowMs)
+        : test(fieldValues(state, issue, c.field), c),
+    ),
+  );
+}
+
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** `-15m` (relative to now) or `yyyy-MM-dd[ HH:mm]` (UTC) as epoch ms. */
+function timeOf(v: string, nowMs: number): number {
+  const rel = /^-?(\d+)([mhdw])$/.exec(v.trim());
+  if (rel)
+    return nowMs - (v.trim().startsWith('-') ? 1 : -1) * Number(rel[1]) * (UNIT_MS[rel[2] ?? 'm'] ?? 60_000);
+  const abs = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}))?$/.exec(v.trim());
+  if (abs) return Date.parse(`${abs[1]}T${abs[2] ?? '00:00'}:00Z`);
+  throw new JqlError(`Date value '${v}' for field is invalid.`);
+}
+
+function compareTime(actual: number, c: Clause, nowMs: number): boolean {
+  const t = timeOf(c.values[0] ?? '', nowMs);
+  switch (c.op) {
+    case '>=':
+      return actual >= t;
+    case '<=':
+      return actual <= t;
+    case '>':
+      return actual > t;
+    case '<':
+      return actual < t;
+    case '=':
+      return actual === t;
+    default:
+      throw new JqlError(`The operator '${c.op}' is not supported by the date fields.`);
+  }
 }
 
 export function sortByJql(issues: EmuIssue[], q: Jql): EmuIssue[] {
@@ -133,6 +176,8 @@ function test(actual: string[], c: Clause): boolean {
       return !values.some((v) => lower.includes(v));
     case '~':
       return values.some((v) => lower.some((a) => a.includes(v)));
+    default:
+      throw new JqlError(`The operator '${c.op}' is not supported by this field.`);
   }
 }
 

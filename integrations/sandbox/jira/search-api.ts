@@ -26,7 +26,7 @@ export function search(req: EmuRequest, ctx: JiraContext, style: 'token' | 'star
     const now = ctx.now();
     const visible = ctx.state.issues.filter((i) => i.indexedAt <= now || p.reconcile.includes(i.id));
     hits = sortByJql(
-      visible.filter((i) => matchesJql(ctx.state, i, q)),
+      visible.filter((i) => matchesJql(ctx.state, i, q, ctx.now())),
       q,
     );
   } catch (err) {
@@ -65,7 +65,8 @@ export function approximateCount(req: EmuRequest, ctx: JiraContext): EmuResponse
     return {
       status: 200,
       body: {
-        count: ctx.state.issues.filter((i) => i.indexedAt <= now && matchesJql(ctx.state, i, q)).length,
+        count: ctx.state.issues.filter((i) => i.indexedAt <= now && matchesJql(ctx.state, i, q, ctx.now()))
+          .length,
       },
     };
   } catch (err) {

@@ -100,6 +100,8 @@ export interface JiraState {
 export const DEFAULT_STATUSES: JiraStatus[] = [
   { id: '10000', name: 'To Do', category: 'new' },
   { id: '3', name: 'In Progress', category: 'indeterminate' },
+  // Where ServiceNow On Hold maps by default (sync.toJira).
+  { id: '10002', name: 'Waiting', category: 'indeterminate' },
   { id: '10001', name: 'Done', category: 'done' },
 ];
 
@@ -107,6 +109,7 @@ export const DEFAULT_STATUSES: JiraStatus[] = [
 export const DEFAULT_TRANSITIONS: JiraTransition[] = [
   { id: '11', name: 'To Do', to: '10000' },
   { id: '21', name: 'In Progress', to: '3' },
+  { id: '41', name: 'Waiting', to: '10002' },
   { id: '31', name: 'Done', to: '10001' },
 ];
 
@@ -136,6 +139,14 @@ export const DEFAULT_USERS: JiraUser[] = [
     name: 'jonas.weber',
     emailAddress: 'jonas.weber@example.com',
     displayName: 'Jonas Weber',
+    active: true,
+    accountType: 'atlassian',
+  },
+  {
+    accountId: '712020:5e4d3c2b-1a09-4f8e-b7d6-c5b4a3928170',
+    name: 'engineer',
+    emailAddress: SANDBOX_IDENTITIES.jira.human.email,
+    displayName: SANDBOX_IDENTITIES.jira.human.displayName,
     active: true,
     accountType: 'atlassian',
   },

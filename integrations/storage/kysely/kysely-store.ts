@@ -13,6 +13,7 @@ import type {
   RequestLog,
   ServiceNowSyncState,
   Store,
+  SyncReads,
   TimelineReads,
   UnitOfWork,
 } from '../../../src/ports/store';
@@ -33,6 +34,7 @@ import { KyselyPersonalData } from './personal-data';
 import { KyselyRequestLog } from './request-log';
 import { KyselyTimelineReads, KyselyTimelineWrites } from './timeline';
 import { KyselyServiceNowSyncState } from './servicenow-sync-state';
+import { KyselySyncReads, KyselySyncWrites } from './sync-ledger';
 
 /** The repositories of one unit of work over a Kysely transaction (SQLite or PostgreSQL). */
 export function kyselyUnitOfWork(tx: Kysely<Database>): UnitOfWork {
@@ -46,6 +48,7 @@ export function kyselyUnitOfWork(tx: Kysely<Database>): UnitOfWork {
     handoffs: new KyselyHandoffWrites(tx),
     escalations: new KyselyEscalationWrites(tx),
     shifts: new KyselyShiftHandoverWrites(tx),
+    sync: new KyselySyncWrites(tx),
   };
 }
 
@@ -66,6 +69,7 @@ export class KyselyStore implements Store {
   readonly escalations: EscalationReads;
   readonly shifts: ShiftHandoverReads;
   readonly servicenowSync: ServiceNowSyncState;
+  readonly sync: SyncReads;
   protected readonly commits = new CommitObservers();
   readonly privacy: PersonalData;
 
@@ -86,6 +90,7 @@ export class KyselyStore implements Store {
     this.escalations = new KyselyEscalationReads(db);
     this.shifts = new KyselyShiftHandoverReads(db);
     this.servicenowSync = replace.servicenowSync ?? new KyselyServiceNowSyncState(db);
+    this.sync = new KyselySyncReads(db);
     this.privacy = new KyselyPersonalData(db);
   }
 

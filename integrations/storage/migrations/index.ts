@@ -11,6 +11,7 @@ import * as m009 from './009-shared-labels';
 import * as m010 from './010-audit-content-hash';
 import * as m011 from './011-shadow-provider';
 import * as m012 from './012-servicenow-poll';
+import * as m013 from './013-sync-ledger';
 
 /** Versioned migrations, applied in name order by Kysely's Migrator; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '010-audit-content-hash': m010,
   '011-shadow-provider': m011,
   '012-servicenow-poll': m012,
+  '013-sync-ledger': m013,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

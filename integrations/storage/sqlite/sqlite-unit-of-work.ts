@@ -8,6 +8,7 @@ import { SqliteOutboxQueue } from './outbox';
 import { SqliteHandoffWrites } from './handoffs';
 import { SqliteEscalationWrites } from './escalations';
 import { SqliteShiftHandoverWrites } from './shift-handovers';
+import { SqliteSyncWrites } from './sync-ledger';
 
 /**
  * The SQLite unit of work: the same repositories as the Kysely one, on cached prepared statements
@@ -25,5 +26,6 @@ export function sqliteUnitOfWork(q: StatementCache): UnitOfWork {
     handoffs: new SqliteHandoffWrites(q),
     escalations: new SqliteEscalationWrites(q),
     shifts: new SqliteShiftHandoverWrites(q),
+    sync: new SqliteSyncWrites(q),
   };
 }

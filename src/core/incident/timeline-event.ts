@@ -72,6 +72,7 @@ export const TimelineEvent = z.discriminatedUnion('type', [
   event('ticket_comment', ticketOutcome),
   event('ticket_reassign', ticketOutcome),
   event('ticket_handoff_issue', ticketOutcome),
+  event('ticket_sync', ticketOutcome),
   event('ticket_parked', z.object({ commandId: z.number().int() })),
   // Hand-offs between providers (src/core/handoff): who offered to whom, and what became of it.
   event('handoff_offered', handoff.extend({ deadline: z.string() })),
@@ -98,6 +99,32 @@ export const TimelineEvent = z.discriminatedUnion('type', [
       /** Targets nobody filled (no on-call, no lead configured). */
       missing: z.array(z.string()),
     }),
+  ),
+  // Two-way sync (issue 11): a change copied from one ticket to the other, one that the system it was made
+  // in does not own (not copied; set back with `revert`), and one older than what is known (dropped).
+  event(
+    'sync_copied',
+    z.object({ system: z.enum(['servicenow', 'jira']), what: z.string(), name: z.string() }),
+  ),
+  event(
+    'sync_not_owned',
+    z.object({
+      system: z.enum(['servicenow', 'jira']),
+      field: z.string(),
+      from: z.string().nullable(),
+      to: z.string().nullable(),
+      name: z.string(),
+      owner: z.enum(['servicenow', 'jira']),
+      reverted: z.boolean(),
+    }),
+  ),
+  event(
+    'sync_stale',
+    z.object({ system: z.enum(['servicenow', 'jira']), field: z.string(), name: z.string() }),
+  ),
+  event(
+    'sync_group_changed',
+    z.object({ group: z.string().nullable(), provider: z.string().nullable(), name: z.string() }),
   ),
   event('escalation_stopped', z.object({ escalationId: z.number().int(), provider: z.string() })),
 ]);

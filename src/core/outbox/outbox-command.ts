@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { firstIssue } from '../first-issue';
+import { SyncField } from '../sync/remote-change';
 
 /**
  * What the outbox can be asked to do on a remote system, one variant per `kind` with its payload. The
@@ -25,6 +26,32 @@ export const isChatLane = (l: string): l is ChatLane => ChatLane.safeParse(l).su
 export const isPagingLane = (l: string): l is PagingLane => PagingLane.safeParse(l).success;
 /** Every lane, ticket systems first. */
 export const LANES: readonly Lane[] = [...TicketLane.options, ...ChatLane.options, ...PagingLane.options];
+
+/**
+ * One write of the two-way sync (issue 11), its text already redacted and headed (who wrote it, where),
+ * exactly as the echo ledger hashed it: the runner sends it unchanged.
+ */
+export const SyncWrite = z.discriminatedUnion('type', [
+  /** ServiceNow: `work_notes` (internal) or `comments` (customer); Jira: a comment. */
+  z.object({ type: z.literal('comment'), text: z.string(), visibility: z.enum(['internal', 'customer']) }),
+  /** ServiceNow lifecycle: state, hold reason, close code and notes (Resolved). */
+  z.object({
+    type: z.literal('state'),
+    state: z.string(),
+    holdReason: z.string().nullable(),
+    closeCode: z.string().nullable(),
+    closeNotes: z.string().nullable(),
+  }),
+  /** Jira: the transition into this status (by name) or the first one into this category. */
+  z.object({
+    type: z.literal('transition'),
+    status: z.string().nullable(),
+    category: z.enum(['new', 'indeterminate', 'done']).nullable(),
+  }),
+  /** One field set to a value: a copied owned value, or a revert of a not-owned change. */
+  z.object({ type: z.literal('field'), field: SyncField, value: z.string().nullable() }),
+]);
+export type SyncWrite = z.infer<typeof SyncWrite>;
 
 /** Commands of the ticket lanes (ServiceNow, Jira). */
 export const TicketCommand = z.discriminatedUnion('kind', [
@@ -68,6 +95,8 @@ export const TicketCommand = z.discriminatedUnion('kind', [
       comment: z.string(),
     }),
   ),
+  /** A change copied from the other system by the two-way sync, or a revert (`SyncWrite`). */
+  command('sync', z.object({ write: SyncWrite })),
 ]);
 export type TicketCommand = z.infer<typeof TicketCommand>;
 export type TicketCommandKind = TicketCommand['kind'];

@@ -2,6 +2,7 @@ import type { TimelineEventType } from '../incident/timeline-event';
 import type { HandoffNote } from '../handoff/handoff';
 import type { OnCallPerson } from '../oncall/schedule';
 import type { ShiftItem } from '../oncall/shift-handover';
+import { notOwnedReason } from '../sync/sync-policy';
 
 /** What a purged text or name reads as. */
 export const PURGED = '(purged)';
@@ -93,6 +94,30 @@ const TEXTS: Record<TimelineEventType, TextRule> = {
     },
   },
   escalation_stopped: KEEP,
+  ticket_sync: KEEP,
+  // Sync entries name the remote person (`name`); the copied texts themselves live in the tickets.
+  sync_copied: { ...KEEP, names: { fields: [], reason: (d) => `${String(d.what)} copied` } },
+  sync_not_owned: {
+    ...KEEP,
+    names: {
+      fields: [],
+      reason: (d) =>
+        notOwnedReason({
+          system: d.system === 'jira' ? 'jira' : 'servicenow',
+          field: String(d.field),
+          from: typeof d.from === 'string' ? d.from : null,
+          to: typeof d.to === 'string' ? d.to : null,
+          name: String(d.name),
+          owner: d.owner === 'jira' ? 'jira' : 'servicenow',
+          reverted: d.reverted === true,
+        }),
+    },
+  },
+  sync_stale: { ...KEEP, names: { fields: [], reason: (d) => `older ${String(d.field)} change dropped` } },
+  sync_group_changed: {
+    ...KEEP,
+    names: { fields: [], reason: (d) => `assignment group changed to ${String(d.group)}` },
+  },
   storm_started: KEEP,
   storm_absorbed: KEEP,
   unreadable: KEEP,

@@ -47,6 +47,11 @@ export function clockChangeOf(e: StoredTimelineEvent): ClockChange | null {
     case 'ticket_comment':
     case 'ticket_reassign':
     case 'ticket_handoff_issue':
+    case 'ticket_sync':
+    case 'sync_copied':
+    case 'sync_not_owned':
+    case 'sync_stale':
+    case 'sync_group_changed':
     case 'ticket_parked':
     case 'handoff_offered':
     case 'handoff_rejected':

@@ -39,7 +39,18 @@ describe('outbox commands read back from the store', () => {
 
   it('knows every ticket command kind', () => {
     expect([...TICKET_COMMAND_KINDS].sort()).toEqual(
-      ['ack', 'comment', 'create', 'handoff_issue', 'link', 'note', 'reassign', 'reopen', 'resolve'].sort(),
+      [
+        'ack',
+        'comment',
+        'create',
+        'handoff_issue',
+        'link',
+        'note',
+        'reassign',
+        'reopen',
+        'resolve',
+        'sync',
+      ].sort(),
     );
   });
 });

@@ -49,6 +49,25 @@ const EXAMPLES: Record<TimelineEventType, StoredTimelineEvent> = {
   ticket_reassign: { type: 'ticket_reassign', data: { commandId: 9 } },
   ticket_handoff_issue: { type: 'ticket_handoff_issue', data: { commandId: 10, ticket: 'NET-1' } },
   ticket_parked: { type: 'ticket_parked', data: { commandId: 8 } },
+  ticket_sync: { type: 'ticket_sync', data: { commandId: 10 } },
+  sync_copied: { type: 'sync_copied', data: { system: 'jira', what: 'Jira comment', name: 'Anna Schmidt' } },
+  sync_not_owned: {
+    type: 'sync_not_owned',
+    data: {
+      system: 'jira',
+      field: 'priority',
+      from: 'High',
+      to: 'Low',
+      name: 'Anna Schmidt',
+      owner: 'servicenow',
+      reverted: true,
+    },
+  },
+  sync_stale: { type: 'sync_stale', data: { system: 'jira', field: 'status', name: 'Anna Schmidt' } },
+  sync_group_changed: {
+    type: 'sync_group_changed',
+    data: { group: 'DMS Apps', provider: 'app', name: 'Service Desk' },
+  },
   handoff_offered: {
     type: 'handoff_offered',
     data: { handoffId: 1, from: 'infra', to: 'app', deadline: '2026-11-02T08:05:00.000Z' },

@@ -1,0 +1,473 @@
+import type { SyncConfig } from '../config/sync';
+import { offerHandoff } from '../core/handoff/handoff';
+import type { SyncWrite } from '../core/outbox/outbox-command';
+import type { Redactor } from '../core/redact/redact';
+import {
+  RemoteChange,
+  type RemoteComment,
+  type SyncField,
+  type SyncSystem,
+} from '../core/sync/remote-change';
+import {
+  contentHash,
+  copiedText,
+  fieldWords,
+  jiraPriorityFor,
+  notOwnedReason,
+  ownerOf,
+  plainMentions,
+  SYSTEM_NAMES,
+  toJiraStatus,
+  toServiceNowState,
+} from '../core/sync/sync-policy';
+import type { TimelineEvent } from '../core/incident/timeline-event';
+import type { Clock } from '../ports/clock';
+import type { Logger } from '../ports/logger';
+import type { IncidentRecord, Transactional, UnitOfWork } from '../ports/store';
+import { enqueueChatSync, type TicketingSettings } from './enqueue-ticket-commands';
+import { recordEvent } from './record-event';
+import { currentRequestId } from './request-context';
+
+/** What the sync core needs. */
+export interface SyncDeps {
+  store: Transactional;
+  clock: Clock;
+  sync: SyncConfig;
+  /** The chat lanes, so that a not-owned change shows in the incident's thread. */
+  ticketing: Pick<TicketingSettings, 'chatLanes' | 'chatInterval'>;
+  redactor: Redactor;
+  /** ServiceNow assignment group (name or sys_id) → the provider owning it. */
+  groupProviders: ReadonlyMap<string, string>;
+  /** Known provider names. */
+  providers: readonly string[];
+  /** Jira account ids → display names, for mentions written as `[~accountid:…]`. */
+  mentionNames?: ReadonlyMap<string, string>;
+  logger?: Logger;
+}
+
+/** What happened to one change (tests and the webhook's answer). */
+export interface AppliedChange {
+  changeId: string;
+  outcome: 'applied' | 'duplicate' | 'not_linked';
+  /** Sync writes queued (copies and reverts). */
+  queued: number;
+  /** Comments and fields dropped as echoes of our own writes. */
+  echoes: number;
+}
+
+const other = (s: SyncSystem): SyncSystem => (s === 'jira' ? 'servicenow' : 'jira');
+
+/** The record a ticket is known by on a system: ServiceNow sys_id, Jira key. */
+function recordOf(incident: IncidentRecord, system: SyncSystem): { record: string; key: string } | null {
+  if (system === 'servicenow') {
+    const t = incident.tickets.servicenow;
+    return t ? { record: t.sys_id, key: t.number } : null;
+  }
+  const t = incident.tickets.jira;
+  return t ? { record: t.key, key: t.key } : null;
+}
+
+/**
+ * The RemoteChangeSink: handles each change once (system + change id, recorded in the transaction of
+ * its effects), drops echoes of the bridge's own writes by the echo ledger, drops changes older than
+ * what is known per field (remote update time, then version), and copies by ownership: owned changes
+ * become `sync` outbox commands for the other ticket (their ledger entries in the same transaction);
+ * not-owned ones go on the timeline and into the chat thread, and with `revert` are set back. Each
+ * change is its own transaction; the promise resolves once all are committed.
+ */
+export async function applyRemoteChanges(
+  deps: SyncDeps,
+  changes: readonly RemoteChange[],
+): Promise<AppliedChange[]> {
+  const results: AppliedChange[] = [];
+  for (const raw of changes) {
+    const change = RemoteChange.parse(raw);
+    results.push(await deps.store.unitOfWork((uow) => applyOne(deps, uow, change)));
+  }
+  return results;
+}
+
+/** The state of one change being applied: what it queued and whether the thread must be redrawn. */
+interface Work {
+  deps: SyncDeps;
+  uow: UnitOfWork;
+  change: RemoteChange;
+  incident: IncidentRecord;
+  now: string;
+  queued: number;
+  echoes: number;
+  redraw: boolean;
+}
+
+async function applyOne(deps: SyncDeps, uow: UnitOfWork, change: RemoteChange): Promise<AppliedChange> {
+  const now = deps.clock.now().toISOString();
+  const base = { changeId: change.changeId, queued: 0, echoes: 0 };
+  const fresh = await uow.sync.markProcessed({
+    system: change.system,
+    changeId: change.changeId,
+    record: change.record,
+    at: now,
+  });
+  // The sweep reports a Jira changelog entry under its own change id: the entry's id is the same.
+  const entry =
+    change.system === 'jira' && change.version !== undefined
+      ? await uow.sync.markProcessed({
+          ...key(change),
+          changeId: `changelog:${change.record}:${change.version}`,
+          at: now,
+        })
+      : true;
+  if (!fresh || !entry) return { ...base, outcome: 'duplicate' };
+  const incident = await uow.sync.incidentFor(change.system, change.record);
+  if (!incident) {
+    deps.logger?.debug('sync: change on a record without an incident', {
+      system: change.system,
+      record: change.record,
+    });
+    return { ...base, outcome: 'not_linked' };
+  }
+  const w: Work = { deps, uow, change, incident, now, queued: 0, echoes: 0, redraw: false };
+  const used = await applyFields(w);
+  for (const id of used)
+    await uow.sync.markProcessed({ ...key(change), changeId: commentKey(change, id), at: now });
+  for (const c of change.comments) if (!used.has(c.id)) await applyComment(w, c);
+  for (const a of change.attachments) {
+    // Attachment copies are not built yet: the timeline says what was not copied.
+    if (
+      await uow.sync.markProcessed({
+        ...key(change),
+        changeId: `attachment:${change.record}:${a.id}`,
+        at: now,
+      })
+    )
+      await event(w, {
+        type: 'sync_copied',
+        data: {
+          system: change.system,
+          what: `attachment ${a.fileName} (not copied)`,
+          name: change.actor.name,
+        },
+        reason: `${SYSTEM_NAMES[change.system]} attachment ${a.fileName} by ${change.actor.name} was not copied: attachments are not synced yet`,
+      });
+  }
+  if (w.redraw) await enqueueChatSync(uow, deps.ticketing, incident.id, now, 0);
+  return { ...base, outcome: 'applied', queued: w.queued, echoes: w.echoes };
+}
+
+const key = (c: RemoteChange) => ({ system: c.system, record: c.record });
+/** A comment is handled once whichever change reports it (webhook, sweep, poll); ids are per record. */
+const commentKey = (c: RemoteChange, id: string) => `comment:${c.record}:${id}`;
+
+type SyncEvent = Extract<TimelineEvent, { type: `sync_${string}` }> & { reason: string };
+
+/** A timeline entry with its audit record; the chat thread is redrawn at the end of the change. */
+async function event(w: Work, e: SyncEvent): Promise<void> {
+  const c = w.change;
+  await recordEvent(w.uow, {
+    ...e,
+    incidentId: w.incident.id,
+    at: w.now,
+    actor: `${c.system}:${c.actor.id}`,
+    action: `sync.${e.type.slice('sync_'.length)}`,
+    audit: { record: c.record, changeId: c.changeId, ...e.data },
+  });
+  w.redraw = true;
+}
+
+/**
+ * Queues one sync write on `system`'s ticket, with its echo ledger entry (what will come back from that
+ * system when the write is made) in the same transaction.
+ */
+async function queueWrite(
+  w: Work,
+  system: SyncSystem,
+  write: SyncWrite,
+  ledger: { item: string; content: string }[],
+): Promise<boolean> {
+  const target = recordOf(w.incident, system);
+  if (!target) return false;
+  await w.uow.outbox.enqueue({
+    incidentId: w.incident.id,
+    lane: system,
+    kind: 'sync',
+    payload: { write },
+    notBefore: w.now,
+    at: w.now,
+    requestId: currentRequestId(),
+  });
+  for (const l of ledger)
+    await w.uow.sync.recordEcho({
+      system,
+      record: target.record,
+      item: l.item,
+      contentHash: contentHash(l.content),
+      commandId: null,
+      createdAt: w.now,
+    });
+  w.queued += 1;
+  return true;
+}
+
+async function applyComment(w: Work, c: RemoteComment): Promise<void> {
+  const { change, uow, now } = w;
+  if (!(await uow.sync.markProcessed({ ...key(change), changeId: commentKey(change, c.id), at: now })))
+    return;
+  const echo = await uow.sync.matchEcho({
+    ...key(change),
+    item: 'comment',
+    contentHash: contentHash(c.body),
+    remoteId: c.id,
+    at: now,
+  });
+  // The ledger knows what the sync wrote; the integration account also writes notes of its own.
+  if (echo || change.actor.integration) {
+    w.echoes += 1;
+    return;
+  }
+  const target = other(change.system);
+  const here = recordOf(w.incident, change.system);
+  const fromJira = change.system === 'jira';
+  const visibility: 'internal' | 'customer' = fromJira
+    ? w.deps.sync.comments.jiraTo === 'comments'
+      ? 'customer'
+      : 'internal'
+    : 'internal';
+  const kind = fromJira ? 'comment' : c.visibility === 'customer' ? 'customer comment' : 'work note';
+  const text = w.deps.redactor.text(
+    copiedText({
+      from: change.system,
+      author: change.actor.name,
+      where: here?.key ?? change.record,
+      kind,
+      body: plainMentions(c.body, w.deps.mentionNames),
+    }),
+  );
+  const queued = await queueWrite(w, target, { type: 'comment', text, visibility }, [
+    { item: 'comment', content: text },
+  ]);
+  if (!queued) return;
+  await event(w, {
+    type: 'sync_copied',
+    data: { system: change.system, what: `${SYSTEM_NAMES[change.system]} ${kind}`, name: change.actor.name },
+    reason: `${SYSTEM_NAMES[change.system]} ${kind} by ${change.actor.name} copied to ${SYSTEM_NAMES[target]}`,
+  });
+}
+
+/** The field changes of one change; returns the comment ids used up as close notes. */
+async function applyFields(w: Work): Promise<Set<string>> {
+  const used = new Set<string>();
+  const { change, uow, now } = w;
+  const byField = new Map(change.fields.map((f) => [f.field, f]));
+  for (const f of change.fields) {
+    const known = await uow.sync.fieldVersion(change.system, change.record, f.field);
+    const version = { value: f.to, updatedAt: change.updatedAt, version: change.version ?? null };
+    if (known && isOlder(change, known)) {
+      await event(w, {
+        type: 'sync_stale',
+        data: { system: change.system, field: f.field, name: change.actor.name },
+        reason: `older ${SYSTEM_NAMES[change.system]} ${fieldWords(f.field)} change (${change.updatedAt}) dropped: ${known.updatedAt} is newer`,
+      });
+      continue;
+    }
+    await uow.sync.setFieldVersion(change.system, change.record, f.field, version);
+    if (known?.value === f.to) continue;
+    const echo = await uow.sync.matchEcho({
+      ...key(change),
+      item: f.field,
+      contentHash: contentHash(f.to ?? ''),
+      remoteId: null,
+      at: now,
+    });
+    if (echo || change.actor.integration) {
+      w.echoes += 1;
+      continue;
+    }
+    // A status comes with its category (Jira) in the same change; the pair is handled once, by status.
+    if (f.field === 'statusCategory' && byField.has('status')) continue;
+    const owner = ownerOf(w.deps.sync, f.field);
+    if (owner !== change.system) {
+      await notOwned(w, f.field, f.from, f.to, owner);
+      continue;
+    }
+    await copyOwned(w, f.field, f.to, byField, used);
+  }
+  return used;
+}
+
+/** Older than what is known: an earlier remote update time, or the same time and a lower version. */
+function isOlder(c: RemoteChange, known: { updatedAt: string; version: number | null }): boolean {
+  const a = Date.parse(c.updatedAt);
+  const b = Date.parse(known.updatedAt);
+  if (a !== b) return a < b;
+  return c.version !== undefined && known.version !== null && c.version < known.version;
+}
+
+/** A change where the field is not owned: timeline and chat, and with `revert` the old value back. */
+async function notOwned(
+  w: Work,
+  field: SyncField,
+  from: string | null,
+  to: string | null,
+  owner: SyncSystem,
+): Promise<void> {
+  const { change } = w;
+  let reverted = false;
+  if (w.deps.sync.revert && from !== null) {
+    const write: SyncWrite =
+      field === 'status'
+        ? { type: 'transition', status: from, category: null }
+        : { type: 'field', field, value: from };
+    reverted = await queueWrite(w, change.system, write, [{ item: field, content: from }]);
+  }
+  const data = { system: change.system, field, from, to, name: change.actor.name, owner, reverted };
+  await event(w, { type: 'sync_not_owned', data, reason: notOwnedReason(data) });
+}
+
+/** An owned change copied to the other system through the mapping tables. */
+async function copyOwned(
+  w: Work,
+  field: SyncField,
+  to: string | null,
+  byField: ReadonlyMap<SyncField, { to: string | null }>,
+  used: Set<string>,
+): Promise<void> {
+  const { change, deps } = w;
+  const cfg = deps.sync;
+  const by = change.actor.name;
+  if (change.system === 'jira' && (field === 'status' || field === 'statusCategory')) {
+    const status = byField.get('status')?.to ?? null;
+    const category = byField.get('statusCategory')?.to ?? null;
+    const row = toServiceNowState(cfg.toServiceNow, status, category);
+    if (!row) return;
+    const resolving = row.state === '6';
+    // The resolution comment (added with the transition) becomes the close notes, not a work note too.
+    const comment = resolving ? change.comments.at(-1) : undefined;
+    if (comment) used.add(comment.id);
+    const notes = resolving
+      ? deps.redactor.text(
+          copiedText({
+            from: 'jira',
+            author: by,
+            where: change.record,
+            kind: 'resolution',
+            body: comment ? plainMentions(comment.body, deps.mentionNames) : `${status ?? 'Done'} in Jira`,
+          }),
+        )
+      : null;
+    const write: SyncWrite = {
+      type: 'state',
+      state: row.state,
+      holdReason: row.holdReason ?? null,
+      closeCode: resolving ? cfg.closeCode : null,
+      closeNotes: notes,
+    };
+    if (await queueWrite(w, 'servicenow', write, [{ item: 'state', content: row.state }]))
+      await copied(w, `Jira status ${status ?? category ?? ''}`, `ServiceNow state ${row.state}`);
+    return;
+  }
+  if (change.system === 'servicenow' && (field === 'state' || field === 'holdReason')) {
+    if (field === 'holdReason' && byField.has('state')) return;
+    const state =
+      byField.get('state')?.to ??
+      (await w.uow.sync.fieldVersion('servicenow', change.record, 'state'))?.value ??
+      null;
+    if (state === null) return;
+    const holdReason =
+      byField.get('holdReason')?.to ??
+      (await w.uow.sync.fieldVersion('servicenow', change.record, 'holdReason'))?.value ??
+      null;
+    const row = toJiraStatus(cfg.toJira, state, holdReason);
+    if (!row) return;
+    const write: SyncWrite = {
+      type: 'transition',
+      status: row.status ?? null,
+      category: row.status === undefined ? (row.category ?? null) : null,
+    };
+    const ledger = row.status
+      ? [{ item: 'status', content: row.status }]
+      : [{ item: 'statusCategory', content: row.category ?? '' }];
+    if (await queueWrite(w, 'jira', write, ledger))
+      await copied(w, `ServiceNow state ${state}`, `Jira ${row.status ?? `${row.category} status`}`);
+    return;
+  }
+  if (change.system === 'servicenow' && field === 'priority' && to !== null) {
+    const name = jiraPriorityFor(cfg, to);
+    if (
+      name &&
+      (await queueWrite(w, 'jira', { type: 'field', field: 'priority', value: name }, [
+        { item: 'priority', content: name },
+      ]))
+    )
+      await copied(w, `ServiceNow priority ${to}`, `Jira priority ${name}`);
+    return;
+  }
+  if (change.system === 'servicenow' && field === 'assignmentGroup' && !change.actor.integration) {
+    await groupChanged(w, to);
+  }
+  // Impact and urgency have no Jira field (the priority that follows them is copied); a Jira assignee
+  // stays in Jira: ServiceNow's assigned_to is a person of the provider's group, not a Jira account.
+}
+
+async function copied(w: Work, what: string, into: string): Promise<void> {
+  const c = w.change;
+  await event(w, {
+    type: 'sync_copied',
+    data: { system: c.system, what, name: c.actor.name },
+    reason: `${what} by ${c.actor.name} copied: ${into}`,
+  });
+}
+
+/**
+ * A person moved the ServiceNow incident to another assignment group: an accepted hand-off to the
+ * provider owning that group (the incident's owner changes), else a timeline entry.
+ */
+async function groupChanged(w: Work, group: string | null): Promise<void> {
+  const { uow, incident, now, change, deps } = w;
+  const provider = group === null ? undefined : deps.groupProviders.get(group);
+  const name = change.actor.name;
+  const offer =
+    provider === undefined
+      ? null
+      : offerHandoff({
+          incident: { id: incident.id, owner: incident.provider, priority: incident.priority },
+          to: provider,
+          providers: deps.providers,
+          note: {
+            situation: `ServiceNow assignment group changed to ${group ?? ''} by ${name}.`,
+            actionsTaken: 'Reassigned in ServiceNow.',
+            nextSteps: `${provider} takes over.`,
+          },
+          by: `servicenow:${change.actor.id}`,
+          at: now,
+          existing: await uow.handoffs.ofIncident(incident.id),
+        });
+  if (!offer?.ok) {
+    await event(w, {
+      type: 'sync_group_changed',
+      data: { group, provider: provider ?? null, name },
+      reason: `ServiceNow assignment group changed to ${group ?? '(none)'} by ${name}${provider === undefined ? ' (no provider owns it)' : offer ? ` (${offer.message})` : ''}`,
+    });
+    return;
+  }
+  const h = await uow.handoffs.insert({
+    ...offer.handoff,
+    state: 'accepted',
+    decidedAt: now,
+    decidedBy: `servicenow:${change.actor.id}`,
+  });
+  await uow.incidents.update(incident.id, { provider: h.to, updatedAt: now });
+  await recordEvent(uow, {
+    incidentId: incident.id,
+    at: now,
+    actor: `servicenow:${change.actor.id}`,
+    type: 'handoff_accepted',
+    data: { handoffId: h.id, from: h.from, to: h.to },
+    reason: `${h.to} took over from ${h.from} (ServiceNow assignment group changed by ${name})`,
+    audit: { handoffId: h.id, from: h.from, to: h.to, name, via: 'servicenow' },
+  });
+  await event(w, {
+    type: 'sync_group_changed',
+    data: { group, provider: h.to, name },
+    reason: `ServiceNow assignment group changed to ${group ?? ''} by ${name}: hand-off to ${h.to} accepted`,
+  });
+}

@@ -1,0 +1,155 @@
+import type { SyncConfig } from '../config/sync';
+import type { SyncWrite } from '../core/outbox/outbox-command';
+import { contentHash, jiraStatusMatches, toJiraStatus, toServiceNowState } from '../core/sync/sync-policy';
+import type { Clock } from '../ports/clock';
+import type { IncidentRecord, Store } from '../ports/store';
+import type { SyncState, TicketSystem } from '../ports/ticket-system';
+import { ticketRef } from './run-ticket-command';
+
+export interface CheckSyncDeps {
+  store: Pick<Store, 'sync' | 'unitOfWork'>;
+  systems: { servicenow: TicketSystem; jira: TicketSystem };
+  sync: Pick<SyncConfig, 'toJira' | 'toServiceNow' | 'closeCode'>;
+  clock: Clock;
+}
+
+/** One linked pair out of step, what is wrong and the write that would repair it. */
+export interface DriftedPair {
+  incidentId: number;
+  servicenow: string;
+  jira: string;
+  problem: string;
+  repair: { system: 'servicenow' | 'jira'; write: SyncWrite; item: string; content: string } | null;
+  repaired: boolean;
+}
+
+export interface SyncCheckReport {
+  pairs: number;
+  drifted: DriftedPair[];
+}
+
+const PAGE = 200;
+
+/**
+ * The drift check: every linked pair opened since `since`, its ServiceNow lifecycle against its Jira
+ * status through the mapping tables. A ServiceNow state the `toJira` table sends to a named status or
+ * to done (On Hold, Resolved, Closed, Canceled) must be there in Jira; a Jira done must be Resolved (or
+ * later) in ServiceNow. Jira's own workflow between To Do and In Progress is Jira's and not drift. With
+ * `repair`, the owner's side is written to the other through the outbox, with its echo ledger entry.
+ */
+export async function checkSync(
+  deps: CheckSyncDeps,
+  o: { since: string; repair: boolean },
+): Promise<SyncCheckReport> {
+  const drifted: DriftedPair[] = [];
+  let pairs = 0;
+  for (let after = 0; ;) {
+    const page = await deps.store.sync.linkedPairs(o.since, after, PAGE);
+    if (page.length === 0) break;
+    after = page[page.length - 1]!.id;
+    for (const incident of page) {
+      pairs += 1;
+      const d = await checkPair(deps, incident);
+      if (d) drifted.push(o.repair && d.repair ? { ...d, repaired: await repair(deps, incident, d) } : d);
+    }
+    if (page.length < PAGE) break;
+  }
+  return { pairs, drifted };
+}
+
+async function checkPair(deps: CheckSyncDeps, incident: IncidentRecord): Promise<DriftedPair | null> {
+  const snRef = ticketRef(incident.tickets, 'servicenow');
+  const jiraRef = ticketRef(incident.tickets, 'jira');
+  if (!snRef || !jiraRef) return null;
+  const [sn, jira] = await Promise.all([
+    deps.systems.servicenow.syncState(snRef),
+    deps.systems.jira.syncState(jiraRef),
+  ]);
+  const base = { incidentId: incident.id, servicenow: snRef.key, jira: jiraRef.key, repaired: false };
+  if (!sn || !jira)
+    return { ...base, problem: `${sn ? jiraRef.key : snRef.key} no longer exists`, repair: null };
+  return lifecycleDrift(deps.sync, sn, jira, base);
+}
+
+function lifecycleDrift(
+  cfg: CheckSyncDeps['sync'],
+  sn: SyncState,
+  jira: SyncState,
+  base: Omit<DriftedPair, 'problem' | 'repair'>,
+): DriftedPair | null {
+  const state = sn.state ?? '';
+  const category = jira.category ?? null;
+  const status = jira.status ?? null;
+  const closed = ['6', '7', '8'].includes(state);
+  const back = toServiceNowState(cfg.toServiceNow, status, category);
+  if (category === 'done' && back?.state === '6' && !closed)
+    return {
+      ...base,
+      problem: `Jira ${base.jira} is ${status ?? 'done'} but ServiceNow ${base.servicenow} is in state ${state}`,
+      repair: {
+        system: 'servicenow',
+        write: {
+          type: 'state',
+          state: '6',
+          holdReason: null,
+          closeCode: cfg.closeCode,
+          closeNotes: `Resolved in Jira ${base.jira} (itsm-bridge sync check)`,
+        },
+        item: 'state',
+        content: '6',
+      },
+    };
+  const row = toJiraStatus(cfg.toJira, state, sn.holdReason ?? null);
+  if (!row || (row.status === undefined && row.category !== 'done')) return null;
+  if (jiraStatusMatches(row, status, category)) return null;
+  const want = row.status ?? `a ${String(row.category)} status`;
+  return {
+    ...base,
+    problem: `ServiceNow ${base.servicenow} is in state ${state} (mapped to ${want}) but Jira ${base.jira} is ${status ?? 'unknown'}`,
+    repair: {
+      system: 'jira',
+      write: {
+        type: 'transition',
+        status: row.status ?? null,
+        category: row.status ? null : (row.category ?? null),
+      },
+      item: row.status ? 'status' : 'statusCategory',
+      content: row.status ?? row.category ?? '',
+    },
+  };
+}
+
+/** The repair as a sync command with its ledger entry and an audit record, in one transaction. */
+async function repair(deps: CheckSyncDeps, incident: IncidentRecord, d: DriftedPair): Promise<boolean> {
+  const r = d.repair;
+  if (!r) return false;
+  const now = deps.clock.now().toISOString();
+  const record = r.system === 'servicenow' ? incident.tickets.servicenow?.sys_id : incident.tickets.jira?.key;
+  if (!record) return false;
+  await deps.store.unitOfWork(async (uow) => {
+    await uow.outbox.enqueue({
+      incidentId: incident.id,
+      lane: r.system,
+      kind: 'sync',
+      payload: { write: r.write },
+      notBefore: now,
+      at: now,
+    });
+    await uow.sync.recordEcho({
+      system: r.system,
+      record,
+      item: r.item,
+      contentHash: contentHash(r.content),
+      commandId: null,
+      createdAt: now,
+    });
+    await uow.audit.append({
+      at: now,
+      actor: 'job:sync-check',
+      action: 'sync.repaired',
+      subject: `incident:${incident.id}`,
+      data: { problem: d.problem, system: r.system },
+    });
+  });
+  return true;
+}

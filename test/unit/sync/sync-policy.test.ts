@@ -1,0 +1,78 @@
+import { SyncConfig } from '../../../src/config/sync';
+import {
+  contentHash,
+  copiedText,
+  notOwnedReason,
+  ownerOf,
+  plainMentions,
+  toJiraStatus,
+  toServiceNowState,
+} from '../../../src/core/sync/sync-policy';
+
+describe('sync policy', () => {
+  const cfg = SyncConfig.parse({});
+
+  it("has the issue's ownership defaults, overridable per item", () => {
+    expect(ownerOf(cfg, 'priority')).toBe('servicenow');
+    expect(ownerOf(cfg, 'state')).toBe('servicenow');
+    expect(ownerOf(cfg, 'status')).toBe('jira');
+    expect(ownerOf(cfg, 'assignee')).toBe('jira');
+    expect(ownerOf(cfg, 'assignmentGroup')).toBe('servicenow');
+    expect(ownerOf(SyncConfig.parse({ ownership: { priority: 'jira' } }), 'priority')).toBe('jira');
+  });
+
+  it('refuses a bad table row or owner, naming the field', () => {
+    const bad = SyncConfig.safeParse({ toJira: [{ state: 'hold' }], ownership: { priority: 'both' } });
+    expect(bad.success).toBe(false);
+    const paths = bad.error!.issues.map((i) => i.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['toJira.0.state', 'toJira.0', 'ownership.priority']));
+  });
+
+  it('maps On Hold to Waiting, a specific hold reason first, and Jira done to Resolved', () => {
+    const rows = SyncConfig.parse({
+      toJira: [
+        { state: '3', holdReason: '1', status: 'Waiting for customer' },
+        { state: '3', status: 'Waiting' },
+      ],
+    }).toJira;
+    expect(toJiraStatus(rows, '3', '1')?.status).toBe('Waiting for customer');
+    expect(toJiraStatus(rows, '3', '4')?.status).toBe('Waiting');
+    expect(toJiraStatus(cfg.toJira, '6', null)?.category).toBe('done');
+    expect(toJiraStatus(cfg.toJira, '9', null)).toBeNull();
+    expect(toServiceNowState(cfg.toServiceNow, 'Done', 'done')?.state).toBe('6');
+    expect(toServiceNowState(cfg.toServiceNow, 'In Progress', 'indeterminate')).toBeNull();
+  });
+
+  it('turns mentions into plain names so a copy notifies nobody', () => {
+    const names = new Map([['5b10ac8d', 'Anna Schmidt']]);
+    expect(plainMentions('ping [~accountid:5b10ac8d] and [~jonas]', names)).toBe(
+      'ping Anna Schmidt and a Jira user',
+    );
+    expect(plainMentions('@Maria Keller please, cc @[6816f79cc0a8016401c5a33be04be441:Fred Luddy]')).toBe(
+      'Maria Keller please, cc Fred Luddy',
+    );
+    expect(plainMentions('mail me at a@b.example')).toBe('mail me at a@b.example');
+  });
+
+  it('hashes text the same whichever way the remote wrapped its lines', () => {
+    expect(contentHash('a\nb  c ')).toBe(contentHash(' a b\n\nc'));
+    expect(contentHash('a b')).not.toBe(contentHash('a c'));
+  });
+
+  it('says who wrote a copy and where, and why a change was not synced', () => {
+    expect(copiedText({ from: 'jira', author: 'Anna', where: 'OPS-1', kind: 'comment', body: 'x' })).toBe(
+      '[Jira comment by Anna on OPS-1]\nx',
+    );
+    expect(
+      notOwnedReason({
+        system: 'jira',
+        field: 'priority',
+        from: 'High',
+        to: 'Low',
+        name: 'Anna',
+        owner: 'servicenow',
+        reverted: false,
+      }),
+    ).toBe('Jira priority changed to Low by Anna; ServiceNow owns priority, not synced');
+  });
+});
