@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Secret } from './config/secret';
 import { databaseUrlForLog } from './config/env';
 import { AlertSource } from './core/alert/alert';
@@ -25,6 +26,7 @@ import { countIncidentEvents } from './app/count-incident-events';
 import { requestFields } from './app/request-context';
 import { InFlight } from '../handlers/http/in-flight';
 import { openStore } from './composition/open-store';
+import { LeaderGate } from './app/leader-gate';
 import { jsonLogger } from '../integrations/logging/json-logger';
 import type { OpenedStore } from './composition/open-store';
 import { createSandboxes, ticketLanes } from './composition/wire-ticketing';
@@ -57,6 +59,8 @@ export interface RunningApp {
   store: OpenedStore;
   correlation: CorrelationLoop;
   outbox: OutboxWorker;
+  /** Whether this instance runs the leader-only jobs (several instances on PostgreSQL). */
+  leader: LeaderGate;
   /** The emulators mounted under /sandbox/* for systems without configuration. */
   sandboxes: Sandboxes & { pagerduty?: PagerDutyEmulator };
   /** The chat side (Slack, Teams), null when both are off. */
@@ -123,6 +127,12 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     synchronous: env.SQLITE_SYNCHRONOUS,
     busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS,
   });
+  // Names this process's outbox claims and leader lease (several instances may share the database).
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  // Jobs only one instance may run (deadlines, shift handovers, monthly report, retention; ServiceNow
+  // polling) run while this instance holds the `jobs` lease.
+  const leader = new LeaderGate({ lease: store.leaderLease('jobs', instanceId), clock, logger });
+  const isLeader = () => leader.isLeader();
 
   // Never accept unauthenticated webhooks: without configured tokens, make one and print it once.
   const generated: RunningApp['generated'] = {};
@@ -182,6 +192,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     maxBackoff: config.tickets.maxBackoff,
     pollMs: opts.outboxPollMs ?? config.tickets.pollInterval * 1000,
     metrics,
+    instanceId,
   });
   const inFlight = new InFlight(config.server.maxInFlight);
   let draining = false;
@@ -247,7 +258,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       busy: () => inFlight.active('webhooks') > 0,
       afterBatch: () => outbox.wake(),
       timers: async () =>
-        (await tickHandoffs(handoffDeps)) + (await tickEscalations(escalationDeps)) + (await shiftTick()),
+        isLeader()
+          ? (await tickHandoffs(handoffDeps)) + (await tickEscalations(escalationDeps)) + (await shiftTick())
+          : 0,
     },
   );
   const chat =
@@ -270,6 +283,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
             get: (id) => store.shifts.get(id),
           },
           afterChange: () => outbox.wake(),
+          leader: isLeader,
           report: async (month) => {
             const report = await buildReport(month);
             return { report, html: renderHtml(report), csv: renderCsv(report) };
@@ -348,9 +362,12 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       },
     }),
   );
+  // Leading first, so the first correlation pass runs the deadlines on a single instance at once.
+  await leader.tryNow();
+  leader.start();
   correlation.start();
   outbox.start();
-  const privacyJobs = startPrivacyJobs({ config, env, store, clock, logger });
+  const privacyJobs = startPrivacyJobs({ config, env, store, clock, logger, leader: isLeader });
   logger.info('itsm-bridge listening', {
     url,
     config: opts.loaded.file,
@@ -368,6 +385,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     await outbox.stop();
     for (const r of reconcilers) await r.stop();
     await chat?.stop();
+    await leader.stop();
     await store.close();
   };
   const shutdown = async () => {
@@ -387,6 +405,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     store,
     correlation,
     outbox,
+    leader,
     sandboxes,
     chat,
     generated,

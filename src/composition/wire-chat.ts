@@ -84,6 +84,8 @@ export async function wireChat(o: {
   metrics?: Pick<Metrics, 'remoteCall' | 'retryAfterWait'>;
   /** `/itsm shift` and the handover's Acknowledge button. */
   shifts?: ChatCommandsDeps['shifts'];
+  /** True while this instance leads (the monthly report is posted by the leader only). */
+  leader?: () => boolean;
 }): Promise<ChatWiring> {
   const { config, env, logger } = o;
   const publicUrl = config.server.publicUrl ?? o.url;
@@ -184,6 +186,7 @@ export async function wireChat(o: {
         at: schedule.at,
         destination: `slack:${schedule.channel}`,
         requests: o.store.requests,
+        leader: o.leader,
         post: async (month) => {
           const built = await report(month);
           const headline = reportHeadline(built.report, publicUrl);

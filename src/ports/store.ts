@@ -10,6 +10,7 @@ import type { OutboxQueue, OutboxReads } from './outbox';
 import type { RequestLog } from './request-log';
 import type { PersonalData } from './personal-data';
 import type { TimelineReads, TimelineWrites } from './timeline';
+import type { Leadership } from './leader-lease';
 
 /**
  * Everything a correlation batch or a chat action does happens inside one of these: one transaction,
@@ -38,7 +39,7 @@ export interface Transactional {
  * the generic Kysely implementation is the basis for PostgreSQL. Consumers take only the repositories
  * they use (`Pick<Store, 'incidents' | 'timeline'>`).
  */
-export interface Store extends Transactional {
+export interface Store extends Transactional, Leadership {
   inbox: AlertInbox;
   incidents: IncidentReads;
   timeline: TimelineReads;
@@ -68,6 +69,7 @@ export type * from './handoffs';
 export type * from './escalations';
 export type * from './shift-handovers';
 export type * from './personal-data';
+export type * from './leader-lease';
 export {
   TICKET_LANES,
   isTicketLane,

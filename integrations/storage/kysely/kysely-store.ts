@@ -16,6 +16,8 @@ import type {
   UnitOfWork,
 } from '../../../src/ports/store';
 import type { TimelineCommitListener } from '../../../src/ports/timeline';
+import type { LeaderLease } from '../../../src/ports/leader-lease';
+import { LeaseRow } from './lease-row';
 import { CommitObservers } from '../commit-observers';
 import type { Database } from '../database';
 import { migrationProvider } from '../migrations';
@@ -120,6 +122,11 @@ export class KyselyStore implements Store {
   /** Calls `listener` with the timeline events of every committed unit of work (metrics). */
   onCommit(listener: TimelineCommitListener): void {
     this.commits.add(listener);
+  }
+
+  /** A leader lease on the `leases` row (SQLite: one file, one writer at a time). */
+  leaderLease(name: string, holder: string): LeaderLease {
+    return new LeaseRow(this.db, { name, holder });
   }
 
   async ping() {

@@ -26,11 +26,11 @@ export async function openPostgresStore(
   url: string,
   opts: PostgresStoreOptions = {},
 ): Promise<PostgresStore> {
-  const pool = new pg.Pool({
+  const connection = {
     connectionString: url,
-    max: opts.poolSize ?? 10,
     ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
-  });
+  };
+  const pool = new pg.Pool({ ...connection, max: opts.poolSize ?? 10 });
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new PortableSchemaPlugin()],
@@ -39,7 +39,10 @@ export async function openPostgresStore(
     // Kysely's migration tables go in the schema the tables do (with several schemas on one server,
     // the Migrator would otherwise find another schema's).
     const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
-    const store = new PostgresStore(db, { migrationSchema: rows[0]?.schema ?? opts.schema });
+    const store = new PostgresStore(db, {
+      migrationSchema: rows[0]?.schema ?? opts.schema,
+      newSession: () => new pg.Client(connection),
+    });
     await store.migrate();
     return store;
   } catch (err) {

@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import type pg from 'pg';
+import type { LeaderLease } from '../../../src/ports/leader-lease';
 import type { InboxBatch, UnitOfWork } from '../../../src/ports/store';
 import type { Database } from '../database';
 import { KyselyAuditLog } from '../kysely/audit-log';
@@ -7,6 +9,7 @@ import { KyselyIncidentWrites } from '../kysely/incidents';
 import { KyselyOutboxQueue } from '../kysely/outbox';
 import { KyselyStore, kyselyUnitOfWork } from '../kysely/kysely-store';
 import { LOCK, lockForTransaction, tryLockForTransaction } from './advisory-locks';
+import { PostgresLeaderLease } from './postgres-leader-lease';
 
 /** SQLSTATEs after which a unit of work is simply run again: deadlock, serialisation, unique violation. */
 const RETRYABLE = new Set(['40P01', '40001', '23505']);
@@ -47,6 +50,18 @@ class PostgresInboxBatch implements InboxBatch {
  * unit of work run again when the database aborted it for a deadlock or a lost race on a unique key.
  */
 export class PostgresStore extends KyselyStore {
+  readonly #newSession: () => pg.Client;
+
+  /** `newSession`: a connection outside the pool, for the session-level locks of leader leases. */
+  constructor(db: Kysely<Database>, opts: { migrationSchema?: string; newSession: () => pg.Client }) {
+    super(db, { migrationSchema: opts.migrationSchema });
+    this.#newSession = opts.newSession;
+  }
+
+  override leaderLease(name: string, holder: string): LeaderLease {
+    return new PostgresLeaderLease(this.db, this.#newSession, { name, holder });
+  }
+
   protected override repositories(tx: Kysely<Database>): UnitOfWork {
     return {
       ...kyselyUnitOfWork(tx),

@@ -102,4 +102,51 @@ import { alert, incident, minute } from './contract/backends';
     await Promise.all([bump(a), bump(b), bump(a), bump(b)]);
     expect((await a.incidents.get(inc!.id))!.alertCount).toBe(5);
   });
+
+  describe('leader lease', () => {
+    const leaderSessions = () =>
+      schema.query(
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = ? AND objsubid = 2 AND objid = (hashtext(current_schema() || '/jobs') & 2147483647)::oid",
+        0x17b015e + 1,
+      );
+
+    it('moves to the other instance within the lease when the leader dies', async () => {
+      const la = a.leaderLease('jobs', 'a');
+      const lb = b.leaderLease('jobs', 'b');
+      expect(await la.hold(minute(0), minute(1))).toBe(true);
+      expect(await lb.hold(minute(0), minute(1))).toBe(false);
+      expect(await la.hold(minute(0.5), minute(1.5))).toBe(true);
+      // A dies: its session (and the advisory lock) goes with it; its lease row stays until 1.5.
+      const [session] = await leaderSessions();
+      await schema.query('SELECT pg_terminate_backend(?)', session!.pid);
+      expect(await lb.hold(minute(1), minute(2))).toBe(false);
+      expect(await lb.hold(minute(1.5), minute(2.5))).toBe(true);
+      // A, back, does not lead while B holds it.
+      expect(await la.hold(minute(1.6), minute(2.6))).toBe(false);
+      await la.release();
+      await lb.release();
+    });
+
+    it('replaces a leader that hangs (session open, lease run out)', async () => {
+      const la = a.leaderLease('jobs', 'a');
+      const lb = b.leaderLease('jobs', 'b');
+      expect(await la.hold(minute(0), minute(1))).toBe(true);
+      expect(await lb.hold(minute(0.5), minute(1.5))).toBe(false);
+      // A renews nothing after 0; at 1 its lease has run out: B ends A's session and leads.
+      expect(await lb.hold(minute(1), minute(2))).toBe(true);
+      expect(await la.hold(minute(1.2), minute(2.2))).toBe(false);
+      await la.release();
+      await lb.release();
+    });
+
+    it('is taken over at once after a clean release', async () => {
+      const la = a.leaderLease('jobs', 'a');
+      const lb = b.leaderLease('jobs', 'b');
+      expect(await la.hold(minute(0), minute(1))).toBe(true);
+      await la.release();
+      expect(await lb.hold(minute(0), minute(1))).toBe(true);
+      await lb.release();
+      expect(await leaderSessions()).toEqual([]);
+    });
+  });
 });
