@@ -132,7 +132,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   // Jobs only one instance may run (deadlines, shift handovers, monthly report, retention; ServiceNow
   // polling) run while this instance holds the `jobs` lease.
   const leader = new LeaderGate({ lease: store.leaderLease('jobs', instanceId), clock, logger });
-  const isLeader = () => leader.isLeader();
+  const isLeader = () => leader.leading();
 
   // Never accept unauthenticated webhooks: without configured tokens, make one and print it once.
   const generated: RunningApp['generated'] = {};
@@ -258,7 +258,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       busy: () => inFlight.active('webhooks') > 0,
       afterBatch: () => outbox.wake(),
       timers: async () =>
-        isLeader()
+        (await isLeader())
           ? (await tickHandoffs(handoffDeps)) + (await tickEscalations(escalationDeps)) + (await shiftTick())
           : 0,
     },

@@ -25,7 +25,7 @@ export interface MonthlyReportDeps {
   post(month: string): Promise<void>;
   intervalMs?: number;
   /** With several instances: only the leader posts (default: this instance always may). */
-  leader?: () => boolean;
+  leader?: () => Promise<boolean>;
 }
 
 /**
@@ -57,7 +57,7 @@ export class MonthlyReportJob {
   }
 
   async #tick(): Promise<void> {
-    if (this.deps.leader && !this.deps.leader()) return;
+    if (this.deps.leader && !(await this.deps.leader())) return;
     const month = dueReportMonth(this.deps.now(), this.deps.timeZone, this.deps.at);
     if (!month) return;
     const key = `report:${this.deps.destination}:${month}`;

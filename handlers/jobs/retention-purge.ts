@@ -25,7 +25,7 @@ export interface RetentionPurgeDeps {
   purge(): Promise<{ counts: object }>;
   checkEveryMs?: number;
   /** With several instances: only the leader purges (default: this instance always may). */
-  leader?: () => boolean;
+  leader?: () => Promise<boolean>;
 }
 
 /**
@@ -36,7 +36,7 @@ export interface RetentionPurgeDeps {
 export function retentionPurgeJob(deps: RetentionPurgeDeps): PeriodicJob {
   return new PeriodicJob(
     async () => {
-      if (deps.leader && !deps.leader()) return;
+      if (deps.leader && !(await deps.leader())) return;
       const due = lastDailyRun(deps.now(), deps.timeZone, deps.at).toISOString();
       const last = await deps.lastRun();
       if (last !== null && last >= due) return;

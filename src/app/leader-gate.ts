@@ -38,6 +38,15 @@ export class LeaderGate {
     return this.deps.clock.now().getTime() < this.#until;
   }
 
+  /**
+   * True while this instance holds the lease, trying for it first when the last hold has lapsed (the
+   * clock moved on faster than the renewal timer, e.g. after a pause or under a test's clock). What a
+   * leader-only job asks right before it runs.
+   */
+  async leading(): Promise<boolean> {
+    return this.isLeader() || this.tryNow();
+  }
+
   /** One try for the lease (the timer's; tests call it directly). Resolves with `isLeader()`. */
   tryNow(): Promise<boolean> {
     this.#trying ??= this.#try().finally(() => (this.#trying = null));

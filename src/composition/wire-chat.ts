@@ -85,7 +85,7 @@ export async function wireChat(o: {
   /** `/itsm shift` and the handover's Acknowledge button. */
   shifts?: ChatCommandsDeps['shifts'];
   /** True while this instance leads (the monthly report is posted by the leader only). */
-  leader?: () => boolean;
+  leader?: () => Promise<boolean>;
 }): Promise<ChatWiring> {
   const { config, env, logger } = o;
   const publicUrl = config.server.publicUrl ?? o.url;

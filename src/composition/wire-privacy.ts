@@ -28,7 +28,7 @@ export function startPrivacyJobs(o: {
   clock: Clock;
   logger: Logger;
   /** True while this instance leads (retention runs on the leader only). */
-  leader?: () => boolean;
+  leader?: () => Promise<boolean>;
 }): { stop(): Promise<void> } {
   const stops: (() => Promise<void>)[] = [];
   const key = o.env.AUDIT_SIGNING_KEY;
