@@ -149,6 +149,7 @@ describe('escalation of an unacknowledged incident (stored runs, injected clock)
   it('an acknowledgement after the page acknowledges it at the paging target', async () => {
     app = await startTestApp({ yaml: YAML, clock });
     await app.post('generic', alert);
+    await app.settle(); // opened at t0
     await tick(1);
     const [inc] = (await app.api('/api/incidents')).incidents;
     await tick(15 * 60); // every step up to the page
@@ -164,6 +165,7 @@ describe('escalation of an unacknowledged incident (stored runs, injected clock)
   it('an acknowledgement before the second step stops the run there', async () => {
     app = await startTestApp({ yaml: YAML, clock });
     await app.post('generic', alert);
+    await app.settle(); // opened at t0
     await tick(1);
     const [inc] = (await app.api('/api/incidents')).incidents;
     expect(await ack(ANNA, inc.id)).toBe(200);
