@@ -25,7 +25,7 @@ import { PromMetrics } from '../integrations/metrics/prom-metrics';
 import { countIncidentEvents } from './app/count-incident-events';
 import { requestFields } from './app/request-context';
 import { InFlight } from '../handlers/http/in-flight';
-import { openStore } from './composition/open-store';
+import { leaseHolder, openStore } from './composition/open-store';
 import { LeaderGate } from './app/leader-gate';
 import { jsonLogger } from '../integrations/logging/json-logger';
 import type { OpenedStore } from './composition/open-store';
@@ -131,7 +131,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   // Jobs only one instance may run (deadlines, shift handovers, monthly report, retention; ServiceNow
   // polling) run while this instance holds the `jobs` lease.
-  const leader = new LeaderGate({ lease: store.leaderLease('jobs', instanceId), clock, logger });
+  const leader = new LeaderGate({
+    lease: store.leaderLease('jobs', leaseHolder(env.DATABASE_URL, instanceId)),
+    clock,
+    logger,
+  });
   const isLeader = () => leader.leading();
 
   // Never accept unauthenticated webhooks: without configured tokens, make one and print it once.

@@ -12,6 +12,14 @@ export interface OpenStoreOptions {
 }
 
 /**
+ * Who holds the leader lease for this process. On PostgreSQL every process is its own holder (several
+ * instances, one leader). SQLite serves one instance: a restarted process is the same holder and leads
+ * at once instead of waiting for its dead predecessor's lease to run out.
+ */
+export const leaseHolder = (url: string, instanceId: string): string =>
+  isPostgresUrl(url) ? instanceId : 'sqlite-instance';
+
+/**
  * Opens and migrates the store DATABASE_URL names: `sqlite:<path>` (embedded, the default) or
  * `postgres://…` (several instances may share it). SQLite options do not apply to PostgreSQL.
  */
