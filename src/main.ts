@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Secret } from './config/secret';
 import { databaseUrlForLog } from './config/env';
 import { AlertSource } from './core/alert/alert';
@@ -24,9 +25,10 @@ import { PromMetrics } from '../integrations/metrics/prom-metrics';
 import { countIncidentEvents } from './app/count-incident-events';
 import { requestFields } from './app/request-context';
 import { InFlight } from '../handlers/http/in-flight';
-import { openSqliteStore } from '../integrations/storage/sqlite/open-sqlite-store';
+import { leaseHolder, openStore } from './composition/open-store';
+import { LeaderGate } from './app/leader-gate';
 import { jsonLogger } from '../integrations/logging/json-logger';
-import type { SqliteStore } from '../integrations/storage/sqlite/sqlite-store';
+import type { OpenedStore } from './composition/open-store';
 import { createSandboxes, ticketLanes } from './composition/wire-ticketing';
 import { wireSync, type SyncWiring } from './composition/wire-sync';
 import type { RemoteChangeSink } from './core/sync/remote-change';
@@ -62,11 +64,13 @@ import { startPrivacyJobs } from './composition/wire-privacy';
 
 export interface RunningApp {
   url: string;
-  store: SqliteStore;
+  store: OpenedStore;
   /** The ServiceNow reader of the sync (poll + push), null without a sink or without ServiceNow. */
   servicenowSync: ServiceNowSyncWiring | null;
   correlation: CorrelationLoop;
   outbox: OutboxWorker;
+  /** Whether this instance runs the leader-only jobs (several instances on PostgreSQL). */
+  leader: LeaderGate;
   /** The emulators mounted under /sandbox/* for systems without configuration. */
   sandboxes: Sandboxes & { pagerduty?: PagerDutyEmulator };
   /** The chat side (Slack, Teams), null when both are off. */
@@ -139,12 +143,20 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   });
   if (exposure.kind === 'refuse') throw new Error(exposure.message);
   if (exposure.kind === 'warn') logger.warn(exposure.message, { active: exposure.active });
-  if (!env.DATABASE_URL.startsWith('sqlite:'))
-    throw new Error('only sqlite: DATABASE_URL is supported in this version');
-  const store = await openSqliteStore(env.DATABASE_URL, {
+  const store = await openStore(env.DATABASE_URL, {
     synchronous: env.SQLITE_SYNCHRONOUS,
     busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS,
   });
+  // Names this process's outbox claims and leader lease (several instances may share the database).
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  // Jobs only one instance may run (deadlines, shift handovers, monthly report, retention; ServiceNow
+  // polling) run while this instance holds the `jobs` lease.
+  const leader = new LeaderGate({
+    lease: store.leaderLease('jobs', leaseHolder(env.DATABASE_URL, instanceId)),
+    clock,
+    logger,
+  });
+  const isLeader = () => leader.leading();
 
   // Never accept unauthenticated webhooks: without configured tokens, make one and print it once.
   const generated: RunningApp['generated'] = {};
@@ -210,6 +222,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     maxBackoff: config.tickets.maxBackoff,
     pollMs: opts.outboxPollMs ?? config.tickets.pollInterval * 1000,
     metrics,
+    instanceId,
   });
   const inFlight = new InFlight(config.server.maxInFlight);
   let draining = false;
@@ -279,7 +292,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       busy: () => inFlight.active('webhooks') > 0,
       afterBatch: () => outbox.wake(),
       timers: async () =>
-        (await tickHandoffs(handoffDeps)) + (await tickEscalations(escalationDeps)) + (await shiftTick()),
+        (await isLeader())
+          ? (await tickHandoffs(handoffDeps)) + (await tickEscalations(escalationDeps)) + (await shiftTick())
+          : 0,
     },
   );
   const chat =
@@ -303,6 +318,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
             get: (id) => store.shifts.get(id),
           },
           afterChange: () => outbox.wake(),
+          leader: isLeader,
           report: async (month) => {
             const report = await buildReport(month);
             return { report, html: renderHtml(report), csv: renderCsv(report) };
@@ -342,6 +358,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
             servicenow: tickets.servicenow,
             store,
             logger,
+            leading: isLeader,
             url,
             sandbox: snSandbox
               ? {
@@ -420,11 +437,14 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       },
     }),
   );
+  // Leading first, so the first correlation pass runs the deadlines on a single instance at once.
+  await leader.tryNow();
+  leader.start();
   correlation.start();
   outbox.start();
   servicenowSync?.start();
   sync.start();
-  const privacyJobs = startPrivacyJobs({ config, env, store, clock, logger });
+  const privacyJobs = startPrivacyJobs({ config, env, store, clock, logger, leader: isLeader });
   logger.info('itsm-bridge listening', {
     url,
     config: opts.loaded.file,
@@ -444,6 +464,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     await outbox.stop();
     for (const r of reconcilers) await r.stop();
     await chat?.stop();
+    await leader.stop();
     await store.close();
   };
   const shutdown = async () => {
@@ -464,6 +485,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     servicenowSync,
     correlation,
     outbox,
+    leader,
     sandboxes,
     chat,
     sync: sync.sink,

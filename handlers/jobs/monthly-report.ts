@@ -24,6 +24,8 @@ export interface MonthlyReportDeps {
   /** Builds the month's report and posts headline + files to the destination. */
   post(month: string): Promise<void>;
   intervalMs?: number;
+  /** With several instances: only the leader posts (default: this instance always may). */
+  leader?: () => Promise<boolean>;
 }
 
 /**
@@ -55,6 +57,7 @@ export class MonthlyReportJob {
   }
 
   async #tick(): Promise<void> {
+    if (this.deps.leader && !(await this.deps.leader())) return;
     const month = dueReportMonth(this.deps.now(), this.deps.timeZone, this.deps.at);
     if (!month) return;
     const key = `report:${this.deps.destination}:${month}`;

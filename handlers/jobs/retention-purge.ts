@@ -24,6 +24,8 @@ export interface RetentionPurgeDeps {
   /** Purges at the configured retention; resolves with what it changed. */
   purge(): Promise<{ counts: object }>;
   checkEveryMs?: number;
+  /** With several instances: only the leader purges (default: this instance always may). */
+  leader?: () => Promise<boolean>;
 }
 
 /**
@@ -34,6 +36,7 @@ export interface RetentionPurgeDeps {
 export function retentionPurgeJob(deps: RetentionPurgeDeps): PeriodicJob {
   return new PeriodicJob(
     async () => {
+      if (deps.leader && !(await deps.leader())) return;
       const due = lastDailyRun(deps.now(), deps.timeZone, deps.at).toISOString();
       const last = await deps.lastRun();
       if (last !== null && last >= due) return;

@@ -37,6 +37,11 @@ export interface ServiceNowPollerOptions {
   journalPageSize: number;
   /** Without a stored cursor: how far back the very first poll starts. */
   initialLookbackSeconds: number;
+  /**
+   * Whether this instance polls now (the leader, when several instances share the database): the
+   * others would spend the same hourly budget on the same changes. Pushes are taken by every instance.
+   */
+  leading?: () => Promise<boolean>;
 }
 
 /** What one poll did. */
@@ -107,6 +112,7 @@ export class ServiceNowPoller {
   async tick(): Promise<PollCycle | null> {
     const now = this.#now();
     if (now < this.#nextPollAt.getTime() || this.#o.transport.gate.isClosed()) return null;
+    if (this.#o.leading && !(await this.#o.leading())) return null;
     if (this.#budget.remaining() === 0) {
       this.#logExhausted();
       return null;

@@ -92,6 +92,8 @@ export async function wireChat(o: {
   shifts?: ChatCommandsDeps['shifts'];
   /** Who is on call for a provider at an instant: mentioned on a hand-off offer. */
   onCallNow?: (provider: string, at: Date) => OnCallPerson | null;
+  /** True while this instance leads (the monthly report is posted by the leader only). */
+  leader?: () => Promise<boolean>;
 }): Promise<ChatWiring> {
   const { config, env, logger } = o;
   const publicUrl = config.server.publicUrl ?? o.url;
@@ -200,6 +202,7 @@ export async function wireChat(o: {
         at: schedule.at,
         destination: `slack:${schedule.channel}`,
         requests: o.store.requests,
+        leader: o.leader,
         post: async (month) => {
           const built = await report(month);
           const headline = reportHeadline(built.report, publicUrl);

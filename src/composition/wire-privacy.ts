@@ -27,6 +27,8 @@ export function startPrivacyJobs(o: {
   store: Store;
   clock: Clock;
   logger: Logger;
+  /** True while this instance leads (retention runs on the leader only). */
+  leader?: () => Promise<boolean>;
 }): { stop(): Promise<void> } {
   const stops: (() => Promise<void>)[] = [];
   const key = o.env.AUDIT_SIGNING_KEY;
@@ -56,6 +58,7 @@ export function startPrivacyJobs(o: {
       logger: o.logger,
       timeZone: o.config.sla.reportTimeZone,
       at: retention.at,
+      leader: o.leader,
       lastRun: async () => (await o.store.audit.lastOf(PURGE_ACTION, RETENTION_ACTOR))?.at ?? null,
       purge: () =>
         purgePersonalData(

@@ -38,6 +38,8 @@ export function wireServiceNowSync(
      * documented secret is accepted only while every ticket system is a sandbox (`published`).
      */
     sandbox?: { emulator: ServiceNowEmulator; pushSecret: string; published: boolean } | null;
+    /** Only the leader polls (see LeaderGate). */
+    leading?: () => Promise<boolean>;
   },
   sink: RemoteChangeSink,
 ): ServiceNowSyncWiring {
@@ -57,6 +59,7 @@ export function wireServiceNowSync(
     pageSize: sync.pageSize,
     journalPageSize: sync.journalPageSize,
     initialLookbackSeconds: sync.initialLookback,
+    ...(o.leading ? { leading: o.leading } : {}),
   });
   // Next to a real Jira a documented secret would let anyone push changes that reach it: the emulator,
   // in this process, then signs with a random one.

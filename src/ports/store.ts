@@ -12,6 +12,7 @@ import type { PersonalData } from './personal-data';
 import type { TimelineReads, TimelineWrites } from './timeline';
 import type { ServiceNowSyncState } from './servicenow-sync';
 import type { SyncReads, SyncWrites } from './sync-ledger';
+import type { Leadership } from './leader-lease';
 
 /**
  * Everything a correlation batch or a chat action does happens inside one of these: one transaction,
@@ -42,7 +43,7 @@ export interface Transactional {
  * the generic Kysely implementation is the basis for PostgreSQL. Consumers take only the repositories
  * they use (`Pick<Store, 'incidents' | 'timeline'>`).
  */
-export interface Store extends Transactional {
+export interface Store extends Transactional, Leadership {
   inbox: AlertInbox;
   incidents: IncidentReads;
   timeline: TimelineReads;
@@ -77,6 +78,7 @@ export type * from './shift-handovers';
 export type * from './personal-data';
 export type * from './servicenow-sync';
 export type * from './sync-ledger';
+export type * from './leader-lease';
 export {
   TICKET_LANES,
   isTicketLane,

@@ -18,6 +18,8 @@ import type {
   UnitOfWork,
 } from '../../../src/ports/store';
 import type { TimelineCommitListener } from '../../../src/ports/timeline';
+import type { LeaderLease } from '../../../src/ports/leader-lease';
+import { LeaseRow } from './lease-row';
 import { CommitObservers } from '../commit-observers';
 import type { Database } from '../database';
 import { migrationProvider } from '../migrations';
@@ -72,12 +74,17 @@ export class KyselyStore implements Store {
   readonly sync: SyncReads;
   protected readonly commits = new CommitObservers();
   readonly privacy: PersonalData;
+  readonly #migrationSchema: string | undefined;
 
-  /** `inbox` may be replaced by a faster writer of the same backend (SQLite's group commit). */
+  /**
+   * `inbox` may be replaced by a faster writer of the same backend (SQLite's group commit);
+   * `migrationSchema` is the PostgreSQL schema of Kysely's migration tables when not the default one.
+   */
   constructor(
     protected readonly db: Kysely<Database>,
-    replace: { inbox?: AlertInbox; servicenowSync?: ServiceNowSyncState } = {},
+    replace: { inbox?: AlertInbox; servicenowSync?: ServiceNowSyncState; migrationSchema?: string } = {},
   ) {
+    this.#migrationSchema = replace.migrationSchema;
     this.inbox = replace.inbox ?? new KyselyInbox(db);
     this.incidents = new KyselyIncidentReads(db);
     this.timeline = new KyselyTimelineReads(db);
@@ -99,15 +106,21 @@ export class KyselyStore implements Store {
     const { error, results } = await new Migrator({
       db: this.db,
       provider: migrationProvider,
+      ...(this.#migrationSchema ? { migrationTableSchema: this.#migrationSchema } : {}),
     }).migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
     if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
 
+  /** The repositories of a unit of work over `tx`; a dialect may swap some for its own. */
+  protected repositories(tx: Kysely<Database>): UnitOfWork {
+    return kyselyUnitOfWork(tx);
+  }
+
   async unitOfWork<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
     let committed = () => {};
     const result = await this.db.transaction().execute((tx) => {
-      const watched = this.commits.watch(kyselyUnitOfWork(tx));
+      const watched = this.commits.watch(this.repositories(tx));
       committed = watched.committed;
       return fn(watched.uow);
     });
@@ -118,6 +131,11 @@ export class KyselyStore implements Store {
   /** Calls `listener` with the timeline events of every committed unit of work (metrics). */
   onCommit(listener: TimelineCommitListener): void {
     this.commits.add(listener);
+  }
+
+  /** A leader lease on the `leases` row (SQLite: one file, one writer at a time). */
+  leaderLease(name: string, holder: string): LeaderLease {
+    return new LeaseRow(this.db, { name, holder });
   }
 
   async ping() {

@@ -12,6 +12,7 @@ import * as m010 from './010-audit-content-hash';
 import * as m011 from './011-shadow-provider';
 import * as m012 from './012-servicenow-poll';
 import * as m013 from './013-sync-ledger';
+import * as m014 from './014-outbox-leases';
 
 /** Versioned migrations, applied in name order by Kysely's Migrator; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '011-shadow-provider': m011,
   '012-servicenow-poll': m012,
   '013-sync-ledger': m013,
+  '014-outbox-leases': m014,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -33,7 +33,7 @@ describe('ServiceNow poller', () => {
     error() {},
   };
 
-  async function start(sync: Record<string, unknown> = {}) {
+  async function start(sync: Record<string, unknown> = {}, leading?: () => Promise<boolean>) {
     const dir = mkdtempSync(join(tmpdir(), 'itsm-sn-poll-'));
     store = await openSqliteStore(`sqlite:${join(dir, 's.sqlite')}`);
     sink = recordingSink(join(dir, 'sink.sqlite'));
@@ -41,7 +41,13 @@ describe('ServiceNow poller', () => {
     const config = { ...parsed, auth: sandboxServiceNowAuth(parsed.auth) };
     const driver = createServiceNowLaneDriver({ clock, concurrency: 2 });
     const wired = wireServiceNowSync(
-      { servicenow: { baseUrl: server.url, config, driver }, store, logger, url: 'http://unused' },
+      {
+        servicenow: { baseUrl: server.url, config, driver },
+        store,
+        logger,
+        url: 'http://unused',
+        ...(leading ? { leading } : {}),
+      },
       sink.sink,
     );
     poller = wired.poller;
@@ -189,6 +195,20 @@ describe('ServiceNow poller', () => {
     expect(await poller.tick()).toBeNull();
     clock.advance(1);
     expect(await poller.tick()).not.toBeNull();
+  });
+
+  it('polls only while this instance leads: a follower sends nothing, and polls once it takes over', async () => {
+    let leads = false;
+    await start({ pollInterval: 30 }, async () => leads);
+    const { sys_id } = await create();
+    await patch(sys_id, { comments: 'Any news?' });
+    const before = requests();
+    expect(await poller.tick()).toBeNull();
+    expect(requests()).toBe(before);
+    leads = true;
+    expect(await poller.tick()).not.toBeNull();
+    expect(requests()).toBeGreaterThan(before);
+    expect(sink.handled().some((c) => c.comments.length > 0)).toBe(true);
   });
 
   it('stays within the hourly request budget: waits, says so, and resumes from its cursor an hour later', async () => {

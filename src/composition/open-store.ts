@@ -1,0 +1,30 @@
+import type { Store } from '../ports/store';
+import type { TimelineCommitListener } from '../ports/timeline';
+import { isPostgresUrl, openPostgresStore } from '../../integrations/storage/postgres/open-postgres-store';
+import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
+
+/** A store as the composition root uses it: the ports, plus the commit listener of the metrics. */
+export type OpenedStore = Store & { onCommit(listener: TimelineCommitListener): void };
+
+export interface OpenStoreOptions {
+  synchronous?: 'NORMAL' | 'FULL';
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Who holds the leader lease for this process. On PostgreSQL every process is its own holder (several
+ * instances, one leader). SQLite serves one instance: a restarted process is the same holder and leads
+ * at once instead of waiting for its dead predecessor's lease to run out.
+ */
+export const leaseHolder = (url: string, instanceId: string): string =>
+  isPostgresUrl(url) ? instanceId : 'sqlite-instance';
+
+/**
+ * Opens and migrates the store DATABASE_URL names: `sqlite:<path>` (embedded, the default) or
+ * `postgres://…` (several instances may share it). SQLite options do not apply to PostgreSQL.
+ */
+export function openStore(url: string, opts: OpenStoreOptions = {}): Promise<OpenedStore> {
+  if (isPostgresUrl(url)) return openPostgresStore(url);
+  if (url.startsWith('sqlite:')) return openSqliteStore(url, opts);
+  throw new Error('DATABASE_URL must be sqlite:<path> or postgres://…');
+}
