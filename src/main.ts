@@ -98,11 +98,15 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     });
   const slackOn = config.slack.enabled;
   const teamsOn = teamsEnabled(config, env);
-  const sandbox = createSandboxes(config, {
-    slack: slackOn && !env.SLACK_BOT_TOKEN,
-    teams: teamsOn && !env.TEAMS_APP_ID && !env.TEAMS_WORKFLOW_URL,
-  });
-  const paging = pagingSandbox(config);
+  const sandbox = createSandboxes(
+    config,
+    {
+      slack: slackOn && !env.SLACK_BOT_TOKEN,
+      teams: teamsOn && !env.TEAMS_APP_ID && !env.TEAMS_WORKFLOW_URL,
+    },
+    env.SANDBOX_URL,
+  );
+  const paging = pagingSandbox(config, env.SANDBOX_URL);
   const sandboxes: RunningApp['sandboxes'] = {
     ...sandbox?.emulators,
     ...(paging ? { pagerduty: paging.emulator } : {}),
@@ -196,6 +200,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     url,
     publicUrl: config.server.publicUrl ?? url,
     metrics,
+    ...(env.SANDBOX_URL ? { shared: env.SANDBOX_URL } : {}),
   });
   const escalationDeps = {
     ...escalation,
@@ -358,6 +363,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     config: opts.loaded.file,
     database: databaseUrlForLog(env.DATABASE_URL),
     sandboxes: Object.keys(sandboxes),
+    ...(env.SANDBOX_URL ? { sharedSandbox: env.SANDBOX_URL } : {}),
   });
 
   const close = async () => {

@@ -89,8 +89,11 @@ export async function wireChat(o: {
   const publicUrl = config.server.publicUrl ?? o.url;
   const viewDeps = chatViewDeps(o);
   const sandbox = o.sandbox?.slack;
+  // The shared sandbox (SANDBOX_URL) is the only place sandbox callbacks may point; else this server.
+  const sandboxOrigin = o.sandbox?.origin;
+  const sandboxOrigins = sandboxOrigin ? [sandboxOrigin] : [o.url, publicUrl];
   const slackApiUrl = sandbox
-    ? `${o.url}${sandbox.path}/`
+    ? `${sandboxOrigin ?? o.url}${sandbox.path}/`
     : (config.slack.apiUrl ?? 'https://slack.com/api/');
   // Without SLACK_BOT_TOKEN Slack is either the sandbox or off (then nothing calls the API).
   const botToken = env.SLACK_BOT_TOKEN?.reveal() ?? sandbox?.botToken ?? '';
@@ -161,9 +164,7 @@ export async function wireChat(o: {
         signatureClock: systemClock,
         ...(sandbox
           ? {
-              responseUrlAllowed: urlUnder(
-                [o.url, publicUrl].map((u) => `${new URL(u).origin}${sandbox.path}/`),
-              ),
+              responseUrlAllowed: urlUnder(sandboxOrigins.map((u) => `${new URL(u).origin}${sandbox.path}/`)),
             }
           : {}),
         ...(config.slack.socketMode && env.SLACK_APP_TOKEN
@@ -207,7 +208,7 @@ export async function wireChat(o: {
     const teamsPath = o.sandbox?.teams?.path;
     const serviceUrls = env.TEAMS_APP_ID
       ? microsoftServiceUrls()
-      : sandboxServiceUrls(teamsPath ? [o.url, publicUrl] : [], teamsPath ?? '');
+      : sandboxServiceUrls(teamsPath ? sandboxOrigins : [], teamsPath ?? '');
     const adapter = createTeamsAdapter({
       auth: {
         clientId: env.TEAMS_APP_ID ?? null,
@@ -245,7 +246,7 @@ export async function wireChat(o: {
       starts.push(() =>
         teamsSandbox.seedChannels({
           providers: config.providers,
-          origin: o.url,
+          origin: sandboxOrigin ?? o.url,
           known: async (id) => !!(await o.store.conversations.get(id)),
           references,
         }),

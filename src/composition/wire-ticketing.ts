@@ -16,7 +16,7 @@ import { createJiraLaneDriver } from '../../integrations/jira/jira-lane-driver';
 import type { Sandbox, SandboxLogin } from '../../integrations/sandbox/create-sandbox';
 
 /** Per-provider assignment groups and Jira projects come from `providers:` unless set per system. */
-function withProviderDefaults(config: AppConfig) {
+export function withProviderDefaults(config: AppConfig) {
   const groups = {
     ...Object.fromEntries(
       config.providers.filter((p) => p.assignmentGroup).map((p) => [p.name, p.assignmentGroup!]),
@@ -49,6 +49,8 @@ function withProviderDefaults(config: AppConfig) {
 export function createSandboxes(
   config: AppConfig,
   chat: { slack: boolean; teams?: boolean } = { slack: false },
+  /** SANDBOX_URL: the shared sandbox process holds the emulators; this bridge only logs in there. */
+  shared?: string,
 ): Sandbox | null {
   const used = (system: 'servicenow' | 'jira') => config.tickets.systems.includes(system);
   const run = {
@@ -60,10 +62,15 @@ export function createSandboxes(
   if (!Object.values(run).some(Boolean)) return null;
   const { createSandbox } =
     require('../../integrations/sandbox/create-sandbox') as typeof import('../../integrations/sandbox/create-sandbox');
-  return createSandbox({ ...withProviderDefaults(config), providers: config.providers, run });
+  return createSandbox({
+    ...withProviderDefaults(config),
+    providers: config.providers,
+    run,
+    ...(shared ? { shared } : {}),
+  });
 }
 
-/** The URL and login an adapter uses: the configured ones, or its sandbox's on this server. */
+/** The URL and login an adapter uses: the configured ones, or its sandbox's (here or shared). */
 function endpoint<Auth>(
   url: string | undefined,
   auth: Auth,
@@ -108,7 +115,7 @@ export function ticketLanes(o: {
       config.servicenow.instanceUrl,
       cfg.servicenow.auth,
       o.sandbox?.servicenow,
-      o.url,
+      o.sandbox?.origin ?? o.url,
     );
     systems.servicenow = createServiceNowTicketSystem({
       config: { ...cfg.servicenow, auth },
@@ -118,7 +125,12 @@ export function ticketLanes(o: {
     });
   }
   if (config.tickets.systems.includes('jira')) {
-    const { baseUrl, auth } = endpoint(config.jira.baseUrl, cfg.jira.auth, o.sandbox?.jira, o.url);
+    const { baseUrl, auth } = endpoint(
+      config.jira.baseUrl,
+      cfg.jira.auth,
+      o.sandbox?.jira,
+      o.sandbox?.origin ?? o.url,
+    );
     const jira = createJiraTicketSystem({
       config: { ...cfg.jira, auth },
       baseUrl,

@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { verifyAudit } from '../../src/app/verify-audit';
 import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
 import { freePort, startChild, waitExit } from '../helpers/child-server';
+import { alertmanagerPayload } from '../helpers/alertmanager-payload';
 
 const TOKEN = 'crash-test-token-123456';
 const BRANCHES = Array.from({ length: 21 }, (_, i) => `br-${String(i + 1).padStart(2, '0')}`);
@@ -12,31 +13,13 @@ const BRANCHES = Array.from({ length: 21 }, (_, i) => `br-${String(i + 1).padSta
 /** An Alertmanager payload of 10 alerts with fresh fingerprints, on one branch. */
 function payload(n: number) {
   const branch = BRANCHES[n % BRANCHES.length]!;
-  return {
-    version: '4',
-    groupKey: `{}:{branch="${branch}"}`,
-    truncatedAlerts: 0,
-    status: 'firing',
-    receiver: 'itsm-bridge',
-    groupLabels: { branch },
-    commonLabels: { branch },
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager.example:9093',
-    alerts: Array.from({ length: 10 }, (_, i) => ({
-      status: 'firing',
-      labels: {
-        alertname: 'InstanceDown',
-        branch,
-        instance: `srv-${n}-${i}.${branch}.example:9100`,
-        severity: 'critical',
-      },
-      annotations: { summary: `srv-${n}-${i} down` },
-      startsAt: '2026-11-02T08:00:00Z',
-      endsAt: '0001-01-01T00:00:00Z',
-      generatorURL: 'http://prometheus.example/graph',
+  return alertmanagerPayload(
+    branch,
+    Array.from({ length: 10 }, (_, i) => ({
+      instance: `srv-${n}-${i}.${branch}.example:9100`,
       fingerprint: `${n.toString(16).padStart(8, '0')}${i.toString(16).padStart(8, '0')}`,
     })),
-  };
+  );
 }
 
 describe('crash recovery (SIGKILL of the real server process)', () => {
