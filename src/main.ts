@@ -51,6 +51,7 @@ import { renderCsv } from './report/render-csv';
 import { createRedactor } from './core/redact/redact';
 import { startDuplicateReconciler } from './app/reconcile-duplicate-tickets';
 import { startPrivacyJobs } from './composition/wire-privacy';
+import { openSharedLimits } from './composition/open-shared-limits';
 
 export interface RunningApp {
   url: string;
@@ -129,6 +130,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     synchronous: env.SQLITE_SYNCHRONOUS,
     busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS,
   });
+  // Every remote system's concurrency, rates and Retry-After pauses, held with the other instances.
+  const sharedLimits = await openSharedLimits(env.DATABASE_URL, clock);
 
   // Never accept unauthenticated webhooks: without configured tokens, make one and print it once.
   const generated: RunningApp['generated'] = {};
@@ -201,6 +204,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     publicUrl: config.server.publicUrl ?? url,
     metrics,
     ...(env.SANDBOX_URL ? { shared: env.SANDBOX_URL } : {}),
+    limits: sharedLimits,
   });
   const escalationDeps = {
     ...escalation,
@@ -277,13 +281,24 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
             get: (id) => store.shifts.get(id),
           },
           afterChange: () => outbox.wake(),
+          limits: sharedLimits,
           report: async (month) => {
             const report = await buildReport(month);
             return { report, html: renderHtml(report), csv: renderCsv(report) };
           },
         })
       : null;
-  const tickets = ticketLanes({ config, store, clock, logger, url, runbooks, sandbox, metrics });
+  const tickets = ticketLanes({
+    config,
+    store,
+    clock,
+    logger,
+    url,
+    runbooks,
+    sandbox,
+    metrics,
+    limits: sharedLimits,
+  });
   const lanes: Partial<Record<Lane, LaneSpec>> = {
     ...tickets.lanes,
     ...chat?.lanes,
@@ -376,6 +391,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     await outbox.stop();
     for (const r of reconcilers) await r.stop();
     await chat?.stop();
+    await sharedLimits.close();
     await store.close();
   };
   const shutdown = async () => {

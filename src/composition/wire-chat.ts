@@ -8,6 +8,7 @@ import type { Clock } from '../ports/clock';
 import type { OnCallSchedule } from '../core/oncall/schedule';
 import type { Logger } from '../ports/logger';
 import type { Metrics } from '../ports/metrics';
+import type { SharedLimits } from '../ports/shared-limits';
 import type { ChatLane, Store } from '../ports/store';
 import type { LaneSpec } from '../app/outbox-worker';
 import { chatLaneRunner } from '../app/run-chat-command';
@@ -84,6 +85,8 @@ export async function wireChat(o: {
   metrics?: Pick<Metrics, 'remoteCall' | 'retryAfterWait'>;
   /** `/itsm shift` and the handover's Acknowledge button. */
   shifts?: ChatCommandsDeps['shifts'];
+  /** Where each platform's Retry-After pauses and channel rates are held with the other instances. */
+  limits?: SharedLimits;
 }): Promise<ChatWiring> {
   const { config, env, logger } = o;
   const publicUrl = config.server.publicUrl ?? o.url;
@@ -120,7 +123,12 @@ export async function wireChat(o: {
   let monthly: MonthlyReportJob | null = null;
   const starts: (() => Promise<void>)[] = [];
   const stops: (() => Promise<void>)[] = [];
-  const driverSettings = { clock: o.clock, perChannel: config.slack.perChannel, metrics: o.metrics };
+  const driverSettings = {
+    clock: o.clock,
+    perChannel: config.slack.perChannel,
+    metrics: o.metrics,
+    ...(o.limits ? { limits: o.limits } : {}),
+  };
   const lane = (
     notifier: ChatNotifier,
     channelOf: (p: (typeof config.providers)[number]) => string | undefined,

@@ -3,6 +3,7 @@ import { Secret } from '../config/secret';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { Metrics } from '../ports/metrics';
+import type { SharedLimits } from '../ports/shared-limits';
 import { createHttpPager, type PagingTarget } from '../../integrations/paging/http-pager';
 import { createPagingLaneDriver } from '../../integrations/paging/paging-lane-driver';
 import {
@@ -40,6 +41,8 @@ export function pagingLane(o: {
   metrics?: Pick<Metrics, 'remoteCall' | 'retryAfterWait'>;
   /** SANDBOX_URL: where the sandbox PagerDuty is when it is not mounted on this server. */
   shared?: string;
+  /** Limits held with the other instances. */
+  limits?: SharedLimits;
 }): LaneSpec | null {
   const entries = Object.entries(o.config.paging);
   if (entries.length === 0) return null;
@@ -57,7 +60,7 @@ export function pagingLane(o: {
       o.logger.info('paging target runs against the sandbox PagerDuty', { target: name, path: SANDBOX_PATH });
     }
   }
-  const driver = createPagingLaneDriver(o.clock, o.metrics);
+  const driver = createPagingLaneDriver(o.clock, o.metrics, o.limits);
   const pager = createHttpPager({ targets, transport: driver });
   return { run: pagingLaneRunner({ pager, publicUrl: o.publicUrl }), driver };
 }

@@ -4,6 +4,7 @@ import type { Runbook } from '../core/runbook/runbook';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { Metrics } from '../ports/metrics';
+import type { SharedLimits } from '../ports/shared-limits';
 import type { Store, TicketLane } from '../ports/store';
 import type { DuplicateTickets, TicketSystem } from '../ports/ticket-system';
 import type { LaneSpec } from '../app/outbox-worker';
@@ -97,8 +98,11 @@ export function ticketLanes(o: {
   sandbox?: Sandbox | null;
   /** Counts each remote call and Retry-After wait. */
   metrics?: Pick<Metrics, 'remoteCall' | 'retryAfterWait'>;
+  /** Where each system's concurrency and Retry-After pauses are held with the other instances. */
+  limits?: SharedLimits;
 }) {
   const { config, logger } = o;
+  const shared = o.limits ? { limits: o.limits } : {};
   const cfg = withProviderDefaults(config);
   const systems: Partial<Record<TicketLane, TicketSystem>> = {};
   const duplicates: DuplicateTickets[] = [];
@@ -107,8 +111,14 @@ export function ticketLanes(o: {
       clock: o.clock,
       concurrency: config.servicenow.concurrency,
       metrics: o.metrics,
+      ...shared,
     }),
-    jira: createJiraLaneDriver({ clock: o.clock, concurrency: config.jira.concurrency, metrics: o.metrics }),
+    jira: createJiraLaneDriver({
+      clock: o.clock,
+      concurrency: config.jira.concurrency,
+      metrics: o.metrics,
+      ...shared,
+    }),
   };
   if (config.tickets.systems.includes('servicenow')) {
     const { baseUrl, auth } = endpoint(
