@@ -24,9 +24,9 @@ import { PromMetrics } from '../integrations/metrics/prom-metrics';
 import { countIncidentEvents } from './app/count-incident-events';
 import { requestFields } from './app/request-context';
 import { InFlight } from '../handlers/http/in-flight';
-import { openSqliteStore } from '../integrations/storage/sqlite/open-sqlite-store';
+import { openStore } from './composition/open-store';
 import { jsonLogger } from '../integrations/logging/json-logger';
-import type { SqliteStore } from '../integrations/storage/sqlite/sqlite-store';
+import type { OpenedStore } from './composition/open-store';
 import { createSandboxes, ticketLanes } from './composition/wire-ticketing';
 import type { Sandboxes } from '../integrations/sandbox/create-sandbox';
 import { OutboxWorker, type LaneSpec } from './app/outbox-worker';
@@ -55,7 +55,7 @@ import { openSharedLimits } from './composition/open-shared-limits';
 
 export interface RunningApp {
   url: string;
-  store: SqliteStore;
+  store: OpenedStore;
   correlation: CorrelationLoop;
   outbox: OutboxWorker;
   /** The emulators mounted under /sandbox/* for systems without configuration. */
@@ -124,9 +124,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   });
   if (exposure.kind === 'refuse') throw new Error(exposure.message);
   if (exposure.kind === 'warn') logger.warn(exposure.message, { active: exposure.active });
-  if (!env.DATABASE_URL.startsWith('sqlite:'))
-    throw new Error('only sqlite: DATABASE_URL is supported in this version');
-  const store = await openSqliteStore(env.DATABASE_URL, {
+  const store = await openStore(env.DATABASE_URL, {
     synchronous: env.SQLITE_SYNCHRONOUS,
     busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS,
   });

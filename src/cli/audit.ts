@@ -8,7 +8,7 @@ import { anchorFile } from '../composition/wire-privacy';
 import { systemClock } from '../../integrations/clock/system-clock';
 import { jsonLogger } from '../../integrations/logging/json-logger';
 import { AnchorFile } from '../../integrations/anchors/anchor-file';
-import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
+import { openStore } from '../composition/open-store';
 
 /** The configuration, or an error listing its problems. */
 export function loadedConfig(): LoadedConfig {
@@ -19,7 +19,7 @@ export function loadedConfig(): LoadedConfig {
 
 /** The configured store, migrated. */
 export const openConfiguredStore = (loaded: LoadedConfig = loadedConfig()) =>
-  openSqliteStore(loaded.env.DATABASE_URL);
+  openStore(loaded.env.DATABASE_URL);
 
 /**
  * The signed heads to check: `--anchors <file>` (must exist), else the configured file when it exists

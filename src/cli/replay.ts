@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatProblems, loadConfig } from '../config/load-config';
-import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
+import { openStore } from '../composition/open-store';
 
 /** `itsm-bridge replay [--id N]`: parked outbox commands back to pending, after the cause is fixed. */
 export function registerReplayCommand(program: Command): void {
@@ -15,7 +15,7 @@ export function registerReplayCommand(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const store = await openSqliteStore(loaded.value.env.DATABASE_URL);
+      const store = await openStore(loaded.value.env.DATABASE_URL);
       try {
         const now = new Date().toISOString();
         const n = await store.unitOfWork(async (uow) => {

@@ -5,7 +5,7 @@ import { createJiraLaneDriver } from '../../integrations/jira/jira-lane-driver';
 import { createServiceNowLaneDriver } from '../../integrations/servicenow/servicenow-lane-driver';
 import { createJiraTicketSource } from '../../integrations/jira/jira-ticket-source';
 import { createServiceNowTicketSource } from '../../integrations/servicenow/servicenow-ticket-source';
-import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
+import { openStore } from './open-store';
 import { incidentTicketSource } from '../app/incident-ticket-source';
 
 /** The bridge's own store as a report source; the database is opened for the run and closed after it. */
@@ -13,7 +13,7 @@ export function storeSource(databaseUrl: string): TicketSource {
   return {
     name: 'store',
     async *tickets(query) {
-      const store = await openSqliteStore(databaseUrl);
+      const store = await openStore(databaseUrl);
       try {
         yield* incidentTicketSource(store.histories).tickets(query);
       } finally {

@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { verifyAudit } from '../../src/app/verify-audit';
-import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
+import { openStore } from '../../src/composition/open-store';
+import { testDatabase } from '../helpers/test-database';
 import { freePort, startChild, waitExit } from '../helpers/child-server';
 import { alertmanagerPayload } from '../helpers/alertmanager-payload';
 
@@ -25,13 +25,13 @@ function payload(n: number) {
 describe('crash recovery (SIGKILL of the real server process)', () => {
   it('loses no acknowledged alert, applies each exactly once and never duplicates an incident', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'itsm-crash-'));
-    const dbPath = join(dir, 'crash.sqlite');
+    const database = await testDatabase(dir, 'crash.sqlite');
     writeFileSync(join(dir, 'itsm-bridge.yaml'), 'routing:\n  defaults: { groupBy: [branch] }\n');
     const port = await freePort();
     const env = {
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${dbPath}`,
+      DATABASE_URL: database.url,
       WEBHOOK_TOKEN: TOKEN,
       API_TOKEN: 'x'.repeat(24),
       LOG_LEVEL: 'error',
@@ -79,44 +79,35 @@ describe('crash recovery (SIGKILL of the real server process)', () => {
     expect(pending).toHaveLength(0);
 
     // Let correlation finish after the last restart.
-    const db = new BetterSqlite3(dbPath, { readonly: true });
-    for (let i = 0; i < 200; i++) {
-      const { n } = db.prepare('select count(*) n from alerts where processed_at is null').get() as {
-        n: number;
-      };
-      if (n === 0) break;
+    // Counts as numbers (PostgreSQL returns bigint counts as strings).
+    const count = async (statement: string) => Number((await database.query(statement))[0]?.n ?? 0);
+    // Up to 90 s: on PostgreSQL every statement is a round trip, and 2,400 alerts take a while.
+    for (let i = 0; i < 900; i++) {
+      if ((await count('select count(*) n from alerts where processed_at is null')) === 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     server.child.kill('SIGTERM');
     await waitExit(server.child);
 
-    const ids = new Set((db.prepare('select id from alerts').all() as { id: number }[]).map((r) => r.id));
+    const ids = new Set((await database.query('select id from alerts')).map((r) => Number(r.id)));
     const missing = [...acknowledged].filter((id) => !ids.has(id));
     expect(missing).toEqual([]);
     expect(acknowledged.size).toBeGreaterThanOrEqual(2400);
-    const unprocessed = db.prepare('select count(*) n from alerts where processed_at is null').get() as {
-      n: number;
-    };
-    expect(unprocessed.n).toBe(0);
+    expect(await count('select count(*) n from alerts where processed_at is null')).toBe(0);
     // Exactly once: every processed alert counted once on its incident member, no more, no less.
-    const applied = db.prepare('select sum(occurrences) n from incident_alerts').get() as { n: number };
-    const attached = db.prepare('select count(*) n from alerts where incident_id is not null').get() as {
-      n: number;
-    };
-    expect(applied.n).toBe(attached.n);
-    expect(attached.n).toBe(ids.size);
+    const applied = await count('select sum(occurrences) n from incident_alerts');
+    const attached = await count('select count(*) n from alerts where incident_id is not null');
+    expect(applied).toBe(attached);
+    expect(attached).toBe(ids.size);
     // One incident per branch, never two.
-    const incidents = db.prepare('select group_key, count(*) n from incidents group by group_key').all() as {
-      n: number;
-    }[];
+    const incidents = await database.query('select group_key, count(*) n from incidents group by group_key');
     expect(incidents).toHaveLength(21);
-    expect(incidents.every((r) => r.n === 1)).toBe(true);
-    const members = db.prepare('select count(*) n from incident_alerts').get() as { n: number };
-    expect(members.n).toBe(2400);
-    db.close();
+    expect(incidents.every((r) => Number(r.n) === 1)).toBe(true);
+    expect(await count('select count(*) n from incident_alerts')).toBe(2400);
 
-    const store = await openSqliteStore(`sqlite:${dbPath}`);
+    const store = await openStore(database.url);
     expect(await verifyAudit(store)).toMatchObject({ ok: true });
     await store.close();
-  }, 120_000);
+    await database.drop();
+  }, 240_000);
 });

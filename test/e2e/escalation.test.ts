@@ -94,7 +94,9 @@ describe('escalation of an unacknowledged incident (stored runs, injected clock)
   it('runs the policy to its end: mention, DMs to the on-call, the next one, lead and manager, then a page', async () => {
     app = await startTestApp({ yaml: YAML, clock });
     await app.post('generic', alert);
-    await tick(1); // opened at t0, the timers run once per clock second
+    // Opened at t0: correlated before the clock moves (on PostgreSQL it can take longer than the post).
+    await app.settle();
+    await tick(1); // the timers run once per clock second
     const [inc] = (await app.api('/api/incidents')).incidents;
     expect(await steps(inc.id)).toEqual(['0:Anna Schmidt']);
     const thread = slack()

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config/load-config';
 import { startApp, type RunningApp } from '../../src/main';
 import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
+import { testDatabase, type TestDatabase } from './test-database';
 
 export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
 export const API_TOKEN = 'test-api-token-0123456789';
@@ -33,7 +34,10 @@ const consoleLogger: Logger = {
 
 export interface TestApp extends RunningApp {
   dir: string;
+  /** The SQLite file (when `database` is SQLite). */
   dbPath: string;
+  /** The test's database: SQLite, or PostgreSQL with `TEST_STORE=postgres`. */
+  database: TestDatabase;
   post(
     source: string,
     body: unknown,
@@ -46,7 +50,10 @@ export interface TestApp extends RunningApp {
   flush(rounds?: number): Promise<void>;
 }
 
-/** Starts the real app (HTTP server, SQLite file, correlation loop) on an ephemeral port in a temp dir. */
+/**
+ * Starts the real app (HTTP server, SQLite file or PostgreSQL schema, correlation loop) on an ephemeral
+ * port in a temp dir.
+ */
 export async function startTestApp(
   opts: { yaml?: string; env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
 ): Promise<TestApp> {
@@ -54,13 +61,14 @@ export async function startTestApp(
   const file = join(dir, 'itsm-bridge.yaml');
   writeFileSync(file, opts.yaml ?? '{}\n');
   const dbPath = join(dir, 'test.sqlite');
+  const database = await testDatabase(dir);
   const loaded = loadConfig({
     file,
     cwd: dir,
     env: {
       PORT: '0',
       HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${dbPath}`,
+      DATABASE_URL: database.url,
       WEBHOOK_TOKEN,
       API_TOKEN,
       ...opts.env,
@@ -85,6 +93,11 @@ export async function startTestApp(
     ...app,
     dir,
     dbPath,
+    database,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
     async post(source, body, headers = {}) {
       const res = await fetch(`${app.url}/webhooks/${source}`, {
         method: 'POST',

@@ -17,15 +17,22 @@ export async function auditHead(db: Kysely<Database>): Promise<ChainHead> {
 
 /**
  * Appends to the hash-chained audit log inside one transaction. The chain head is read once per unit
- * of work (the transaction serialises writers, so nobody else moves it meanwhile).
+ * of work; nobody else moves it meanwhile: SQLite serialises writing transactions, and where they run
+ * concurrently (PostgreSQL) `lockChain` makes appending ones take turns until their commit.
  */
 export class KyselyAuditLog implements AuditLog {
   #chainHead: ChainHead | null = null;
 
-  constructor(private readonly tx: Kysely<Database>) {}
+  constructor(
+    private readonly tx: Kysely<Database>,
+    private readonly lockChain?: (tx: Kysely<Database>) => Promise<void>,
+  ) {}
 
   async append(e: NewAuditEntry) {
-    this.#chainHead ??= await auditHead(this.tx);
+    if (!this.#chainHead) {
+      await this.lockChain?.(this.tx);
+      this.#chainHead = await auditHead(this.tx);
+    }
     const l = nextLink(this.#chainHead, e, auditSalt());
     await this.tx
       .insertInto('audit_log')

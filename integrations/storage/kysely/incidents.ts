@@ -12,8 +12,13 @@ import type { Database } from '../database';
 import { incidentToRow, memberToRow, rowToAlert, rowToIncident, rowToMember } from '../row-mappers';
 import { selectAlerts } from './select-alerts';
 
-const getIncident = async (db: Kysely<Database>, id: number) => {
-  const row = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+const getIncident = async (db: Kysely<Database>, id: number, lock = false) => {
+  const row = await db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('id', '=', id)
+    .$if(lock, (q) => q.forUpdate())
+    .executeTakeFirst();
   return row ? rowToIncident(row) : null;
 };
 
@@ -72,12 +77,24 @@ export class KyselyIncidentReads implements IncidentReads {
   }
 }
 
-/** Incidents and their members inside one Kysely transaction. */
+/**
+ * Incidents and their members inside one Kysely transaction. With `lockRows` (PostgreSQL, where units
+ * of work run concurrently) an open incident read here is locked until the commit, so two units of work
+ * changing the same incident (correlation, a chat action, a finished ticket command) take turns instead
+ * of one overwriting the other; SQLite serialises whole transactions and needs no row locks.
+ */
 export class KyselyIncidentWrites implements IncidentWrites {
-  constructor(private readonly tx: Kysely<Database>) {}
+  readonly #lock: boolean;
+
+  constructor(
+    private readonly tx: Kysely<Database>,
+    opts: { lockRows?: boolean } = {},
+  ) {
+    this.#lock = opts.lockRows ?? false;
+  }
 
   get(id: number) {
-    return getIncident(this.tx, id);
+    return getIncident(this.tx, id, this.#lock);
   }
 
   async findOpenByKey(dedupKey: string) {
@@ -111,6 +128,7 @@ export class KyselyIncidentWrites implements IncidentWrites {
       .selectAll()
       .where('group_key', '=', groupKey)
       .where('state', '<>', 'resolved')
+      .$if(this.#lock, (q) => q.forUpdate())
       .executeTakeFirst();
     return row ? rowToIncident(row) : null;
   }

@@ -65,12 +65,17 @@ export class KyselyStore implements Store {
   readonly shifts: ShiftHandoverReads;
   protected readonly commits = new CommitObservers();
   readonly privacy: PersonalData;
+  readonly #migrationSchema: string | undefined;
 
-  /** `inbox` may be replaced by a faster writer of the same backend (SQLite's group commit). */
+  /**
+   * `inbox` may be replaced by a faster writer of the same backend (SQLite's group commit);
+   * `migrationSchema` is the PostgreSQL schema of Kysely's migration tables when not the default one.
+   */
   constructor(
     protected readonly db: Kysely<Database>,
-    replace: { inbox?: AlertInbox } = {},
+    replace: { inbox?: AlertInbox; migrationSchema?: string } = {},
   ) {
+    this.#migrationSchema = replace.migrationSchema;
     this.inbox = replace.inbox ?? new KyselyInbox(db);
     this.incidents = new KyselyIncidentReads(db);
     this.timeline = new KyselyTimelineReads(db);
@@ -90,15 +95,21 @@ export class KyselyStore implements Store {
     const { error, results } = await new Migrator({
       db: this.db,
       provider: migrationProvider,
+      ...(this.#migrationSchema ? { migrationTableSchema: this.#migrationSchema } : {}),
     }).migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
     if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
 
+  /** The repositories of a unit of work over `tx`; a dialect may swap some for its own. */
+  protected repositories(tx: Kysely<Database>): UnitOfWork {
+    return kyselyUnitOfWork(tx);
+  }
+
   async unitOfWork<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
     let committed = () => {};
     const result = await this.db.transaction().execute((tx) => {
-      const watched = this.commits.watch(kyselyUnitOfWork(tx));
+      const watched = this.commits.watch(this.repositories(tx));
       committed = watched.committed;
       return fn(watched.uow);
     });

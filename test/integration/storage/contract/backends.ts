@@ -8,43 +8,109 @@ import type { IncidentRecord, MemberRecord, NewIncident, Store } from '../../../
 import type { Database } from '../../../../integrations/storage/database';
 import { KyselyStore } from '../../../../integrations/storage/kysely/kysely-store';
 import { openSqliteStore } from '../../../../integrations/storage/sqlite/open-sqlite-store';
+import { openPostgresStore } from '../../../../integrations/storage/postgres/open-postgres-store';
+import { freshPostgresSchema, postgresWanted } from '../../../helpers/postgres';
 
-/** Opens a migrated store of one backend on the SQLite file at `path`. */
-export type OpenBackend = (path: string) => Promise<Store>;
+/** SQL run on a second connection, bypassing the store (`?` placeholders on both databases). */
+export interface DirectSql {
+  run(statement: string, ...params: unknown[]): Promise<void>;
+  all(statement: string): Promise<Record<string, unknown>[]>;
+}
+
+/** A migrated store of one backend on an empty database, how to reach its tables directly, and its end. */
+export interface OpenedBackend {
+  store: Store;
+  direct: DirectSql;
+  /** Closes the store and removes its database. */
+  close(): Promise<void>;
+}
+
+/** Opens a migrated store of one backend on a new, empty database. */
+export type OpenBackend = () => Promise<OpenedBackend>;
+
+/** A direct connection to a SQLite file, opened per statement (the store keeps its own). */
+const sqliteDirect = (path: string): DirectSql => ({
+  async run(statement, ...params) {
+    const raw = new BetterSqlite3(path);
+    try {
+      raw.prepare(statement).run(...params);
+    } finally {
+      raw.close();
+    }
+  },
+  async all(statement) {
+    const raw = new BetterSqlite3(path, { readonly: true });
+    try {
+      return raw.prepare(statement).all() as Record<string, unknown>[];
+    } finally {
+      raw.close();
+    }
+  },
+});
+
+const onSqliteFile = (open: (path: string) => Promise<Store>): OpenBackend => {
+  return async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'itsm-contract-')), 's.sqlite');
+    const store = await open(path);
+    return { store, direct: sqliteDirect(path), close: () => store.close() };
+  };
+};
+
+/** The PostgreSQL store on a schema of its own, dropped after the test. */
+export const openPostgresBackend: OpenBackend = async () => {
+  const schema = await freshPostgresSchema();
+  const store = await openPostgresStore(schema.url, { schema: schema.schema, poolSize: 4 });
+  return {
+    store,
+    direct: {
+      run: async (statement, ...params) => void (await schema.query(statement, ...params)),
+      all: (statement) => schema.query(statement),
+    },
+    async close() {
+      await store.close();
+      await schema.drop();
+    },
+  };
+};
 
 /**
- * The generic Kysely implementation (the basis of the PostgreSQL backend) and the SQLite fast path.
- * Both keep their data in a SQLite file, so a test can plant a corrupt row with `writeDirectly`.
+ * Every backend: the SQLite fast path, the generic Kysely implementation on SQLite, and PostgreSQL
+ * (the generic implementation on `pg`) when TEST_DATABASE_URL names a server (test/helpers/postgres.ts).
  */
 export const BACKENDS: [name: string, open: OpenBackend][] = [
-  ['SqliteStore (prepared statements, group commit)', (path) => openSqliteStore(`sqlite:${path}`)],
+  [
+    'SqliteStore (prepared statements, group commit)',
+    onSqliteFile((path) => openSqliteStore(`sqlite:${path}`)),
+  ],
   [
     'KyselyStore (generic)',
-    async (path) => {
+    onSqliteFile(async (path) => {
       const s = new KyselyStore(
         new Kysely<Database>({ dialect: new SqliteDialect({ database: new BetterSqlite3(path) }) }),
       );
       await s.migrate();
       return s;
-    },
+    }),
   ],
+  ...(postgresWanted()
+    ? [['PostgreSQL (KyselyStore on pg)', openPostgresBackend] as [string, OpenBackend]]
+    : []),
 ];
 
-/** The store of the running test and the file it lives in. */
+/** The store of the running test and a way to its tables past it. */
 export interface StoreUnderTest {
   readonly store: Store;
-  readonly path: string;
+  readonly direct: DirectSql;
 }
 
-/** A fresh store on a new file before each test of the enclosing `describe`, closed after it. */
+/** A fresh store on a new, empty database before each test of the enclosing `describe`, closed after it. */
 export function freshStore(open: OpenBackend): StoreUnderTest {
-  let current: { store: Store; path: string } | null = null;
+  let current: OpenedBackend | null = null;
   beforeEach(async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'itsm-contract-')), 's.sqlite');
-    current = { store: await open(path), path };
+    current = await open();
   });
   afterEach(async () => {
-    await current?.store.close();
+    await current?.close();
     current = null;
   });
   const opened = () => {
@@ -55,23 +121,10 @@ export function freshStore(open: OpenBackend): StoreUnderTest {
     get store() {
       return opened().store;
     },
-    get path() {
-      return opened().path;
+    get direct() {
+      return opened().direct;
     },
   };
-}
-
-/**
- * Runs one statement on a second connection to the store's file, bypassing the store: how a row that
- * an older or newer version (or a hand edit) left behind gets there.
- */
-export function writeDirectly(path: string, statement: string, ...params: unknown[]): void {
-  const raw = new BetterSqlite3(path);
-  try {
-    raw.prepare(statement).run(...params);
-  } finally {
-    raw.close();
-  }
 }
 
 const START = Date.parse('2026-11-02T08:00:00.000Z');

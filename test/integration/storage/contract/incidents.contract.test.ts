@@ -171,7 +171,7 @@ describe.each(BACKENDS)('incidents contract: %s', (_name, open) => {
         store.unitOfWork((uow) => uow.incidents.insert({ ...incident('g1'), key: 'ib-other' })),
         // better-sqlite3's native part keeps the SqliteError class of the first test file that loaded it, so in
         // jest's per-file realms `instanceof Error` can fail: match the message, not the class.
-      ).rejects.toHaveProperty('message', expect.stringMatching(/UNIQUE/));
+      ).rejects.toHaveProperty('message', expect.stringMatching(/unique/i));
       await store.unitOfWork((uow) =>
         uow.incidents.update(inc.id, { state: 'resolved', resolvedAt: '2026-11-02T09:00:00.000Z' }),
       );
@@ -194,7 +194,7 @@ describe.each(BACKENDS)('incidents contract: %s', (_name, open) => {
       await t.store.unitOfWork((uow) => uow.incidents.update(2, { state: 'resolving' }));
       await expect(
         t.store.unitOfWork((uow) => uow.incidents.insert({ ...incident('g2'), key: 'ib-g2-2' })),
-      ).rejects.toHaveProperty('message', expect.stringMatching(/UNIQUE/));
+      ).rejects.toHaveProperty('message', expect.stringMatching(/unique/i));
       const all = await t.store.incidents.list({ limit: 10 });
       expect(all.map((i) => [i.id, i.groupKey, i.state])).toEqual([
         [4, 'g1', 'resolved'],

@@ -1,6 +1,6 @@
 import type { LaneCommand } from '../../../../src/core/outbox/outbox-command';
 import type { Lane, OutboxQueue, Store } from '../../../../src/ports/store';
-import { BACKENDS, freshStore, minute, writeDirectly } from './backends';
+import { BACKENDS, freshStore, minute } from './backends';
 
 type NewCommand = Parameters<OutboxQueue['enqueue']>[0];
 type Patch = Parameters<OutboxQueue['update']>[1];
@@ -295,8 +295,7 @@ describe.each(BACKENDS)('outbox contract: %s', (_name, open) => {
 
   it('reads a row it cannot parse as kind unreadable, with the stored kind and the reason', async () => {
     const plant = (incidentId: number, lane: string, kind: string, payload: string) =>
-      writeDirectly(
-        t.path,
+      t.direct.run(
         `INSERT INTO outbox (incident_id, lane, kind, payload, state, attempts, not_before, created_at, updated_at)
          VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
         incidentId,
@@ -307,11 +306,11 @@ describe.each(BACKENDS)('outbox contract: %s', (_name, open) => {
         minute(0),
         minute(0),
       );
-    plant(1, 'servicenow', 'note', 'not json');
-    plant(2, 'servicenow', 'chat_sync', '{}');
-    plant(3, 'slack', 'create', '{}');
-    plant(4, 'jira', 'note', '{}');
-    plant(5, 'pager', 'create', '{}');
+    await plant(1, 'servicenow', 'note', 'not json');
+    await plant(2, 'servicenow', 'chat_sync', '{}');
+    await plant(3, 'slack', 'create', '{}');
+    await plant(4, 'jira', 'note', '{}');
+    await plant(5, 'pager', 'create', '{}');
     const meta = (id: number) => ({
       id,
       incidentId: id,

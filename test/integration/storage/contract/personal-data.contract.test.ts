@@ -1,7 +1,6 @@
-import BetterSqlite3 from 'better-sqlite3';
 import { verifyAudit } from '../../../../src/app/verify-audit';
 import type { AuditEntry, NewHandoff, RetentionCutoffs, Store } from '../../../../src/ports/store';
-import { alert, BACKENDS, freshStore, incident, insertIncidents } from './backends';
+import { alert, BACKENDS, freshStore, incident, insertIncidents, type DirectSql } from './backends';
 
 const OLD = '2026-01-10T08:00:00.000Z';
 const NEW = '2026-11-20T08:00:00.000Z';
@@ -137,15 +136,20 @@ async function seed(store: Store) {
   return { i1, i2 };
 }
 
-/** Every row of every table, read past the store. */
-function snapshot(path: string) {
-  const raw = new BetterSqlite3(path, { readonly: true });
-  try {
-    const tables = ['alerts', 'incidents', 'timeline', 'audit_log', 'handoffs', 'outbox'];
-    return Object.fromEntries(tables.map((t) => [t, raw.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()]));
-  } finally {
-    raw.close();
-  }
+/** Every row of every table, read past the store, in key order. */
+async function snapshot(direct: DirectSql) {
+  const tables = {
+    alerts: 'id',
+    incidents: 'id',
+    timeline: 'id',
+    audit_log: 'seq',
+    handoffs: 'id',
+    outbox: 'id',
+  };
+  const rows: Record<string, Record<string, unknown>[]> = {};
+  for (const [table, key] of Object.entries(tables))
+    rows[table] = await direct.all(`SELECT * FROM ${table} ORDER BY ${key}`);
+  return rows;
 }
 
 const collect = async (entries: AsyncIterable<AuditEntry>) => {
@@ -168,15 +172,15 @@ describe.each(BACKENDS)('personal data contract: %s', (_name, open) => {
 
   it('counts in a dry run what a purge would change, and changes nothing', async () => {
     await seed(t.store);
-    const before = snapshot(t.path);
+    const before = await snapshot(t.direct);
     expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: true, at: NEW })).toEqual(EXPECTED_AT_JUNE);
-    expect(snapshot(t.path)).toEqual(before);
+    expect(await snapshot(t.direct)).toEqual(before);
   });
 
   it('purges exactly what is past its cutoff; a second purge finds nothing; the audit chain still verifies', async () => {
     const { i1, i2 } = await seed(t.store);
     expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: false, at: NEW })).toEqual(EXPECTED_AT_JUNE);
-    const after = snapshot(t.path);
+    const after = await snapshot(t.direct);
 
     const alerts = await t.store.incidents.alerts(i1, 10);
     expect(alerts.map((a) => [a.labels, a.description])).toEqual([[{}, null]]);
@@ -245,7 +249,7 @@ describe.each(BACKENDS)('personal data contract: %s', (_name, open) => {
       handoffs: 0,
       outboxCommands: 0,
     });
-    expect(snapshot(t.path)).toEqual(after);
+    expect(await snapshot(t.direct)).toEqual(after);
   });
 
   it('purges texts and names each at their own cutoff', async () => {

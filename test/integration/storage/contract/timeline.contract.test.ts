@@ -1,6 +1,6 @@
 import type { TimelineEvent } from '../../../../src/core/incident/timeline-event';
 import type { NewTimelineEntry, Store, TimelineEntryOf } from '../../../../src/ports/store';
-import { BACKENDS, freshStore, minute, writeDirectly } from './backends';
+import { BACKENDS, freshStore, minute } from './backends';
 
 const entry = (incidentId: number, n: number, event: TimelineEvent): NewTimelineEntry => ({
   incidentId,
@@ -72,8 +72,7 @@ describe.each(BACKENDS)('timeline contract: %s', (_name, open) => {
   it('reads a row of an unknown type or with bad data as unreadable, and leaves it out of ofType', async () => {
     await add(t.store, entry(1, 0, note('fine')));
     const plant = (type: string, data: string) =>
-      writeDirectly(
-        t.path,
+      t.direct.run(
         'INSERT INTO timeline (incident_id, at, type, actor, reason, alert_id, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
         1,
         minute(1),
@@ -83,9 +82,9 @@ describe.each(BACKENDS)('timeline contract: %s', (_name, open) => {
         null,
         data,
       );
-    plant('mystery', '{}');
-    plant('note', '{"name":"Ann"}');
-    plant('note', 'not json');
+    await plant('mystery', '{}');
+    await plant('note', '{"name":"Ann"}');
+    await plant('note', 'not json');
     const meta = { incidentId: 1, at: minute(1), actor: 'old-version', reason: 'planted', alertId: null };
     expect(await t.store.timeline.of(1, 10)).toEqual([
       { id: 1, ...entry(1, 0, note('fine')) },
