@@ -32,7 +32,7 @@ const backends: [string, Open][] = [
         [
           'PostgreSQL (two instances)',
           async () => {
-            const schema = await freshLimitsSchema(pgUrl);
+            const schema = await freshLimitsSchema();
             const limits: [SharedLimits, SharedLimits] = [
               await openPostgresSharedLimits(schema.url),
               await openPostgresSharedLimits(schema.url),
