@@ -4,15 +4,12 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { childEnv, freePort, startChild, startSandboxChild, waitExit } from '../helpers/child-server';
 import { runCli } from '../helpers/run-cli';
+import { SANDBOX_TEST_SETTINGS } from '../helpers/sandbox-test-settings';
 import { alertmanagerPayload } from '../helpers/alertmanager-payload';
 
 const TOKEN = 'shared-sandbox-token-123456';
 const API = 'a'.repeat(24);
-const YAML = `
-correlation: { groupWait: 0 }
-tickets: { noteInterval: 0, maxBackoff: 2s, pollInterval: 1 }
-slack: { updateInterval: 0 }
-teams: { enabled: false }
+const YAML = `${SANDBOX_TEST_SETTINGS}
 providers:
   - name: app
     assignmentGroup: DMS Application

@@ -24,3 +24,28 @@ export function alertmanagerPayload(branch: string, alerts: { instance: string; 
     })),
   };
 }
+
+/**
+ * Delivers one payload to `bridgeUrl` as Alertmanager would and adds the acknowledged alert ids to
+ * `acknowledged`; false when it was not acknowledged (refused, or the connection reset by a kill) —
+ * like Alertmanager, the caller delivers it again later.
+ */
+export async function deliverAlertmanager(
+  bridgeUrl: string,
+  token: string,
+  body: unknown,
+  acknowledged: Set<number>,
+): Promise<boolean> {
+  try {
+    const res = await fetch(`${bridgeUrl}/webhooks/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 202) return false;
+    for (const id of ((await res.json()) as { alerts: number[] }).alerts) acknowledged.add(id);
+    return true;
+  } catch {
+    return false;
+  }
+}
