@@ -21,7 +21,12 @@ export class TimedRequestGate {
   constructor(
     private readonly clock: Clock,
     private readonly onPause?: (seconds: number) => void,
-    private readonly shared?: { limits: SharedLimits; scope: string },
+    private readonly shared?: {
+      limits: SharedLimits;
+      scope: string;
+      /** The system's request rate for all instances together (`<scope>:rate`), when it has one. */
+      rate?: { perSecond: number; burst: number };
+    },
   ) {}
 
   /** Epoch ms (on the clock) until which the gate is closed; 0 or past when open. */
@@ -64,10 +69,18 @@ export class TimedRequestGate {
       const shared = this.shared ? await this.shared.limits.pauseLeft(this.shared.scope) : 0;
       // Remembered, so that `isClosed` (the outbox's "start no command") also knows another's pause.
       if (shared > 0) this.#until = Math.max(this.#until, this.#nowMs() + shared);
-      const left = this.#until - this.#nowMs();
+      let left = this.#until - this.#nowMs();
+      // Open: the request also needs its share of the rate; a wait for it checks the pause again after.
+      if (left <= 0) left = await this.#rateWait();
       if (left <= 0) return;
       await new Promise((resolve) => setTimeout(resolve, left));
     }
+  }
+
+  /** 0 when a request of the shared rate was taken (or there is none), else the ms until one would be. */
+  async #rateWait(): Promise<number> {
+    const rate = this.shared?.rate;
+    return this.shared && rate ? this.shared.limits.tryTake(`${this.shared.scope}:rate`, rate) : 0;
   }
 
   #nowMs(): number {

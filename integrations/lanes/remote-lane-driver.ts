@@ -35,6 +35,8 @@ export interface RemoteLaneDriverOptions {
    * without it they hold for this process only.
    */
   limits?: SharedLimits;
+  /** Requests per second (bursts of up to `burst`) to the system, for all instances together. */
+  rate?: { perSecond: number; burst: number };
 }
 
 /** A shared slot's lease: renewed every third of it while the command runs; a dead holder's runs out. */
@@ -66,7 +68,7 @@ export class RemoteLaneDriver implements LaneDriver, GatedTransport {
     this.gate = new TimedRequestGate(
       o.clock,
       (seconds) => o.metrics?.retryAfterWait({ system: o.system, seconds }),
-      o.limits ? { limits: o.limits, scope: o.system } : undefined,
+      o.limits ? { limits: o.limits, scope: o.system, ...(o.rate ? { rate: o.rate } : {}) } : undefined,
     );
     // In-process queueing: this instance's commands wait here (no polling) for one of its own slots;
     // only a command at the head of the queue asks the shared limits for a slot of all instances.

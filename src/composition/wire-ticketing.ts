@@ -118,6 +118,7 @@ export function ticketLanes(o: {
       concurrency: config.jira.concurrency,
       metrics: o.metrics,
       ...shared,
+      ...(config.jira.rate ? { rate: config.jira.rate } : {}),
     }),
   };
   if (config.tickets.systems.includes('servicenow')) {

@@ -8,6 +8,7 @@ import {
 import { createSlackEmulator } from '../../../integrations/sandbox/slack/emulator';
 import { SlackApi } from '../../../integrations/slack/slack-api';
 import { createSlackLaneDriver } from '../../../integrations/slack/slack-lane-driver';
+import { createJiraLaneDriver } from '../../../integrations/jira/jira-lane-driver';
 import { createServiceNowLaneDriver } from '../../../integrations/servicenow/servicenow-lane-driver';
 import { createServiceNowTicketSystem } from '../../../integrations/servicenow/servicenow-ticket-system';
 import { ServiceNowConfig } from '../../../src/config/servicenow';
@@ -94,6 +95,24 @@ describe.each(backends)('lane limits shared across instances: %s', (_name, open)
     } finally {
       await server.close();
     }
+  });
+
+  it('Jira: one request rate over both instances, taken right before each request', async () => {
+    const rate = { perSecond: 5, burst: 2 };
+    const drivers = limits.map((l) =>
+      createJiraLaneDriver({ clock: systemClock, concurrency: 8, limits: l, rate }),
+    );
+    const sent: number[] = [];
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        drivers[i % 2]!.request(async () => {
+          sent.push(performance.now());
+        }),
+      ),
+    );
+    sent.sort((a, b) => a - b);
+    // Burst of 2, then one per 200 ms: the 6th no earlier than 4 × 200 ms after the first.
+    expect(sent[5]! - sent[0]!).toBeGreaterThanOrEqual(750);
   });
 
   it('Slack: one channel’s rate over both instances', async () => {

@@ -59,13 +59,14 @@ describe.each(backends)('SharedLimits contract: %s', (_name, open) => {
   });
 
   it('frees a dead holder’s slot when its lease runs out, and a renewed one only when released', async () => {
-    const dead = await a.tryAcquire(scope, 2, 200);
-    const alive = await a.tryAcquire(scope, 2, 200);
+    // Leases long enough that a loaded machine's late timers cannot make the renewal miss its lease.
+    const dead = await a.tryAcquire(scope, 2, 2000);
+    const alive = await a.tryAcquire(scope, 2, 2000);
     expect(dead && alive).toBeTruthy();
-    expect(await b.tryAcquire(scope, 2, 200)).toBeNull();
-    await sleep(120);
+    expect(await b.tryAcquire(scope, 2, 2000)).toBeNull();
+    await sleep(300);
     expect(await a.renew(scope, alive!, 10_000)).toBe(true);
-    await sleep(150);
+    await sleep(2000);
     // The un-renewed lease ran out: its slot is taken over; the renewed one is still held.
     const taker = await b.tryAcquire(scope, 2, 10_000);
     expect(taker).not.toBeNull();
