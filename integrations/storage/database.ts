@@ -133,6 +133,17 @@ export interface OutboxTable {
   updated_at: string;
   /** The HTTP request that caused the command (migration 005). */
   request_id: string | null;
+  /** How many times it was claimed; a completion must present the current number (migration 011). */
+  claim: Generated<number>;
+  claimed_by: string | null;
+  lease_until: string | null;
+}
+
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  until: string;
+  term: number;
 }
 
 export interface ChatSeenTable {
@@ -209,4 +220,5 @@ export interface Database {
   timeline: TimelineTable;
   audit_log: AuditLogTable;
   downtimes: DowntimesTable;
+  leases: LeasesTable;
 }

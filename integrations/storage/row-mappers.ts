@@ -24,6 +24,7 @@ import type {
   IncidentRecord,
   MemberRecord,
   NewIncident,
+  ClaimedCommand,
   OutboxCommand,
   StoredAlert,
   TimelineEntry,
@@ -255,11 +256,16 @@ export function rowToCommand(r: Selectable<OutboxTable>): OutboxCommand {
   };
 }
 
+/** A claimed command: the command and the number of its claim. */
+export function rowToClaimedCommand(r: Selectable<OutboxTable>): ClaimedCommand {
+  return { ...rowToCommand(r), claim: r.claim };
+}
+
 /** Column values for a command patch; only the keys present are written. */
 export function commandPatchToRow(
   p: Partial<Pick<OutboxCommand, 'state' | 'attempts' | 'notBefore' | 'lastError' | 'updatedAt'>>,
-): Partial<Omit<OutboxTable, 'id'>> {
-  const row: Partial<Omit<OutboxTable, 'id'>> = {};
+): Partial<Omit<OutboxTable, 'id' | 'claim'>> {
+  const row: Partial<Omit<OutboxTable, 'id' | 'claim'>> = {};
   if (p.state !== undefined) row.state = p.state;
   if (p.attempts !== undefined) row.attempts = p.attempts;
   if (p.notBefore !== undefined) row.not_before = p.notBefore;

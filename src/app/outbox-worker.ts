@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { retryDelaySeconds } from '../core/outbox/retry-delay';
 import type { Clock } from '../ports/clock';
 import type { LaneDriver } from '../ports/lane-driver';
@@ -7,6 +8,7 @@ import { isChatLane, isTicketLane } from '../core/outbox/outbox-command';
 import type { TicketOutcomeType, TimelineEvent } from '../core/incident/timeline-event';
 import {
   type ChatLane,
+  type ClaimedCommand,
   type Lane,
   type OutboxCommand,
   type Store,
@@ -38,13 +40,27 @@ export interface OutboxWorkerDeps {
   random?: () => number;
   /** Counts each attempt's outcome and the chat messages posted (after their commit). */
   metrics?: Pick<Metrics, 'outboxCommand' | 'chatMessage'>;
+  /** Names this worker's claims (default: random per worker, so every process has its own). */
+  instanceId?: string;
+  /** How long a claim holds without a heartbeat (default 30 s; renewed every third of it). */
+  leaseMs?: number;
 }
+
+/** The claim on a command was lost (its lease ran out and another worker claimed it): nothing recorded. */
+class LostClaim extends Error {
+  constructor(readonly cmd: ClaimedCommand) {
+    super(`the claim ${cmd.claim} on outbox command ${cmd.id} is no longer current`);
+  }
+}
+
+const DEFAULT_LEASE_MS = 30_000;
 
 interface LaneState {
   run: LaneRunner;
   /** No command of this lane starts while the driver's gate is closed (the remote's Retry-After). */
   driver: LaneDriver;
-  inFlight: Set<number>;
+  /** Claimed commands not yet recorded: id → claim number (renewed by the heartbeat). */
+  inFlight: Map<number, number>;
   /** The last poll found a full batch: more are likely due, so poll again once the batch is done. */
   backlog: boolean;
   /**
@@ -61,7 +77,11 @@ const ACTOR = 'job:outbox';
 type OutboxEvent = Extract<TimelineEvent, { type: TicketOutcomeType | 'ticket_parked' }>;
 
 /**
- * Executes outbox commands, one lane per remote system so a ServiceNow outage never delays Jira. Each
+ * Executes outbox commands, one lane per remote system so a ServiceNow outage never delays Jira. A
+ * command is claimed before it runs (a lease of `leaseMs`, renewed by a heartbeat while it runs), and
+ * its outcome is recorded only under the same claim: with several instances on one database each
+ * command runs on one of them, one per incident and lane at a time, a dead instance's claims run out
+ * and are taken over, and an instance that stalled past its lease cannot record a stale outcome. Each
  * command runs through its system's driver (limiter, Retry-After gate); while the remote's Retry-After
  * has not passed the whole lane waits; other retryable failures back off per command; permanent
  * failures park the command (visible on the incident and in /readyz; `itsm-bridge replay` re-queues
@@ -72,11 +92,17 @@ export class OutboxWorker {
   /** Commands started and not yet recorded, for `stop()`. */
   readonly #running = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | null = null;
+  #heartbeat: NodeJS.Timeout | null = null;
+  readonly #owner: string;
+  readonly #leaseMs: number;
   #polling: Promise<void> | null = null;
   #stopped = false;
   #again = false;
 
-  constructor(private readonly deps: OutboxWorkerDeps) {}
+  constructor(private readonly deps: OutboxWorkerDeps) {
+    this.#owner = deps.instanceId ?? `outbox-${randomBytes(6).toString('hex')}`;
+    this.#leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  }
 
   /**
    * Adds a remote system's lane (before `start`). The worker exists before its lanes so that what
@@ -88,7 +114,7 @@ export class OutboxWorker {
     this.#lanes.set(lane, {
       run: spec.run,
       driver: spec.driver,
-      inFlight: new Set(),
+      inFlight: new Map(),
       backlog: false,
       warm: false,
     });
@@ -98,6 +124,33 @@ export class OutboxWorker {
     this.#stopped = false;
     this.#timer = setInterval(() => this.wake(), this.deps.pollMs);
     this.#timer.unref();
+    this.#heartbeat = setInterval(() => void this.#renew(), Math.max(100, Math.floor(this.#leaseMs / 3)));
+    this.#heartbeat.unref();
+  }
+
+  /** This worker's claims, held until a lease from now. */
+  #lease() {
+    const until = new Date(this.deps.clock.now().getTime() + this.#leaseMs).toISOString();
+    return { owner: this.#owner, until };
+  }
+
+  /** The heartbeat: extends the claims of every command this worker still has in flight. */
+  async #renew(): Promise<void> {
+    const ids = [...this.#lanes.values()].flatMap((l) => [...l.inFlight.keys()]);
+    if (ids.length === 0) return;
+    try {
+      await this.deps.store.unitOfWork((uow) => uow.outbox.renew(ids, this.#lease()));
+    } catch (err) {
+      this.deps.logger.warn('outbox lease renewal failed', { error: (err as Error).message });
+    }
+  }
+
+  /** Gives a claim up without an outcome (not run after all), so any worker may take it at once. */
+  async #release(cmd: ClaimedCommand): Promise<void> {
+    const now = this.deps.clock.now().toISOString();
+    await this.deps.store.unitOfWork((uow) =>
+      uow.outbox.updateClaimed(cmd.id, cmd.claim, { updatedAt: now, release: true }),
+    );
   }
 
   wake(): void {
@@ -141,26 +194,32 @@ export class OutboxWorker {
     if (this.#timer) clearInterval(this.#timer);
     await this.#polling;
     await Promise.all(this.#running);
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
   }
 
   async #poll(): Promise<void> {
     const now = this.deps.clock.now().toISOString();
     for (const [lane, state] of this.#lanes) {
       if (state.driver.isPaused()) continue;
-      const limit = state.driver.concurrency * 2;
-      const due = await this.deps.store.unitOfWork((uow) => uow.outbox.due(lane, now, limit));
-      state.backlog = due.length >= limit;
-      if (!state.warm && (state.inFlight.size > 0 || due.length > 1))
-        due.splice(state.inFlight.size > 0 ? 0 : 1);
-      for (const cmd of due) {
-        if (state.inFlight.has(cmd.id)) continue;
-        state.inFlight.add(cmd.id);
+      const max = state.driver.concurrency * 2;
+      // Claim only what this worker will run now: a cold lane one command, and never more in flight
+      // than twice the lane's concurrency (the rest stays free for other instances).
+      const limit = state.warm ? max - state.inFlight.size : state.inFlight.size > 0 ? 0 : 1;
+      const claimed = await this.deps.store.unitOfWork((uow) =>
+        uow.outbox.claim(lane, now, limit, this.#lease()),
+      );
+      state.backlog = state.warm && claimed.length >= limit;
+      for (const cmd of claimed) {
+        state.inFlight.set(cmd.id, cmd.claim);
         // The remote call's log lines name the request that caused the command.
         const running = state.driver
           .run(() => withRequestId(cmd.requestId, () => this.#runOne(lane, state, cmd)))
-          .catch((err: unknown) =>
-            this.deps.logger.error('outbox command crashed', { id: cmd.id, error: (err as Error).message }),
-          )
+          .catch(async (err: unknown) => {
+            if (err instanceof LostClaim) return this.#lost(err);
+            this.deps.logger.error('outbox command crashed', { id: cmd.id, error: (err as Error).message });
+            // Not held until the lease runs out: the next poll may try it again.
+            await this.#release(cmd).catch(() => {});
+          })
           .finally(() => {
             state.inFlight.delete(cmd.id);
             this.#running.delete(running);
@@ -172,14 +231,10 @@ export class OutboxWorker {
     }
   }
 
-  async #runOne(lane: Lane, state: LaneState, cmd: OutboxCommand): Promise<void> {
+  async #runOne(lane: Lane, state: LaneState, cmd: ClaimedCommand): Promise<void> {
     // A 429 for another command may have arrived while this one waited in the limiter; and after
-    // `stop()` (shutdown) nothing new goes out: the command stays pending for the next start.
-    if (state.driver.isPaused() || this.#stopped) return;
-    // A poll may have read this command just before its previous run committed: run only what is still
-    // pending exactly as we read it, so a command never executes twice.
-    const fresh = await this.deps.store.unitOfWork((uow) => uow.outbox.get(cmd.id));
-    if (!fresh || fresh.state !== 'pending' || fresh.attempts !== cmd.attempts) return;
+    // `stop()` (shutdown) nothing new goes out: the command stays pending (unclaimed) for the next start.
+    if (state.driver.isPaused() || this.#stopped) return this.#release(cmd);
     const incident =
       cmd.incidentId === NO_INCIDENT ? null : await this.deps.store.incidents.get(cmd.incidentId);
     if (!incident && cmd.incidentId !== NO_INCIDENT)
@@ -189,9 +244,10 @@ export class OutboxWorker {
       // ticket but before our commit, the restarted worker sees attempts > 0 and looks the ticket up by
       // our key instead of creating a second one.
       const now = this.deps.clock.now().toISOString();
-      await this.deps.store.unitOfWork((uow) =>
-        uow.outbox.update(cmd.id, { attempts: cmd.attempts + 1, updatedAt: now }),
+      const held = await this.deps.store.unitOfWork((uow) =>
+        uow.outbox.updateClaimed(cmd.id, cmd.claim, { attempts: cmd.attempts + 1, updatedAt: now }),
       );
+      if (!held) return this.#lost(new LostClaim(cmd));
     }
     try {
       const outcome = await state.run(cmd, incident);
@@ -212,17 +268,29 @@ export class OutboxWorker {
     }
   }
 
+  /** A stale outcome, dropped: the command's current claim belongs to another run. */
+  #lost(err: LostClaim): void {
+    this.deps.logger.warn('outbox claim lost; outcome not recorded', {
+      id: err.cmd.id,
+      lane: err.cmd.lane,
+      claim: err.cmd.claim,
+    });
+  }
+
   /** Marks the command done and applies its local effects in one transaction, with timeline and audit. */
-  async #finish(cmd: OutboxCommand, outcome: CommandOutcome): Promise<void> {
+  async #finish(cmd: ClaimedCommand, outcome: CommandOutcome): Promise<void> {
     const now = this.deps.clock.now().toISOString();
     let chat: 'posted' | 'updated' | null = null;
     await this.deps.store.unitOfWork(async (uow) => {
-      await uow.outbox.update(cmd.id, {
+      const held = await uow.outbox.updateClaimed(cmd.id, cmd.claim, {
         state: 'done',
         attempts: cmd.attempts + 1,
         lastError: null,
         updatedAt: now,
+        release: true,
       });
+      // Rolls the whole outcome back: its ticket, chat message and timeline belong to the current claim.
+      if (!held) throw new LostClaim(cmd);
       const inc = await uow.incidents.get(cmd.incidentId);
       if (!inc) return;
       if (outcome.chat && isChatLane(cmd.lane)) {
@@ -278,7 +346,9 @@ export class OutboxWorker {
     if (chat) this.deps.metrics?.chatMessage({ platform: cmd.lane, kind: chat });
   }
 
-  async #fail(lane: Lane, state: LaneState, cmd: OutboxCommand, err: unknown): Promise<void> {
+  async #fail(lane: Lane, state: LaneState, cmd: ClaimedCommand, err: unknown): Promise<void> {
+    // The outcome's own recording lost the claim: nothing to retry from here.
+    if (err instanceof LostClaim) throw err;
     const nowMs = this.deps.clock.now().getTime();
     const now = new Date(nowMs).toISOString();
     // The driver says what the failure means; its transport has already closed the gate on a throttle.
@@ -289,12 +359,14 @@ export class OutboxWorker {
     if (failure.throttled) state.warm = false;
     await this.deps.store.unitOfWork(async (uow) => {
       if (!retryable) {
-        await uow.outbox.update(cmd.id, {
+        const held = await uow.outbox.updateClaimed(cmd.id, cmd.claim, {
           state: 'parked',
           attempts: cmd.attempts + 1,
           lastError: message,
           updatedAt: now,
+          release: true,
         });
+        if (!held) throw new LostClaim(cmd);
         await this.#record(
           uow,
           cmd,
@@ -310,12 +382,14 @@ export class OutboxWorker {
         maxBackoff: this.deps.maxBackoff,
         random: this.deps.random ?? Math.random,
       });
-      await uow.outbox.update(cmd.id, {
+      const held = await uow.outbox.updateClaimed(cmd.id, cmd.claim, {
         attempts: cmd.attempts + 1,
         lastError: message,
         notBefore: new Date(nowMs + delay * 1000).toISOString(),
         updatedAt: now,
+        release: true,
       });
+      if (!held) throw new LostClaim(cmd);
       // The gate holds the lane in this process; the stored times hold it across a restart.
       if (failure.throttled && retryAfter !== null)
         await uow.outbox.deferLane(lane, new Date(nowMs + retryAfter * 1000).toISOString(), now);

@@ -38,6 +38,25 @@ export type NewCommand = {
   requestId?: string | null;
 } & LaneCommand;
 
+/**
+ * A command one worker holds: `claim` is the claim's number (counted up at every claim), which
+ * recording its outcome must present — after the lease ran out and another worker claimed it, the
+ * first one's outcome is refused.
+ */
+export type ClaimedCommand = OutboxCommand & { claim: number };
+
+/** Who claims, and until when the claim holds unless renewed. */
+export interface Lease {
+  owner: string;
+  until: string;
+}
+
+/** A patch to a claimed command; `release` also gives the claim up (done, parked, or retried later). */
+export type ClaimedPatch = Partial<Pick<CommandMeta, 'state' | 'attempts' | 'notBefore' | 'lastError'>> & {
+  updatedAt: string;
+  release?: boolean;
+};
+
 /** The transactional outbox inside a unit of work. */
 export interface OutboxQueue {
   /** Queues a remote command in this transaction. */
@@ -65,6 +84,21 @@ export interface OutboxQueue {
   deferLane(lane: Lane, until: string, now: string): Promise<number>;
   /** Parked commands back to pending (after a config fix); returns how many. */
   replayParked(now: string, id?: number): Promise<number>;
+  /**
+   * Claims up to `limit` commands of a lane that `due` would hand out and nobody holds (no claim, or
+   * its lease ran out), oldest first, for `lease.owner` until `lease.until`. On PostgreSQL the rows are
+   * taken with FOR UPDATE SKIP LOCKED, so instances claiming at the same moment get different commands;
+   * a command behind a claimed one of the same incident and lane is not first in line, so one command
+   * per incident and lane is in flight across all instances.
+   */
+  claim(lane: Lane, now: string, limit: number, lease: Lease): Promise<ClaimedCommand[]>;
+  /** Extends the owner's claims on these commands (the heartbeat); returns how many it still holds. */
+  renew(ids: number[], lease: Lease): Promise<number>;
+  /**
+   * Writes the patch only while `claim` is the command's current claim and it is still pending;
+   * false (nothing written) when the claim was lost.
+   */
+  updateClaimed(id: number, claim: number, patch: ClaimedPatch): Promise<boolean>;
 }
 
 /** How many commands wait or are parked, and since when the oldest pending one waits. */

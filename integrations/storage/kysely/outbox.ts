@@ -1,12 +1,29 @@
 import type { Kysely } from 'kysely';
 import type { CommandKind, Lane } from '../../../src/core/outbox/outbox-command';
-import type { NewCommand, OutboxQueue, OutboxReads, OutboxStats } from '../../../src/ports/outbox';
+import type {
+  ClaimedPatch,
+  Lease,
+  NewCommand,
+  OutboxQueue,
+  OutboxReads,
+  OutboxStats,
+} from '../../../src/ports/outbox';
 import type { Database } from '../database';
-import { commandPatchToRow, rowToCommand } from '../row-mappers';
+import { commandPatchToRow, rowToClaimedCommand, rowToCommand } from '../row-mappers';
 
-/** The transactional outbox inside one Kysely transaction. */
+/**
+ * The transactional outbox inside one Kysely transaction. `skipLocked` (PostgreSQL) claims with
+ * FOR UPDATE SKIP LOCKED; SQLite has no row locks and serialises writing transactions instead.
+ */
 export class KyselyOutboxQueue implements OutboxQueue {
-  constructor(private readonly tx: Kysely<Database>) {}
+  readonly #skipLocked: boolean;
+
+  constructor(
+    private readonly tx: Kysely<Database>,
+    opts: { skipLocked?: boolean } = {},
+  ) {
+    this.#skipLocked = opts.skipLocked ?? false;
+  }
 
   async enqueue(c: NewCommand) {
     await this.tx
@@ -63,7 +80,59 @@ export class KyselyOutboxQueue implements OutboxQueue {
   }
 
   async due(lane: Lane, now: string, limit: number) {
+    const rows = await this.#firstInLine(lane, now).limit(limit).execute();
+    return rows.map(rowToCommand);
+  }
+
+  async claim(lane: Lane, now: string, limit: number, lease: Lease) {
+    if (limit <= 0) return [];
+    const free = await this.#firstInLine(lane, now)
+      .where((eb) => eb.or([eb('o.lease_until', 'is', null), eb('o.lease_until', '<=', now)]))
+      .select('o.id')
+      .limit(limit)
+      .$if(this.#skipLocked, (q) => q.forUpdate('o').skipLocked())
+      .execute();
+    if (free.length === 0) return [];
     const rows = await this.tx
+      .updateTable('outbox')
+      .set((eb) => ({ claim: eb('claim', '+', 1), claimed_by: lease.owner, lease_until: lease.until }))
+      .where(
+        'id',
+        'in',
+        free.map((r) => r.id),
+      )
+      .returningAll()
+      .execute();
+    return rows.sort((a, b) => a.id - b.id).map(rowToClaimedCommand);
+  }
+
+  async renew(ids: number[], lease: Lease) {
+    if (ids.length === 0) return 0;
+    const r = await this.tx
+      .updateTable('outbox')
+      .set({ lease_until: lease.until })
+      .where('id', 'in', ids)
+      .where('claimed_by', '=', lease.owner)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async updateClaimed(id: number, claim: number, patch: ClaimedPatch) {
+    const { release, ...rest } = patch;
+    const r = await this.tx
+      .updateTable('outbox')
+      .set({ ...commandPatchToRow(rest), ...(release ? { claimed_by: null, lease_until: null } : {}) })
+      .where('id', '=', id)
+      .where('claim', '=', claim)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Pending commands of the lane that are due and first in line for their incident, oldest first. */
+  #firstInLine(lane: Lane, now: string) {
+    return this.tx
       .selectFrom('outbox as o')
       .selectAll('o')
       .where('o.state', '=', 'pending')
@@ -81,10 +150,7 @@ export class KyselyOutboxQueue implements OutboxQueue {
           ),
         ),
       )
-      .orderBy('o.id')
-      .limit(limit)
-      .execute();
-    return rows.map(rowToCommand);
+      .orderBy('o.id');
   }
 
   async deferLane(lane: Lane, until: string, now: string) {

@@ -9,6 +9,7 @@ import * as m007 from './007-shift-handovers';
 import * as m008 from './008-request-ids';
 import * as m009 from './009-shared-labels';
 import * as m010 from './010-audit-content-hash';
+import * as m011 from './011-outbox-leases';
 
 /** Versioned migrations, applied in name order by Kysely's Migrator; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '008-request-ids': m008,
   '009-shared-labels': m009,
   '010-audit-content-hash': m010,
+  '011-outbox-leases': m011,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -4,6 +4,7 @@ import type { Database } from '../database';
 import { KyselyAuditLog } from '../kysely/audit-log';
 import { KyselyInboxBatch } from '../kysely/inbox';
 import { KyselyIncidentWrites } from '../kysely/incidents';
+import { KyselyOutboxQueue } from '../kysely/outbox';
 import { KyselyStore, kyselyUnitOfWork } from '../kysely/kysely-store';
 import { LOCK, lockForTransaction, tryLockForTransaction } from './advisory-locks';
 
@@ -51,6 +52,7 @@ export class PostgresStore extends KyselyStore {
       ...kyselyUnitOfWork(tx),
       inbox: new PostgresInboxBatch(tx),
       incidents: new KyselyIncidentWrites(tx, { lockRows: true }),
+      outbox: new KyselyOutboxQueue(tx, { skipLocked: true }),
       audit: new KyselyAuditLog(tx, (t) => lockForTransaction(t, LOCK.auditChain)),
     };
   }

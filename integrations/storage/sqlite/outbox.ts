@@ -1,6 +1,6 @@
 import type { CommandKind, Lane } from '../../../src/core/outbox/outbox-command';
-import type { NewCommand, OutboxQueue } from '../../../src/ports/outbox';
-import { commandPatchToRow, rowToCommand } from '../row-mappers';
+import type { ClaimedPatch, Lease, NewCommand, OutboxQueue } from '../../../src/ports/outbox';
+import { commandPatchToRow, rowToClaimedCommand, rowToCommand } from '../row-mappers';
 import type { Row, StatementCache } from './statement-cache';
 
 /** The transactional outbox on prepared statements. */
@@ -63,6 +63,52 @@ export class SqliteOutboxQueue implements OutboxQueue {
       )
       .all(lane, now, limit)
       .map(rowToCommand);
+  }
+
+  // The unit of work is one BEGIN IMMEDIATE transaction: nobody claims between the read and the update.
+  async claim(lane: Lane, now: string, limit: number, lease: Lease) {
+    if (limit <= 0) return [];
+    const rows = this.q
+      .get<Row<'outbox'>>(
+        `SELECT o.* FROM outbox o WHERE o.state = 'pending' AND o.lane = ? AND o.not_before <= ?
+           AND (o.lease_until IS NULL OR o.lease_until <= ?)
+           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.incident_id = o.incident_id AND p.lane = o.lane AND p.id < o.id AND p.state IN ('pending', 'parked'))
+         ORDER BY o.id LIMIT ?`,
+      )
+      .all(lane, now, now, limit);
+    const take = this.q.get(
+      'UPDATE outbox SET claim = claim + 1, claimed_by = ?, lease_until = ? WHERE id = ?',
+    );
+    return rows.map((r) => {
+      take.run(lease.owner, lease.until, r.id);
+      return rowToClaimedCommand({
+        ...r,
+        claim: r.claim + 1,
+        claimed_by: lease.owner,
+        lease_until: lease.until,
+      });
+    });
+  }
+
+  async renew(ids: number[], lease: Lease) {
+    const extend = this.q.get(
+      "UPDATE outbox SET lease_until = ? WHERE id = ? AND claimed_by = ? AND state = 'pending'",
+    );
+    return ids.reduce((n, id) => n + extend.run(lease.until, id, lease.owner).changes, 0);
+  }
+
+  async updateClaimed(id: number, claim: number, patch: ClaimedPatch) {
+    const { release, ...rest } = patch;
+    const row: Record<string, unknown> = { ...commandPatchToRow(rest) };
+    if (release) Object.assign(row, { claimed_by: null, lease_until: null });
+    const cols = Object.keys(row);
+    return (
+      this.q
+        .get(
+          `UPDATE outbox SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @__id AND claim = @__claim AND state = 'pending'`,
+        )
+        .run({ ...row, __id: id, __claim: claim }).changes > 0
+    );
   }
 
   async deferLane(lane: Lane, until: string, now: string) {

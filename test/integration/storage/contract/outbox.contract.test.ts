@@ -342,4 +342,56 @@ describe.each(BACKENDS)('outbox contract: %s', (_name, open) => {
       expected.slice(0, 2),
     );
   });
+
+  describe('claims', () => {
+    const lease = (owner: string, until: number) => ({ owner, until: minute(until) });
+    const claim = (store: Store, now: number, owner: string, until: number, limit = 10) =>
+      store.unitOfWork((uow) => uow.outbox.claim('servicenow', minute(now), limit, lease(owner, until)));
+
+    it('claims the due commands first in line, once, and again only after the lease ran out', async () => {
+      await enqueue(
+        t.store,
+        cmd(1, create('servicenow')),
+        cmd(1, note('servicenow')),
+        cmd(2, create('servicenow')),
+      );
+      const first = await claim(t.store, 0, 'a', 1);
+      expect(first.map((c) => [c.id, c.claim])).toEqual([
+        [1, 1],
+        [3, 1],
+      ]);
+      // Held: nobody gets them, nor the command behind 1 of the same incident and lane.
+      expect(await claim(t.store, 0, 'b', 1)).toEqual([]);
+      expect(await dueIds(t.store, 'servicenow', 0)).toEqual([1, 3]);
+      // The lease ran out: another owner takes them over, with the next claim number.
+      const taken = await claim(t.store, 1, 'b', 2, 1);
+      expect(taken.map((c) => [c.id, c.claim])).toEqual([[1, 2]]);
+    });
+
+    it('records an outcome only under the current claim, and releases the claim with it', async () => {
+      await enqueue(t.store, cmd(1, create('servicenow')), cmd(1, note('servicenow')));
+      const [mine] = await claim(t.store, 0, 'a', 1);
+      const [theirs] = await claim(t.store, 1, 'b', 2);
+      expect(theirs!.claim).toBe(mine!.claim + 1);
+      const done = (c: number) =>
+        t.store.unitOfWork((uow) =>
+          uow.outbox.updateClaimed(1, c, { state: 'done', attempts: 1, updatedAt: minute(1), release: true }),
+        );
+      expect(await done(mine!.claim)).toBe(false);
+      expect((await t.store.outbox.of(1))[0]).toMatchObject({ state: 'pending', attempts: 0 });
+      expect(await done(theirs!.claim)).toBe(true);
+      expect((await t.store.outbox.of(1))[0]).toMatchObject({ state: 'done', attempts: 1 });
+      // Done: the next one of the incident is first in line and free.
+      expect((await claim(t.store, 1, 'a', 3)).map((c) => c.id)).toEqual([2]);
+    });
+
+    it('renews only the claims the owner still holds', async () => {
+      await enqueue(t.store, cmd(1, create('servicenow')), cmd(2, create('servicenow')));
+      await claim(t.store, 0, 'a', 1);
+      await claim(t.store, 1, 'b', 2, 1); // b took 1 over
+      expect(await t.store.unitOfWork((uow) => uow.outbox.renew([1, 2], lease('a', 5)))).toBe(1);
+      // 2 is held by a until 5, 1 by b until 2.
+      expect((await claim(t.store, 3, 'c', 6)).map((c) => c.id)).toEqual([1]);
+    });
+  });
 });
