@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { cellRate } from '../../src/core/limits/cell-rate';
+import { systemClock } from '../clock/system-clock';
 import type { Clock } from '../../src/ports/clock';
 import type { SharedLimits } from '../../src/ports/shared-limits';
 
 /**
  * SharedLimits for one instance (SQLite, the embedded default): the same slots, rates and pauses held in
  * memory, so one process behaves exactly as when it shares them with others through PostgreSQL.
+ * Pauses and leases follow `clock` (as the Retry-After gate does, so a test moving it moves them); rates
+ * pace real requests and refill in real time (`rateClock`, as bottleneck's reservoir did) — on a clock a
+ * test holds still a bucket would never refill.
  */
-export function inProcessSharedLimits(clock: Clock): SharedLimits {
+export function inProcessSharedLimits(clock: Clock, rateClock: Clock = systemClock): SharedLimits {
   const slots = new Map<string, Map<string, number>>();
   const rates = new Map<string, number>();
   const pauses = new Map<string, number>();
@@ -36,7 +40,7 @@ export function inProcessSharedLimits(clock: Clock): SharedLimits {
       slots.get(scope)?.delete(holder);
     },
     async tryTake(scope, rate) {
-      const r = cellRate(rates.get(scope) ?? null, now(), rate);
+      const r = cellRate(rates.get(scope) ?? null, rateClock.now().getTime(), rate);
       if (!r.granted) return r.waitMs;
       rates.set(scope, r.tatMs);
       return 0;

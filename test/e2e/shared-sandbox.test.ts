@@ -99,7 +99,8 @@ describe('itsm-bridge sandbox: the emulators as their own process, shared throug
       (s) => s.calls.some((c) => c.path === '/chat.postMessage' && c.status === 200),
       'the incident card in the shared Slack',
     );
-    expect(slack.calls.filter((c) => c.path === '/chat.postMessage' && c.status === 200)).toHaveLength(1);
+    // The card and any thread replies after it: every post answered, none refused by the sandbox.
+    expect(slack.calls.filter((c) => c.path === '/chat.postMessage' && c.status !== 200)).toEqual([]);
   });
 
   it('answers bad control input with 400 naming the field, and changes nothing', async () => {
