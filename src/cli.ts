@@ -4,6 +4,7 @@ import { registerAlertCommand } from './cli/alert';
 import { registerAuditCommand } from './cli/audit';
 import { registerCheckConfigCommand } from './cli/check-config';
 import { registerServeCommand } from './cli/serve';
+import { registerSandboxCommand } from './cli/sandbox';
 import { registerReportCommand, type ReportCommandDeps } from './cli/report';
 import { registerSlaExplainCommand } from './cli/sla-explain';
 import { registerReplayCommand } from './cli/replay';
@@ -20,6 +21,7 @@ export function buildCli(): Command {
     .description('monitoring alerts → ServiceNow, Jira and chat')
     .showHelpAfterError();
   registerServeCommand(program);
+  registerSandboxCommand(program);
   registerCheckConfigCommand(program);
   registerAlertCommand(program);
   registerAuditCommand(program);

@@ -61,6 +61,7 @@ import {
   type ServiceNowSyncWiring,
 } from './composition/wire-servicenow-sync';
 import { startPrivacyJobs } from './composition/wire-privacy';
+import { openSharedLimits } from './composition/open-shared-limits';
 
 export interface RunningApp {
   url: string;
@@ -121,11 +122,15 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     });
   const slackOn = config.slack.enabled;
   const teamsOn = teamsEnabled(config, env);
-  const sandbox = createSandboxes(config, {
-    slack: slackOn && !env.SLACK_BOT_TOKEN,
-    teams: teamsOn && !env.TEAMS_APP_ID && !env.TEAMS_WORKFLOW_URL,
-  });
-  const paging = pagingSandbox(config);
+  const sandbox = createSandboxes(
+    config,
+    {
+      slack: slackOn && !env.SLACK_BOT_TOKEN,
+      teams: teamsOn && !env.TEAMS_APP_ID && !env.TEAMS_WORKFLOW_URL,
+    },
+    env.SANDBOX_URL,
+  );
+  const paging = pagingSandbox(config, env.SANDBOX_URL);
   const sandboxes: RunningApp['sandboxes'] = {
     ...sandbox?.emulators,
     ...(paging ? { pagerduty: paging.emulator } : {}),
@@ -157,6 +162,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     logger,
   });
   const isLeader = () => leader.leading();
+  // Every remote system's concurrency, rates and Retry-After pauses, held with the other instances.
+  const sharedLimits = await openSharedLimits(env.DATABASE_URL, clock);
 
   // Never accept unauthenticated webhooks: without configured tokens, make one and print it once.
   const generated: RunningApp['generated'] = {};
@@ -235,6 +242,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     url,
     publicUrl: config.server.publicUrl ?? url,
     metrics,
+    ...(env.SANDBOX_URL ? { shared: env.SANDBOX_URL } : {}),
+    limits: sharedLimits,
   });
   const escalationDeps = {
     ...escalation,
@@ -319,13 +328,24 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
           },
           afterChange: () => outbox.wake(),
           leader: isLeader,
+          limits: sharedLimits,
           report: async (month) => {
             const report = await buildReport(month);
             return { report, html: renderHtml(report), csv: renderCsv(report) };
           },
         })
       : null;
-  const tickets = ticketLanes({ config, store, clock, logger, url, runbooks, sandbox, metrics });
+  const tickets = ticketLanes({
+    config,
+    store,
+    clock,
+    logger,
+    url,
+    runbooks,
+    sandbox,
+    metrics,
+    limits: sharedLimits,
+  });
   const sync = wireSync({
     config,
     store,
@@ -450,6 +470,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     config: opts.loaded.file,
     database: databaseUrlForLog(env.DATABASE_URL),
     sandboxes: Object.keys(sandboxes),
+    ...(env.SANDBOX_URL ? { sharedSandbox: env.SANDBOX_URL } : {}),
   });
 
   const close = async () => {
@@ -465,6 +486,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     for (const r of reconcilers) await r.stop();
     await chat?.stop();
     await leader.stop();
+    await sharedLimits.close();
     await store.close();
   };
   const shutdown = async () => {

@@ -21,9 +21,11 @@ export type ChatLaneSettings = Omit<ChatLaneDriverOptions, 'concurrency' | 'syst
  */
 export class ChatLaneDriver extends RemoteLaneDriver {
   readonly #channels: Bottleneck.Group;
+  readonly #perChannel: ChatLaneDriverOptions['perChannel'];
 
   constructor(o: ChatLaneDriverOptions) {
     super(o);
+    this.#perChannel = o.perChannel;
     this.#channels = new Bottleneck.Group({
       reservoir: o.perChannel.burst,
       reservoirIncreaseAmount: 1,
@@ -38,8 +40,10 @@ export class ChatLaneDriver extends RemoteLaneDriver {
    * the gate — checked right before the call, closed the moment the platform answers with a throttle.
    */
   send<T>(channel: string, call: () => Promise<T>): Promise<T> {
+    const perChannel = this.#perChannel;
     return this.inSlot(() =>
       this.#channels.key(channel).schedule(async () => {
+        await this.#sharedRate(channel, perChannel);
         await this.gate.wait();
         try {
           return await this.observed(call);
@@ -49,5 +53,14 @@ export class ChatLaneDriver extends RemoteLaneDriver {
         }
       }),
     );
+  }
+
+  /** The channel's rate across all instances (the bucket above holds it for this one). */
+  async #sharedRate(channel: string, rate: ChatLaneDriverOptions['perChannel']): Promise<void> {
+    const limits = this.sharedLimits;
+    if (!limits) return;
+    const scope = `${this.system}:channel:${channel}`;
+    for (let wait = await limits.tryTake(scope, rate); wait > 0; wait = await limits.tryTake(scope, rate))
+      await new Promise((r) => setTimeout(r, wait));
   }
 }

@@ -3,6 +3,7 @@ import Bottleneck from 'bottleneck';
 import type { Clock } from '../../src/ports/clock';
 import type { LaneDriver, LaneFailure } from '../../src/ports/lane-driver';
 import type { Metrics } from '../../src/ports/metrics';
+import type { SharedLimits } from '../../src/ports/shared-limits';
 import { IntegrationError } from '../../src/errors';
 import { TimedRequestGate } from '../http/request-gate';
 import { classifyFailure } from './classify-failure';
@@ -29,7 +30,17 @@ export interface RemoteLaneDriverOptions {
   metrics?: Pick<Metrics, 'remoteCall' | 'retryAfterWait'>;
   /** The HTTP status a failed request carries, for a client that throws its own errors (jira.js). */
   statusOf?: (err: unknown) => number | null;
+  /**
+   * Where `concurrency` and the Retry-After pauses are held for all instances together (PostgreSQL);
+   * without it they hold for this process only.
+   */
+  limits?: SharedLimits;
+  /** Requests per second (bursts of up to `burst`) to the system, for all instances together. */
+  rate?: { perSecond: number; burst: number };
 }
+
+/** A shared slot's lease: renewed every third of it while the command runs; a dead holder's runs out. */
+export const SLOT_LEASE_MS = 30_000;
 
 /** An IntegrationError's status; the default for clients that throw ours. */
 const integrationStatus = (err: unknown): number | null =>
@@ -54,14 +65,18 @@ export class RemoteLaneDriver implements LaneDriver, GatedTransport {
     this.#o = o;
     this.clock = o.clock;
     this.concurrency = o.concurrency;
-    this.gate = new TimedRequestGate(o.clock, (seconds) =>
-      o.metrics?.retryAfterWait({ system: o.system, seconds }),
+    this.gate = new TimedRequestGate(
+      o.clock,
+      (seconds) => o.metrics?.retryAfterWait({ system: o.system, seconds }),
+      o.limits ? { limits: o.limits, scope: o.system, ...(o.rate ? { rate: o.rate } : {}) } : undefined,
     );
+    // In-process queueing: this instance's commands wait here (no polling) for one of its own slots;
+    // only a command at the head of the queue asks the shared limits for a slot of all instances.
     this.#limiter = new Bottleneck({ maxConcurrent: o.concurrency });
   }
 
   run<T>(work: () => Promise<T>): Promise<T> {
-    return this.#limiter.schedule(() => this.#inCommand.run(true, work));
+    return this.#limiter.schedule(() => this.#sharedSlot(() => this.#inCommand.run(true, work)));
   }
 
   request<T>(send: () => Promise<T>): Promise<T> {
@@ -73,7 +88,41 @@ export class RemoteLaneDriver implements LaneDriver, GatedTransport {
 
   /** Runs `work` in the calling command's slot, or in a slot of its own outside any command. */
   protected inSlot<T>(work: () => Promise<T>): Promise<T> {
-    return this.#inCommand.getStore() ? work() : this.#limiter.schedule(work);
+    return this.#inCommand.getStore() ? work() : this.#limiter.schedule(() => this.#sharedSlot(work));
+  }
+
+  /** Runs `work` holding one of the system's `concurrency` slots across all instances. */
+  async #sharedSlot<T>(work: () => Promise<T>): Promise<T> {
+    const limits = this.#o.limits;
+    if (!limits) return work();
+    const scope = this.#o.system;
+    let holder = await limits.tryAcquire(scope, this.concurrency, SLOT_LEASE_MS);
+    for (let wait = 20; holder === null; wait = Math.min(wait * 2, 250)) {
+      // Jitter, so that instances waiting for the same slot do not ask in lockstep.
+      await new Promise((r) => setTimeout(r, wait * (0.5 + Math.random())));
+      holder = await limits.tryAcquire(scope, this.concurrency, SLOT_LEASE_MS);
+    }
+    const slot = holder;
+    const heartbeat = setInterval(() => {
+      limits.renew(scope, slot, SLOT_LEASE_MS).catch(() => undefined);
+    }, SLOT_LEASE_MS / 3);
+    heartbeat.unref();
+    try {
+      return await work();
+    } finally {
+      clearInterval(heartbeat);
+      await limits.release(scope, slot).catch(() => undefined);
+    }
+  }
+
+  /** The shared limits, for a subclass's own scopes (a chat channel's rate). */
+  protected get sharedLimits(): SharedLimits | undefined {
+    return this.#o.limits;
+  }
+
+  /** The system's name (`slack`), the prefix of its shared scopes. */
+  protected get system(): string {
+    return this.#o.system;
   }
 
   isPaused(): boolean {

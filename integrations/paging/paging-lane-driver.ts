@@ -1,5 +1,6 @@
 import type { Clock } from '../../src/ports/clock';
 import type { Metrics } from '../../src/ports/metrics';
+import type { SharedLimits } from '../../src/ports/shared-limits';
 import { RemoteLaneDriver } from '../lanes/remote-lane-driver';
 
 /**
@@ -9,5 +10,12 @@ import { RemoteLaneDriver } from '../lanes/remote-lane-driver';
 export const createPagingLaneDriver = (
   clock: Clock,
   metrics?: Pick<Metrics, 'remoteCall' | 'retryAfterWait'>,
+  limits?: SharedLimits,
 ): RemoteLaneDriver =>
-  new RemoteLaneDriver({ clock, concurrency: 2, system: 'paging', ...(metrics ? { metrics } : {}) });
+  new RemoteLaneDriver({
+    clock,
+    concurrency: 2,
+    system: 'paging',
+    ...(metrics ? { metrics } : {}),
+    ...(limits ? { limits } : {}),
+  });

@@ -41,6 +41,11 @@ export interface Sandbox {
   teams?: { seedChannels: typeof seedTeamsChannels; path: string };
   /** The documented signing secret; the composition accepts it only while every system is a sandbox. */
   slackSigningSecret: string;
+  /**
+   * Where the sandboxed systems are: the shared sandbox's URL (SANDBOX_URL, `itsm-bridge sandbox`), or
+   * absent when they are mounted on this bridge's own server.
+   */
+  origin?: string;
 }
 
 export interface SandboxOptions {
@@ -50,6 +55,11 @@ export interface SandboxOptions {
   providers: Provider[];
   /** The systems that run as a sandbox (no URL or token configured). */
   run: Record<keyof Sandboxes, boolean>;
+  /**
+   * The shared sandbox's URL (SANDBOX_URL): its process holds the emulators, so none is created here and
+   * the adapters log in there with the same sandbox identities.
+   */
+  shared?: string;
 }
 
 /**
@@ -59,6 +69,7 @@ export interface SandboxOptions {
 export function createSandbox(o: SandboxOptions): Sandbox {
   const id = SANDBOX_IDENTITIES;
   const sandbox: Sandbox = { emulators: {}, mounts: [], slackSigningSecret: id.slack.signingSecret };
+  if (o.shared) return withLogins(o, { ...sandbox, origin: o.shared.replace(/\/+$/, '') });
   const { emulators } = sandbox;
   if (o.run.servicenow) {
     const groups = [
@@ -73,11 +84,6 @@ export function createSandbox(o: SandboxOptions): Sandbox {
       groups,
       rules: { descriptionMaxLength: o.servicenow.descriptionMaxLength },
     });
-    sandbox.servicenow = {
-      path: id.servicenow.path,
-      auth: sandboxServiceNowAuth(o.servicenow.auth),
-      pushSecret: id.servicenow.pushSecret,
-    };
   }
   if (o.run.jira) {
     const keys = [
@@ -90,7 +96,6 @@ export function createSandbox(o: SandboxOptions): Sandbox {
       prefix: id.jira.path,
       projects: keys.map((key) => ({ key, issueTypes: ['Task', 'Incident', 'Bug'] })),
     });
-    sandbox.jira = { path: id.jira.path, auth: sandboxJiraAuth(o.jira.auth) };
   }
   if (o.run.slack) {
     const channels = slackChannels(o.providers);
@@ -99,16 +104,29 @@ export function createSandbox(o: SandboxOptions): Sandbox {
       channels: channels.length > 0 ? channels : [{ id: 'C0SANDBOX01', name: 'itsm-alerts' }],
       users: SANDBOX_PEOPLE,
     });
-    sandbox.slack = { path: id.slack.path, botToken: id.slack.botToken };
   }
   if (o.run.teams) {
     emulators.teams = createTeamsEmulator({ prefix: id.teams.path });
-    sandbox.teams = { seedChannels: seedTeamsChannels, path: id.teams.path };
   }
   sandbox.mounts = Object.values(emulators).map(
     (e: ServiceNowEmulator | JiraEmulator | SlackEmulator | TeamsEmulator) => (req, res) =>
       e.handle(req, res),
   );
+  return withLogins(o, sandbox);
+}
+
+/** How the adapters reach each sandboxed system, here or in the shared sandbox: the same identities. */
+function withLogins(o: SandboxOptions, sandbox: Sandbox): Sandbox {
+  const id = SANDBOX_IDENTITIES;
+  if (o.run.servicenow)
+    sandbox.servicenow = {
+      path: id.servicenow.path,
+      auth: sandboxServiceNowAuth(o.servicenow.auth),
+      pushSecret: id.servicenow.pushSecret,
+    };
+  if (o.run.jira) sandbox.jira = { path: id.jira.path, auth: sandboxJiraAuth(o.jira.auth) };
+  if (o.run.slack) sandbox.slack = { path: id.slack.path, botToken: id.slack.botToken };
+  if (o.run.teams) sandbox.teams = { seedChannels: seedTeamsChannels, path: id.teams.path };
   return sandbox;
 }
 

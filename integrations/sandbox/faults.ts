@@ -216,11 +216,14 @@ export class FaultInjector {
 
 /**
  * Requests that arrived before an earlier 429's `Retry-After` had passed (counted from when the 429 was
- * sent). `sameScope` narrows the check, e.g. to the same Jira issue for per-issue limits.
+ * sent). `sameScope` narrows the check, e.g. to the same Jira issue for per-issue limits. `raceMs`:
+ * requests arriving less than that after the 429 left are not counted — they were on their way before
+ * any client could know of it (several senders at once; the chaos suite allows 100 ms).
  */
 export function retryAfterViolations(
   log: readonly CallLogEntry[],
   sameScope: (limited: CallLogEntry, later: CallLogEntry) => boolean = () => true,
+  raceMs = 0,
 ): CallLogEntry[] {
   const out: CallLogEntry[] = [];
   for (const limited of log) {
@@ -230,7 +233,7 @@ export function retryAfterViolations(
     const until = limited.finishedAt + limited.retryAfterSeconds * 1000;
     for (const later of log) {
       if (
-        later.at >= limited.finishedAt &&
+        later.at >= limited.finishedAt + raceMs &&
         later.at < until &&
         later !== limited &&
         sameScope(limited, later)

@@ -46,6 +46,12 @@ export const SANDBOX_IDENTITIES = {
     path: '/sandbox/teams',
     bot: { id: 'itsm-bridge', name: 'itsm-bridge' },
   },
+  pagerduty: {
+    /** Events API v2 below it: `…/v2/enqueue`. */
+    path: '/sandbox/pagerduty',
+    /** The routing key the sandbox PagerDuty accepts. */
+    routingKey: 'sandbox-routing-key',
+  },
 } as const;
 
 /** People in the sandbox: the same e-mails exist in the ServiceNow and Jira emulators. */

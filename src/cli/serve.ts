@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatProblems, loadConfig } from '../config/load-config';
+import { loadedConfigOrReport } from './loaded-config';
 import { startApp } from '../main';
 
 export function registerServeCommand(program: Command): void {
@@ -11,24 +11,18 @@ export function registerServeCommand(program: Command): void {
       'config file (default: ITSM_CONFIG, ./itsm-bridge.yaml, else itsm-bridge.example.yaml)',
     )
     .action(async (opts: { config?: string }) => {
-      const loaded = loadConfig({ file: opts.config });
-      if (!loaded.ok) {
-        process.stderr.write(
-          `Configuration ${loaded.file} has problems:\n${formatProblems(loaded.problems)}\n`,
-        );
-        process.exitCode = 1;
-        return;
-      }
+      const loaded = loadedConfigOrReport(opts.config);
+      if (!loaded) return;
       let app: Awaited<ReturnType<typeof startApp>>;
       try {
-        app = await startApp({ loaded: loaded.value });
+        app = await startApp({ loaded: loaded });
       } catch (err) {
         // A refusal to start (an exposed sandbox, …) is an answer for the operator, not a stack trace.
         process.stderr.write(`itsm-bridge: ${(err as Error).message}\n`);
         process.exitCode = 1;
         return;
       }
-      const lines = [`itsm-bridge is running at ${app.url}  (config: ${loaded.value.file})`];
+      const lines = [`itsm-bridge is running at ${app.url}  (config: ${loaded.file})`];
       if (app.generated.webhookToken) {
         lines.push(
           `Webhook token (generated; set WEBHOOK_TOKEN to keep one across restarts): ${app.generated.webhookToken}`,
@@ -38,7 +32,7 @@ export function registerServeCommand(program: Command): void {
         lines.push(`API token (generated; set API_TOKEN): ${app.generated.apiToken}`);
       lines.push(`Try: curl -H "Authorization: Bearer <api token>" ${app.url}/api/incidents`);
       process.stdout.write(`${lines.join('\n')}\n`);
-      const deadlineMs = loaded.value.env.SHUTDOWN_DEADLINE_SECONDS * 1000;
+      const deadlineMs = loaded.env.SHUTDOWN_DEADLINE_SECONDS * 1000;
       let stopping = false;
       // First signal: drain within the deadline, exit 0. A second signal or the deadline: exit 1 at
       // once — acknowledged alerts are committed before their 202, and a command whose remote call did

@@ -8,6 +8,7 @@ import type { Clock } from '../ports/clock';
 import type { OnCallPerson, OnCallSchedule } from '../core/oncall/schedule';
 import type { Logger } from '../ports/logger';
 import type { Metrics } from '../ports/metrics';
+import type { SharedLimits } from '../ports/shared-limits';
 import type { ChatLane, Store } from '../ports/store';
 import type { LaneSpec } from '../app/outbox-worker';
 import { chatLaneRunner } from '../app/run-chat-command';
@@ -94,13 +95,18 @@ export async function wireChat(o: {
   onCallNow?: (provider: string, at: Date) => OnCallPerson | null;
   /** True while this instance leads (the monthly report is posted by the leader only). */
   leader?: () => Promise<boolean>;
+  /** Where each platform's Retry-After pauses and channel rates are held with the other instances. */
+  limits?: SharedLimits;
 }): Promise<ChatWiring> {
   const { config, env, logger } = o;
   const publicUrl = config.server.publicUrl ?? o.url;
   const viewDeps = chatViewDeps(o);
   const sandbox = o.sandbox?.slack;
+  // The shared sandbox (SANDBOX_URL) is the only place sandbox callbacks may point; else this server.
+  const sandboxOrigin = o.sandbox?.origin;
+  const sandboxOrigins = sandboxOrigin ? [sandboxOrigin] : [o.url, publicUrl];
   const slackApiUrl = sandbox
-    ? `${o.url}${sandbox.path}/`
+    ? `${sandboxOrigin ?? o.url}${sandbox.path}/`
     : (config.slack.apiUrl ?? 'https://slack.com/api/');
   // Without SLACK_BOT_TOKEN Slack is either the sandbox or off (then nothing calls the API).
   const botToken = env.SLACK_BOT_TOKEN?.reveal() ?? sandbox?.botToken ?? '';
@@ -128,7 +134,12 @@ export async function wireChat(o: {
   let monthly: MonthlyReportJob | null = null;
   const starts: (() => Promise<void>)[] = [];
   const stops: (() => Promise<void>)[] = [];
-  const driverSettings = { clock: o.clock, perChannel: config.slack.perChannel, metrics: o.metrics };
+  const driverSettings = {
+    clock: o.clock,
+    perChannel: config.slack.perChannel,
+    metrics: o.metrics,
+    ...(o.limits ? { limits: o.limits } : {}),
+  };
   const lane = (
     notifier: ChatNotifier,
     channelOf: (p: (typeof config.providers)[number]) => string | undefined,
@@ -179,9 +190,7 @@ export async function wireChat(o: {
         signatureClock: systemClock,
         ...(sandbox
           ? {
-              responseUrlAllowed: urlUnder(
-                [o.url, publicUrl].map((u) => `${new URL(u).origin}${sandbox.path}/`),
-              ),
+              responseUrlAllowed: urlUnder(sandboxOrigins.map((u) => `${new URL(u).origin}${sandbox.path}/`)),
             }
           : {}),
         ...(config.slack.socketMode && env.SLACK_APP_TOKEN
@@ -226,7 +235,7 @@ export async function wireChat(o: {
     const teamsPath = o.sandbox?.teams?.path;
     const serviceUrls = env.TEAMS_APP_ID
       ? microsoftServiceUrls()
-      : sandboxServiceUrls(teamsPath ? [o.url, publicUrl] : [], teamsPath ?? '');
+      : sandboxServiceUrls(teamsPath ? sandboxOrigins : [], teamsPath ?? '');
     const adapter = createTeamsAdapter({
       auth: {
         clientId: env.TEAMS_APP_ID ?? null,
@@ -264,7 +273,7 @@ export async function wireChat(o: {
       starts.push(() =>
         teamsSandbox.seedChannels({
           providers: config.providers,
-          origin: o.url,
+          origin: sandboxOrigin ?? o.url,
           known: async (id) => !!(await o.store.conversations.get(id)),
           references,
         }),

@@ -3,6 +3,7 @@ import { Secret } from '../config/secret';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { Metrics } from '../ports/metrics';
+import type { SharedLimits } from '../ports/shared-limits';
 import { createHttpPager, type PagingTarget } from '../../integrations/paging/http-pager';
 import { createPagingLaneDriver } from '../../integrations/paging/paging-lane-driver';
 import {
@@ -10,19 +11,22 @@ import {
   type PagerDutyEmulator,
 } from '../../integrations/sandbox/pagerduty/emulator';
 import type { EmulatorHandle } from '../../integrations/sandbox/serve-emulator';
+import { SANDBOX_IDENTITIES } from '../../integrations/sandbox/sandbox-identities';
 import type { LaneSpec } from '../app/outbox-worker';
 import { pagingLaneRunner } from '../app/run-paging-command';
 
-const SANDBOX_PATH = '/sandbox/pagerduty';
+const SANDBOX_PATH = SANDBOX_IDENTITIES.pagerduty.path;
 /** The routing key the sandbox PagerDuty accepts; documented, so it is no secret. */
-const SANDBOX_ROUTING_KEY = 'sandbox-routing-key';
+const SANDBOX_ROUTING_KEY = SANDBOX_IDENTITIES.pagerduty.routingKey;
 
 /** The sandbox PagerDuty, when a pagerduty target has no routing key (mounted before the server listens). */
 export function pagingSandbox(
   config: AppConfig,
+  /** SANDBOX_URL: the shared sandbox has the PagerDuty emulator; none is mounted here. */
+  shared?: string,
 ): { emulator: PagerDutyEmulator; mount: EmulatorHandle } | null {
   const sandboxed = Object.values(config.paging).some((t) => t.kind === 'pagerduty' && !t.routingKey);
-  if (!sandboxed) return null;
+  if (!sandboxed || shared) return null;
   const emulator = createPagerDutyEmulator({ prefix: SANDBOX_PATH });
   return { emulator, mount: (req, res) => emulator.handle(req, res) };
 }
@@ -35,6 +39,10 @@ export function pagingLane(o: {
   url: string;
   publicUrl: string;
   metrics?: Pick<Metrics, 'remoteCall' | 'retryAfterWait'>;
+  /** SANDBOX_URL: where the sandbox PagerDuty is when it is not mounted on this server. */
+  shared?: string;
+  /** Limits held with the other instances. */
+  limits?: SharedLimits;
 }): LaneSpec | null {
   const entries = Object.entries(o.config.paging);
   if (entries.length === 0) return null;
@@ -46,13 +54,13 @@ export function pagingLane(o: {
     else {
       targets[name] = {
         kind: 'pagerduty',
-        url: `${o.url}${SANDBOX_PATH}/v2/enqueue`,
+        url: `${o.shared?.replace(/\/+$/, '') ?? o.url}${SANDBOX_PATH}/v2/enqueue`,
         routingKey: new Secret(SANDBOX_ROUTING_KEY),
       };
       o.logger.info('paging target runs against the sandbox PagerDuty', { target: name, path: SANDBOX_PATH });
     }
   }
-  const driver = createPagingLaneDriver(o.clock, o.metrics);
+  const driver = createPagingLaneDriver(o.clock, o.metrics, o.limits);
   const pager = createHttpPager({ targets, transport: driver });
   return { run: pagingLaneRunner({ pager, publicUrl: o.publicUrl }), driver };
 }

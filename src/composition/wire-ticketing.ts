@@ -4,6 +4,7 @@ import type { Runbook } from '../core/runbook/runbook';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { Metrics } from '../ports/metrics';
+import type { SharedLimits } from '../ports/shared-limits';
 import type { Store, TicketLane } from '../ports/store';
 import type { DuplicateTickets, TicketSystem } from '../ports/ticket-system';
 import type { LaneSpec } from '../app/outbox-worker';
@@ -50,6 +51,8 @@ export function withProviderDefaults(config: AppConfig) {
 export function createSandboxes(
   config: AppConfig,
   chat: { slack: boolean; teams?: boolean } = { slack: false },
+  /** SANDBOX_URL: the shared sandbox process holds the emulators; this bridge only logs in there. */
+  shared?: string,
 ): Sandbox | null {
   const used = (system: 'servicenow' | 'jira') => config.tickets.systems.includes(system);
   const run = {
@@ -61,10 +64,15 @@ export function createSandboxes(
   if (!Object.values(run).some(Boolean)) return null;
   const { createSandbox } =
     require('../../integrations/sandbox/create-sandbox') as typeof import('../../integrations/sandbox/create-sandbox');
-  return createSandbox({ ...withProviderDefaults(config), providers: config.providers, run });
+  return createSandbox({
+    ...withProviderDefaults(config),
+    providers: config.providers,
+    run,
+    ...(shared ? { shared } : {}),
+  });
 }
 
-/** The URL and login an adapter uses: the configured ones, or its sandbox's on this server. */
+/** The URL and login an adapter uses: the configured ones, or its sandbox's (here or shared). */
 export function endpoint<Auth>(
   url: string | undefined,
   auth: Auth,
@@ -91,8 +99,11 @@ export function ticketLanes(o: {
   sandbox?: Sandbox | null;
   /** Counts each remote call and Retry-After wait. */
   metrics?: Pick<Metrics, 'remoteCall' | 'retryAfterWait'>;
+  /** Where each system's concurrency and Retry-After pauses are held with the other instances. */
+  limits?: SharedLimits;
 }) {
   const { config, logger } = o;
+  const shared = o.limits ? { limits: o.limits } : {};
   const cfg = withProviderDefaults(config);
   const systems: Partial<Record<TicketLane, TicketSystem>> = {};
   const duplicates: DuplicateTickets[] = [];
@@ -104,15 +115,22 @@ export function ticketLanes(o: {
       clock: o.clock,
       concurrency: config.servicenow.concurrency,
       metrics: o.metrics,
+      ...shared,
     }),
-    jira: createJiraLaneDriver({ clock: o.clock, concurrency: config.jira.concurrency, metrics: o.metrics }),
+    jira: createJiraLaneDriver({
+      clock: o.clock,
+      concurrency: config.jira.concurrency,
+      metrics: o.metrics,
+      ...shared,
+      ...(config.jira.rate ? { rate: config.jira.rate } : {}),
+    }),
   };
   if (config.tickets.systems.includes('servicenow')) {
     const { baseUrl, auth } = endpoint(
       config.servicenow.instanceUrl,
       cfg.servicenow.auth,
       o.sandbox?.servicenow,
-      o.url,
+      o.sandbox?.origin ?? o.url,
     );
     systems.servicenow = createServiceNowTicketSystem({
       config: { ...cfg.servicenow, auth },
@@ -124,7 +142,12 @@ export function ticketLanes(o: {
   }
   let handoffIssues: CommandDeps['handoffIssues'];
   if (config.tickets.systems.includes('jira')) {
-    const { baseUrl, auth } = endpoint(config.jira.baseUrl, cfg.jira.auth, o.sandbox?.jira, o.url);
+    const { baseUrl, auth } = endpoint(
+      config.jira.baseUrl,
+      cfg.jira.auth,
+      o.sandbox?.jira,
+      o.sandbox?.origin ?? o.url,
+    );
     const jira = createJiraTicketSystem({
       config: { ...cfg.jira, auth },
       baseUrl,

@@ -51,6 +51,15 @@ export const Env = z.object({
     .min(32, 'at least 32 characters (openssl rand -hex 32)')
     .optional()
     .transform((v) => (v ? new Secret(v) : undefined)),
+  /**
+   * The shared sandbox (`itsm-bridge sandbox`), e.g. `http://127.0.0.1:4010`: the systems without a URL
+   * or token use its emulators instead of mounting their own, so that several instances share them.
+   */
+  SANDBOX_URL: z
+    .string()
+    .url('an http(s) URL such as http://127.0.0.1:4010')
+    .refine((v) => /^https?:\/\//i.test(v), 'an http(s) URL such as http://127.0.0.1:4010')
+    .optional(),
   /** `production` refuses an anonymous Teams bot (no TEAMS_APP_ID): the Agents SDK's own rule. */
   NODE_ENV: z.string().optional(),
   /**

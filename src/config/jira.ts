@@ -47,6 +47,14 @@ export const JiraConfig = z.strictObject({
   timeoutMs: z.number().int().positive().default(15000),
   /** Concurrent requests (Jira's limits are per second and per issue, not per connection). */
   concurrency: z.number().int().positive().default(8),
+  /**
+   * Requests per second to Jira from all instances together, with bursts of up to `burst` (unset: no
+   * rate of our own, Jira's 429s and their Retry-After pace us). E.g. `{ perSecond: 10, burst: 20 }`.
+   */
+  rate: z
+    .object({ perSecond: z.number().positive().max(1000), burst: z.number().int().min(1).max(1000) })
+    .strict()
+    .optional(),
 });
 export type JiraConfig = z.infer<typeof JiraConfig>;
 export type JiraAuthConfig = JiraConfig['auth'];

@@ -5,6 +5,7 @@ import { verifyAudit } from '../../src/app/verify-audit';
 import { openStore } from '../../src/composition/open-store';
 import { testDatabase } from '../helpers/test-database';
 import { freePort, startChild, waitExit } from '../helpers/child-server';
+import { alertmanagerPayload, deliverAlertmanager } from '../helpers/alertmanager-payload';
 
 const TOKEN = 'crash-test-token-123456';
 const BRANCHES = Array.from({ length: 21 }, (_, i) => `br-${String(i + 1).padStart(2, '0')}`);
@@ -12,31 +13,13 @@ const BRANCHES = Array.from({ length: 21 }, (_, i) => `br-${String(i + 1).padSta
 /** An Alertmanager payload of 10 alerts with fresh fingerprints, on one branch. */
 function payload(n: number) {
   const branch = BRANCHES[n % BRANCHES.length]!;
-  return {
-    version: '4',
-    groupKey: `{}:{branch="${branch}"}`,
-    truncatedAlerts: 0,
-    status: 'firing',
-    receiver: 'itsm-bridge',
-    groupLabels: { branch },
-    commonLabels: { branch },
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager.example:9093',
-    alerts: Array.from({ length: 10 }, (_, i) => ({
-      status: 'firing',
-      labels: {
-        alertname: 'InstanceDown',
-        branch,
-        instance: `srv-${n}-${i}.${branch}.example:9100`,
-        severity: 'critical',
-      },
-      annotations: { summary: `srv-${n}-${i} down` },
-      startsAt: '2026-11-02T08:00:00Z',
-      endsAt: '0001-01-01T00:00:00Z',
-      generatorURL: 'http://prometheus.example/graph',
+  return alertmanagerPayload(
+    branch,
+    Array.from({ length: 10 }, (_, i) => ({
+      instance: `srv-${n}-${i}.${branch}.example:9100`,
       fingerprint: `${n.toString(16).padStart(8, '0')}${i.toString(16).padStart(8, '0')}`,
     })),
-  };
+  );
 }
 
 describe('crash recovery (SIGKILL of the real server process)', () => {
@@ -57,20 +40,9 @@ describe('crash recovery (SIGKILL of the real server process)', () => {
     const acknowledged = new Set<number>();
     const pending = Array.from({ length: 240 }, (_, n) => n); // payload numbers still to deliver
     let server = await startChild(env, dir);
-    const post = async (n: number): Promise<boolean> => {
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/webhooks/alertmanager`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-          body: JSON.stringify(payload(n)),
-        });
-        if (res.status !== 202) return false;
-        for (const id of ((await res.json()) as { alerts: number[] }).alerts) acknowledged.add(id);
-        return true;
-      } catch {
-        return false; // connection reset by the kill: like Alertmanager, deliver again later
-      }
-    };
+    // A connection reset by the kill counts as not acknowledged: like Alertmanager, deliver again later.
+    const post = (n: number) =>
+      deliverAlertmanager(`http://127.0.0.1:${port}`, TOKEN, payload(n), acknowledged);
 
     for (let round = 0; round < 4 && pending.length > 0; round++) {
       // Four concurrent senders; the server is killed while they are mid-stream (except in the last round).

@@ -65,3 +65,34 @@ export function childEnv(o: {
     LOG_LEVEL: 'error',
   };
 }
+
+/**
+ * Runs `itsm-bridge sandbox` (the shared emulators) as a real child process on `port` and waits until
+ * its control API answers; `url` is what the bridges get as SANDBOX_URL.
+ */
+export async function startSandboxChild(
+  port: number,
+  cwd: string,
+  args: string[] = [],
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  let out = '';
+  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', String(port), ...args], {
+    cwd,
+    env: { ...process.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (out += String(d)));
+  child.stderr!.on('data', (d) => (out += String(d)));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`sandbox exited early: ${out}`);
+    try {
+      if ((await fetch(`${url}/sandbox/_control/tickets`)).ok) return { child, url, output: () => out };
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`sandbox did not come up: ${out}`);
+}

@@ -200,8 +200,8 @@ describe('ServiceNow poller', () => {
   it('polls only while this instance leads: a follower sends nothing, and polls once it takes over', async () => {
     let leads = false;
     await start({ pollInterval: 30 }, async () => leads);
-    const { sys_id } = await create();
-    await patch(sys_id, { comments: 'Any news?' });
+    const inc = await create();
+    await patch(inc.sys_id!, { comments: 'Any news?' });
     const before = requests();
     expect(await poller.tick()).toBeNull();
     expect(requests()).toBe(before);
