@@ -229,7 +229,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     maxBackoff: config.tickets.maxBackoff,
     pollMs: opts.outboxPollMs ?? config.tickets.pollInterval * 1000,
     metrics,
-    instanceId,
+    // SQLite: one owner name across restarts, so a restarted process frees its predecessor's claims.
+    instanceId: leaseHolder(env.DATABASE_URL, instanceId),
   });
   const inFlight = new InFlight(config.server.maxInFlight);
   let draining = false;
@@ -461,6 +462,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   await leader.tryNow();
   leader.start();
   correlation.start();
+  await outbox.recoverClaims();
   outbox.start();
   servicenowSync?.start();
   sync.start();

@@ -120,6 +120,16 @@ export class OutboxWorker {
     });
   }
 
+  /**
+   * Before the first start: frees the claims a killed predecessor left under this worker's owner name
+   * (SQLite's single instance always has the same one), so its commands run now, not after their lease.
+   */
+  async recoverClaims(): Promise<number> {
+    const n = await this.deps.store.unitOfWork((uow) => uow.outbox.releaseHeldBy(this.#owner));
+    if (n > 0) this.deps.logger.info('outbox claims of a previous run released', { commands: n });
+    return n;
+  }
+
   start(): void {
     this.#stopped = false;
     this.#timer = setInterval(() => this.wake(), this.deps.pollMs);

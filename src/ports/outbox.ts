@@ -95,6 +95,11 @@ export interface OutboxQueue {
   /** Extends the owner's claims on these commands (the heartbeat); returns how many it still holds. */
   renew(ids: number[], lease: Lease): Promise<number>;
   /**
+   * Gives up every claim held under this owner name, at a worker's start: with SQLite (one instance,
+   * one owner name) they are a killed predecessor's, and need not wait out their lease.
+   */
+  releaseHeldBy(owner: string): Promise<number>;
+  /**
    * Writes the patch only while `claim` is the command's current claim and it is still pending;
    * false (nothing written) when the claim was lost.
    */

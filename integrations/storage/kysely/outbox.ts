@@ -118,6 +118,16 @@ export class KyselyOutboxQueue implements OutboxQueue {
     return Number(r.numUpdatedRows);
   }
 
+  async releaseHeldBy(owner: string) {
+    const r = await this.tx
+      .updateTable('outbox')
+      .set({ claimed_by: null, lease_until: null })
+      .where('claimed_by', '=', owner)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
   async updateClaimed(id: number, claim: number, patch: ClaimedPatch) {
     const { release, ...rest } = patch;
     const r = await this.tx

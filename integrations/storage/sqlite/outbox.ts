@@ -97,6 +97,14 @@ export class SqliteOutboxQueue implements OutboxQueue {
     return ids.reduce((n, id) => n + extend.run(lease.until, id, lease.owner).changes, 0);
   }
 
+  async releaseHeldBy(owner: string) {
+    return this.q
+      .get(
+        "UPDATE outbox SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = ? AND state = 'pending'",
+      )
+      .run(owner).changes;
+  }
+
   async updateClaimed(id: number, claim: number, patch: ClaimedPatch) {
     const { release, ...rest } = patch;
     const row: Record<string, unknown> = { ...commandPatchToRow(rest) };

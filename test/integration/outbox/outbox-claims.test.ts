@@ -84,4 +84,46 @@ describe.each(BACKENDS)('outbox claims across workers (%s)', (_name, open) => {
     expect(warnings).toContain('outbox claim lost; outcome not recorded');
     expect((await t.store.outbox.of(inc!.id))[0]).toMatchObject({ state: 'done', attempts: 1 });
   });
+
+  it('a worker restarted under the same owner name frees its killed predecessor’s claims at once', async () => {
+    const clock = new ManualClock();
+    const logger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+    const [inc] = await insertIncidents(t.store, incident('g1'));
+    const now = clock.now().toISOString();
+    await t.store.unitOfWork(async (uow) => {
+      await uow.outbox.enqueue({
+        incidentId: inc!.id,
+        lane: 'servicenow',
+        kind: 'comment',
+        payload: { text: 'restarted the pod' },
+        notBefore: now,
+        at: now,
+      });
+      // The predecessor claimed it and was killed: its lease would hold for another 30 s.
+      await uow.outbox.claim('servicenow', now, 10, {
+        owner: 'sqlite-instance',
+        until: new Date(clock.now().getTime() + 30_000).toISOString(),
+      });
+    });
+    const w = new OutboxWorker({
+      store: t.store,
+      clock,
+      logger,
+      chatLanes: [],
+      chatInterval: 0,
+      maxBackoff: 60,
+      pollMs: 60_000,
+      instanceId: 'sqlite-instance',
+      leaseMs: 30_000,
+    });
+    w.addLane('servicenow', {
+      run: instantRunner('sent after the restart'),
+      driver: new RemoteLaneDriver({ clock, concurrency: 2, system: 'servicenow' }),
+    });
+    expect(await w.recoverClaims()).toBe(1);
+    await w.drain();
+    await w.stop();
+    // Run once, under the next claim number, without waiting out the dead lease.
+    expect((await t.store.outbox.of(inc!.id))[0]).toMatchObject({ state: 'done', attempts: 1 });
+  });
 });

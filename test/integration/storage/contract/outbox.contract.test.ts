@@ -393,5 +393,16 @@ describe.each(BACKENDS)('outbox contract: %s', (_name, open) => {
       // 2 is held by a until 5, 1 by b until 2.
       expect((await claim(t.store, 3, 'c', 6)).map((c) => c.id)).toEqual([1]);
     });
+
+    it('frees every claim of one owner name at once, and nobody else’s', async () => {
+      await enqueue(t.store, cmd(1, create('servicenow')), cmd(2, create('servicenow')));
+      await claim(t.store, 0, 'a', 5, 1);
+      await claim(t.store, 0, 'b', 5, 1);
+      expect(await t.store.unitOfWork((uow) => uow.outbox.releaseHeldBy('a'))).toBe(1);
+      // Long before a's lease ran out, its command is free again; b's stays held.
+      const again = await claim(t.store, 1, 'a', 6);
+      expect(again.map((c) => [c.id, c.claim])).toEqual([[1, 2]]);
+      expect(await t.store.unitOfWork((uow) => uow.outbox.releaseHeldBy('nobody'))).toBe(0);
+    });
   });
 });
