@@ -1,6 +1,7 @@
 import { OutboxWorker } from '../../../src/app/outbox-worker';
 import type { LaneRunner } from '../../../src/app/lane-runner';
 import type { Logger } from '../../../src/ports/logger';
+import type { Store } from '../../../src/ports/store';
 import { RemoteLaneDriver } from '../../../integrations/lanes/remote-lane-driver';
 import { ManualClock } from '../../helpers/test-app';
 import { BACKENDS, freshStore, incident, insertIncidents } from '../storage/contract/backends';
@@ -23,6 +24,26 @@ const instantRunner =
   (summary: string): LaneRunner =>
   async () => ({ summary });
 
+/** An outbox worker with only the ServiceNow lane, a 30 s lease and no timer of its own. */
+function laneWorker(store: Store, clock: ManualClock, logger: Logger, instanceId: string, run: LaneRunner) {
+  const w = new OutboxWorker({
+    store,
+    clock,
+    logger,
+    chatLanes: [],
+    chatInterval: 0,
+    maxBackoff: 60,
+    pollMs: 60_000,
+    instanceId,
+    leaseMs: 30_000,
+  });
+  w.addLane('servicenow', {
+    run,
+    driver: new RemoteLaneDriver({ clock, concurrency: 2, system: 'servicenow' }),
+  });
+  return w;
+}
+
 describe.each(BACKENDS)('outbox claims across workers (%s)', (_name, open) => {
   const t = freshStore(open);
 
@@ -42,24 +63,8 @@ describe.each(BACKENDS)('outbox claims across workers (%s)', (_name, open) => {
         at: now,
       }),
     );
-    const worker = (instanceId: string, run: LaneRunner) => {
-      const w = new OutboxWorker({
-        store: t.store,
-        clock,
-        logger,
-        chatLanes: [],
-        chatInterval: 0,
-        maxBackoff: 60,
-        pollMs: 60_000,
-        instanceId,
-        leaseMs: 30_000,
-      });
-      w.addLane('servicenow', {
-        run,
-        driver: new RemoteLaneDriver({ clock, concurrency: 2, system: 'servicenow' }),
-      });
-      return w;
-    };
+    const worker = (instanceId: string, run: LaneRunner) =>
+      laneWorker(t.store, clock, logger, instanceId, run);
     // Not started: no heartbeat renews its claim, as in a process that stopped (GC pause, SIGSTOP).
     const stalled = heldRunner('stale outcome');
     const a = worker('a', stalled.run);
@@ -105,21 +110,7 @@ describe.each(BACKENDS)('outbox claims across workers (%s)', (_name, open) => {
         until: new Date(clock.now().getTime() + 30_000).toISOString(),
       });
     });
-    const w = new OutboxWorker({
-      store: t.store,
-      clock,
-      logger,
-      chatLanes: [],
-      chatInterval: 0,
-      maxBackoff: 60,
-      pollMs: 60_000,
-      instanceId: 'sqlite-instance',
-      leaseMs: 30_000,
-    });
-    w.addLane('servicenow', {
-      run: instantRunner('sent after the restart'),
-      driver: new RemoteLaneDriver({ clock, concurrency: 2, system: 'servicenow' }),
-    });
+    const w = laneWorker(t.store, clock, logger, 'sqlite-instance', instantRunner('sent after the restart'));
     expect(await w.recoverClaims()).toBe(1);
     await w.drain();
     await w.stop();
