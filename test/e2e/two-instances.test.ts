@@ -150,13 +150,32 @@ describe('two instances, one PostgreSQL, one shared sandbox', () => {
         // The storm: payload n to instance n % 2; every third one to both at the same moment (an HA
         // Alertmanager pair). Half-way, instance 0 is SIGKILLed; what it did not acknowledge goes to
         // the other one, as Alertmanager's retry would; instance 0 comes back a second later.
+        const jobsLease = async () =>
+          (await sql.query("select holder, term from leases where name = 'jobs'")).rows[0] as
+            { holder: string; term: number } | undefined;
+        let leaderBefore: { holder: string; term: number } | undefined;
+        let killedAt = 0;
+        /** Milliseconds from the kill until another process held the lease (null: not within 45 s). */
+        let takeover: Promise<number | null> = Promise.resolve(null);
         const undelivered: number[] = [];
         let restarted: Promise<void> = Promise.resolve();
         let handoffDone = false;
         const chatAnswers: number[] = [];
         for (let n = 0; n < PAYLOADS; n++) {
           if (n === PAYLOADS / 2) {
+            // Instance 0 started first, so it leads (its lease row names its pid): kill the leader.
+            leaderBefore = await jobsLease();
+            expect(leaderBefore?.holder).toContain(`-${servers[0]!.child.pid}-`);
+            killedAt = performance.now();
             servers[0]!.child.kill('SIGKILL');
+            takeover = (async () => {
+              for (let lease = await jobsLease(); performance.now() - killedAt < 45_000;) {
+                if (lease?.holder !== leaderBefore?.holder) return Math.round(performance.now() - killedAt);
+                await new Promise((r) => setTimeout(r, 250));
+                lease = await jobsLease();
+              }
+              return null;
+            })();
             await waitExit(servers[0]!.child);
             children.delete(servers[0]!.child);
             up[0] = false;
@@ -271,6 +290,19 @@ describe('two instances, one PostgreSQL, one shared sandbox', () => {
           );
         expect(early).toEqual({ servicenow: [], jira: [], slack: [] });
 
+        // 4. The leader-only jobs moved: another process holds the lease, in a later term, within the
+        // lease (30 s) of the kill and a renewal period.
+        const takeoverMs = await takeover;
+        expect(takeoverMs).not.toBeNull();
+        const leaderAfter = await jobsLease();
+        expect(leaderAfter?.holder).not.toBe(leaderBefore?.holder);
+        expect(Number(leaderAfter?.term)).toBeGreaterThan(Number(leaderBefore?.term));
+        expect(
+          [servers[0]!.child.pid, servers[1]!.child.pid].some((pid) =>
+            leaderAfter?.holder.includes(`-${pid}-`),
+          ),
+        ).toBe(true);
+
         const report = process.env.TWO_INSTANCES_REPORT;
         if (report) {
           const calls = async (system: string) =>
@@ -296,6 +328,7 @@ describe('two instances, one PostgreSQL, one shared sandbox', () => {
                 insideRetryAfter: { beyondRace: early, strict },
                 outbox,
                 msStormToDrained: Math.round(drainedAt - stormEnded),
+                leaderTakeoverMsAfterKill: takeoverMs,
               },
               null,
               2,
@@ -303,7 +336,7 @@ describe('two instances, one PostgreSQL, one shared sandbox', () => {
           );
         }
 
-        // 4. The audit chain, written by both instances, verifies.
+        // 5. The audit chain, written by both instances, verifies.
         const audit = await runCli(['audit', 'verify'], { DATABASE_URL: database.url }, dir);
         expect(audit.stderr).toBe('');
         expect(audit.code).toBe(0);
