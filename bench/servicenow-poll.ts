@@ -37,6 +37,9 @@ export async function main(argv: string[]): Promise<void> {
   let offsetMs = 0;
   const clock = { now: () => new Date(systemClock.now().getTime() + offsetMs) };
   const emulator = createServiceNowEmulator({ now: () => clock.now().getTime() });
+  // The call log keeps its last 10,000 entries by default: seeding 10,000 incidents would fill it, and
+  // a cycle's requests are counted as the log's growth.
+  emulator.faults.limits.callLog = 1_000_000;
   const server = await emulator.listen(0);
   const dir = mkdtempSync(join(tmpdir(), 'itsm-bench-sn-poll-'));
   const store = await openSqliteStore(`sqlite:${join(dir, 'bench.sqlite')}`);
