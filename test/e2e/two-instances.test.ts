@@ -282,10 +282,14 @@ describe('two instances, one PostgreSQL, one shared sandbox', () => {
         expect(sn.inFlightPeak).toBeLessThanOrEqual(4);
         expect(sn.calls.filter((c) => c.status === 429).length).toBeGreaterThanOrEqual(2);
         const early: Record<string, CallLogEntry[]> = {};
+        // Slack limits each Web API method on its own (a chat.postMessage 429 does not hold auth.test),
+        // as the chaos suite counts it; ServiceNow and Jira answer 429 for the whole account.
+        const scope = (system: string) => (a: CallLogEntry, b: CallLogEntry) =>
+          system !== 'slack' || a.path === b.path;
         for (const system of ['servicenow', 'jira', 'slack'])
           early[system] = retryAfterViolations(
             ((await control(`calls/${system}`)) as { calls: CallLogEntry[] }).calls,
-            () => true,
+            scope(system),
             RACE_MS,
           );
         expect(early).toEqual({ servicenow: [], jira: [], slack: [] });
@@ -309,7 +313,7 @@ describe('two instances, one PostgreSQL, one shared sandbox', () => {
             ((await control(`calls/${system}`)) as { calls: CallLogEntry[] }).calls;
           const strict: Record<string, number> = {};
           for (const system of ['servicenow', 'jira', 'slack'])
-            strict[system] = retryAfterViolations(await calls(system)).length;
+            strict[system] = retryAfterViolations(await calls(system), scope(system)).length;
           writeFileSync(
             report,
             JSON.stringify(
