@@ -14,7 +14,7 @@ import { tickHandoffs } from './app/tick-handoffs';
 import { tickEscalations } from './app/escalate-incidents';
 import { escalationPeople } from './app/escalation-people';
 import { escalationPolicies } from './config/escalation';
-import { pagingLane, pagingSandbox } from './composition/wire-paging';
+import { pagingConfigured, pagingLane, pagingSandbox } from './composition/wire-paging';
 import type { PagerDutyEmulator } from '../integrations/sandbox/pagerduty/emulator';
 import type { Clock } from './ports/clock';
 import { systemClock } from '../integrations/clock/system-clock';
@@ -190,8 +190,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     noteInterval: config.tickets.noteInterval,
     chatInterval: config.slack.updateInterval,
   };
-  // The paging lane exists whenever a paging target is configured (see wire-paging), so its gauges start at 0 too.
-  const pagingLanes = Object.keys(config.paging).length > 0 ? (['paging'] as const) : [];
+  // The paging lane's gauges start at 0 too, whenever pagingLane will make one.
+  const pagingLanes = pagingConfigured(config) ? (['paging'] as const) : [];
   const metrics = new PromMetrics({
     store,
     clock,

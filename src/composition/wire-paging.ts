@@ -31,6 +31,9 @@ export function pagingSandbox(
   return { emulator, mount: (req, res) => emulator.handle(req, res) };
 }
 
+/** Whether a paging target is configured, i.e. whether `pagingLane` makes a lane. */
+export const pagingConfigured = (config: AppConfig): boolean => Object.keys(config.paging).length > 0;
+
 /** The paging lane for the configured targets; null when none is configured. */
 export function pagingLane(o: {
   config: AppConfig;
@@ -44,8 +47,8 @@ export function pagingLane(o: {
   /** Limits held with the other instances. */
   limits?: SharedLimits;
 }): LaneSpec | null {
+  if (!pagingConfigured(o.config)) return null;
   const entries = Object.entries(o.config.paging);
-  if (entries.length === 0) return null;
   const targets: Record<string, PagingTarget> = {};
   for (const [name, t] of entries) {
     if (t.kind === 'webhook')
