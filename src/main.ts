@@ -37,6 +37,7 @@ import { OutboxWorker, type LaneSpec } from './app/outbox-worker';
 import { LANES, type Lane } from './core/outbox/outbox-command';
 import { loadRunbooks } from '../integrations/runbooks/load-runbooks';
 import { createReportsHandler } from '../handlers/http/reports';
+import { receiveServiceNowPush } from '../handlers/webhooks/servicenow-push';
 import { buildSlaReport } from './app/build-sla-report';
 import { explainSlaTicket } from './app/explain-sla-ticket';
 import { incidentTicketSource } from './app/incident-ticket-source';
@@ -392,6 +393,10 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
           servicenowSink,
         )
       : null;
+  // `POST /webhooks/servicenow` (the business rule's push); absent: no push secret configured.
+  const servicenowPush = servicenowSync?.push
+    ? { ...servicenowSync.push, bodyLimit: config.server.bodyLimit }
+    : null;
   if (servicenowSync) metrics.watchServiceNowPoll(() => servicenowSync.poller.status());
   const reconcilers =
     config.tickets.reconcileInterval > 0
@@ -443,10 +448,12 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       ],
       now: () => clock.now(),
       draining: () => draining,
-      ...(servicenowSync?.push
-        ? { servicenowPush: { ...servicenowSync.push, bodyLimit: config.server.bodyLimit } }
-        : {}),
-      syncWebhooks: sync.webhooks,
+      syncWebhooks: {
+        ...sync.webhooks,
+        ...(servicenowPush
+          ? { servicenow: (req, res) => receiveServiceNowPush(servicenowPush, req, res) }
+          : {}),
+      },
       webhooks: {
         sources: config.sources,
         tokens,

@@ -4,7 +4,6 @@ import type { Secret } from '../../src/config/secret';
 import type { Logger } from '../../src/ports/logger';
 import type { Store } from '../../src/ports/store';
 import { receiveWebhook, type WebhookDeps } from '../webhooks/receive-webhook';
-import { receiveServiceNowPush, type ServiceNowPushDeps } from '../webhooks/servicenow-push';
 import { bearerMatches } from './auth';
 import { readiness } from './health';
 import { getIncident, listIncidents } from './incidents-api';
@@ -32,8 +31,6 @@ export interface HttpDeps {
   /** Counted events and the /metrics exposition. */
   metrics: Metrics & MetricsExposition;
   webhooks: Omit<WebhookDeps, 'onResult'>;
-  /** `POST /webhooks/servicenow` (the business rule's push); absent: no push secret configured. */
-  servicenowPush?: ServiceNowPushDeps;
   apiToken: Secret;
   /** Requests being handled now per route class, each against its budget; shared with correlation. */
   inFlight: InFlight;
@@ -64,8 +61,6 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
-    if (deps.servicenowPush && /^\/webhooks\/servicenow\/?$/.test(path))
-      return receiveServiceNowPush(deps.servicenowPush, req, res);
     const webhook = /^\/webhooks\/([a-z0-9-]+)\/?$/.exec(path);
     const sync = webhook ? deps.syncWebhooks?.[webhook[1]!] : undefined;
     if (sync) return sync(req, res);
