@@ -330,8 +330,8 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
     ]);
     expect(await timeline('sync_group_changed')).toEqual([
       expect.objectContaining({
-        // A push names the person by user name (the business rule sends `sys_updated_by`).
-        reason: `ServiceNow assignment group changed to DMS Application by ${SN_HUMAN.userName}: hand-off to app accepted`,
+        // The business rule sends the user name (`sys_updated_by`); the text names the person.
+        reason: `ServiceNow assignment group changed to DMS Application by ${SN_HUMAN.name}: hand-off to app accepted`,
       }),
     ]);
   });
