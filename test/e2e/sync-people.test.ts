@@ -143,6 +143,25 @@ describe('two-way sync of people: assignee ⇄ assigned_to, Jira Service Managem
     });
   });
 
+  it('copies assigned_to into the Jira assignee by e-mail where ServiceNow owns the assignee', async () => {
+    await start('  ownership: { assignee: servicenow }');
+    const JONAS = '712020:9b8e7d6c-5a4f-4e3d-8c2b-1a0f9e8d7c6b';
+    await asServiceDesk({ assigned_to: snUser('jonas.weber').sys_id });
+    const issue = () => jira().state.issues.find((i) => i.key === issueKey)!;
+    await until(() => issue().assignee === JONAS);
+    await settle();
+    expect((await timeline('sync_assignee')).map((e) => e.reason)).toEqual([
+      'ServiceNow assignee changed to Jonas Weber by Service Desk; copied to Jira',
+    ]);
+    // Jira's webhook for the bridge's assignment is an echo; a person's Jira change is now not owned.
+    await asEngineer(`api/3/issue/${issueKey}`, 'PUT', { fields: { assignee: { accountId: ANNA } } });
+    await until(async () => (await timeline('sync_assignee')).length === 2);
+    expect((await timeline('sync_assignee'))[1]!.reason).toBe(
+      'Jira assignee changed to Anna Schmidt by Erika Engineer; ServiceNow owns the assignee, not synced',
+    );
+    expect(snIncident().assigned_to).toBe(snUser('jonas.weber').sys_id);
+  });
+
   it('records a ServiceNow refusal of assigned_to on the timeline instead of retrying it', async () => {
     await start();
     const sandbox = app.sandboxes.servicenow!;
