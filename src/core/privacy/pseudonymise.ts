@@ -197,7 +197,8 @@ export function purgeAuditRow(r: AuditRowContent, kinds: PurgeKinds): AuditRowCo
   if (kinds.texts) data = without(data, byPerson ? ['note', 'reason'] : ['note']);
   if (kinds.names) {
     actor = pseudonymActor(actor);
-    data = without(data, ['name', 'email']);
+    // `assignee`: the person a sync entry names besides its author (sync.assignee).
+    data = without(data, ['name', 'email', 'assignee']);
   }
   const next = { actor, data };
   return same(next, { actor: r.actor, data: r.data }) ? null : next;
