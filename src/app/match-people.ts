@@ -85,3 +85,30 @@ async function fromServiceNow(deps: MatchPeopleDeps, name: string, lookUp: boole
       : null;
   return { name, other: account ? { id: account.accountId, name: account.displayName } : null };
 }
+
+/** At most this many distinct mentioned accounts are looked up per batch (a comment full of them is bounded). */
+const MAX_MENTIONS = 20;
+const MENTION = /\[~(?:accountid:)?([^\]\s]+)\]/gi;
+
+/**
+ * Display names of the accounts mentioned in Jira wiki markup (`[~accountid:…]`, Data Center `[~name]`)
+ * in these changes' comments, so a copy names them instead of "a Jira user" (and still notifies nobody).
+ * A failed look-up leaves that mention unnamed rather than fail the delivery.
+ */
+export async function mentionedNames(
+  jira: JiraPeople | undefined,
+  changes: readonly RemoteChange[],
+): Promise<ReadonlyMap<string, string>> {
+  const names = new Map<string, string>();
+  if (!jira) return names;
+  const ids = new Set<string>();
+  for (const c of changes)
+    if (c.system === 'jira')
+      for (const comment of c.comments)
+        for (const m of comment.body.matchAll(MENTION)) if (ids.size < MAX_MENTIONS) ids.add(m[1]!);
+  for (const id of ids) {
+    const account = await jira.account(id).catch(() => null);
+    if (account) names.set(id, account.displayName);
+  }
+  return names;
+}

@@ -8,7 +8,7 @@ import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { Store } from '../ports/store';
 import { applyRemoteChanges, type SyncDeps } from '../app/apply-remote-changes';
-import { matchPeople, type MatchPeopleDeps } from '../app/match-people';
+import { matchPeople, mentionedNames, type MatchPeopleDeps } from '../app/match-people';
 import type { TicketingSettings } from '../app/enqueue-ticket-commands';
 import { receiveJiraWebhook } from '../../handlers/webhooks/jira-webhook';
 import type { JiraEmulator } from '../../integrations/sandbox/jira/emulator';
@@ -124,7 +124,8 @@ export function wireSync(o: {
   const sink: RemoteChangeSink = async (changes: readonly RemoteChange[]) => {
     if (!config.sync.enabled) return;
     const people = await matchPeople({ ...o.people, sync: config.sync }, changes);
-    const results = await applyRemoteChanges(deps, changes, people);
+    const mentionNames = await mentionedNames(o.people?.jira, changes);
+    const results = await applyRemoteChanges({ ...deps, mentionNames }, changes, people);
     if (results.some((r) => r.queued > 0 || r.outcome === 'applied')) o.afterChange();
   };
   const check = driftCheck(o);

@@ -219,6 +219,18 @@ describe('two-way sync of people: assignee ⇄ assigned_to, Jira Service Managem
     });
   });
 
+  it('names an account mentioned in Jira wiki markup by its display name in the copy', async () => {
+    await start();
+    const text = `Ask [~accountid:${ANNA}] to check the uplink`;
+    await asEngineer(`api/3/issue/${issueKey}/comment`, 'POST', {
+      body: { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] },
+    });
+    await until(() => journal().some((j) => String(j.value).includes('to check the uplink')));
+    expect(journal().find((j) => String(j.value).includes('to check the uplink'))!.value).toBe(
+      `[Jira comment by Erika Engineer on ${issueKey}]\nAsk Anna Schmidt to check the uplink`,
+    );
+  });
+
   it('without serviceManagement, every Jira comment still lands in work notes (the default direction)', async () => {
     await start();
     await asEngineer(`servicedeskapi/request/${issueKey}/comment`, 'POST', {
