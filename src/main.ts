@@ -359,6 +359,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     sandbox,
     systems: tickets.systems,
     metrics,
+    people: tickets.people,
   });
   const lanes: Partial<Record<Lane, LaneSpec>> = {
     ...tickets.lanes,

@@ -80,9 +80,17 @@ export interface JiraApi {
   getWorkState(issue: string): Promise<{ category: string | undefined; assignee: string | null }>;
   /** `GET /user/search` (Cloud `query`, Data Center `username`): matches display name and e-mail prefixes. */
   findUsers(query: string): Promise<JiraUser[]>;
-  /** `PUT /issue/{key}` with `fields.assignee` = `{accountId}` (Cloud) or `{name}` (Data Center). */
-  setAssignee(issue: string, user: string): Promise<void>;
+  /** `PUT /issue/{key}` with `fields.assignee` = `{accountId}` (Cloud) or `{name}` (Data Center); null unassigns. */
+  setAssignee(issue: string, user: string | null): Promise<void>;
   addComment(issue: string, body: unknown): Promise<void>;
+  /**
+   * `POST /rest/servicedeskapi/request/{key}/comment` with `public`: Jira Service Management's own call,
+   * the one the platform API's `jsdPublic` documentation names for internal comments. The body is plain
+   * text (JSM renders it as wiki markup on both Cloud and Data Center).
+   */
+  addServiceDeskComment(issue: string, body: string, isPublic: boolean): Promise<void>;
+  /** `GET /user?accountId=` (Cloud) or `?username=` (Data Center). */
+  getUser(id: string): Promise<JiraUser>;
   /** `PUT /issue/{key}` with `fields.priority` = `{name}`. */
   setPriority(issue: string, name: string): Promise<void>;
   /** `PUT /issue/{key}` with `update.labels` add/remove operations (other labels stay as they are). */
@@ -192,8 +200,26 @@ export function createJiraClient(o: JiraClientOptions): JiraApi {
     setAssignee: async (issue, user) => {
       await c.issues.editIssue({
         issueIdOrKey: issue,
-        fields: { assignee: v3 ? { accountId: user } : { name: user } } as never,
+        fields: { assignee: user === null ? null : v3 ? { accountId: user } : { name: user } } as never,
       });
+    },
+    addServiceDeskComment: async (issue, body, isPublic) => {
+      await c.sendRequestFullResponse({
+        url: `/rest/servicedeskapi/request/${encodeURIComponent(issue)}/comment`,
+        method: 'POST',
+        data: { body, public: isPublic },
+      });
+    },
+    getUser: async (id) => {
+      const u = await c.users.getUser(v3 ? { accountId: id } : { username: id });
+      const raw = u as { accountId?: string; name?: string; accountType?: string };
+      return {
+        id: (v3 ? raw.accountId : raw.name) ?? id,
+        displayName: String(u.displayName ?? id),
+        email: u.emailAddress ?? null,
+        active: u.active !== false,
+        accountType: raw.accountType,
+      };
     },
     addComment: async (issue, body) => {
       await c.issueComments.addComment({ issueIdOrKey: issue, comment: body as never });

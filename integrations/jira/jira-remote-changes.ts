@@ -33,6 +33,8 @@ const JiraComment = z.looseObject({
   author: JiraUser.optional(),
   created: z.string().optional(),
   updated: z.string().optional(),
+  /** Jira Service Management: visible to the customer (Jira's default for any comment), false if internal. */
+  jsdPublic: z.boolean().optional(),
 });
 
 /** The parts of a Jira webhook body the sync reads (`jira:issue_updated`, `comment_*`). */
@@ -152,7 +154,8 @@ function attachmentsAdded(items: readonly ChangeItem[]): RemoteAttachment[] {
 const commentOf = (c: z.infer<typeof JiraComment>): RemoteComment => ({
   id: c.id,
   body: adfText(c.body).slice(0, 64_000),
-  visibility: 'internal',
+  // Only a JSM project makes the difference; the sync core reads it only with `serviceManagement`.
+  visibility: c.jsdPublic === true ? 'customer' : 'internal',
 });
 
 /**

@@ -20,6 +20,7 @@ import { doc, issueDescription, issueDescriptionWiki, paragraphs } from './adf';
 import { escapeWiki } from './wiki-markup';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { fitDescription, fitText, type TextLimit } from '../../src/core/ticket-text/fit-description';
+import type { JiraPeople, JiraPerson } from '../../src/ports/people-directory';
 import {
   createJiraClient,
   createJiraJsClient,
@@ -38,6 +39,8 @@ export interface JiraTicketSystemOptions {
   logger?: Logger;
   /** The Jira lane driver (`createJiraLaneDriver`): its limit and Retry-After gate hold for every request. */
   transport: GatedTransport;
+  /** Sync comments go through Jira Service Management (internal or public), `sync.jira.serviceManagement`. */
+  serviceManagement?: boolean;
 }
 
 /** Each JiraApi method is one HTTP request: run it in the transport's limit, after the gate opened. */
@@ -51,6 +54,8 @@ function gated(api: JiraApi, transport: GatedTransport): JiraApi {
     'findUsers',
     'setAssignee',
     'addComment',
+    'addServiceDeskComment',
+    'getUser',
     'setPriority',
     'editLabels',
     'getTransitions',
@@ -81,6 +86,7 @@ export function createJiraTicketSystem(o: JiraTicketSystemOptions): JiraTicketSy
     o.baseUrl.replace(/\/$/, ''),
     o.transport.clock,
     o.logger,
+    o.serviceManagement ?? false,
   );
 }
 
@@ -107,7 +113,7 @@ export function createCloudReadClient(o: { config: JiraConfig; baseUrl: string; 
 export const labelFor = (prefix: string, incidentKey: string): string =>
   `${prefix}-${createHash('sha256').update(incidentKey).digest('hex').slice(0, 12)}`;
 
-export class JiraTicketSystem implements TicketSystem, DuplicateTickets, HandoffIssues {
+export class JiraTicketSystem implements TicketSystem, DuplicateTickets, HandoffIssues, JiraPeople {
   readonly name = 'jira' as const;
   /** Issue ids we created in this process, by incident key: passed as `reconcileIssues` to search. */
   readonly #created = new NodeCache({ stdTTL: 3600, checkperiod: 0 });
@@ -120,6 +126,7 @@ export class JiraTicketSystem implements TicketSystem, DuplicateTickets, Handoff
     private readonly baseUrl: string,
     private readonly clock: Clock,
     private readonly logger?: Logger,
+    private readonly serviceManagement = false,
   ) {}
 
   /** The newest issue carrying the incident key (see #carrying for why it may miss a fresh one). */
@@ -295,7 +302,18 @@ export class JiraTicketSystem implements TicketSystem, DuplicateTickets, Handoff
     const op = 'sync';
     switch (write.type) {
       case 'comment':
-        await this.#run(op, () => this.api.addComment(ticket.key, this.#rich(write.text)));
+        // JSM's own call rather than the platform's `properties: sd.public.comment`: the platform API
+        // documents `jsdPublic` as "to create a comment with its visibility set to false, use the Jira
+        // Service Desk REST API Create request comment operation"; the property is undocumented.
+        if (this.serviceManagement)
+          await this.#run(op, () =>
+            this.api.addServiceDeskComment(
+              ticket.key,
+              fitText(write.text, (t) => t, JIRA_TEXT),
+              write.visibility === 'customer',
+            ),
+          );
+        else await this.#run(op, () => this.api.addComment(ticket.key, this.#rich(write.text)));
         return;
       case 'transition': {
         const state = await this.#run(op, () => this.api.getStatus(ticket.key));
@@ -324,8 +342,17 @@ export class JiraTicketSystem implements TicketSystem, DuplicateTickets, Handoff
           await this.#run(op, () => this.api.setPriority(ticket.key, name));
           return;
         }
-        if (write.field === 'assignee' && write.value !== null) {
-          await this.#assign(op, ticket, write.value);
+        if (write.field === 'assignee') {
+          const user = write.value;
+          if (user === null) await this.#run(op, () => this.api.setAssignee(ticket.key, null));
+          else if (!(await this.#assign(op, ticket, user)))
+            throw new IntegrationError(
+              'jira',
+              op,
+              400,
+              `Jira refused ${user} as assignee of ${ticket.key}`,
+              false,
+            );
           return;
         }
         throw new IntegrationError('jira', op, null, `the sync does not write Jira ${write.field}`, false);
@@ -399,6 +426,28 @@ export class JiraTicketSystem implements TicketSystem, DuplicateTickets, Handoff
     const id = (exact ?? only)?.id ?? null;
     this.#users.set(wanted, id);
     return id;
+  }
+
+  async account(accountId: string): Promise<JiraPerson | null> {
+    const key = `account:${accountId}`;
+    const cached = this.#users.get<JiraPerson | null>(key);
+    if (cached !== undefined) return cached;
+    let person: JiraPerson | null;
+    try {
+      const u = await this.#run('look up account', () => this.api.getUser(accountId));
+      person = { accountId: u.id, displayName: u.displayName, email: u.email };
+    } catch (err) {
+      // 404: no such account (deleted); anything else is asked again later.
+      if (!(err instanceof IntegrationError) || err.status !== 404) throw err;
+      person = null;
+    }
+    this.#users.set(key, person);
+    return person;
+  }
+
+  async accountByEmail(email: string): Promise<JiraPerson | null> {
+    const id = await this.#userByEmail(email);
+    return id === null ? null : this.account(id);
   }
 
   /** Takes the first available transition whose target status category is the most preferred one. */

@@ -1,3 +1,4 @@
+import NodeCache from 'node-cache';
 import type { RemoteChange, RemoteChangeSink } from '../../src/core/sync/remote-change';
 import type { Logger } from '../../src/ports/logger';
 import {
@@ -10,7 +11,7 @@ import {
 } from '../../src/ports/servicenow-sync';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { fromThrown, toIntegrationError, type ServiceNowApi } from './client';
-import { encodedQuery } from './encoded-query';
+import { encodedQuery, isQueryValue } from './encoded-query';
 import { HourlyRequestBudget } from './request-budget';
 import { changesOf, glideMs, glideTime } from './servicenow-changes';
 
@@ -99,7 +100,8 @@ export class ServiceNowPoller {
   #settled: PollCursor | null = null;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<unknown> | null = null;
-  readonly #users = new Map<string, string>();
+  /** user_name → display name (sys_user `name`); a person's name rarely changes, a renamed one within the hour. */
+  readonly #users = new NodeCache({ stdTTL: 3600, checkperiod: 0, useClones: false, maxKeys: 10_000 });
   readonly #groups = new Map<string, string>();
 
   constructor(o: ServiceNowPollerOptions) {
@@ -129,6 +131,8 @@ export class ServiceNowPoller {
   /** A record pushed by the business rule: diffed and handed on like a polled one; the cursor stays. */
   receivePush(seen: SeenIncident, journal: readonly SeenJournalEntry[]): Promise<void> {
     return this.#exclusive(async () => {
+      // The rule sends user names; copied text names people by display name, as a poll does.
+      await this.#pushedNames([seen.updatedBy, ...journal.map((j) => j.createdBy)]);
       const before = (await this.#o.state.snapshots(this.#o.instance, [seen.sysId])).get(seen.sysId);
       const { changes, snapshot } = changesOf(seen, journal, before, this.#ctx());
       if (changes.length > 0) await this.#o.sink(changes);
@@ -329,21 +333,7 @@ export class ServiceNowPoller {
       users.add(r.updatedBy);
       for (const j of journal.get(r.sysId) ?? []) users.add(j.createdBy);
     }
-    const unknownUsers = [...users].filter((u) => u && !this.#users.has(u));
-    if (unknownUsers.length > 0) {
-      const rows = await this.#list('look up users', cycle, () =>
-        this.#o.api.GET('/api/now/table/sys_user', {
-          params: {
-            query: {
-              sysparm_query: encodedQuery`user_nameIN${unknownUsers}`,
-              sysparm_fields: 'user_name,name',
-            },
-          },
-        }),
-      );
-      for (const r of rows) this.#users.set(str(r, 'user_name'), str(r, 'name') || str(r, 'user_name'));
-      for (const u of unknownUsers) if (!this.#users.has(u)) this.#users.set(u, u);
-    }
+    await this.#userNames([...users], cycle);
     const refs = new Set<string>();
     for (const r of changed) {
       if (r.fields.assignment_group) refs.add(r.fields.assignment_group);
@@ -379,6 +369,51 @@ export class ServiceNowPoller {
 
   readonly #assignees = new Map<string, string>();
 
+  /** Display names of these user names, one request for those not cached; unknown ones keep their user name. */
+  async #userNames(userNames: readonly string[], cycle: PollCycle): Promise<void> {
+    const unknown = [...new Set(userNames)].filter((u) => u && this.#users.get(u) === undefined);
+    // A name the encoded query cannot carry keeps its user name rather than stop the poll.
+    const asked = unknown.filter(isQueryValue);
+    if (asked.length === 0) {
+      for (const u of unknown) this.#remember(u, u);
+      return;
+    }
+    const rows = await this.#list('look up users', cycle, () =>
+      this.#o.api.GET('/api/now/table/sys_user', {
+        params: {
+          query: { sysparm_query: encodedQuery`user_nameIN${asked}`, sysparm_fields: 'user_name,name' },
+        },
+      }),
+    );
+    for (const r of rows) this.#remember(str(r, 'user_name'), str(r, 'name') || str(r, 'user_name'));
+    for (const u of unknown) if (this.#users.get(u) === undefined) this.#remember(u, u);
+  }
+
+  #remember(userName: string, name: string): void {
+    // maxKeys reached (node-cache throws ECACHEFULL): the name goes uncached until entries expire, and
+    // `nameOf` falls back to the user name.
+    try {
+      this.#users.set(userName, name);
+    } catch {
+      return;
+    }
+  }
+
+  /**
+   * A push's writers by display name, within the reader's hourly budget. A failed or refused look-up
+   * leaves the user name (the push is still taken: a name is not worth losing the change).
+   */
+  async #pushedNames(userNames: readonly string[]): Promise<void> {
+    const cycle: PollCycle = { requests: 0, pages: 0, changes: 0, budgetExhausted: false };
+    try {
+      await this.#userNames(userNames, cycle);
+    } catch (err) {
+      this.#o.logger.debug('ServiceNow user names not looked up for a push; user names are used', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
   /** The references as the business rule sends them: display names. */
   #resolved(r: SeenIncident): SeenIncident {
     const group = r.fields.assignment_group;
@@ -412,7 +447,7 @@ export class ServiceNowPoller {
   #ctx() {
     return {
       integrationUser: this.#o.integrationUser,
-      nameOf: (u: string) => this.#users.get(u) ?? u,
+      nameOf: (u: string) => this.#users.get<string>(u) ?? u,
       overlapMs: this.#o.overlapSeconds * 1000,
     };
   }

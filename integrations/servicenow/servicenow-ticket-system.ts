@@ -16,6 +16,7 @@ import type {
   TicketSystemName,
 } from '../../src/ports/ticket-system';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
+import type { ServiceNowPeople, ServiceNowPerson } from '../../src/ports/people-directory';
 import { createServiceNowClient, fromThrown, toIntegrationError, type ServiceNowApi } from './client';
 import { encodedQuery, isQueryValue, UnsafeQueryValueError } from './encoded-query';
 import {
@@ -54,7 +55,9 @@ export interface ServiceNowTicketSystemOptions {
  * ServiceNow adapter: one incident per incident key (`correlation_id`), impact/urgency (priority is
  * computed by the instance), work notes for the runbook, notes and the Jira link.
  */
-export function createServiceNowTicketSystem(o: ServiceNowTicketSystemOptions): TicketSystem {
+export function createServiceNowTicketSystem(
+  o: ServiceNowTicketSystemOptions,
+): TicketSystem & ServiceNowPeople {
   const api = createConfiguredServiceNowClient(o);
   return new ServiceNowTicketSystem(api, o.config, o.baseUrl.replace(/\/$/, ''), o.transport.clock, o.logger);
 }
@@ -89,7 +92,14 @@ export function createConfiguredServiceNowClient(
   });
 }
 
-class ServiceNowTicketSystem implements TicketSystem {
+const PersonRow = z.looseObject({
+  sys_id: z.string(),
+  user_name: z.string().optional(),
+  name: z.string().optional(),
+  email: z.string().optional(),
+});
+
+class ServiceNowTicketSystem implements TicketSystem, ServiceNowPeople {
   readonly name = 'servicenow' as const;
   readonly #lookups: NodeCache;
   /** Set by the first 403 on sys_journal_field: the user lacks the right, asking again changes nothing. */
@@ -221,7 +231,20 @@ class ServiceNowTicketSystem implements TicketSystem {
         const column = SYNC_COLUMNS[write.field];
         if (!column)
           throw new IntegrationError('servicenow', op, null, `the sync does not write ${write.field}`, false);
-        await this.#patch(op, ticket, { [column]: write.value ?? '' });
+        try {
+          await this.#patch(op, ticket, { [column]: write.value ?? '' });
+        } catch (err) {
+          // An instance may refuse an assignee outside the assignment group (a business rule or data
+          // policy aborts the update, 400/403): asking again changes nothing, the timeline says why.
+          if (write.field !== 'assignedTo' || !(err instanceof IntegrationError) || !refused(err)) throw err;
+          throw new IntegrationError(
+            'servicenow',
+            op,
+            err.status,
+            `ServiceNow refused assigned_to (is the user a member of the incident's assignment group?): ${err.message}`,
+            false,
+          );
+        }
         return;
       }
       case 'transition':
@@ -376,6 +399,54 @@ class ServiceNowTicketSystem implements TicketSystem {
     return this.#lookup('sys_user', () => encodedQuery`active=true^email=${e}`, null);
   }
 
+  userByEmail(email: string): Promise<ServiceNowPerson | null> {
+    const e = email.trim();
+    return /\s/.test(e) || !e ? Promise.resolve(null) : this.#person('email', e);
+  }
+
+  userByUserName(userName: string): Promise<ServiceNowPerson | null> {
+    return this.#person('user_name', userName);
+  }
+
+  userByName(name: string): Promise<ServiceNowPerson | null> {
+    return this.#person('name', name);
+  }
+
+  /**
+   * The one active sys_user whose column equals `value`, cached like the other look-ups; null when
+   * none or several match (a wrong person is worse than none) or when the value cannot go into an
+   * encoded query.
+   */
+  async #person(column: 'email' | 'user_name' | 'name', value: string): Promise<ServiceNowPerson | null> {
+    if (!value || !isQueryValue(value)) return null;
+    const key = `sys_user?person:${column}=${value}`;
+    const cached = this.#lookups.get<ServiceNowPerson | null>(key);
+    if (cached !== undefined) return cached;
+    const rows = await this.#call('look up person', Rows(PersonRow), () =>
+      this.api.GET('/api/now/table/sys_user', {
+        params: {
+          query: {
+            sysparm_query: encodedQuery`active=true^${column}=${value}`,
+            sysparm_fields: 'sys_id,user_name,name,email',
+            sysparm_limit: 2,
+          },
+        },
+      }),
+    );
+    const [row, second] = rows.result;
+    const person: ServiceNowPerson | null =
+      row && !second
+        ? {
+            sysId: row.sys_id,
+            userName: row.user_name ?? '',
+            name: row.name || row.user_name || row.sys_id,
+            email: row.email || null,
+          }
+        : null;
+    this.#lookups.set(key, person);
+    return person;
+  }
+
   async #state(ticket: TicketRef): Promise<string> {
     const res = await this.#call('getState', z.looseObject({ result: IncidentRow }), () =>
       this.api.GET('/api/now/table/incident/{sys_id}', {
@@ -479,6 +550,9 @@ function withUnknownPerson(who: { email: string | null; name: string; note: stri
   const line = `Acknowledged by ${person} (no matching ServiceNow user, so not assigned).`;
   return who.note ? `${who.note}\n${line}` : line;
 }
+
+/** 400 (data policy) or 403 (a business rule aborted the update): the instance refused the value. */
+const refused = (err: IntegrationError): boolean => err.status === 400 || err.status === 403;
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 

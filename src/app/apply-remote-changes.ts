@@ -9,6 +9,7 @@ import {
   type SyncSystem,
 } from '../core/sync/remote-change';
 import {
+  assigneeReason,
   contentHash,
   copiedText,
   fieldWords,
@@ -25,6 +26,7 @@ import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { IncidentRecord, Transactional, UnitOfWork } from '../ports/store';
 import { enqueueChatSync, type TicketingSettings } from './enqueue-ticket-commands';
+import { personKey, type PeopleMatches } from './match-people';
 import { recordEvent } from './record-event';
 import { currentRequestId } from './request-context';
 
@@ -78,11 +80,13 @@ function recordOf(incident: IncidentRecord, system: SyncSystem): { record: strin
 export async function applyRemoteChanges(
   deps: SyncDeps,
   changes: readonly RemoteChange[],
+  /** The people of assignee changes, looked up beforehand (`matchPeople`); none: assignees are not copied. */
+  people: PeopleMatches = new Map(),
 ): Promise<AppliedChange[]> {
   const results: AppliedChange[] = [];
   for (const raw of changes) {
     const change = RemoteChange.parse(raw);
-    results.push(await deps.store.unitOfWork((uow) => applyOne(deps, uow, change)));
+    results.push(await deps.store.unitOfWork((uow) => applyOne(deps, uow, change, people)));
   }
   return results;
 }
@@ -97,9 +101,15 @@ interface Work {
   queued: number;
   echoes: number;
   redraw: boolean;
+  people: PeopleMatches;
 }
 
-async function applyOne(deps: SyncDeps, uow: UnitOfWork, change: RemoteChange): Promise<AppliedChange> {
+async function applyOne(
+  deps: SyncDeps,
+  uow: UnitOfWork,
+  change: RemoteChange,
+  people: PeopleMatches,
+): Promise<AppliedChange> {
   const now = deps.clock.now().toISOString();
   const base = { changeId: change.changeId, queued: 0, echoes: 0 };
   const fresh = await uow.sync.markProcessed({
@@ -126,7 +136,7 @@ async function applyOne(deps: SyncDeps, uow: UnitOfWork, change: RemoteChange): 
     });
     return { ...base, outcome: 'not_linked' };
   }
-  const w: Work = { deps, uow, change, incident, now, queued: 0, echoes: 0, redraw: false };
+  const w: Work = { deps, uow, change, incident, now, queued: 0, echoes: 0, redraw: false, people };
   const used = await applyFields(w);
   for (const id of used)
     await uow.sync.markProcessed({ ...key(change), changeId: commentKey(change, id), at: now });
@@ -227,11 +237,14 @@ async function applyComment(w: Work, c: RemoteComment): Promise<void> {
   const target = other(change.system);
   const here = recordOf(w.incident, change.system);
   const fromJira = change.system === 'jira';
-  const visibility: 'internal' | 'customer' = fromJira
-    ? w.deps.sync.comments.jiraTo === 'comments'
-      ? 'customer'
-      : 'internal'
-    : 'internal';
+  // With Jira Service Management both sides tell internal from customer-visible, and that is kept;
+  // otherwise every Jira comment lands where `comments.jiraTo` says.
+  const visibility: 'internal' | 'customer' =
+    !fromJira || w.deps.sync.jira.serviceManagement
+      ? c.visibility
+      : w.deps.sync.comments.jiraTo === 'comments'
+        ? 'customer'
+        : 'internal';
   const kind = fromJira ? 'comment' : c.visibility === 'customer' ? 'customer comment' : 'work note';
   const text = w.deps.redactor.text(
     copiedText({
@@ -285,6 +298,10 @@ async function applyFields(w: Work): Promise<Set<string>> {
     // A status comes with its category (Jira) in the same change; the pair is handled once, by status.
     if (f.field === 'statusCategory' && byField.has('status')) continue;
     const owner = ownerOf(w.deps.sync, f.field);
+    if (f.field === 'assignee' || f.field === 'assignedTo') {
+      await assigneeChanged(w, f, owner);
+      continue;
+    }
     if (owner !== change.system) {
       await notOwned(w, f.field, f.from, f.to, owner);
       continue;
@@ -404,8 +421,51 @@ async function copyOwned(
   if (change.system === 'servicenow' && field === 'assignmentGroup' && !change.actor.integration) {
     await groupChanged(w, to);
   }
-  // Impact and urgency have no Jira field (the priority that follows them is copied); a Jira assignee
-  // stays in Jira: ServiceNow's assigned_to is a person of the provider's group, not a Jira account.
+  // Impact and urgency have no Jira field (the priority that follows them is copied).
+}
+
+/**
+ * An assignee change: where the system it was made in owns the assignee, the matched person (or
+ * nobody: unassigned) is written to the other ticket; a person without a match there is named on the
+ * timeline, never replaced by a wrong one. Where it does not own it: timeline and chat, and with
+ * `revert` the previous assignee back.
+ */
+async function assigneeChanged(
+  w: Work,
+  f: { field: SyncField; from: string | null; to: string | null },
+  owner: SyncSystem,
+): Promise<void> {
+  const { change } = w;
+  const match = (v: string | null) => (v === null ? undefined : w.people.get(personKey(change.system, v)));
+  const nameOf = (v: string | null) => (v === null ? null : (match(v)?.name ?? v));
+  const data = { system: change.system, assignee: nameOf(f.to), reverted: false, name: change.actor.name };
+  if (owner !== change.system) {
+    if (w.deps.sync.revert && f.from !== null)
+      data.reverted = await queueWrite(w, change.system, { type: 'field', field: f.field, value: f.from }, [
+        { item: f.field, content: f.from },
+      ]);
+    const d = { ...data, outcome: 'not_owned' as const };
+    await event(w, { type: 'sync_assignee', data: d, reason: assigneeReason(d) });
+    return;
+  }
+  const target = other(change.system);
+  const person = f.to === null ? null : (match(f.to)?.other ?? undefined);
+  if (person === undefined) {
+    const d = { ...data, outcome: 'no_user' as const };
+    await event(w, { type: 'sync_assignee', data: d, reason: assigneeReason(d) });
+    return;
+  }
+  // What the other system's reader reports back: ServiceNow's reader resolves assigned_to to the name.
+  const field: SyncField = target === 'servicenow' ? 'assignedTo' : 'assignee';
+  const echo = person === null ? '' : target === 'servicenow' ? person.name : person.id;
+  if (
+    await queueWrite(w, target, { type: 'field', field, value: person?.id ?? null }, [
+      { item: field, content: echo },
+    ])
+  ) {
+    const d = { ...data, outcome: 'copied' as const };
+    await event(w, { type: 'sync_assignee', data: d, reason: assigneeReason(d) });
+  }
 }
 
 async function copied(w: Work, what: string, into: string): Promise<void> {

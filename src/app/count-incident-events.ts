@@ -45,6 +45,7 @@ const LIFECYCLE: { [T in TimelineEvent['type']]: ((m: Counted, e: EventOf<T>) =>
   sync_not_owned: null,
   sync_stale: null,
   sync_group_changed: null,
+  sync_assignee: null,
   ticket_parked: null,
   handoff_offered: null,
   handoff_accepted: null,

@@ -51,6 +51,7 @@ export const THREAD_LABELS: Record<TimelineEventType, string | null> = {
   sync_not_owned: '⚠ not synced',
   sync_stale: null,
   sync_group_changed: 'assignment group changed in ServiceNow',
+  sync_assignee: 'assignee',
   ticket_parked: '⚠ ticket command parked',
   handoff_offered: 'hand-off offered',
   handoff_accepted: 'hand-off accepted',

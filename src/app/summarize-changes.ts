@@ -39,6 +39,7 @@ const LABELS: Record<TimelineEventType, string | null> = {
   sync_not_owned: null,
   sync_stale: null,
   sync_group_changed: null,
+  sync_assignee: null,
   ticket_parked: null,
   handoff_offered: null,
   handoff_accepted: null,

@@ -8,6 +8,7 @@ import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { Store } from '../ports/store';
 import { applyRemoteChanges, type SyncDeps } from '../app/apply-remote-changes';
+import { matchPeople, mentionedNames, type MatchPeopleDeps } from '../app/match-people';
 import type { TicketingSettings } from '../app/enqueue-ticket-commands';
 import { receiveJiraWebhook } from '../../handlers/webhooks/jira-webhook';
 import type { JiraEmulator } from '../../integrations/sandbox/jira/emulator';
@@ -104,6 +105,8 @@ export function wireSync(o: {
   /** The ticket adapters (for the drift check's reads) and the drift gauge. */
   systems: Partial<Record<'servicenow' | 'jira', TicketSystem>>;
   metrics?: Pick<Metrics, 'syncDrift'>;
+  /** The adapters' people look-ups, for assignee copies (absent: assignees are reported, not copied). */
+  people?: Omit<MatchPeopleDeps, 'sync'>;
 }): SyncWiring {
   const { config } = o;
   const jiraSandbox: JiraEmulator | undefined = o.sandbox?.emulators.jira;
@@ -120,7 +123,9 @@ export function wireSync(o: {
   };
   const sink: RemoteChangeSink = async (changes: readonly RemoteChange[]) => {
     if (!config.sync.enabled) return;
-    const results = await applyRemoteChanges(deps, changes);
+    const people = await matchPeople({ ...o.people, sync: config.sync }, changes);
+    const mentionNames = await mentionedNames(o.people?.jira, changes);
+    const results = await applyRemoteChanges({ ...deps, mentionNames }, changes, people);
     if (results.some((r) => r.queued > 0 || r.outcome === 'applied')) o.afterChange();
   };
   const check = driftCheck(o);

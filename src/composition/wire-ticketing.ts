@@ -1,3 +1,4 @@
+import type { JiraPeople, ServiceNowPeople } from '../ports/people-directory';
 import type { AppConfig } from '../config/app-config';
 import { createRedactor } from '../core/redact/redact';
 import type { Runbook } from '../core/runbook/runbook';
@@ -107,6 +108,8 @@ export function ticketLanes(o: {
   const cfg = withProviderDefaults(config);
   const systems: Partial<Record<TicketLane, TicketSystem>> = {};
   const duplicates: DuplicateTickets[] = [];
+  /** The adapters' people look-ups, for the sync's assignee copies. */
+  const people: { servicenow?: ServiceNowPeople; jira?: JiraPeople } = {};
   /** Where the ServiceNow reader of the sync reads: the adapter's instance, login and lane driver. */
   let servicenow: { baseUrl: string; config: AppConfig['servicenow']; driver: RemoteLaneDriver } | null =
     null;
@@ -132,12 +135,14 @@ export function ticketLanes(o: {
       o.sandbox?.servicenow,
       o.sandbox?.origin ?? o.url,
     );
-    systems.servicenow = createServiceNowTicketSystem({
+    const adapter = createServiceNowTicketSystem({
       config: { ...cfg.servicenow, auth },
       baseUrl,
       logger,
       transport: drivers.servicenow,
     });
+    systems.servicenow = adapter;
+    people.servicenow = adapter;
     servicenow = { baseUrl, config: { ...cfg.servicenow, auth }, driver: drivers.servicenow };
   }
   let handoffIssues: CommandDeps['handoffIssues'];
@@ -153,7 +158,9 @@ export function ticketLanes(o: {
       baseUrl,
       logger,
       transport: drivers.jira,
+      serviceManagement: config.sync.jira.serviceManagement,
     });
+    people.jira = jira;
     systems.jira = jira;
     handoffIssues = {
       linkHandoff: (issue, original, opts) => jira.linkHandoff(issue, original, opts),
@@ -182,5 +189,5 @@ export function ticketLanes(o: {
       driver: drivers[lane],
     };
   }
-  return { lanes, systems, duplicates, servicenow };
+  return { lanes, systems, duplicates, servicenow, people };
 }

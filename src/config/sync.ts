@@ -68,6 +68,17 @@ export const ToServiceNowRow = z
 export type ToServiceNowRow = z.infer<typeof ToServiceNowRow>;
 
 /**
+ * One explicit person mapping of `sync.people`: wins over the e-mail match when an assignee is copied.
+ */
+export const PersonMapping = z.strictObject({
+  /** The Jira account: its accountId, or its e-mail address. */
+  jira: z.string().min(1).max(200),
+  /** The ServiceNow user's `user_name`. */
+  servicenow: z.string().min(1).max(200),
+});
+export type PersonMapping = z.infer<typeof PersonMapping>;
+
+/**
  * `sync:` — the two-way ServiceNow ⇄ Jira sync of linked tickets (issue 11). Off unless enabled; the
  * Jira webhook needs `jira.webhookSecret` (401 for every delivery without it).
  */
@@ -123,8 +134,19 @@ export const SyncConfig = z
         sweepWindow: Duration.default(900),
         /** Incidents opened this long ago or later are swept. */
         sweepLookback: Duration.default(30 * 86400),
+        /**
+         * The Jira project is a Jira Service Management one: ServiceNow work notes become internal
+         * comments and customer comments public ones; a public Jira comment goes to ServiceNow's customer
+         * comments, an internal one to work notes (instead of `comments.jiraTo`).
+         */
+        serviceManagement: z.boolean().default(false),
       })
       .prefault({}),
+    /**
+     * Assignee ⇄ assigned_to: who is who where the e-mail does not tell (a Jira address hidden by its
+     * profile, or different addresses). Without a row, the e-mail decides; no match, no copy.
+     */
+    people: z.array(PersonMapping).max(10_000).default([]),
     /** `itsm-bridge sync check` runs this often (0: never by itself). */
     checkInterval: Duration.default(86400),
   })

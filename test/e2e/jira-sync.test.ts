@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { RemoteChange } from '../../src/core/sync/remote-change';
 import { SANDBOX_IDENTITIES } from '../../integrations/sandbox/sandbox-identities';
+import { QUIET_SYNC_APP_YAML } from '../helpers/sync-app-yaml';
 import { type TestApp, startTestApp } from '../helpers/test-app';
 
 const fixture = (source: string, name: string) =>
@@ -12,10 +13,7 @@ const fixture = (source: string, name: string) =>
 const SECRET = 'test-jira-webhook-secret-0123';
 const YAML = (extra = '') => `
 servicenow: { assignmentGroups: { app: "DMS Application" } }
-correlation: { groupWait: 0, resolveGrace: 1s, reopenWindow: 2h }
-tickets: { noteInterval: 1h, maxBackoff: 1s, pollInterval: 1 }
-slack: { enabled: false }
-teams: { enabled: false }
+${QUIET_SYNC_APP_YAML}
 sync:
   enabled: true
   closeCode: "Workaround provided"
@@ -83,6 +81,9 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
     jira().webhooks.settings.retryDelaysMs = [20, 50, 100];
     await app.post('alertmanager', fixture('alertmanager', 'firing.json'));
     await app.flush(3);
+    // The emulator pushes the bridge's own updates too; they are handled (as echoes) before a test starts.
+    await until(() => app.sandboxes.servicenow!.pushes.pending === 0);
+    await app.flush(1);
     const [inc] = (await app.api('/api/incidents')).incidents;
     const detail = await app.api(`/api/incidents/${inc.id}`);
     issueKey = detail.tickets.jira.key;
@@ -330,8 +331,8 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
     ]);
     expect(await timeline('sync_group_changed')).toEqual([
       expect.objectContaining({
-        // A push names the person by user name (the business rule sends `sys_updated_by`).
-        reason: `ServiceNow assignment group changed to DMS Application by ${SN_HUMAN.userName}: hand-off to app accepted`,
+        // The business rule sends the user name (`sys_updated_by`); the text names the person.
+        reason: `ServiceNow assignment group changed to DMS Application by ${SN_HUMAN.name}: hand-off to app accepted`,
       }),
     ]);
   });

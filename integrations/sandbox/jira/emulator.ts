@@ -10,7 +10,8 @@ import { handleIssueExtra } from './issue-extras-api';
 import { createIssue, editIssue, getIssue } from './issues-api';
 import { createIssueLink } from './issue-links-api';
 import { approximateCount, search } from './search-api';
-import { searchUsers } from './users-api';
+import { addRequestComment } from './servicedesk-api';
+import { getUser, searchUsers } from './users-api';
 import { WebhookDispatcher } from './webhooks';
 import {
   BRIDGE_ACCOUNT_ID,
@@ -122,6 +123,13 @@ export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator
     const caller = authenticate(req, state);
     if ('status' in caller) return caller;
     if (req.path === '/rest/webhooks/1.0/webhook') return hooks.route(req);
+    const request = /^\/rest\/servicedeskapi\/request\/([^/]+)\/comment$/.exec(req.path);
+    if (request?.[1] && req.method === 'POST')
+      return addRequestComment(
+        req,
+        { state, now, version: 3, baseUrl: req.baseUrl, ...settings, actor: caller.accountId, hooks },
+        request[1],
+      );
     const m = /^\/rest\/api\/([23])\/(.*)$/.exec(req.path);
     if (!m) return jiraError(404, ['Not found']);
     const ctx: JiraContext = {
@@ -152,6 +160,7 @@ export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator
     }
     if (key === 'GET priority') return { status: 200, body: state.priorities };
     if (key === 'GET user/search') return searchUsers(req, ctx);
+    if (key === 'GET user') return getUser(req, ctx);
     if (key === 'POST issue') return createIssue(req, ctx);
     if (key === 'POST issueLink') return createIssueLink(req, ctx);
     if (rest === 'search/jql' && ctx.version === 3 && (req.method === 'GET' || req.method === 'POST'))

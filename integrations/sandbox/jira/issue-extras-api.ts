@@ -141,12 +141,13 @@ function transition(req: EmuRequest, ctx: JiraContext, issue: EmuIssue): EmuResp
 }
 
 /** Adds a comment by the caller (no webhook: the caller's event carries it). */
-function pushComment(ctx: JiraContext, issue: EmuIssue, body: unknown) {
+export function pushComment(ctx: JiraContext, issue: EmuIssue, body: unknown, jsdPublic = true) {
   const comment = {
     id: String(10000 + issue.comments.length),
     body,
     author: ctx.actor,
     created: jiraTime(ctx.now()),
+    jsdPublic,
   };
   issue.comments.push(comment);
   issue.updated = ctx.now();
@@ -177,7 +178,7 @@ function addComment(req: EmuRequest, ctx: JiraContext, issue: EmuIssue): EmuResp
     'Comment body must be a string',
   );
   if (refused) return { ...jiraError(400, [], { comment: refused.message }), headers: schemaHeader(refused) };
-  const comment = pushComment(ctx, issue, text);
+  const comment = pushComment(ctx, issue, text, !(isRecord(body) && internalProperty(body)));
   ctx.hooks?.commentCreated(ctx, issue, comment);
   return {
     status: 201,
@@ -187,6 +188,14 @@ function addComment(req: EmuRequest, ctx: JiraContext, issue: EmuIssue): EmuResp
       self: `${ctx.baseUrl}/rest/api/${ctx.version}/issue/${issue.id}/comment/${comment.id}`,
     },
   };
+}
+
+/** `properties: [{ key: 'sd.public.comment', value: { internal: true } }]`: the platform API's internal comment. */
+function internalProperty(body: Record<string, unknown>): boolean {
+  const props = Array.isArray(body.properties) ? (body.properties as unknown[]) : [];
+  return props.some(
+    (p) => isRecord(p) && p.key === 'sd.public.comment' && isRecord(p.value) && p.value.internal === true,
+  );
 }
 
 /** Same `globalId` → update in place (200), otherwise create (201). Omitted fields are nulled. */

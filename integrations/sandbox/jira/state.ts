@@ -69,7 +69,11 @@ export interface EmuIssue {
   updated: number;
   /** When search (JQL) starts to see this issue: created + search lag. */
   indexedAt: number;
-  comments: { id: string; body: unknown; author: string; created: string }[];
+  /**
+   * `jsdPublic`: visible to the customer in Jira Service Management (Jira's default for every comment);
+   * false for an internal comment (JSM `public: false`, or the `sd.public.comment` property).
+   */
+  comments: { id: string; body: unknown; author: string; created: string; jsdPublic: boolean }[];
   remoteLinks: RemoteLink[];
   properties: Map<string, unknown>;
   changelog: ChangelogEntry[];

@@ -43,6 +43,24 @@ export function searchUsers(req: EmuRequest, ctx: JiraContext): EmuResponse {
   };
 }
 
+/**
+ * `GET /rest/api/3/user?accountId=` (Cloud) or `/rest/api/2/user?username=` (Data Center): one user, the
+ * e-mail included (the sandbox's profiles all show it), or 404.
+ */
+export function getUser(req: EmuRequest, ctx: JiraContext): EmuResponse {
+  const id = ctx.version === 3 ? req.query.get('accountId') : req.query.get('username');
+  if (!id)
+    return jiraError(400, [
+      ctx.version === 3
+        ? "The 'accountId' query parameter needs to be provided"
+        : "The 'username' query parameter was not provided",
+    ]);
+  const user = ctx.state.users.find((u) => (ctx.version === 3 ? u.accountId : u.name) === id);
+  return user
+    ? { status: 200, body: renderUser(ctx, user) }
+    : jiraError(404, [`Specified user does not exist or you do not have required permissions`]);
+}
+
 /** A user as Jira renders it: Cloud by accountId (+ accountType), Data Center by name/key. */
 export function renderUser(ctx: JiraContext, u: JiraUser): Record<string, unknown> {
   const common = {

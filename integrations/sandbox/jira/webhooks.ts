@@ -184,5 +184,6 @@ function renderComment(ctx: JiraContext, c: EmuIssue['comments'][number]) {
     author: user ? renderUser(ctx, user) : { accountId: c.author },
     created: c.created,
     updated: c.created,
+    jsdPublic: c.jsdPublic,
   };
 }

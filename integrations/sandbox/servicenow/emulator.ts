@@ -62,8 +62,8 @@ export interface ServiceNowEmulator {
   inFlightPeak(): number;
   /** Where changes are pushed (business-rule.js); null: not pushed. Settable once the bridge's URL is known. */
   push: PushTarget | null;
-  /** Pushes posted and answered 2xx, and those that failed after their retry. */
-  readonly pushes: { delivered: number; failed: number };
+  /** Pushes posted and answered 2xx, those that failed after their retry, and those not settled yet. */
+  readonly pushes: { delivered: number; failed: number; pending: number };
 }
 
 const SANDBOX_CLIENT = SANDBOX_IDENTITIES.servicenow.oauthClient;
@@ -95,10 +95,15 @@ export function createServiceNowEmulator(opts: ServiceNowEmulatorOptions = {}): 
       snError(status, 'Service Unavailable', 'The instance is temporarily unavailable'),
   });
   state.callLog = injector.callLog;
-  const pushes = { delivered: 0, failed: 0 };
+  const pushes = { delivered: 0, failed: 0, pending: 0 };
   let push: PushTarget | null = opts.push ?? null;
   const onUpdate = (incident: Record<string, string>, journal: Record<string, string>[]) => {
-    if (push) pushChange(push, state, incident, journal, (ok) => (ok ? pushes.delivered++ : pushes.failed++));
+    const settled = (ok: boolean) => {
+      pushes.pending--;
+      if (ok) pushes.delivered++;
+      else pushes.failed++;
+    };
+    if (push && pushChange(push, state, incident, journal, settled)) pushes.pending++;
   };
 
   async function route(req: EmuRequest): Promise<EmuResponse> {

@@ -57,8 +57,8 @@ export function pushChange(
   incident: Row,
   journal: readonly Row[],
   onSettled?: (ok: boolean) => void,
-): void {
-  if (incident.correlation_display !== 'itsm-bridge') return;
+): boolean {
+  if (incident.correlation_display !== 'itsm-bridge') return false;
   const body = pushBody(state, incident, journal);
   const send = () =>
     fetch(target.url, {
@@ -81,4 +81,5 @@ export function pushChange(
         setTimeout(() => attempt(left - 1), 1000).unref();
       });
   setTimeout(() => attempt(1), 0).unref();
+  return true;
 }

@@ -122,6 +122,18 @@ export const TimelineEvent = z.discriminatedUnion('type', [
     'sync_stale',
     z.object({ system: z.enum(['servicenow', 'jira']), field: z.string(), name: z.string() }),
   ),
+  // An assignee changed in one system: copied (`copied`), nobody to copy it to (`no_user`), or changed
+  // where the other system owns it (`not_owned`, maybe set back). `assignee` is the new one's name.
+  event(
+    'sync_assignee',
+    z.object({
+      system: z.enum(['servicenow', 'jira']),
+      assignee: z.string().nullable(),
+      outcome: z.enum(['copied', 'no_user', 'not_owned']),
+      reverted: z.boolean(),
+      name: z.string(),
+    }),
+  ),
   event(
     'sync_group_changed',
     z.object({ group: z.string().nullable(), provider: z.string().nullable(), name: z.string() }),

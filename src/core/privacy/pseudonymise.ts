@@ -2,7 +2,7 @@ import type { TimelineEventType } from '../incident/timeline-event';
 import type { HandoffNote } from '../handoff/handoff';
 import type { OnCallPerson } from '../oncall/schedule';
 import type { ShiftItem } from '../oncall/shift-handover';
-import { notOwnedReason } from '../sync/sync-policy';
+import { assigneeReason, notOwnedReason } from '../sync/sync-policy';
 
 /** What a purged text or name reads as. */
 export const PURGED = '(purged)';
@@ -114,6 +114,20 @@ const TEXTS: Record<TimelineEventType, TextRule> = {
     },
   },
   sync_stale: { ...KEEP, names: { fields: [], reason: (d) => `older ${String(d.field)} change dropped` } },
+  sync_assignee: {
+    ...KEEP,
+    names: {
+      fields: ['assignee'],
+      reason: (d) =>
+        assigneeReason({
+          system: d.system === 'jira' ? 'jira' : 'servicenow',
+          assignee: typeof d.assignee === 'string' ? d.assignee : null,
+          outcome: d.outcome === 'copied' || d.outcome === 'no_user' ? d.outcome : 'not_owned',
+          reverted: d.reverted === true,
+          name: String(d.name),
+        }),
+    },
+  },
   sync_group_changed: {
     ...KEEP,
     names: { fields: [], reason: (d) => `assignment group changed to ${String(d.group)}` },
@@ -183,7 +197,8 @@ export function purgeAuditRow(r: AuditRowContent, kinds: PurgeKinds): AuditRowCo
   if (kinds.texts) data = without(data, byPerson ? ['note', 'reason'] : ['note']);
   if (kinds.names) {
     actor = pseudonymActor(actor);
-    data = without(data, ['name', 'email']);
+    // `assignee`: the person a sync entry names besides its author (sync.assignee).
+    data = without(data, ['name', 'email', 'assignee']);
   }
   const next = { actor, data };
   return same(next, { actor: r.actor, data: r.data }) ? null : next;

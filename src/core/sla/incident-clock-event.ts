@@ -52,6 +52,7 @@ export function clockChangeOf(e: StoredTimelineEvent): ClockChange | null {
     case 'sync_not_owned':
     case 'sync_stale':
     case 'sync_group_changed':
+    case 'sync_assignee':
     case 'ticket_parked':
     case 'handoff_offered':
     case 'handoff_rejected':

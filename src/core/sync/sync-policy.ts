@@ -124,6 +124,33 @@ export const jiraPriorityFor = (cfg: Pick<SyncConfig, 'priorities'>, snPriority:
 export const snPriorityFor = (cfg: Pick<SyncConfig, 'priorities'>, jiraName: string): string | null =>
   Object.entries(cfg.priorities).find(([, n]) => n.toLowerCase() === jiraName.toLowerCase())?.[0] ?? null;
 
+/** The data of a `sync_assignee` timeline entry. */
+export interface AssigneeData {
+  system: SyncSystem;
+  assignee: string | null;
+  outcome: 'copied' | 'no_user' | 'not_owned';
+  reverted: boolean;
+  name: string;
+}
+
+/**
+ * "Jira assignee Erika Engineer has no ServiceNow user; not synced", and the other outcomes of an
+ * assignee change, as timeline reason and chat line (rebuilt by the retention purge).
+ */
+export function assigneeReason(d: AssigneeData): string {
+  const here = SYSTEM_NAMES[d.system];
+  const there = SYSTEM_NAMES[d.system === 'jira' ? 'servicenow' : 'jira'];
+  const changed = d.assignee === null ? 'cleared' : `changed to ${d.assignee}`;
+  switch (d.outcome) {
+    case 'copied':
+      return `${here} assignee ${changed} by ${d.name}; copied to ${there}`;
+    case 'no_user':
+      return `${here} assignee ${d.assignee ?? ''} has no ${there} user; not synced`;
+    case 'not_owned':
+      return `${here} assignee ${changed} by ${d.name}; ${there} owns the assignee, not synced${d.reverted ? '; set back' : ''}`;
+  }
+}
+
 /** The data of a `sync_not_owned` timeline entry. */
 export interface NotOwnedData {
   system: SyncSystem;

@@ -68,6 +68,16 @@ const EXAMPLES: Record<TimelineEventType, StoredTimelineEvent> = {
     type: 'sync_group_changed',
     data: { group: 'DMS Apps', provider: 'app', name: 'Service Desk' },
   },
+  sync_assignee: {
+    type: 'sync_assignee',
+    data: {
+      system: 'jira',
+      assignee: 'Anna Schmidt',
+      outcome: 'copied',
+      reverted: false,
+      name: 'Erika Engineer',
+    },
+  },
   handoff_offered: {
     type: 'handoff_offered',
     data: { handoffId: 1, from: 'infra', to: 'app', deadline: '2026-11-02T08:05:00.000Z' },

@@ -117,6 +117,40 @@ describe('purgeTimelineRow: escalation steps', () => {
   });
 });
 
+describe('purgeTimelineRow: sync assignee entries', () => {
+  const entry = {
+    type: 'sync_assignee',
+    actor: 'jira:712020:5e4d',
+    reason: 'Jira assignee Erika Engineer has no ServiceNow user; not synced',
+    data: {
+      system: 'jira',
+      assignee: 'Erika Engineer',
+      outcome: 'no_user',
+      reverted: false,
+      name: 'Erika Engineer',
+    },
+  };
+
+  it('purges the assignee and the person who changed it, and the reason that names them', () => {
+    expect(purgeTimelineRow(entry, NAMES)).toEqual({
+      ...entry,
+      reason: `Jira assignee ${PURGED} has no ServiceNow user; not synced`,
+      data: { ...entry.data, assignee: PURGED, name: PURGED },
+    });
+    expect(purgeTimelineRow(entry, TEXTS)).toBeNull();
+  });
+
+  it('drops both names from its audit record', () => {
+    const audit = { actor: entry.actor, data: { record: 'OPS-1', ...entry.data } };
+    expect(purgeAuditRow(audit, NAMES)?.data).toEqual({
+      record: 'OPS-1',
+      system: 'jira',
+      outcome: 'no_user',
+      reverted: false,
+    });
+  });
+});
+
 describe('purgeAuditRow', () => {
   it.each([
     [
