@@ -381,6 +381,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
             store,
             logger,
             leading: isLeader,
+            attachments: config.sync.enabled,
             url,
             sandbox: snSandbox
               ? {

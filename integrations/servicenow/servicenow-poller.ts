@@ -12,7 +12,7 @@ import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { fromThrown, toIntegrationError, type ServiceNowApi } from './client';
 import { encodedQuery } from './encoded-query';
 import { HourlyRequestBudget } from './request-budget';
-import { changesOf, glideMs, glideTime } from './servicenow-changes';
+import { attachmentChange, changesOf, glideMs, glideTime, type SeenAttachment } from './servicenow-changes';
 
 export interface ServiceNowPollerOptions {
   api: ServiceNowApi;
@@ -42,6 +42,12 @@ export interface ServiceNowPollerOptions {
    * others would spend the same hourly budget on the same changes. Pushes are taken by every instance.
    */
   leading?: () => Promise<boolean>;
+  /**
+   * Also read new attachments of our incidents (`sys_attachment`, by `sys_created_on` with its own
+   * cursor): one more request per cycle, as attaching a file does not touch the incident's
+   * `sys_updated_on`. On when the sync copies attachments.
+   */
+  attachments?: boolean;
 }
 
 /** What one poll did. */
@@ -97,6 +103,8 @@ export class ServiceNowPoller {
   #exhaustedLogged = false;
   /** The cursor whose overlap window has been read again after it could still change (see #poll). */
   #settled: PollCursor | null = null;
+  /** The same for the attachment cursor. */
+  #attachmentsSettled: PollCursor | null = null;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<unknown> | null = null;
   readonly #users = new Map<string, string>();
@@ -223,6 +231,7 @@ export class ServiceNowPoller {
         await o.state.save(o.instance, next, after);
         if (rows.length < o.pageSize) break;
       }
+      if (o.attachments) await this.#attachments(from, cycle);
       this.#exhaustedLogged = false;
       // Late commits land at most `overlap` behind (clock drift included, on either clock): once a poll
       // started two overlaps after the cursor re-read the window and the cursor stayed, it is settled.
@@ -235,6 +244,60 @@ export class ServiceNowPoller {
       this.#logExhausted();
     }
     return cycle;
+  }
+
+  /**
+   * New attachments on incidents the poller knows (ours), after their own cursor (`<instance>#attachments`)
+   * with the same overlap and settling as the incidents: one request when nothing was attached.
+   */
+  async #attachments(pollFrom: string, cycle: PollCycle): Promise<void> {
+    const o = this.#o;
+    const key = `${o.instance}#attachments`;
+    const stored = await o.state.cursor(key);
+    const overlapMs = o.overlapSeconds * 1000;
+    const settled = !!stored && !!this.#attachmentsSettled && sameCursor(this.#attachmentsSettled, stored);
+    let after: PollCursor =
+      settled && stored
+        ? stored
+        : { updatedOn: stored ? glideTime(glideMs(stored.updatedOn) - overlapMs) : pollFrom, sysId: '' };
+    const startedAt = this.#now();
+    for (;;) {
+      const rows = await this.#list('poll attachments', cycle, () =>
+        o.api.GET('/api/now/attachment', {
+          params: {
+            query: {
+              sysparm_query: keyset('table_name=incident', 'sys_created_on', after),
+              sysparm_limit: o.pageSize,
+            },
+          },
+        }),
+      );
+      cycle.pages++;
+      if (rows.length === 0) break;
+      const seen: SeenAttachment[] = rows.map((r) => ({
+        sysId: str(r, 'sys_id'),
+        incident: str(r, 'table_sys_id'),
+        fileName: str(r, 'file_name'),
+        contentType: str(r, 'content_type'),
+        sizeBytes: Number(str(r, 'size_bytes')) || 0,
+        sha256: /^[0-9a-f]{64}$/i.test(str(r, 'hash')) ? str(r, 'hash').toLowerCase() : null,
+        createdBy: str(r, 'sys_created_by'),
+        createdOn: str(r, 'sys_created_on'),
+      }));
+      const ours = await o.state.snapshots(o.instance, [...new Set(seen.map((a) => a.incident))]);
+      const mine = seen.filter((a) => ours.has(a.incident));
+      await this.#lookUpUsers(new Set(mine.map((a) => a.createdBy)), cycle);
+      const changes = mine.map((a) => attachmentChange(a, this.#ctx()));
+      if (changes.length > 0) await o.sink(changes);
+      cycle.changes += changes.length;
+      const last = seen[seen.length - 1]!;
+      after = { updatedOn: last.createdOn, sysId: last.sysId };
+      await o.state.save(key, [], after);
+      if (rows.length < o.pageSize) break;
+    }
+    if (stored && sameCursor(after, stored) && startedAt >= glideMs(stored.updatedOn) + 2 * overlapMs)
+      this.#attachmentsSettled = stored;
+    else if (!stored || !sameCursor(after, stored)) this.#attachmentsSettled = null;
   }
 
   /** One keyset page of our incidents after `after` (inclusive of its time when `sysId` is ''). */
@@ -329,21 +392,7 @@ export class ServiceNowPoller {
       users.add(r.updatedBy);
       for (const j of journal.get(r.sysId) ?? []) users.add(j.createdBy);
     }
-    const unknownUsers = [...users].filter((u) => u && !this.#users.has(u));
-    if (unknownUsers.length > 0) {
-      const rows = await this.#list('look up users', cycle, () =>
-        this.#o.api.GET('/api/now/table/sys_user', {
-          params: {
-            query: {
-              sysparm_query: encodedQuery`user_nameIN${unknownUsers}`,
-              sysparm_fields: 'user_name,name',
-            },
-          },
-        }),
-      );
-      for (const r of rows) this.#users.set(str(r, 'user_name'), str(r, 'name') || str(r, 'user_name'));
-      for (const u of unknownUsers) if (!this.#users.has(u)) this.#users.set(u, u);
-    }
+    await this.#lookUpUsers(users, cycle);
     const refs = new Set<string>();
     for (const r of changed) {
       if (r.fields.assignment_group) refs.add(r.fields.assignment_group);
@@ -378,6 +427,24 @@ export class ServiceNowPoller {
   }
 
   readonly #assignees = new Map<string, string>();
+
+  /** Display names of these user names, one request for those not looked up before. */
+  async #lookUpUsers(users: ReadonlySet<string>, cycle: PollCycle): Promise<void> {
+    const unknownUsers = [...users].filter((u) => u && !this.#users.has(u));
+    if (unknownUsers.length === 0) return;
+    const rows = await this.#list('look up users', cycle, () =>
+      this.#o.api.GET('/api/now/table/sys_user', {
+        params: {
+          query: {
+            sysparm_query: encodedQuery`user_nameIN${unknownUsers}`,
+            sysparm_fields: 'user_name,name',
+          },
+        },
+      }),
+    );
+    for (const r of rows) this.#users.set(str(r, 'user_name'), str(r, 'name') || str(r, 'user_name'));
+    for (const u of unknownUsers) if (!this.#users.has(u)) this.#users.set(u, u);
+  }
 
   /** The references as the business rule sends them: display names. */
   #resolved(r: SeenIncident): SeenIncident {

@@ -16,7 +16,13 @@ import type {
   TicketSystemName,
 } from '../../src/ports/ticket-system';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
-import { createServiceNowClient, fromThrown, toIntegrationError, type ServiceNowApi } from './client';
+import {
+  createServiceNowClient,
+  fromThrown,
+  toIntegrationError,
+  type ServiceNowApi,
+  type ServiceNowClientOptions,
+} from './client';
 import { encodedQuery, isQueryValue, UnsafeQueryValueError } from './encoded-query';
 import {
   correlationIdFor,
@@ -67,13 +73,20 @@ export function createServiceNowTicketSystem(o: ServiceNowTicketSystemOptions): 
 export function createConfiguredServiceNowClient(
   o: Pick<ServiceNowTicketSystemOptions, 'config' | 'baseUrl' | 'fetch' | 'transport'>,
 ): ServiceNowApi {
+  return createServiceNowClient(configuredClientOptions(o));
+}
+
+/** The client options `config` describes, its secrets revealed (for the client and the raw fetch). */
+export function configuredClientOptions(
+  o: Pick<ServiceNowTicketSystemOptions, 'config' | 'baseUrl' | 'fetch' | 'transport'>,
+): ServiceNowClientOptions {
   const { config } = o;
   // A secret left out is sent empty: the instance answers 401, reported like a wrong one. (In sandbox
   // mode the composition has filled in the sandbox's.)
   const reveal = (s: { reveal(): string } | undefined) => s?.reveal() ?? '';
-  return createServiceNowClient({
+  return {
     baseUrl: o.baseUrl,
-    fetch: o.fetch,
+    ...(o.fetch ? { fetch: o.fetch } : {}),
     transport: o.transport,
     timeoutMs: config.timeoutMs,
     credentials:
@@ -86,7 +99,7 @@ export function createConfiguredServiceNowClient(
             username: config.auth.username,
             password: reveal(config.auth.password),
           },
-  });
+  };
 }
 
 class ServiceNowTicketSystem implements TicketSystem {
@@ -226,6 +239,9 @@ class ServiceNowTicketSystem implements TicketSystem {
       }
       case 'transition':
         throw new IntegrationError('servicenow', op, null, 'a Jira transition sent to ServiceNow', false);
+      case 'attachment':
+        // Bytes move between the two systems: runTicketCommand copies them (copyAttachment).
+        throw new IntegrationError('servicenow', op, null, 'an attachment copy is not a field write', false);
       default:
         return unhandled(write);
     }

@@ -10,8 +10,14 @@ import type { DuplicateTickets, TicketSystem } from '../ports/ticket-system';
 import type { LaneSpec } from '../app/outbox-worker';
 import { isTicketCommand, runTicketCommand, type CommandDeps } from '../app/run-ticket-command';
 import { laneRunner } from '../app/lane-runner';
-import { createJiraTicketSystem } from '../../integrations/jira/jira-ticket-system';
-import { createServiceNowTicketSystem } from '../../integrations/servicenow/servicenow-ticket-system';
+import type { TicketAttachments } from '../ports/ticket-attachments';
+import { JiraAttachments } from '../../integrations/jira/jira-attachments';
+import { createJiraTicketSystem, jiraCredentials } from '../../integrations/jira/jira-ticket-system';
+import { ServiceNowAttachments } from '../../integrations/servicenow/servicenow-attachments';
+import {
+  configuredClientOptions,
+  createServiceNowTicketSystem,
+} from '../../integrations/servicenow/servicenow-ticket-system';
 import { createServiceNowLaneDriver } from '../../integrations/servicenow/servicenow-lane-driver';
 import { createJiraLaneDriver } from '../../integrations/jira/jira-lane-driver';
 import type { Sandbox, SandboxLogin } from '../../integrations/sandbox/create-sandbox';
@@ -106,6 +112,8 @@ export function ticketLanes(o: {
   const shared = o.limits ? { limits: o.limits } : {};
   const cfg = withProviderDefaults(config);
   const systems: Partial<Record<TicketLane, TicketSystem>> = {};
+  /** Attachments and comments of each system: the sync's attachment copies and the drift check. */
+  const attachments: Partial<Record<TicketLane, TicketAttachments>> = {};
   const duplicates: DuplicateTickets[] = [];
   /** Where the ServiceNow reader of the sync reads: the adapter's instance, login and lane driver. */
   let servicenow: { baseUrl: string; config: AppConfig['servicenow']; driver: RemoteLaneDriver } | null =
@@ -139,6 +147,10 @@ export function ticketLanes(o: {
       transport: drivers.servicenow,
     });
     servicenow = { baseUrl, config: { ...cfg.servicenow, auth }, driver: drivers.servicenow };
+    attachments.servicenow = new ServiceNowAttachments({
+      ...configuredClientOptions({ config: servicenow.config, baseUrl, transport: drivers.servicenow }),
+      integrationUser: auth.username,
+    });
   }
   let handoffIssues: CommandDeps['handoffIssues'];
   if (config.tickets.systems.includes('jira')) {
@@ -155,6 +167,13 @@ export function ticketLanes(o: {
       transport: drivers.jira,
     });
     systems.jira = jira;
+    attachments.jira = new JiraAttachments({
+      baseUrl,
+      flavour: cfg.jira.flavour,
+      credentials: jiraCredentials(auth),
+      timeoutMs: cfg.jira.timeoutMs,
+      transport: drivers.jira,
+    });
     handoffIssues = {
       linkHandoff: (issue, original, opts) => jira.linkHandoff(issue, original, opts),
       ...config.handoff.jira,
@@ -174,7 +193,12 @@ export function ticketLanes(o: {
     lanes[lane] = {
       run: laneRunner(isTicketCommand, (cmd, incident) =>
         runTicketCommand(
-          { ...common, system, ...(lane === 'jira' && handoffIssues ? { handoffIssues } : {}) },
+          {
+            ...common,
+            system,
+            attachments,
+            ...(lane === 'jira' && handoffIssues ? { handoffIssues } : {}),
+          },
           cmd,
           incident,
         ),
@@ -182,5 +206,5 @@ export function ticketLanes(o: {
       driver: drivers[lane],
     };
   }
-  return { lanes, systems, duplicates, servicenow };
+  return { lanes, systems, attachments, duplicates, servicenow };
 }
