@@ -358,6 +358,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     afterChange: () => outbox.wake(),
     sandbox,
     systems: tickets.systems,
+    attachments: tickets.attachments,
     metrics,
   });
   const lanes: Partial<Record<Lane, LaneSpec>> = {

@@ -141,7 +141,9 @@ async function applyOne(deps: SyncDeps, uow: UnitOfWork, change: RemoteChange): 
 
 const key = (c: RemoteChange) => ({ system: c.system, record: c.record });
 /** A comment is handled once whichever change reports it (webhook, sweep, poll); ids are per record. */
-const commentKey = (c: RemoteChange, id: string) => `comment:${c.record}:${id}`;
+const commentKey = (c: RemoteChange, id: string) => commentRecordKey(c.record, id);
+/** The handled-once key of a comment of a record (the drift repair marks it too). */
+export const commentRecordKey = (record: string, id: string) => `comment:${record}:${id}`;
 /** An attachment is handled once whichever change reports it (webhook, sweep, poll, drift repair). */
 export const attachmentKey = (record: string, id: string) => `attachment:${record}:${id}`;
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SyncWrite } from '../core/outbox/outbox-command';
 import { byteSize, SYSTEM_NAMES } from '../core/sync/sync-policy';
 import type { IncidentRecord, TicketLane } from '../ports/store';
-import type { TicketAttachments } from '../ports/ticket-attachments';
+import type { TicketAttachment, TicketAttachments } from '../ports/ticket-attachments';
 import type { TicketRef } from '../ports/ticket-system';
 import type { CommandOutcome } from './lane-runner';
 import { ticketRef } from './run-ticket-command';
@@ -10,11 +10,33 @@ import { ticketRef } from './run-ticket-command';
 type AttachmentWrite = Extract<SyncWrite, { type: 'attachment' }>;
 
 /** Attachments listed on the target before an upload: enough for any ticket people work on. */
-const TARGET_LISTING = 200;
+export const TARGET_LISTING = 200;
 /** Target attachments of the same size whose content is fetched to compare (Jira lists no hash). */
 const SAME_SIZE_CANDIDATES = 5;
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/**
+ * The attachment among `there` (on `target`) holding `content`: by the remote's SHA-256 where it has
+ * one, else by fetching same-sized ones (a few, never above `maxBytes`) and hashing them.
+ */
+export async function findTwin(
+  to: TicketAttachments,
+  target: TicketRef,
+  content: Buffer,
+  maxBytes: number,
+  there: readonly TicketAttachment[],
+): Promise<TicketAttachment | null> {
+  const hash = sha256(content);
+  const sameSize = there.filter((a) => a.sizeBytes === content.length);
+  const byHash = sameSize.find((a) => a.sha256 === hash);
+  if (byHash) return byHash;
+  for (const a of sameSize.filter((x) => x.sha256 === null).slice(0, SAME_SIZE_CANDIDATES)) {
+    const other = await to.download(target, a.id, maxBytes);
+    if (other !== 'too_large' && sha256(other) === hash) return a;
+  }
+  return null;
+}
 
 /**
  * Copies one attachment from the other system onto `target`: asks its size where the event did not
@@ -53,14 +75,7 @@ export async function copyAttachment(
   if (content === 'too_large')
     return { summary: `attachment ${w.fileName} (more than ${byteSize(w.maxBytes)}) ${limit}` };
   const hash = sha256(content);
-  const there = await to.attachments(target, TARGET_LISTING);
-  const sameSize = there.filter((a) => a.sizeBytes === content.length);
-  let twin = sameSize.find((a) => a.sha256 === hash);
-  for (const a of sameSize.filter((x) => x.sha256 === null).slice(0, SAME_SIZE_CANDIDATES)) {
-    if (twin) break;
-    const other = await to.download(target, a.id, w.maxBytes);
-    if (other !== 'too_large' && sha256(other) === hash) twin = a;
-  }
+  const twin = await findTwin(to, target, content, w.maxBytes, await to.attachments(target, TARGET_LISTING));
   if (twin)
     return {
       summary: `attachment ${w.fileName} by ${w.author} is already on ${target.key} as ${twin.fileName} (same SHA-256); not uploaded again`,

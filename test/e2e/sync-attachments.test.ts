@@ -7,9 +7,9 @@ import { type TestApp, startTestApp } from '../helpers/test-app';
 const fixture = (source: string, name: string) =>
   JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', source, name), 'utf8'));
 
-const YAML = (extra = '') => `
+const YAML = (extra = '', outboxPoll = 1) => `
 correlation: { groupWait: 0 }
-tickets: { maxBackoff: 1s, pollInterval: 1 }
+tickets: { maxBackoff: 1s, pollInterval: ${outboxPoll} }
 slack: { enabled: false }
 teams: { enabled: false }
 sync:
@@ -44,8 +44,8 @@ describe('two-way sync of attachments against the emulators (real server, real S
       (e) => e.reason,
     );
 
-  const start = async (extra = '') => {
-    app = await startTestApp({ yaml: YAML(extra) });
+  const start = async (extra = '', outboxPoll = 1) => {
+    app = await startTestApp({ yaml: YAML(extra, outboxPoll) });
     jira().webhooks.settings.retryDelaysMs = [20, 50, 100];
     await app.post('alertmanager', fixture('alertmanager', 'firing.json'));
     await app.flush(3);
@@ -188,6 +188,61 @@ describe('two-way sync of attachments against the emulators (real server, real S
       expect.stringContaining('capture.pcap by Erika Engineer is already on'),
     );
     expect(snFiles()).toHaveLength(1);
+  });
+
+  it('drift check: finds a missing comment and a missing attachment; --repair copies each once, a second repair queues nothing', async () => {
+    // The outbox runs only when the test flushes it: the second repair comes before the copies.
+    await start('', 3600);
+    const journal = () => sn().journal.filter((j) => j.element_id === sysId);
+    // Erika's comment whose webhook was lost (no sweep runs), and a ServiceNow attachment not yet polled.
+    jira().webhooks.settings.dropNext = 1;
+    const res = await fetch(`${app.url}/sandbox/jira/rest/api/3/issue/${issueKey}/comment`, {
+      method: 'POST',
+      headers: { authorization: ENGINEER, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        body: {
+          type: 'doc',
+          version: 1,
+          content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Swapped the SFP module' }] }],
+        },
+      }),
+    });
+    expect(res.status).toBe(201);
+    await attachInServiceNow('photo.pdf', Buffer.from('a photo of the rack'));
+    await settle();
+    const since = '2000-01-01T00:00:00.000Z';
+    const report = await app.syncCheck({ since, repair: false });
+    expect(report.drifted.map((d) => [d.kind, d.problem])).toEqual([
+      [
+        'comment',
+        expect.stringMatching(/^Jira comment \d+ by Erika Engineer on OPS-\d+ is missing on ServiceNow INC/),
+      ],
+      [
+        'attachment',
+        expect.stringMatching(
+          /^ServiceNow attachment photo\.pdf \(19 bytes\) on INC\d+ is missing on Jira OPS-/,
+        ),
+      ],
+    ]);
+    expect(await (await fetch(`${app.url}/metrics`)).text()).toMatch(/^itsm_sync_drifted_pairs 1$/m);
+
+    const fixed = await app.syncCheck({ since, repair: true });
+    expect(fixed.drifted.map((d) => d.repaired)).toEqual([true, true]);
+    const again = await app.syncCheck({ since, repair: true });
+    expect(again.drifted.map((d) => [d.repaired, d.queuedBefore])).toEqual([
+      [false, true],
+      [false, true],
+    ]);
+    await settle();
+    expect(journal().filter((j) => String(j.value).includes('Swapped the SFP module'))).toHaveLength(1);
+    expect(jiraFiles().map((a) => a.filename)).toEqual(['photo.pdf']);
+    // The poller reads the attachment now: the repair already handled it, nothing is copied twice.
+    await poll();
+    await settle();
+    expect(jiraFiles()).toHaveLength(1);
+    expect(snFiles()).toHaveLength(1);
+    expect((await app.syncCheck({ since, repair: false })).drifted).toEqual([]);
+    expect(await (await fetch(`${app.url}/metrics`)).text()).toMatch(/^itsm_sync_drifted_pairs 0$/m);
   });
 
   it('refuses an upload without the XSRF header (Jira 403) and names a missing file part', async () => {
