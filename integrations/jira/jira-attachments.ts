@@ -31,6 +31,9 @@ const Comment = z.looseObject({
   created: z.string().optional(),
 });
 
+/** Where Jira gives no time: older than any incident, so the drift check leaves the item alone. */
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
 export interface JiraAttachmentsOptions {
   baseUrl: string;
   flavour: 'cloud' | 'datacenter';
@@ -149,7 +152,7 @@ export class JiraAttachments implements TicketAttachments {
           author,
           authorName: p.data.author?.displayName ?? author,
           integration: me !== null && author === me,
-          createdAt: jiraInstant(p.data.created) ?? new Date(0).toISOString(),
+          createdAt: jiraInstant(p.data.created) ?? EPOCH,
         },
       ];
     });
@@ -223,6 +226,6 @@ function toAttachment(a: Attachment, me: string | null): TicketAttachment {
     sha256: null,
     author,
     integration: me !== null && author === me,
-    createdAt: jiraInstant(a.created) ?? new Date(0).toISOString(),
+    createdAt: jiraInstant(a.created) ?? EPOCH,
   };
 }

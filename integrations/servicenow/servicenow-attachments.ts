@@ -26,6 +26,7 @@ const Journal = z.looseObject({
   sys_created_on: z.string().optional(),
 });
 
+/** ServiceNow's time as ISO; where it gives none, older than any incident (the drift check skips it). */
 const isoOf = (glide: string | undefined): string => {
   const ms = glide ? glideMs(glide) : Number.NaN;
   return Number.isNaN(ms) ? '1970-01-01T00:00:00.000Z' : new Date(ms).toISOString();
