@@ -190,6 +190,25 @@ describe('two-way sync of attachments against the emulators (real server, real S
     expect(snFiles()).toHaveLength(1);
   });
 
+  it('adds no second Jira attachment after a lost answer either: Jira has no hash, same-sized ones are compared', async () => {
+    await start('jira: { timeoutMs: 300 }');
+    jira().faults.script.push({ kind: 'timeout', method: 'POST', path: '/attachments', holdMs: 1000 });
+    await attachInServiceNow('dump.bin', Buffer.from('binary dump 0123456789'), 'application/octet-stream');
+    await poll();
+    await settle();
+    expect(jiraFiles()).toHaveLength(1);
+    for (let i = 0; i < 40; i++) {
+      if ((await timeline()).some((r) => r.includes('not uploaded again'))) break;
+      await new Promise((r) => setTimeout(r, 100));
+      await app.flush(1);
+    }
+    expect(await timeline()).toContainEqual(
+      expect.stringContaining('attachment dump.bin by Service Desk is already on OPS-'),
+    );
+    expect(jiraFiles()).toHaveLength(1);
+    expect(snFiles()).toHaveLength(1);
+  });
+
   it('drift check: finds a missing comment and a missing attachment; --repair copies each once, a second repair queues nothing', async () => {
     // The outbox runs only when the test flushes it: the second repair comes before the copies.
     await start('', 3600);
