@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { IntegrationError } from '../../src/errors';
 import type { TicketAttachment, TicketAttachments, TicketComment } from '../../src/ports/ticket-attachments';
 import type { TicketRef } from '../../src/ports/ticket-system';
 import { httpFailure, noAnswer, readBounded } from '../http/bounded-body';
@@ -90,7 +91,8 @@ export class JiraAttachments implements TicketAttachments {
 
   async download(_ticket: TicketRef, id: string, maxBytes: number): Promise<Buffer | 'too_large'> {
     const meta = await this.#meta(id);
-    if (!meta) throw noAnswer('jira', 'download attachment', new Error(`attachment ${id} is gone`));
+    if (!meta)
+      throw new IntegrationError('jira', 'download attachment', 404, `attachment ${id} is gone`, false);
     if (meta.size > maxBytes) return 'too_large';
     const url =
       meta.content && this.#ours(meta.content)
@@ -225,6 +227,7 @@ function toAttachment(a: Attachment, me: string | null): TicketAttachment {
     sizeBytes: a.size,
     sha256: null,
     author,
+    authorName: a.author?.displayName ?? author,
     integration: me !== null && author === me,
     createdAt: jiraInstant(a.created) ?? EPOCH,
   };

@@ -130,6 +130,7 @@ export class ServiceNowAttachments implements TicketAttachments {
       sizeBytes: Number(m.size_bytes) || 0,
       sha256: m.hash && /^[0-9a-f]{64}$/i.test(m.hash) ? m.hash.toLowerCase() : null,
       author,
+      authorName: author,
       integration: author === this.#o.integrationUser,
       createdAt: isoOf(m.sys_created_on),
     };

@@ -174,7 +174,7 @@ async function missingAttachment(
         contentType: a.contentType,
         sizeBytes: a.sizeBytes,
         maxBytes: max,
-        author: a.author,
+        author: a.authorName,
       },
       item: 'attachment',
       content: name,

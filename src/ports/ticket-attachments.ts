@@ -11,6 +11,8 @@ export interface TicketAttachment {
   sha256: string | null;
   /** Jira accountId or ServiceNow user name of whoever attached it. */
   author: string;
+  /** Display name where the remote gives it (Jira), else the author id. */
+  authorName: string;
   /** Whether the bridge's own account attached it (a hint: the echo ledger decides). */
   integration: boolean;
   /** ISO-8601 UTC. */
