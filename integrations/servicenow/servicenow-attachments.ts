@@ -103,7 +103,7 @@ export class ServiceNowAttachments implements TicketAttachments {
     });
     const res = await this.#send('list journal', `/api/now/table/sys_journal_field?${query}`);
     const rows = z.looseObject({ result: z.array(z.unknown()) }).parse(await res.json()).result;
-    return rows.flatMap((r) => {
+    const entries = rows.flatMap((r): TicketComment[] => {
       const p = Journal.safeParse(r);
       if (!p.success || (p.data.element !== 'work_notes' && p.data.element !== 'comments')) return [];
       const author = p.data.sys_created_by ?? '';
@@ -119,6 +119,31 @@ export class ServiceNowAttachments implements TicketAttachments {
         },
       ];
     });
+    return [...entries, ...(await this.#closeNotes(ticket))];
+  }
+
+  /**
+   * The close notes, where set, as one more text of the incident: a Jira resolution comment lands there,
+   * not in the journal. Counted as the bridge's own (it is never copied back as a comment).
+   */
+  async #closeNotes(ticket: TicketRef): Promise<TicketComment[]> {
+    const query = params({ sysparm_fields: 'close_notes' });
+    const res = await this.#send('close notes', `/api/now/table/incident/${sysId(ticket.id)}?${query}`);
+    const row = z
+      .looseObject({ result: z.looseObject({ close_notes: z.string().optional() }) })
+      .parse(await res.json()).result;
+    if (!row.close_notes) return [];
+    return [
+      {
+        id: 'close_notes',
+        body: row.close_notes,
+        visibility: 'customer',
+        author: this.#o.integrationUser,
+        authorName: this.#o.integrationUser,
+        integration: true,
+        createdAt: isoOf(undefined),
+      },
+    ];
   }
 
   #toAttachment(m: Meta): TicketAttachment {

@@ -16,8 +16,10 @@ import type { TicketRef } from '../ports/ticket-system';
 import { attachmentKey, commentRecordKey } from './apply-remote-changes';
 import { findTwin } from './copy-attachment';
 
-/** Comments and attachments listed per ticket: the newest a drift check looks at. */
+/** Comments and attachments listed per ticket: the first a drift check looks at. */
 const PER_TICKET = 100;
+/** Listing requests per pair: comments and attachments on both sides, and ServiceNow's close notes. */
+const PAIR_REQUESTS = 5;
 
 /** What the content comparison needs beyond the state check. */
 export interface ContentCheckDeps {
@@ -61,7 +63,7 @@ interface Side {
  * side since the incident opened — not one the bridge wrote there (the ledger's matched copies, or its
  * own account) and, for attachments, not above the limit — is drift when its copy is missing on the
  * other side (comments by their redacted, mention-free text inside a copy; attachments by SHA-256 or
- * name and size). Four listing requests per pair (more when same-sized attachments are compared);
+ * name and size). Five listing requests per pair (more when same-sized attachments are compared);
  * null when the budget cannot pay for this pair.
  */
 export async function contentDrift(
@@ -70,8 +72,8 @@ export async function contentDrift(
   refs: Record<SyncSystem, TicketRef>,
   budget: RequestBudget,
 ): Promise<ContentDrift[] | null> {
-  if (budget.left < 4) return null;
-  budget.left -= 4;
+  if (budget.left < PAIR_REQUESTS) return null;
+  budget.left -= PAIR_REQUESTS;
   const side = async (system: SyncSystem): Promise<Side> => {
     const ref = refs[system];
     const a = deps.attachments[system];

@@ -13,7 +13,7 @@ export interface CheckSyncDeps {
   clock: Clock;
   /** Comments and attachments against the ledger too (without it: states only). */
   content?: Omit<ContentCheckDeps, 'store'> & {
-    /** Requests the comparison may send in one run (four per pair and a few per attachment compared). */
+    /** Requests the comparison may send in one run (five per pair and a few per attachment compared). */
     requestBudget: number;
   };
 }

@@ -128,7 +128,7 @@ export const SyncConfig = z
     /** `itsm-bridge sync check` runs this often (0: never by itself). */
     checkInterval: Duration.default(86400),
     /**
-     * Requests one sync check may send to compare comments and attachments (four per pair, and a few
+     * Requests one sync check may send to compare comments and attachments (five per pair, and a few
      * per attachment whose content is compared); pairs beyond it are counted as not compared.
      */
     checkRequests: z.number().int().positive().default(2000),
