@@ -53,7 +53,14 @@ export async function main(argv: string[]): Promise<void> {
   const config = { ...parsed, auth: sandboxServiceNowAuth(parsed.auth) };
   const driver = createServiceNowLaneDriver({ clock, concurrency: config.concurrency });
   const { poller } = wireServiceNowSync(
-    { servicenow: { baseUrl: server.url, config, driver }, store, logger: quiet, url: 'http://unused' },
+    // As the server runs it with the sync on: new attachments are read too (one request per cycle).
+    {
+      servicenow: { baseUrl: server.url, config, driver },
+      store,
+      logger: quiet,
+      url: 'http://unused',
+      attachments: true,
+    },
     sink,
   );
   const call = async (method: string, path: string, body: object, auth: string) => {
@@ -122,7 +129,8 @@ export async function main(argv: string[]): Promise<void> {
 
 \`npm run bench -- servicenow-poll --incidents ${incidents} --changed ${changed} --latency ${latencyMs} --page ${pageSize}\`:
 the poller against the ServiceNow emulator (${latencyMs} ms per request) with ${incidents} open synced incidents,
-keyset pages of ${pageSize}, its cursor and snapshots in SQLite. Target: an idle cycle costs at most 2 requests.
+keyset pages of ${pageSize}, its cursor and snapshots in SQLite, new attachments read as with the sync on.
+Target: an idle cycle costs at most 2 requests.
 Right after a change the overlap window (default 30 s) is read again until a poll two overlaps later finds it
 unchanged; from then on an idle poll asks only for what came after the cursor.
 

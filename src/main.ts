@@ -358,6 +358,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     afterChange: () => outbox.wake(),
     sandbox,
     systems: tickets.systems,
+    attachments: tickets.attachments,
     metrics,
     people: tickets.people,
   });
@@ -382,6 +383,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
             store,
             logger,
             leading: isLeader,
+            attachments: config.sync.enabled,
             url,
             sandbox: snSandbox
               ? {

@@ -147,7 +147,7 @@ function attachmentsAdded(items: readonly ChangeItem[]): RemoteAttachment[] {
       id: String(i.to),
       fileName: (i.toString ?? String(i.to)).slice(0, 255) || 'attachment',
       contentType: '',
-      sizeBytes: 0,
+      sizeBytes: null,
     }));
 }
 
@@ -206,8 +206,14 @@ export function jiraWebhookChange(
   return change.fields.length + change.comments.length + change.attachments.length > 0 ? change : null;
 }
 
+/** The webhook events the sync reads; any other is answered 200 and not used. */
+const USED_EVENTS = new Set(['jira:issue_updated', 'comment_created', 'comment_updated']);
+
 /** A webhook body (already JSON) as the change it reports; the zod error when it has the wrong shape. */
 export function readJiraWebhook(body: unknown, identifier: string, ctx: JiraChangeContext) {
+  // `attachment_created` and the like carry no issue: the issue's own update (its changelog) reports them.
+  const event = (body as { webhookEvent?: unknown } | null)?.webhookEvent;
+  if (typeof event === 'string' && !USED_EVENTS.has(event)) return { ok: true as const, change: null };
   const parsed = JiraWebhookBody.safeParse(body);
   return parsed.success
     ? { ok: true as const, change: jiraWebhookChange(parsed.data, identifier, ctx) }

@@ -358,6 +358,9 @@ export class JiraTicketSystem implements TicketSystem, DuplicateTickets, Handoff
         throw new IntegrationError('jira', op, null, `the sync does not write Jira ${write.field}`, false);
       case 'state':
         throw new IntegrationError('jira', op, null, 'a ServiceNow state write sent to Jira', false);
+      case 'attachment':
+        // Bytes move between the two systems: runTicketCommand copies them (copyAttachment).
+        throw new IntegrationError('jira', op, null, 'an attachment copy is not a field write', false);
       default:
         return unhandled(write);
     }

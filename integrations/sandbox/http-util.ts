@@ -15,9 +15,9 @@ export interface EmuRequest {
 export interface EmuResponse {
   status: number;
   headers?: Record<string, string>;
-  /** JSON-serialised unless `raw` is set. */
+  /** JSON-serialised unless `raw` is set (a Buffer: an attachment's bytes). */
   body?: unknown;
-  raw?: string;
+  raw?: string | Buffer;
 }
 
 /** A request body over the emulator's `limits.bodyBytes`; answered 413 without reading the rest. */
@@ -44,7 +44,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 export function writeResponse(res: ServerResponse, r: EmuResponse): void {
   if (res.destroyed || res.writableEnded) return;
   const headers: Record<string, string> = { ...r.headers };
-  let payload: string | undefined;
+  let payload: string | Buffer | undefined;
   if (r.raw !== undefined) payload = r.raw;
   else if (r.body !== undefined) {
     payload = JSON.stringify(r.body);

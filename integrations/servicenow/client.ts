@@ -30,6 +30,14 @@ export type ServiceNowApi = Client<paths>;
  * and every request (token requests included) waits at its gate right before the wire.
  */
 export function createServiceNowClient(o: ServiceNowClientOptions): ServiceNowApi {
+  return createClient<paths>({ baseUrl: o.baseUrl, fetch: createServiceNowFetch(o) });
+}
+
+/**
+ * The authenticated fetch under the client (auth, timeout, the transport's limit and gate), for calls
+ * the typed client cannot make: attachment bytes in and out.
+ */
+export function createServiceNowFetch(o: ServiceNowClientOptions): (input: Request) => Promise<Response> {
   const { transport } = o;
   const baseFetch = gatedFetch(transport.gate, o.fetch ?? globalThis.fetch);
   const session =
@@ -49,7 +57,7 @@ export function createServiceNowClient(o: ServiceNowClientOptions): ServiceNowAp
   const send = async (request: Request, authorization: string): Promise<Response> => {
     const req = new Request(request, { signal: AbortSignal.timeout(o.timeoutMs) });
     req.headers.set('Authorization', authorization);
-    req.headers.set('Accept', 'application/json');
+    if (!req.headers.has('Accept')) req.headers.set('Accept', 'application/json');
     return baseFetch(req);
   };
 
@@ -64,10 +72,7 @@ export function createServiceNowClient(o: ServiceNowClientOptions): ServiceNowAp
     return send(retry, `Bearer ${await session.renew()}`);
   };
 
-  return createClient<paths>({
-    baseUrl: o.baseUrl,
-    fetch: (input: Request) => transport.request(() => authedFetch(input)),
-  });
+  return (input: Request) => transport.request(() => authedFetch(input));
 }
 
 /** What came back from one openapi-fetch call, enough to build an IntegrationError. */

@@ -120,3 +120,42 @@ export function changesOf(
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** One `sys_attachment` row on an incident, as the poller reads it. */
+export interface SeenAttachment {
+  sysId: string;
+  incident: string;
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  /** ServiceNow's `hash` where it is a hex SHA-256 (newer releases). */
+  sha256: string | null;
+  createdBy: string;
+  createdOn: string;
+}
+
+/** A new attachment as its own change (`changeId` = `attachment:<sys_id>`), handled once by the sink. */
+export function attachmentChange(a: SeenAttachment, ctx: ChangeContext): RemoteChange {
+  return {
+    system: 'servicenow',
+    changeId: `attachment:${a.sysId}`,
+    record: a.incident,
+    updatedAt: isoOf(a.createdOn),
+    actor: {
+      id: a.createdBy,
+      name: ctx.nameOf(a.createdBy),
+      integration: a.createdBy === ctx.integrationUser,
+    },
+    fields: [],
+    comments: [],
+    attachments: [
+      {
+        id: a.sysId,
+        fileName: a.fileName.slice(0, 255) || 'attachment',
+        contentType: a.contentType.slice(0, 200),
+        sizeBytes: a.sizeBytes,
+        ...(a.sha256 ? { sha256: a.sha256 } : {}),
+      },
+    ],
+  };
+}

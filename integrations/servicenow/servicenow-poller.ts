@@ -13,7 +13,7 @@ import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { fromThrown, toIntegrationError, type ServiceNowApi } from './client';
 import { encodedQuery, isQueryValue } from './encoded-query';
 import { HourlyRequestBudget } from './request-budget';
-import { changesOf, glideMs, glideTime } from './servicenow-changes';
+import { attachmentChange, changesOf, glideMs, glideTime, type SeenAttachment } from './servicenow-changes';
 
 export interface ServiceNowPollerOptions {
   api: ServiceNowApi;
@@ -43,6 +43,12 @@ export interface ServiceNowPollerOptions {
    * others would spend the same hourly budget on the same changes. Pushes are taken by every instance.
    */
   leading?: () => Promise<boolean>;
+  /**
+   * Also read new attachments of our incidents (`sys_attachment`, by `sys_created_on` with its own
+   * cursor): one more request per cycle, as attaching a file does not touch the incident's
+   * `sys_updated_on`. On when the sync copies attachments.
+   */
+  attachments?: boolean;
 }
 
 /** What one poll did. */
@@ -98,6 +104,8 @@ export class ServiceNowPoller {
   #exhaustedLogged = false;
   /** The cursor whose overlap window has been read again after it could still change (see #poll). */
   #settled: PollCursor | null = null;
+  /** The same for the attachment cursor. */
+  #attachmentsSettled: PollCursor | null = null;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<unknown> | null = null;
   /** user_name → display name (sys_user `name`); a person's name rarely changes, a renamed one within the hour. */
@@ -227,6 +235,7 @@ export class ServiceNowPoller {
         await o.state.save(o.instance, next, after);
         if (rows.length < o.pageSize) break;
       }
+      if (o.attachments) await this.#attachments(from, cycle);
       this.#exhaustedLogged = false;
       // Late commits land at most `overlap` behind (clock drift included, on either clock): once a poll
       // started two overlaps after the cursor re-read the window and the cursor stayed, it is settled.
@@ -239,6 +248,60 @@ export class ServiceNowPoller {
       this.#logExhausted();
     }
     return cycle;
+  }
+
+  /**
+   * New attachments on incidents the poller knows (ours), after their own cursor (`<instance>#attachments`)
+   * with the same overlap and settling as the incidents: one request when nothing was attached.
+   */
+  async #attachments(pollFrom: string, cycle: PollCycle): Promise<void> {
+    const o = this.#o;
+    const key = `${o.instance}#attachments`;
+    const stored = await o.state.cursor(key);
+    const overlapMs = o.overlapSeconds * 1000;
+    const settled = !!stored && !!this.#attachmentsSettled && sameCursor(this.#attachmentsSettled, stored);
+    let after: PollCursor =
+      settled && stored
+        ? stored
+        : { updatedOn: stored ? glideTime(glideMs(stored.updatedOn) - overlapMs) : pollFrom, sysId: '' };
+    const startedAt = this.#now();
+    for (;;) {
+      const rows = await this.#list('poll attachments', cycle, () =>
+        o.api.GET('/api/now/attachment', {
+          params: {
+            query: {
+              sysparm_query: keyset('table_name=incident', 'sys_created_on', after),
+              sysparm_limit: o.pageSize,
+            },
+          },
+        }),
+      );
+      cycle.pages++;
+      if (rows.length === 0) break;
+      const seen: SeenAttachment[] = rows.map((r) => ({
+        sysId: str(r, 'sys_id'),
+        incident: str(r, 'table_sys_id'),
+        fileName: str(r, 'file_name'),
+        contentType: str(r, 'content_type'),
+        sizeBytes: Number(str(r, 'size_bytes')) || 0,
+        sha256: /^[0-9a-f]{64}$/i.test(str(r, 'hash')) ? str(r, 'hash').toLowerCase() : null,
+        createdBy: str(r, 'sys_created_by'),
+        createdOn: str(r, 'sys_created_on'),
+      }));
+      const ours = await o.state.snapshots(o.instance, [...new Set(seen.map((a) => a.incident))]);
+      const mine = seen.filter((a) => ours.has(a.incident));
+      await this.#userNames(mine.map((a) => a.createdBy), cycle);
+      const changes = mine.map((a) => attachmentChange(a, this.#ctx()));
+      if (changes.length > 0) await o.sink(changes);
+      cycle.changes += changes.length;
+      const last = seen[seen.length - 1]!;
+      after = { updatedOn: last.createdOn, sysId: last.sysId };
+      await o.state.save(key, [], after);
+      if (rows.length < o.pageSize) break;
+    }
+    if (stored && sameCursor(after, stored) && startedAt >= glideMs(stored.updatedOn) + 2 * overlapMs)
+      this.#attachmentsSettled = stored;
+    else if (!stored || !sameCursor(after, stored)) this.#attachmentsSettled = null;
   }
 
   /** One keyset page of our incidents after `after` (inclusive of its time when `sysId` is ''). */

@@ -17,7 +17,13 @@ import type {
 } from '../../src/ports/ticket-system';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
 import type { ServiceNowPeople, ServiceNowPerson } from '../../src/ports/people-directory';
-import { createServiceNowClient, fromThrown, toIntegrationError, type ServiceNowApi } from './client';
+import {
+  createServiceNowClient,
+  fromThrown,
+  toIntegrationError,
+  type ServiceNowApi,
+  type ServiceNowClientOptions,
+} from './client';
 import { encodedQuery, isQueryValue, UnsafeQueryValueError } from './encoded-query';
 import {
   correlationIdFor,
@@ -70,13 +76,20 @@ export function createServiceNowTicketSystem(
 export function createConfiguredServiceNowClient(
   o: Pick<ServiceNowTicketSystemOptions, 'config' | 'baseUrl' | 'fetch' | 'transport'>,
 ): ServiceNowApi {
+  return createServiceNowClient(configuredClientOptions(o));
+}
+
+/** The client options `config` describes, its secrets revealed (for the client and the raw fetch). */
+export function configuredClientOptions(
+  o: Pick<ServiceNowTicketSystemOptions, 'config' | 'baseUrl' | 'fetch' | 'transport'>,
+): ServiceNowClientOptions {
   const { config } = o;
   // A secret left out is sent empty: the instance answers 401, reported like a wrong one. (In sandbox
   // mode the composition has filled in the sandbox's.)
   const reveal = (s: { reveal(): string } | undefined) => s?.reveal() ?? '';
-  return createServiceNowClient({
+  return {
     baseUrl: o.baseUrl,
-    fetch: o.fetch,
+    ...(o.fetch ? { fetch: o.fetch } : {}),
     transport: o.transport,
     timeoutMs: config.timeoutMs,
     credentials:
@@ -89,7 +102,7 @@ export function createConfiguredServiceNowClient(
             username: config.auth.username,
             password: reveal(config.auth.password),
           },
-  });
+  };
 }
 
 const PersonRow = z.looseObject({
@@ -249,6 +262,9 @@ class ServiceNowTicketSystem implements TicketSystem, ServiceNowPeople {
       }
       case 'transition':
         throw new IntegrationError('servicenow', op, null, 'a Jira transition sent to ServiceNow', false);
+      case 'attachment':
+        // Bytes move between the two systems: runTicketCommand copies them (copyAttachment).
+        throw new IntegrationError('servicenow', op, null, 'an attachment copy is not a field write', false);
       default:
         return unhandled(write);
     }

@@ -4,12 +4,14 @@ import type { SyncWrite } from '../core/outbox/outbox-command';
 import type { Redactor } from '../core/redact/redact';
 import {
   RemoteChange,
+  type RemoteAttachment,
   type RemoteComment,
   type SyncField,
   type SyncSystem,
 } from '../core/sync/remote-change';
 import {
   assigneeReason,
+  byteSize,
   contentHash,
   copiedText,
   fieldWords,
@@ -17,6 +19,7 @@ import {
   notOwnedReason,
   ownerOf,
   plainMentions,
+  safeFileName,
   SYSTEM_NAMES,
   toJiraStatus,
   toServiceNowState,
@@ -141,32 +144,18 @@ async function applyOne(
   for (const id of used)
     await uow.sync.markProcessed({ ...key(change), changeId: commentKey(change, id), at: now });
   for (const c of change.comments) if (!used.has(c.id)) await applyComment(w, c);
-  for (const a of change.attachments) {
-    // Attachment copies are not built yet: the timeline says what was not copied.
-    if (
-      await uow.sync.markProcessed({
-        ...key(change),
-        changeId: `attachment:${change.record}:${a.id}`,
-        at: now,
-      })
-    )
-      await event(w, {
-        type: 'sync_copied',
-        data: {
-          system: change.system,
-          what: `attachment ${a.fileName} (not copied)`,
-          name: change.actor.name,
-        },
-        reason: `${SYSTEM_NAMES[change.system]} attachment ${a.fileName} by ${change.actor.name} was not copied: attachments are not synced yet`,
-      });
-  }
+  for (const a of change.attachments) await applyAttachment(w, a);
   if (w.redraw) await enqueueChatSync(uow, deps.ticketing, incident.id, now, 0);
   return { ...base, outcome: 'applied', queued: w.queued, echoes: w.echoes };
 }
 
 const key = (c: RemoteChange) => ({ system: c.system, record: c.record });
 /** A comment is handled once whichever change reports it (webhook, sweep, poll); ids are per record. */
-const commentKey = (c: RemoteChange, id: string) => `comment:${c.record}:${id}`;
+const commentKey = (c: RemoteChange, id: string) => commentRecordKey(c.record, id);
+/** The handled-once key of a comment of a record (the drift repair marks it too). */
+export const commentRecordKey = (record: string, id: string) => `comment:${record}:${id}`;
+/** An attachment is handled once whichever change reports it (webhook, sweep, poll, drift repair). */
+export const attachmentKey = (record: string, id: string) => `attachment:${record}:${id}`;
 
 type SyncEvent = Extract<TimelineEvent, { type: `sync_${string}` }> & { reason: string };
 
@@ -263,6 +252,60 @@ async function applyComment(w: Work, c: RemoteComment): Promise<void> {
     type: 'sync_copied',
     data: { system: change.system, what: `${SYSTEM_NAMES[change.system]} ${kind}`, name: change.actor.name },
     reason: `${SYSTEM_NAMES[change.system]} ${kind} by ${change.actor.name} copied to ${SYSTEM_NAMES[target]}`,
+  });
+}
+
+/**
+ * A new attachment: handled once by its id; dropped as an echo when the ledger knows a copy of that
+ * name on this record (or the integration account attached it); refused with a timeline entry above
+ * `sync.attachments.maxBytes` when its size is known here (else the copy checks); otherwise an
+ * `attachment` sync command for the other ticket, its ledger entry in the same transaction.
+ */
+async function applyAttachment(w: Work, a: RemoteAttachment): Promise<void> {
+  const { change, uow, now } = w;
+  if (
+    !(await uow.sync.markProcessed({ ...key(change), changeId: attachmentKey(change.record, a.id), at: now }))
+  )
+    return;
+  const fileName = safeFileName(a.fileName);
+  const echo = await uow.sync.matchEcho({
+    ...key(change),
+    item: 'attachment',
+    contentHash: contentHash(fileName),
+    remoteId: a.id,
+    at: now,
+  });
+  if (echo || change.actor.integration) {
+    w.echoes += 1;
+    return;
+  }
+  const from = SYSTEM_NAMES[change.system];
+  const by = change.actor.name;
+  const max = w.deps.sync.attachments.maxBytes;
+  if (a.sizeBytes !== null && a.sizeBytes > max) {
+    await event(w, {
+      type: 'sync_copied',
+      data: { system: change.system, what: `attachment ${fileName} (not copied)`, name: by },
+      reason: `attachment ${fileName} ${byteSize(a.sizeBytes)} not copied: over the ${byteSize(max)} limit (${from}, by ${by})`,
+    });
+    return;
+  }
+  const target = other(change.system);
+  const write: SyncWrite = {
+    type: 'attachment',
+    from: change.system,
+    id: a.id,
+    fileName,
+    contentType: a.contentType,
+    sizeBytes: a.sizeBytes,
+    maxBytes: max,
+    author: by,
+  };
+  if (!(await queueWrite(w, target, write, [{ item: 'attachment', content: fileName }]))) return;
+  await event(w, {
+    type: 'sync_copied',
+    data: { system: change.system, what: `${from} attachment ${fileName}`, name: by },
+    reason: `${from} attachment ${fileName} by ${by} queued for ${SYSTEM_NAMES[target]}`,
   });
 }
 

@@ -1,9 +1,9 @@
 import type { SyncConfig } from '../config/sync';
-import type { SyncWrite } from '../core/outbox/outbox-command';
 import { contentHash, jiraStatusMatches, toJiraStatus, toServiceNowState } from '../core/sync/sync-policy';
 import type { Clock } from '../ports/clock';
 import type { IncidentRecord, Store } from '../ports/store';
 import type { SyncState, TicketSystem } from '../ports/ticket-system';
+import { contentDrift, type ContentCheckDeps, type ContentDrift } from './check-sync-content';
 import { ticketRef } from './run-ticket-command';
 
 export interface CheckSyncDeps {
@@ -11,22 +11,41 @@ export interface CheckSyncDeps {
   systems: { servicenow: TicketSystem; jira: TicketSystem };
   sync: Pick<SyncConfig, 'toJira' | 'toServiceNow' | 'closeCode'>;
   clock: Clock;
+  /** Comments and attachments against the ledger too (without it: states only). */
+  content?: Omit<ContentCheckDeps, 'store'> & {
+    /** Requests the comparison may send in one run (five per pair and a few per attachment compared). */
+    requestBudget: number;
+  };
 }
+
+/** What differs: the lifecycle, or a comment or attachment whose copy is missing. */
+export type DriftKind = 'state' | 'comment' | 'attachment';
 
 /** One linked pair out of step, what is wrong and the write that would repair it. */
 export interface DriftedPair {
+  kind: DriftKind;
   incidentId: number;
   servicenow: string;
   jira: string;
   problem: string;
-  repair: { system: 'servicenow' | 'jira'; write: SyncWrite; item: string; content: string } | null;
+  repair: (Omit<ContentDrift['repair'], 'marks'> & { marks?: ContentDrift['repair']['marks'] }) | null;
+  /** Queued by this run. */
   repaired: boolean;
+  /** Its repair was queued by an earlier run (and is not queued twice); the copy has not arrived yet. */
+  queuedBefore?: boolean;
 }
 
 export interface SyncCheckReport {
   pairs: number;
+  /** One entry per difference (a pair may have several). */
   drifted: DriftedPair[];
+  /** Pairs whose comments and attachments were not compared: the request budget was spent. */
+  contentSkipped: number;
 }
+
+/** Pairs with a difference left (not repaired by this run): what `itsm_sync_drifted_pairs` shows. */
+export const driftedPairs = (r: SyncCheckReport): number =>
+  new Set(r.drifted.filter((d) => !d.repaired).map((d) => d.incidentId)).size;
 
 const PAGE = 200;
 
@@ -43,21 +62,30 @@ export async function checkSync(
 ): Promise<SyncCheckReport> {
   const drifted: DriftedPair[] = [];
   let pairs = 0;
+  let contentSkipped = 0;
+  const budget = { left: deps.content?.requestBudget ?? 0 };
   for (let after = 0; ;) {
     const page = await deps.store.sync.linkedPairs(o.since, after, PAGE);
     if (page.length === 0) break;
     after = page[page.length - 1]!.id;
     for (const incident of page) {
       pairs += 1;
-      const d = await checkPair(deps, incident);
-      if (d) drifted.push(o.repair && d.repair ? { ...d, repaired: await repair(deps, incident, d) } : d);
+      const found = await checkPair(deps, incident, budget);
+      if (found === null) continue;
+      if (found.skipped) contentSkipped += 1;
+      for (const d of found.drifted)
+        drifted.push(o.repair && d.repair ? await repaired(deps, incident, d) : d);
     }
     if (page.length < PAGE) break;
   }
-  return { pairs, drifted };
+  return { pairs, drifted, contentSkipped };
 }
 
-async function checkPair(deps: CheckSyncDeps, incident: IncidentRecord): Promise<DriftedPair | null> {
+async function checkPair(
+  deps: CheckSyncDeps,
+  incident: IncidentRecord,
+  budget: { left: number },
+): Promise<{ drifted: DriftedPair[]; skipped: boolean } | null> {
   const snRef = ticketRef(incident.tickets, 'servicenow');
   const jiraRef = ticketRef(incident.tickets, 'jira');
   if (!snRef || !jiraRef) return null;
@@ -66,9 +94,21 @@ async function checkPair(deps: CheckSyncDeps, incident: IncidentRecord): Promise
     deps.systems.jira.syncState(jiraRef),
   ]);
   const base = { incidentId: incident.id, servicenow: snRef.key, jira: jiraRef.key, repaired: false };
-  if (!sn || !jira)
-    return { ...base, problem: `${sn ? jiraRef.key : snRef.key} no longer exists`, repair: null };
-  return lifecycleDrift(deps.sync, sn, jira, base);
+  if (!sn || !jira) {
+    const gone = `${sn ? jiraRef.key : snRef.key} no longer exists`;
+    return { drifted: [{ ...base, kind: 'state', problem: gone, repair: null }], skipped: false };
+  }
+  const state = lifecycleDrift(deps.sync, sn, jira, { ...base, kind: 'state' });
+  const drifted = state ? [state] : [];
+  if (!deps.content) return { drifted, skipped: false };
+  const content = await contentDrift(
+    { ...deps.content, store: deps.store },
+    incident,
+    { servicenow: snRef, jira: jiraRef },
+    budget,
+  );
+  for (const c of content ?? []) drifted.push({ ...base, ...c });
+  return { drifted, skipped: content === null };
 }
 
 function lifecycleDrift(
@@ -119,14 +159,27 @@ function lifecycleDrift(
   };
 }
 
+async function repaired(deps: CheckSyncDeps, incident: IncidentRecord, d: DriftedPair): Promise<DriftedPair> {
+  const r = await repair(deps, incident, d);
+  return r === 'before' ? { ...d, queuedBefore: true } : { ...d, repaired: r };
+}
+
 /** The repair as a sync command with its ledger entry and an audit record, in one transaction. */
-async function repair(deps: CheckSyncDeps, incident: IncidentRecord, d: DriftedPair): Promise<boolean> {
+async function repair(
+  deps: CheckSyncDeps,
+  incident: IncidentRecord,
+  d: DriftedPair,
+): Promise<boolean | 'before'> {
   const r = d.repair;
   if (!r) return false;
   const now = deps.clock.now().toISOString();
   const record = r.system === 'servicenow' ? incident.tickets.servicenow?.sys_id : incident.tickets.jira?.key;
   if (!record) return false;
-  await deps.store.unitOfWork(async (uow) => {
+  return deps.store.unitOfWork(async (uow): Promise<boolean | 'before'> => {
+    // A repair is queued once: a second run (before the first one's copy arrived) queues nothing.
+    const [own, ...rest] = r.marks ?? [];
+    if (own && !(await uow.sync.markProcessed({ ...own, at: now }))) return 'before';
+    for (const m of rest) await uow.sync.markProcessed({ ...m, at: now });
     await uow.outbox.enqueue({
       incidentId: incident.id,
       lane: r.system,
@@ -148,8 +201,8 @@ async function repair(deps: CheckSyncDeps, incident: IncidentRecord, d: DriftedP
       actor: 'job:sync-check',
       action: 'sync.repaired',
       subject: `incident:${incident.id}`,
-      data: { problem: d.problem, system: r.system },
+      data: { problem: d.problem, system: r.system, kind: d.kind },
     });
+    return true;
   });
-  return true;
 }

@@ -12,7 +12,9 @@ import type {
 } from '../ports/store';
 import type { HandoffIssues, TicketRef, TicketSystem } from '../ports/ticket-system';
 import { BridgeError } from '../errors';
+import type { TicketAttachments } from '../ports/ticket-attachments';
 import { buildTicketDraft } from './build-ticket-draft';
+import { copyAttachment } from './copy-attachment';
 import type { CommandOutcome } from './lane-runner';
 import { summarizeChanges } from './summarize-changes';
 
@@ -26,6 +28,8 @@ export interface CommandDeps {
   closeCode: string;
   /** Jira: the receiving provider's issue on an accepted hand-off, and what `handoff.jira` configures. */
   handoffIssues?: HandoffIssues & { linkType: string; transition: string | null };
+  /** Both systems' attachments, for the sync's attachment copies (read on one, written on the other). */
+  attachments?: Partial<Record<TicketLane, TicketAttachments>>;
 }
 
 /** A ticket command on a ticket lane. */
@@ -159,6 +163,7 @@ export async function runTicketCommand(
     case 'sync': {
       if (!current) return { summary: 'no ticket to sync to; skipped' };
       const w = cmd.payload.write;
+      if (w.type === 'attachment') return copyAttachment(deps.attachments ?? {}, lane, current, incident, w);
       await system.writeSync(current, w);
       const what =
         w.type === 'field'

@@ -31,7 +31,7 @@ export function registerSyncCommand(program: Command): void {
       const store = await openConfiguredStore(loaded);
       const logger = jsonLogger({ clock: systemClock, level: env.LOG_LEVEL });
       try {
-        const { systems } = ticketLanes({
+        const { systems, attachments } = ticketLanes({
           config,
           store,
           clock: systemClock,
@@ -40,18 +40,26 @@ export function registerSyncCommand(program: Command): void {
           runbooks: [],
           sandbox: createSandboxes(config),
         });
-        const report = await driftCheck({ store, clock: systemClock, config, systems })({
+        const report = await driftCheck({ store, clock: systemClock, config, systems, attachments })({
           since: since.toISOString(),
           repair: o.repair === true,
         });
         for (const d of report.drifted)
           process.stdout.write(
-            `${d.repaired ? 'repaired' : 'drifted '} incident ${d.incidentId}: ${d.problem}\n`,
+            `${d.repaired ? 'repaired' : d.queuedBefore ? 'queued  ' : 'drifted '} incident ${d.incidentId}: ${d.problem}${d.queuedBefore ? ' (repair queued by an earlier run)' : ''}\n`,
           );
-        const left = report.drifted.filter((d) => !d.repaired).length;
+        const left = report.drifted.filter((d) => !d.repaired && !d.queuedBefore).length;
+        const pairs = new Set(report.drifted.map((d) => d.incidentId)).size;
+        const kinds = (['state', 'comment', 'attachment'] as const)
+          .map((k) => `${k} ${report.drifted.filter((d) => d.kind === k).length}`)
+          .join(', ');
         process.stdout.write(
-          `${report.pairs} linked pair(s) checked, ${report.drifted.length} drifted, ${report.drifted.length - left} repaired\n`,
+          `${report.pairs} linked pair(s) checked, ${pairs} drifted, ${report.drifted.length - left} repaired (differences: ${kinds})\n`,
         );
+        if (report.contentSkipped > 0)
+          process.stdout.write(
+            `${report.contentSkipped} pair(s) not compared for comments and attachments: the request budget (sync.checkRequests) was spent\n`,
+          );
         if (left > 0) process.exitCode = 1;
       } finally {
         await store.close();

@@ -40,6 +40,8 @@ export function wireServiceNowSync(
     sandbox?: { emulator: ServiceNowEmulator; pushSecret: string; published: boolean } | null;
     /** Only the leader polls (see LeaderGate). */
     leading?: () => Promise<boolean>;
+    /** Read new attachments too (the two-way sync copies them). */
+    attachments?: boolean;
   },
   sink: RemoteChangeSink,
 ): ServiceNowSyncWiring {
@@ -60,6 +62,7 @@ export function wireServiceNowSync(
     journalPageSize: sync.journalPageSize,
     initialLookbackSeconds: sync.initialLookback,
     ...(o.leading ? { leading: o.leading } : {}),
+    attachments: o.attachments === true,
   });
   // Next to a real Jira a documented secret would let anyone push changes that reach it: the emulator,
   // in this process, then signs with a random one.

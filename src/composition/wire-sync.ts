@@ -14,7 +14,8 @@ import { receiveJiraWebhook } from '../../handlers/webhooks/jira-webhook';
 import type { JiraEmulator } from '../../integrations/sandbox/jira/emulator';
 import { endpoint, withProviderDefaults } from './wire-ticketing';
 import { sweepJira } from '../app/sweep-jira';
-import { checkSync, type SyncCheckReport } from '../app/check-sync';
+import { checkSync, driftedPairs, type SyncCheckReport } from '../app/check-sync';
+import type { TicketAttachments } from '../ports/ticket-attachments';
 import type { Metrics } from '../ports/metrics';
 import type { TicketSystem } from '../ports/ticket-system';
 import { PeriodicJob } from '../../handlers/jobs/periodic-job';
@@ -42,17 +43,36 @@ export function driftCheck(o: {
   clock: Clock;
   config: AppConfig;
   systems: Partial<Record<'servicenow' | 'jira', TicketSystem>>;
+  /** Both systems' comments and attachments: compared against the ledger too. */
+  attachments?: Partial<Record<'servicenow' | 'jira', TicketAttachments>>;
   metrics?: Pick<Metrics, 'syncDrift'>;
 }): SyncWiring['check'] {
+  const redactor = createRedactor(o.config.redaction);
   return async (run) => {
     const { servicenow, jira } = o.systems;
     if (!servicenow || !jira)
       throw new Error('the sync check needs both ServiceNow and Jira (tickets.systems)');
+    const a = o.attachments;
+    const content =
+      a?.servicenow && a.jira
+        ? {
+            attachments: { servicenow: a.servicenow, jira: a.jira },
+            sync: o.config.sync,
+            redactor,
+            requestBudget: o.config.sync.checkRequests,
+          }
+        : undefined;
     const report = await checkSync(
-      { store: o.store, systems: { servicenow, jira }, sync: o.config.sync, clock: o.clock },
+      {
+        store: o.store,
+        systems: { servicenow, jira },
+        sync: o.config.sync,
+        clock: o.clock,
+        ...(content ? { content } : {}),
+      },
       run,
     );
-    o.metrics?.syncDrift(report.drifted.filter((d) => !d.repaired).length);
+    o.metrics?.syncDrift(driftedPairs(report));
     return report;
   };
 }
@@ -104,6 +124,7 @@ export function wireSync(o: {
   sandbox?: Sandbox | null;
   /** The ticket adapters (for the drift check's reads) and the drift gauge. */
   systems: Partial<Record<'servicenow' | 'jira', TicketSystem>>;
+  attachments?: Partial<Record<'servicenow' | 'jira', TicketAttachments>>;
   metrics?: Pick<Metrics, 'syncDrift'>;
   /** The adapters' people look-ups, for assignee copies (absent: assignees are reported, not copied). */
   people?: Omit<MatchPeopleDeps, 'sync'>;

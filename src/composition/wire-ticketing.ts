@@ -11,8 +11,14 @@ import type { DuplicateTickets, TicketSystem } from '../ports/ticket-system';
 import type { LaneSpec } from '../app/outbox-worker';
 import { isTicketCommand, runTicketCommand, type CommandDeps } from '../app/run-ticket-command';
 import { laneRunner } from '../app/lane-runner';
-import { createJiraTicketSystem } from '../../integrations/jira/jira-ticket-system';
-import { createServiceNowTicketSystem } from '../../integrations/servicenow/servicenow-ticket-system';
+import type { TicketAttachments } from '../ports/ticket-attachments';
+import { JiraAttachments } from '../../integrations/jira/jira-attachments';
+import { createJiraTicketSystem, jiraCredentials } from '../../integrations/jira/jira-ticket-system';
+import { ServiceNowAttachments } from '../../integrations/servicenow/servicenow-attachments';
+import {
+  configuredClientOptions,
+  createServiceNowTicketSystem,
+} from '../../integrations/servicenow/servicenow-ticket-system';
 import { createServiceNowLaneDriver } from '../../integrations/servicenow/servicenow-lane-driver';
 import { createJiraLaneDriver } from '../../integrations/jira/jira-lane-driver';
 import type { Sandbox, SandboxLogin } from '../../integrations/sandbox/create-sandbox';
@@ -107,6 +113,8 @@ export function ticketLanes(o: {
   const shared = o.limits ? { limits: o.limits } : {};
   const cfg = withProviderDefaults(config);
   const systems: Partial<Record<TicketLane, TicketSystem>> = {};
+  /** Attachments and comments of each system: the sync's attachment copies and the drift check. */
+  const attachments: Partial<Record<TicketLane, TicketAttachments>> = {};
   const duplicates: DuplicateTickets[] = [];
   /** The adapters' people look-ups, for the sync's assignee copies. */
   const people: { servicenow?: ServiceNowPeople; jira?: JiraPeople } = {};
@@ -144,6 +152,10 @@ export function ticketLanes(o: {
     systems.servicenow = adapter;
     people.servicenow = adapter;
     servicenow = { baseUrl, config: { ...cfg.servicenow, auth }, driver: drivers.servicenow };
+    attachments.servicenow = new ServiceNowAttachments({
+      ...configuredClientOptions({ config: servicenow.config, baseUrl, transport: drivers.servicenow }),
+      integrationUser: auth.username,
+    });
   }
   let handoffIssues: CommandDeps['handoffIssues'];
   if (config.tickets.systems.includes('jira')) {
@@ -162,6 +174,13 @@ export function ticketLanes(o: {
     });
     people.jira = jira;
     systems.jira = jira;
+    attachments.jira = new JiraAttachments({
+      baseUrl,
+      flavour: cfg.jira.flavour,
+      credentials: jiraCredentials(auth),
+      timeoutMs: cfg.jira.timeoutMs,
+      transport: drivers.jira,
+    });
     handoffIssues = {
       linkHandoff: (issue, original, opts) => jira.linkHandoff(issue, original, opts),
       ...config.handoff.jira,
@@ -181,7 +200,12 @@ export function ticketLanes(o: {
     lanes[lane] = {
       run: laneRunner(isTicketCommand, (cmd, incident) =>
         runTicketCommand(
-          { ...common, system, ...(lane === 'jira' && handoffIssues ? { handoffIssues } : {}) },
+          {
+            ...common,
+            system,
+            attachments,
+            ...(lane === 'jira' && handoffIssues ? { handoffIssues } : {}),
+          },
           cmd,
           incident,
         ),
@@ -189,5 +213,5 @@ export function ticketLanes(o: {
       driver: drivers[lane],
     };
   }
-  return { lanes, systems, duplicates, servicenow, people };
+  return { lanes, systems, attachments, duplicates, servicenow, people };
 }

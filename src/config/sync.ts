@@ -149,6 +149,11 @@ export const SyncConfig = z
     people: z.array(PersonMapping).max(10_000).default([]),
     /** `itsm-bridge sync check` runs this often (0: never by itself). */
     checkInterval: Duration.default(86400),
+    /**
+     * Requests one sync check may send to compare comments and attachments (five per pair, and a few
+     * per attachment whose content is compared); pairs beyond it are counted as not compared.
+     */
+    checkRequests: z.number().int().positive().default(2000),
   })
   .prefault({});
 export type SyncConfig = z.infer<typeof SyncConfig>;

@@ -261,6 +261,8 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
     );
     // The resolution comment is the close notes, not a work note as well.
     expect(journal().filter((j) => String(j.value).includes('faulty switch'))).toHaveLength(0);
+    // … and the drift check finds it there: no missing comment.
+    expect((await app.syncCheck({ since: '2000-01-01T00:00:00.000Z', repair: false })).drifted).toEqual([]);
   });
 
   it('reports a Jira priority change (ServiceNow owns priority) and, with revert, sets it back', async () => {

@@ -42,6 +42,7 @@ sync: { enabled: true, checkInterval: 0, jira: { sweepInterval: 0 } }
     const env = { DATABASE_URL: `sqlite:${app.dbPath}`, ITSM_URL: app.url, WEBHOOK_TOKEN, API_TOKEN };
     const check = await runCli(['sync', 'check', '--since', '2000-01-01'], env, app.dir);
     expect(check.stdout).toContain(`drifted  incident ${inc.id}: Jira ${key} is Done`);
+    expect(check.stdout).toContain('1 drifted, 0 repaired (differences: state 1, comment 0, attachment 0)');
     expect(check.code).toBe(1);
     const fix = await runCli(['sync', 'check', '--since', '2000-01-01', '--repair'], env, app.dir);
     expect(fix.stdout).toContain(`repaired incident ${inc.id}`);

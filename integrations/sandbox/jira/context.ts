@@ -1,6 +1,6 @@
 import { renderIssueLinks } from './issue-links';
 import type { EmuResponse } from '../http-util';
-import { CATEGORY_IDS, jiraTime, type EmuIssue, type JiraState } from './state';
+import { CATEGORY_IDS, jiraTime, type EmuAttachment, type EmuIssue, type JiraState } from './state';
 import { renderUser } from './users-api';
 import type { WebhookDispatcher } from './webhooks';
 
@@ -69,6 +69,22 @@ export function perIssueWriteCheck(ctx: JiraContext, issue: EmuIssue): EmuRespon
   return null;
 }
 
+/** An attachment as Jira renders it (`fields.attachment[]`, `GET /attachment/{id}`, the upload's answer). */
+export function renderAttachment(ctx: JiraContext, a: EmuAttachment) {
+  const user = ctx.state.users.find((u) => u.accountId === a.author);
+  const base = `${ctx.baseUrl}/rest/api/${ctx.version}`;
+  return {
+    self: `${base}/attachment/${a.id}`,
+    id: a.id,
+    filename: a.filename,
+    author: user ? renderUser(ctx, user) : { accountId: a.author },
+    created: a.created,
+    size: a.size,
+    mimeType: a.mimeType,
+    content: `${base}/attachment/content/${a.id}`,
+  };
+}
+
 /** The issue as `GET /issue/{key}` renders it, limited to `fields` when given. */
 export function renderIssue(
   ctx: JiraContext,
@@ -98,6 +114,7 @@ export function renderIssue(
     created: jiraTime(issue.created),
     updated: jiraTime(issue.updated),
     issuelinks: renderIssueLinks(ctx.state, issue),
+    attachment: issue.attachments.map((a) => renderAttachment(ctx, a)),
   };
   const wanted =
     !fields || fields.includes('*all') || fields.includes('*navigable') ? Object.keys(all) : fields;

@@ -6,6 +6,7 @@ import { defaultFaults, FaultInjector, type Faults } from '../faults';
 import { type EmuRequest, type EmuResponse } from '../http-util';
 import { SANDBOX_IDENTITIES } from '../sandbox-identities';
 import { emulatorHandle, listenEmulator } from '../serve-emulator';
+import { handleAttachment } from './attachments-api';
 import { handleIssueExtra } from './issue-extras-api';
 import { createIssue, editIssue, getIssue } from './issues-api';
 import { createIssueLink } from './issue-links-api';
@@ -107,6 +108,7 @@ export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator
     users: (opts.users ?? DEFAULT_USERS).map((u) => ({ ...u })),
     writes: new Map(),
     callLog: [],
+    attachmentBodies: new Map(),
     nextId: 10001,
     nextKey: new Map(),
   };
@@ -174,6 +176,7 @@ export function createJiraEmulator(opts: JiraEmulatorOptions = {}): JiraEmulator
         ]);
       return search(req, ctx, 'startAt');
     }
+    if (rest.startsWith('attachment/')) return handleAttachment(req, ctx, rest.slice('attachment/'.length));
     const issue = /^issue\/([^/]+)(?:\/(.+))?$/.exec(rest);
     if (issue?.[1]) {
       if (issue[2]) return handleIssueExtra(req, ctx, issue[1], issue[2]);

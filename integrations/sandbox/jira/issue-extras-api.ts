@@ -1,6 +1,7 @@
 import { issueNotFound, jiraError, logChange, perIssueWriteCheck, type JiraContext } from './context';
 import { isRecord, type EmuRequest, type EmuResponse } from '../http-util';
 import { readJson } from './issues-api';
+import { addAttachments } from './attachments-api';
 import { renderUser } from './users-api';
 import { richTextRefusal, schemaHeader } from './rich-text';
 import { CATEGORY_IDS, findIssue, jiraTime, type EmuIssue } from './state';
@@ -29,6 +30,8 @@ export function handleIssueExtra(
       return listComments(req, ctx, issue);
     case 'POST comment':
       return addComment(req, ctx, issue);
+    case 'POST attachments':
+      return addAttachments(req, ctx, issue);
     case 'GET remotelink': {
       const globalId = req.query.get('globalId');
       const links = issue.remoteLinks.filter((l) => globalId === null || l.globalId === globalId);

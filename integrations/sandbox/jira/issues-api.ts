@@ -62,6 +62,7 @@ export function createIssue(req: EmuRequest, ctx: JiraContext): EmuResponse {
     indexedAt: now + ctx.searchLagMs,
     comments: [],
     remoteLinks: [],
+    attachments: [],
     properties: new Map(),
     changelog: [],
   };

@@ -51,6 +51,17 @@ export interface JiraUser {
   accountType: 'atlassian' | 'app' | 'customer';
 }
 
+/** An attachment (`POST /issue/{key}/attachments`); its bytes are in `JiraState.attachmentBodies`. */
+export interface EmuAttachment {
+  id: string;
+  filename: string;
+  mimeType: string;
+  size: number;
+  /** accountId of whoever attached it. */
+  author: string;
+  created: string;
+}
+
 export interface EmuIssue {
   id: string;
   key: string;
@@ -77,6 +88,7 @@ export interface EmuIssue {
   remoteLinks: RemoteLink[];
   properties: Map<string, unknown>;
   changelog: ChangelogEntry[];
+  attachments: EmuAttachment[];
 }
 
 /** Everything the emulator holds; tests read it directly. */
@@ -97,6 +109,8 @@ export interface JiraState {
   /** Per-issue write timestamps for the per-issue write limit. */
   writes: Map<string, number[]>;
   callLog: CallLogEntry[];
+  /** Attachment bytes by attachment id. */
+  attachmentBodies: Map<string, Buffer>;
   nextId: number;
   nextKey: Map<string, number>;
 }

@@ -104,12 +104,28 @@ export class WebhookDispatcher {
     this.#emit(ctx, 'comment_created', issue, comment.author, { comment: renderComment(ctx, comment) });
   }
 
+  /**
+   * `attachment_created`, as Jira sends it: the attachment only, no issue (the `jira:issue_updated`
+   * with its `Attachment` changelog item is what names the issue).
+   */
+  attachmentCreated(ctx: JiraContext, issue: EmuIssue, attachment: { author: unknown }) {
+    const author = (attachment.author as { accountId?: string }).accountId ?? ctx.actor;
+    this.#emit(ctx, 'attachment_created', issue, author, { attachment }, false);
+  }
+
   /** Resolves once every delivery started so far has finished (its retries included). */
   async idle(): Promise<void> {
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }
 
-  #emit(ctx: JiraContext, event: string, issue: EmuIssue, author: string, extra: Record<string, unknown>) {
+  #emit(
+    ctx: JiraContext,
+    event: string,
+    issue: EmuIssue,
+    author: string,
+    extra: Record<string, unknown>,
+    withIssue = true,
+  ) {
     const hooks = this.hooks.filter((h) => h.events.includes(event) || h.events.includes('*'));
     if (hooks.length === 0) return;
     const user = ctx.state.users.find((u) => u.accountId === author);
@@ -117,7 +133,7 @@ export class WebhookDispatcher {
       timestamp: ctx.now(),
       webhookEvent: event,
       user: user ? renderUser(ctx, user) : { accountId: author },
-      issue: renderIssue(ctx, issue, null),
+      ...(withIssue ? { issue: renderIssue(ctx, issue, null) } : {}),
       ...extra,
     });
     for (const hook of hooks) {

@@ -110,7 +110,7 @@ export function createServiceNowEmulator(opts: ServiceNowEmulatorOptions = {}): 
     if (req.method === 'POST' && req.path === '/oauth_token.do') return issueToken(req, state, now(), ttl);
     const user = authenticate(req, state, now());
     if (typeof user !== 'string') return user;
-    if (req.path.startsWith('/api/now/attachment')) return handleAttachment(req, state, now());
+    if (req.path.startsWith('/api/now/attachment')) return handleAttachment(req, state, now(), user);
     if (/^\/api\/now(\/v[12])?\/table\//.test(req.path))
       return handleTable(req, { state, now, user, rules, onUpdate });
     return snError(400, 'Requested URI does not represent any resource', null);

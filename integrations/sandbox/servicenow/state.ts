@@ -95,6 +95,8 @@ export const COLUMNS: Record<string, readonly string[]> = {
     'size_bytes',
     'table_name',
     'table_sys_id',
+    'hash',
+    'sys_created_by',
     'sys_created_on',
   ],
 };

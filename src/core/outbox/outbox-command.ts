@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { firstIssue } from '../first-issue';
-import { SyncField } from '../sync/remote-change';
+import { SyncField, SyncSystem } from '../sync/remote-change';
 
 /**
  * What the outbox can be asked to do on a remote system, one variant per `kind` with its payload. The
@@ -50,6 +50,24 @@ export const SyncWrite = z.discriminatedUnion('type', [
   }),
   /** One field set to a value: a copied owned value, or a revert of a not-owned change. */
   z.object({ type: z.literal('field'), field: SyncField, value: z.string().nullable() }),
+  /**
+   * An attachment copied from the other system: the runner downloads it there (never more than
+   * `maxBytes`), skips content the target already has (SHA-256) and uploads it under `fileName`.
+   */
+  z.object({
+    type: z.literal('attachment'),
+    from: SyncSystem,
+    /** The attachment's id on `from`. */
+    id: z.string(),
+    /** Already sanitised: no path, no control characters. */
+    fileName: z.string(),
+    contentType: z.string(),
+    /** As the source reported it; null when it did not (the runner asks). */
+    sizeBytes: z.number().int().nonnegative().nullable(),
+    maxBytes: z.number().int().positive(),
+    /** Who attached it on `from`, for the timeline. */
+    author: z.string(),
+  }),
 ]);
 export type SyncWrite = z.infer<typeof SyncWrite>;
 

@@ -65,7 +65,8 @@ export const RemoteAttachment = z.strictObject({
   id,
   fileName: z.string().min(1).max(255),
   contentType: z.string().max(200),
-  sizeBytes: z.number().int().nonnegative(),
+  /** Null where the remote's event does not say (a Jira changelog item): the copy asks for it. */
+  sizeBytes: z.number().int().nonnegative().nullable(),
   /** Hex SHA-256 of the content where the reader already has it. */
   sha256: z
     .string()

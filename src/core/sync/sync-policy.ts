@@ -68,6 +68,27 @@ export function plainMentions(text: string, names: ReadonlyMap<string, string> =
     .replace(/(^|[\s(])@(?=[\p{L}\p{N}])/gu, '$1');
 }
 
+/**
+ * A file name safe to pass on: the last path segment only (no `/` or `\\`), no control characters,
+ * at most 255 characters; `attachment` when nothing is left.
+ */
+export function safeFileName(name: string): string {
+  const base = name.split(/[/\\]/).pop() ?? '';
+  const clean = base
+    .replace(/\p{Cc}|\p{Cf}/gu, '')
+    .replace(/^[.\s]+/, '')
+    .trim()
+    .slice(0, 255);
+  return clean || 'attachment';
+}
+
+/** Bytes as people read them on the timeline: `14 MB`, `512 KB`, `80 bytes`. */
+export function byteSize(n: number): string {
+  if (n >= 1024 * 1024) return `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+  return `${n} bytes`;
+}
+
 /** The header every copied text carries: who wrote it and where. */
 export function copiedText(o: {
   from: SyncSystem;

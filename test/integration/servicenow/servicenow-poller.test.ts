@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,11 @@ describe('ServiceNow poller', () => {
     error() {},
   };
 
-  async function start(sync: Record<string, unknown> = {}, leading?: () => Promise<boolean>) {
+  async function start(
+    sync: Record<string, unknown> = {},
+    leading?: () => Promise<boolean>,
+    attachments = false,
+  ) {
     const dir = mkdtempSync(join(tmpdir(), 'itsm-sn-poll-'));
     store = await openSqliteStore(`sqlite:${join(dir, 's.sqlite')}`);
     sink = recordingSink(join(dir, 'sink.sqlite'));
@@ -47,6 +52,7 @@ describe('ServiceNow poller', () => {
         logger,
         url: 'http://unused',
         ...(leading ? { leading } : {}),
+        attachments,
       },
       sink.sink,
     );
@@ -166,6 +172,47 @@ describe('ServiceNow poller', () => {
     const idle = await poller.pollOnce();
     expect(idle).toMatchObject({ requests: 1, changes: 0 });
     expect(requests() - before).toBe(1);
+  });
+
+  it('reads new attachments of our incidents once each, with their size and SHA-256; a settled idle poll is then two requests', async () => {
+    const ours = await create();
+    const theirs = await call('POST', '/api/now/table/incident', { short_description: 'not ours' });
+    await start({ overlap: 30 }, undefined, true);
+    await poller.pollOnce();
+    const attach = async (record: string, name: string, body: string) => {
+      const q = new URLSearchParams({ table_name: 'incident', table_sys_id: record, file_name: name });
+      const res = await fetch(`${server.url}/api/now/attachment/file?${q}`, {
+        method: 'POST',
+        headers: { authorization: HUMAN, 'content-type': 'text/plain', accept: 'application/json' },
+        body,
+      });
+      expect(res.status).toBe(201);
+    };
+    clock.advance(5);
+    await attach(ours.sys_id!, 'trace.txt', 'trace');
+    await attach(theirs.sys_id!, 'other.txt', 'not ours');
+    await poller.pollOnce();
+    const handed = sink.handled().filter((c) => c.attachments.length > 0);
+    expect(handed).toHaveLength(1);
+    expect(handed[0]).toMatchObject({
+      record: ours.sys_id,
+      actor: { id: 'service.desk', name: 'Service Desk', integration: false },
+      attachments: [
+        {
+          fileName: 'trace.txt',
+          contentType: 'text/plain',
+          sizeBytes: 5,
+          sha256: createHash('sha256').update('trace').digest('hex'),
+        },
+      ],
+    });
+    clock.advance(70);
+    await poller.pollOnce(); // the settling read of both windows
+    clock.advance(30);
+    const before = requests();
+    expect(await poller.pollOnce()).toMatchObject({ requests: 2, changes: 0 });
+    expect(requests() - before).toBe(2);
+    expect(sink.conflicts()).toEqual([]);
   });
 
   it('reads the overlap window again only until it has settled: then an idle poll is one request, however large the last burst', async () => {

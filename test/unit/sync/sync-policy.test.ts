@@ -1,10 +1,12 @@
 import { SyncConfig } from '../../../src/config/sync';
 import {
+  byteSize,
   contentHash,
   copiedText,
   notOwnedReason,
   ownerOf,
   plainMentions,
+  safeFileName,
   toJiraStatus,
   toServiceNowState,
 } from '../../../src/core/sync/sync-policy';
@@ -74,5 +76,23 @@ describe('sync policy', () => {
         reverted: false,
       }),
     ).toBe('Jira priority changed to Low by Anna; ServiceNow owns priority, not synced');
+  });
+
+  it('passes file names on without a path, control or format characters, at most 255 long', () => {
+    expect(safeFileName('../../etc/passwd')).toBe('passwd');
+    expect(safeFileName('C:\\Users\\anna\\report.pdf')).toBe('report.pdf');
+    expect(safeFileName('log\u0000\u0007\r\n.txt')).toBe('log.txt');
+    expect(safeFileName('invoice\u202Efdp.exe')).toBe('invoicefdp.exe');
+    expect(safeFileName('...hidden')).toBe('hidden');
+    expect(safeFileName('/')).toBe('attachment');
+    expect(safeFileName(`${'a'.repeat(300)}.pdf`)).toHaveLength(255);
+    expect(safeFileName('Störung – Übersicht.pdf')).toBe('Störung – Übersicht.pdf');
+  });
+
+  it('writes sizes as people read them', () => {
+    expect(byteSize(80)).toBe('80 bytes');
+    expect(byteSize(512 * 1024)).toBe('512 KB');
+    expect(byteSize(14 * 1024 * 1024)).toBe('14 MB');
+    expect(byteSize(10 * 1024 * 1024)).toBe('10 MB');
   });
 });
