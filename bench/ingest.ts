@@ -35,18 +35,22 @@ const line = (name: string, r: LoadResult) =>
  * Correlation lag of the paced run's steady state: from an alert's receipt to its correlation (both
  * stamped by the server's clock), skipping the warm-up's alerts; ms, p50 / p99 / max.
  */
-function correlationLag(dbPath: string, skip: number): { p50: number; p99: number; max: number; n: number } {
+function correlationLag(
+  dbPath: string,
+  skip: number,
+): { p50: number; p99: number; max: number; n: number; pending: number } {
   const db = new BetterSqlite3(dbPath, { readonly: true });
   const rows = db
     .prepare('select received_at r, processed_at p from alerts order by id limit -1 offset ?')
     .all(skip) as { r: string; p: string | null }[];
   db.close();
-  // An alert still uncorrelated when the server stopped counts as lagging until then: not hidden.
-  const lags = rows
-    .map((x) => (x.p === null ? Number.POSITIVE_INFINITY : Date.parse(x.p) - Date.parse(x.r)))
-    .sort((a, b) => a - b);
+  // An alert still uncorrelated when the server stopped (the last moments' deliveries) counts as lagging
+  // for ever in the percentiles, so a backlog cannot hide; the max is over the correlated ones.
+  const done = rows.filter((x) => x.p !== null).map((x) => Date.parse(x.p!) - Date.parse(x.r));
+  const pending = rows.length - done.length;
+  const lags = [...done.sort((a, b) => a - b), ...Array<number>(pending).fill(Number.POSITIVE_INFINITY)];
   const at = (q: number) => lags[Math.min(lags.length - 1, Math.floor(q * lags.length))] ?? 0;
-  return { p50: at(0.5), p99: at(0.99), max: at(1), n: lags.length };
+  return { p50: at(0.5), p99: at(0.99), max: done[done.length - 1] ?? 0, n: rows.length, pending };
 }
 
 /**
@@ -134,7 +138,7 @@ ${line('store-only server (parse, map, SQLite inbox), full speed', ceilingFull)}
 - Durably committed: ${stored} alert rows in SQLite for ${acknowledged} alerts acknowledged with 202 — ${stored >= acknowledged ? 'none lost' : 'ALERTS LOST'} (rows beyond the acknowledged ones were in flight when the run ended and were committed, their 202 not counted by autocannon).
 - Ratio to the bare server at full speed: **${ratio}** (${round(full.requests.average)} vs ${round(bareFull.requests.average)} req/s).
 - The ceiling: a server that only parses, maps and stores through the same SQLite inbox (\`bench/lib/store-only-server.ts\`: no auth, validation, correlation, request ids, logs or metrics) reached ${round(ceilingFull.requests.average / bareFull.requests.average, 2)} of the bare server; itsm-bridge reached ${round(full.requests.average / ceilingFull.requests.average, 2)} of that ceiling.
-- Correlation lag at 200 req/s in the steady state (receipt to correlation, ${lag.n} alerts): p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms.
+- Correlation lag at 200 req/s in the steady state (receipt to correlation, ${lag.n} alerts, ${lag.pending} still pending when the server stopped): p50 ${lag.p50} ms, p99 ${lag.p99} ms, max of the correlated ${lag.max} ms.
 - Targets: ≥ 1,000 req/s (≥ 10,000 alerts/s) durably committed — ${full.requests.average >= 1000 ? 'met' : 'NOT met'}; p99 ≤ 50 ms at 200 req/s in the steady state — ${paced.latency.p99 <= 50 ? 'met' : 'NOT met'} (${paced.latency.p99} ms; ${warmUp.latency.p99} ms in the warm-up); ≥ 0.25 of the bare server — ${ratio >= 0.25 ? 'met' : 'NOT met'}; correlation lag p99 < 1 s at 200 req/s — ${lag.p99 < 1000 ? 'met' : 'NOT met'}.`;
   writeBenchSection('ingest', md);
   process.stdout.write(`${md}\n`);
