@@ -39,7 +39,8 @@ export interface PromLikeOptions {
 
 /**
  * `{...base, ...own}` (same keys, same order) as one loop: the spread of two zod-built records was the
- * largest self-time entry of ingest's mapping in the CPU profile (docs/benchmarks.md, Ingest).
+ * largest self-time entry of ingest's mapping in the CPU profile (docs/benchmarks.md, Ingest). A
+ * `__proto__` key cannot reach the plain assignment: `parseJson` refuses such bodies first.
  */
 function merged(base: Record<string, string>, own: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
