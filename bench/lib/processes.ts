@@ -87,3 +87,9 @@ export async function startBare(): Promise<Proc> {
   const port = await freePort();
   return run([join(DIST, 'bench', 'lib', 'bare-server.js')], { PORT: String(port) }, tmpdir(), '/');
 }
+
+/** The ingest benchmark's ceiling: parse, map and the real SQLite inbox, nothing else (store-only-server.ts). */
+export async function startStoreOnly(): Promise<Proc> {
+  const port = await freePort();
+  return run([join(DIST, 'bench', 'lib', 'store-only-server.js')], { PORT: String(port) }, tmpdir(), '/');
+}

@@ -58,8 +58,7 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
     onResult: (source, status, alerts) => deps.metrics.webhookAnswered(source, status, alerts),
   };
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname;
     const webhook = /^\/webhooks\/([a-z0-9-]+)\/?$/.exec(path);
     const sync = webhook ? deps.syncWebhooks?.[webhook[1]!] : undefined;
@@ -112,7 +111,9 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
     if (deps.draining?.() && !req.url?.startsWith('/sandbox/')) return refuseWhileDraining(req, res);
     deps.inFlight.begin();
     res.once('close', () => deps.inFlight.end());
-    const cls = routeClass(new URL(req.url ?? '/', 'http://localhost').pathname);
+    // Parsed once per request: the route and its budget class read the same URL.
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const cls = routeClass(url.pathname);
     if (cls) {
       if (!deps.inFlight.enter(cls)) {
         // Overload is a 5xx: Alertmanager retries only those (a 429 would drop the flush). The body is
@@ -125,7 +126,7 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
     }
     const timedOut = bodyDeadline(req, res, deps.bodyTimeoutMs);
     // Everything this request logs or queues (alerts, outbox commands) carries its id.
-    withRequestId(requestId, () => route(req, res)).catch((err: unknown) => {
+    withRequestId(requestId, () => route(req, res, url)).catch((err: unknown) => {
       if (timedOut()) return;
       deps.logger.error('request failed', {
         method: req.method,

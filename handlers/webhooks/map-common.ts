@@ -41,10 +41,16 @@ export function severityFromWord(word: string | undefined, fallback: Severity = 
   }
 }
 
+/** How many entries a sender's label or annotation map may have. */
+export const STRING_MAP_MAX_ENTRIES = 200;
+
 /** Label/annotation maps from senders: string values, bounded in size. */
 export const StringMap = z
   .record(z.string().max(256), z.string().max(8192))
-  .refine((m) => Object.keys(m).length <= 200, 'at most 200 entries');
+  .refine(
+    (m) => Object.keys(m).length <= STRING_MAP_MAX_ENTRIES,
+    `at most ${STRING_MAP_MAX_ENTRIES} entries`,
+  );
 
 /** Alertmanager uses the zero time for "no end yet"; we store null. */
 export function timeOrNull(t: string | undefined): string | null {

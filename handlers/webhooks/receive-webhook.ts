@@ -90,7 +90,9 @@ export async function receiveWebhook(
     return sendError(res, 400, error, message, path ? { issues: [{ path, message }] } : {});
   }
   const mapper = SOURCE_MAPPERS[source];
-  const payload = mapper.schema.safeParse(parsed.value);
+  const payload = mapper.gate?.(parsed.value)
+    ? { success: true as const, data: parsed.value }
+    : mapper.schema.safeParse(parsed.value);
   if (!payload.success) {
     finish(400);
     const issues = zodIssues(payload.error);

@@ -12,13 +12,25 @@ export interface SharedPart {
 function common(maps: StringMap[]): StringMap {
   const [first, ...rest] = maps;
   const out: StringMap = {};
-  for (const [key, value] of Object.entries(first ?? {}))
-    if (rest.every((m) => Object.hasOwn(m, key) && m[key] === value)) out[key] = value;
+  // Plain loops: this runs for every delivery, and entries/filter/fromEntries allocated per key.
+  for (const key in first) {
+    const value = first[key];
+    let everywhere = true;
+    for (const m of rest)
+      if (m[key] !== value || !Object.hasOwn(m, key)) {
+        everywhere = false;
+        break;
+      }
+    if (everywhere) out[key] = value!;
+  }
   return out;
 }
 
-const without = (map: StringMap, shared: StringMap): StringMap =>
-  Object.fromEntries(Object.entries(map).filter(([key]) => !Object.hasOwn(shared, key)));
+function without(map: StringMap, shared: StringMap): StringMap {
+  const out: StringMap = {};
+  for (const key in map) if (!Object.hasOwn(shared, key)) out[key] = map[key]!;
+  return out;
+}
 
 /**
  * Splits one delivery into its shared part (null when there is nothing worth sharing: a single alert, or

@@ -54,9 +54,10 @@ export class GroupCommitInbox implements AlertInbox {
     if (this.raw.inTransaction) return this.#scheduleFlush();
     const batch = this.#queue.splice(0);
     if (batch.length === 0) return;
+    // Positional parameters: binding 18 named ones per row cost better-sqlite3 a name lookup each.
     const insert = this.q.get(
       `INSERT INTO alerts (source, dedup_key, status, event, severity, host, service, branch, summary, description, labels, annotations, links, starts_at, ends_at, received_at, shared_id, request_id)
-       VALUES (@source, @dedup_key, @status, @event, @severity, @host, @service, @branch, @summary, @description, @labels, @annotations, @links, @starts_at, @ends_at, @received_at, @shared_id, @request_id)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertShared = this.q.get('INSERT INTO alert_shared (labels, annotations) VALUES (?, ?)');
     // Each delivery's shared labels once (not copied into each of its alerts), see migration 005.
@@ -68,7 +69,31 @@ export class GroupCommitInbox implements AlertInbox {
               .lastInsertRowid,
           )
         : null;
-      return own.map((a) => Number(insert.run(alertToRow(a, { sharedId, requestId })).lastInsertRowid));
+      return own.map((a) => {
+        const r = alertToRow(a, { sharedId, requestId });
+        return Number(
+          insert.run(
+            r.source,
+            r.dedup_key,
+            r.status,
+            r.event,
+            r.severity,
+            r.host,
+            r.service,
+            r.branch,
+            r.summary,
+            r.description,
+            r.labels,
+            r.annotations,
+            r.links,
+            r.starts_at,
+            r.ends_at,
+            r.received_at,
+            r.shared_id,
+            r.request_id,
+          ).lastInsertRowid,
+        );
+      });
     };
     let ids: number[][];
     try {
