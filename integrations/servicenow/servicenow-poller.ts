@@ -130,7 +130,7 @@ export class ServiceNowPoller {
   receivePush(seen: SeenIncident, journal: readonly SeenJournalEntry[]): Promise<void> {
     return this.#exclusive(async () => {
       const before = (await this.#o.state.snapshots(this.#o.instance, [seen.sysId])).get(seen.sysId);
-      const { changes, snapshot } = changesOf(seen, journal, before, this.#ctx());
+      const { changes, snapshot } = changesOf(seen, journal, before, { ...this.#ctx(), pushed: true });
       if (changes.length > 0) await this.#o.sink(changes);
       await this.#o.state.save(this.#o.instance, [snapshot], null);
     });
@@ -196,7 +196,11 @@ export class ServiceNowPoller {
           o.instance,
           rows.map((r) => r.sysId),
         );
-        const changed = rows.filter((r) => (snapshots.get(r.sysId)?.modCount ?? -1) < r.modCount);
+        // Newer than handed on, or pushed since the last poll read its journal (a lost push's entries).
+        const changed = rows.filter((r) => {
+          const snap = snapshots.get(r.sysId);
+          return (snap?.modCount ?? -1) < r.modCount || (!!snap && snap.updatedOn < r.updatedOn);
+        });
         const handed: RemoteChange[] = [];
         const next: IncidentSnapshot[] = [];
         if (changed.length > 0) {

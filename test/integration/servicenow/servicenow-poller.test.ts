@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServiceNowConfig } from '../../../src/config/servicenow';
 import type { Store } from '../../../src/ports/store';
+import { SERVICENOW_SYNCED_COLUMNS } from '../../../src/ports/servicenow-sync';
 import type { Logger } from '../../../src/ports/logger';
 import { wireServiceNowSync } from '../../../src/composition/wire-servicenow-sync';
 import { openSqliteStore } from '../../../integrations/storage/sqlite/open-sqlite-store';
@@ -115,6 +116,47 @@ describe('ServiceNow poller', () => {
       actor: { id: 'service.desk', name: 'Service Desk', integration: false },
     });
     expect(handled[1]!.changeId).toBe(emulator.state.journal[0]!.sys_id);
+  });
+
+  // Found by test/chaos/sync.chaos.ts: pushes lost while the bridge was down (the rule tries twice), then
+  // a later push of the same incident moved the journal watermark past them and the poll skipped them.
+  it('still polls journal entries whose push was lost after a later push of the same incident arrived', async () => {
+    const inc = await create();
+    await start({ overlap: 5 });
+    expect((await poller.pollOnce()).changes).toBe(0);
+    clock.advance(2);
+    await patch(inc.sys_id!, { work_notes: 'pushed, but the bridge was down' });
+    const lost = emulator.state.journal.at(-1)!;
+    clock.advance(30);
+    await patch(inc.sys_id!, { comments: 'pushed and received' });
+    const received = emulator.state.journal.at(-1)!;
+    const row = emulator.state.incidents.find((r) => r.sys_id === inc.sys_id)!;
+    await poller.receivePush(
+      {
+        sysId: row.sys_id!,
+        number: row.number!,
+        modCount: Number(row.sys_mod_count),
+        updatedOn: row.sys_updated_on!,
+        updatedBy: row.sys_updated_by!,
+        fields: Object.fromEntries(SERVICENOW_SYNCED_COLUMNS.map((c) => [c, row[c] ?? ''])) as Record<
+          (typeof SERVICENOW_SYNCED_COLUMNS)[number],
+          string
+        >,
+      },
+      [
+        {
+          sysId: received.sys_id!,
+          element: 'comments',
+          value: received.value!,
+          createdOn: received.sys_created_on!,
+          createdBy: received.sys_created_by!,
+        },
+      ],
+    );
+    await poller.pollOnce();
+    const bodies = sink.handled().flatMap((c) => c.comments.map((x) => x.body));
+    expect(bodies.sort()).toEqual([lost.value, received.value].sort());
+    expect(sink.deliveries()).toBe(sink.handled().length);
   });
 
   it('does not hand on an old entry again when another incident of the batch asks for older journal entries', async () => {
