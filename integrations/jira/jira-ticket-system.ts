@@ -17,6 +17,7 @@ import { IntegrationError } from '../../src/errors';
 import type { SyncWrite } from '../../src/core/outbox/outbox-command';
 import { unhandled } from '../../src/core/unhandled';
 import { doc, issueDescription, issueDescriptionWiki, paragraphs } from './adf';
+import { adfText } from './jira-remote-changes';
 import { escapeWiki } from './wiki-markup';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { fitDescription, fitText, type TextLimit } from '../../src/core/ticket-text/fit-description';
@@ -291,12 +292,19 @@ export class JiraTicketSystem implements TicketSystem, DuplicateTickets, Handoff
    * A sync write: comment (the text carries who wrote it; a customer's comment says so in its header),
    * the transition into the mapped status (none when already there), or the priority / assignee.
    */
-  async writeSync(ticket: TicketRef, write: SyncWrite): Promise<void> {
+  async writeSync(ticket: TicketRef, write: SyncWrite, opts: { repeat?: boolean } = {}): Promise<void> {
     const op = 'sync';
     switch (write.type) {
-      case 'comment':
-        await this.#run(op, () => this.api.addComment(ticket.key, this.#rich(write.text)));
+      case 'comment': {
+        const body = this.#rich(write.text);
+        if (opts.repeat) {
+          const recent = await this.#run(op, () => this.api.recentComments(ticket.key, RECENT_COMMENTS));
+          const same = (b: unknown) => (typeof body === 'string' ? b === body : adfText(b) === adfText(body));
+          if (recent.some(same)) return;
+        }
+        await this.#run(op, () => this.api.addComment(ticket.key, body));
         return;
+      }
       case 'transition': {
         const state = await this.#run(op, () => this.api.getStatus(ticket.key));
         const wanted = write.status?.toLowerCase();
@@ -464,6 +472,9 @@ function withUnknownPerson(who: { email: string | null; name: string; note: stri
  * `jira.text.field.character.limit`, Cloud and Data Center) with 400 "The entered text is too long"; an
  * ADF document counts as its JSON. We aim below it, leaving room for what Jira adds when it stores it.
  */
+/** How many of an issue's newest comments a repeated sync comment is looked for in. */
+const RECENT_COMMENTS = 20;
+
 const JIRA_TEXT: TextLimit<unknown> = {
   size: (v) => (typeof v === 'string' ? v.length : JSON.stringify(v).length),
   budget: 30_000,

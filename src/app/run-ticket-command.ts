@@ -159,7 +159,9 @@ export async function runTicketCommand(
     case 'sync': {
       if (!current) return { summary: 'no ticket to sync to; skipped' };
       const w = cmd.payload.write;
-      await system.writeSync(current, w);
+      // A sync comment records its attempt before the call (outbox worker): attempts > 0 means an
+      // earlier attempt may have written it already.
+      await system.writeSync(current, w, { repeat: cmd.attempts > 0 });
       const what =
         w.type === 'field'
           ? `${w.field} set`

@@ -10,8 +10,8 @@ const fixture = (source: string, name: string) =>
   JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', source, name), 'utf8'));
 
 const SECRET = 'test-jira-webhook-secret-0123';
-const YAML = (extra = '') => `
-servicenow: { assignmentGroups: { app: "DMS Application" } }
+const YAML = (extra = '', servicenow = '') => `
+servicenow: { assignmentGroups: { app: "DMS Application" }${servicenow} }
 correlation: { groupWait: 0, resolveGrace: 1s, reopenWindow: 2h }
 tickets: { noteInterval: 1h, maxBackoff: 1s, pollInterval: 1 }
 slack: { enabled: false }
@@ -78,8 +78,8 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
       (e: { type: string }) => e.type === type,
     );
 
-  const start = async (extra = '') => {
-    app = await startTestApp({ yaml: YAML(extra) });
+  const start = async (extra = '', servicenow = '') => {
+    app = await startTestApp({ yaml: YAML(extra, servicenow) });
     jira().webhooks.settings.retryDelaysMs = [20, 50, 100];
     await app.post('alertmanager', fixture('alertmanager', 'firing.json'));
     await app.flush(3);
@@ -131,6 +131,34 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
     await settle();
     expect(jiraIssue().comments).toHaveLength(jiraComments + 1);
     expect(journal()).toHaveLength(before + 1);
+  });
+
+  // Found by test/chaos/sync.chaos.ts: a copy whose answer never came back (lost, or the bridge killed
+  // before its commit) was written again by the outbox's retry — a second note, whose echo then came back.
+  it('writes a copied comment once when the answer to the first write was lost and the outbox retries', async () => {
+    await start('jira: { timeoutMs: 400 }', ', timeoutMs: 400');
+    const before = journal().length;
+    const jiraBefore = jiraIssue().comments.length;
+    // The remote applies the write and the answer is lost past the client's timeout.
+    app.sandboxes.servicenow!.faults.script.push({ kind: 'timeout', method: 'PATCH', holdMs: 700 });
+    await asEngineer(`issue/${issueKey}/comment`, 'POST', { body: adf('Swapped the SFP module') });
+    await settle();
+    await until(() => journal().length > before);
+    await new Promise((r) => setTimeout(r, 2500)); // past the retry back-off (tickets.maxBackoff 1 s)
+    await settle();
+    expect(journal().filter((j) => String(j.value).includes('Swapped the SFP'))).toHaveLength(1);
+
+    jira().faults.script.push({ kind: 'timeout', method: 'POST', path: '/comment', holdMs: 700 });
+    await asServiceDesk(`incident/${sysId}`, { work_notes: 'Vendor ticket opened' });
+    await until(() => jiraIssue().comments.length > jiraBefore);
+    await new Promise((r) => setTimeout(r, 2500));
+    await settle();
+    const copies = jiraIssue().comments.filter((c) =>
+      JSON.stringify(c.body).includes('Vendor ticket opened'),
+    );
+    expect(copies).toHaveLength(1);
+    // And nothing came back the other way.
+    expect(journal().filter((j) => String(j.value).includes('Vendor ticket opened'))).toHaveLength(1);
   });
 
   it('acts once on the same webhook delivered three times', async () => {
