@@ -52,6 +52,7 @@ function gated(api: JiraApi, transport: GatedTransport): JiraApi {
     'findUsers',
     'setAssignee',
     'addComment',
+    'recentComments',
     'setPriority',
     'editLabels',
     'getTransitions',

@@ -157,8 +157,12 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
       JSON.stringify(c.body).includes('Vendor ticket opened'),
     );
     expect(copies).toHaveLength(1);
-    // And nothing came back the other way.
+    // And nothing came back the other way; both retries finished.
     expect(journal().filter((j) => String(j.value).includes('Vendor ticket opened'))).toHaveLength(1);
+    const ready = (await (await fetch(`${app.url}/readyz`)).json()) as {
+      checks: { outbox: { pending: number; parked: number } };
+    };
+    expect(ready.checks.outbox).toMatchObject({ pending: 0, parked: 0 });
   });
 
   it('acts once on the same webhook delivered three times', async () => {
