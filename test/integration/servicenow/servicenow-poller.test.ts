@@ -159,6 +159,32 @@ describe('ServiceNow poller', () => {
     expect(sink.deliveries()).toBe(sink.handled().length);
   });
 
+  it('survives hostile remote data: a 5 MB journal entry, a sys_id with ^, a sys_updated_on in another format', async () => {
+    const good = await create();
+    const odd = await create();
+    await start({ overlap: 5 });
+    await poller.pollOnce();
+    clock.advance(2);
+    await patch(good.sys_id!, { work_notes: 'placeholder' });
+    emulator.state.journal.at(-1)!.value = 'x'.repeat(5 * 1024 * 1024); // past any request limit
+    // What an instance (or something in front of it) might send back: written into the emulator's rows.
+    const row = emulator.state.incidents.find((r) => r.sys_id === odd.sys_id)!;
+    row.sys_updated_on = '02.11.2026 08:00';
+    row.sys_id = `${'b'.repeat(31)}^`;
+    clock.advance(2);
+    let failed: unknown = null;
+    await poller.pollOnce().catch((err: unknown) => (failed = err));
+    // Then a person's ordinary comment: it must still arrive, the cursor not stuck on the garbage.
+    clock.advance(2);
+    await patch(good.sys_id!, { comments: 'after the garbage' });
+    clock.advance(2);
+    for (let i = 0; i < 3; i++) await poller.pollOnce().catch((err: unknown) => (failed ??= err));
+    const bodies = sink.handled().flatMap((c) => c.comments.map((x) => x.body));
+    expect(bodies).toContain('after the garbage');
+    expect(bodies.filter((b) => b.startsWith('xxxx'))).toHaveLength(1);
+    expect(String(failed ?? 'none')).toBe('none');
+  });
+
   it('does not hand on an old entry again when another incident of the batch asks for older journal entries', async () => {
     const a = await create();
     const b = await create();
