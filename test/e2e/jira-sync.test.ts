@@ -197,6 +197,34 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
     expect(journal()).toHaveLength(before + 1);
   });
 
+  it('sweeps through hostile Jira data (a 5 MB comment, bodies of the wrong type) and still copies the next comment', async () => {
+    await start();
+    jira().webhooks.settings.dropNext = 100; // only the sweep reads
+    const issue = jiraIssue();
+    const erika =
+      issue.comments.at(-1)?.author ?? jira().state.users.find((u) => u.name === 'engineer')!.accountId;
+    const at = new Date().toISOString();
+    issue.comments.push(
+      { id: '70001', body: adf('y'.repeat(5 * 1024 * 1024)), author: erika, created: at },
+      { id: '70002', body: null, author: erika, created: at },
+      { id: '70003', body: { type: 'doc', content: 'not an array' }, author: erika, created: at },
+      { id: '70004', body: 42, author: erika, created: 'yesterday' },
+    );
+    issue.updated = Date.now();
+    await app.syncSweep();
+    await settle();
+    await asEngineer(`issue/${issueKey}/comment`, 'POST', { body: adf('Cable replaced after the garbage') });
+    await app.syncSweep();
+    await settle();
+    expect(
+      journal().filter((j) => String(j.value).includes('Cable replaced after the garbage')),
+    ).toHaveLength(1);
+    const ready = (await (await fetch(`${app.url}/readyz`)).json()) as {
+      checks: { outbox: { pending: number; parked: number } };
+    };
+    expect(ready.checks.outbox).toMatchObject({ pending: 0, parked: 0 });
+  });
+
   it('refuses a missing or wrong signature with 401 and changes nothing', async () => {
     await start();
     const body = JSON.stringify({
