@@ -91,6 +91,8 @@ export interface JiraApi {
   addServiceDeskComment(issue: string, body: string, isPublic: boolean): Promise<void>;
   /** `GET /user?accountId=` (Cloud) or `?username=` (Data Center). */
   getUser(id: string): Promise<JiraUser>;
+  /** The bodies of the issue's newest comments (at most `max`), newest first. */
+  recentComments(issue: string, max: number): Promise<unknown[]>;
   /** `PUT /issue/{key}` with `fields.priority` = `{name}`. */
   setPriority(issue: string, name: string): Promise<void>;
   /** `PUT /issue/{key}` with `update.labels` add/remove operations (other labels stay as they are). */
@@ -223,6 +225,14 @@ export function createJiraClient(o: JiraClientOptions): JiraApi {
     },
     addComment: async (issue, body) => {
       await c.issueComments.addComment({ issueIdOrKey: issue, comment: body as never });
+    },
+    recentComments: async (issue, max) => {
+      const res = await c.issueComments.getComments({
+        issueIdOrKey: issue,
+        orderBy: '-created',
+        maxResults: max,
+      });
+      return (res.comments ?? []).map((x) => x.body);
     },
     setPriority: async (issue, name) => {
       await c.issues.editIssue({ issueIdOrKey: issue, fields: { priority: { name } } });

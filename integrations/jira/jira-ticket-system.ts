@@ -17,6 +17,7 @@ import { IntegrationError } from '../../src/errors';
 import type { SyncWrite } from '../../src/core/outbox/outbox-command';
 import { unhandled } from '../../src/core/unhandled';
 import { doc, issueDescription, issueDescriptionWiki, paragraphs } from './adf';
+import { adfText } from './jira-remote-changes';
 import { escapeWiki } from './wiki-markup';
 import type { GatedTransport } from '../lanes/remote-lane-driver';
 import { fitDescription, fitText, type TextLimit } from '../../src/core/ticket-text/fit-description';
@@ -56,6 +57,7 @@ function gated(api: JiraApi, transport: GatedTransport): JiraApi {
     'addComment',
     'addServiceDeskComment',
     'getUser',
+    'recentComments',
     'setPriority',
     'editLabels',
     'getTransitions',
@@ -298,23 +300,27 @@ export class JiraTicketSystem implements TicketSystem, DuplicateTickets, Handoff
    * A sync write: comment (the text carries who wrote it; a customer's comment says so in its header),
    * the transition into the mapped status (none when already there), or the priority / assignee.
    */
-  async writeSync(ticket: TicketRef, write: SyncWrite): Promise<void> {
+  async writeSync(ticket: TicketRef, write: SyncWrite, opts: { repeat?: boolean } = {}): Promise<void> {
     const op = 'sync';
     switch (write.type) {
-      case 'comment':
+      case 'comment': {
         // JSM's own call rather than the platform's `properties: sd.public.comment`: the platform API
         // documents `jsdPublic` as "to create a comment with its visibility set to false, use the Jira
         // Service Desk REST API Create request comment operation"; the property is undocumented.
-        if (this.serviceManagement)
+        const text = this.serviceManagement ? fitText(write.text, (t) => t, JIRA_TEXT) : null;
+        const body = text ?? this.#rich(write.text);
+        if (opts.repeat) {
+          const plain = (b: unknown) => (typeof b === 'string' ? b : adfText(b));
+          const recent = await this.#run(op, () => this.api.recentComments(ticket.key, RECENT_COMMENTS));
+          if (recent.some((b) => plain(b) === plain(body))) return;
+        }
+        if (text !== null)
           await this.#run(op, () =>
-            this.api.addServiceDeskComment(
-              ticket.key,
-              fitText(write.text, (t) => t, JIRA_TEXT),
-              write.visibility === 'customer',
-            ),
+            this.api.addServiceDeskComment(ticket.key, text, write.visibility === 'customer'),
           );
-        else await this.#run(op, () => this.api.addComment(ticket.key, this.#rich(write.text)));
+        else await this.#run(op, () => this.api.addComment(ticket.key, body));
         return;
+      }
       case 'transition': {
         const state = await this.#run(op, () => this.api.getStatus(ticket.key));
         const wanted = write.status?.toLowerCase();
@@ -516,6 +522,9 @@ function withUnknownPerson(who: { email: string | null; name: string; note: stri
  * `jira.text.field.character.limit`, Cloud and Data Center) with 400 "The entered text is too long"; an
  * ADF document counts as its JSON. We aim below it, leaving room for what Jira adds when it stores it.
  */
+/** How many of an issue's newest comments a repeated sync comment is looked for in. */
+const RECENT_COMMENTS = 20;
+
 const JIRA_TEXT: TextLimit<unknown> = {
   size: (v) => (typeof v === 'string' ? v.length : JSON.stringify(v).length),
   budget: 30_000,

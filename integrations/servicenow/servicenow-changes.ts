@@ -33,6 +33,12 @@ export interface ChangeContext {
   nameOf: (userName: string) => string;
   /** How far back journal entries already handed on are remembered (the poll's overlap). */
   overlapMs: number;
+  /**
+   * A push: it carries the entries of its own update only, not those of earlier pushes that were lost
+   * (the bridge down for both of the rule's tries), so it leaves the journal watermark where the last
+   * poll put it and the next poll still reads those.
+   */
+  pushed?: boolean;
 }
 
 /**
@@ -99,23 +105,29 @@ export function changesOf(
       attachments: [],
     });
   }
-  const newest = [before?.journalAfter ?? '', ...handed.values()].reduce((a, b) => (b > a ? b : a));
+  const newest = ctx.pushed
+    ? (before?.journalAfter ?? '')
+    : [before?.journalAfter ?? '', ...handed.values()].reduce((a, b) => (b > a ? b : a));
   // Remembered: what a journal query from `newest - overlap` can return again.
   const keepFrom = newest ? glideTime(glideMs(newest) - ctx.overlapMs) : '';
   const kept = [...handed]
     .filter(([, createdOn]) => createdOn >= keepFrom)
     .map(([sysId, createdOn]) => ({ sysId, createdOn }));
   const journalAfter = newest || null;
+  // The update a poll has read the journal for; a push leaves it behind, so the next poll reads again.
+  const polledOn = ctx.pushed
+    ? (before?.updatedOn ?? '')
+    : [before?.updatedOn ?? '', seen.updatedOn].reduce((a, b) => (b > a ? b : a));
   const snapshot: IncidentSnapshot = newer
     ? {
         sysId: seen.sysId,
         modCount: seen.modCount,
-        updatedOn: seen.updatedOn,
+        updatedOn: polledOn,
         fields: { ...seen.fields },
         journalAfter,
         journal: kept,
       }
-    : { ...before, journalAfter, journal: kept };
+    : { ...before, updatedOn: polledOn, journalAfter, journal: kept };
   return { changes, snapshot };
 }
 

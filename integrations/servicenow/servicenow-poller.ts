@@ -142,7 +142,7 @@ export class ServiceNowPoller {
       // The rule sends user names; copied text names people by display name, as a poll does.
       await this.#pushedNames([seen.updatedBy, ...journal.map((j) => j.createdBy)]);
       const before = (await this.#o.state.snapshots(this.#o.instance, [seen.sysId])).get(seen.sysId);
-      const { changes, snapshot } = changesOf(seen, journal, before, this.#ctx());
+      const { changes, snapshot } = changesOf(seen, journal, before, { ...this.#ctx(), pushed: true });
       if (changes.length > 0) await this.#o.sink(changes);
       await this.#o.state.save(this.#o.instance, [snapshot], null);
     });
@@ -208,7 +208,11 @@ export class ServiceNowPoller {
           o.instance,
           rows.map((r) => r.sysId),
         );
-        const changed = rows.filter((r) => (snapshots.get(r.sysId)?.modCount ?? -1) < r.modCount);
+        // Newer than handed on, or pushed since the last poll read its journal (a lost push's entries).
+        const changed = rows.filter((r) => {
+          const snap = snapshots.get(r.sysId);
+          return (snap?.modCount ?? -1) < r.modCount || (!!snap && snap.updatedOn < r.updatedOn);
+        });
         const handed: RemoteChange[] = [];
         const next: IncidentSnapshot[] = [];
         if (changed.length > 0) {

@@ -221,14 +221,25 @@ class ServiceNowTicketSystem implements TicketSystem, ServiceNowPeople {
    * already reached is not written again), or one field set back. Closed / Canceled incidents are
    * read-only and get nothing.
    */
-  async writeSync(ticket: TicketRef, write: SyncWrite): Promise<void> {
+  async writeSync(ticket: TicketRef, write: SyncWrite, opts: { repeat?: boolean } = {}): Promise<void> {
     const op = 'sync';
     switch (write.type) {
-      case 'comment':
-        await this.#patch(op, ticket, {
-          [write.visibility === 'customer' ? 'comments' : 'work_notes']: write.text,
-        });
+      case 'comment': {
+        const element = write.visibility === 'customer' ? 'comments' : 'work_notes';
+        // A repeat looks among the incident's newest entries of that kind for the same text first.
+        if (
+          opts.repeat &&
+          (await this.#journalHas(
+            op,
+            encodedQuery`element_id=${ticket.id}^element=${element}^ORDERBYDESCsys_created_on`,
+            20,
+            (value) => value === write.text,
+          ))
+        )
+          return;
+        await this.#patch(op, ticket, { [element]: write.text });
         return;
+      }
       case 'state': {
         const state = await this.#state(ticket);
         if (state === write.state || state === '7' || state === '8') return;
@@ -305,37 +316,42 @@ class ServiceNowTicketSystem implements TicketSystem, ServiceNowPeople {
     other: { system: TicketSystemName; key: string; url: string },
   ): Promise<void> {
     const marker = linkMarker(other.system, other.key);
-    if (await this.#linkNoted(ticket, marker)) return;
+    const query = encodedQuery`element_id=${ticket.id}^element=work_notes^valueLIKE${marker}`;
+    if (await this.#journalHas('linkTo', query, 1, () => true)) return;
     const label = other.system === 'jira' ? 'Jira issue' : 'ServiceNow incident';
     await this.#patch('linkTo', ticket, { work_notes: `${label} ${other.key}: ${other.url}\n${marker}` });
   }
 
   /**
-   * Whether the link's work note is there already (what keeps linkTo idempotent). Reading
-   * sys_journal_field needs rights a non-admin integration user may lack (403 "Insufficient rights to
-   * query records"): then the check is skipped — said once in the log — and the note written, so a
-   * retried link may note twice instead of the link never being made.
+   * Whether one of the first `limit` journal entries of `query` has a value `match` accepts: what keeps
+   * linkTo and a repeated sync comment idempotent. Reading sys_journal_field needs rights a non-admin
+   * integration user may lack (403 "Insufficient rights to query records"): then the check is skipped —
+   * said once in the log — and the note written, so a retry may note twice instead of never.
    */
-  async #linkNoted(ticket: TicketRef, marker: string): Promise<boolean> {
+  async #journalHas(
+    op: string,
+    query: string,
+    limit: number,
+    match: (value: string) => boolean,
+  ): Promise<boolean> {
     if (this.#journalUnreadable) return false;
     try {
-      const existing = await this.#call('linkTo', Rows(z.looseObject({ sys_id: z.string() })), () =>
-        this.api.GET('/api/now/table/sys_journal_field', {
-          params: {
-            query: {
-              sysparm_query: encodedQuery`element_id=${ticket.id}^element=work_notes^valueLIKE${marker}`,
-              sysparm_fields: 'sys_id',
-              sysparm_limit: 1,
+      const existing = await this.#call(
+        op,
+        Rows(z.looseObject({ sys_id: z.string(), value: z.string().optional() })),
+        () =>
+          this.api.GET('/api/now/table/sys_journal_field', {
+            params: {
+              query: { sysparm_query: query, sysparm_fields: 'sys_id,value', sysparm_limit: limit },
             },
-          },
-        }),
+          }),
       );
-      return existing.result.length > 0;
+      return existing.result.some((r) => match(r.value ?? ''));
     } catch (err) {
       if (!(err instanceof IntegrationError) || err.status !== 403) throw err;
       this.#journalUnreadable = true;
       this.logger?.warn(
-        'servicenow: the integration user may not read sys_journal_field; link notes are written without the duplicate check (grant read on sys_journal_field, see docs/ticket-systems.md)',
+        'servicenow: the integration user may not read sys_journal_field; link notes and retried sync comments are written without the duplicate check (grant read on sys_journal_field, see docs/ticket-systems.md)',
         { error: err.message },
       );
       return false;

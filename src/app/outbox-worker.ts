@@ -249,7 +249,7 @@ export class OutboxWorker {
       cmd.incidentId === NO_INCIDENT ? null : await this.deps.store.incidents.get(cmd.incidentId);
     if (!incident && cmd.incidentId !== NO_INCIDENT)
       return this.#finish(cmd, { summary: 'incident no longer exists' });
-    if (cmd.kind === 'create') {
+    if (cmd.kind === 'create' || (cmd.kind === 'sync' && cmd.payload.write.type === 'comment')) {
       // Write-ahead: record the attempt BEFORE the remote call. If we crash after the remote created the
       // ticket but before our commit, the restarted worker sees attempts > 0 and looks the ticket up by
       // our key instead of creating a second one.

@@ -164,7 +164,9 @@ export async function runTicketCommand(
       if (!current) return { summary: 'no ticket to sync to; skipped' };
       const w = cmd.payload.write;
       if (w.type === 'attachment') return copyAttachment(deps.attachments ?? {}, lane, current, incident, w);
-      await system.writeSync(current, w);
+      // A sync comment records its attempt before the call (outbox worker): attempts > 0 means an
+      // earlier attempt may have written it already.
+      await system.writeSync(current, w, { repeat: cmd.attempts > 0 });
       const what =
         w.type === 'field'
           ? `${w.field} set`

@@ -15,7 +15,7 @@ import { SlackConfig, TeamsConfig } from './chat';
 import { AuditConfig } from './audit';
 import { RetentionConfig } from './retention';
 import { HandoffConfig } from './handoff';
-import { SyncConfig } from './sync';
+import { resolveSyncEnabled, SyncConfig } from './sync';
 
 /** The ticketing outbox: which systems get tickets, note coalescing, retry ceiling. */
 export const TicketsConfig = z
@@ -148,5 +148,15 @@ export const AppConfig = z
     Object.keys(cfg.escalation).forEach((name) => check(name, ['escalation', name]));
     for (const issue of escalationIssues(cfg.escalation, cfg.paging))
       ctx.addIssue({ code: 'custom', ...issue });
-  });
+  })
+  .transform((cfg) => ({
+    ...cfg,
+    sync: {
+      ...cfg.sync,
+      enabled: resolveSyncEnabled(cfg.sync.enabled, {
+        servicenowUrl: cfg.servicenow.instanceUrl,
+        jiraUrl: cfg.jira.baseUrl,
+      }),
+    },
+  }));
 export type AppConfig = z.infer<typeof AppConfig>;

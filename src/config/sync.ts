@@ -79,12 +79,14 @@ export const PersonMapping = z.strictObject({
 export type PersonMapping = z.infer<typeof PersonMapping>;
 
 /**
- * `sync:` — the two-way ServiceNow ⇄ Jira sync of linked tickets (issue 11). Off unless enabled; the
- * Jira webhook needs `jira.webhookSecret` (401 for every delivery without it).
+ * `sync:` — the two-way ServiceNow ⇄ Jira sync of linked tickets (issue 11). `enabled` unset means on
+ * only while both ticket systems are sandboxes (`resolveSyncEnabled`); next to a real instance it has to
+ * be switched on by name. The Jira webhook needs `jira.webhookSecret` (401 for every delivery without it).
  */
 export const SyncConfig = z
   .strictObject({
-    enabled: z.boolean().default(false),
+    /** Unset: on exactly when neither `servicenow.instanceUrl` nor `jira.baseUrl` is configured. */
+    enabled: z.boolean().optional(),
     /** Which system owns what; a change on the other side is not copied (timeline + chat, maybe reverted). */
     ownership: z
       .partialRecord(OwnedItem, System)
@@ -157,3 +159,15 @@ export const SyncConfig = z
   })
   .prefault({});
 export type SyncConfig = z.infer<typeof SyncConfig>;
+
+/**
+ * Whether the sync runs: as configured, else only when neither ticket system is a real instance — the
+ * quick start's sandboxes sync out of the box, while a fresh install pointed at a customer's ServiceNow
+ * does not start writing into it before someone said `sync.enabled: true`.
+ */
+export function resolveSyncEnabled(
+  enabled: boolean | undefined,
+  systems: { servicenowUrl: string | undefined; jiraUrl: string | undefined },
+): boolean {
+  return enabled ?? (!systems.servicenowUrl && !systems.jiraUrl);
+}

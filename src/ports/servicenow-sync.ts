@@ -43,9 +43,13 @@ export interface SeenIncident {
 export interface IncidentSnapshot {
   sysId: string;
   modCount: number;
+  /**
+   * `sys_updated_on` up to which a poll has read the incident's journal. A push does not move it (it
+   * carries only its own entries), so a poll reads the journal of a pushed incident once more.
+   */
   updatedOn: string;
   fields: Record<string, string>;
-  /** `sys_created_on` of the newest journal entry handed on, null before the first. */
+  /** `sys_created_on` of the newest journal entry handed on by a poll, null before the first. */
   journalAfter: string | null;
   /** Journal entries handed on whose `sys_created_on` is within the overlap before `journalAfter`. */
   journal: { sysId: string; createdOn: string }[];

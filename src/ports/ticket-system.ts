@@ -74,9 +74,10 @@ export interface TicketSystem {
   /**
    * One write of the two-way sync, sent as given (its text is already redacted and is what the echo
    * ledger hashed). Idempotent where the remote allows: a transition or state already reached is not
-   * repeated; a comment is added each time (the outbox's attempt bookkeeping keeps that to once).
+   * repeated. A comment is added once: with `repeat` (an earlier attempt may have written it before a
+   * crash or a lost answer) it is written only when the ticket's recent comments do not hold it yet.
    */
-  writeSync(ticket: TicketRef, write: SyncWrite): Promise<void>;
+  writeSync(ticket: TicketRef, write: SyncWrite, opts?: { repeat?: boolean }): Promise<void>;
   /**
    * What the drift check compares: ServiceNow `state` and `hold_reason`; Jira status name and category.
    * Null when the ticket no longer exists.

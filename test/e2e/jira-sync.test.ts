@@ -11,8 +11,8 @@ const fixture = (source: string, name: string) =>
   JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', source, name), 'utf8'));
 
 const SECRET = 'test-jira-webhook-secret-0123';
-const YAML = (extra = '') => `
-servicenow: { assignmentGroups: { app: "DMS Application" } }
+const YAML = (extra = '', servicenow = '') => `
+servicenow: { assignmentGroups: { app: "DMS Application" }${servicenow} }
 ${QUIET_SYNC_APP_YAML}
 sync:
   enabled: true
@@ -76,8 +76,8 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
       (e: { type: string }) => e.type === type,
     );
 
-  const start = async (extra = '') => {
-    app = await startTestApp({ yaml: YAML(extra) });
+  const start = async (extra = '', servicenow = '') => {
+    app = await startTestApp({ yaml: YAML(extra, servicenow) });
     jira().webhooks.settings.retryDelaysMs = [20, 50, 100];
     await app.post('alertmanager', fixture('alertmanager', 'firing.json'));
     await app.flush(3);
@@ -134,6 +134,38 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
     expect(journal()).toHaveLength(before + 1);
   });
 
+  // Found by test/chaos/sync.chaos.ts: a copy whose answer never came back (lost, or the bridge killed
+  // before its commit) was written again by the outbox's retry — a second note, whose echo then came back.
+  it('writes a copied comment once when the answer to the first write was lost and the outbox retries', async () => {
+    await start('jira: { timeoutMs: 400 }', ', timeoutMs: 400');
+    const before = journal().length;
+    const jiraBefore = jiraIssue().comments.length;
+    // The remote applies the write and the answer is lost past the client's timeout.
+    app.sandboxes.servicenow!.faults.script.push({ kind: 'timeout', method: 'PATCH', holdMs: 700 });
+    await asEngineer(`issue/${issueKey}/comment`, 'POST', { body: adf('Swapped the SFP module') });
+    await settle();
+    await until(() => journal().length > before);
+    await new Promise((r) => setTimeout(r, 2500)); // past the retry back-off (tickets.maxBackoff 1 s)
+    await settle();
+    expect(journal().filter((j) => String(j.value).includes('Swapped the SFP'))).toHaveLength(1);
+
+    jira().faults.script.push({ kind: 'timeout', method: 'POST', path: '/comment', holdMs: 700 });
+    await asServiceDesk(`incident/${sysId}`, { work_notes: 'Vendor ticket opened' });
+    await until(() => jiraIssue().comments.length > jiraBefore);
+    await new Promise((r) => setTimeout(r, 2500));
+    await settle();
+    const copies = jiraIssue().comments.filter((c) =>
+      JSON.stringify(c.body).includes('Vendor ticket opened'),
+    );
+    expect(copies).toHaveLength(1);
+    // And nothing came back the other way; both retries finished.
+    expect(journal().filter((j) => String(j.value).includes('Vendor ticket opened'))).toHaveLength(1);
+    const ready = (await (await fetch(`${app.url}/readyz`)).json()) as {
+      checks: { outbox: { pending: number; parked: number } };
+    };
+    expect(ready.checks.outbox).toMatchObject({ pending: 0, parked: 0 });
+  });
+
   it('acts once on the same webhook delivered three times', async () => {
     await start();
     const before = journal().length;
@@ -164,6 +196,40 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
     await app.syncSweep();
     await settle();
     expect(journal()).toHaveLength(before + 1);
+  });
+
+  it('sweeps through hostile Jira data (a 5 MB comment, bodies of the wrong type) and still copies the next comment', async () => {
+    await start();
+    jira().webhooks.settings.dropNext = 100; // only the sweep reads
+    const issue = jiraIssue();
+    const erika =
+      issue.comments.at(-1)?.author ?? jira().state.users.find((u) => u.name === 'engineer')!.accountId;
+    const at = new Date().toISOString();
+    issue.comments.push(
+      { id: '70001', body: adf('y'.repeat(5 * 1024 * 1024)), author: erika, created: at, jsdPublic: true },
+      { id: '70002', body: null, author: erika, created: at, jsdPublic: true },
+      {
+        id: '70003',
+        body: { type: 'doc', content: 'not an array' },
+        author: erika,
+        created: at,
+        jsdPublic: true,
+      },
+      { id: '70004', body: 42, author: erika, created: 'yesterday', jsdPublic: true },
+    );
+    issue.updated = Date.now();
+    await app.syncSweep();
+    await settle();
+    await asEngineer(`issue/${issueKey}/comment`, 'POST', { body: adf('Cable replaced after the garbage') });
+    await app.syncSweep();
+    await settle();
+    expect(
+      journal().filter((j) => String(j.value).includes('Cable replaced after the garbage')),
+    ).toHaveLength(1);
+    const ready = (await (await fetch(`${app.url}/readyz`)).json()) as {
+      checks: { outbox: { pending: number; parked: number } };
+    };
+    expect(ready.checks.outbox).toMatchObject({ pending: 0, parked: 0 });
   });
 
   it('refuses a missing or wrong signature with 401 and changes nothing', async () => {

@@ -7,6 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
 import { API_TOKEN, startTestApp, WEBHOOK_TOKEN, type TestApp } from '../helpers/test-app';
 import { slackHeaders, slashBody } from '../helpers/slack-requests';
+import { SERVICENOW_SYNCED_COLUMNS } from '../../src/ports/servicenow-sync';
 
 /**
  * Hostile input against every inbound route of the running server (real HTTP, real SQLite): oversized,
@@ -25,6 +26,8 @@ import { slackHeaders, slashBody } from '../helpers/slack-requests';
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const fixture = (source: string, name: string) => readFileSync(join(FIXTURES, source, name), 'utf8');
 const GRAFANA_SECRET = 'hostile-grafana-hmac-secret';
+const JIRA_SECRET = 'hostile-jira-webhook-secret-0123456789';
+const PUSH_SECRET = 'hostile-servicenow-push-secret-0123456789';
 /** What fetch sends as a body: text or raw bytes. */
 type Body = string | Buffer;
 
@@ -57,6 +60,9 @@ const ROUTES: Route[] = [
     path: '/api/handoffs/1/accept',
     headers: { ...json, ...bearer(API_TOKEN) },
   },
+  // The sync's webhooks: unsigned here, so every body below is a 401 (signed bodies further down).
+  { name: 'jira webhook', method: 'POST', path: '/webhooks/jira', headers: json },
+  { name: 'servicenow push', method: 'POST', path: '/webhooks/servicenow', headers: json },
   { name: 'incidents', method: 'GET', path: '/api/incidents', headers: bearer(API_TOKEN) },
   { name: 'reports', method: 'GET', path: '/reports', headers: bearer(API_TOKEN) },
   { name: 'sla report', method: 'GET', path: '/reports/sla', headers: bearer(API_TOKEN) },
@@ -70,6 +76,10 @@ const TABLES = [
   'outbox',
   'handoffs',
   'chat_seen',
+  'sync_processed',
+  'sync_echo_ledger',
+  'sync_field_versions',
+  'servicenow_snapshots',
 ];
 
 describe('hostile input against every inbound route', () => {
@@ -110,6 +120,11 @@ describe('hostile input against every inbound route', () => {
         'providers: [{ name: infra }, { name: app }]',
         'routing: { defaults: { provider: infra, groupBy: [branch] } }',
         `sources: { grafana: { hmac: { secret: "${GRAFANA_SECRET}", timestampHeader: X-Grafana-Alerting-Signature-Timestamp } } }`,
+        // Tickets at once, so that the sync's webhooks have a linked pair to refuse changes to; the
+        // poll and the timers off, so that nothing but the inputs writes while the suite runs.
+        'correlation: { groupWait: 0 }',
+        `servicenow: { sync: { poll: false, pushSecret: "${PUSH_SECRET}" } }`,
+        `sync: { enabled: true, checkInterval: 0, jira: { webhookSecret: "${JIRA_SECRET}", sweepInterval: 0 } }`,
         '',
       ].join('\n'),
     });
@@ -117,6 +132,11 @@ describe('hostile input against every inbound route', () => {
     // One incident, so hand-off and incident routes have something to refuse changes to.
     await app.post('generic', fixture('generic', 'firing.json'));
     await app.settle();
+    await app.flush(3);
+    // The emulators' own webhooks and pushes for the bridge's writes, then what they queued.
+    await app.sandboxes.jira!.webhooks.idle();
+    await new Promise((r) => setTimeout(r, 300));
+    await app.flush(2);
     loop.enable();
   });
 
@@ -133,9 +153,14 @@ describe('hostile input against every inbound route', () => {
 
   /**
    * Sends one input and checks the invariants: answered (no reset), no 5xx, no row written — unless
-   * `mayWrite` says a 202 is a documented acceptance.
+   * `mayWrite` says a 202 (or, for the sync's webhooks, a 200) is a documented acceptance.
    */
-  async function attempt(what: string, path: string, init: RequestInit, mayWrite = false): Promise<number> {
+  async function attempt(
+    what: string,
+    path: string,
+    init: RequestInit,
+    mayWrite: boolean | 200 = false,
+  ): Promise<number> {
     figures.inputs++;
     const before = snapshot();
     figures.longestStallMs = Math.max(figures.longestStallMs, Math.round(loop.max / 1e6));
@@ -155,8 +180,8 @@ describe('hostile input against every inbound route', () => {
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 5);
     if (status >= 500) figures.serverErrors.push(`${what} → ${status}`);
-    if (!(mayWrite && status === 202) && snapshot() !== before)
-      figures.stateChanges.push(`${what} → ${status}`);
+    const accepted = mayWrite === 200 ? status === 200 : mayWrite && status === 202;
+    if (!accepted && snapshot() !== before) figures.stateChanges.push(`${what} → ${status}`);
     return status;
   }
 
@@ -312,6 +337,288 @@ describe('hostile input against every inbound route', () => {
       ),
     ).toBe(202);
     expect(added().stateChanges).toEqual([]);
+  });
+
+  // The test knows the secrets: hostile content that IS signed gets past the signature and must still
+  // never crash, never 5xx, and change nothing unless it is a valid change (answered 200).
+  it('takes signed hostile Jira webhooks and ServiceNow pushes without a 5xx, changing state only for a valid change', async () => {
+    const [inc] = (await app.api('/api/incidents')).incidents;
+    const detail = await app.api(`/api/incidents/${inc.id}`);
+    const key: string = detail.tickets.jira.key;
+    const sysId: string = detail.tickets.servicenow.sys_id;
+    const jiraSig = (b: Body) => `sha256=${createHmac('sha256', JIRA_SECRET).update(b).digest('hex')}`;
+    const snSig = (b: Body) => `sha256=${createHmac('sha256', PUSH_SECRET).update(b).digest('base64')}`;
+    let delivery = 0;
+    const jira = (what: string, b: Body, extra: Record<string, string> = {}) =>
+      attempt(
+        `jira signed: ${what}`,
+        '/webhooks/jira',
+        {
+          method: 'POST',
+          headers: {
+            ...json,
+            'x-hub-signature': jiraSig(b),
+            'x-atlassian-webhook-identifier': `hostile-${delivery++}`,
+            ...extra,
+          },
+          body: b,
+        },
+        200,
+      );
+    const push = (what: string, b: Body, extra: Record<string, string> = {}) =>
+      attempt(
+        `servicenow signed: ${what}`,
+        '/webhooks/servicenow',
+        { method: 'POST', headers: { ...json, 'x-servicenow-signature': snSig(b), ...extra }, body: b },
+        200,
+      );
+    const adf = (text: string) => ({
+      type: 'doc',
+      version: 1,
+      content: [{ type: 'paragraph', content: [{ type: 'text', text }] }],
+    });
+    const comment = (over: Record<string, unknown> = {}, issue: unknown = { key, fields: {} }) => ({
+      webhookEvent: 'comment_created',
+      issue,
+      comment: { id: '90001', body: adf('hostile but fine'), created: '2026-11-02T08:30:00.000+0000' },
+      ...over,
+    });
+    const snBody = (over: Record<string, unknown> = {}) => ({
+      table: 'incident',
+      sys_id: sysId,
+      number: 'INC0010001',
+      sys_mod_count: '1',
+      sys_updated_on: '2026-11-02 08:00:05',
+      sys_updated_by: 'service.desk',
+      fields: {
+        ...Object.fromEntries(SERVICENOW_SYNCED_COLUMNS.map((c) => [c, ''])),
+        state: '2',
+        priority: '3',
+      },
+      journal: [],
+      ...over,
+    });
+    const deep = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
+    const weird = [
+      '\u0000',
+      '\ud800',
+      '\u202e\u2066evil\u2069',
+      'e\u0301'.repeat(2000),
+      '👩‍👩‍👧‍👦'.repeat(500),
+      '\uFEFF',
+      '${jndi:ldap://x}',
+      '[~accountid:5b10ac8d82e05b22cc7d4ef5] @everyone <script>',
+    ];
+    const statuses: Record<string, number> = {};
+    const note = (s: number) => (statuses[s] = (statuses[s] ?? 0) + 1);
+
+    // Not JSON, deep JSON, prototype keys, wrong types in every field, and each header's hostile forms.
+    for (const b of [
+      '',
+      'null',
+      '[]',
+      '"x"',
+      '1e309',
+      deep(5000),
+      `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+    ])
+      note(await jira(`body ${b.slice(0, 12)}`, b));
+    note(await jira('__proto__', JSON.stringify(comment()).replace('{', '{"__proto__":{"polluted":true},')));
+    note(
+      await jira(
+        'constructor',
+        JSON.stringify({ ...comment(), constructor: { prototype: { polluted: 1 } } }),
+      ),
+    );
+    const wrongTypes: unknown[] = [
+      null,
+      1,
+      -1,
+      1.5,
+      true,
+      'x',
+      [],
+      {},
+      ['a'],
+      { key: {} },
+      'A'.repeat(100_000),
+    ];
+    for (const v of wrongTypes) {
+      note(
+        await jira(
+          `webhookEvent=${JSON.stringify(v).slice(0, 20)}`,
+          JSON.stringify(comment({ webhookEvent: v })),
+        ),
+      );
+      note(await jira(`issue=${JSON.stringify(v).slice(0, 20)}`, JSON.stringify(comment({}, v))));
+      note(await jira(`issue.key=…`, JSON.stringify(comment({}, { key: v, fields: {} }))));
+      note(await jira(`comment=…`, JSON.stringify(comment({ comment: v }))));
+      note(
+        await jira(
+          `comment.id=…`,
+          JSON.stringify(comment({ comment: { id: v, body: adf('x'), created: 'x' } })),
+        ),
+      );
+      note(await jira(`comment.body=…`, JSON.stringify(comment({ comment: { id: '90002', body: v } }))));
+      note(
+        await jira(
+          `changelog=…`,
+          JSON.stringify({ webhookEvent: 'jira:issue_updated', issue: { key, fields: {} }, changelog: v }),
+        ),
+      );
+      note(
+        await jira(
+          `changelog.items=…`,
+          JSON.stringify({
+            webhookEvent: 'jira:issue_updated',
+            issue: { key, fields: {} },
+            changelog: { id: '1', items: [{ field: 'status', fromString: v, toString: v }] },
+          }),
+        ),
+      );
+      for (const field of Object.keys(snBody()))
+        note(
+          await push(`${field}=${JSON.stringify(v).slice(0, 20)}`, JSON.stringify(snBody({ [field]: v }))),
+        );
+      note(
+        await push(`fields.state=…`, JSON.stringify(snBody({ fields: { ...snBody().fields, state: v } }))),
+      );
+      note(
+        await push(
+          `journal entry=…`,
+          JSON.stringify(
+            snBody({
+              journal: [{ sys_id: v, element: 'work_notes', value: v, sys_created_on: v, sys_created_by: v }],
+            }),
+          ),
+        ),
+      );
+    }
+    // Keys with ServiceNow's query separators and JQL syntax: a record we do not know, nothing changes.
+    for (const k of ['OPS-1^ORDERBYDESC', "OPS-1' OR key != 'x", 'OPS-1 OR project = X', '../../OPS-1'])
+      note(await jira(`issue key ${k}`, JSON.stringify(comment({}, { key: k, fields: {} }))));
+    note(await push('sys_id with ^', JSON.stringify(snBody({ sys_id: `${'a'.repeat(31)}^` }))));
+    note(
+      await push(
+        'sys_updated_on in another format',
+        JSON.stringify(snBody({ sys_updated_on: '02.11.2026 08:00' })),
+      ),
+    );
+    note(await push('sys_mod_count huge', JSON.stringify(snBody({ sys_mod_count: '9'.repeat(400) }))));
+    note(await push('101 journal entries', JSON.stringify(snBody({ journal: Array(101).fill({}) }))));
+    note(await push('wrong table', JSON.stringify(snBody({ table: 'sys_user' }))));
+    note(await push('unknown key', JSON.stringify({ ...snBody(), extra: 1 })));
+    // Valid shapes with hostile text: may be taken (200), never more than one change per delivery.
+    for (const [i, w] of weird.entries()) {
+      note(
+        await jira(
+          `comment text ${i}`,
+          JSON.stringify(
+            comment({ comment: { id: `9100${i}`, body: adf(w), created: '2026-11-02T08:30:00.000+0000' } }),
+          ),
+        ),
+      );
+      note(
+        await jira(
+          `comment on an unknown issue ${i}`,
+          JSON.stringify(comment({}, { key: `NOPE-${i}`, fields: {} })),
+        ),
+      );
+    }
+    // A replayed identifier with another body acts once: the second delivery changes nothing.
+    const first = JSON.stringify(
+      comment({ comment: { id: '92001', body: adf('first'), created: '2026-11-02T08:30:00.000+0000' } }),
+    );
+    const again = JSON.stringify(
+      comment({ comment: { id: '92002', body: adf('replayed'), created: '2026-11-02T08:30:00.000+0000' } }),
+    );
+    const replay = (b: string) =>
+      attempt(
+        'jira signed: replayed identifier',
+        '/webhooks/jira',
+        {
+          method: 'POST',
+          headers: {
+            ...json,
+            'x-hub-signature': jiraSig(b),
+            'x-atlassian-webhook-identifier': 'hostile-replay',
+          },
+          body: b,
+        },
+        200,
+      );
+    expect(await replay(first)).toBe(200);
+    const before = snapshot();
+    expect(await replay(again)).toBe(200);
+    expect(snapshot()).toBe(before);
+    // Charset, content type and header forms around a valid signature.
+    const ok = JSON.stringify(
+      comment({ comment: { id: '93001', body: adf('x'), created: '2026-11-02T08:30:00.000+0000' } }),
+    );
+    note(await jira('text/plain', ok, { 'content-type': 'text/plain' }));
+    note(await jira('signature upper case', ok, { 'x-hub-signature': jiraSig(ok).toUpperCase() }));
+    note(await jira('identifier too long', ok, { 'x-atlassian-webhook-identifier': 'x'.repeat(201) }));
+    note(await jira('identifier with newline-like bytes', ok, { 'x-atlassian-webhook-identifier': 'a\tb' }));
+    note(
+      await push('hex signature', JSON.stringify(snBody()), {
+        'x-servicenow-signature': `sha256=${createHmac('sha256', PUSH_SECRET).update(JSON.stringify(snBody())).digest('hex')}`,
+      }),
+    );
+
+    expect(added()).toEqual(clean);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.keys(statuses).every((s) => Number(s) < 500)).toBe(true);
+    expect(statuses[400]).toBeGreaterThan(50);
+  });
+
+  it('refuses signed random JSON on the sync webhooks, or takes it without a 5xx (fast-check)', async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 6 }),
+          fc.record({
+            webhookEvent: fc.constantFrom('comment_created', 'comment_updated', 'jira:issue_updated', 'x'),
+            issue: fc.record({ key: fc.oneof(fc.string(), fc.constantFrom('OPS-1', 'OPS-1^x')) }),
+            comment: fc.anything({ maxDepth: 3 }),
+            changelog: fc.anything({ maxDepth: 3 }),
+          }),
+          fc.record({
+            table: fc.constantFrom('incident', 'x'),
+            sys_id: fc.oneof(fc.string(), fc.stringMatching(/^[0-9a-f]{32}$/)),
+            sys_mod_count: fc.oneof(fc.string(), fc.nat().map(String)),
+            sys_updated_on: fc.oneof(
+              fc.string(),
+              fc.date().map((d) => d.toISOString()),
+            ),
+            fields: fc.anything({ maxDepth: 2 }),
+            journal: fc.anything({ maxDepth: 3 }),
+          }),
+        ),
+        async (toJira, value) => {
+          const b = JSON.stringify(value) ?? 'null';
+          const headers: Record<string, string> = toJira
+            ? {
+                ...json,
+                'x-hub-signature': `sha256=${createHmac('sha256', JIRA_SECRET).update(b).digest('hex')}`,
+                'x-atlassian-webhook-identifier': `fuzz-${n++}`,
+              }
+            : {
+                ...json,
+                'x-servicenow-signature': `sha256=${createHmac('sha256', PUSH_SECRET).update(b).digest('base64')}`,
+              };
+          await attempt(
+            `${toJira ? 'jira' : 'servicenow'} signed: random`,
+            toJira ? '/webhooks/jira' : '/webhooks/servicenow',
+            { method: 'POST', headers, body: b },
+            200,
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(added()).toEqual(clean);
   });
 
   it('keeps taking alerts while slow clients hold bodies open on every POST route', async () => {

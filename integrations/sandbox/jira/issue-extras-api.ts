@@ -157,11 +157,15 @@ export function pushComment(ctx: JiraContext, issue: EmuIssue, body: unknown, js
   return comment;
 }
 
-/** Comments as Jira renders them: the author as a user object, `updated` next to `created`. */
+/**
+ * Comments as Jira renders them: the author as a user object, `updated` next to `created`; oldest first,
+ * or newest first with `orderBy=-created`.
+ */
 function listComments(req: EmuRequest, ctx: JiraContext, issue: EmuIssue): EmuResponse {
   const startAt = Number(req.query.get('startAt') ?? 0);
   const maxResults = Number(req.query.get('maxResults') ?? 50);
-  const comments = issue.comments.slice(startAt, startAt + maxResults).map((c) => ({
+  const ordered = req.query.get('orderBy') === '-created' ? [...issue.comments].reverse() : issue.comments;
+  const comments = ordered.slice(startAt, startAt + maxResults).map((c) => ({
     ...c,
     author: authorOf(ctx, c.author),
     updated: c.created,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServiceNowConfig } from '../../../src/config/servicenow';
 import type { Store } from '../../../src/ports/store';
+import { SERVICENOW_SYNCED_COLUMNS } from '../../../src/ports/servicenow-sync';
 import type { Logger } from '../../../src/ports/logger';
 import { wireServiceNowSync } from '../../../src/composition/wire-servicenow-sync';
 import { openSqliteStore } from '../../../integrations/storage/sqlite/open-sqlite-store';
@@ -121,6 +122,73 @@ describe('ServiceNow poller', () => {
       actor: { id: 'service.desk', name: 'Service Desk', integration: false },
     });
     expect(handled[1]!.changeId).toBe(emulator.state.journal[0]!.sys_id);
+  });
+
+  // Found by test/chaos/sync.chaos.ts: pushes lost while the bridge was down (the rule tries twice), then
+  // a later push of the same incident moved the journal watermark past them and the poll skipped them.
+  it('still polls journal entries whose push was lost after a later push of the same incident arrived', async () => {
+    const inc = await create();
+    await start({ overlap: 5 });
+    expect((await poller.pollOnce()).changes).toBe(0);
+    clock.advance(2);
+    await patch(inc.sys_id!, { work_notes: 'pushed, but the bridge was down' });
+    const lost = emulator.state.journal.at(-1)!;
+    clock.advance(30);
+    await patch(inc.sys_id!, { comments: 'pushed and received' });
+    const received = emulator.state.journal.at(-1)!;
+    const row = emulator.state.incidents.find((r) => r.sys_id === inc.sys_id)!;
+    await poller.receivePush(
+      {
+        sysId: row.sys_id!,
+        number: row.number!,
+        modCount: Number(row.sys_mod_count),
+        updatedOn: row.sys_updated_on!,
+        updatedBy: row.sys_updated_by!,
+        fields: Object.fromEntries(SERVICENOW_SYNCED_COLUMNS.map((c) => [c, row[c] ?? ''])) as Record<
+          (typeof SERVICENOW_SYNCED_COLUMNS)[number],
+          string
+        >,
+      },
+      [
+        {
+          sysId: received.sys_id!,
+          element: 'comments',
+          value: received.value!,
+          createdOn: received.sys_created_on!,
+          createdBy: received.sys_created_by!,
+        },
+      ],
+    );
+    await poller.pollOnce();
+    const bodies = sink.handled().flatMap((c) => c.comments.map((x) => x.body));
+    expect(bodies.sort()).toEqual([lost.value, received.value].sort());
+    expect(sink.deliveries()).toBe(sink.handled().length);
+  });
+
+  it('survives hostile remote data: a 5 MB journal entry, a sys_id with ^, a sys_updated_on in another format', async () => {
+    const good = await create();
+    const odd = await create();
+    await start({ overlap: 5 });
+    await poller.pollOnce();
+    clock.advance(2);
+    await patch(good.sys_id!, { work_notes: 'placeholder' });
+    emulator.state.journal.at(-1)!.value = 'x'.repeat(5 * 1024 * 1024); // past any request limit
+    // What an instance (or something in front of it) might send back: written into the emulator's rows.
+    const row = emulator.state.incidents.find((r) => r.sys_id === odd.sys_id)!;
+    row.sys_updated_on = '02.11.2026 08:00';
+    row.sys_id = `${'b'.repeat(31)}^`;
+    clock.advance(2);
+    let failed: unknown = null;
+    await poller.pollOnce().catch((err: unknown) => (failed = err));
+    // Then a person's ordinary comment: it must still arrive, the cursor not stuck on the garbage.
+    clock.advance(2);
+    await patch(good.sys_id!, { comments: 'after the garbage' });
+    clock.advance(2);
+    for (let i = 0; i < 3; i++) await poller.pollOnce().catch((err: unknown) => (failed ??= err));
+    const bodies = sink.handled().flatMap((c) => c.comments.map((x) => x.body));
+    expect(bodies).toContain('after the garbage');
+    expect(bodies.filter((b) => b.startsWith('xxxx'))).toHaveLength(1);
+    expect(String(failed ?? 'none')).toBe('none');
   });
 
   it('does not hand on an old entry again when another incident of the batch asks for older journal entries', async () => {

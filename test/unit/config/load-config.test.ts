@@ -38,6 +38,27 @@ describe('loadConfig', () => {
     expect(r.ok && r.value.env.DATABASE_URL).toBe('sqlite:./data/itsm-bridge.sqlite');
   });
 
+  it('turns the sync on by itself only while both ticket systems are sandboxes', () => {
+    const enabled = (yaml: string) => {
+      const r = load(yaml);
+      if (!r.ok) throw new Error(JSON.stringify(r.problems));
+      return r.value.config.sync.enabled;
+    };
+    expect(enabled('{}')).toBe(true);
+    expect(enabled('servicenow: { instanceUrl: "https://acme.service-now.com" }')).toBe(false);
+    expect(enabled('jira: { baseUrl: "https://acme.atlassian.net" }')).toBe(false);
+    expect(enabled('sync: { enabled: false }')).toBe(false);
+    expect(
+      enabled('servicenow: { instanceUrl: "https://acme.service-now.com" }\nsync: { enabled: true }'),
+    ).toBe(true);
+    // The shipped example (what `npm start` loads without a file of its own) leaves it unset.
+    const example = loadConfig({
+      file: join(__dirname, '..', '..', '..', 'itsm-bridge.example.yaml'),
+      env: {},
+    });
+    expect(example.ok && example.value.config.sync.enabled).toBe(true);
+  });
+
   it('reports every problem at once, with its path and a did-you-mean hint for typos', () => {
     const r = load(`
 correlation:
