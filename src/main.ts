@@ -487,13 +487,14 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       server.close(() => resolve());
       server.closeAllConnections();
     });
-    await privacyJobs.stop();
     await servicenowSync?.stop();
     await sync.stop();
     await correlation.stop();
     await outbox.stop();
     for (const r of reconcilers) await r.stop();
     await chat?.stop();
+    // After everything that appends to the audit chain, so the shutdown anchor signs its last head.
+    await privacyJobs.stop();
     await leader.stop();
     await sharedLimits.close();
     await store.close();
