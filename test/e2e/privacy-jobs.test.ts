@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { verifyAudit } from '../../src/app/verify-audit';
 import { PURGE_ACTION } from '../../src/app/purge-personal-data';
 import { AnchorFile } from '../../integrations/anchors/anchor-file';
-import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
+import { openStore } from '../../src/composition/open-store';
 import { ManualClock, startTestApp } from '../helpers/test-app';
 
 const KEY = 'app-audit-signing-key-0123456789abcdef';
@@ -35,12 +35,12 @@ describe('the running server purges daily and anchors the audit chain', () => {
         subject: 'retention',
       });
     } finally {
-      await app.close();
+      await app.stop();
     }
     const signed = await anchors.all();
     // The shutdown anchor is the last line (a check at start may have signed an earlier head).
     expect(signed.length).toBeGreaterThanOrEqual(1);
-    const store = await openSqliteStore(`sqlite:${app.dbPath}`);
+    const store = await openStore(app.database.url);
     try {
       const head = await store.audit.head();
       expect(signed.at(-1)).toMatchObject({ seq: head.seq, hash: head.hash, alg: 'HMAC-SHA256' });
@@ -53,6 +53,7 @@ describe('the running server purges daily and anchors the audit chain', () => {
       });
     } finally {
       await store.close();
+      await app.database.drop();
     }
   }, 30_000);
 });
