@@ -155,8 +155,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   });
   // Names this process's outbox claims and leader lease (several instances may share the database).
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
-  // Jobs only one instance may run (deadlines, shift handovers, monthly report, retention; ServiceNow
-  // polling) run while this instance holds the `jobs` lease.
+  // Jobs only one instance may run (deadlines, shift handovers, monthly report, retention, ServiceNow
+  // polling, the Jira sweep, the daily sync check, the duplicate check, audit anchoring) run while this
+  // instance holds the `jobs` lease.
   const leader = new LeaderGate({
     lease: store.leaderLease('jobs', leaseHolder(env.DATABASE_URL, instanceId)),
     clock,
@@ -359,6 +360,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     sandbox,
     systems: tickets.systems,
     metrics,
+    leading: isLeader,
   });
   const lanes: Partial<Record<Lane, LaneSpec>> = {
     ...tickets.lanes,
@@ -410,6 +412,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
               lookbackSeconds: config.tickets.reconcileLookback,
             },
             config.tickets.reconcileInterval * 1000,
+            isLeader,
           ),
         )
       : [];

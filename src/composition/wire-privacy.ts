@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { AppConfig } from '../config/app-config';
 import type { Env } from '../config/env';
 import { anchorAudit } from '../app/anchor-audit';
+import { leaderOnly } from '../app/leader-gate';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { Store } from '../ports/store';
@@ -45,7 +46,9 @@ export function startPrivacyJobs(o: {
     // two anchors for one range (in one shared anchor file, or one per instance that no longer agree).
     const leading = async () => !o.leader || (await o.leader());
     const job = auditAnchorJob({
-      anchor: async () => (await leading()) && anchorAudit(deps),
+      anchor: leaderOnly({ leading: o.leader, logger: o.logger, job: 'audit anchor' }, async () => {
+        await anchorAudit(deps);
+      }),
       logger: o.logger,
     });
     job.start();
