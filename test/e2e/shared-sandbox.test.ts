@@ -6,6 +6,7 @@ import { childEnv, freePort, startChild, startSandboxChild, waitExit } from '../
 import { runCli } from '../helpers/run-cli';
 import { SANDBOX_TEST_SETTINGS } from '../helpers/sandbox-test-settings';
 import { alertmanagerPayload } from '../helpers/alertmanager-payload';
+import { testDatabase, type TestDatabase } from '../helpers/test-database';
 
 const TOKEN = 'shared-sandbox-token-123456';
 const API = 'a'.repeat(24);
@@ -41,11 +42,16 @@ describe('itsm-bridge sandbox: the emulators as their own process, shared throug
   const dir = mkdtempSync(join(tmpdir(), 'itsm-shared-sandbox-'));
   writeFileSync(join(dir, 'itsm-bridge.yaml'), YAML);
   const children: ChildProcess[] = [];
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await testDatabase(dir, 'a.sqlite');
+  });
   afterAll(async () => {
     for (const c of children) {
       c.kill('SIGKILL');
       await waitExit(c);
     }
+    await database.drop();
   });
 
   it('turns an alert sent to a bridge into a ServiceNow incident, a Jira issue and a Slack card in the sandbox', async () => {
@@ -55,7 +61,7 @@ describe('itsm-bridge sandbox: the emulators as their own process, shared throug
     const port = await freePort();
     const bridge = await startChild(
       {
-        ...childEnv({ port, dbPath: join(dir, 'a.sqlite'), webhookToken: TOKEN, apiToken: API }),
+        ...childEnv({ port, databaseUrl: database.url, webhookToken: TOKEN, apiToken: API }),
         SANDBOX_URL: sandbox.url,
       },
       dir,
