@@ -87,13 +87,20 @@ describe('itsm-bridge sandbox: the emulators as their own process, shared throug
       await fetch(`${bridgeUrl}/api/incidents`, { headers: { authorization: `Bearer ${API}` } })
     ).json()) as { incidents: { id: number; key: string }[] };
     expect(incidents.incidents).toHaveLength(1);
-    const detail = (await (
-      await fetch(`${bridgeUrl}/api/incidents/${incidents.incidents[0]!.id}`, {
-        headers: { authorization: `Bearer ${API}` },
-      })
-    ).json()) as { tickets: { servicenow: { number: string }; jira: { key: string } } };
-    expect(detail.tickets.servicenow.number).toBe(tickets.servicenow[0]!.number);
-    expect(detail.tickets.jira.key).toBe(tickets.jira[0]!.key);
+    type Detail = { tickets: { servicenow: { number: string } | null; jira: { key: string } | null } };
+    // The sandbox holds a ticket as soon as it answered the create; the bridge records it a moment later.
+    const detail = await until(
+      async () =>
+        (await (
+          await fetch(`${bridgeUrl}/api/incidents/${incidents.incidents[0]!.id}`, {
+            headers: { authorization: `Bearer ${API}` },
+          })
+        ).json()) as Detail,
+      (d) => d.tickets.servicenow !== null && d.tickets.jira !== null,
+      'both tickets recorded on the incident',
+    );
+    expect(detail.tickets.servicenow?.number).toBe(tickets.servicenow[0]!.number);
+    expect(detail.tickets.jira?.key).toBe(tickets.jira[0]!.key);
     expect(tickets.jira[0]!.key).toMatch(/^DMSAPP-\d+$/);
 
     // The incident card went to the sandbox's Slack, in the channel the shared config seeded.
