@@ -155,8 +155,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   });
   // Names this process's outbox claims and leader lease (several instances may share the database).
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
-  // Jobs only one instance may run (deadlines, shift handovers, monthly report, retention; ServiceNow
-  // polling) run while this instance holds the `jobs` lease.
+  // Jobs only one instance may run (deadlines, shift handovers, monthly report, retention, ServiceNow
+  // polling, the Jira sweep, the daily sync check, the duplicate check, audit anchoring) run while this
+  // instance holds the `jobs` lease.
   const leader = new LeaderGate({
     lease: store.leaderLease('jobs', leaseHolder(env.DATABASE_URL, instanceId)),
     clock,
@@ -361,6 +362,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     attachments: tickets.attachments,
     metrics,
     people: tickets.people,
+    leading: isLeader,
   });
   const lanes: Partial<Record<Lane, LaneSpec>> = {
     ...tickets.lanes,
@@ -413,6 +415,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
               lookbackSeconds: config.tickets.reconcileLookback,
             },
             config.tickets.reconcileInterval * 1000,
+            isLeader,
           ),
         )
       : [];
@@ -490,13 +493,14 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       server.close(() => resolve());
       server.closeAllConnections();
     });
-    await privacyJobs.stop();
     await servicenowSync?.stop();
     await sync.stop();
     await correlation.stop();
     await outbox.stop();
     for (const r of reconcilers) await r.stop();
     await chat?.stop();
+    // After everything that appends to the audit chain, so the shutdown anchor signs its last head.
+    await privacyJobs.stop();
     await leader.stop();
     await sharedLimits.close();
     await store.close();

@@ -7,41 +7,26 @@ import type { SharedLimits } from '../../src/ports/shared-limits';
 const NOW_MS = `(extract(epoch from clock_timestamp()) * 1000)::float8`;
 
 /**
- * Created at start (not a migration): only PostgreSQL needs them, and they hold nothing but limits that
- * expire by themselves — dropping them at any time loses no data.
- */
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS itsm_limit_slots (
-  scope text NOT NULL,
-  slot integer NOT NULL,
-  holder text,
-  lease_until_ms double precision NOT NULL DEFAULT 0,
-  PRIMARY KEY (scope, slot)
-);
-CREATE TABLE IF NOT EXISTS itsm_limit_rates (
-  scope text PRIMARY KEY,
-  tat_ms double precision NOT NULL
-);
-CREATE TABLE IF NOT EXISTS itsm_limit_pauses (
-  scope text PRIMARY KEY,
-  until_ms double precision NOT NULL
-);`;
-
-/** Serialises the CREATE TABLEs of instances starting at the same moment (they race on pg_type). */
-const SCHEMA_LOCK = 0x6974736d; // "itsm"
-
-/**
  * SharedLimits in PostgreSQL, for several instances on one database: a concurrency slot is a leased row
  * (taken with `FOR UPDATE SKIP LOCKED`, renewed by its holder, free again when its lease has run out), a
  * rate is one cell-rate row updated under its row lock, a pause is one row per scope whose end only ever
- * moves later. Uses its own small pool, so a busy store never delays a limit decision.
+ * moves later. Uses its own small pool, so a busy store never delays a limit decision. The tables are
+ * the store's (migration 015): open the store on the same URL first.
  */
 export async function openPostgresSharedLimits(url: string, o: { max?: number } = {}): Promise<SharedLimits> {
   const pool = new Pool({ connectionString: url, max: o.max ?? 4 });
-  await transaction(pool, async (c) => {
-    await c.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-    await c.query(SCHEMA);
-  });
+  // The store's migration 015 creates the tables (in the schema the URL's connections use).
+  const missing = await pool
+    .query<{ ok: boolean }>(`SELECT to_regclass('itsm_limit_slots') IS NOT NULL AS ok`)
+    .then((r) => !r.rows[0]?.ok)
+    .catch(async (err: unknown) => {
+      await pool.end();
+      throw err;
+    });
+  if (missing) {
+    await pool.end();
+    throw new Error('the shared-limit tables are missing: open the store first (its migrations create them)');
+  }
   const seeded = new Set<string>();
   return {
     async tryAcquire(scope, limit, leaseMs) {

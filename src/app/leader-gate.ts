@@ -75,3 +75,19 @@ export class LeaderGate {
     await this.deps.lease.release().catch(() => {});
   }
 }
+
+/**
+ * A job only the leader runs: each run first asks `leading` (LeaderGate.leading) and does nothing on a
+ * follower; without `leading` (one instance, tests) it always runs. Each run on the leader logs one debug
+ * line naming the job, so an operator (and the two-instance tests) can see where it runs.
+ */
+export function leaderOnly(
+  o: { leading?: () => Promise<boolean>; logger: Logger; job: string },
+  run: () => Promise<void>,
+): () => Promise<void> {
+  return async () => {
+    if (o.leading && !(await o.leading())) return;
+    o.logger.debug('leader-only job runs', { job: o.job });
+    await run();
+  };
+}

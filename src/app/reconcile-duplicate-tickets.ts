@@ -1,6 +1,7 @@
 import type { Clock } from '../ports/clock';
 import type { IncidentReads, IncidentTickets } from '../ports/incidents';
 import type { Logger } from '../ports/logger';
+import { leaderOnly } from './leader-gate';
 import type { DuplicateTickets, TicketRef } from '../ports/ticket-system';
 
 export interface ReconcileDuplicatesDeps {
@@ -70,17 +71,25 @@ export async function reconcileDuplicateTickets(deps: ReconcileDuplicatesDeps): 
 }
 
 /**
- * Runs a pass every `intervalMs` (never two at once) until stopped. A pass that throws is logged and
- * the next one starts on time.
+ * Runs a pass every `intervalMs` (never two at once) until stopped, on the leader only when `leading`
+ * is given: two instances would search the same tickets and close each duplicate twice. A pass that
+ * throws is logged and the next one starts on time.
  */
 export function startDuplicateReconciler(
   deps: ReconcileDuplicatesDeps,
   intervalMs: number,
+  leading?: () => Promise<boolean>,
 ): { stop(): Promise<void> } {
   let running: Promise<unknown> | null = null;
+  const pass = leaderOnly(
+    { leading, logger: deps.logger, job: `${deps.system.name} duplicate check` },
+    async () => {
+      await reconcileDuplicateTickets(deps);
+    },
+  );
   const timer = setInterval(() => {
     if (running) return;
-    running = reconcileDuplicateTickets(deps)
+    running = pass()
       .catch((err: unknown) =>
         deps.logger.warn('duplicate reconciliation failed', {
           system: deps.system.name,

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { AppConfig } from '../config/app-config';
 import type { Env } from '../config/env';
 import { anchorAudit } from '../app/anchor-audit';
+import { leaderOnly } from '../app/leader-gate';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { Store } from '../ports/store';
@@ -27,7 +28,7 @@ export function startPrivacyJobs(o: {
   store: Store;
   clock: Clock;
   logger: Logger;
-  /** True while this instance leads (retention runs on the leader only). */
+  /** True while this instance leads (retention and audit anchoring run on the leader only). */
   leader?: () => Promise<boolean>;
 }): { stop(): Promise<void> } {
   const stops: (() => Promise<void>)[] = [];
@@ -41,11 +42,21 @@ export function startPrivacyJobs(o: {
       logger: o.logger,
       interval: o.config.audit.anchor.interval,
     };
-    const job = auditAnchorJob({ anchor: () => anchorAudit(deps), logger: o.logger });
+    // The leader alone signs: two instances sharing one chain would otherwise each sign the same head,
+    // two anchors for one range (in one shared anchor file, or one per instance that no longer agree).
+    const leading = async () => !o.leader || (await o.leader());
+    const job = auditAnchorJob({
+      anchor: leaderOnly({ leading: o.leader, logger: o.logger, job: 'audit anchor' }, async () => {
+        await anchorAudit(deps);
+      }),
+      logger: o.logger,
+    });
     job.start();
-    // The head as of shutdown is signed too, so the last entries before a stop are anchored.
+    // The head as of shutdown is signed too (by the leader), so the last entries before a stop are
+    // anchored; another instance's last entries are signed by the leader at its next anchor.
     stops.push(async () => {
       await job.stop();
+      if (!(await leading())) return;
       await anchorAudit(deps, { force: true }).catch((err: unknown) =>
         o.logger.error('audit chain head not anchored at shutdown', { error: (err as Error).message }),
       );
@@ -67,7 +78,8 @@ export function startPrivacyJobs(o: {
         ),
     });
     job.start();
-    stops.push(() => job.stop());
+    // Stopped before the shutdown anchor, so a purge's audit entry is never left after the signed head.
+    stops.unshift(() => job.stop());
   }
   return {
     async stop() {

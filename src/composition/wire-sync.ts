@@ -19,6 +19,7 @@ import type { TicketAttachments } from '../ports/ticket-attachments';
 import type { Metrics } from '../ports/metrics';
 import type { TicketSystem } from '../ports/ticket-system';
 import { PeriodicJob } from '../../handlers/jobs/periodic-job';
+import { leaderOnly } from '../app/leader-gate';
 import { createJiraChangeReader } from '../../integrations/jira/jira-change-reader';
 import { createJiraLaneDriver } from '../../integrations/jira/jira-lane-driver';
 import type { Sandbox } from '../../integrations/sandbox/create-sandbox';
@@ -128,6 +129,12 @@ export function wireSync(o: {
   metrics?: Pick<Metrics, 'syncDrift'>;
   /** The adapters' people look-ups, for assignee copies (absent: assignees are reported, not copied). */
   people?: Omit<MatchPeopleDeps, 'sync'>;
+  /**
+   * True while this instance leads: the sweep and the daily check run on the leader only (on every
+   * instance they would read the same pairs again, each with its own share of Jira's and ServiceNow's
+   * request budget; the sweep's changes are deduplicated anyway, the check's gauge is the leader's).
+   */
+  leading?: () => Promise<boolean>;
 }): SyncWiring {
   const { config } = o;
   const jiraSandbox: JiraEmulator | undefined = o.sandbox?.emulators.jira;
@@ -163,17 +170,25 @@ export function wireSync(o: {
   });
   const bot = jiraSandbox?.state.account.accountId ?? null;
   const sweep = config.tickets.systems.includes('jira') ? sweeper(o, sink, bot) : async () => 0;
-  const job = new PeriodicJob(async () => {
-    await sweep().catch((err: unknown) =>
-      o.logger.warn('jira sweep failed; the next one retries', { error: (err as Error).message }),
-    );
-  }, config.sync.jira.sweepInterval * 1000);
-  const daily = new PeriodicJob(async () => {
-    const since = new Date(o.clock.now().getTime() - config.sync.jira.sweepLookback * 1000).toISOString();
-    await check({ since, repair: false }).catch((err: unknown) =>
-      o.logger.warn('sync check failed; the next one retries', { error: (err as Error).message }),
-    );
-  }, config.sync.checkInterval * 1000);
+  const gate = (job: string, run: () => Promise<void>) =>
+    leaderOnly({ leading: o.leading, logger: o.logger, job }, run);
+  const job = new PeriodicJob(
+    gate('jira sweep', async () => {
+      await sweep().catch((err: unknown) =>
+        o.logger.warn('jira sweep failed; the next one retries', { error: (err as Error).message }),
+      );
+    }),
+    config.sync.jira.sweepInterval * 1000,
+  );
+  const daily = new PeriodicJob(
+    gate('sync check', async () => {
+      const since = new Date(o.clock.now().getTime() - config.sync.jira.sweepLookback * 1000).toISOString();
+      await check({ since, repair: false }).catch((err: unknown) =>
+        o.logger.warn('sync check failed; the next one retries', { error: (err as Error).message }),
+      );
+    }),
+    config.sync.checkInterval * 1000,
+  );
   return {
     sink,
     deps,

@@ -61,9 +61,12 @@ export type ClaimedPatch = Partial<Pick<CommandMeta, 'state' | 'attempts' | 'not
 export interface OutboxQueue {
   /** Queues a remote command in this transaction. */
   enqueue(cmd: NewCommand): Promise<void>;
-  /** A pending command of this kind exists for the incident and lane (used to coalesce notes). */
+  /**
+   * A pending command of this kind, not claimed, exists for the incident and lane (used to coalesce notes
+   * and chat redraws: one in flight may have read the incident before the change, so it does not count).
+   */
   hasPending(incidentId: number, lane: Lane, kind: CommandKind): Promise<boolean>;
-  /** The oldest pending command of this kind for the incident and lane, if any (a note to absorb). */
+  /** The oldest pending, unclaimed command of this kind for the incident and lane (a note to absorb). */
   pending(incidentId: number, lane: Lane, kind: CommandKind): Promise<OutboxCommand | null>;
   get(id: number): Promise<OutboxCommand | null>;
   update(

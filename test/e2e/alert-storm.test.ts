@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { ManualClock, type TestApp, startTestApp } from '../helpers/test-app';
 
 const YAML = `
@@ -31,14 +30,8 @@ function labelLess(count: number, prefix: string) {
   };
 }
 
-const rows = (app: TestApp, sql: string): number => {
-  const db = new Database(app.dbPath, { readonly: true });
-  try {
-    return (db.prepare(sql).get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-};
+const rows = async (app: TestApp, sql: string): Promise<number> =>
+  Number((await app.database.query(sql))[0]!.n);
 
 describe('storm guard (issue 12, finding 4)', () => {
   let app: TestApp;
@@ -57,7 +50,7 @@ describe('storm guard (issue 12, finding 4)', () => {
     const storm = incidents.find((i) => i.title.startsWith('Alert storm from alertmanager'));
     expect(storm).toBeDefined();
     // Ticket and chat work stays bounded too: creates for six incidents plus coalesced notes.
-    expect(rows(app, 'SELECT count(*) AS n FROM outbox')).toBeLessThan(100);
+    expect(await rows(app, 'SELECT count(*) AS n FROM outbox')).toBeLessThan(100);
 
     const timeline = await app.store.timeline.of(storm!.id, 20_000);
     expect(timeline.filter((e) => e.type === 'storm_started')).toHaveLength(1);

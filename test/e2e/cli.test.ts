@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { freePort, startChild, waitExit } from '../helpers/child-server';
 import { runCli } from '../helpers/run-cli';
+import { testDatabase } from '../helpers/test-database';
 
 const TOKEN = 'cli-test-token-1234567890';
 
@@ -34,11 +34,12 @@ describe('the itsm-bridge CLI (built, run as a user would)', () => {
   it('alert sends firing and resolve from a shell, audit verify checks the chain, replay re-queues parked commands', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'itsm-cli-'));
     writeFileSync(join(dir, 'itsm-bridge.yaml'), 'correlation: { resolveGrace: 0, groupWait: 0 }\n');
+    const database = await testDatabase(dir, 'db.sqlite');
     const port = await freePort();
     const env = {
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
+      DATABASE_URL: database.url,
       WEBHOOK_TOKEN: TOKEN,
       API_TOKEN: TOKEN,
       LOG_LEVEL: 'error',
@@ -93,17 +94,16 @@ describe('the itsm-bridge CLI (built, run as a user would)', () => {
     expect(verify.code).toBe(0);
     expect(verify.stdout).toMatch(/audit log OK: \d+ entries/);
     // Tamper with one row: verification must fail and name it.
-    const db = new BetterSqlite3(join(dir, 'db.sqlite'));
-    db.exec("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1");
+    await database.query("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1");
     // Park a command as a permanent remote error would, then replay it.
-    db.exec(
+    await database.query(
       "UPDATE outbox SET state = 'parked', last_error = '400 invalid assignment_group' WHERE id = (SELECT min(id) FROM outbox)",
     );
-    db.close();
     const tampered = await cli(['audit', 'verify'], env, dir);
     expect(tampered.code).toBe(1);
     expect(tampered.stderr).toContain('BROKEN at entry 1');
     const replay = await cli(['replay'], env, dir);
     expect(replay.stdout).toContain('1 parked command(s) re-queued');
+    await database.drop();
   }, 60_000);
 });

@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { createJiraEmulator } from '../../integrations/sandbox/jira/emulator';
 import { createServiceNowEmulator } from '../../integrations/sandbox/servicenow/emulator';
 import { freePort, startChild, waitExit } from '../helpers/child-server';
+import { testDatabase } from '../helpers/test-database';
 
 const TOKEN = 'shutdown-test-token-12345';
 
@@ -32,11 +32,11 @@ async function setUp(o: { latencyMs: number; deadlineSeconds: number }) {
       `jira:\n  baseUrl: ${jiraSrv.url}\n  auth: { type: basic, email: itsm-bridge@example.com, apiToken: "\${JIRA_TOKEN}" }\n`,
   );
   const port = await freePort();
-  const dbPath = join(dir, 'db.sqlite');
+  const database = await testDatabase(dir, 'db.sqlite');
   const env = {
     PORT: String(port),
     HOST: '127.0.0.1',
-    DATABASE_URL: `sqlite:${dbPath}`,
+    DATABASE_URL: database.url,
     WEBHOOK_TOKEN: TOKEN,
     API_TOKEN: TOKEN,
     LOG_LEVEL: 'info',
@@ -73,31 +73,31 @@ async function setUp(o: { latencyMs: number; deadlineSeconds: number }) {
     throw new Error('outbox did not drain after the restart');
   };
   const inFlight = () => sn.state.callLog.filter((c) => c.finishedAt === null).length;
-  const close = () => Promise.all([snSrv.close(), jiraSrv.close()]);
-  return { sn, jira, dir, env, base, post, settled, inFlight, close, dbPath };
+  const close = async () => {
+    await Promise.all([snSrv.close(), jiraSrv.close()]);
+    await database.drop();
+  };
+  return { sn, jira, dir, env, base, post, settled, inFlight, close, database };
 }
 
 /** Every acknowledged alert id is in the inbox, processed, and each incident has one ticket per system. */
-function expectExactlyOnce(t: Awaited<ReturnType<typeof setUp>>, acknowledged: number[], incidents: number) {
-  const db = new BetterSqlite3(t.dbPath, { readonly: true });
-  try {
-    const ids = new Set(
-      (db.prepare('SELECT id FROM alerts WHERE processed_at IS NOT NULL').all() as { id: number }[]).map(
-        (r) => r.id,
-      ),
-    );
-    for (const id of acknowledged) expect(ids.has(id)).toBe(true);
-    const keys = (db.prepare('SELECT key FROM incidents').all() as { key: string }[]).map((r) => r.key);
-    expect(keys).toHaveLength(incidents);
-    const perKey = new Map<string, number>();
-    for (const row of t.sn.state.incidents)
-      perKey.set(String(row.correlation_id), (perKey.get(String(row.correlation_id)) ?? 0) + 1);
-    for (const key of keys) expect(perKey.get(key)).toBe(1);
-    expect(t.sn.state.incidents).toHaveLength(incidents);
-    expect(t.jira.state.issues).toHaveLength(incidents);
-  } finally {
-    db.close();
-  }
+async function expectExactlyOnce(
+  t: Awaited<ReturnType<typeof setUp>>,
+  acknowledged: number[],
+  incidents: number,
+) {
+  const ids = new Set(
+    (await t.database.query('SELECT id FROM alerts WHERE processed_at IS NOT NULL')).map((r) => Number(r.id)),
+  );
+  for (const id of acknowledged) expect(ids.has(id)).toBe(true);
+  const keys = (await t.database.query('SELECT key FROM incidents')).map((r) => String(r.key));
+  expect(keys).toHaveLength(incidents);
+  const perKey = new Map<string, number>();
+  for (const row of t.sn.state.incidents)
+    perKey.set(String(row.correlation_id), (perKey.get(String(row.correlation_id)) ?? 0) + 1);
+  for (const key of keys) expect(perKey.get(key)).toBe(1);
+  expect(t.sn.state.incidents).toHaveLength(incidents);
+  expect(t.jira.state.issues).toHaveLength(incidents);
 }
 
 const until = async (what: () => boolean, ms = 10_000) => {
@@ -141,7 +141,7 @@ describe('graceful shutdown of the real server process', () => {
       await t.settled();
       server.child.kill('SIGTERM');
       await waitExit(server.child);
-      expectExactlyOnce(t, acknowledged, branches.length);
+      await expectExactlyOnce(t, acknowledged, branches.length);
     } finally {
       await t.close();
     }
@@ -173,7 +173,7 @@ describe('graceful shutdown of the real server process', () => {
       await t.settled();
       server.child.kill('SIGTERM');
       await waitExit(server.child);
-      expectExactlyOnce(t, acknowledged, 3);
+      await expectExactlyOnce(t, acknowledged, 3);
     } finally {
       await t.close();
     }

@@ -22,7 +22,6 @@ describe('the acceptance deadline of a hand-off (stored timer, injected clock)',
 
   it('reminds at half the deadline, escalates at the deadline, once each across a restart', async () => {
     app = await startTestApp({ yaml: YAML, clock });
-    const env = { DATABASE_URL: `sqlite:${app.dbPath}` };
     await app.post('generic', {
       dedupKey: 'k',
       status: 'firing',
@@ -45,8 +44,8 @@ describe('the acceptance deadline of a hand-off (stored timer, injected clock)',
     expect(await types(inc.id)).toEqual(['handoff_offered', 'handoff_reminded']);
 
     // Restart between the reminder and the expiry: nothing is lost, nothing repeated.
-    await app.close();
-    app = await startTestApp({ yaml: YAML, clock, env });
+    await app.stop();
+    app = await startTestApp({ yaml: YAML, clock, database: app.database });
     clock.advance(150);
     await app.settle();
     await app.settle();

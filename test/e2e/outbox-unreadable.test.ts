@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const YAML = `
@@ -31,15 +30,16 @@ describe('a stored outbox command this version cannot read', () => {
     expect(first.tickets.jira).not.toBeNull();
 
     // A row written by another version (or by hand): the payload does not match the comment schema.
-    const db = new Database(app.dbPath);
     const now = new Date(Date.now() - 1000).toISOString();
-    const { lastInsertRowid } = db
-      .prepare(
-        `INSERT INTO outbox (incident_id, lane, kind, payload, state, attempts, not_before, created_at, updated_at)
-         VALUES (?, 'jira', 'comment', '{"text":42}', 'pending', 0, ?, ?, ?)`,
-      )
-      .run(first.id, now, now, now);
-    db.close();
+    const [inserted] = await app.database.query(
+      `INSERT INTO outbox (incident_id, lane, kind, payload, state, attempts, not_before, created_at, updated_at)
+       VALUES (?, 'jira', 'comment', '{"text":42}', 'pending', 0, ?, ?, ?) RETURNING id`,
+      first.id,
+      now,
+      now,
+      now,
+    );
+    const insertedId = Number(inserted!.id);
 
     await app.post('generic', alert('ham-02'));
     await app.flush(2);
@@ -47,7 +47,7 @@ describe('a stored outbox command this version cannot read', () => {
     const parked = (await app.api(`/api/incidents/${first.id}`)).outbox;
     expect(parked).toEqual([
       expect.objectContaining({
-        id: Number(lastInsertRowid),
+        id: insertedId,
         kind: 'unreadable',
         state: 'parked',
         lastError: expect.stringContaining('payload.text'),

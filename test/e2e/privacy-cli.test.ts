@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { acknowledgeIncident } from '../../src/app/acknowledge-incident';
 import { addIncidentNote } from '../../src/app/add-incident-note';
 import { contentHash, GENESIS_HASH, linkHash, type StoredContent } from '../../src/core/audit/audit-hash';
-import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
+import { openStore } from '../../src/composition/open-store';
+import { testDatabase, type TestDatabase } from '../helpers/test-database';
 import { runCli } from '../helpers/run-cli';
 import { incident, insertIncidents } from '../integration/storage/contract/backends';
 
@@ -14,8 +14,8 @@ const KEY = 'e2e-audit-signing-key-0123456789abcdef';
 const cli = runCli;
 
 /** A store with Jonas's acknowledgement and note from January 2026, written by the real use-cases. */
-async function seeded(dir: string) {
-  const store = await openSqliteStore(`sqlite:${join(dir, 'db.sqlite')}`);
+async function seeded(database: TestDatabase) {
+  const store = await openStore(database.url);
   const clock = { now: () => new Date('2026-01-05T09:00:00.000Z') };
   const deps = { store, clock, ticketing: { lanes: ['servicenow' as const], groupWait: 0, noteInterval: 0 } };
   const [inc] = await insertIncidents(store, incident('g1'));
@@ -34,9 +34,10 @@ describe('purge, export-person and the anchored audit chain from the CLI', () =>
   it('exports, purges (dry and real), and verifies the chain against its signed heads; a rewritten chain fails', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'itsm-privacy-cli-'));
     writeFileSync(join(dir, 'itsm-bridge.yaml'), 'audit:\n  anchor:\n    file: ./anchors/heads.jsonl\n');
-    await seeded(dir);
+    const database = await testDatabase(dir, 'db.sqlite');
+    await seeded(database);
     const env = {
-      DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
+      DATABASE_URL: database.url,
       AUDIT_SIGNING_KEY: KEY,
       LOG_LEVEL: 'info',
     };
@@ -91,24 +92,36 @@ describe('purge, export-person and the anchored audit chain from the CLI', () =>
     });
 
     // Someone with write access to the file changes the first entry and recomputes every hash.
-    const raw = new BetterSqlite3(join(dir, 'db.sqlite'));
     type Row = StoredContent & { seq: number; salt: string | null };
     let prev = GENESIS_HASH;
-    for (const r of raw
-      .prepare('SELECT seq, at, actor, action, subject, data, salt FROM audit_log ORDER BY seq')
-      .all() as Row[]) {
+    const rows = await database.query(
+      'SELECT seq, at, actor, action, subject, data, salt FROM audit_log ORDER BY seq',
+    );
+    for (const row of rows) {
+      const r: Row = {
+        seq: Number(row.seq),
+        at: String(row.at),
+        actor: String(row.actor),
+        action: String(row.action),
+        subject: String(row.subject),
+        data: String(row.data),
+        salt: row.salt === null ? null : String(row.salt),
+      };
       const salt = r.salt ?? 'forged';
       const actor = r.seq === 1 ? 'slack:UMALLORY' : r.actor;
       const content = contentHash({ salt, actor, data: r.data });
       const hash = linkHash({ ...r, contentHash: content, prevHash: prev });
-      raw
-        .prepare(
-          'UPDATE audit_log SET actor = ?, salt = ?, purged_at = NULL, content_hash = ?, prev_hash = ?, hash = ? WHERE seq = ?',
-        )
-        .run(actor, salt, content, prev, hash, r.seq);
+      await database.query(
+        'UPDATE audit_log SET actor = ?, salt = ?, purged_at = NULL, content_hash = ?, prev_hash = ?, hash = ? WHERE seq = ?',
+        actor,
+        salt,
+        content,
+        prev,
+        hash,
+        r.seq,
+      );
       prev = hash;
     }
-    raw.close();
     const rewritten = await cli(['audit', 'verify'], env, dir);
     expect(rewritten.code).toBe(1);
     expect(rewritten.stderr).toContain('BROKEN at entry 2: entry 2 does not match anchor #1 (seq 2, signed ');
@@ -116,5 +129,6 @@ describe('purge, export-person and the anchored audit chain from the CLI', () =>
     const withoutKey = await cli(['audit', 'verify'], noKey, dir);
     expect(withoutKey.code).toBe(1);
     expect(withoutKey.stderr).toContain('AUDIT_SIGNING_KEY is not set');
+    await database.drop();
   }, 60_000);
 });

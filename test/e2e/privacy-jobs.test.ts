@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { verifyAudit } from '../../src/app/verify-audit';
 import { PURGE_ACTION } from '../../src/app/purge-personal-data';
 import { AnchorFile } from '../../integrations/anchors/anchor-file';
-import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
+import { openStore } from '../../src/composition/open-store';
 import { ManualClock, startTestApp } from '../helpers/test-app';
 
 const KEY = 'app-audit-signing-key-0123456789abcdef';
@@ -29,18 +29,21 @@ describe('the running server purges daily and anchors the audit chain', () => {
       });
       expect(r.status).toBe(202);
       await app.settle();
-      // 09:00 in Berlin is past 03:30 and no run was stored: the purge ran at start, and only once.
-      expect(await app.store.audit.lastOf(PURGE_ACTION, 'job:retention')).toMatchObject({
+      // 09:00 in Berlin is past 03:30 and no run was stored: the purge ran at start, and only once. It
+      // runs beside the start (its first check), so it may still be committing.
+      const purged = () => app.store.audit.lastOf(PURGE_ACTION, 'job:retention');
+      for (let i = 0; i < 100 && !(await purged()); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await purged()).toMatchObject({
         at: '2026-11-02T08:00:00.000Z',
         subject: 'retention',
       });
     } finally {
-      await app.close();
+      await app.stop();
     }
     const signed = await anchors.all();
     // The shutdown anchor is the last line (a check at start may have signed an earlier head).
     expect(signed.length).toBeGreaterThanOrEqual(1);
-    const store = await openSqliteStore(`sqlite:${app.dbPath}`);
+    const store = await openStore(app.database.url);
     try {
       const head = await store.audit.head();
       expect(signed.at(-1)).toMatchObject({ seq: head.seq, hash: head.hash, alg: 'HMAC-SHA256' });
@@ -53,6 +56,7 @@ describe('the running server purges daily and anchors the audit chain', () => {
       });
     } finally {
       await store.close();
+      await app.database.drop();
     }
   }, 30_000);
 });

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { jsonLogger } from '../../integrations/logging/json-logger';
 import { requestFields } from '../../src/app/request-context';
 import { systemClock } from '../../integrations/clock/system-clock';
@@ -44,14 +43,12 @@ describe('request ids: one per HTTP request, echoed, stored with the commands it
     expect(res.headers.get('x-request-id')).toBe('am-flush-7f3a');
     await app.flush(2);
 
-    const db = new BetterSqlite3(app.dbPath, { readonly: true });
-    const commands = db.prepare('SELECT lane, kind, request_id FROM outbox ORDER BY id').all() as {
+    const commands = (await app.database.query('SELECT lane, kind, request_id FROM outbox ORDER BY id')) as {
       lane: string;
       kind: string;
       request_id: string | null;
     }[];
-    const alerts = db.prepare('SELECT DISTINCT request_id FROM alerts').all();
-    db.close();
+    const alerts = await app.database.query('SELECT DISTINCT request_id FROM alerts');
     expect(alerts).toEqual([{ request_id: 'am-flush-7f3a' }]);
     // Every command the delivery caused names it: the creates, and the links the creates caused.
     const creates = commands.filter((c) => c.kind === 'create');

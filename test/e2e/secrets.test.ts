@@ -2,13 +2,13 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { createJiraEmulator } from '../../integrations/sandbox/jira/emulator';
 import { createServiceNowEmulator } from '../../integrations/sandbox/servicenow/emulator';
 import { createSlackEmulator } from '../../integrations/sandbox/slack/emulator';
 import { createTeamsEmulator } from '../../integrations/sandbox/teams/emulator';
 import { freePort, startChild, waitExit } from '../helpers/child-server';
 import { slackHeaders, slashBody } from '../helpers/slack-requests';
+import { testDatabase, testStore } from '../helpers/test-database';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const fixture = (source: string, name: string) => readFileSync(join(FIXTURES, source, name), 'utf8');
@@ -76,6 +76,7 @@ describe('secrets never leave the bridge', () => {
       teams.listen(),
     ]);
     const dir = mkdtempSync(join(tmpdir(), 'itsm-secrets-'));
+    const database = await testDatabase(dir, 'db.sqlite');
     writeFileSync(
       join(dir, 'itsm-bridge.yaml'),
       [
@@ -103,7 +104,7 @@ describe('secrets never leave the bridge', () => {
       ...vars,
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
+      DATABASE_URL: database.url,
       LOG_LEVEL: 'debug',
       TEAMS_APP_ID: '00000000-0000-4000-8000-00000000a11d',
       TEAMS_TENANT_ID: '00000000-0000-4000-8000-0000000071e0',
@@ -248,12 +249,15 @@ describe('secrets never leave the bridge', () => {
     const credentialKeys = new Set(['users', 'oauthClients', 'apiTokens', 'pats', 'tokens', 'accessTokens']);
     const dump = (v: unknown) =>
       JSON.stringify(v, (k, val: unknown) => (credentialKeys.has(k) ? undefined : val));
-    const db = new BetterSqlite3(join(dir, 'db.sqlite'), { readonly: true });
-    const tables = db.prepare("select name from sqlite_master where type = 'table'").all() as {
-      name: string;
-    }[];
-    const rows = tables.map((t) => dump(db.prepare(`select * from "${t.name}"`).all())).join('\n');
-    db.close();
+    const tables = await database.query(
+      testStore() === 'postgres'
+        ? 'select table_name as name from information_schema.tables where table_schema = current_schema()'
+        : "select name from sqlite_master where type = 'table'",
+    );
+    expect(tables.length).toBeGreaterThan(10);
+    const rows: string[] = [];
+    for (const t of tables) rows.push(dump(await database.query(`select * from "${String(t.name)}"`)));
+    await database.drop();
     const outputs: Record<string, string> = {
       'server log': server.output(),
       'ServiceNow records': dump(sn.state),
@@ -262,7 +266,7 @@ describe('secrets never leave the bridge', () => {
       // The Workflows URL is itself the secret (sig=…), so the emulator's log of URLs called is left out.
       'Teams cards': dump({ ...teams.state, callLog: [] }),
       'HTTP answers': answers.join('\n'),
-      'database rows': rows,
+      'database rows': rows.join('\n'),
     };
     expect(server.output().length).toBeGreaterThan(1000); // the log was really captured at debug level
     const leaks: string[] = [];

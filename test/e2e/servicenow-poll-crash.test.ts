@@ -7,6 +7,7 @@ import { SERVICENOW_SYNCED_COLUMNS } from '../../src/ports/servicenow-sync';
 import { recordingSink } from '../helpers/recording-sink';
 import { waitExit } from '../helpers/child-server';
 import { snTable, SN_BRIDGE as BRIDGE, SN_PERSON as HUMAN } from '../helpers/servicenow-table';
+import { testDatabase } from '../helpers/test-database';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -16,7 +17,7 @@ describe('ServiceNow poll survives SIGKILL', () => {
 
   it('loses nothing and hands no change on in two versions across kills', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'itsm-sn-crash-'));
-    const dbPath = join(dir, 'state.sqlite');
+    const database = await testDatabase(dir, 'state.sqlite');
     const sinkPath = join(dir, 'sink.sqlite');
     const emulator = createServiceNowEmulator({ faults: { latencyMs: 15 } });
     const server = await emulator.listen(0);
@@ -56,7 +57,7 @@ describe('ServiceNow poll survives SIGKILL', () => {
           join(ROOT, 'test/helpers/run-ts.js'),
           join(ROOT, 'test/helpers/servicenow-poll-child.ts'),
           server.url,
-          dbPath,
+          database.url,
           sinkPath,
         ],
         { stdio: ['ignore', 'pipe', 'inherit'] },
@@ -88,6 +89,7 @@ describe('ServiceNow poll survives SIGKILL', () => {
     last.proc.kill('SIGKILL');
     await waitExit(last.proc);
     await server.close();
+    await database.drop();
 
     const sink = recordingSink(sinkPath);
     const handled = sink.handled();

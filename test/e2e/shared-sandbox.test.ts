@@ -6,6 +6,7 @@ import { childEnv, freePort, startChild, startSandboxChild, waitExit } from '../
 import { runCli } from '../helpers/run-cli';
 import { SANDBOX_TEST_SETTINGS } from '../helpers/sandbox-test-settings';
 import { alertmanagerPayload } from '../helpers/alertmanager-payload';
+import { testDatabase, type TestDatabase } from '../helpers/test-database';
 
 const TOKEN = 'shared-sandbox-token-123456';
 const API = 'a'.repeat(24);
@@ -41,11 +42,16 @@ describe('itsm-bridge sandbox: the emulators as their own process, shared throug
   const dir = mkdtempSync(join(tmpdir(), 'itsm-shared-sandbox-'));
   writeFileSync(join(dir, 'itsm-bridge.yaml'), YAML);
   const children: ChildProcess[] = [];
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await testDatabase(dir, 'a.sqlite');
+  });
   afterAll(async () => {
     for (const c of children) {
       c.kill('SIGKILL');
       await waitExit(c);
     }
+    await database.drop();
   });
 
   it('turns an alert sent to a bridge into a ServiceNow incident, a Jira issue and a Slack card in the sandbox', async () => {
@@ -55,7 +61,7 @@ describe('itsm-bridge sandbox: the emulators as their own process, shared throug
     const port = await freePort();
     const bridge = await startChild(
       {
-        ...childEnv({ port, dbPath: join(dir, 'a.sqlite'), webhookToken: TOKEN, apiToken: API }),
+        ...childEnv({ port, databaseUrl: database.url, webhookToken: TOKEN, apiToken: API }),
         SANDBOX_URL: sandbox.url,
       },
       dir,
@@ -81,13 +87,20 @@ describe('itsm-bridge sandbox: the emulators as their own process, shared throug
       await fetch(`${bridgeUrl}/api/incidents`, { headers: { authorization: `Bearer ${API}` } })
     ).json()) as { incidents: { id: number; key: string }[] };
     expect(incidents.incidents).toHaveLength(1);
-    const detail = (await (
-      await fetch(`${bridgeUrl}/api/incidents/${incidents.incidents[0]!.id}`, {
-        headers: { authorization: `Bearer ${API}` },
-      })
-    ).json()) as { tickets: { servicenow: { number: string }; jira: { key: string } } };
-    expect(detail.tickets.servicenow.number).toBe(tickets.servicenow[0]!.number);
-    expect(detail.tickets.jira.key).toBe(tickets.jira[0]!.key);
+    type Detail = { tickets: { servicenow: { number: string } | null; jira: { key: string } | null } };
+    // The sandbox holds a ticket as soon as it answered the create; the bridge records it a moment later.
+    const detail = await until(
+      async () =>
+        (await (
+          await fetch(`${bridgeUrl}/api/incidents/${incidents.incidents[0]!.id}`, {
+            headers: { authorization: `Bearer ${API}` },
+          })
+        ).json()) as Detail,
+      (d) => d.tickets.servicenow !== null && d.tickets.jira !== null,
+      'both tickets recorded on the incident',
+    );
+    expect(detail.tickets.servicenow?.number).toBe(tickets.servicenow[0]!.number);
+    expect(detail.tickets.jira?.key).toBe(tickets.jira[0]!.key);
     expect(tickets.jira[0]!.key).toMatch(/^DMSAPP-\d+$/);
 
     // The incident card went to the sandbox's Slack, in the channel the shared config seeded.

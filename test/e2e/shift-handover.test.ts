@@ -102,8 +102,8 @@ describe('shift handover at the rotation change (stored rows, injected clock)', 
     expect(channel).toHaveLength(1);
 
     // A restart and more ticks do not hand the same change over again.
-    await app.close();
-    app = await startTestApp({ yaml: YAML, clock, env: { DATABASE_URL: `sqlite:${app.dbPath}` } });
+    await app.stop();
+    app = await startTestApp({ yaml: YAML, clock, database: app.database });
     await tick(300);
     expect(await shifts()).toHaveLength(1);
 

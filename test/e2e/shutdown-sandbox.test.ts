@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { startTestApp } from '../helpers/test-app';
 
 const firing = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'generic', 'firing.json'), 'utf8'));
@@ -21,11 +20,9 @@ describe('graceful shutdown with the sandbox inside the server', () => {
     await app.shutdown();
 
     expect(sn.state.callLog.filter((c) => c.status !== null && c.status >= 500)).toEqual([]);
-    const db = new BetterSqlite3(app.dbPath, { readonly: true });
-    const creates = db
-      .prepare("SELECT lane, state FROM outbox WHERE kind = 'create' ORDER BY lane")
-      .all() as { lane: string; state: string }[];
-    db.close();
+    const creates = (await app.database.query(
+      "SELECT lane, state FROM outbox WHERE kind = 'create' ORDER BY lane",
+    )) as { lane: string; state: string }[];
     expect(creates.find((c) => c.lane === 'servicenow')).toEqual({ lane: 'servicenow', state: 'done' });
     expect(sn.state.incidents).toHaveLength(1);
   });

@@ -39,7 +39,7 @@ sync: { enabled: true, checkInterval: 0, jira: { sweepInterval: 0 } }
     await jira.webhooks.idle();
     expect(snOf().state).not.toBe('6');
 
-    const env = { DATABASE_URL: `sqlite:${app.dbPath}`, ITSM_URL: app.url, WEBHOOK_TOKEN, API_TOKEN };
+    const env = { DATABASE_URL: app.database.url, ITSM_URL: app.url, WEBHOOK_TOKEN, API_TOKEN };
     const check = await runCli(['sync', 'check', '--since', '2000-01-01'], env, app.dir);
     expect(check.stdout).toContain(`drifted  incident ${inc.id}: Jira ${key} is Done`);
     expect(check.stdout).toContain('1 drifted, 0 repaired (differences: state 1, comment 0, attachment 0)');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createJiraEmulator } from '../../integrations/sandbox/jira/emulator';
 import { createServiceNowEmulator } from '../../integrations/sandbox/servicenow/emulator';
 import { freePort, startChild, waitExit } from '../helpers/child-server';
+import { testDatabase } from '../helpers/test-database';
 
 const TOKEN = 'ticket-crash-token-12345';
 
@@ -24,6 +25,7 @@ describe('tickets survive SIGKILL of the server mid-storm', () => {
     });
     const [snSrv, jiraSrv] = await Promise.all([sn.listen(), jira.listen()]);
     const dir = mkdtempSync(join(tmpdir(), 'itsm-tcrash-'));
+    const database = await testDatabase(dir, 'db.sqlite');
     writeFileSync(
       join(dir, 'itsm-bridge.yaml'),
       `routing:\n  defaults: { groupBy: [branch] }\ncorrelation: { groupWait: 0 }\ntickets: { pollInterval: 1, maxBackoff: 2s }\n` +
@@ -34,7 +36,7 @@ describe('tickets survive SIGKILL of the server mid-storm', () => {
     const env = {
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
+      DATABASE_URL: database.url,
       WEBHOOK_TOKEN: TOKEN,
       API_TOKEN: TOKEN,
       LOG_LEVEL: 'error',
@@ -87,6 +89,7 @@ describe('tickets survive SIGKILL of the server mid-storm', () => {
     server.child.kill('SIGTERM');
     await waitExit(server.child);
     await Promise.all([snSrv.close(), jiraSrv.close()]);
+    await database.drop();
 
     expect(ready?.checks.outbox).toMatchObject({ pending: 0, parked: 0 });
     expect(incidents).toHaveLength(12);

@@ -49,17 +49,19 @@ export function waitExit(child: ChildProcess): Promise<void> {
   );
 }
 
-/** The environment of a child server on loopback with its own SQLite file and tokens (quiet log). */
-export function childEnv(o: {
-  port: number;
-  dbPath: string;
-  webhookToken: string;
-  apiToken: string;
-}): Record<string, string> {
+/**
+ * The environment of a child server on loopback with its own database and tokens (quiet log): a SQLite
+ * file (`dbPath`) or any DATABASE_URL (`databaseUrl`, e.g. a test database's).
+ */
+export function childEnv(
+  o: { port: number; webhookToken: string; apiToken: string } & (
+    { dbPath: string } | { databaseUrl: string }
+  ),
+): Record<string, string> {
   return {
     PORT: String(o.port),
     HOST: '127.0.0.1',
-    DATABASE_URL: `sqlite:${o.dbPath}`,
+    DATABASE_URL: 'databaseUrl' in o ? o.databaseUrl : `sqlite:${o.dbPath}`,
     WEBHOOK_TOKEN: o.webhookToken,
     API_TOKEN: o.apiToken,
     LOG_LEVEL: 'error',

@@ -3,7 +3,7 @@ import { wireServiceNowSync } from '../../src/composition/wire-servicenow-sync';
 import { systemClock } from '../../integrations/clock/system-clock';
 import { sandboxServiceNowAuth } from '../../integrations/sandbox/sandbox-auth';
 import { createServiceNowLaneDriver } from '../../integrations/servicenow/servicenow-lane-driver';
-import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
+import { openStore } from '../../src/composition/open-store';
 import { recordingSink } from './recording-sink';
 import type { Logger } from '../../src/ports/logger';
 
@@ -11,11 +11,12 @@ const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * A poller process for the crash test: polls the emulator at `argv[3]` again and again, its state in
- * the SQLite file `argv[4]`, handing to the recording sink in `argv[5]`; prints `cycle` after each poll.
+ * the store DATABASE_URL `argv[4]` names (SQLite or PostgreSQL), handing to the recording sink in
+ * `argv[5]`; prints `cycle` after each poll.
  */
 async function main(): Promise<void> {
-  const [url, dbPath, sinkPath] = process.argv.slice(3);
-  const store = await openSqliteStore(`sqlite:${dbPath}`);
+  const [url, databaseUrl, sinkPath] = process.argv.slice(3);
+  const store = await openStore(databaseUrl!);
   const sink = recordingSink(sinkPath!);
   const parsed = ServiceNowConfig.parse({
     sync: { pageSize: 5, journalPageSize: 7, overlap: 5, initialLookback: 3600 },

@@ -35,6 +35,8 @@ const consoleLogger: Logger = {
 
 export interface TestApp extends RunningApp {
   dir: string;
+  /** Closes the app and leaves its database in place, for a restart with `{ database: app.database }`. */
+  stop(): Promise<void>;
   /** The SQLite file (when `database` is SQLite). */
   dbPath: string;
   /** The test's database: SQLite, or PostgreSQL with `TEST_STORE=postgres`. */
@@ -63,13 +65,20 @@ export async function startTestApp(
     logger?: Logger;
     /** Turns the ServiceNow reader on, handing what it reads here. */
     remoteChangeSink?: RemoteChangeSink;
+    /**
+     * The database of an app stopped before (a restart): the same SQLite file or PostgreSQL schema,
+     * dropped by this app's `close()`. Default: a new one.
+     */
+    database?: TestDatabase;
   } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'itsm-test-'));
   const file = join(dir, 'itsm-bridge.yaml');
   writeFileSync(file, opts.yaml ?? '{}\n');
-  const dbPath = join(dir, 'test.sqlite');
-  const database = await testDatabase(dir);
+  const database = opts.database ?? (await testDatabase(dir));
+  const dbPath = database.url.startsWith('sqlite:')
+    ? database.url.slice('sqlite:'.length)
+    : join(dir, 'test.sqlite');
   const loaded = loadConfig({
     file,
     cwd: dir,
@@ -103,6 +112,7 @@ export async function startTestApp(
     dir,
     dbPath,
     database,
+    stop: () => app.close(),
     async close() {
       await app.close();
       await database.drop();

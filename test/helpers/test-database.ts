@@ -15,17 +15,20 @@ export interface TestDatabase {
 export const testStore = (): 'postgres' | 'sqlite' =>
   process.env.TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
 
+/** A schema of its own on TEST_DATABASE_URL, named in the URL (so a child server process uses it too). */
+export async function postgresTestDatabase(): Promise<TestDatabase> {
+  const schema = await freshPostgresSchema();
+  const url = new URL(schema.url);
+  url.searchParams.set('options', `-c search_path=${schema.schema}`);
+  return { url: url.toString(), query: schema.query, drop: schema.drop };
+}
+
 /**
  * A new, empty database for one test: a SQLite file in `dir`, or with `TEST_STORE=postgres` a schema of
  * its own on TEST_DATABASE_URL (named in the URL, so a child server process uses it too).
  */
 export async function testDatabase(dir: string, file = 'test.sqlite'): Promise<TestDatabase> {
-  if (testStore() === 'postgres') {
-    const schema = await freshPostgresSchema();
-    const url = new URL(schema.url);
-    url.searchParams.set('options', `-c search_path=${schema.schema}`);
-    return { url: url.toString(), query: schema.query, drop: schema.drop };
-  }
+  if (testStore() === 'postgres') return postgresTestDatabase();
   const path = join(dir, file);
   return {
     url: `sqlite:${path}`,

@@ -5,8 +5,13 @@ import type { Handoff } from '../../../src/core/handoff/handoff';
 import type { Database } from '../database';
 import { handoffToRow, rowToHandoff } from '../row-mappers';
 
-const getHandoff = async (db: Kysely<Database>, id: number) => {
-  const r = await db.selectFrom('handoffs').selectAll().where('id', '=', id).executeTakeFirst();
+const getHandoff = async (db: Kysely<Database>, id: number, lock = false) => {
+  const r = await db
+    .selectFrom('handoffs')
+    .selectAll()
+    .where('id', '=', id)
+    .$if(lock, (q) => q.forUpdate())
+    .executeTakeFirst();
   return r ? rowToHandoff(r) : null;
 };
 
@@ -27,12 +32,23 @@ export class KyselyHandoffReads implements HandoffReads {
   }
 }
 
-/** Hand-offs inside one Kysely transaction. */
+/**
+ * Hand-offs inside one Kysely transaction. With `lockRows` (PostgreSQL, where units of work run
+ * concurrently) a hand-off read here is locked until the commit, so two people deciding it at the same
+ * moment take turns and the second sees the first one's decision; SQLite serialises whole transactions.
+ */
 export class KyselyHandoffWrites implements HandoffWrites {
-  constructor(private readonly tx: Kysely<Database>) {}
+  readonly #lock: boolean;
+
+  constructor(
+    private readonly tx: Kysely<Database>,
+    opts: { lockRows?: boolean } = {},
+  ) {
+    this.#lock = opts.lockRows ?? false;
+  }
 
   get(id: number) {
-    return getHandoff(this.tx, id);
+    return getHandoff(this.tx, id, this.#lock);
   }
 
   async ofIncident(incidentId: number) {

@@ -7,6 +7,9 @@ import { alertToRow, rowToAlert } from '../row-mappers';
 import { splitShared } from '../shared-labels';
 import { selectAlerts } from './select-alerts';
 
+/** The fewest parameters the databases bind in one statement (SQLite's default limit). */
+const MAX_PARAMETERS = 32_766;
+
 /** The inbox over Kysely: webhooks accept alerts, /readyz reads the lag. */
 export class KyselyInbox implements AlertInbox {
   constructor(private readonly db: Kysely<Database>) {}
@@ -29,12 +32,17 @@ export class KyselyInbox implements AlertInbox {
                 .executeTakeFirstOrThrow()
             ).id
           : null;
-        const rows = await tx
-          .insertInto('alerts')
-          .values(own.map((a) => alertToRow(a, { sharedId, requestId: o.requestId })))
-          .returning('id')
-          .execute();
-        return rows.map((r) => r.id);
+        const rows = own.map((a) => alertToRow(a, { sharedId, requestId: o.requestId }));
+        // A statement binds at most 65,535 parameters on PostgreSQL (32,766 on SQLite): a large delivery
+        // (an alert storm of 10,000) goes in slices, in order, in the same transaction.
+        const perSlice = Math.max(1, Math.floor(MAX_PARAMETERS / Object.keys(rows[0] ?? {}).length));
+        const ids: number[] = [];
+        for (let i = 0; i < rows.length; i += perSlice) {
+          const slice = rows.slice(i, i + perSlice);
+          for (const r of await tx.insertInto('alerts').values(slice).returning('id').execute())
+            ids.push(r.id);
+        }
+        return ids;
       });
     } catch (err) {
       // Disk full, locked database, I/O error: the sender must retry, so this becomes a 503.

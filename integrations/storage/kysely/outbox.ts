@@ -51,6 +51,8 @@ export class KyselyOutboxQueue implements OutboxQueue {
       .where('lane', '=', lane)
       .where('kind', '=', kind)
       .where('state', '=', 'pending')
+      // A claimed command is in flight and may have read the incident already: it absorbs nothing more.
+      .where('claimed_by', 'is', null)
       .limit(1)
       .executeTakeFirst();
     return !!r;
@@ -64,6 +66,7 @@ export class KyselyOutboxQueue implements OutboxQueue {
       .where('lane', '=', lane)
       .where('kind', '=', kind)
       .where('state', '=', 'pending')
+      .where('claimed_by', 'is', null)
       .orderBy('id')
       .limit(1)
       .executeTakeFirst();

@@ -30,8 +30,12 @@ const kindsAt = (at: string, c: RetentionCutoffs): PurgeKinds => ({
 /** Rows written before this may hold a text or a name past retention. */
 const latest = (c: RetentionCutoffs) => (c.chatTexts > c.personalNames ? c.chatTexts : c.personalNames);
 
-/** `%value%` for LIKE, with LIKE's wildcards in the value escaped (used with ESCAPE '\'). */
-const containing = (value: string) => `%${value.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+/**
+ * `%value%` for LIKE, with LIKE's wildcards in the value escaped, and `ESCAPE '\'` after it. The right
+ * operand of a builder `like` (not raw SQL), so the PostgreSQL store makes it ILIKE as it does every LIKE.
+ */
+const containing = (value: string) =>
+  sql<string>`${`%${value.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} ESCAPE '\\'`;
 
 /**
  * Personal data over Kysely (SQLite and PostgreSQL alike). The purge walks each table in pages by
@@ -290,8 +294,6 @@ export class KyselyPersonalData implements PersonalData {
 
   async aboutPerson(who: { ids: readonly string[]; emails: readonly string[] }): Promise<PersonRecords> {
     const ids = [...who.ids];
-    const mentions = (column: 'payload' | 'data') =>
-      who.emails.map((e) => sql<boolean>`${sql.ref(column)} LIKE ${containing(`"${e}"`)} ESCAPE '\\'`);
     const byId = ids.length > 0;
     const acks = byId
       ? await this.db
@@ -307,7 +309,12 @@ export class KyselyPersonalData implements PersonalData {
     const audit = await this.db
       .selectFrom('audit_log')
       .selectAll()
-      .where((w) => w.or([...(byId ? [w('actor', 'in', ids)] : []), ...mentions('data')]))
+      .where((w) =>
+        w.or([
+          ...(byId ? [w('actor', 'in', ids)] : []),
+          ...who.emails.map((e) => w('data', 'like', containing(`"${e}"`))),
+        ]),
+      )
       .orderBy('seq')
       .execute();
     const handoffs = byId
@@ -334,9 +341,7 @@ export class KyselyPersonalData implements PersonalData {
               w.or([
                 ...(byId ? [w('requested_by', 'in', ids)] : []),
                 ...onCall.flatMap((m) =>
-                  (['outgoing', 'incoming'] as const).map(
-                    (column) => sql<boolean>`${sql.ref(column)} LIKE ${containing(m)} ESCAPE '\\'`,
-                  ),
+                  (['outgoing', 'incoming'] as const).map((column) => w(column, 'like', containing(m))),
                 ),
               ]),
             )
@@ -356,7 +361,7 @@ export class KyselyPersonalData implements PersonalData {
         ? await this.db
             .selectFrom('outbox')
             .selectAll()
-            .where((w) => w.or(mentions('payload')))
+            .where((w) => w.or(who.emails.map((e) => w('payload', 'like', containing(`"${e}"`)))))
             .orderBy('id')
             .execute()
         : [];

@@ -20,12 +20,27 @@ export class KyselyShiftHandoverReads implements ShiftHandoverReads {
   }
 }
 
-/** Shift handovers inside one Kysely transaction. */
+/**
+ * Shift handovers inside one Kysely transaction. With `lockRows` (PostgreSQL) a handover read here is
+ * locked until the commit, so two people acknowledging it at once take turns, as on SQLite.
+ */
 export class KyselyShiftHandoverWrites implements ShiftHandoverWrites {
-  constructor(private readonly tx: Kysely<Database>) {}
+  readonly #lock: boolean;
+
+  constructor(
+    private readonly tx: Kysely<Database>,
+    opts: { lockRows?: boolean } = {},
+  ) {
+    this.#lock = opts.lockRows ?? false;
+  }
 
   async get(id: number) {
-    const r = await this.tx.selectFrom('shift_handovers').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.tx
+      .selectFrom('shift_handovers')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(this.#lock, (q) => q.forUpdate())
+      .executeTakeFirst();
     return r ? rowToShiftHandover(r) : null;
   }
 

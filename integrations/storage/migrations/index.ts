@@ -13,6 +13,7 @@ import * as m011 from './011-shadow-provider';
 import * as m012 from './012-servicenow-poll';
 import * as m013 from './013-sync-ledger';
 import * as m014 from './014-outbox-leases';
+import * as m015 from './015-shared-limits';
 
 /** Versioned migrations, applied in name order by Kysely's Migrator; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   '012-servicenow-poll': m012,
   '013-sync-ledger': m013,
   '014-outbox-leases': m014,
+  '015-shared-limits': m015,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

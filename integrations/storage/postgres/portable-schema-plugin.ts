@@ -1,6 +1,7 @@
 import {
   GeneratedNode,
   OperationNodeTransformer,
+  OperatorNode,
   type ColumnDefinitionNode,
   type KyselyPlugin,
   type PluginTransformQueryArgs,
@@ -27,12 +28,27 @@ class IdentityColumns extends OperationNodeTransformer {
   }
 }
 
+/**
+ * SQLite's LIKE ignores the case of ASCII letters, PostgreSQL's does not: every LIKE of the repositories
+ * (ticket keys and record ids in the tickets JSON, e-mail addresses and chat ids in a person's export)
+ * becomes ILIKE here, so both stores find the same rows. A repository writes `like` in Kysely's builder
+ * (an `ESCAPE` clause goes in the right operand), never in raw SQL, so that this reaches it.
+ */
+class CaseInsensitiveLike extends OperationNodeTransformer {
+  protected override transformOperator(node: OperatorNode): OperatorNode {
+    if (node.operator === 'like') return OperatorNode.create('ilike');
+    if (node.operator === 'not like') return OperatorNode.create('not ilike');
+    return super.transformOperator(node);
+  }
+}
+
 /** The Kysely plugin the PostgreSQL store runs its queries (and migrations) through. */
 export class PortableSchemaPlugin implements KyselyPlugin {
   readonly #columns = new IdentityColumns();
+  readonly #like = new CaseInsensitiveLike();
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    return this.#columns.transformNode(args.node);
+    return this.#like.transformNode(this.#columns.transformNode(args.node));
   }
 
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {

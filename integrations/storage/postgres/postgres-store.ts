@@ -5,9 +5,11 @@ import type { InboxBatch, UnitOfWork } from '../../../src/ports/store';
 import type { Database } from '../database';
 import { KyselyAuditLog } from '../kysely/audit-log';
 import { KyselyInboxBatch } from '../kysely/inbox';
+import { KyselyHandoffWrites } from '../kysely/handoffs';
 import { KyselyIncidentWrites } from '../kysely/incidents';
 import { KyselyOutboxQueue } from '../kysely/outbox';
 import { KyselyStore, kyselyUnitOfWork } from '../kysely/kysely-store';
+import { KyselyShiftHandoverWrites } from '../kysely/shift-handovers';
 import { LOCK, lockForTransaction, tryLockForTransaction } from './advisory-locks';
 import { PostgresLeaderLease } from './postgres-leader-lease';
 
@@ -45,9 +47,10 @@ class PostgresInboxBatch implements InboxBatch {
 
 /**
  * The store on PostgreSQL: the generic Kysely repositories, with what concurrent transactions (several
- * connections, several instances) need — incident rows locked when a unit of work reads them to change
- * them, the audit chain appended by one transaction at a time, correlation one batch at a time — and a
- * unit of work run again when the database aborted it for a deadlock or a lost race on a unique key.
+ * connections, several instances) need — incident, hand-off and shift-handover rows locked when a unit
+ * of work reads them to change them, the audit chain appended by one transaction at a time, correlation
+ * one batch at a time — and a unit of work run again when the database aborted it for a deadlock or a
+ * lost race on a unique key.
  */
 export class PostgresStore extends KyselyStore {
   readonly #newSession: () => pg.Client;
@@ -67,6 +70,8 @@ export class PostgresStore extends KyselyStore {
       ...kyselyUnitOfWork(tx),
       inbox: new PostgresInboxBatch(tx),
       incidents: new KyselyIncidentWrites(tx, { lockRows: true }),
+      handoffs: new KyselyHandoffWrites(tx, { lockRows: true }),
+      shifts: new KyselyShiftHandoverWrites(tx, { lockRows: true }),
       outbox: new KyselyOutboxQueue(tx, { skipLocked: true }),
       audit: new KyselyAuditLog(tx, (t) => lockForTransaction(t, LOCK.auditChain)),
     };

@@ -27,7 +27,8 @@ export class SqliteOutboxQueue implements OutboxQueue {
   async hasPending(incidentId: number, lane: Lane, kind: CommandKind) {
     return !!this.q
       .get(
-        "SELECT 1 FROM outbox WHERE incident_id = ? AND lane = ? AND kind = ? AND state = 'pending' LIMIT 1",
+        // A claimed command is in flight and may have read the incident already: it absorbs nothing more.
+        "SELECT 1 FROM outbox WHERE incident_id = ? AND lane = ? AND kind = ? AND state = 'pending' AND claimed_by IS NULL LIMIT 1",
       )
       .get(incidentId, lane, kind);
   }
@@ -35,7 +36,7 @@ export class SqliteOutboxQueue implements OutboxQueue {
   async pending(incidentId: number, lane: Lane, kind: CommandKind) {
     const r = this.q
       .get<Row<'outbox'>>(
-        "SELECT * FROM outbox WHERE incident_id = ? AND lane = ? AND kind = ? AND state = 'pending' ORDER BY id LIMIT 1",
+        "SELECT * FROM outbox WHERE incident_id = ? AND lane = ? AND kind = ? AND state = 'pending' AND claimed_by IS NULL ORDER BY id LIMIT 1",
       )
       .get(incidentId, lane, kind);
     return r ? rowToCommand(r) : null;

@@ -3,10 +3,11 @@ import { systemClock } from '../../../integrations/clock/system-clock';
 import { inProcessSharedLimits } from '../../../integrations/limits/in-process-shared-limits';
 import { openPostgresSharedLimits } from '../../../integrations/limits/postgres-shared-limits';
 import type { SharedLimits } from '../../../src/ports/shared-limits';
-import { postgresLimitsUrl } from '../../helpers/postgres-limits';
+import { freshLimitsSchema, postgresLimitsUrl } from '../../helpers/postgres-limits';
 
 const pgUrl = postgresLimitsUrl();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let dropSchema = async () => {};
 
 /**
  * Two "instances": for PostgreSQL two separate pools on one database, in-process one object (a single
@@ -24,7 +25,11 @@ const backends: [string, () => Promise<[SharedLimits, SharedLimits]>][] = [
     ? ([
         [
           'PostgreSQL',
-          async () => [await openPostgresSharedLimits(pgUrl), await openPostgresSharedLimits(pgUrl)],
+          async () => {
+            const schema = await freshLimitsSchema();
+            dropSchema = schema.drop;
+            return [await openPostgresSharedLimits(schema.url), await openPostgresSharedLimits(schema.url)];
+          },
         ],
       ] as [string, () => Promise<[SharedLimits, SharedLimits]>][])
     : []),
@@ -40,6 +45,7 @@ describe.each(backends)('SharedLimits contract: %s', (_name, open) => {
   afterAll(async () => {
     await a.close();
     if (b !== a) await b.close();
+    await dropSchema();
   });
   beforeEach(() => {
     scope = `test-${randomUUID()}`;

@@ -36,6 +36,15 @@ describe.each(BACKENDS)('inbox contract: %s', (_name, open) => {
     expect(await t.store.inbox.accept([alert('k3')])).toEqual([3]);
   });
 
+  it('accepts a storm of 10,000 alerts in one delivery (more than one statement binds), ids in order', async () => {
+    const keys = Array.from({ length: 10_000 }, (_, i) => `storm-${i}`);
+    const ids = await t.store.inbox.accept(keys.map(alert));
+    expect(ids).toEqual(keys.map((_, i) => i + 1));
+    expect((await t.store.inbox.lag()).pending).toBe(10_000);
+    const last = await t.store.unitOfWork((uow) => uow.inbox.pending(10_000));
+    expect(last.at(-1)?.dedupKey).toBe('storm-9999');
+  });
+
   it('stores every field of an alert and hands it out unprocessed', async () => {
     const a = {
       ...alert('alertmanager:abc'),

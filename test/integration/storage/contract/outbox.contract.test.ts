@@ -160,6 +160,21 @@ describe.each(BACKENDS)('outbox contract: %s', (_name, open) => {
     expect(await pending(1, 'servicenow', 'note')).toBe(false);
   });
 
+  it('does not count a claimed command as pending: it is in flight, a later change needs one of its own', async () => {
+    await enqueue(t.store, cmd(1, note('servicenow')));
+    const ask = () =>
+      t.store.unitOfWork(async (uow) => [
+        await uow.outbox.hasPending(1, 'servicenow', 'note'),
+        (await uow.outbox.pending(1, 'servicenow', 'note'))?.id ?? null,
+      ]);
+    expect(await ask()).toEqual([true, 1]);
+    const [claimed] = await t.store.unitOfWork((uow) =>
+      uow.outbox.claim('servicenow', minute(60), 1, { owner: 'a', until: minute(61) }),
+    );
+    expect(claimed?.id).toBe(1);
+    expect(await ask()).toEqual([false, null]);
+  });
+
   it('keeps the request id that caused a command, null when none did', async () => {
     await enqueue(t.store, { ...cmd(1, create('servicenow')), requestId: 'req-9' }, cmd(1, create('jira')));
     const requestIds = await t.store.unitOfWork(async (uow) => [

@@ -304,6 +304,15 @@ describe.each(BACKENDS)('personal data contract: %s', (_name, open) => {
     expect([anna.timeline, anna.audit, anna.outbox, anna.acknowledgements]).toEqual([[], [], [], []]);
   });
 
+  it('finds a person by e-mail whatever its case, as SQLite does (PostgreSQL compares case-insensitively too)', async () => {
+    await seed(t.store);
+    const exact = await t.store.privacy.aboutPerson({ ids: [], emails: [JONAS_MAIL] });
+    const shouted = await t.store.privacy.aboutPerson({ ids: [], emails: [JONAS_MAIL.toUpperCase()] });
+    expect(exact.outbox).toHaveLength(1);
+    expect(shouted.outbox).toEqual(exact.outbox);
+    expect(shouted.audit).toEqual(exact.audit);
+  });
+
   it('purges the people of closed shift handovers and who stopped an escalation; finds both for the person', async () => {
     const [inc] = await insertIncidents(t.store, incident('g1'));
     const jonasOnCall = { name: 'Jonas Weber', slackUser: 'U0JONAS001', email: JONAS_MAIL, phone: '+49 1' };
