@@ -324,13 +324,19 @@ export class JiraTicketSystem implements TicketSystem, DuplicateTickets, Handoff
       case 'transition': {
         const state = await this.#run(op, () => this.api.getStatus(ticket.key));
         const wanted = write.status?.toLowerCase();
-        if (wanted !== undefined ? state.name?.toLowerCase() === wanted : state.category === write.category)
+        // A category's status that another mapping row names (Waiting for On Hold) is not "there".
+        const besides = new Set((write.besides ?? []).map((s) => s.toLowerCase()));
+        const inCategory = (category: string | undefined, name: string | undefined) =>
+          category === write.category && !besides.has((name ?? '').toLowerCase());
+        if (
+          wanted !== undefined ? state.name?.toLowerCase() === wanted : inCategory(state.category, state.name)
+        )
           return;
         const transitions = await this.#run(op, () => this.api.getTransitions(ticket.key));
         const t =
           wanted !== undefined
             ? transitions.find((x) => x.to?.toLowerCase() === wanted)
-            : transitions.find((x) => x.category === write.category);
+            : transitions.find((x) => inCategory(x.category, x.to));
         if (!t)
           throw new IntegrationError(
             'jira',

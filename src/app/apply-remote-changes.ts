@@ -20,6 +20,7 @@ import {
   ownerOf,
   plainMentions,
   safeFileName,
+  statusesNamedBesides,
   SYSTEM_NAMES,
   toJiraStatus,
   toServiceNowState,
@@ -438,10 +439,12 @@ async function copyOwned(
       null;
     const row = toJiraStatus(cfg.toJira, state, holdReason);
     if (!row) return;
+    const besides = statusesNamedBesides(cfg.toJira, row);
     const write: SyncWrite = {
       type: 'transition',
       status: row.status ?? null,
       category: row.status === undefined ? (row.category ?? null) : null,
+      ...(besides.length > 0 ? { besides } : {}),
     };
     const ledger = row.status
       ? [{ item: 'status', content: row.status }]

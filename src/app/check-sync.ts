@@ -1,5 +1,11 @@
 import type { SyncConfig } from '../config/sync';
-import { contentHash, jiraStatusMatches, toJiraStatus, toServiceNowState } from '../core/sync/sync-policy';
+import {
+  contentHash,
+  jiraStatusMatches,
+  statusesNamedBesides,
+  toJiraStatus,
+  toServiceNowState,
+} from '../core/sync/sync-policy';
 import type { Clock } from '../ports/clock';
 import type { IncidentRecord, Store } from '../ports/store';
 import type { SyncState, TicketSystem } from '../ports/ticket-system';
@@ -141,7 +147,8 @@ function lifecycleDrift(
     };
   const row = toJiraStatus(cfg.toJira, state, sn.holdReason ?? null);
   if (!row || (row.status === undefined && row.category !== 'done')) return null;
-  if (jiraStatusMatches(row, status, category)) return null;
+  const besides = statusesNamedBesides(cfg.toJira, row);
+  if (jiraStatusMatches(row, status, category, besides)) return null;
   const want = row.status ?? `a ${String(row.category)} status`;
   return {
     ...base,
@@ -152,6 +159,7 @@ function lifecycleDrift(
         type: 'transition',
         status: row.status ?? null,
         category: row.status ? null : (row.category ?? null),
+        ...(besides.length > 0 ? { besides } : {}),
       },
       item: row.status ? 'status' : 'statusCategory',
       content: row.status ?? row.category ?? '',

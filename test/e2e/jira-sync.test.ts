@@ -361,6 +361,11 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
     // Jira's webhook for our own transition came back and was dropped as an echo.
     expect(journal().filter((j) => String(j.value).includes('Waiting'))).toHaveLength(0);
     expect(snIncident().state).toBe('3');
+    // Off hold: In Progress maps to the in-progress category, which Waiting is in too; Jira moves on.
+    await asServiceDesk(`incident/${sysId}`, { state: '2', hold_reason: '' });
+    await until(() => status(jiraIssue().statusId) === 'In Progress');
+    await settle();
+    expect(snIncident().state).toBe('2');
   });
 
   it("copies a ServiceNow customer comment once into Jira, marked as the customer's, mentions as plain names", async () => {

@@ -47,6 +47,8 @@ export const SyncWrite = z.discriminatedUnion('type', [
     type: z.literal('transition'),
     status: z.string().nullable(),
     category: z.enum(['new', 'indeterminate', 'done']).nullable(),
+    /** With `category`: statuses of that category that do not count (other mapping rows name them). */
+    besides: z.array(z.string()).optional(),
   }),
   /** One field set to a value: a copied owned value, or a revert of a not-owned change. */
   z.object({ type: z.literal('field'), field: SyncField, value: z.string().nullable() }),

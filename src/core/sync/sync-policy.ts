@@ -129,15 +129,26 @@ export function toServiceNowState(
   );
 }
 
-/** Whether a Jira status (name and category) is what a `toJira` row asks for. */
+/**
+ * The Jira statuses other `toJira` rows name. A row asking only for a category is not met by one of
+ * them: Waiting is in the in-progress category too, yet it is On Hold's status, so taking an incident
+ * off hold must move Jira on from Waiting.
+ */
+export function statusesNamedBesides(rows: readonly ToJiraRow[], row: ToJiraRow): string[] {
+  if (row.status !== undefined) return [];
+  return [...new Set(rows.flatMap((r) => (r !== row && r.status !== undefined ? [r.status] : [])))];
+}
+
+/** Whether a Jira status (name and category) is what a `toJira` row asks for, none of `besides`. */
 export const jiraStatusMatches = (
   row: Pick<ToJiraRow, 'status' | 'category'>,
   status: string | null,
   category: string | null,
+  besides: readonly string[] = [],
 ): boolean =>
   row.status !== undefined
     ? row.status.toLowerCase() === (status ?? '').toLowerCase()
-    : row.category === category;
+    : row.category === category && !besides.some((b) => b.toLowerCase() === (status ?? '').toLowerCase());
 
 /** ServiceNow priority (1–5) → Jira priority name, and back; null when the table has no entry. */
 export const jiraPriorityFor = (cfg: Pick<SyncConfig, 'priorities'>, snPriority: string): string | null =>

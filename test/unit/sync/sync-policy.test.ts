@@ -3,10 +3,12 @@ import {
   byteSize,
   contentHash,
   copiedText,
+  jiraStatusMatches,
   notOwnedReason,
   ownerOf,
   plainMentions,
   safeFileName,
+  statusesNamedBesides,
   toJiraStatus,
   toServiceNowState,
 } from '../../../src/core/sync/sync-policy';
@@ -43,6 +45,17 @@ describe('sync policy', () => {
     expect(toJiraStatus(cfg.toJira, '9', null)).toBeNull();
     expect(toServiceNowState(cfg.toServiceNow, 'Done', 'done')?.state).toBe('6');
     expect(toServiceNowState(cfg.toServiceNow, 'In Progress', 'indeterminate')).toBeNull();
+  });
+
+  it('does not take a status another row names for a category row (off hold leaves Waiting)', () => {
+    const inProgress = toJiraStatus(cfg.toJira, '2', null)!;
+    const besides = statusesNamedBesides(cfg.toJira, inProgress);
+    expect(besides).toEqual(['Waiting']);
+    expect(jiraStatusMatches(inProgress, 'Waiting', 'indeterminate', besides)).toBe(false);
+    expect(jiraStatusMatches(inProgress, 'In Progress', 'indeterminate', besides)).toBe(true);
+    const waiting = toJiraStatus(cfg.toJira, '3', null)!;
+    expect(statusesNamedBesides(cfg.toJira, waiting)).toEqual([]);
+    expect(jiraStatusMatches(waiting, 'waiting', 'indeterminate')).toBe(true);
   });
 
   it('turns mentions into plain names so a copy notifies nobody', () => {
