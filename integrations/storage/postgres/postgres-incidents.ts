@@ -50,6 +50,8 @@ export class PostgresIncidentWrites implements IncidentWrites {
   #byKey: Map<string, Found | null> | null = null;
   /** Group keys found without an open incident; only inside the lock. */
   readonly #noOpenGroup = new Set<string>();
+  /** The last resolved incident of prefetched groups without an open one (null: none). */
+  readonly #lastResolved = new Map<string, IncidentRecord | null>();
 
   /** The reads that lock nothing, as every backend runs them. */
   readonly #unlocked: KyselyIncidentWrites;
@@ -92,6 +94,35 @@ export class PostgresIncidentWrites implements IncidentWrites {
         byKey.set(m.dedup_key, { incidentId: incident.id, member: rowToMember(m) });
     }
     this.#byKey = byKey;
+  }
+
+  /**
+   * Looks up and locks the open incidents of these groups, and the last resolved one of each group
+   * without one, in two statements. Only inside the correlation lock (after `prefetch`), where nobody
+   * else opens, reopens or resolves (the open ones are locked) an incident of these groups.
+   */
+  async prefetchGroups(groupKeys: readonly string[]): Promise<void> {
+    if (!this.#byKey) return;
+    const kept = new Set([...this.#rows.values()].map((r) => r.group_key));
+    const wanted = [...new Set(groupKeys)].filter((g) => !kept.has(g) && !this.#noOpenGroup.has(g));
+    if (wanted.length === 0) return;
+    const open = await this.tx
+      .selectFrom('incidents')
+      .selectAll()
+      .where('group_key', '=', sql<string>`ANY(${wanted})`)
+      .where('state', '<>', 'resolved')
+      .forUpdate()
+      .execute();
+    for (const row of open) this.#keep(row);
+    const found = new Set(open.map((r) => r.group_key));
+    const without = wanted.filter((g) => !found.has(g));
+    for (const g of without) this.#noOpenGroup.add(g);
+    if (without.length === 0) return;
+    const { rows } = await sql<IncidentRow>`
+      SELECT DISTINCT ON (group_key) * FROM incidents WHERE group_key = ANY(${without}) AND state = 'resolved'
+      ORDER BY group_key, resolved_at DESC`.execute(this.tx);
+    for (const g of without) this.#lastResolved.set(g, null);
+    for (const row of rows) this.#lastResolved.set(row.group_key, rowToIncident(row));
   }
 
   async get(id: number) {
@@ -149,6 +180,8 @@ export class PostgresIncidentWrites implements IncidentWrites {
   }
 
   async findLastResolved(groupKey: string) {
+    const known = this.#lastResolved.get(groupKey);
+    if (known !== undefined && !this.#rows.has(known?.id ?? -1)) return known;
     await this.#flushGroup(groupKey);
     // Not locked (as on every backend): a reopen locks it with `get`.
     return this.#unlocked.findLastResolved(groupKey);
@@ -163,6 +196,7 @@ export class PostgresIncidentWrites implements IncidentWrites {
       .returningAll()
       .executeTakeFirstOrThrow();
     this.#noOpenGroup.delete(incident.groupKey);
+    this.#lastResolved.delete(incident.groupKey);
     return this.#keep(row)!;
   }
 

@@ -9,11 +9,13 @@ import type { NewTimelineEntry } from '../../../src/ports/timeline';
 import type { Database, TimelineTable } from '../database';
 import { auditHead, auditRows } from '../kysely/audit-log';
 import { KyselyInboxBatch } from '../kysely/inbox';
+import { KyselyDowntimes } from '../kysely/incidents';
 import { KyselyOutboxQueue } from '../kysely/outbox';
 import { KyselySyncWrites } from '../kysely/sync-ledger';
 import { KyselyTimelineWrites, timelineRow } from '../kysely/timeline';
 import { KyselyStore, kyselyUnitOfWork } from '../kysely/kysely-store';
 import { LOCK, lockForTransaction, tryLockForTransaction } from './advisory-locks';
+import { PostgresInbox } from './postgres-inbox';
 import { PostgresIncidentWrites } from './postgres-incidents';
 import { PostgresLeaderLease } from './postgres-leader-lease';
 import { insertRows, updateRows, WriteBehind } from './write-behind';
@@ -51,8 +53,12 @@ class PostgresInboxBatch implements InboxBatch {
     });
   }
 
+  /** True once this unit of work holds the correlation lock. */
+  locked = false;
+
   async pending(limit: number) {
-    if (!(await tryLockForTransaction(this.tx, LOCK.correlation))) return [];
+    if (!this.locked && !(await tryLockForTransaction(this.tx, LOCK.correlation))) return [];
+    this.locked = true;
     const alerts = await this.#batch.pending(limit);
     if (alerts.length > 0) await this.incidents.prefetch(alerts.map((a) => a.dedupKey));
     return alerts;
@@ -60,6 +66,43 @@ class PostgresInboxBatch implements InboxBatch {
 
   async markProcessed(alertId: number, at: string, incidentId: number | null, decision: string) {
     this.#processed.push({ id: alertId, processed_at: at, incident_id: incidentId, decision });
+  }
+}
+
+/**
+ * Downtimes, read once per correlation batch: inside the correlation lock only correlation itself sets
+ * or clears one, so the table (the scopes in downtime right now: a handful) is read at the batch's first
+ * question and kept up to date by its own changes.
+ */
+class PostgresDowntimes extends KyselyDowntimes {
+  #scopes: Set<string> | null = null;
+
+  constructor(
+    private readonly pgTx: Kysely<Database>,
+    private readonly insideLock: () => boolean,
+  ) {
+    super(pgTx);
+  }
+
+  override async set(
+    scope: string,
+    d: { source: string; startedAt: string; author: string | null; comment: string | null },
+  ) {
+    await super.set(scope, d);
+    this.#scopes?.add(scope);
+  }
+
+  override async clear(scope: string) {
+    await super.clear(scope);
+    this.#scopes?.delete(scope);
+  }
+
+  override async active(scopes: string[]) {
+    if (!this.insideLock()) return super.active(scopes);
+    this.#scopes ??= new Set(
+      (await this.pgTx.selectFrom('downtimes').select('scope').execute()).map((r) => r.scope),
+    );
+    return scopes.find((s) => this.#scopes!.has(s)) ?? null;
   }
 }
 
@@ -132,7 +175,7 @@ export class PostgresStore extends KyselyStore {
 
   /** `newSession`: a connection outside the pool, for the session-level locks of leader leases. */
   constructor(db: Kysely<Database>, opts: { migrationSchema?: string; newSession: () => pg.Client }) {
-    super(db, { migrationSchema: opts.migrationSchema });
+    super(db, { migrationSchema: opts.migrationSchema, inbox: new PostgresInbox(db) });
     this.#newSession = opts.newSession;
   }
 
@@ -143,10 +186,12 @@ export class PostgresStore extends KyselyStore {
   protected override openUnit(tx: Kysely<Database>) {
     const writes = new WriteBehind();
     const incidents = new PostgresIncidentWrites(tx, writes);
+    const inbox = new PostgresInboxBatch(tx, incidents, writes);
     const uow: UnitOfWork = {
       ...kyselyUnitOfWork(tx),
-      inbox: new PostgresInboxBatch(tx, incidents, writes),
+      inbox,
       incidents,
+      downtimes: new PostgresDowntimes(tx, () => inbox.locked),
       timeline: new PostgresTimelineWrites(tx, writes),
       outbox: new KyselyOutboxQueue(tx, { skipLocked: true }),
       audit: new PostgresAuditLog(tx, writes),
