@@ -7,6 +7,9 @@ import { alertToRow, rowToAlert } from '../row-mappers';
 import { splitShared } from '../shared-labels';
 import { selectAlerts } from './select-alerts';
 
+/** Alerts per INSERT: 19 columns each stay below SQLite's 32,766 bind parameters. */
+const ACCEPT_SLICE = 1000;
+
 /** The inbox over Kysely: webhooks accept alerts, /readyz reads the lag. */
 export class KyselyInbox implements AlertInbox {
   constructor(private readonly db: Kysely<Database>) {}
@@ -29,12 +32,19 @@ export class KyselyInbox implements AlertInbox {
                 .executeTakeFirstOrThrow()
             ).id
           : null;
-        const rows = await tx
-          .insertInto('alerts')
-          .values(own.map((a) => alertToRow(a, { sharedId, requestId: o.requestId })))
-          .returning('id')
-          .execute();
-        return rows.map((r) => r.id);
+        // In slices: one INSERT of a 10,000-alert delivery would exceed the database's bind parameters.
+        const ids: number[] = [];
+        for (let i = 0; i < own.length; i += ACCEPT_SLICE) {
+          const rows = await tx
+            .insertInto('alerts')
+            .values(
+              own.slice(i, i + ACCEPT_SLICE).map((a) => alertToRow(a, { sharedId, requestId: o.requestId })),
+            )
+            .returning('id')
+            .execute();
+          ids.push(...rows.map((r) => r.id));
+        }
+        return ids;
       });
     } catch (err) {
       // Disk full, locked database, I/O error: the sender must retry, so this becomes a 503.
