@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -93,7 +93,10 @@ export async function benchPostgres(): Promise<BenchPostgres> {
       asPostgres,
     );
     url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-    stop = async () => void run(postgresBin('pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop'], asPostgres);
+    stop = async () => {
+      run(postgresBin('pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop'], asPostgres);
+      rmSync(dir, { recursive: true, force: true });
+    };
   }
   return {
     async fresh() {
