@@ -12,10 +12,11 @@ const WARM_UP = 10;
  * sandbox emulators would run inside the measured process and bill their work to ingest. The storm
  * benchmark measures the ticket path, against emulators in another process.
  */
-const INGEST_YAML = 'routing:\n  defaults: { groupBy: [alertname, branch] }\ntickets: { systems: [] }\n';
+export const INGEST_YAML =
+  'routing:\n  defaults: { groupBy: [alertname, branch] }\ntickets: { systems: [] }\n';
 
 /** 500 distinct groups of 10 alerts (5,000 hosts × alert names), replayed round robin like repeat notifications. */
-function bodies(): string[] {
+export function bodies(): string[] {
   return Array.from({ length: 500 }, (_, g) =>
     alertmanagerPayload(
       Array.from({ length: 10 }, (_, i) => ({

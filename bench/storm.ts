@@ -1,89 +1,22 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { ALERTNAMES, alertmanagerPayload, BRANCHES, type AlertSpec } from './lib/payloads';
+import { alertmanagerPayload, BRANCHES } from './lib/payloads';
 import { round } from './lib/load';
 import { startBridge } from './lib/processes';
-import { createJiraEmulator } from '../integrations/sandbox/jira/emulator';
-import { createServiceNowEmulator } from '../integrations/sandbox/servicenow/emulator';
 import { retryAfterViolations } from '../integrations/sandbox/faults';
-import { createSlackEmulator } from '../integrations/sandbox/slack/emulator';
 import { writeBenchSection } from './lib/report';
+import { HOSTS, pct, startStormRemotes, stormPayloads } from './lib/storm-load';
 
 const TOKEN = 'bench-token-0123456789abcdef';
-const HOSTS = 500;
-
-/** Deterministic pseudo-random numbers so every run replays the same storm. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
-
-/**
- * 10,000 alert notifications: 5,000 first firings (each of 500 hosts in 21 branches gets 10 of 20 alert
- * names), 3,000 repeats and 2,000 resolves, interleaved, grouped 10 per Alertmanager payload by alert name.
- */
-function storm(total: number): AlertSpec[][] {
-  const rand = rng(42);
-  const fired: AlertSpec[] = [];
-  for (let h = 0; h < HOSTS; h++)
-    for (let k = 0; k < 10; k++)
-      fired.push({ host: h, alertname: ALERTNAMES[(h + k * 2) % ALERTNAMES.length]!, status: 'firing' });
-  const firstCount = Math.round(total / 2);
-  const events: AlertSpec[] = [];
-  let next = 0;
-  while (events.length < total) {
-    const r = rand();
-    if (next < firstCount && (r < 0.5 || next < 200)) events.push(fired[next++]!);
-    else if (next > 0 && r < 0.8) events.push({ ...fired[Math.floor(rand() * next)]!, status: 'firing' });
-    else if (next > 0) events.push({ ...fired[Math.floor(rand() * next)]!, status: 'resolved' });
-  }
-  // Group consecutive events by alert name into payloads of up to 10, as Alertmanager would.
-  const payloads: AlertSpec[][] = [];
-  const open = new Map<string, AlertSpec[]>();
-  for (const e of events) {
-    const batch = open.get(e.alertname) ?? [];
-    batch.push(e);
-    open.set(e.alertname, batch);
-    if (batch.length === 10) {
-      payloads.push(batch);
-      open.delete(e.alertname);
-    }
-  }
-  payloads.push(...open.values());
-  return payloads;
-}
-
-const pct = (xs: number[], p: number) =>
-  xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : 0;
 
 /** `npm run bench -- storm [--alerts 10000] [--seconds 60]` */
 export async function main(argv: string[]): Promise<void> {
   const arg = (name: string, d: number) => Number(argv[argv.indexOf(name) + 1] || d) || d;
   const total = arg('--alerts', 10_000);
   const seconds = arg('--seconds', 60);
-  const payloads = storm(total);
-  // ServiceNow and Jira emulators in this process with realistic limits: ServiceNow 4 concurrent
-  // (semaphores) and 100 ms per call, Jira's per-issue write limit (20 per 2 s) and 50 ms per call.
-  const sn = createServiceNowEmulator({ faults: { latencyMs: 100, maxConcurrent: 4 } });
-  const jira = createJiraEmulator({
-    projects: [{ key: 'OPS', issueTypes: ['Task'] }],
-    faults: { latencyMs: 50 },
-  });
-  // Slack with its real limits (about 1 message per second per channel, short bursts): every incident
-  // goes to one channel, the worst case for the per-channel limit.
-  const slack = createSlackEmulator({ channels: [{ id: 'C0STORM01', name: 'dms-oncall' }] });
-  const [snSrv, jiraSrv, slackSrv] = await Promise.all([sn.listen(), jira.listen(), slack.listen()]);
-  const yaml =
-    'routing:\n  defaults: { groupBy: [alertname] }\ncorrelation: { groupWait: 0 }\n' +
-    'providers:\n  - name: infra\n    chat: { slackChannel: "#dms-oncall" }\n  - name: app\n' +
-    `slack: { apiUrl: "${slackSrv.url}/" }\nteams: { enabled: false }\n` +
-    `servicenow:\n  instanceUrl: ${snSrv.url}\n  auth: { type: basic, username: itsm.bridge, password: "\${SN_PASSWORD}" }\n` +
-    `jira:\n  baseUrl: ${jiraSrv.url}\n  auth: { type: basic, email: itsm-bridge@example.com, apiToken: "\${JIRA_TOKEN}" }\n`;
-  const bridge = await startBridge(yaml, TOKEN, {
-    SN_PASSWORD: 'sandbox',
-    JIRA_TOKEN: 'sandbox',
-    SLACK_BOT_TOKEN: 'xoxb-sandbox',
-    SLACK_SIGNING_SECRET: 'bench-signing-secret',
-  });
+  const payloads = stormPayloads(total);
+  const remotes = await startStormRemotes();
+  const { sn, jira, slack, yaml } = remotes;
+  const bridge = await startBridge(yaml, TOKEN, remotes.env);
   const url = `${bridge.url}/webhooks/alertmanager`;
   process.stdout.write(`storm: ${total} alerts in ${payloads.length} payloads over ${seconds}s to ${url}\n`);
   const started = Date.now();
@@ -115,7 +48,7 @@ export async function main(argv: string[]): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   await bridge.stop();
-  await Promise.all([snSrv.close(), jiraSrv.close(), slackSrv.close()]);
+  await remotes.close();
   const slackMessages = slack.messages('dms-oncall');
   const slackCalls = slack.calls.filter((c) => c.path.startsWith('/chat.'));
   // Per-second windows of chat calls to the one channel: the busiest second shows the burst.

@@ -25,7 +25,7 @@ import { PromMetrics } from '../integrations/metrics/prom-metrics';
 import { countIncidentEvents } from './app/count-incident-events';
 import { requestFields } from './app/request-context';
 import { InFlight } from '../handlers/http/in-flight';
-import { leaseHolder, openStore } from './composition/open-store';
+import { correlationBatchSize, leaseHolder, openStore } from './composition/open-store';
 import { LeaderGate } from './app/leader-gate';
 import { jsonLogger } from '../integrations/logging/json-logger';
 import type { OpenedStore } from './composition/open-store';
@@ -162,6 +162,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     lease: store.leaderLease('jobs', leaseHolder(env.DATABASE_URL, instanceId)),
     clock,
     logger,
+    leaseMs: env.LEADER_LEASE_SECONDS * 1000,
   });
   const isLeader = () => leader.leading();
   // Every remote system's concurrency, rates and Retry-After pauses, held with the other instances.
@@ -300,7 +301,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     },
     {
       pollMs: opts.correlationPollMs ?? 1000,
-      batchSize: 25,
+      batchSize: correlationBatchSize(env.DATABASE_URL),
       busy: () => inFlight.active('webhooks') > 0,
       afterBatch: () => outbox.wake(),
       timers: async () =>

@@ -60,11 +60,15 @@ async function run(args: string[], env: Record<string, string>, cwd: string, pro
   };
 }
 
-/** Starts `itsm-bridge serve` (built) in a temp dir with its own SQLite file and the given YAML. */
+/**
+ * Starts `itsm-bridge serve` (built) in a temp dir with the given YAML, on its own SQLite file there
+ * unless `databaseUrl` names another database (several instances on one PostgreSQL).
+ */
 export async function startBridge(
   yaml: string,
   token: string,
   extraEnv: Record<string, string> = {},
+  opts: { databaseUrl?: string } = {},
 ): Promise<Proc & { dbPath: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'itsm-bench-'));
   writeFileSync(join(dir, 'itsm-bridge.yaml'), yaml);
@@ -73,7 +77,7 @@ export async function startBridge(
   const env = {
     PORT: String(port),
     HOST: '127.0.0.1',
-    DATABASE_URL: `sqlite:${dbPath}`,
+    DATABASE_URL: opts.databaseUrl ?? `sqlite:${dbPath}`,
     WEBHOOK_TOKEN: token,
     API_TOKEN: token,
     LOG_LEVEL: 'error',

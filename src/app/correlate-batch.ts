@@ -106,6 +106,11 @@ export async function correlateBatch(deps: CorrelateDeps, batchSize = 200): Prom
   const newKey = deps.newKey ?? randomIncidentKey;
   return deps.store.unitOfWork(async (uow) => {
     const alerts = await uow.inbox.pending(batchSize);
+    if (uow.incidents.prefetchGroups && alerts.length > 0) {
+      const at = deps.clock.now().getTime();
+      const options = { at, ...(deps.transitions ? { providers: deps.transitions } : {}) };
+      await uow.incidents.prefetchGroups(alerts.map((a) => routeAlert(a, deps.routing, options).groupKey));
+    }
     // Each alert's effects (outbox commands, log lines) name the request that delivered it.
     for (const alert of alerts)
       await withRequestId(alert.requestId, () => correlateOne(deps, uow, alert, newKey));

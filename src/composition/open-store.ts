@@ -20,6 +20,13 @@ export const leaseHolder = (url: string, instanceId: string): string =>
   isPostgresUrl(url) ? instanceId : 'sqlite-instance';
 
 /**
+ * Alerts per correlation batch. SQLite runs a batch without yielding, so a small one keeps requests
+ * waiting briefly; on PostgreSQL a batch costs a handful of round trips whatever its size, and the
+ * thread serves requests while it waits.
+ */
+export const correlationBatchSize = (url: string): number => (isPostgresUrl(url) ? 200 : 25);
+
+/**
  * Opens and migrates the store DATABASE_URL names: `sqlite:<path>` (embedded, the default) or
  * `postgres://…` (several instances may share it). SQLite options do not apply to PostgreSQL.
  */

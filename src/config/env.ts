@@ -28,6 +28,12 @@ export const Env = z.object({
    * the process exits anyway. Nothing acknowledged is lost either way (it is committed before the 202).
    */
   SHUTDOWN_DEADLINE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
+  /**
+   * Several instances: how long the leader's lease lasts without renewal (renewed every third of it).
+   * Shorter moves the leader-only jobs sooner after the leader dies; a leader stalled for longer than
+   * two thirds of it (a long GC pause, a slow database) hands them over (docs/high-availability.md).
+   */
+  LEADER_LEASE_SECONDS: z.coerce.number().min(3).max(600).default(30),
   WEBHOOK_TOKEN: optionalSecret,
   API_TOKEN: optionalSecret,
   /** SQLite durability: NORMAL survives process crashes (our guarantee); FULL also survives power loss. */

@@ -106,6 +106,11 @@ export interface IncidentWrites {
   upsertMember(member: MemberRecord): Promise<void>;
   /** Incidents whose housekeeping may be due: resolving or flapping. */
   needingTick(): Promise<IncidentRecord[]>;
+  /**
+   * A hint from correlation: the batch will ask `findOpenByGroup` / `findLastResolved` for these
+   * groups. A store with a round trip per statement (PostgreSQL) reads them at once; others ignore it.
+   */
+  prefetchGroups?(groupKeys: readonly string[]): Promise<void>;
 }
 
 /** Monitoring downtimes by scope (`host` or `host!service`), inside a unit of work. */

@@ -33,24 +33,31 @@ export class KyselyAuditLog implements AuditLog {
       await this.lockChain?.(this.tx);
       this.#chainHead = await auditHead(this.tx);
     }
-    const l = nextLink(this.#chainHead, e, auditSalt());
-    await this.tx
-      .insertInto('audit_log')
-      .values({
-        seq: l.seq,
-        at: l.at,
-        actor: l.actor,
-        action: l.action,
-        subject: l.subject,
-        data: l.data,
-        content_hash: l.contentHash,
-        salt: l.salt,
-        prev_hash: l.prevHash,
-        hash: l.hash,
-      })
-      .execute();
-    this.#chainHead = l;
+    const [row] = auditRows(this.#chainHead, [e]);
+    await this.tx.insertInto('audit_log').values(row!).execute();
+    this.#chainHead = { seq: row!.seq, hash: row!.hash };
   }
+}
+
+/** The rows that append `entries`, in order, to the chain ending at `head`. */
+export function auditRows(head: ChainHead, entries: readonly NewAuditEntry[]) {
+  let last = head;
+  return entries.map((e) => {
+    const l = nextLink(last, e, auditSalt());
+    last = l;
+    return {
+      seq: l.seq,
+      at: l.at,
+      actor: l.actor,
+      action: l.action,
+      subject: l.subject,
+      data: l.data,
+      content_hash: l.contentHash,
+      salt: l.salt,
+      prev_hash: l.prevHash,
+      hash: l.hash,
+    };
+  });
 }
 
 /** A stored row as the port's entry. */

@@ -117,12 +117,23 @@ export class KyselyStore implements Store {
     return kyselyUnitOfWork(tx);
   }
 
+  /**
+   * The unit of work over `tx` and what must happen before its commit (a dialect that buffers writes
+   * sends them there); by default `repositories(tx)` with nothing to do.
+   */
+  protected openUnit(tx: Kysely<Database>): { uow: UnitOfWork; beforeCommit(): Promise<void> } {
+    return { uow: this.repositories(tx), beforeCommit: async () => {} };
+  }
+
   async unitOfWork<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
     let committed = () => {};
-    const result = await this.db.transaction().execute((tx) => {
-      const watched = this.commits.watch(this.repositories(tx));
+    const result = await this.db.transaction().execute(async (tx) => {
+      const unit = this.openUnit(tx);
+      const watched = this.commits.watch(unit.uow);
       committed = watched.committed;
-      return fn(watched.uow);
+      const value = await fn(watched.uow);
+      await unit.beforeCommit();
+      return value;
     });
     committed();
     return result;
