@@ -294,7 +294,10 @@ export class ServiceNowPoller {
       }));
       const ours = await o.state.snapshots(o.instance, [...new Set(seen.map((a) => a.incident))]);
       const mine = seen.filter((a) => ours.has(a.incident));
-      await this.#userNames(mine.map((a) => a.createdBy), cycle);
+      await this.#userNames(
+        mine.map((a) => a.createdBy),
+        cycle,
+      );
       const changes = mine.map((a) => attachmentChange(a, this.#ctx()));
       if (changes.length > 0) await o.sink(changes);
       cycle.changes += changes.length;

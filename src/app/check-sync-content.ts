@@ -84,6 +84,8 @@ export async function contentDrift(
     return { system, ref, record: system === 'servicenow' ? ref.id : ref.key, comments, attachments };
   };
   const [sn, jira] = await Promise.all([side('servicenow'), side('jira')]);
+  // ServiceNow stamps to the second: an item of the incident's first second is not older than it.
+  const openedToTheSecond = `${incident.openedAt.slice(0, 19)}.000Z`;
   const out: ContentDrift[] = [];
   for (const [from, to] of [
     [jira, sn],
@@ -92,7 +94,7 @@ export async function contentDrift(
     const copies = await deps.store.sync.ledgerOf(from.system, from.record);
     const written = new Set(copies.map((e) => e.remoteId).filter((id) => id !== null));
     const eligible = <T extends { id: string; integration: boolean; createdAt: string }>(x: T) =>
-      !x.integration && !written.has(x.id) && x.createdAt >= incident.openedAt;
+      !x.integration && !written.has(x.id) && x.createdAt >= openedToTheSecond;
     for (const c of from.comments.filter(eligible)) {
       const d = missingComment(deps, from, to, c);
       if (d) out.push(d);
