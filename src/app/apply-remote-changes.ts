@@ -190,7 +190,7 @@ async function queueWrite(
     incidentId: w.incident.id,
     lane: system,
     kind: 'sync',
-    payload: { write },
+    payload: { write, changedAt: w.change.updatedAt },
     notBefore: w.now,
     at: w.now,
     requestId: currentRequestId(),
@@ -206,6 +206,54 @@ async function queueWrite(
     });
   w.queued += 1;
   return true;
+}
+
+/** What a queued lifecycle write on its target will report back, as its echo entry says it. */
+function lifecycleEcho(write: SyncWrite): { item: string; content: string } | null {
+  if (write.type === 'transition')
+    return write.status !== null
+      ? { item: 'status', content: write.status }
+      : { item: 'statusCategory', content: write.category ?? '' };
+  return write.type === 'state' ? { item: 'state', content: write.state } : null;
+}
+
+/**
+ * A person's lifecycle change on `system` overtakes the bridge's lifecycle writes to that system that
+ * are queued and not yet started: they carry an older change from the other side (ServiceNow On Hold
+ * on its way while the engineer sets Jira to Done), and run after it they would undo the newer one.
+ * Each is dropped, its echo entry used up, and the timeline says so. A write already in flight still
+ * runs; what it leaves behind is what the drift check reports.
+ */
+async function supersedeQueuedLifecycle(w: Work, system: SyncSystem): Promise<void> {
+  const target = recordOf(w.incident, system);
+  if (!target) return;
+  for (const cmd of await w.uow.outbox.pendingAll(w.incident.id, system, 'sync')) {
+    if (cmd.kind !== 'sync') continue;
+    const echo = lifecycleEcho(cmd.payload.write);
+    // A late report of an older change (a poll after a push) does not overtake a newer copy.
+    if (!echo || (cmd.payload.changedAt !== undefined && cmd.payload.changedAt >= w.change.updatedAt))
+      continue;
+    const what = `${SYSTEM_NAMES[system]} ${echo.item === 'state' ? 'state' : 'status'} ${echo.content}`;
+    const reason = `queued ${what} not written: ${w.change.actor.name} changed ${target.key} in ${SYSTEM_NAMES[system]} after it (${w.change.updatedAt})`;
+    await w.uow.outbox.update(cmd.id, {
+      state: 'done',
+      lastError: `superseded: ${reason}`,
+      updatedAt: w.now,
+    });
+    await w.uow.sync.matchEcho({
+      system,
+      record: target.record,
+      item: echo.item,
+      contentHash: contentHash(echo.content),
+      remoteId: `superseded:${cmd.id}`,
+      at: w.now,
+    });
+    await event(w, {
+      type: 'sync_stale',
+      data: { system, field: echo.item, name: w.change.actor.name },
+      reason,
+    });
+  }
 }
 
 async function applyComment(w: Work, c: RemoteComment): Promise<void> {
@@ -396,6 +444,7 @@ async function copyOwned(
   const cfg = deps.sync;
   const by = change.actor.name;
   if (change.system === 'jira' && (field === 'status' || field === 'statusCategory')) {
+    await supersedeQueuedLifecycle(w, 'jira');
     const status = byField.get('status')?.to ?? null;
     const category = byField.get('statusCategory')?.to ?? null;
     const row = toServiceNowState(cfg.toServiceNow, status, category);
@@ -428,6 +477,7 @@ async function copyOwned(
   }
   if (change.system === 'servicenow' && (field === 'state' || field === 'holdReason')) {
     if (field === 'holdReason' && byField.has('state')) return;
+    await supersedeQueuedLifecycle(w, 'servicenow');
     const state =
       byField.get('state')?.to ??
       (await w.uow.sync.fieldVersion('servicenow', change.record, 'state'))?.value ??

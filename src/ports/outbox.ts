@@ -68,6 +68,8 @@ export interface OutboxQueue {
   hasPending(incidentId: number, lane: Lane, kind: CommandKind): Promise<boolean>;
   /** The oldest pending, unclaimed command of this kind for the incident and lane (a note to absorb). */
   pending(incidentId: number, lane: Lane, kind: CommandKind): Promise<OutboxCommand | null>;
+  /** Every pending, unclaimed command of this kind for the incident and lane, oldest first. */
+  pendingAll(incidentId: number, lane: Lane, kind: CommandKind): Promise<OutboxCommand[]>;
   get(id: number): Promise<OutboxCommand | null>;
   update(
     id: number,

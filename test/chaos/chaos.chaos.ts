@@ -292,16 +292,19 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
           request: `${later.method} ${later.path}`,
           msAfter429: later.at - limited.finishedAt!,
           restartBetween: killedAt.some((t) => t > limited.finishedAt! && t < later.at),
+          // The 429 went to a process killed while its request was on its way: nobody read it.
+          senderKilled: killedAt.some((t) => t >= limited.at && t <= limited.finishedAt!),
         };
       });
       const late = all.filter((v) => v.msAfter429 >= RACE_MS);
       // The Retry-After gate lives in the process: a restart quicker than the wait forgets it. A known
       // open defect (docs/reliability.md), counted apart so that it stays visible; within one process
-      // the promise is asserted.
+      // the promise is asserted. So is a 429 answered after its sender was killed (the request was on
+      // its way): no process ever read it, and the restarted one cannot know of it (CI saw this once).
       return {
         strict: all.length,
-        late: late.filter((v) => !v.restartBetween),
-        acrossRestart: late.filter((v) => v.restartBetween).length,
+        late: late.filter((v) => !v.restartBetween && !v.senderKilled),
+        acrossRestart: late.filter((v) => v.restartBetween || v.senderKilled).length,
       };
     };
     const beforeRetryAfter = {

@@ -326,6 +326,55 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
     expect((await app.syncCheck({ since: '2000-01-01T00:00:00.000Z', repair: false })).drifted).toEqual([]);
   });
 
+  // Found by test/chaos/sync.chaos.ts: Jira set to Done while ServiceNow's On Hold was on its way — the
+  // queued Waiting transition ran after it and took Jira out of Done, and the pair drifted.
+  it('drops a queued ServiceNow On Hold transition that a later Jira Done overtakes, and resolves ServiceNow', async () => {
+    await start();
+    // Jira refuses transitions for now: the bridge's Waiting stays queued.
+    for (let i = 0; i < 50; i++)
+      jira().faults.script.push({ kind: 'error', status: 503, method: 'POST', path: '/transitions' });
+    await asServiceDesk(`incident/${sysId}`, { state: '3', hold_reason: '1' });
+    const incidentId = (await app.api('/api/incidents')).incidents[0].id as number;
+    const transitions = async () =>
+      (await app.store.outbox.of(incidentId)).filter(
+        (c) => c.kind === 'sync' && c.payload.write.type === 'transition',
+      );
+    await until(async () => (await transitions()).some((c) => c.attempts > 0));
+    // The engineer's Done, reported after the On Hold (a newer change on the Jira side).
+    await app.sync([
+      {
+        system: 'jira',
+        changeId: `${issueKey}@done`,
+        record: issueKey,
+        updatedAt: new Date(Date.now() + 1000).toISOString(),
+        actor: {
+          id: jira().state.users.find((u) => u.name === 'engineer')!.accountId,
+          name: 'Erika Engineer',
+          integration: false,
+        },
+        fields: [
+          { field: 'status', from: 'In Progress', to: 'Done' },
+          { field: 'statusCategory', from: 'indeterminate', to: 'done' },
+        ],
+        comments: [],
+        attachments: [],
+      },
+    ]);
+    jira().faults.script.length = 0;
+    await until(() => snIncident().state === '6');
+    await settle();
+    const [waiting] = await transitions();
+    expect(waiting).toMatchObject({
+      state: 'done',
+      lastError: expect.stringContaining('superseded: queued Jira status Waiting not written'),
+    });
+    const status = (id: string) => jira().state.statuses.find((st) => st.id === id)!.name;
+    expect(status(jiraIssue().statusId)).not.toBe('Waiting');
+    expect((await timeline('sync_stale')).map((e: { reason: string }) => e.reason)).toContainEqual(
+      expect.stringContaining(`Erika Engineer changed ${issueKey} in Jira after it`),
+    );
+  });
+
   it('reports a Jira priority change (ServiceNow owns priority) and, with revert, sets it back', async () => {
     await start('  revert: true');
     const before = jiraIssue().priority;

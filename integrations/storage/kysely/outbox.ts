@@ -58,8 +58,9 @@ export class KyselyOutboxQueue implements OutboxQueue {
     return !!r;
   }
 
-  async pending(incidentId: number, lane: Lane, kind: CommandKind) {
-    const r = await this.tx
+  /** Pending, unclaimed commands of this kind for the incident and lane, oldest first. */
+  #pendingOf(incidentId: number, lane: Lane, kind: CommandKind) {
+    return this.tx
       .selectFrom('outbox')
       .selectAll()
       .where('incident_id', '=', incidentId)
@@ -67,10 +68,16 @@ export class KyselyOutboxQueue implements OutboxQueue {
       .where('kind', '=', kind)
       .where('state', '=', 'pending')
       .where('claimed_by', 'is', null)
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirst();
+      .orderBy('id');
+  }
+
+  async pending(incidentId: number, lane: Lane, kind: CommandKind) {
+    const r = await this.#pendingOf(incidentId, lane, kind).limit(1).executeTakeFirst();
     return r ? rowToCommand(r) : null;
+  }
+
+  async pendingAll(incidentId: number, lane: Lane, kind: CommandKind) {
+    return (await this.#pendingOf(incidentId, lane, kind).execute()).map(rowToCommand);
   }
 
   async get(id: number) {

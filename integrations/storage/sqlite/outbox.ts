@@ -42,6 +42,15 @@ export class SqliteOutboxQueue implements OutboxQueue {
     return r ? rowToCommand(r) : null;
   }
 
+  async pendingAll(incidentId: number, lane: Lane, kind: CommandKind) {
+    return this.q
+      .get<Row<'outbox'>>(
+        "SELECT * FROM outbox WHERE incident_id = ? AND lane = ? AND kind = ? AND state = 'pending' AND claimed_by IS NULL ORDER BY id",
+      )
+      .all(incidentId, lane, kind)
+      .map(rowToCommand);
+  }
+
   async get(id: number) {
     const r = this.q.get<Row<'outbox'>>('SELECT * FROM outbox WHERE id = ?').get(id);
     return r ? rowToCommand(r) : null;

@@ -116,7 +116,14 @@ export const TicketCommand = z.discriminatedUnion('kind', [
     }),
   ),
   /** A change copied from the other system by the two-way sync, or a revert (`SyncWrite`). */
-  command('sync', z.object({ write: SyncWrite })),
+  command(
+    'sync',
+    z.object({
+      write: SyncWrite,
+      /** The remote's time of the change this write copies (a later person's change overtakes it). */
+      changedAt: z.string().optional(),
+    }),
+  ),
 ]);
 export type TicketCommand = z.infer<typeof TicketCommand>;
 export type TicketCommandKind = TicketCommand['kind'];

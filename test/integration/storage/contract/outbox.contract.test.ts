@@ -137,7 +137,15 @@ describe.each(BACKENDS)('outbox contract: %s', (_name, open) => {
     expect((await pending(2, 'servicenow', 'note'))?.id).toBe(5);
     expect(await pending(1, 'servicenow', 'resolve')).toBeNull();
     expect(await pending(3, 'servicenow', 'note')).toBeNull();
+    const all = (incidentId: number, lane: Lane) =>
+      t.store.unitOfWork(async (uow) =>
+        (await uow.outbox.pendingAll(incidentId, lane, 'note')).map((c) => c.id),
+      );
+    expect(await all(1, 'servicenow')).toEqual([2, 3]);
+    expect(await all(1, 'jira')).toEqual([4]);
+    expect(await all(3, 'servicenow')).toEqual([]);
     await update(t.store, 2, { state: 'done' });
+    expect(await all(1, 'servicenow')).toEqual([3]);
     expect((await pending(1, 'servicenow', 'note'))?.id).toBe(3);
     await update(t.store, 3, { state: 'parked' });
     expect(await pending(1, 'servicenow', 'note')).toBeNull();
