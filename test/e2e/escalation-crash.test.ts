@@ -107,7 +107,15 @@ escalation:
     expect(await until(async () => (await steps()).length === 3 && gateway.events.length > 0, takeover)).toBe(
       true,
     );
-    await sleep(1500);
+    // The last step's chat message is sent by the outbox, which a loaded machine may take a while for.
+    const sent = async () =>
+      (
+        await database.query(
+          "select count(*) n from outbox where kind in ('chat_notify', 'page') and state <> 'done'",
+        )
+      ).every((r) => Number(r.n) === 0);
+    await until(sent, 10_000);
+    await sleep(500);
     server.child.kill('SIGTERM');
     await waitExit(server.child);
 
