@@ -9,9 +9,6 @@ const NOT_ON_POSTGRES = {
   'leader-jobs.test.ts': 'runs on PostgreSQL in `npm test` already (two instances need a shared database)',
   'sandbox-exposure.test.ts':
     'the server refuses to start before the store matters; nothing stored is checked',
-  'alert-storm.test.ts':
-    'correlating its 10,000 alerts took 156 s on PostgreSQL (seconds on SQLite), past the 60 s storm ' +
-    'window it checks; back in once PostgreSQL correlation is faster (issue 15, PostgreSQL correlation speed)',
 };
 
 /** @type {import('jest').Config} */
