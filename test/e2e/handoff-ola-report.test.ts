@@ -89,6 +89,15 @@ describe('ownership and hand-offs in the monthly report (real server, store sour
     // The report names an incident by its ServiceNow number once it has one.
     const number: string = incident.tickets.servicenow?.number ?? incident.key;
 
+    // The report names incidents by ServiceNow number: both must have theirs before it is read (CI once
+    // read it while the second incident's create was still in flight).
+    const numbered = async () =>
+      (await app.api(`/api/incidents/${second!.id}`)).tickets.servicenow?.number !== undefined;
+    for (let i = 0; i < 100 && !(await numbered()); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      await app.settle();
+    }
+    expect(await numbered()).toBe(true);
     const report = JSON.parse(await text('/reports/sla?month=2026-11&format=json'));
     // Clock time and breaches count for the owner at the time: incident 1 was infra's 08:00–08:02 and
     // 08:09–08:10 (3 min), app's otherwise; both its breaches (response at 08:15, resolution at 12:00)
