@@ -5,12 +5,12 @@ import { verifyAudit } from '../../src/app/verify-audit';
 import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
 import { createJiraEmulator } from '../../integrations/sandbox/jira/emulator';
 import { createServiceNowEmulator } from '../../integrations/sandbox/servicenow/emulator';
-import { SANDBOX_IDENTITIES } from '../../integrations/sandbox/sandbox-identities';
 import { alertmanagerPayload } from '../helpers/alertmanager-payload';
 import { childEnv, freePort, startChild, waitExit } from '../helpers/child-server';
 import { runCli } from '../helpers/run-cli';
 import { snTable, SN_PERSON } from '../helpers/servicenow-table';
 import { seeded } from './storm';
+import { ENGINEER_AUTH as ENGINEER } from '../helpers/sandbox-people';
 
 /**
  * Chaos for the two-way sync: the real server as a child process with the sync on, next to a ServiceNow
@@ -29,7 +29,6 @@ const TOKEN = 'sync-chaos-webhook-token-0123';
 const API = 'sync-chaos-api-token-0123456';
 const JIRA_SECRET = 'sync-chaos-jira-webhook-secret-0123456789';
 const PUSH_SECRET = 'sync-chaos-servicenow-push-secret-0123456';
-const ENGINEER = `Basic ${Buffer.from(`${SANDBOX_IDENTITIES.jira.human.email}:sandbox`).toString('base64')}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const adf = (text: string) => ({
   type: 'doc',

@@ -5,6 +5,7 @@ import type { RemoteChange } from '../../src/core/sync/remote-change';
 import { SANDBOX_IDENTITIES } from '../../integrations/sandbox/sandbox-identities';
 import { QUIET_SYNC_APP_YAML } from '../helpers/sync-app-yaml';
 import { type TestApp, startTestApp } from '../helpers/test-app';
+import { ENGINEER_AUTH as ENGINEER, SERVICE_DESK_AUTH as SN_DESK } from '../helpers/sandbox-people';
 
 const fixture = (source: string, name: string) =>
   JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', source, name), 'utf8'));
@@ -20,10 +21,7 @@ sync:
   jira: { webhookSecret: "${SECRET}", sweepInterval: 0, sweepWindow: 15m }
 ${extra}`;
 
-/** Erika Engineer, the Jira sandbox's human account: what she changes is a person's change. */
-const ENGINEER = `Basic ${Buffer.from('engineer@example.com:sandbox').toString('base64')}`;
 const SN_HUMAN = SANDBOX_IDENTITIES.servicenow.human;
-const SN_DESK = `Basic ${Buffer.from(`${SN_HUMAN.userName}:${SN_HUMAN.password}`).toString('base64')}`;
 const adf = (text: string) => ({
   type: 'doc',
   version: 1,

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SANDBOX_IDENTITIES } from '../../integrations/sandbox/sandbox-identities';
 import { type TestApp, startTestApp } from '../helpers/test-app';
+import { ENGINEER_AUTH as ENGINEER, SERVICE_DESK_AUTH as SN_DESK } from '../helpers/sandbox-people';
 
 const fixture = (source: string, name: string) =>
   JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', source, name), 'utf8'));
@@ -20,10 +20,6 @@ sync:
   jira: { sweepInterval: 0 }
 ${extra}`;
 
-/** Erika Engineer (Jira) and the service desk (ServiceNow): the sandboxes' people. */
-const ENGINEER = `Basic ${Buffer.from('engineer@example.com:sandbox').toString('base64')}`;
-const DESK = SANDBOX_IDENTITIES.servicenow.human;
-const SN_DESK = `Basic ${Buffer.from(`${DESK.userName}:${DESK.password}`).toString('base64')}`;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('two-way sync of attachments against the emulators (real server, real SQLite)', () => {

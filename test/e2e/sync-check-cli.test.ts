@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli';
 import { API_TOKEN, WEBHOOK_TOKEN, type TestApp, startTestApp } from '../helpers/test-app';
+import { ENGINEER_AUTH as ENGINEER } from '../helpers/sandbox-people';
 
 const fixture = (source: string, name: string) =>
   JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', source, name), 'utf8'));
-const ENGINEER = `Basic ${Buffer.from('engineer@example.com:sandbox').toString('base64')}`;
 
 describe('itsm-bridge sync check (the built CLI against a running server and its sandbox)', () => {
   let app: TestApp;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { SANDBOX_IDENTITIES } from '../../integrations/sandbox/sandbox-identities';
 import { QUIET_SYNC_APP_YAML } from '../helpers/sync-app-yaml';
 import { type TestApp, startTestApp } from '../helpers/test-app';
+import { ENGINEER_AUTH as ENGINEER, SERVICE_DESK_AUTH as SN_DESK } from '../helpers/sandbox-people';
 
 const fixture = (source: string, name: string) =>
   JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', source, name), 'utf8'));
@@ -13,12 +14,7 @@ sync:
   checkInterval: 0
 ${extra}`;
 
-const basic = (user: string, password: string) =>
-  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-/** Erika Engineer (Jira sandbox person): no ServiceNow user has her e-mail. */
-const ENGINEER = basic(SANDBOX_IDENTITIES.jira.human.email, SANDBOX_IDENTITIES.jira.human.apiToken);
 const SN_HUMAN = SANDBOX_IDENTITIES.servicenow.human;
-const SN_DESK = basic(SN_HUMAN.userName, SN_HUMAN.password);
 const ANNA = '712020:3f6c1a2e-8d4b-4f0e-9a57-1c2d3e4f5a61';
 const ERIKA = '712020:5e4d3c2b-1a09-4f8e-b7d6-c5b4a3928170';
 

@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createJiraEmulator } from '../../../integrations/sandbox/jira/emulator';
+import { ENGINEER_AUTH as ENGINEER } from '../../helpers/sandbox-people';
 
-const ENGINEER = `Basic ${Buffer.from('engineer@example.com:sandbox').toString('base64')}`;
 const BRIDGE = `Basic ${Buffer.from('itsm-bridge@example.com:sandbox').toString('base64')}`;
 
 interface Received {
