@@ -9,6 +9,8 @@ const NOT_ON_POSTGRES = {
   'leader-jobs.test.ts': 'runs on PostgreSQL in `npm test` already (two instances need a shared database)',
   'sandbox-exposure.test.ts':
     'the server refuses to start before the store matters; nothing stored is checked',
+  'correlation-thread.test.ts':
+    'the correlation thread is SQLite-only (PostgreSQL correlates on the event loop); every other suite runs with the thread on SQLite',
 };
 
 /** @type {import('jest').Config} */

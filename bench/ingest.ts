@@ -122,7 +122,7 @@ export async function main(argv: string[]): Promise<void> {
 
 autocannon in the benchmark process posts Alertmanager v4 payloads of 10 alerts (${Buffer.byteLength(payloads[0]!)} bytes,
 500 distinct groups replayed round robin) for ${seconds} s per run to the real server (\`itsm-bridge serve\`, child
-process, SQLite WAL file, correlation running in the same process, ticket lanes off), to a bare \`node:http\` server that
+process, SQLite WAL file, correlation running in its own worker thread with its own connection (the default on SQLite), ticket lanes off), to a bare \`node:http\` server that
 only parses the JSON and answers 202, and to a store-only server that parses, maps and commits through the same SQLite inbox. Full speed uses 32 connections; the paced run holds 200 req/s on a fresh
 server (a fresh SQLite file, no backlog from the full-speed run): its first ${WARM_UP} s open the 500 incidents
 while V8 compiles the hot paths (the warm-up row), then ${seconds} s are measured in the steady state.

@@ -6,7 +6,9 @@ import { AlertSource } from './core/alert/alert';
 import { onCallSchedules } from './config/oncall';
 import { runbooksDir } from './config/runbooks-dir';
 import type { LoadedConfig } from './config/load-config';
-import { CorrelationLoop } from './app/correlation-loop';
+import { CorrelationLoop, type CorrelationRunner } from './app/correlation-loop';
+import { CorrelationThread } from './composition/correlation-thread';
+import { WriteTurn } from '../integrations/storage/sqlite/write-turn';
 import { ingestAlerts } from './app/ingest-alerts';
 import { offerIncidentHandoff } from './app/offer-incident-handoff';
 import { decideIncidentHandoff } from './app/decide-incident-handoff';
@@ -25,7 +27,7 @@ import { PromMetrics } from '../integrations/metrics/prom-metrics';
 import { countIncidentEvents } from './app/count-incident-events';
 import { requestFields } from './app/request-context';
 import { InFlight } from '../handlers/http/in-flight';
-import { correlationBatchSize, leaseHolder, openStore } from './composition/open-store';
+import { correlationBatchSize, isSqliteFileUrl, leaseHolder, openStore } from './composition/open-store';
 import { LeaderGate } from './app/leader-gate';
 import { jsonLogger } from '../integrations/logging/json-logger';
 import type { OpenedStore } from './composition/open-store';
@@ -69,7 +71,7 @@ export interface RunningApp {
   store: OpenedStore;
   /** The ServiceNow reader of the sync (poll + push), null without a sink or without ServiceNow. */
   servicenowSync: ServiceNowSyncWiring | null;
-  correlation: CorrelationLoop;
+  correlation: CorrelationRunner;
   outbox: OutboxWorker;
   /** Whether this instance runs the leader-only jobs (several instances on PostgreSQL). */
   leader: LeaderGate;
@@ -149,9 +151,16 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   });
   if (exposure.kind === 'refuse') throw new Error(exposure.message);
   if (exposure.kind === 'warn') logger.warn(exposure.message, { active: exposure.active });
+  // Correlation gets its own thread and SQLite connection on a SQLite file, unless a test drives the
+  // clock (the thread keeps the system clock) or the config says otherwise.
+  const sqliteOptions = { synchronous: env.SQLITE_SYNCHRONOUS, busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS };
+  const turn =
+    config.server.correlationThread && !opts.clock && isSqliteFileUrl(env.DATABASE_URL)
+      ? WriteTurn.create()
+      : null;
   const store = await openStore(env.DATABASE_URL, {
-    synchronous: env.SQLITE_SYNCHRONOUS,
-    busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS,
+    ...sqliteOptions,
+    ...(turn ? { turn: { turn, who: 'event-loop' as const } } : {}),
   });
   // Names this process's outbox claims and leader lease (several instances may share the database).
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -284,32 +293,52 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     escalation: escalationDeps,
     pingPongAfter: config.handoff.pingPongAfter,
   };
-  const correlation = new CorrelationLoop(
-    {
-      store,
-      clock,
-      logger,
-      routing: config.routing,
-      transitions: Object.fromEntries(
-        config.providers.map((p) => [p.name, { shadow: p.shadow, cutover: p.cutover }]),
-      ),
-      correlation: config.correlation,
-      maintenance: config.maintenance,
-      runbooks,
-      ticketing,
-      escalation,
-    },
-    {
-      pollMs: opts.correlationPollMs ?? 1000,
-      batchSize: correlationBatchSize(env.DATABASE_URL),
-      busy: () => inFlight.active('webhooks') > 0,
-      afterBatch: () => outbox.wake(),
-      timers: async () =>
-        (await isLeader())
-          ? (await tickHandoffs(handoffDeps)) + (await tickEscalations(escalationDeps)) + (await shiftTick())
-          : 0,
-    },
-  );
+  const correlationSettings = {
+    routing: config.routing,
+    transitions: Object.fromEntries(
+      config.providers.map((p) => [p.name, { shadow: p.shadow, cutover: p.cutover }]),
+    ),
+    correlation: config.correlation,
+    maintenance: config.maintenance,
+    runbooks,
+    ticketing,
+    escalation,
+  };
+  const correlationTimers = async () =>
+    (await isLeader())
+      ? (await tickHandoffs(handoffDeps)) + (await tickEscalations(escalationDeps)) + (await shiftTick())
+      : 0;
+  const correlationOptions = {
+    pollMs: opts.correlationPollMs ?? 1000,
+    batchSize: correlationBatchSize(env.DATABASE_URL),
+  };
+  const correlationLoop = () =>
+    new CorrelationLoop(
+      { ...correlationSettings, store, clock, logger },
+      {
+        ...correlationOptions,
+        busy: () => inFlight.active('webhooks') > 0,
+        afterBatch: () => outbox.wake(),
+        timers: correlationTimers,
+      },
+    );
+  const correlation: CorrelationRunner = turn
+    ? new CorrelationThread({
+        data: {
+          databaseUrl: env.DATABASE_URL,
+          sqlite: sqliteOptions,
+          settings: correlationSettings,
+          ...correlationOptions,
+        },
+        turn,
+        logger,
+        clock,
+        announce: (events) => store.announceCommitted(events),
+        afterBatch: () => outbox.wake(),
+        timers: correlationTimers,
+        fallback: correlationLoop,
+      })
+    : correlationLoop();
   const chat =
     slackOn || teamsOn
       ? await wireChat({
@@ -446,6 +475,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       inFlight,
       bodyTimeoutMs: config.server.bodyTimeout * 1000,
       maxCorrelationLagSeconds: 60,
+      correlationRunsOn: () =>
+        correlation instanceof CorrelationThread ? correlation.runsOn() : 'event-loop',
       oncall,
       mounts: [
         ...(opts.mounts ?? []),

@@ -12,6 +12,7 @@ export async function readiness(
   now: Date,
   maxLagSeconds: number,
   res: ServerResponse,
+  runsOn?: 'thread' | 'event-loop',
 ): Promise<void> {
   try {
     await store.ping();
@@ -24,7 +25,12 @@ export async function readiness(
       status: ready ? 'ready' : 'degraded',
       checks: {
         store: 'ok',
-        correlation: { pending: lag.pending, lagSeconds: Math.round(lagSeconds), maxLagSeconds },
+        correlation: {
+          pending: lag.pending,
+          lagSeconds: Math.round(lagSeconds),
+          maxLagSeconds,
+          ...(runsOn ? { runsOn } : {}),
+        },
         outbox: {
           pending: outbox.pending,
           parked: outbox.parked,

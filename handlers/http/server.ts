@@ -37,6 +37,8 @@ export interface HttpDeps {
   /** How long a request's body may take to arrive once a handler waits for it (then 408). */
   bodyTimeoutMs: number;
   maxCorrelationLagSeconds: number;
+  /** Where correlation runs now (its own thread, or the event loop: configured so, or after the thread failed). */
+  correlationRunsOn?: () => 'thread' | 'event-loop';
   mounts: Mount[];
   /** Rotations and static on-call lists for /api/oncall. */
   oncall: OnCallDeps;
@@ -66,7 +68,13 @@ export function createRequestHandler(deps: HttpDeps): RequestListener {
     if (webhook) return receiveWebhook(webhookDeps, webhook[1]!, req, res);
     if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz')
-      return readiness(deps.store, deps.now(), deps.maxCorrelationLagSeconds, res);
+      return readiness(
+        deps.store,
+        deps.now(),
+        deps.maxCorrelationLagSeconds,
+        res,
+        deps.correlationRunsOn?.(),
+      );
     if (req.method === 'GET' && path === '/metrics') return sendMetrics(deps.metrics, res);
     if (path.startsWith('/api/')) {
       if (!bearerMatches(req, deps.apiToken))

@@ -27,16 +27,19 @@ export class CommitObservers {
     };
     return {
       uow: { ...uow, timeline },
-      committed: () => {
-        if (events.length === 0) return;
-        // A listener's bug must not turn a committed change into an error for its caller.
-        for (const listener of this.#listeners)
-          try {
-            listener(events);
-          } catch {
-            /* metrics only */
-          }
-      },
+      committed: () => this.announce(events),
     };
+  }
+
+  /** Tells the listeners about committed events (also those another connection committed: the correlation thread's). */
+  announce(events: readonly TimelineEvent[]): void {
+    if (events.length === 0) return;
+    // A listener's bug must not turn a committed change into an error for its caller.
+    for (const listener of this.#listeners)
+      try {
+        listener(events);
+      } catch {
+        /* metrics only */
+      }
   }
 }

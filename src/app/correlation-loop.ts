@@ -19,12 +19,22 @@ export interface CorrelationLoopOptions {
   timers?: () => Promise<number>;
 }
 
+/** What the composition root starts, wakes and stops: this loop, or the correlation thread around it. */
+export interface CorrelationRunner {
+  start(): void;
+  /** Asks for a pass (after an ingest commit); coalesces with one already running. */
+  wake(): void;
+  /** Waits for the current pass to finish; used by tests and graceful shutdown. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /**
  * The correlation loop: runs `correlateBatch` over the inbox in the background, batch after batch, then
  * `tickIncidents` for housekeeping. Woken in-process right after an ingest commits, and polled every
  * `pollMs` so nothing is missed (e.g. alerts accepted just before a restart). One pass at a time.
  */
-export class CorrelationLoop {
+export class CorrelationLoop implements CorrelationRunner {
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
   #again = false;

@@ -1,15 +1,29 @@
 import type { Store } from '../ports/store';
 import type { TimelineCommitListener } from '../ports/timeline';
 import { isPostgresUrl, openPostgresStore } from '../../integrations/storage/postgres/open-postgres-store';
-import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
+import { openSqliteStore, sqlitePath } from '../../integrations/storage/sqlite/open-sqlite-store';
+import type { WriteTurn } from '../../integrations/storage/sqlite/write-turn';
+import type { TimelineEvent } from '../core/incident/timeline-event';
 
-/** A store as the composition root uses it: the ports, plus the commit listener of the metrics. */
-export type OpenedStore = Store & { onCommit(listener: TimelineCommitListener): void };
+/**
+ * A store as the composition root uses it: the ports, plus the commit listener of the metrics and the
+ * hand-over of events the correlation thread committed on its own connection.
+ */
+export type OpenedStore = Store & {
+  onCommit(listener: TimelineCommitListener): void;
+  announceCommitted(events: readonly TimelineEvent[]): void;
+};
 
 export interface OpenStoreOptions {
   synchronous?: 'NORMAL' | 'FULL';
   busyTimeoutMs?: number;
+  /** SQLite: the write turn shared with the correlation thread (the event loop's side). */
+  turn?: { turn: WriteTurn; who: 'event-loop' };
 }
+
+/** A SQLite file (not `:memory:`, which no second connection can reach). */
+export const isSqliteFileUrl = (url: string): boolean =>
+  url.startsWith('sqlite:') && sqlitePath(url) !== ':memory:';
 
 /**
  * Who holds the leader lease for this process. On PostgreSQL every process is its own holder (several

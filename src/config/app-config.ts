@@ -77,6 +77,12 @@ export const ServerConfig = z
     requestTimeout: Duration.default(30),
     /** Seconds a handler waits for a body it reads; then 408 and the connection is closed. */
     bodyTimeout: Duration.default(10),
+    /**
+     * Correlate in a worker thread with its own connection to the SQLite file, so the event loop only
+     * accepts alerts (SQLite files only: on PostgreSQL correlation mostly waits for the database, and
+     * the event loop serves requests meanwhile). `false` correlates on the event loop.
+     */
+    correlationThread: z.boolean().default(true),
   })
   .prefault({})
   .refine((s) => s.headersTimeout <= s.requestTimeout, {

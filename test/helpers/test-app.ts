@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config';
+import type { AppConfig } from '../../src/config/app-config';
 import { startApp, type RunningApp } from '../../src/main';
 import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
@@ -138,4 +139,17 @@ export async function startTestApp(
       }
     },
   };
+}
+
+/** A config loaded from `yaml` in a new temp dir (for tests that wire use-cases without the app). */
+export function loadTestConfig(yaml: string, prefix = 'itsm-config-'): { dir: string; config: AppConfig } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  writeFileSync(join(dir, 'itsm-bridge.yaml'), yaml);
+  const loaded = loadConfig({
+    file: join(dir, 'itsm-bridge.yaml'),
+    cwd: dir,
+    env: { DATABASE_URL: 'sqlite::memory:' },
+  });
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+  return { dir, config: loaded.value.config };
 }

@@ -18,6 +18,7 @@ import type {
   UnitOfWork,
 } from '../../../src/ports/store';
 import type { TimelineCommitListener } from '../../../src/ports/timeline';
+import type { TimelineEvent } from '../../../src/core/incident/timeline-event';
 import type { LeaderLease } from '../../../src/ports/leader-lease';
 import { LeaseRow } from './lease-row';
 import { CommitObservers } from '../commit-observers';
@@ -142,6 +143,11 @@ export class KyselyStore implements Store {
   /** Calls `listener` with the timeline events of every committed unit of work (metrics). */
   onCommit(listener: TimelineCommitListener): void {
     this.commits.add(listener);
+  }
+
+  /** Hands the listeners events another connection to the same database committed (the correlation thread). */
+  announceCommitted(events: readonly TimelineEvent[]): void {
+    this.commits.announce(events);
   }
 
   /** A leader lease on the `leases` row (SQLite: one file, one writer at a time). */

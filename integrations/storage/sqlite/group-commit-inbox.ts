@@ -5,6 +5,7 @@ import type { AlertInbox } from '../../../src/ports/inbox';
 import { alertToRow } from '../row-mappers';
 import { splitShared } from '../shared-labels';
 import type { StatementCache } from './statement-cache';
+import type { WriteTurn } from './write-turn';
 
 interface Pending {
   alerts: Alert[];
@@ -28,6 +29,8 @@ export class GroupCommitInbox implements AlertInbox {
     private readonly q: StatementCache,
     /** Where the lag is read (a plain query; not a hot path). */
     private readonly reads: Pick<AlertInbox, 'lag'>,
+    /** With the correlation thread writing beside this connection: whose turn it is (see `WriteTurn`). */
+    private readonly turn: WriteTurn | null = null,
   ) {}
 
   accept(alerts: Alert[], o: { requestId?: string | null } = {}): Promise<number[]> {
@@ -48,12 +51,27 @@ export class GroupCommitInbox implements AlertInbox {
     setImmediate(() => this.flush());
   }
 
-  /** Writes what is queued now (also called on close, so nothing accepted waits forever). */
-  flush() {
+  /**
+   * Writes what is queued now (also called on close, so nothing accepted waits forever). While the
+   * correlation thread writes, the flush is put off to the loop's next turn rather than wait: the
+   * requests read meanwhile join it. `wait` (close) takes the turn however long it takes.
+   */
+  flush(o: { wait?: boolean } = {}) {
     this.#flushScheduled = false;
     if (this.raw.inTransaction) return this.#scheduleFlush();
-    const batch = this.#queue.splice(0);
-    if (batch.length === 0) return;
+    if (this.#queue.length === 0) return;
+    if (this.turn) {
+      if (o.wait) this.turn.take('event-loop');
+      else if (!this.turn.tryTake()) return this.#scheduleFlush();
+    }
+    try {
+      this.#write(this.#queue.splice(0));
+    } finally {
+      this.turn?.give('event-loop');
+    }
+  }
+
+  #write(batch: Pending[]) {
     // Positional parameters: binding 18 named ones per row cost better-sqlite3 a name lookup each.
     const insert = this.q.get(
       `INSERT INTO alerts (source, dedup_key, status, event, severity, host, service, branch, summary, description, labels, annotations, links, starts_at, ends_at, received_at, shared_id, request_id)

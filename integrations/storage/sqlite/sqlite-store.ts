@@ -9,6 +9,7 @@ import { StatementCache } from './statement-cache';
 import { sqliteUnitOfWork } from './sqlite-unit-of-work';
 import type { WalCheckpointer } from './wal-checkpointer';
 import { SqliteServiceNowSyncState } from './servicenow-sync-state';
+import type { WriteTurn } from './write-turn';
 
 /**
  * SQLite store: Kysely for migrations and reads, one better-sqlite3 connection with prepared statements
@@ -23,14 +24,25 @@ export class SqliteStore extends KyselyStore {
   readonly #raw: BetterSqlite3.Database;
   readonly #inbox: GroupCommitInbox;
   readonly #checkpointer: WalCheckpointer | null;
+  readonly #turn: { turn: WriteTurn; who: 'event-loop' | 'thread' } | null;
 
   constructor(
     db: Kysely<Database>,
     raw: BetterSqlite3.Database,
-    opts: { checkpointer?: WalCheckpointer | null } = {},
+    opts: {
+      checkpointer?: WalCheckpointer | null;
+      /** Shared with the correlation thread's connection; `who` is this connection's side. */
+      turn?: { turn: WriteTurn; who: 'event-loop' | 'thread' } | null;
+    } = {},
   ) {
     const q = new StatementCache(raw);
-    const inbox = new GroupCommitInbox(raw, q, new KyselyInbox(db));
+    const turn = opts.turn ?? null;
+    const inbox = new GroupCommitInbox(
+      raw,
+      q,
+      new KyselyInbox(db),
+      turn?.who === 'event-loop' ? turn.turn : null,
+    );
     super(db, {
       inbox,
       servicenowSync: new SqliteServiceNowSyncState(q, (work) => db.connection().execute(work)),
@@ -39,28 +51,38 @@ export class SqliteStore extends KyselyStore {
     this.#raw = raw;
     this.#inbox = inbox;
     this.#checkpointer = opts.checkpointer ?? null;
+    this.#turn = turn;
   }
 
   override unitOfWork<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
     // Holding Kysely's connection for the whole unit serialises it with every Kysely query on this
     // connection (API reads never see a half-done correlation batch) and with other units of work.
     return this.db.connection().execute(async () => {
-      this.#q.get('BEGIN IMMEDIATE').run();
+      this.#turn?.turn.take(this.#turn.who);
       try {
-        const watched = this.commits.watch(sqliteUnitOfWork(this.#q));
-        const result = await fn(watched.uow);
-        this.#q.get('COMMIT').run();
-        watched.committed();
-        return result;
-      } catch (err) {
-        if (this.#raw.inTransaction) this.#q.get('ROLLBACK').run();
-        throw err;
+        return await this.#transaction(fn);
+      } finally {
+        this.#turn?.turn.give(this.#turn.who);
       }
     });
   }
 
+  async #transaction<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    this.#q.get('BEGIN IMMEDIATE').run();
+    try {
+      const watched = this.commits.watch(sqliteUnitOfWork(this.#q));
+      const result = await fn(watched.uow);
+      this.#q.get('COMMIT').run();
+      watched.committed();
+      return result;
+    } catch (err) {
+      if (this.#raw.inTransaction) this.#q.get('ROLLBACK').run();
+      throw err;
+    }
+  }
+
   override async close(): Promise<void> {
-    this.#inbox.flush();
+    this.#inbox.flush({ wait: true });
     await this.#checkpointer?.stop();
     await super.close();
   }

@@ -1,11 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CorrelationLoop } from '../../../src/app/correlation-loop';
-import { loadConfig } from '../../../src/config/load-config';
 import type { Transactional } from '../../../src/ports/store';
 import { openSqliteStore } from '../../../integrations/storage/sqlite/open-sqlite-store';
-import { ManualClock, silentLogger } from '../../helpers/test-app';
+import { ManualClock, loadTestConfig, silentLogger } from '../../helpers/test-app';
 import { alert } from './contract/backends';
 
 /** How long each unit of work waits for "the database" (a network round trip, on PostgreSQL). */
@@ -19,15 +16,7 @@ const WAIT_MS = 80;
  */
 describe('correlation loop while ingest is busy', () => {
   it('pauses for the time the batch kept the thread busy, not for the time it waited for the database', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'itsm-share-'));
-    writeFileSync(join(dir, 'itsm-bridge.yaml'), 'routing:\n  defaults: { groupBy: [branch] }\n');
-    const loaded = loadConfig({
-      file: join(dir, 'itsm-bridge.yaml'),
-      cwd: dir,
-      env: { DATABASE_URL: 'sqlite::memory:' },
-    });
-    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
-    const { config } = loaded.value;
+    const { dir, config } = loadTestConfig('routing:\n  defaults: { groupBy: [branch] }\n', 'itsm-share-');
     const sqlite = await openSqliteStore(`sqlite:${join(dir, 'share.sqlite')}`);
     try {
       await sqlite.inbox.accept(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map(alert));

@@ -1,0 +1,95 @@
+/**
+ * Who writes to the SQLite file next, when the correlation thread has a connection of its own beside the
+ * event loop's. SQLite already serialises writers (one RESERVED lock per file), but a connection that finds
+ * the lock taken sleeps in its busy handler — 1, 2, 5, 10 ms steps — and on the event loop that sleep stops
+ * every request. The turn decides earlier and more precisely, in shared memory:
+ *
+ * - the event loop's ingest flush only ever *tries* (`tryTake`): when the thread writes, the flush is put
+ *   off to the next turn of the loop, requests keep being read meanwhile and join that flush;
+ * - the event loop's other units of work `take` and wait at most one of the thread's transactions (a batch
+ *   of 25 alerts, about a millisecond or two);
+ * - the thread `take`s and always lets a waiting event loop go first: accepting alerts comes first.
+ *
+ * The turn is advice, never the lock: every wait is bounded, after which the writer goes ahead and SQLite's
+ * own lock (and busy timeout) decides. A thread that dies while it holds the turn is cleared by `reset`.
+ */
+export class WriteTurn {
+  /** [0] holder (FREE, EVENT_LOOP, THREAD); [1] 1 while the event loop waits or wants the next turn. */
+  readonly #state: Int32Array;
+
+  private constructor(readonly buffer: SharedArrayBuffer) {
+    this.#state = new Int32Array(buffer);
+  }
+
+  /** A new turn, to share with the thread through `buffer`. */
+  static create(): WriteTurn {
+    return new WriteTurn(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  }
+
+  /** The same turn seen from the other thread. */
+  static attach(buffer: SharedArrayBuffer): WriteTurn {
+    return new WriteTurn(buffer);
+  }
+
+  /** The event loop's non-blocking try; when it fails, the thread yields at the end of its transaction. */
+  tryTake(): boolean {
+    if (Atomics.compareExchange(this.#state, HOLDER, FREE, EVENT_LOOP) === FREE) {
+      this.#clearWanted();
+      return true;
+    }
+    Atomics.store(this.#state, WANTED, 1);
+    return false;
+  }
+
+  /**
+   * Waits for the turn (at most `maxWaitMs`, then goes ahead anyway: see the class comment). The event
+   * loop marks itself waiting, so the thread does not start another transaction before it.
+   */
+  take(who: 'event-loop' | 'thread', maxWaitMs = 1000): void {
+    const me = who === 'event-loop' ? EVENT_LOOP : THREAD;
+    const deadline = performance.now() + maxWaitMs;
+    for (;;) {
+      if (me === THREAD && Atomics.load(this.#state, WANTED) === 1) {
+        // The event loop asked first. Its take clears the flag, and so does a flush that gave up
+        // (`tryTake` is tried again on the loop's next turn, and sets it again if it still finds us).
+        if (Atomics.wait(this.#state, WANTED, 1, slice(deadline)) === 'timed-out' && past(deadline)) return;
+        continue;
+      }
+      const seen = Atomics.compareExchange(this.#state, HOLDER, FREE, me);
+      if (seen === FREE) {
+        if (me === EVENT_LOOP) this.#clearWanted();
+        return;
+      }
+      if (me === EVENT_LOOP) Atomics.store(this.#state, WANTED, 1);
+      if (Atomics.wait(this.#state, HOLDER, seen, slice(deadline)) === 'timed-out' && past(deadline)) return;
+    }
+  }
+
+  /** Ends a turn taken with `take` or `tryTake` (a turn that timed out and went ahead holds nothing). */
+  give(who: 'event-loop' | 'thread'): void {
+    const me = who === 'event-loop' ? EVENT_LOOP : THREAD;
+    if (Atomics.compareExchange(this.#state, HOLDER, me, FREE) === me) Atomics.notify(this.#state, HOLDER);
+  }
+
+  /** Clears a turn its holder can no longer give (the thread exited). */
+  reset(): void {
+    Atomics.store(this.#state, HOLDER, FREE);
+    this.#clearWanted();
+    Atomics.notify(this.#state, HOLDER);
+  }
+
+  #clearWanted(): void {
+    if (Atomics.exchange(this.#state, WANTED, 0) === 1) Atomics.notify(this.#state, WANTED);
+  }
+}
+
+const HOLDER = 0;
+const WANTED = 1;
+const FREE = 0;
+const EVENT_LOOP = 1;
+const THREAD = 2;
+/** Longest single wait; a lost notification costs at most this. */
+const SLICE_MS = 20;
+
+const slice = (deadline: number) => Math.max(0, Math.min(SLICE_MS, deadline - performance.now()));
+const past = (deadline: number) => performance.now() >= deadline;

@@ -1,0 +1,199 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { WriteTurn } from '../../integrations/storage/sqlite/write-turn';
+import type { CorrelateDeps } from '../app/correlate-batch';
+import type { CorrelationLoop, CorrelationRunner } from '../app/correlation-loop';
+import type { TimelineEvent } from '../core/incident/timeline-event';
+import type { Clock } from '../ports/clock';
+import type { Logger } from '../ports/logger';
+
+/** What the thread correlates with: the correlation deps that are plain data (cloned into the thread). */
+export type CorrelationThreadSettings = Omit<CorrelateDeps, 'store' | 'clock' | 'logger' | 'newKey'>;
+
+/** The thread's `workerData`. */
+export interface CorrelationThreadData {
+  databaseUrl: string;
+  sqlite: { synchronous?: 'NORMAL' | 'FULL'; busyTimeoutMs?: number };
+  turn: SharedArrayBuffer;
+  /** One Int32 the event loop counts ingest commits in: the thread yields while it moves. */
+  ingest: SharedArrayBuffer;
+  settings: CorrelationThreadSettings;
+  pollMs: number;
+  batchSize: number;
+}
+
+export type ToThread = { type: 'wake' } | { type: 'idle'; id: number } | { type: 'stop' };
+export type ToEventLoop =
+  | { type: 'ready' }
+  | { type: 'batch' }
+  | { type: 'committed'; events: readonly TimelineEvent[] }
+  | { type: 'idle'; id: number }
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields: Record<string, unknown> };
+
+export interface CorrelationThreadOptions {
+  data: Omit<CorrelationThreadData, 'turn' | 'ingest'>;
+  turn: WriteTurn;
+  logger: Logger;
+  clock: Clock;
+  /** Hands the thread's committed timeline events to the event loop store's listeners (metrics). */
+  announce(events: readonly TimelineEvent[]): void;
+  /** After each committed batch (the outbox starts on new commands). */
+  afterBatch(): void;
+  /** The leader's stored timers (hand-off deadlines, escalations, shift handovers): on the event loop. */
+  timers?: () => Promise<number>;
+  /** The loop on the event loop that takes over if the thread fails. */
+  fallback(): CorrelationLoop;
+}
+
+/**
+ * The thread's code: dist/ when this runs from the TypeScript sources (jest compiles the tests' modules
+ * itself, a worker thread cannot; the test setup builds dist/ first), beside this file when built.
+ */
+export const correlationWorkerEntry = (): string =>
+  __filename.endsWith('.ts')
+    ? join(__dirname, '..', '..', 'dist', 'src', 'composition', 'correlation-worker.js')
+    : join(__dirname, 'correlation-worker.js');
+
+/**
+ * Correlation in a worker thread with its own SQLite connection, so the event loop only accepts
+ * alerts (parse, check, commit, 202) and correlation gets a core of its own instead of at most 30 % of
+ * the event loop's. Same contract as `CorrelationLoop`: `wake` after an ingest commit, `idle` waits until
+ * the inbox is worked off, `stop` finishes the batch in hand. Both connections write the same file; the
+ * `WriteTurn` decides who writes next (ingest first), SQLite's lock stays the referee.
+ *
+ * The thread runs correlation and the incidents' own timers (grace, flapping); the leader's stored timers
+ * need the chat and escalation wiring and stay on the event loop, at most once per second. If the thread
+ * fails, the event loop correlates itself (`fallback`): the alerts are in the inbox, nothing is lost.
+ */
+export class CorrelationThread implements CorrelationRunner {
+  #worker: Worker | null = null;
+  #exited: Promise<void> = Promise.resolve();
+  #fallback: CorrelationLoop | null = null;
+  #stopping = false;
+  #wakePosted = false;
+  #nextId = 0;
+  readonly #idles = new Map<number, () => void>();
+  #timer: NodeJS.Timeout | null = null;
+  #timersRunning = false;
+  #timersAt = Number.NEGATIVE_INFINITY;
+  readonly #ingest = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+
+  constructor(private readonly o: CorrelationThreadOptions) {}
+
+  /** Where correlation runs now: in the thread, or on the event loop after the thread failed. */
+  runsOn(): 'thread' | 'event-loop' {
+    return this.#fallback ? 'event-loop' : 'thread';
+  }
+
+  start(): void {
+    this.#stopping = false;
+    const worker = new Worker(correlationWorkerEntry(), {
+      workerData: {
+        ...this.o.data,
+        turn: this.o.turn.buffer,
+        ingest: this.#ingest.buffer as SharedArrayBuffer,
+      } satisfies CorrelationThreadData,
+    });
+    worker.unref();
+    this.#worker = worker;
+    worker.on('message', (m: ToEventLoop) => this.#receive(m));
+    worker.on('error', (err) => this.o.logger.error('correlation thread failed', { error: err.message }));
+    this.#exited = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        this.#worker = null;
+        this.o.turn.reset();
+        if (!this.#stopping) this.#takeOver(code);
+        this.#settleIdles();
+        resolve();
+      }),
+    );
+    this.#timer = setInterval(() => void this.#runTimers(), this.o.data.pollMs);
+    this.#timer.unref();
+  }
+
+  /**
+   * Asks for a pass (called after each ingest commit, which it also counts for the thread's share, see
+   * the worker); at most one message per turn of the event loop however many deliveries commit.
+   */
+  wake(): void {
+    if (this.#fallback) return this.#fallback.wake();
+    Atomics.add(this.#ingest, 0, 1);
+    if (!this.#worker || this.#wakePosted) return;
+    this.#wakePosted = true;
+    setImmediate(() => {
+      this.#wakePosted = false;
+      this.#post({ type: 'wake' });
+    });
+  }
+
+  /** Waits until the thread's current pass (and one started by a `wake` before this call) is done. */
+  async idle(): Promise<void> {
+    if (this.#fallback) return this.#fallback.idle();
+    if (!this.#worker) return;
+    const id = this.#nextId++;
+    const done = new Promise<void>((resolve) => this.#idles.set(id, resolve));
+    // A wake still waiting for its turn of the loop goes first, so idle covers it.
+    if (this.#wakePosted) {
+      this.#wakePosted = false;
+      this.#post({ type: 'wake' });
+    }
+    this.#post({ type: 'idle', id });
+    await done;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    while (this.#timersRunning) await new Promise((r) => setTimeout(r, 5));
+    if (this.#worker) {
+      // Unreferenced, the thread would not keep the process alive while close waits for it.
+      this.#worker.ref();
+      this.#post({ type: 'stop' });
+    }
+    await this.#exited;
+    await this.#fallback?.stop();
+  }
+
+  #post(m: ToThread): void {
+    this.#worker?.postMessage(m);
+  }
+
+  #receive(m: ToEventLoop): void {
+    if (m.type === 'batch') {
+      this.o.afterBatch();
+      void this.#runTimers();
+    } else if (m.type === 'committed') this.o.announce(m.events);
+    else if (m.type === 'idle') {
+      this.#idles.get(m.id)?.();
+      this.#idles.delete(m.id);
+    } else if (m.type === 'log') this.o.logger[m.level](m.msg, m.fields);
+  }
+
+  #settleIdles(): void {
+    for (const resolve of this.#idles.values()) resolve();
+    this.#idles.clear();
+  }
+
+  #takeOver(code: number): void {
+    this.o.logger.error('correlation thread exited; correlating on the event loop', { exitCode: code });
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    this.#fallback = this.o.fallback();
+    this.#fallback.start();
+  }
+
+  async #runTimers(): Promise<void> {
+    const now = this.o.clock.now().getTime();
+    if (!this.o.timers || this.#timersRunning || this.#stopping || now - this.#timersAt < 1000) return;
+    this.#timersAt = now;
+    this.#timersRunning = true;
+    try {
+      if ((await this.o.timers()) > 0) this.o.afterBatch();
+    } catch (err) {
+      this.o.logger.error('correlation timers failed', { error: (err as Error).message });
+    } finally {
+      this.#timersRunning = false;
+    }
+  }
+}
