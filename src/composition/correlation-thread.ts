@@ -15,14 +15,17 @@ export interface CorrelationThreadData {
   databaseUrl: string;
   sqlite: { synchronous?: 'NORMAL' | 'FULL'; busyTimeoutMs?: number };
   turn: SharedArrayBuffer;
-  /** One Int32 the event loop counts ingest commits in: the thread yields while it moves. */
+  /**
+   * [0] the event loop's count of ingest commits (the thread wakes on it, and yields while it moves);
+   * [1] 1 while the thread waits for it (only then does a commit notify).
+   */
   ingest: SharedArrayBuffer;
   settings: CorrelationThreadSettings;
   pollMs: number;
   batchSize: number;
 }
 
-export type ToThread = { type: 'wake' } | { type: 'idle'; id: number } | { type: 'stop' };
+export type ToThread = { type: 'idle'; id: number } | { type: 'stop' };
 export type ToEventLoop =
   | { type: 'ready' }
   | { type: 'batch' }
@@ -70,13 +73,12 @@ export class CorrelationThread implements CorrelationRunner {
   #exited: Promise<void> = Promise.resolve();
   #fallback: CorrelationLoop | null = null;
   #stopping = false;
-  #wakePosted = false;
   #nextId = 0;
   readonly #idles = new Map<number, () => void>();
   #timer: NodeJS.Timeout | null = null;
   #timersRunning = false;
   #timersAt = Number.NEGATIVE_INFINITY;
-  readonly #ingest = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  readonly #ingest = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
 
   constructor(private readonly o: CorrelationThreadOptions) {}
 
@@ -112,31 +114,21 @@ export class CorrelationThread implements CorrelationRunner {
   }
 
   /**
-   * Asks for a pass (called after each ingest commit, which it also counts for the thread's share, see
-   * the worker); at most one message per turn of the event loop however many deliveries commit.
+   * Asks for a pass (called after each ingest commit): counts the commit in shared memory, where the
+   * thread waits for it between passes; no message per commit.
    */
   wake(): void {
     if (this.#fallback) return this.#fallback.wake();
     Atomics.add(this.#ingest, 0, 1);
-    if (!this.#worker || this.#wakePosted) return;
-    this.#wakePosted = true;
-    setImmediate(() => {
-      this.#wakePosted = false;
-      this.#post({ type: 'wake' });
-    });
+    if (Atomics.load(this.#ingest, 1) === 1) Atomics.notify(this.#ingest, 0);
   }
 
-  /** Waits until the thread's current pass (and one started by a `wake` before this call) is done. */
+  /** Waits for a pass of the thread that began after this call: it covers every commit before it. */
   async idle(): Promise<void> {
     if (this.#fallback) return this.#fallback.idle();
     if (!this.#worker) return;
     const id = this.#nextId++;
     const done = new Promise<void>((resolve) => this.#idles.set(id, resolve));
-    // A wake still waiting for its turn of the loop goes first, so idle covers it.
-    if (this.#wakePosted) {
-      this.#wakePosted = false;
-      this.#post({ type: 'wake' });
-    }
     this.#post({ type: 'idle', id });
     await done;
   }

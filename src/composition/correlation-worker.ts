@@ -22,10 +22,12 @@ const log = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields
 const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 
 const ingest = new Int32Array(data.ingest);
-let ingestSeen = Atomics.load(ingest, 0);
+const COMMITS = 0;
+const WAITING = 1;
+let ingestSeen = Atomics.load(ingest, COMMITS);
 /** Whether the event loop committed deliveries since the last call (after each batch). */
 const ingestMoved = (): boolean => {
-  const now = Atomics.load(ingest, 0);
+  const now = Atomics.load(ingest, COMMITS);
   const moved = now !== ingestSeen;
   ingestSeen = now;
   return moved;
@@ -48,17 +50,33 @@ async function main(): Promise<void> {
       busy: ingestMoved,
     },
   );
+  let stopped = false;
   port.on('message', (m: ToThread) => {
-    if (m.type === 'wake') loop.wake();
-    else if (m.type === 'idle') void loop.idle().then(() => post({ type: 'idle', id: m.id }));
-    else if (m.type === 'stop')
+    if (m.type === 'idle') {
+      loop.wake();
+      void loop.idle().then(() => post({ type: 'idle', id: m.id }));
+    } else if (m.type === 'stop') {
+      stopped = true;
+      Atomics.notify(ingest, 0);
       void loop
         .stop()
         .then(() => store.close())
         .then(() => port.close());
+    }
   });
   loop.start();
   post({ type: 'ready' });
+  // Between passes, wait for the next ingest commit (or the poll). A commit after `seen` was read makes
+  // the wait return at once; one before it is covered by the pass woken after the read.
+  while (!stopped) {
+    const seen = Atomics.load(ingest, 0);
+    loop.wake();
+    await loop.idle();
+    Atomics.store(ingest, WAITING, 1);
+    const waiting = Atomics.waitAsync(ingest, COMMITS, seen, data.pollMs);
+    if (waiting.async) await waiting.value;
+    Atomics.store(ingest, WAITING, 0);
+  }
 }
 
 main().catch((err: Error) => {

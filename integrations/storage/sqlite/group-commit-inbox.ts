@@ -53,8 +53,8 @@ export class GroupCommitInbox implements AlertInbox {
 
   /**
    * Writes what is queued now (also called on close, so nothing accepted waits forever). While the
-   * correlation thread writes, the flush is put off to the loop's next turn rather than wait: the
-   * requests read meanwhile join it. `wait` (close) takes the turn however long it takes.
+   * correlation thread writes, the flush is put off until it gives the turn, rather than block the loop:
+   * the requests read meanwhile join it. `wait` (close) blocks for the turn.
    */
   flush(o: { wait?: boolean } = {}) {
     this.#flushScheduled = false;
@@ -62,7 +62,11 @@ export class GroupCommitInbox implements AlertInbox {
     if (this.#queue.length === 0) return;
     if (this.turn) {
       if (o.wait) this.turn.take('event-loop');
-      else if (!this.turn.tryTake()) return this.#scheduleFlush();
+      else if (!this.turn.tryTake()) {
+        this.#flushScheduled = true;
+        void this.turn.whenGiven().then(() => this.flush());
+        return;
+      }
     }
     try {
       this.#write(this.#queue.splice(0));

@@ -58,7 +58,10 @@ export class SqliteStore extends KyselyStore {
     // Holding Kysely's connection for the whole unit serialises it with every Kysely query on this
     // connection (API reads never see a half-done correlation batch) and with other units of work.
     return this.db.connection().execute(async () => {
-      this.#turn?.turn.take(this.#turn.who);
+      const turn = this.#turn;
+      // The event loop waits without blocking (requests go on); the thread blocks, it has nothing else to do.
+      if (turn?.who === 'event-loop') await turn.turn.takeSoon();
+      else turn?.turn.take('thread');
       try {
         return await this.#transaction(fn);
       } finally {

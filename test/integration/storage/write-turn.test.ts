@@ -98,6 +98,23 @@ describe('WriteTurn (the event loop and the correlation thread writing one SQLit
       await thread.send('give');
     }));
 
+  it("the event loop's units of work wait for the turn without blocking the loop", () =>
+    withThread(async (turn, thread) => {
+      await thread.send('take');
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 5);
+      const taken = turn.takeSoon(5000);
+      await new Promise((r) => setTimeout(r, 60));
+      expect(ticks).toBeGreaterThan(3); // the loop ran while the unit of work waited
+      await thread.send('give');
+      await taken;
+      clearInterval(timer);
+      expect(turn.tryTake()).toBe(false); // held by the event loop now
+      turn.give('event-loop');
+      expect(turn.tryTake()).toBe(true);
+      turn.give('event-loop');
+    }));
+
   it('a wait is bounded: the writer goes ahead (SQLite decides) and its give frees nothing', () =>
     withThread(async (turn, thread) => {
       await thread.send('take');
