@@ -512,6 +512,32 @@ describe.each(BACKENDS)('personal data contract: %s', (_name, open) => {
     expect(wildcard.servicenowSnapshots).toEqual([]);
   });
 
+  it('pages through the ServiceNow snapshots of several instances by (instance, sys_id): none skipped, none twice', async () => {
+    const closed = (i: number) => ({
+      sysId: `s${String(i).padStart(5, '0')}`,
+      modCount: 2,
+      updatedOn: '2026-01-10 08:00:00',
+      fields: { state: '7', assigned_to: 'Jonas Weber', close_notes: '' },
+      journalAfter: null,
+      journal: [],
+    });
+    const instances = ['https://a.service-now.com', 'https://b.service-now.com'];
+    for (const [n, instance] of instances.entries())
+      await t.store.servicenowSync.save(
+        instance,
+        Array.from({ length: 700 - n * 300 }, (_, i) => closed(i)),
+        null,
+      );
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: true, at: NEW })).toMatchObject({
+      servicenowSnapshots: 1100,
+    });
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: false, at: NEW })).toMatchObject({
+      servicenowSnapshots: 1100,
+    });
+    const left = await t.store.privacy.aboutPerson({ ids: [], emails: [], names: ['Jonas Weber'] });
+    expect(left.servicenowSnapshots).toEqual([]);
+  });
+
   it('matches e-mail addresses literally (LIKE wildcards in them match nothing else)', async () => {
     await seed(t.store);
     const r = await t.store.privacy.aboutPerson({
