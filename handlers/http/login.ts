@@ -2,7 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Secret } from '../../src/config/secret';
 import { escapeXml as esc } from '../../src/report/svg-charts';
 import { safeEqual } from './auth';
+import type { Logger } from '../../src/ports/logger';
+import { LOGIN_FAILURES, loginClient, type LoginAttempts } from './login-attempts';
 import { BodyTooLargeError, readBody } from './read-body';
+import { sendError } from './respond';
 import { sessionCookie, sessionValue } from './report-session';
 import { htmlPageCsp } from './security-headers';
 
@@ -54,11 +57,28 @@ ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
 export interface LoginDeps {
   apiToken: Secret;
   now: () => number;
+  /** Failed sign-ins per client: one per server, so the count outlives each request. */
+  attempts: LoginAttempts;
+  logger?: Logger;
+}
+
+/**
+ * 429 for a client over its failed sign-ins: the login page with the reason for a browser, our JSON
+ * error for anything else; Retry-After either way. The token is not checked at all meanwhile.
+ */
+function tooManyAttempts(req: IncomingMessage, res: ServerResponse, next: string, seconds: number): void {
+  const message = `Too many failed sign-ins from this address: try again in ${seconds} s.`;
+  const headers = { 'retry-after': String(seconds), 'cache-control': 'no-store' };
+  if ((req.headers.accept ?? '').includes('text/html'))
+    return sendHtml(res, 429, loginPage(next, message), false, headers);
+  sendError(res, 429, 'too_many_login_attempts', message, { headers });
 }
 
 /**
  * `GET /login` (the form), `POST /login` (checks the token, sets the session cookie, 303 to the page
- * asked for) and `POST /logout` (ends the session). The cookie holds an HMAC, never the token.
+ * asked for) and `POST /logout` (ends the session). The cookie holds an HMAC, never the token. After
+ * `LOGIN_FAILURES` wrong tokens in `LOGIN_WINDOW_SECONDS` a client gets 429 until the oldest ages out;
+ * signing in starts it afresh.
  */
 export async function handleLogin(
   deps: LoginDeps,
@@ -90,9 +110,21 @@ export async function handleLogin(
     });
   }
   const next = safeNext(form.get('next'));
+  const client = loginClient(req);
+  const wait = deps.attempts.retryAfter(client);
+  if (wait > 0) {
+    deps.logger?.debug('login refused: too many failed sign-ins', { client, retryAfterSeconds: wait });
+    return tooManyAttempts(req, res, next, wait);
+  }
   const token = form.get('token') ?? '';
-  if (!safeEqual(token, deps.apiToken.reveal()))
+  if (!safeEqual(token, deps.apiToken.reveal())) {
+    // Who and how often, never what was typed.
+    const failures = deps.attempts.failed(client);
+    deps.logger?.warn('login failed: not the API token', { client, failures, limit: LOGIN_FAILURES });
     return sendHtml(res, 401, loginPage(next, 'That is not the API token.'));
+  }
+  deps.attempts.succeeded(client);
+  deps.logger?.info('login succeeded', { client });
   res.writeHead(303, {
     location: next,
     'set-cookie': sessionCookie(req, sessionValue(deps.apiToken, deps.now())),

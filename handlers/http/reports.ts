@@ -14,6 +14,7 @@ import {
   type ReportFormat,
 } from '../../src/report/render-report';
 import { handleLogin, sendHtml } from './login';
+import { LoginAttempts } from './login-attempts';
 import { QueueFullError, RenderQueue } from './render-queue';
 import { reportsAuthorized } from './report-session';
 import { reportsPage } from './reports-page';
@@ -88,6 +89,7 @@ export function createReportsHandler(deps: ReportsHandlerDeps): Handler {
   const cache = new NodeCache({ stdTTL: deps.cacheSeconds ?? 3600, useClones: false, maxKeys: 200 });
   const source = deps.source ?? 'store';
   const now = () => deps.clock.now().getTime();
+  const attempts = new LoginAttempts(now);
 
   /** Builds and renders, or takes a past month's result from the cache. */
   async function rendered(month: string, format: ReportFormat | 'page'): Promise<RenderedReport> {
@@ -136,7 +138,7 @@ export function createReportsHandler(deps: ReportsHandlerDeps): Handler {
   return async (req, res, url) => {
     if (!PATHS.has(url.pathname)) return false;
     if (url.pathname === '/login' || url.pathname === '/logout') {
-      await handleLogin({ apiToken: deps.apiToken, now }, req, res, url);
+      await handleLogin({ apiToken: deps.apiToken, now, attempts, logger: deps.logger }, req, res, url);
       return true;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -1,3 +1,4 @@
+import { PURGED } from '../../src/core/privacy/pseudonymise';
 import type { RemoteChange, SyncField } from '../../src/core/sync/remote-change';
 import {
   SERVICENOW_SYNCED_COLUMNS,
@@ -60,6 +61,9 @@ export function changesOf(
   const fields: RemoteChange['fields'] = [];
   if (newer && (before || seen.modCount > 0)) {
     for (const column of SERVICENOW_SYNCED_COLUMNS) {
+      // Purged by retention (a closed incident's assignee and close notes): the old value is gone, and
+      // reporting the current one as new would copy a change nobody made.
+      if (before?.fields[column] === PURGED) continue;
       const from = before ? (before.fields[column] ?? '') : null;
       const to = seen.fields[column];
       if (from === to || (from === null && to === '')) continue;

@@ -1,4 +1,5 @@
 import type { OnCallPerson } from '../core/oncall/schedule';
+import { PURGED } from '../core/privacy/pseudonymise';
 import type { Clock } from '../ports/clock';
 import type { PersonRecords, Store } from '../ports/store';
 
@@ -19,8 +20,11 @@ export function parsePersonQuery(text: string): PersonQuery | { error: string } 
 export interface PersonExport {
   query: string;
   generatedAt: string;
-  /** The chat ids and e-mail addresses searched for (the query plus what the config links to it). */
-  identifiers: { ids: string[]; emails: string[] };
+  /**
+   * The chat ids and e-mail addresses searched for (the query plus what the config links to it), and
+   * the names ServiceNow snapshots were searched for (configured, or their acknowledgements').
+   */
+  identifiers: { ids: string[]; emails: string[]; names: string[] };
   /** The person's entries in the configuration (on-call rotations, provider lists). */
   configured: OnCallPerson[];
   stored: PersonRecords;
@@ -53,24 +57,38 @@ export async function exportPerson(
   const emails = new Set(
     ['email' in q ? [q.email] : [], ...configured.flatMap((p) => (p.email ? [p.email] : []))].flat(),
   );
-  const searched = { ids: ids.size, emails: emails.size };
-  const first = await deps.store.privacy.aboutPerson({ ids: [...ids], emails: [...emails] });
-  // The ticket `ack` command carries the e-mail, the incident the chat id that acknowledged: each
-  // leads to the other.
+  const names = new Set(configured.map((p) => p.name));
+  const searched = { ids: ids.size, emails: emails.size, names: names.size };
+  const first = await deps.store.privacy.aboutPerson({
+    ids: [...ids],
+    emails: [...emails],
+    names: [...names],
+  });
+  // ServiceNow names people by display name only: the name they acknowledged with is the best lead.
+  const addName = (name: string) => {
+    if (name && name !== PURGED) names.add(name);
+  };
+  // The ticket `ack` command carries the e-mail, the incident the chat id (and name) that
+  // acknowledged: each leads to the other.
   for (const c of first.outbox.filter((c) => c.kind === 'ack')) {
     const inc = await deps.store.incidents.get(c.incidentId);
-    if (inc?.acknowledged?.at === c.createdAt) ids.add(inc.acknowledged.by);
+    if (inc?.acknowledged?.at !== c.createdAt) continue;
+    ids.add(inc.acknowledged.by);
+    addName(inc.acknowledged.name);
   }
-  for (const a of first.acknowledgements)
+  for (const a of first.acknowledgements) {
+    addName(a.name);
     for (const c of await deps.store.outbox.of(a.incidentId))
       if (c.kind === 'ack' && c.createdAt === a.at && c.payload.email)
         emails.add(c.payload.email.toLowerCase());
-  const grown = ids.size > searched.ids || emails.size > searched.emails;
-  const stored = grown ? await deps.store.privacy.aboutPerson({ ids: [...ids], emails: [...emails] }) : first;
+  }
+  const grown = ids.size > searched.ids || emails.size > searched.emails || names.size > searched.names;
+  const who = { ids: [...ids], emails: [...emails], names: [...names] };
+  const stored = grown ? await deps.store.privacy.aboutPerson(who) : first;
   return {
     query,
     generatedAt: deps.clock.now().toISOString(),
-    identifiers: { ids: [...ids], emails: [...emails] },
+    identifiers: who,
     configured,
     stored,
   };

@@ -39,7 +39,7 @@ export function registerPurgeCommand(program: Command): void {
             actor: 'cli:purge',
           },
         );
-        const lines = Object.entries(r.counts).map(([k, n]) => `  ${k.padEnd(18)} ${n}`);
+        const lines = Object.entries(r.counts).map(([k, n]) => `  ${k.padEnd(20)} ${n}`);
         process.stdout.write(
           `${r.dryRun ? 'dry run, nothing changed; would purge' : 'purged'}:\n${lines.join('\n')}\n` +
             `cutoffs: ${JSON.stringify(r.cutoffs)}\n`,

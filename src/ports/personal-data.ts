@@ -28,6 +28,19 @@ export interface PurgeCounts {
   escalations: number;
   /** Finished outbox commands deleted (their payloads carry notes, names and e-mails). */
   outboxCommands: number;
+  /** Snapshots of closed ServiceNow incidents whose assignee and close notes were purged. */
+  servicenowSnapshots: number;
+}
+
+/** What the ServiceNow poll last read of one incident (its diff base), for the data-subject export. */
+export interface StoredServiceNowSnapshot {
+  /** The instance URL. */
+  instance: string;
+  sysId: string;
+  /** `sys_updated_on` the poll read it at (ServiceNow's `YYYY-MM-DD HH:mm:ss`, UTC). */
+  updatedOn: string;
+  /** The synced columns: state, assignee and group by display name, close code and notes. */
+  fields: Record<string, string>;
 }
 
 /** An outbox command as stored, for the data-subject export. */
@@ -52,6 +65,8 @@ export interface PersonRecords {
   /** Escalation runs their acknowledgement stopped. */
   escalationsStopped: { incidentId: number; provider: string; at: string; by: string }[];
   outbox: StoredCommand[];
+  /** ServiceNow incidents whose synced columns name them (assignee, close notes): searched by name. */
+  servicenowSnapshots: StoredServiceNowSnapshot[];
 }
 
 /**
@@ -62,6 +77,13 @@ export interface PersonRecords {
 export interface PersonalData {
   /** Removes or pseudonymises what is past its cutoff; with `dryRun`, only counts it. */
   purge(cutoffs: RetentionCutoffs, o: { dryRun: boolean; at: string }): Promise<PurgeCounts>;
-  /** Every record naming one of the chat ids (`slack:U…`, `teams:…`) or e-mail addresses. */
-  aboutPerson(who: { ids: readonly string[]; emails: readonly string[] }): Promise<PersonRecords>;
+  /**
+   * Every record naming one of the chat ids (`slack:U…`, `teams:…`) or e-mail addresses; the
+   * ServiceNow snapshots, which name people only by display name, by one of `names`.
+   */
+  aboutPerson(who: {
+    ids: readonly string[];
+    emails: readonly string[];
+    names?: readonly string[];
+  }): Promise<PersonRecords>;
 }

@@ -6,6 +6,7 @@ import {
   purgeEscalationStop,
   purgeHandoff,
   purgeShiftHandover,
+  purgeServiceNowSnapshot,
   purgeTimelineRow,
   type PurgeKinds,
 } from '../../../src/core/privacy/pseudonymise';
@@ -21,6 +22,20 @@ import { auditEntry } from './audit-log';
 
 /** Rows per purge transaction: bounded work, and writers wait at most one page. */
 const PAGE = 500;
+
+/** How the purge pages through one table and rewrites its rows (see `#rewriteFrom`). */
+interface Rewrite<R, N, K> {
+  select: (tx: Kysely<Database>, after: K) => Promise<R[]>;
+  key: (r: R) => K;
+  next: (r: R) => N | null;
+  write: (tx: Kysely<Database>, r: R, next: N) => Promise<unknown>;
+  dryRun: boolean;
+}
+
+/** An ISO cutoff as ServiceNow's raw `YYYY-MM-DD HH:mm:ss` (UTC), which the snapshots store and compare as text. */
+const glideTimeOf = (iso: string) => iso.slice(0, 19).replace('T', ' ');
+/** ServiceNow's raw time as the ISO instant the cutoffs compare with. */
+const isoOfGlide = (glide: string) => `${glide.replace(' ', 'T')}.000Z`;
 
 /** Which kinds are past retention for a row written at `at` (ISO strings compare as instants). */
 const kindsAt = (at: string, c: RetentionCutoffs): PurgeKinds => ({
@@ -55,22 +70,23 @@ export class KyselyPersonalData implements PersonalData {
       shiftHandovers: await this.#shiftHandovers(c, o.dryRun),
       escalations: await this.#escalations(c.personalNames, o.dryRun),
       outboxCommands: await this.#outbox(latest(c), o.dryRun),
+      servicenowSnapshots: await this.#servicenowSnapshots(c, o.dryRun),
     };
   }
 
+  /** `#rewriteFrom` over an integer key, from the first row. */
+  #rewrite<R, N>(o: Rewrite<R, N, number>): Promise<number> {
+    return this.#rewriteFrom(0, o);
+  }
+
   /**
-   * Rewrites the rows `select` pages through (by key, each page one transaction) into what `next`
-   * makes of them; rows it returns null for stay as they are. Returns how many it changed (would change).
+   * Rewrites the rows `select` pages through (by key after `start`, each page one transaction) into
+   * what `next` makes of them; rows it returns null for stay as they are. Returns how many it changed
+   * (would change).
    */
-  async #rewrite<R, N>(o: {
-    select: (tx: Kysely<Database>, after: number) => Promise<R[]>;
-    key: (r: R) => number;
-    next: (r: R) => N | null;
-    write: (tx: Kysely<Database>, r: R, next: N) => Promise<unknown>;
-    dryRun: boolean;
-  }): Promise<number> {
+  async #rewriteFrom<R, N, K>(start: K, o: Rewrite<R, N, K>): Promise<number> {
     let changed = 0;
-    for (let after = 0; ;) {
+    for (let after = start; ;) {
       const last = await this.db.transaction().execute(async (tx) => {
         const rows = await o.select(tx, after);
         for (const r of rows) {
@@ -292,7 +308,48 @@ export class KyselyPersonalData implements PersonalData {
     return Number(r.numDeletedRows);
   }
 
-  async aboutPerson(who: { ids: readonly string[]; emails: readonly string[] }): Promise<PersonRecords> {
+  /**
+   * Closed ServiceNow incidents last read before the cutoffs: their snapshot is the poll's diff base, so
+   * the row stays (state, version, journal watermark) and only the assignee and close notes go. An open
+   * or resolved incident's snapshot is kept whole, however old: the next change is diffed against it.
+   * A snapshot only pushed, never polled (`updated_on` empty), waits for the poll that dates it.
+   */
+  #servicenowSnapshots(c: RetentionCutoffs, dryRun: boolean) {
+    type SnapshotRow = { instance: string; sys_id: string; updated_on: string; fields: string };
+    return this.#rewriteFrom<SnapshotRow, Record<string, string>, [string, string]>(['', ''], {
+      dryRun,
+      select: (tx, [instance, sysId]) =>
+        tx
+          .selectFrom('servicenow_snapshots')
+          .select(['instance', 'sys_id', 'updated_on', 'fields'])
+          .where('updated_on', '<>', '')
+          .where('updated_on', '<', glideTimeOf(latest(c)))
+          .where(sql<boolean>`(instance, sys_id) > (${instance}, ${sysId})`)
+          .orderBy('instance')
+          .orderBy('sys_id')
+          .limit(PAGE)
+          .execute(),
+      key: (r) => [r.instance, r.sys_id],
+      next: (r) =>
+        purgeServiceNowSnapshot(
+          JSON.parse(r.fields) as Record<string, string>,
+          kindsAt(isoOfGlide(r.updated_on), c),
+        ),
+      write: (tx, r, n) =>
+        tx
+          .updateTable('servicenow_snapshots')
+          .set({ fields: JSON.stringify(n) })
+          .where('instance', '=', r.instance)
+          .where('sys_id', '=', r.sys_id)
+          .execute(),
+    });
+  }
+
+  async aboutPerson(who: {
+    ids: readonly string[];
+    emails: readonly string[];
+    names?: readonly string[];
+  }): Promise<PersonRecords> {
     const ids = [...who.ids];
     const byId = ids.length > 0;
     const acks = byId
@@ -365,6 +422,18 @@ export class KyselyPersonalData implements PersonalData {
             .orderBy('id')
             .execute()
         : [];
+    // Stored as JSON: a name is matched as the JSON string it is stored as, in any synced column.
+    const names = (who.names ?? []).filter((n) => n.trim() !== '');
+    const snapshots =
+      names.length > 0
+        ? await this.db
+            .selectFrom('servicenow_snapshots')
+            .select(['instance', 'sys_id', 'updated_on', 'fields'])
+            .where((w) => w.or(names.map((n) => w('fields', 'like', containing(JSON.stringify(n))))))
+            .orderBy('instance')
+            .orderBy('sys_id')
+            .execute()
+        : [];
     return {
       acknowledgements: acks.map((r) => ({
         incidentId: r.id,
@@ -390,6 +459,12 @@ export class KyselyPersonalData implements PersonalData {
         state: r.state,
         createdAt: r.created_at,
         payload: JSON.parse(r.payload),
+      })),
+      servicenowSnapshots: snapshots.map((r) => ({
+        instance: r.instance,
+        sysId: r.sys_id,
+        updatedOn: r.updated_on,
+        fields: JSON.parse(r.fields) as Record<string, string>,
       })),
     };
   }

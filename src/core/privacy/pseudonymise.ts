@@ -287,3 +287,35 @@ export function purgeEscalationStop(stoppedBy: string | null): string | null {
   const next = pseudonymActor(stoppedBy);
   return next === stoppedBy ? null : next;
 }
+
+/**
+ * ServiceNow states after which an incident no longer changes: Closed and Canceled. (Resolved is
+ * reopened by the caller, so its snapshot is still what the next change is diffed against.)
+ */
+const FINAL_SERVICENOW_STATES: readonly string[] = ['7', '8'];
+
+/**
+ * The synced ServiceNow columns that hold personal data, by kind: the assignee's display name and
+ * what the resolver wrote. The others (state, priority, group, close code) are what the poll still
+ * needs to report a later change of a purged incident exactly.
+ */
+const SERVICENOW_PERSONAL_COLUMNS = { names: ['assigned_to'], texts: ['close_notes'] } as const;
+
+/**
+ * The synced columns of a closed or canceled ServiceNow incident's snapshot with the assignee's name
+ * and the close notes replaced by `(purged)` (empty ones stay empty). Null for an incident still open
+ * or resolved — its snapshot is the base of the next poll's diff — and when nothing is left to purge.
+ */
+export function purgeServiceNowSnapshot(
+  fields: Readonly<Record<string, string>>,
+  kinds: PurgeKinds,
+): Record<string, string> | null {
+  if (!FINAL_SERVICENOW_STATES.includes(fields.state ?? '')) return null;
+  const columns = [
+    ...(kinds.names ? SERVICENOW_PERSONAL_COLUMNS.names : []),
+    ...(kinds.texts ? SERVICENOW_PERSONAL_COLUMNS.texts : []),
+  ];
+  const next = { ...fields };
+  for (const c of columns) if (next[c]) next[c] = PURGED;
+  return same(next, fields) ? null : next;
+}

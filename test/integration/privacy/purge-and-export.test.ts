@@ -123,10 +123,32 @@ describe('retention purge and data-subject export', () => {
   it('exports a person found by e-mail: acknowledgements, notes, hand-offs and queued commands across tables', async () => {
     const h = await history();
     try {
+      // What the ServiceNow poll last read of two incidents: it names people by display name only.
+      const snapshot = (sysId: string, assignee: string) => ({
+        sysId,
+        modCount: 3,
+        updatedOn: '2026-01-05 10:00:00',
+        fields: { state: '2', assigned_to: assignee, close_notes: '' },
+        journalAfter: null,
+        journal: [],
+      });
+      await h.store.servicenowSync.save(
+        'https://dev1.service-now.com',
+        [snapshot('sn-jonas', 'Jonas Weber'), snapshot('sn-anna', 'Anna Schmidt')],
+        null,
+      );
       const r = await exportPerson({ store: h.store, people: [], clock: h.clock }, 'Jonas.Weber@example.com');
       if ('error' in r) throw new Error(r.error);
-      // The e-mail leads to the chat id through the acknowledgement queued for ServiceNow.
-      expect(r.identifiers).toEqual({ ids: ['slack:U0JONAS001'], emails: ['jonas.weber@example.com'] });
+      // The e-mail leads to the chat id through the acknowledgement queued for ServiceNow, and that to
+      // the name ServiceNow knows them by.
+      expect(r.identifiers).toEqual({
+        ids: ['slack:U0JONAS001'],
+        emails: ['jonas.weber@example.com'],
+        names: ['Jonas Weber'],
+      });
+      expect(r.stored.servicenowSnapshots.map((x) => [x.sysId, x.fields.assigned_to])).toEqual([
+        ['sn-jonas', 'Jonas Weber'],
+      ]);
       expect(r.stored.acknowledgements).toEqual([
         { incidentId: h.old, at: '2026-01-05T09:00:00.000Z', by: 'slack:U0JONAS001', name: 'Jonas Weber' },
       ]);
@@ -160,6 +182,7 @@ describe('retention purge and data-subject export', () => {
       expect(anna.configured).toHaveLength(1);
       expect(anna.stored.handoffs).toHaveLength(1);
       expect(anna.stored.timeline.map((e) => e.type)).toEqual(['handoff_accepted']);
+      expect(anna.stored.servicenowSnapshots.map((x) => x.sysId)).toEqual(['sn-anna']);
     } finally {
       await h.store.close();
     }

@@ -5,6 +5,7 @@ import {
   purgeAuditRow,
   purgeEscalationStop,
   purgeHandoff,
+  purgeServiceNowSnapshot,
   purgeShiftHandover,
   purgeTimelineRow,
 } from '../../../src/core/privacy/pseudonymise';
@@ -259,5 +260,40 @@ describe('purgeShiftHandover and purgeEscalationStop', () => {
     expect(purgeEscalationStop('teams:(purged)')).toBeNull();
     expect(purgeEscalationStop('job:escalation')).toBeNull();
     expect(purgeEscalationStop(null)).toBeNull();
+  });
+});
+
+describe('purgeServiceNowSnapshot', () => {
+  const fields = (state: string, over: Record<string, string> = {}) => ({
+    state,
+    impact: '2',
+    assignment_group: 'DMS Infrastructure',
+    assigned_to: 'Jonas Weber',
+    close_code: 'Solved (Permanently)',
+    close_notes: 'Jonas swapped the fuser',
+    ...over,
+  });
+  it.each([
+    ['closed, both kinds', '7', BOTH, { assigned_to: PURGED, close_notes: PURGED }],
+    ['canceled, both kinds', '8', BOTH, { assigned_to: PURGED, close_notes: PURGED }],
+    ['closed, names only', '7', NAMES, { assigned_to: PURGED }],
+    ['closed, texts only', '7', TEXTS, { close_notes: PURGED }],
+  ])('%s: purges the assignee and close notes only', (_case, state, kinds, purged) => {
+    expect(purgeServiceNowSnapshot(fields(state), kinds)).toEqual({ ...fields(state), ...purged });
+  });
+  it.each([
+    ['new', '1'],
+    ['in progress', '2'],
+    ['on hold', '3'],
+    ['resolved (can be reopened)', '6'],
+  ])('keeps a %s incident whole: the next poll diffs against it', (_case, state) => {
+    expect(purgeServiceNowSnapshot(fields(state), BOTH)).toBeNull();
+  });
+  it('changes nothing twice, nor empty columns, nor without a kind due', () => {
+    expect(
+      purgeServiceNowSnapshot(fields('7', { assigned_to: PURGED, close_notes: PURGED }), BOTH),
+    ).toBeNull();
+    expect(purgeServiceNowSnapshot(fields('7', { assigned_to: '', close_notes: '' }), BOTH)).toBeNull();
+    expect(purgeServiceNowSnapshot(fields('7'), NONE)).toBeNull();
   });
 });

@@ -167,6 +167,7 @@ const EXPECTED_AT_JUNE = {
   shiftHandovers: 0,
   escalations: 0,
   outboxCommands: 1,
+  servicenowSnapshots: 0,
 };
 
 describe.each(BACKENDS)('personal data contract: %s', (_name, open) => {
@@ -252,6 +253,7 @@ describe.each(BACKENDS)('personal data contract: %s', (_name, open) => {
       shiftHandovers: 0,
       escalations: 0,
       outboxCommands: 0,
+      servicenowSnapshots: 0,
     });
     expect(await snapshot(t.direct)).toEqual(after);
   });
@@ -408,6 +410,132 @@ describe.each(BACKENDS)('personal data contract: %s', (_name, open) => {
       shiftHandovers: 0,
       escalations: 0,
     });
+  });
+
+  it('purges the assignee and close notes of closed ServiceNow incidents last read before the cutoffs, each at its own, and keeps open ones whole', async () => {
+    const INSTANCE = 'https://dev12345.service-now.com';
+    const fields = (state: string) => ({
+      state,
+      hold_reason: '',
+      impact: '2',
+      urgency: '2',
+      priority: '3',
+      assignment_group: 'DMS Infrastructure',
+      assigned_to: 'Jonas Weber',
+      close_code: state === '1' ? '' : 'Solved (Permanently)',
+      close_notes: state === '1' ? '' : 'Jonas Weber restarted the spooler',
+    });
+    const snap = (sysId: string, state: string, updatedOn: string) => ({
+      sysId,
+      modCount: 4,
+      updatedOn,
+      fields: fields(state),
+      journalAfter: updatedOn,
+      journal: [{ sysId: `j-${sysId}`, createdOn: updatedOn }],
+    });
+    const OLD_GLIDE = '2026-01-10 08:00:00';
+    await t.store.servicenowSync.save(
+      INSTANCE,
+      [
+        snap('closed-old', '7', OLD_GLIDE),
+        snap('canceled-old', '8', OLD_GLIDE),
+        snap('closed-new', '7', '2026-11-20 08:00:00'),
+        // Open or resolved: the next poll diffs against it, however old it is.
+        snap('open-old', '2', OLD_GLIDE),
+        snap('resolved-old', '6', OLD_GLIDE),
+        // Pushed, never polled: not dated yet.
+        snap('closed-pushed', '7', ''),
+      ],
+      null,
+    );
+    const read = async () =>
+      Object.fromEntries(
+        [
+          ...(
+            await t.store.servicenowSync.snapshots(INSTANCE, [
+              'closed-old',
+              'canceled-old',
+              'closed-new',
+              'open-old',
+              'resolved-old',
+              'closed-pushed',
+            ])
+          ).values(),
+        ].map((x) => [x.sysId, x]),
+      );
+    const before = await read();
+
+    const textsOnly = { alertPayloads: OLD, chatTexts: JUNE, personalNames: OLD };
+    expect(await t.store.privacy.purge(textsOnly, { dryRun: true, at: NEW })).toMatchObject({
+      servicenowSnapshots: 2,
+    });
+    expect(await read()).toEqual(before);
+    expect(await t.store.privacy.purge(textsOnly, { dryRun: false, at: NEW })).toMatchObject({
+      servicenowSnapshots: 2,
+    });
+    expect((await read())['closed-old']?.fields).toEqual({
+      ...fields('7'),
+      close_notes: '(purged)',
+    });
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: false, at: NEW })).toMatchObject({
+      servicenowSnapshots: 2,
+    });
+    const after = await read();
+    for (const id of ['closed-old', 'canceled-old'])
+      expect(after[id]).toEqual({
+        ...before[id],
+        fields: { ...before[id]!.fields, assigned_to: '(purged)', close_notes: '(purged)' },
+      });
+    for (const id of ['closed-new', 'open-old', 'resolved-old', 'closed-pushed'])
+      expect(after[id]).toEqual(before[id]);
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: false, at: NEW })).toMatchObject({
+      servicenowSnapshots: 0,
+    });
+
+    // The export finds the snapshots by display name (ServiceNow stores no chat id or e-mail there).
+    const jonas = await t.store.privacy.aboutPerson({ ids: [], emails: [], names: ['Jonas Weber'] });
+    expect(jonas.servicenowSnapshots.map((x) => x.sysId).sort()).toEqual([
+      'closed-new',
+      'closed-pushed',
+      'open-old',
+      'resolved-old',
+    ]);
+    expect(jonas.servicenowSnapshots.find((x) => x.sysId === 'open-old')).toEqual({
+      instance: INSTANCE,
+      sysId: 'open-old',
+      updatedOn: OLD_GLIDE,
+      fields: fields('2'),
+    });
+    const nobody = await t.store.privacy.aboutPerson({ ids: [JONAS], emails: [JONAS_MAIL] });
+    expect(nobody.servicenowSnapshots).toEqual([]);
+    const wildcard = await t.store.privacy.aboutPerson({ ids: [], emails: [], names: ['%', 'Jonas_Weber'] });
+    expect(wildcard.servicenowSnapshots).toEqual([]);
+  });
+
+  it('pages through the ServiceNow snapshots of several instances by (instance, sys_id): none skipped, none twice', async () => {
+    const closed = (i: number) => ({
+      sysId: `s${String(i).padStart(5, '0')}`,
+      modCount: 2,
+      updatedOn: '2026-01-10 08:00:00',
+      fields: { state: '7', assigned_to: 'Jonas Weber', close_notes: '' },
+      journalAfter: null,
+      journal: [],
+    });
+    const instances = ['https://a.service-now.com', 'https://b.service-now.com'];
+    for (const [n, instance] of instances.entries())
+      await t.store.servicenowSync.save(
+        instance,
+        Array.from({ length: 700 - n * 300 }, (_, i) => closed(i)),
+        null,
+      );
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: true, at: NEW })).toMatchObject({
+      servicenowSnapshots: 1100,
+    });
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: false, at: NEW })).toMatchObject({
+      servicenowSnapshots: 1100,
+    });
+    const left = await t.store.privacy.aboutPerson({ ids: [], emails: [], names: ['Jonas Weber'] });
+    expect(left.servicenowSnapshots).toEqual([]);
   });
 
   it('matches e-mail addresses literally (LIKE wildcards in them match nothing else)', async () => {
