@@ -27,7 +27,6 @@ export interface CorrelationThreadData {
 
 export type ToThread = { type: 'idle'; id: number } | { type: 'stop' };
 export type ToEventLoop =
-  | { type: 'ready' }
   | { type: 'batch' }
   | { type: 'committed'; events: readonly TimelineEvent[] }
   | { type: 'idle'; id: number }

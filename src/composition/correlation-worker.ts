@@ -65,7 +65,6 @@ async function main(): Promise<void> {
     }
   });
   loop.start();
-  post({ type: 'ready' });
   // Between passes, wait for the next ingest commit (or the poll). A commit after `seen` was read makes
   // the wait return at once; one before it is covered by the pass woken after the read.
   while (!stopped) {
