@@ -51,8 +51,8 @@ export class LeaderGate {
   }
 
   /**
-   * How long a follower waits before its next try: until the holder's lease ends, plus the try's round
-   * trip. The end comes from the lease's referee clock as a duration (the database's on PostgreSQL), so
+   * How long a follower waits before its next try: until the holder's lease ends, plus AFTER_END_MS.
+   * The end comes from the lease's referee clock as a duration (the database's on PostgreSQL), so
    * it is waited out here without comparing this instance's clock with anyone's. If the holder renews
    * meanwhile, that try fails and learns the new end; between MIN_RETRY_MS and a third of the lease.
    */
