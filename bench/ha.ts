@@ -320,8 +320,9 @@ at most a second later): ${
         ? 'no takeover within 120 s'
         : 'not run'
   }. The takeover waits for the dead leader's lease row to run out (the lease, minus the time since its last
-renewal) plus up to a third of the lease until the survivor's next try, so it lies between ⅔ and 1⅓ of
-the lease (\`LEADER_LEASE_SECONDS\`, docs/high-availability.md).`;
+renewal), then comes within tens of milliseconds (the survivor tries again right after the row's end), so
+it lies between ⅔ of the lease and the lease (\`LEADER_LEASE_SECONDS\`; \`bench -- failover\` measures it
+alone; docs/high-availability.md).`;
   writeBenchSection('ha', md);
   process.stdout.write(`${md}\n`);
 }

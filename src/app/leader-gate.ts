@@ -11,26 +11,56 @@ export interface LeaderGateDeps {
 }
 
 const DEFAULT_LEASE_MS = 30_000;
+/** A follower never tries again sooner than this after a try (no busy loop, whatever the lease says). */
+const MIN_RETRY_MS = 100;
+/** How long after the holder's lease ends a follower tries, so that the referee's clock has passed it. */
+const AFTER_END_MS = 20;
 
 /**
- * Whether this instance runs the leader-only jobs now. It tries for the lease at start and every third
- * of the lease; it counts as leader only until its last successful hold plus the lease, by its own
- * clock, so an instance that stalls stops acting as leader by the time another may take over.
+ * Whether this instance runs the leader-only jobs now. It tries for the lease at start; the leader
+ * renews it every third of the lease; a follower tries again right after the current holder's lease
+ * ends (the lease's `endsIn`), and at least every third of the lease (a holder that released it cleanly
+ * is replaced then). It counts as leader only until its last successful hold plus the lease, by its own
+ * clock read before it asked, so an instance that stalls stops acting as leader by the time another
+ * may take over.
  */
 export class LeaderGate {
   #until = Number.NEGATIVE_INFINITY;
   #timer: NodeJS.Timeout | null = null;
+  #running = false;
   #trying: Promise<boolean> | null = null;
   readonly #leaseMs: number;
+  readonly #renewMs: number;
 
   constructor(private readonly deps: LeaderGateDeps) {
     this.#leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+    this.#renewMs = Math.max(MIN_RETRY_MS, Math.floor(this.#leaseMs / 3));
   }
 
   start(): void {
-    this.#timer = setInterval(() => void this.tryNow(), Math.max(100, Math.floor(this.#leaseMs / 3)));
+    this.#running = true;
+    void this.#tick();
+  }
+
+  async #tick(): Promise<void> {
+    const held = await this.tryNow();
+    const delay = held ? this.#renewMs : await this.#untilChance();
+    if (!this.#running) return;
+    this.#timer = setTimeout(() => void this.#tick(), delay);
     this.#timer.unref();
-    void this.tryNow();
+  }
+
+  /**
+   * How long a follower waits before its next try: until the holder's lease ends, plus AFTER_END_MS.
+   * The end comes from the lease's referee clock as a duration (the database's on PostgreSQL), so
+   * it is waited out here without comparing this instance's clock with anyone's. If the holder renews
+   * meanwhile, that try fails and learns the new end; between MIN_RETRY_MS and a third of the lease.
+   */
+  async #untilChance(): Promise<number> {
+    const endsIn = await this.deps.lease
+      .endsIn(this.deps.clock.now().toISOString())
+      .catch(() => this.#renewMs);
+    return Math.min(this.#renewMs, Math.max(MIN_RETRY_MS, endsIn + AFTER_END_MS));
   }
 
   /** True while this instance holds the lease. */
@@ -69,7 +99,8 @@ export class LeaderGate {
 
   /** Stops trying and gives the lease up, so another instance leads at its next try. */
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
+    this.#running = false;
+    if (this.#timer) clearTimeout(this.#timer);
     await this.#trying;
     this.#until = Number.NEGATIVE_INFINITY;
     await this.deps.lease.release().catch(() => {});

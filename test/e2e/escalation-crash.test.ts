@@ -102,7 +102,7 @@ escalation:
     expect(await steps()).toEqual([0]);
     server = await startChild(env, dir);
     // On PostgreSQL the restarted process is another instance: it leads (and runs the escalation timers)
-    // once the killed one's leader lease has run out (30 s, tried every 10 s; docs/reliability.md).
+    // once the killed one's leader lease has run out (up to 30 s; docs/reliability.md).
     const takeover = testStore() === 'postgres' ? 50_000 : 15_000;
     expect(await until(async () => (await steps()).length === 3 && gateway.events.length > 0, takeover)).toBe(
       true,

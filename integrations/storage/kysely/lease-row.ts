@@ -1,17 +1,21 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { LeaderLease } from '../../../src/ports/leader-lease';
 import type { Database } from '../database';
+
+/** An ISO time (`…T…Z`, milliseconds): a value, or the database's clock read in the statement. */
+export type LeaseTime = string | RawBuilder<string>;
 
 /**
  * Takes or renews the lease row `name` for `holder` in one statement: free, expired or already ours →
  * ours until `until` (the term counts up when the holder changes); held by another and not expired →
- * unchanged. True when `holder` now holds it.
+ * unchanged. True when `holder` now holds it. `now` and `until` come from the one clock that judges
+ * the lease (ISO strings of one width compare as times).
  */
 export async function holdLeaseRow(
   db: Kysely<Database>,
   lease: { name: string; holder: string },
-  now: string,
-  until: string,
+  now: LeaseTime,
+  until: LeaseTime,
 ): Promise<boolean> {
   const row = await db
     .insertInto('leases')
@@ -53,6 +57,15 @@ export class LeaseRow implements LeaderLease {
 
   hold(now: string, until: string) {
     return holdLeaseRow(this.db, this.lease, now, until);
+  }
+
+  async endsIn(now: string) {
+    const row = await this.db
+      .selectFrom('leases')
+      .select('until')
+      .where('name', '=', this.lease.name)
+      .executeTakeFirst();
+    return row ? Math.max(0, Date.parse(row.until) - Date.parse(now)) : 0;
   }
 
   release() {

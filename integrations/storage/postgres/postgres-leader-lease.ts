@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import type { LeaderLease } from '../../../src/ports/leader-lease';
 import type { Database } from '../database';
@@ -8,6 +8,13 @@ import { LOCK_SPACE } from './advisory-locks';
 /** Leader locks live in their own space (the first key), one per lease name (the second). */
 const LEADER_SPACE = LOCK_SPACE + 1;
 
+/** The database's clock (the statement's start) as the ISO text the lease row holds. */
+const DB_NOW = `to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The database's clock `ms` later, as ISO text, rounded up to the millisecond (never shorter). */
+const dbLater = (ms: number) =>
+  sql<string>`to_char((statement_timestamp() + ${Math.ceil(ms) + 1} * interval '1 millisecond') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 /**
  * A leader lease on PostgreSQL: `pg_try_advisory_lock` held on a session connection of its own (not
  * the pool), plus the `leases` row. The lock says who is alive and leading right now — a process that
@@ -16,6 +23,18 @@ const LEADER_SPACE = LOCK_SPACE + 1;
  * once and the row when its lease runs out, so jobs never run on two instances within one lease. A
  * leader that hangs keeps its session: once its row has expired, the next candidate ends that session
  * (`pg_terminate_backend`), so a hung leader is replaced within a lease too.
+ *
+ * The row's end is set and judged by the database's clock, not the instances': the caller's `now` and
+ * `until` only give the lease's length. A leader counts itself leader until its own clock, read before
+ * it asked, passes that length; the database wrote the row's end later than that moment, by its clock,
+ * and only its clock says when the row has run out. So the old leader has stopped before another may
+ * start, however far apart the instances' clocks are (only their rates must agree).
+ *
+ * When the lock is free but the row is not ours and has not run out, the row is still respected: the
+ * lock only says the old leader's session has ended, which happens to a live leader too — a network
+ * partition, a restarted or failed-over database, a terminated backend — and such a leader keeps
+ * acting (ServiceNow polling, pages, chat) until its own lease ends. The candidate keeps the lock and
+ * takes the row the moment it runs out (`endsIn` says when).
  */
 export class PostgresLeaderLease implements LeaderLease {
   #session: pg.Client | null = null;
@@ -29,13 +48,25 @@ export class PostgresLeaderLease implements LeaderLease {
 
   async hold(now: string, until: string): Promise<boolean> {
     try {
-      if (!(await this.#lock(now))) return false;
-      return await holdLeaseRow(this.db, this.lease, now, until);
+      if (!(await this.#lock())) return false;
+      return await holdLeaseRow(
+        this.db,
+        this.lease,
+        sql.raw<string>(DB_NOW),
+        dbLater(Date.parse(until) - Date.parse(now)),
+      );
     } catch {
       // A lost session or database: not the leader until both are back.
       await this.#drop();
       return false;
     }
+  }
+
+  async endsIn(): Promise<number> {
+    const row = await sql<{ ms: number }>`
+      SELECT greatest(0, extract(epoch from (until::timestamptz - statement_timestamp())) * 1000)::float8 AS ms
+      FROM leases WHERE name = ${this.lease.name}`.execute(this.db);
+    return Math.ceil(row.rows[0]?.ms ?? 0);
   }
 
   async release(): Promise<void> {
@@ -44,7 +75,7 @@ export class PostgresLeaderLease implements LeaderLease {
     if (held) await releaseLeaseRow(this.db, this.lease).catch(() => {});
   }
 
-  async #lock(now: string): Promise<boolean> {
+  async #lock(): Promise<boolean> {
     const session = await this.#connected();
     if (this.#locked) {
       // Still our session? (A terminated or broken one fails here.)
@@ -55,9 +86,8 @@ export class PostgresLeaderLease implements LeaderLease {
     if (await this.#tryLock(session, key)) return true;
     // The lock is held. If the holder's lease has run out, it is hung: end its session, then try again
     // (the lock goes when that backend has exited, a moment later).
-    const expired = await session.query('SELECT 1 FROM leases WHERE name = $1 AND until <= $2', [
+    const expired = await session.query(`SELECT 1 FROM leases WHERE name = $1 AND until <= ${DB_NOW}`, [
       this.lease.name,
-      now,
     ]);
     if (!expired.rowCount) return false;
     await session.query(

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { correlateBatch, type CorrelateDeps } from '../../../src/app/correlate-batch';
 import { loadConfig } from '../../../src/config/load-config';
 import type { Alert } from '../../../src/core/alert/alert';
+import type { LeaderLease } from '../../../src/ports/leader-lease';
 import type { Store } from '../../../src/ports/store';
+import { systemClock } from '../../../integrations/clock/system-clock';
 import { openPostgresStore } from '../../../integrations/storage/postgres/open-postgres-store';
 import { ManualClock, silentLogger } from '../../helpers/test-app';
 import { freshPostgresSchema, postgresWanted, type TestSchema } from '../../helpers/postgres';
@@ -110,19 +112,33 @@ import { alert, incident, minute } from './contract/backends';
         0x17b015e + 1,
       );
 
+    /** A hold of 2 s from now: the database's clock judges it, so the test waits in real time. */
+    const span = (): [string, string] => {
+      const at = systemClock.now().getTime();
+      return [new Date(at).toISOString(), new Date(at + 2000).toISOString()];
+    };
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const endsIn = (lease: LeaderLease) => lease.endsIn(systemClock.now().toISOString());
+
     it('moves to the other instance within the lease when the leader dies', async () => {
       const la = a.leaderLease('jobs', 'a');
       const lb = b.leaderLease('jobs', 'b');
-      expect(await la.hold(minute(0), minute(1))).toBe(true);
-      expect(await lb.hold(minute(0), minute(1))).toBe(false);
-      expect(await la.hold(minute(0.5), minute(1.5))).toBe(true);
-      // A dies: its session (and the advisory lock) goes with it; its lease row stays until 1.5.
+      expect(await la.hold(...span())).toBe(true);
+      expect(await lb.hold(...span())).toBe(false);
+      expect(await la.hold(...span())).toBe(true);
+      // A dies: its session (and the advisory lock) goes with it; its lease row stays.
       const [session] = await leaderSessions();
       await schema.query('SELECT pg_terminate_backend(?)', session!.pid);
-      expect(await lb.hold(minute(1), minute(2))).toBe(false);
-      expect(await lb.hold(minute(1.5), minute(2.5))).toBe(true);
+      for (let i = 0; i < 100 && (await leaderSessions()).length > 0; i++) await sleep(50);
+      // B gets the lock but not the row: A, if only cut off, may still act until its row runs out.
+      expect(await lb.hold(...span())).toBe(false);
+      const [candidate] = await leaderSessions();
+      expect(candidate?.pid).not.toBe(session!.pid);
+      expect(await endsIn(lb)).toBeGreaterThan(1000);
+      await sleep((await endsIn(lb)) + 20);
+      expect(await lb.hold(...span())).toBe(true);
       // A, back, does not lead while B holds it.
-      expect(await la.hold(minute(1.6), minute(2.6))).toBe(false);
+      expect(await la.hold(...span())).toBe(false);
       await la.release();
       await lb.release();
     });
@@ -130,13 +146,24 @@ import { alert, incident, minute } from './contract/backends';
     it('replaces a leader that hangs (session open, lease run out)', async () => {
       const la = a.leaderLease('jobs', 'a');
       const lb = b.leaderLease('jobs', 'b');
-      expect(await la.hold(minute(0), minute(1))).toBe(true);
-      expect(await lb.hold(minute(0.5), minute(1.5))).toBe(false);
-      // A renews nothing after 0; at 1 its lease has run out: B ends A's session and leads.
-      expect(await lb.hold(minute(1), minute(2))).toBe(true);
-      expect(await la.hold(minute(1.2), minute(2.2))).toBe(false);
+      expect(await la.hold(...span())).toBe(true);
+      expect(await lb.hold(...span())).toBe(false);
+      // A renews nothing; once its lease has run out B ends A's session and leads.
+      await sleep((await endsIn(lb)) + 20);
+      expect(await lb.hold(...span())).toBe(true);
+      expect(await la.hold(...span())).toBe(false);
       await la.release();
       await lb.release();
+    });
+
+    it("judges the lease by the database clock, not by the instances' clocks", async () => {
+      const la = a.leaderLease('jobs', 'a');
+      const lb = b.leaderLease('jobs', 'b');
+      expect(await la.hold(minute(0), minute(1))).toBe(true);
+      // B's clock runs a day ahead of A's: by its clock A's lease has long run out, by the database's not.
+      expect(await lb.hold(minute(24 * 60), minute(24 * 60 + 1))).toBe(false);
+      expect(await lb.endsIn(minute(24 * 60))).toBeGreaterThan(50_000);
+      await la.release();
     });
 
     it('is taken over at once after a clean release', async () => {
