@@ -29,10 +29,9 @@ import type { TimelineEvent } from '../core/incident/timeline-event';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { IncidentRecord, Transactional, UnitOfWork } from '../ports/store';
-import { enqueueChatSync, type TicketingSettings } from './enqueue-ticket-commands';
+import { enqueueChatSync, enqueueSyncWrite, type TicketingSettings } from './enqueue-ticket-commands';
 import { personKey, type PeopleMatches } from './match-people';
 import { recordEvent } from './record-event';
-import { currentRequestId } from './request-context';
 
 /** What the sync core needs. */
 export interface SyncDeps {
@@ -186,14 +185,11 @@ async function queueWrite(
 ): Promise<boolean> {
   const target = recordOf(w.incident, system);
   if (!target) return false;
-  await w.uow.outbox.enqueue({
+  await enqueueSyncWrite(w.uow, {
     incidentId: w.incident.id,
     lane: system,
-    kind: 'sync',
     payload: { write, changedAt: w.change.updatedAt },
-    notBefore: w.now,
-    at: w.now,
-    requestId: currentRequestId(),
+    now: w.now,
   });
   for (const l of ledger)
     await w.uow.sync.recordEcho({

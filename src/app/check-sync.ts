@@ -9,6 +9,7 @@ import {
 import type { Clock } from '../ports/clock';
 import type { IncidentRecord, Store } from '../ports/store';
 import type { SyncState, TicketSystem } from '../ports/ticket-system';
+import { enqueueSyncWrite } from './enqueue-ticket-commands';
 import { contentDrift, type ContentCheckDeps, type ContentDrift } from './check-sync-content';
 import { ticketRef } from './run-ticket-command';
 
@@ -188,13 +189,11 @@ async function repair(
     const [own, ...rest] = r.marks ?? [];
     if (own && !(await uow.sync.markProcessed({ ...own, at: now }))) return 'before';
     for (const m of rest) await uow.sync.markProcessed({ ...m, at: now });
-    await uow.outbox.enqueue({
+    await enqueueSyncWrite(uow, {
       incidentId: incident.id,
       lane: r.system,
-      kind: 'sync',
       payload: { write: r.write },
-      notBefore: now,
-      at: now,
+      now,
     });
     await uow.sync.recordEcho({
       system: r.system,

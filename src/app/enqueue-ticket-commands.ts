@@ -46,6 +46,31 @@ export async function unblockNote<C extends TicketCommand>(
   return command;
 }
 
+/** What a two-way sync command carries (`SyncWrite` and when the change was made). */
+type SyncPayload = Extract<TicketCommand, { kind: 'sync' }>['payload'];
+
+/**
+ * Queues a two-way sync write (a person's change copied from the other system, a revert, a drift
+ * repair) on a ticket lane in the caller's transaction. Like every command but a note it makes a note
+ * waiting out `noteInterval` due now: otherwise the copy of a comment typed in Jira would sit behind
+ * the incident's coalesced monitoring note for up to that interval (a minute by default).
+ */
+export async function enqueueSyncWrite(
+  uow: Pick<UnitOfWork, 'outbox'>,
+  o: { incidentId: number; lane: TicketLane; payload: SyncPayload; now: string },
+): Promise<void> {
+  const command = { kind: 'sync', payload: o.payload } as const;
+  await unblockNote(uow, { incidentId: o.incidentId, lane: o.lane, command, now: o.now });
+  await uow.outbox.enqueue({
+    incidentId: o.incidentId,
+    lane: o.lane,
+    ...command,
+    notBefore: o.now,
+    at: o.now,
+    requestId: currentRequestId(),
+  });
+}
+
 /**
  * Queues the remote effects of an incident change in the caller's transaction: the ticket command on
  * every ticket lane and one coalesced chat update per chat platform (the first one posts the message).

@@ -1,4 +1,8 @@
-import { enqueueTicketCommands, noteCommand } from '../../../src/app/enqueue-ticket-commands';
+import {
+  enqueueSyncWrite,
+  enqueueTicketCommands,
+  noteCommand,
+} from '../../../src/app/enqueue-ticket-commands';
 import type { TicketCommand } from '../../../src/core/outbox/outbox-command';
 import type { Store } from '../../../src/ports/store';
 import { BACKENDS, freshStore, incident, insertIncidents, minute } from '../storage/contract/backends';
@@ -47,6 +51,37 @@ describe.each(BACKENDS)('a command queued behind a waiting note (%s)', (_name, o
     expect(
       (await t.store.unitOfWork((uow) => uow.outbox.due('servicenow', at, 10))).map((c) => c.kind),
     ).toEqual(['note']);
+  });
+
+  it('makes the note due now for a sync copy, so a Jira comment does not wait out the interval', async () => {
+    const [inc] = await insertIncidents(t.store, incident('g'));
+    const id = inc!.id;
+    const both = { ...settings, lanes: ['servicenow' as const, 'jira' as const] };
+    await t.store.unitOfWork((uow) =>
+      enqueueTicketCommands(uow, both, {
+        incidentId: id,
+        command: noteCommand(minute(0)),
+        now: minute(0),
+        chat: 'coalesced',
+      }),
+    );
+    const write = {
+      type: 'comment' as const,
+      text: '[Jira comment by Erika Engineer on INFRA-1]\nRouter restarted',
+      visibility: 'internal' as const,
+    };
+    await t.store.unitOfWork((uow) =>
+      enqueueSyncWrite(uow, { incidentId: id, lane: 'servicenow', payload: { write }, now: at }),
+    );
+    expect(
+      (await t.store.unitOfWork((uow) => uow.outbox.due('servicenow', at, 10))).map((c) => c.kind),
+    ).toEqual(['note']);
+    const commands = await t.store.outbox.of(id);
+    expect(commands.map((c) => [c.lane, c.kind, c.notBefore])).toEqual([
+      ['servicenow', 'note', at],
+      ['jira', 'note', minute(1)], // the other lane's note keeps coalescing
+      ['servicenow', 'sync', at],
+    ]);
   });
 
   it('leaves a note alone that is already due', async () => {
