@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { Secret } from './config/secret';
 import { databaseUrlForLog } from './config/env';
 import { AlertSource } from './core/alert/alert';
@@ -7,7 +7,7 @@ import { onCallSchedules } from './config/oncall';
 import { runbooksDir } from './config/runbooks-dir';
 import type { LoadedConfig } from './config/load-config';
 import { CorrelationLoop, type CorrelationRunner } from './app/correlation-loop';
-import { CorrelationThread } from './composition/correlation-thread';
+import { CorrelationThread, threadShare } from './composition/correlation-thread';
 import { WriteTurn } from '../integrations/storage/sqlite/write-turn';
 import { ingestAlerts } from './app/ingest-alerts';
 import { offerIncidentHandoff } from './app/offer-incident-handoff';
@@ -329,6 +329,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
           sqlite: sqliteOptions,
           settings: correlationSettings,
           ...correlationOptions,
+          maxShare: threadShare(availableParallelism()),
         },
         turn,
         logger,

@@ -46,8 +46,9 @@ async function main(): Promise<void> {
       batchSize: data.batchSize,
       afterBatch: () => post({ type: 'batch' }),
       // Accepting alerts comes first, also across threads: on a machine with few cores the thread would
-      // take CPU from the event loop. While deliveries commit, it keeps to the loop's `maxShare`.
+      // take CPU from the event loop. While deliveries commit, it keeps to `maxShare` (threadShare).
       busy: ingestMoved,
+      maxShare: data.maxShare,
     },
   );
   let stopped = false;

@@ -90,6 +90,7 @@ describe('correlation in its own thread (SQLite file)', () => {
           settings,
           pollMs: 50,
           batchSize: 25,
+          maxShare: 0.3,
         },
         turn,
         logger,
