@@ -82,7 +82,7 @@ export interface PersonRecords {
   outbox: StoredCommand[];
   /** ServiceNow incidents whose synced columns name them (assignee, close notes): searched by name. */
   servicenowSnapshots: StoredServiceNowSnapshot[];
-  /** The sync's last seen assignee and close notes naming them (by name or e-mail). */
+  /** The sync's last seen assignees and close notes containing one of their names or e-mail addresses. */
   syncFieldVersions: StoredSyncFieldVersion[];
 }
 

@@ -440,7 +440,7 @@ export class KyselyPersonalData implements PersonalData {
             .orderBy('sys_id')
             .execute()
         : [];
-    // The assignee (a ServiceNow display name, a Jira account by e-mail) and close notes naming them.
+    // The sync stores people by ServiceNow display name (and in close notes): matched as contained text.
     const terms = [...names, ...who.emails];
     const versions =
       terms.length > 0
