@@ -7,7 +7,8 @@ import {
 } from '../../../src/core/privacy/pseudonymise';
 import type { Database } from '../database';
 import type { Rewrite } from './personal-data';
-import { KyselySyncWrites } from './sync-ledger';
+import { rowToIncident } from '../row-mappers';
+import { linksRecord, recordPattern } from './sync-ledger';
 
 /** A personal sync field version with the ServiceNow state its incident was last seen in, and when. */
 export interface VersionRow {
@@ -22,15 +23,41 @@ export interface VersionRow {
 export type VersionKey = [system: string, record: string, field: string];
 
 /**
- * The ServiceNow state of the incident a record belongs to, as the sync last saw it: the record itself
- * on ServiceNow, the linked incident's ServiceNow ticket for a Jira issue (none: not final, kept).
+ * Per record of one page, the ServiceNow state the sync last saw of its incident, and when: the record
+ * itself on ServiceNow, the linked incident's ServiceNow ticket for a Jira issue (none: not final, kept).
+ * Two queries per page, whatever its size: the purge rereads the rows it keeps every day.
  */
-async function closingOf(tx: Kysely<Database>, system: string, record: string) {
-  const sync = new KyselySyncWrites(tx);
-  const sysId =
-    system === 'servicenow' ? record : (await sync.incidentFor('jira', record))?.tickets.servicenow?.sys_id;
-  const v = sysId ? await sync.fieldVersion('servicenow', sysId, 'state') : null;
-  return v ? { state: v.value, at: v.updatedAt } : null;
+async function closingsOf(tx: Kysely<Database>, rows: readonly { system: string; record: string }[]) {
+  const keys = [...new Set(rows.filter((r) => r.system === 'jira').map((r) => r.record))];
+  const linked =
+    keys.length === 0
+      ? []
+      : (
+          await tx
+            .selectFrom('incidents')
+            .selectAll()
+            .where((w) => w.or(keys.map((k) => w('tickets', 'like', recordPattern(k)))))
+            .orderBy('id', 'desc')
+            .execute()
+        ).map(rowToIncident);
+  // The newest incident linked to a Jira issue, as the sync core finds it.
+  const sysIdOf = (system: string, record: string) =>
+    system === 'servicenow'
+      ? record
+      : linked.find((i) => linksRecord(i, 'jira', record))?.tickets.servicenow?.sys_id;
+  const sysIds = [...new Set(rows.map((r) => sysIdOf(r.system, r.record)))].flatMap((id) => (id ? [id] : []));
+  const states =
+    sysIds.length === 0
+      ? []
+      : await tx
+          .selectFrom('sync_field_versions')
+          .select(['record', 'value', 'updated_at'])
+          .where('system', '=', 'servicenow')
+          .where('field', '=', 'state')
+          .where('record', 'in', sysIds)
+          .execute();
+  const byId = new Map(states.map((s) => [s.record, { state: s.value, at: s.updated_at }]));
+  return (system: string, record: string) => byId.get(sysIdOf(system, record) ?? '') ?? null;
 }
 
 /**
@@ -62,15 +89,8 @@ export function syncFieldVersionPurge(o: {
         .orderBy('field')
         .limit(o.page)
         .execute();
-      // A record has up to three personal fields: its incident is looked up once per page.
-      const closings = new Map<string, VersionRow['closing']>();
-      const out: VersionRow[] = [];
-      for (const r of rows) {
-        const at = `${r.system}\n${r.record}`;
-        if (!closings.has(at)) closings.set(at, await closingOf(tx, r.system, r.record));
-        out.push({ ...r, closing: closings.get(at) ?? null });
-      }
-      return out;
+      const closing = await closingsOf(tx, rows);
+      return rows.map((r) => ({ ...r, closing: closing(r.system, r.record) }));
     },
     key: (r) => [r.system, r.record, r.field],
     next: (r) =>
