@@ -1,6 +1,7 @@
 import type { SyncConfig } from '../config/sync';
 import { offerHandoff } from '../core/handoff/handoff';
 import type { SyncWrite } from '../core/outbox/outbox-command';
+import { PURGED } from '../core/privacy/pseudonymise';
 import type { Redactor } from '../core/redact/redact';
 import {
   RemoteChange,
@@ -362,7 +363,7 @@ async function applyFields(w: Work): Promise<Set<string>> {
   for (const f of change.fields) {
     const known = await uow.sync.fieldVersion(change.system, change.record, f.field);
     const version = { value: f.to, updatedAt: change.updatedAt, version: change.version ?? null };
-    if (known && isOlder(change, known)) {
+    if (known && order(change, known) < 0) {
       await event(w, {
         type: 'sync_stale',
         data: { system: change.system, field: f.field, name: change.actor.name },
@@ -370,6 +371,10 @@ async function applyFields(w: Work): Promise<Set<string>> {
       });
       continue;
     }
+    // Purged by retention (a closed incident's assignee or close notes): the value it had is gone, so a
+    // change not newer than it is the one already handled, read again (the sweep's changelog), and
+    // must not be copied or set back a second time; only a later change is a change.
+    if (known?.value === PURGED && order(change, known) <= 0) continue;
     await uow.sync.setFieldVersion(change.system, change.record, f.field, version);
     if (known?.value === f.to) continue;
     const echo = await uow.sync.matchEcho({
@@ -399,12 +404,15 @@ async function applyFields(w: Work): Promise<Set<string>> {
   return used;
 }
 
-/** Older than what is known: an earlier remote update time, or the same time and a lower version. */
-function isOlder(c: RemoteChange, known: { updatedAt: string; version: number | null }): boolean {
+/**
+ * How a change compares with what is known: by the remote's update time, at the same time by version
+ * where both have one (negative: older, 0: the same as far as can be told, positive: newer).
+ */
+function order(c: RemoteChange, known: { updatedAt: string; version: number | null }): number {
   const a = Date.parse(c.updatedAt);
   const b = Date.parse(known.updatedAt);
-  if (a !== b) return a < b;
-  return c.version !== undefined && known.version !== null && c.version < known.version;
+  if (a !== b) return a - b;
+  return c.version !== undefined && known.version !== null ? c.version - known.version : 0;
 }
 
 /** A change where the field is not owned: timeline and chat, and with `revert` the old value back. */

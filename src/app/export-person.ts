@@ -22,7 +22,8 @@ export interface PersonExport {
   generatedAt: string;
   /**
    * The chat ids and e-mail addresses searched for (the query plus what the config links to it), and
-   * the names ServiceNow snapshots were searched for (configured, or their acknowledgements').
+   * the names ServiceNow snapshots and the sync's last seen values were searched for (configured, or
+   * their acknowledgements').
    */
   identifiers: { ids: string[]; emails: string[]; names: string[] };
   /** The person's entries in the configuration (on-call rotations, provider lists). */

@@ -30,6 +30,21 @@ export interface PurgeCounts {
   outboxCommands: number;
   /** Snapshots of closed ServiceNow incidents whose assignee and close notes were purged. */
   servicenowSnapshots: number;
+  /** Last synced values (assignee, close notes) of closed incidents' tickets replaced by `(purged)`. */
+  syncFieldVersions: number;
+}
+
+/** The last value the two-way sync saw of one personal field of a ticket, for the data-subject export. */
+export interface StoredSyncFieldVersion {
+  /** `servicenow` or `jira`. */
+  system: string;
+  /** The ServiceNow sys_id or the Jira issue key. */
+  record: string;
+  /** `assignedTo` (display name), `assignee` (Jira account) or `closeNotes`. */
+  field: string;
+  value: string | null;
+  /** The remote's update time of the change that set it. */
+  updatedAt: string;
 }
 
 /** What the ServiceNow poll last read of one incident (its diff base), for the data-subject export. */
@@ -67,6 +82,8 @@ export interface PersonRecords {
   outbox: StoredCommand[];
   /** ServiceNow incidents whose synced columns name them (assignee, close notes): searched by name. */
   servicenowSnapshots: StoredServiceNowSnapshot[];
+  /** The sync's last seen assignees and close notes containing one of their names or e-mail addresses. */
+  syncFieldVersions: StoredSyncFieldVersion[];
 }
 
 /**
@@ -79,7 +96,8 @@ export interface PersonalData {
   purge(cutoffs: RetentionCutoffs, o: { dryRun: boolean; at: string }): Promise<PurgeCounts>;
   /**
    * Every record naming one of the chat ids (`slack:U…`, `teams:…`) or e-mail addresses; the
-   * ServiceNow snapshots, which name people only by display name, by one of `names`.
+   * ServiceNow snapshots, which name people only by display name, by one of `names`; the sync's last
+   * seen assignees and close notes by a name or an e-mail address they contain.
    */
   aboutPerson(who: {
     ids: readonly string[];

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cutoffsBefore, purgePersonalData } from '../../src/app/purge-personal-data';
+import { systemClock } from '../../integrations/clock/system-clock';
+import { jiraInstant } from '../../integrations/jira/jira-remote-changes';
 import { SANDBOX_IDENTITIES } from '../../integrations/sandbox/sandbox-identities';
 import { QUIET_SYNC_APP_YAML } from '../helpers/sync-app-yaml';
 import { type TestApp, startTestApp } from '../helpers/test-app';
@@ -243,5 +246,136 @@ describe('two-way sync of people: assignee ⇄ assigned_to, Jira Service Managem
     });
     await until(() => journal().some((j) => String(j.value).includes('Public note')));
     expect(journal().find((j) => String(j.value).includes('Public note'))!.element).toBe('work_notes');
+  });
+
+  /**
+   * The sync's last synced values (`sync_field_versions`) under retention: the purge runs as
+   * `itsm-bridge purge --before <now>` does, and the JQL sweep then reads the same Jira changelog
+   * again. A purged value must never make the sync copy, set back or report drift a second time.
+   */
+  describe('after the retention purge of the last synced assignee and close notes', () => {
+    const SWEEP = '  jira: { sweepInterval: 0, sweepWindow: 15m }';
+    const jiraIssue = () => jira().state.issues.find((i) => i.key === issueKey)!;
+    const assignInJira = (accountId: string | null) =>
+      asEngineer(`api/3/issue/${issueKey}`, 'PUT', {
+        fields: { assignee: accountId === null ? null : { accountId } },
+      });
+    const reasons = async (type: string) => (await timeline(type)).map((e) => e.reason);
+    const syncCommands = async () =>
+      (await app.store.outbox.of(incidentId)).filter((c) => c.kind === 'sync').length;
+    const version = (system: 'servicenow' | 'jira', field: string) =>
+      app.store.sync.fieldVersion(system, system === 'jira' ? issueKey : sysId, field);
+    const driftCheck = async () =>
+      (await app.syncCheck({ since: '2000-01-01T00:00:00.000Z', repair: false })).drifted;
+    /** ServiceNow closes the incident with close notes naming the assignee; the sync copies it to Jira. */
+    const close = async () => {
+      await asServiceDesk({
+        state: '7',
+        close_code: 'Solved (Permanently)',
+        close_notes: 'Anna Schmidt replaced the fan',
+      });
+      await until(async () => (await version('servicenow', 'state'))?.value === '7');
+      await settle();
+    };
+    /** Everything written until a moment ago is past retention. */
+    const purgeUntilNow = async () => {
+      await new Promise((r) => setTimeout(r, 1100)); // ServiceNow's times have whole seconds
+      const r = await purgePersonalData(
+        { store: app.store, clock: systemClock },
+        { cutoffs: cutoffsBefore(systemClock.now()), dryRun: false, actor: 'cli:purge' },
+      );
+      return r.counts.syncFieldVersions;
+    };
+    /** The sweep reads the issue's changelog again: no command, no ServiceNow update, no timeline line. */
+    const sweepChangesNothing = async () => {
+      const lines = await reasons('sync_assignee');
+      const commands = await syncCommands();
+      const modCount = snIncident().sys_mod_count;
+      expect(await app.syncSweep()).toBeGreaterThan(0);
+      await settle();
+      expect(await syncCommands()).toBe(commands);
+      expect(snIncident().sys_mod_count).toBe(modCount);
+      expect(await reasons('sync_assignee')).toEqual(lines);
+      // What was purged stays purged: the change read again does not bring the account id back.
+      expect((await version('jira', 'assignee'))?.value).toBe('(purged)');
+      expect(await driftCheck()).toEqual([]);
+    };
+
+    it('copies nothing again when the sweep reads a purged assignee’s changelog, and copies the next change', async () => {
+      await start(SWEEP);
+      await assignInJira(ANNA);
+      await until(() => snIncident().assigned_to === snUser('anna.schmidt').sys_id);
+      // The bridge's write comes back (push): the ServiceNow assignee it last saw is then Anna's name.
+      await until(async () => (await version('servicenow', 'assignedTo'))?.value === 'Anna Schmidt');
+      await close();
+      expect(await driftCheck()).toEqual([]);
+      expect(await reasons('sync_assignee')).toEqual([
+        'Jira assignee changed to Anna Schmidt by Erika Engineer; copied to ServiceNow',
+      ]);
+
+      // The Jira assignee (account id), the ServiceNow assignee (display name) and the close notes.
+      expect(await purgeUntilNow()).toBe(3);
+      for (const [system, field] of [
+        ['jira', 'assignee'],
+        ['servicenow', 'assignedTo'],
+        ['servicenow', 'closeNotes'],
+      ] as const)
+        expect((await version(system, field))?.value).toBe('(purged)');
+      expect((await version('servicenow', 'state'))?.value).toBe('7');
+      await sweepChangesNothing();
+
+      // A change made after the purge is a change: copied as before.
+      await assignInJira(null);
+      await until(() => snIncident().assigned_to === '');
+      await settle();
+      expect(await reasons('sync_assignee')).toEqual([
+        'Jira assignee changed to (purged) by (purged); copied to ServiceNow',
+        'Jira assignee cleared by Erika Engineer; copied to ServiceNow',
+      ]);
+      expect(await driftCheck()).toEqual([]);
+    });
+
+    it('reports nothing again when the sweep reads a purged assignee change the owner had refused', async () => {
+      await start(`  revert: true\n  ownership: { assignee: servicenow }\n${SWEEP}`);
+      await assignInJira(ANNA);
+      await until(async () => (await timeline('sync_assignee')).length === 1);
+      await close();
+      expect(await reasons('sync_assignee')).toEqual([
+        'Jira assignee changed to Anna Schmidt by Erika Engineer; ServiceNow owns the assignee, not synced',
+      ]);
+      expect(await purgeUntilNow()).toBe(2); // the Jira assignee and the close notes
+      await sweepChangesNothing();
+      expect(jiraIssue().assignee).toBe(ANNA);
+    });
+
+    it('copies nothing again when a change whose webhook had no changelog id is read again by the sweep after the purge', async () => {
+      await start(SWEEP);
+      // What the reader makes of a delivery without `changelog.id`: a change without a version, so the
+      // sweep's later read of the same entry is recognised by its value alone.
+      jira().webhooks.settings.dropNext = 1;
+      await assignInJira(ANNA);
+      const entry = jiraIssue().changelog.at(-1)!;
+      await app.sync([
+        {
+          system: 'jira',
+          changeId: 'webhook-without-changelog-id',
+          record: issueKey,
+          updatedAt: jiraInstant(entry.created)!,
+          actor: { id: ERIKA, name: 'Erika Engineer', integration: false },
+          fields: [{ field: 'assignee', from: null, to: ANNA }],
+          comments: [],
+          attachments: [],
+        },
+      ]);
+      await until(() => snIncident().assigned_to === snUser('anna.schmidt').sys_id);
+      // The bridge's write comes back (push): the ServiceNow assignee it last saw is then Anna's name.
+      await until(async () => (await version('servicenow', 'assignedTo'))?.value === 'Anna Schmidt');
+      await close();
+      expect(await purgeUntilNow()).toBe(3);
+      await sweepChangesNothing();
+      expect(await reasons('sync_assignee')).toEqual([
+        'Jira assignee changed to (purged) by (purged); copied to ServiceNow',
+      ]);
+    });
   });
 });

@@ -8,6 +8,7 @@ import {
   purgeShiftHandover,
   purgeServiceNowSnapshot,
   purgeTimelineRow,
+  PERSONAL_SYNC_FIELDS,
   type PurgeKinds,
 } from '../../../src/core/privacy/pseudonymise';
 import type {
@@ -19,12 +20,13 @@ import type {
 import type { Database } from '../database';
 import { rowToHandoff, rowToShiftHandover, rowToTimeline } from '../row-mappers';
 import { auditEntry } from './audit-log';
+import { syncFieldVersionPurge, type VersionKey, type VersionRow } from './sync-field-version-purge';
 
 /** Rows per purge transaction: bounded work, and writers wait at most one page. */
 const PAGE = 500;
 
 /** How the purge pages through one table and rewrites its rows (see `#rewriteFrom`). */
-interface Rewrite<R, N, K> {
+export interface Rewrite<R, N, K> {
   select: (tx: Kysely<Database>, after: K) => Promise<R[]>;
   key: (r: R) => K;
   next: (r: R) => N | null;
@@ -71,6 +73,10 @@ export class KyselyPersonalData implements PersonalData {
       escalations: await this.#escalations(c.personalNames, o.dryRun),
       outboxCommands: await this.#outbox(latest(c), o.dryRun),
       servicenowSnapshots: await this.#servicenowSnapshots(c, o.dryRun),
+      syncFieldVersions: await this.#rewriteFrom<VersionRow, string, VersionKey>(
+        ['', '', ''],
+        syncFieldVersionPurge({ page: PAGE, before: latest(c), kindsAt: (at) => kindsAt(at, c), ...o }),
+      ),
     };
   }
 
@@ -434,6 +440,20 @@ export class KyselyPersonalData implements PersonalData {
             .orderBy('sys_id')
             .execute()
         : [];
+    // The sync stores people by ServiceNow display name (and in close notes): matched as contained text.
+    const terms = [...names, ...who.emails];
+    const versions =
+      terms.length > 0
+        ? await this.db
+            .selectFrom('sync_field_versions')
+            .selectAll()
+            .where('field', 'in', [...PERSONAL_SYNC_FIELDS])
+            .where((w) => w.or(terms.map((n) => w('value', 'like', containing(n)))))
+            .orderBy('system')
+            .orderBy('record')
+            .orderBy('field')
+            .execute()
+        : [];
     return {
       acknowledgements: acks.map((r) => ({
         incidentId: r.id,
@@ -465,6 +485,13 @@ export class KyselyPersonalData implements PersonalData {
         sysId: r.sys_id,
         updatedOn: r.updated_on,
         fields: JSON.parse(r.fields) as Record<string, string>,
+      })),
+      syncFieldVersions: versions.map((r) => ({
+        system: r.system,
+        record: r.record,
+        field: r.field,
+        value: r.value,
+        updatedAt: r.updated_at,
       })),
     };
   }

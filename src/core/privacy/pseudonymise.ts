@@ -2,6 +2,7 @@ import type { TimelineEventType } from '../incident/timeline-event';
 import type { HandoffNote } from '../handoff/handoff';
 import type { OnCallPerson } from '../oncall/schedule';
 import type { ShiftItem } from '../oncall/shift-handover';
+import { SyncField } from '../sync/remote-change';
 import { assigneeReason, notOwnedReason } from '../sync/sync-policy';
 
 /** What a purged text or name reads as. */
@@ -318,4 +319,48 @@ export function purgeServiceNowSnapshot(
   const next = { ...fields };
   for (const c of columns) if (next[c]) next[c] = PURGED;
   return same(next, fields) ? null : next;
+}
+
+/**
+ * Per sync field, the kind of personal data its last synced value (`sync_field_versions.value`) is:
+ * the assignee by display name (ServiceNow) or account id (Jira), and what the resolver wrote. A new
+ * field does not compile until it is listed here, so nothing personal escapes retention unnoticed.
+ */
+const SYNC_FIELD_KINDS: Record<SyncField, keyof PurgeKinds | null> = {
+  state: null,
+  holdReason: null,
+  impact: null,
+  urgency: null,
+  priority: null,
+  assignmentGroup: null,
+  assignedTo: 'names',
+  closeCode: null,
+  closeNotes: 'texts',
+  status: null,
+  statusCategory: null,
+  assignee: 'names',
+  resolution: null,
+};
+
+/** The sync fields whose stored value is personal data (what the purge looks at). */
+export const PERSONAL_SYNC_FIELDS: readonly SyncField[] = SyncField.options.filter(
+  (f) => SYNC_FIELD_KINDS[f] !== null,
+);
+
+/**
+ * The value a sync field version keeps once past retention: `(purged)` for the assignee and the close
+ * notes of an incident that is Closed or Canceled in ServiceNow (`closedState`: the ServiceNow state the
+ * sync last saw of it). Null when it stays: the incident can still change, the field is not personal,
+ * it is empty or already purged. The update time and version stay, so an older change still never
+ * overwrites a newer one.
+ */
+export function purgeSyncFieldVersion(
+  v: { field: string; value: string | null },
+  closedState: string | null,
+  kinds: PurgeKinds,
+): string | null {
+  if (!FINAL_SERVICENOW_STATES.includes(closedState ?? '')) return null;
+  const kind = (SYNC_FIELD_KINDS as Record<string, keyof PurgeKinds | null | undefined>)[v.field];
+  if (!kind || !kinds[kind] || !v.value || v.value === PURGED) return null;
+  return PURGED;
 }

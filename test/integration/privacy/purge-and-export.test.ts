@@ -137,6 +137,22 @@ describe('retention purge and data-subject export', () => {
         [snapshot('sn-jonas', 'Jonas Weber'), snapshot('sn-anna', 'Anna Schmidt')],
         null,
       );
+      // What the two-way sync last saw of those tickets' assignee and close notes.
+      await h.store.unitOfWork(async (uow) => {
+        const at = { updatedAt: '2026-01-05T10:00:00.000Z', version: 3 };
+        await uow.sync.setFieldVersion('servicenow', 'sn-jonas', 'assignedTo', {
+          value: 'Jonas Weber',
+          ...at,
+        });
+        await uow.sync.setFieldVersion('servicenow', 'sn-anna', 'closeNotes', {
+          value: 'Anna Schmidt and Jonas Weber replaced the switch',
+          ...at,
+        });
+        await uow.sync.setFieldVersion('servicenow', 'sn-anna', 'assignedTo', {
+          value: 'Anna Schmidt',
+          ...at,
+        });
+      });
       const r = await exportPerson({ store: h.store, people: [], clock: h.clock }, 'Jonas.Weber@example.com');
       if ('error' in r) throw new Error(r.error);
       // The e-mail leads to the chat id through the acknowledgement queued for ServiceNow, and that to
@@ -148,6 +164,10 @@ describe('retention purge and data-subject export', () => {
       });
       expect(r.stored.servicenowSnapshots.map((x) => [x.sysId, x.fields.assigned_to])).toEqual([
         ['sn-jonas', 'Jonas Weber'],
+      ]);
+      expect(r.stored.syncFieldVersions.map((v) => [v.record, v.field])).toEqual([
+        ['sn-anna', 'closeNotes'],
+        ['sn-jonas', 'assignedTo'],
       ]);
       expect(r.stored.acknowledgements).toEqual([
         { incidentId: h.old, at: '2026-01-05T09:00:00.000Z', by: 'slack:U0JONAS001', name: 'Jonas Weber' },
@@ -183,6 +203,10 @@ describe('retention purge and data-subject export', () => {
       expect(anna.stored.handoffs).toHaveLength(1);
       expect(anna.stored.timeline.map((e) => e.type)).toEqual(['handoff_accepted']);
       expect(anna.stored.servicenowSnapshots.map((x) => x.sysId)).toEqual(['sn-anna']);
+      expect(anna.stored.syncFieldVersions.map((v) => [v.record, v.field])).toEqual([
+        ['sn-anna', 'assignedTo'],
+        ['sn-anna', 'closeNotes'],
+      ]);
     } finally {
       await h.store.close();
     }

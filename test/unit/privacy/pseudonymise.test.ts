@@ -7,6 +7,7 @@ import {
   purgeHandoff,
   purgeServiceNowSnapshot,
   purgeShiftHandover,
+  purgeSyncFieldVersion,
   purgeTimelineRow,
 } from '../../../src/core/privacy/pseudonymise';
 
@@ -295,5 +296,35 @@ describe('purgeServiceNowSnapshot', () => {
     ).toBeNull();
     expect(purgeServiceNowSnapshot(fields('7', { assigned_to: '', close_notes: '' }), BOTH)).toBeNull();
     expect(purgeServiceNowSnapshot(fields('7'), NONE)).toBeNull();
+  });
+});
+
+describe('purgeSyncFieldVersion', () => {
+  const NONE = { names: false, texts: false };
+  it.each([
+    ['a ServiceNow assignee of a closed incident', 'assignedTo', 'Jonas Weber', '7', NAMES, PURGED],
+    ['a Jira assignee of a canceled incident', 'assignee', '712020:3f6c1a2e', '8', NAMES, PURGED],
+    ['close notes of a closed incident', 'closeNotes', 'Jonas swapped the fuser', '7', TEXTS, PURGED],
+    ['close notes while only names are due', 'closeNotes', 'Jonas swapped the fuser', '7', NAMES, null],
+    ['an assignee while only texts are due', 'assignedTo', 'Jonas Weber', '7', TEXTS, null],
+    ['an assignee of a resolved incident (can be reopened)', 'assignedTo', 'Jonas Weber', '6', BOTH, null],
+    ['an assignee of an open incident', 'assignee', '712020:3f6c1a2e', '2', BOTH, null],
+    [
+      'an assignee whose incident the sync never saw in ServiceNow',
+      'assignee',
+      '712020:3f6c1a2e',
+      null,
+      BOTH,
+      null,
+    ],
+    ['a state (not personal)', 'state', '7', '7', BOTH, null],
+    ['a priority (not personal)', 'priority', '1', '7', BOTH, null],
+    ['a Jira resolution (not personal)', 'resolution', 'Done', '7', BOTH, null],
+    ['an unassigned field (nothing to purge)', 'assignedTo', null, '7', BOTH, null],
+    ['an empty field', 'closeNotes', '', '7', BOTH, null],
+    ['a value purged before (idempotent)', 'assignedTo', PURGED, '7', BOTH, null],
+    ['nothing due', 'assignedTo', 'Jonas Weber', '7', NONE, null],
+  ])('%s', (_case, field, value, closedState, kinds, expected) => {
+    expect(purgeSyncFieldVersion({ field, value }, closedState, kinds)).toBe(expected);
   });
 });

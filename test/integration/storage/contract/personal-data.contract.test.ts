@@ -168,6 +168,7 @@ const EXPECTED_AT_JUNE = {
   escalations: 0,
   outboxCommands: 1,
   servicenowSnapshots: 0,
+  syncFieldVersions: 0,
 };
 
 describe.each(BACKENDS)('personal data contract: %s', (_name, open) => {
@@ -254,6 +255,7 @@ describe.each(BACKENDS)('personal data contract: %s', (_name, open) => {
       escalations: 0,
       outboxCommands: 0,
       servicenowSnapshots: 0,
+      syncFieldVersions: 0,
     });
     expect(await snapshot(t.direct)).toEqual(after);
   });
@@ -536,6 +538,141 @@ describe.each(BACKENDS)('personal data contract: %s', (_name, open) => {
     });
     const left = await t.store.privacy.aboutPerson({ ids: [], emails: [], names: ['Jonas Weber'] });
     expect(left.servicenowSnapshots).toEqual([]);
+  });
+
+  it('purges the last synced assignee and close notes of tickets whose ServiceNow incident is closed, each at its own cutoff, and keeps the rest', async () => {
+    // Four incidents, each linked to a ServiceNow incident and a Jira issue.
+    const pairs = [
+      ['closed-old', 'OPS-1', '7', OLD],
+      ['canceled-old', 'OPS-2', '8', OLD],
+      ['closed-new', 'OPS-3', '7', NEW],
+      ['resolved-old', 'OPS-4', '6', OLD],
+    ] as const;
+    const incs = await insertIncidents(t.store, ...pairs.map(([sysId]) => incident(sysId)));
+    const ANNA_ID = '712020:3f6c1a2e-8d4b-4f0e-9a57-1c2d3e4f5a61';
+    await t.store.unitOfWork(async (uow) => {
+      for (const [n, [sysId, key, state, closedAt]] of pairs.entries()) {
+        await uow.incidents.update(incs[n]!.id, {
+          tickets: {
+            servicenow: { number: `INC00${n}`, sys_id: sysId, url: `https://sn/${sysId}` },
+            jira: { key, url: `https://jira/browse/${key}` },
+          },
+        });
+        const set = (system: 'servicenow' | 'jira', record: string, field: string, value: string | null) =>
+          uow.sync.setFieldVersion(system, record, field, { value, updatedAt: OLD, version: 3 });
+        await set('servicenow', sysId, 'assignedTo', 'Jonas Weber');
+        await set('servicenow', sysId, 'closeNotes', 'Jonas Weber restarted the spooler');
+        await set('servicenow', sysId, 'priority', '3');
+        await set('servicenow', sysId, 'assignmentGroup', 'DMS Infrastructure');
+        await set('jira', key, 'assignee', ANNA_ID);
+        await set('jira', key, 'status', 'Done');
+        await uow.sync.setFieldVersion('servicenow', sysId, 'state', {
+          value: state,
+          updatedAt: closedAt,
+          version: 4,
+        });
+      }
+      // Not linked to any incident: whether it is final is unknown, so it is kept.
+      await uow.sync.setFieldVersion('jira', 'OPS-9', 'assignee', {
+        value: ANNA_ID,
+        updatedAt: OLD,
+        version: 1,
+      });
+    });
+    const read = async () => {
+      const out: Record<string, unknown> = {};
+      for (const [sysId, key] of [...pairs, ['none', 'OPS-9'] as const])
+        for (const [system, record, field] of [
+          ['servicenow', sysId, 'assignedTo'],
+          ['servicenow', sysId, 'closeNotes'],
+          ['servicenow', sysId, 'priority'],
+          ['servicenow', sysId, 'assignmentGroup'],
+          ['servicenow', sysId, 'state'],
+          ['jira', key, 'assignee'],
+          ['jira', key, 'status'],
+        ] as const) {
+          const v = await t.store.sync.fieldVersion(system, record, field);
+          if (v) out[`${system}:${record}:${field}`] = v;
+        }
+      return out;
+    };
+    const before = await read();
+    const purged = (what: Record<string, string>) =>
+      Object.fromEntries(
+        Object.entries(before).map(([k, v]) => [k, k in what ? { ...(v as object), value: what[k] } : v]),
+      );
+
+    const textsOnly = { alertPayloads: OLD, chatTexts: JUNE, personalNames: OLD };
+    expect(await t.store.privacy.purge(textsOnly, { dryRun: true, at: NEW })).toMatchObject({
+      syncFieldVersions: 2,
+    });
+    expect(await read()).toEqual(before);
+    expect(await t.store.privacy.purge(textsOnly, { dryRun: false, at: NEW })).toMatchObject({
+      syncFieldVersions: 2,
+    });
+    const notes = {
+      'servicenow:closed-old:closeNotes': '(purged)',
+      'servicenow:canceled-old:closeNotes': '(purged)',
+    };
+    expect(await read()).toEqual(purged(notes));
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: false, at: NEW })).toMatchObject({
+      syncFieldVersions: 4,
+    });
+    // The update time and version stay: an older change still never overwrites a newer one.
+    expect(await read()).toEqual(
+      purged({
+        ...notes,
+        'servicenow:closed-old:assignedTo': '(purged)',
+        'servicenow:canceled-old:assignedTo': '(purged)',
+        'jira:OPS-1:assignee': '(purged)',
+        'jira:OPS-2:assignee': '(purged)',
+      }),
+    );
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: false, at: NEW })).toMatchObject({
+      syncFieldVersions: 0,
+    });
+
+    // The export finds the rest by a name or e-mail address the value contains.
+    const jonas = await t.store.privacy.aboutPerson({ ids: [], emails: [], names: ['Jonas Weber'] });
+    expect(jonas.syncFieldVersions.map((v) => `${v.system}:${v.record}:${v.field}`)).toEqual([
+      'servicenow:closed-new:assignedTo',
+      'servicenow:closed-new:closeNotes',
+      'servicenow:resolved-old:assignedTo',
+      'servicenow:resolved-old:closeNotes',
+    ]);
+    expect(jonas.syncFieldVersions[1]).toEqual({
+      system: 'servicenow',
+      record: 'closed-new',
+      field: 'closeNotes',
+      value: 'Jonas Weber restarted the spooler',
+      updatedAt: OLD,
+    });
+    const wildcard = await t.store.privacy.aboutPerson({ ids: [], emails: [], names: ['%', 'Jonas_Weber'] });
+    expect(wildcard.syncFieldVersions).toEqual([]);
+  });
+
+  it('pages through the sync field versions by (system, record, field): none skipped, none twice', async () => {
+    await t.store.unitOfWork(async (uow) => {
+      for (let i = 0; i < 1100; i++) {
+        const sysId = `s${String(i).padStart(5, '0')}`;
+        const v = (value: string) => ({ value, updatedAt: OLD, version: 1 });
+        await uow.sync.setFieldVersion('servicenow', sysId, 'state', v('7'));
+        await uow.sync.setFieldVersion(
+          'servicenow',
+          sysId,
+          i % 2 ? 'closeNotes' : 'assignedTo',
+          v('Jonas Weber'),
+        );
+      }
+    });
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: true, at: NEW })).toMatchObject({
+      syncFieldVersions: 1100,
+    });
+    expect(await t.store.privacy.purge(ALL_JUNE, { dryRun: false, at: NEW })).toMatchObject({
+      syncFieldVersions: 1100,
+    });
+    const left = await t.store.privacy.aboutPerson({ ids: [], emails: [], names: ['Jonas Weber'] });
+    expect(left.syncFieldVersions).toEqual([]);
   });
 
   it('matches e-mail addresses literally (LIKE wildcards in them match nothing else)', async () => {
