@@ -175,14 +175,16 @@ async function event(w: Work, e: SyncEvent): Promise<void> {
 }
 
 /**
- * Queues one sync write on `system`'s ticket, with its echo ledger entry (what will come back from that
- * system when the write is made) in the same transaction.
+ * Queues one sync write on `system`'s ticket, with its echo ledger entries (what will come back from that
+ * system when the write is made) in the same transaction. A lifecycle write's entry is the one
+ * `lifecycleEcho` derives from it (the same one `supersedeQueuedLifecycle` uses up); other writes name
+ * theirs.
  */
 async function queueWrite(
   w: Work,
   system: SyncSystem,
   write: SyncWrite,
-  ledger: { item: string; content: string }[],
+  ledger: { item: string; content: string }[] = [lifecycleEcho(write)].filter((e) => e !== null),
 ): Promise<boolean> {
   const target = recordOf(w.incident, system);
   if (!target) return false;
@@ -475,7 +477,7 @@ async function copyOwned(
       closeCode: resolving ? cfg.closeCode : null,
       closeNotes: notes,
     };
-    if (await queueWrite(w, 'servicenow', write, [{ item: 'state', content: row.state }]))
+    if (await queueWrite(w, 'servicenow', write))
       await copied(w, `Jira status ${status ?? category ?? ''}`, `ServiceNow state ${row.state}`);
     return;
   }
@@ -500,10 +502,7 @@ async function copyOwned(
       category: row.status === undefined ? (row.category ?? null) : null,
       ...(besides.length > 0 ? { besides } : {}),
     };
-    const ledger = row.status
-      ? [{ item: 'status', content: row.status }]
-      : [{ item: 'statusCategory', content: row.category ?? '' }];
-    if (await queueWrite(w, 'jira', write, ledger))
+    if (await queueWrite(w, 'jira', write))
       await copied(w, `ServiceNow state ${state}`, `Jira ${row.status ?? `${row.category} status`}`);
     return;
   }
