@@ -1,7 +1,8 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../database';
 import { PortableSchemaPlugin } from './portable-schema-plugin';
+import { CurrentSchemaPostgresDialect } from './current-schema-dialect';
 import { PostgresStore } from './postgres-store';
 
 /** `postgres://…` or `postgresql://…`: the URL selects the PostgreSQL store. */
@@ -32,7 +33,7 @@ export async function openPostgresStore(
   };
   const pool = new pg.Pool({ ...connection, max: opts.poolSize ?? 10 });
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new CurrentSchemaPostgresDialect({ pool }),
     plugins: [new PortableSchemaPlugin()],
   });
   try {
