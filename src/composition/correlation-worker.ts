@@ -58,7 +58,7 @@ async function main(): Promise<void> {
       void loop.idle().then(() => post({ type: 'idle', id: m.id }));
     } else if (m.type === 'stop') {
       stopped = true;
-      Atomics.notify(ingest, 0);
+      Atomics.notify(ingest, COMMITS);
       void loop
         .stop()
         .then(() => store.close())
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   // Between passes, wait for the next ingest commit (or the poll). A commit after `seen` was read makes
   // the wait return at once; one before it is covered by the pass woken after the read.
   while (!stopped) {
-    const seen = Atomics.load(ingest, 0);
+    const seen = Atomics.load(ingest, COMMITS);
     loop.wake();
     await loop.idle();
     Atomics.store(ingest, WAITING, 1);
