@@ -32,7 +32,12 @@ const SIGNING = 'chaos-signing-secret-0123456789';
 const BOT = 'xoxb-chaos-bot-token';
 /** The bridge gives up on a remote call after this; the emulators hold "lost" answers longer. */
 const CLIENT_TIMEOUT_MS = 1000;
-const SEARCH_LAG_MS = 4000;
+/**
+ * How long a created Jira issue stays invisible to search. Longer than a lost create's retry can take
+ * with SIGKILLs, restarts and back-off in between (CI once saw every retry find its issue at 4 s, and
+ * no duplicate to prove the reconciler on).
+ */
+const SEARCH_LAG_MS = 8000;
 
 /** Which requests a 429's Retry-After binds (default: every request to that system). */
 type Scope = (limited: CallLogEntry, later: CallLogEntry) => boolean;
