@@ -15,10 +15,7 @@ export interface CorrelationThreadData {
   databaseUrl: string;
   sqlite: { synchronous?: 'NORMAL' | 'FULL'; busyTimeoutMs?: number };
   turn: SharedArrayBuffer;
-  /**
-   * [0] the event loop's count of ingest commits (the thread wakes on it, and yields while it moves);
-   * [1] 1 while the thread waits for it (only then does a commit notify).
-   */
+  /** Two Int32 slots: `INGEST_COMMITS` and `INGEST_WAITING`. */
   ingest: SharedArrayBuffer;
   settings: CorrelationThreadSettings;
   pollMs: number;
@@ -33,6 +30,11 @@ export interface CorrelationThreadData {
  * accepting alerts comes first: 30 %, as on the event loop. With more cores it takes a whole one.
  */
 export const threadShare = (cores: number): number => (cores > 2 ? 1 : 0.3);
+
+/** The event loop's count of ingest commits: the thread wakes on it, and yields while it moves. */
+export const INGEST_COMMITS = 0;
+/** 1 while the thread waits for the next commit (only then does a commit notify). */
+export const INGEST_WAITING = 1;
 
 export type ToThread = { type: 'idle'; id: number } | { type: 'stop' };
 export type ToEventLoop =
@@ -127,8 +129,8 @@ export class CorrelationThread implements CorrelationRunner {
    */
   wake(): void {
     if (this.#fallback) return this.#fallback.wake();
-    Atomics.add(this.#ingest, 0, 1);
-    if (Atomics.load(this.#ingest, 1) === 1) Atomics.notify(this.#ingest, 0);
+    Atomics.add(this.#ingest, INGEST_COMMITS, 1);
+    if (Atomics.load(this.#ingest, INGEST_WAITING) === 1) Atomics.notify(this.#ingest, INGEST_COMMITS);
   }
 
   /** Waits for a pass of the thread that began after this call: it covers every commit before it. */

@@ -10,7 +10,13 @@ import { systemClock } from '../../integrations/clock/system-clock';
 import { openSqliteStore } from '../../integrations/storage/sqlite/open-sqlite-store';
 import { WriteTurn } from '../../integrations/storage/sqlite/write-turn';
 import type { Logger } from '../ports/logger';
-import type { ToEventLoop, ToThread, CorrelationThreadData } from './correlation-thread';
+import {
+  INGEST_COMMITS as COMMITS,
+  INGEST_WAITING as WAITING,
+  type ToEventLoop,
+  type ToThread,
+  type CorrelationThreadData,
+} from './correlation-thread';
 
 const port = parentPort!;
 const data = workerData as CorrelationThreadData;
@@ -22,8 +28,6 @@ const log = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields
 const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 
 const ingest = new Int32Array(data.ingest);
-const COMMITS = 0;
-const WAITING = 1;
 let ingestSeen = Atomics.load(ingest, COMMITS);
 /** Whether the event loop committed deliveries since the last call (after each batch). */
 const ingestMoved = (): boolean => {
