@@ -44,23 +44,20 @@ export class KyselyOutboxQueue implements OutboxQueue {
   }
 
   async hasPending(incidentId: number, lane: Lane, kind: CommandKind) {
-    const r = await this.tx
-      .selectFrom('outbox')
-      .select('id')
-      .where('incident_id', '=', incidentId)
-      .where('lane', '=', lane)
-      .where('kind', '=', kind)
-      .where('state', '=', 'pending')
-      // A claimed command is in flight and may have read the incident already: it absorbs nothing more.
-      .where('claimed_by', 'is', null)
-      .limit(1)
-      .executeTakeFirst();
-    return !!r;
+    return !!(await this.#pendingOf(incidentId, lane, kind).limit(1).executeTakeFirst());
   }
 
-  /** Pending, unclaimed commands of this kind for the incident and lane, oldest first. */
+  /**
+   * Pending, unclaimed commands of this kind for the incident and lane, oldest first. A claimed command
+   * is in flight and may have read the incident already: it absorbs nothing more. On PostgreSQL the rows
+   * are locked (`FOR UPDATE`): a claim being committed beside this transaction is waited for and then
+   * rules its row out, and a row this transaction found is skipped by claims (SKIP LOCKED) until it
+   * commits. Without the lock, a chat redraw claimed at that moment read the incident before this
+   * transaction's change and this transaction counted on it to show the change: the Teams card kept
+   * "ticket pending" after the ServiceNow number was stored (CI's PostgreSQL run).
+   */
   #pendingOf(incidentId: number, lane: Lane, kind: CommandKind) {
-    return this.tx
+    const q = this.tx
       .selectFrom('outbox')
       .selectAll()
       .where('incident_id', '=', incidentId)
@@ -69,6 +66,7 @@ export class KyselyOutboxQueue implements OutboxQueue {
       .where('state', '=', 'pending')
       .where('claimed_by', 'is', null)
       .orderBy('id');
+    return this.#skipLocked ? q.forUpdate() : q;
   }
 
   async pending(incidentId: number, lane: Lane, kind: CommandKind) {

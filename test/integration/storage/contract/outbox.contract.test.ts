@@ -54,6 +54,28 @@ describe.each(BACKENDS)('outbox contract: %s', (_name, open) => {
     expect(await dueIds(t.store, 'jira', 0)).toEqual([3]);
   });
 
+  it('waits for a claim being committed beside it before it counts on a pending command', async () => {
+    // A chat redraw claimed at this moment may already have read the incident: a change committed
+    // after it must queue a redraw of its own instead of counting on this one (PostgreSQL: FOR UPDATE).
+    await enqueue(t.store, cmd(1, chatSync('slack')));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let claimed!: () => void;
+    const inClaim = new Promise<void>((r) => (claimed = r));
+    const claiming = t.store.unitOfWork(async (uow) => {
+      expect(await uow.outbox.claim('slack', minute(1), 10, { owner: 'a', until: minute(2) })).toHaveLength(
+        1,
+      );
+      claimed();
+      await held;
+    });
+    await inClaim;
+    const asking = t.store.unitOfWork((uow) => uow.outbox.hasPending(1, 'slack', 'chat_sync'));
+    setTimeout(release, 300);
+    await claiming;
+    expect(await asking).toBe(false);
+  });
+
   it('hands out only due commands, oldest first, the first in line per incident and lane', async () => {
     await enqueue(
       t.store,
