@@ -32,12 +32,14 @@ const SIGNING = 'chaos-signing-secret-0123456789';
 const BOT = 'xoxb-chaos-bot-token';
 /** The bridge gives up on a remote call after this; the emulators hold "lost" answers longer. */
 const CLIENT_TIMEOUT_MS = 1000;
-/**
- * How long a created Jira issue stays invisible to search. Longer than a lost create's retry can take
- * with SIGKILLs, restarts and back-off in between (CI once saw every retry find its issue at 4 s, and
- * no duplicate to prove the reconciler on).
- */
+/** How long a created Jira issue stays invisible to search. */
 const SEARCH_LAG_MS = 8000;
+/**
+ * How long the issues made by the scripted lost creates stay invisible: longer than their retry can
+ * take, so each one leaves a twin for the reconciler. With kills, restarts, back-off and the lane's queue
+ * in between, a retry came later than 4 s and later than 8 s in CI, found its issue, and left none.
+ */
+const LOST_CREATE_LAG_MS = 60_000;
 
 /** Which requests a 429's Retry-After binds (default: every request to that system). */
 type Scope = (limited: CallLogEntry, later: CallLogEntry) => boolean;
@@ -65,10 +67,10 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
     const sn = createServiceNowEmulator({ faults: { ...faults, maxConcurrent: 4 } });
     const jira = createJiraEmulator({
       projects: [{ key: 'OPS', issueTypes: ['Task'] }],
-      searchLagMs: SEARCH_LAG_MS,
       faults,
     });
-    // The first creates lose their answer for sure: a duplicate the reconciler has to find.
+    // The first creates lose their answer for sure and stay out of search until well after their retry:
+    // duplicates the reconciler has to find. The other issues get the usual lag once those are made.
     for (let i = 0; i < 3; i++)
       jira.faults.script.push({
         kind: 'timeout',
@@ -76,6 +78,13 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
         path: '/issue',
         holdMs: CLIENT_TIMEOUT_MS + 500,
       });
+    jira.settings.searchLagMs = LOST_CREATE_LAG_MS;
+    const lagBack = setInterval(() => {
+      if (jira.faults.script.length > 0) return;
+      jira.settings.searchLagMs = SEARCH_LAG_MS;
+      clearInterval(lagBack);
+    }, 20);
+    cleanup.push(async () => clearInterval(lagBack));
     const slack = createSlackEmulator({
       tokens: [BOT],
       channels: [{ id: 'C0INFRA001', name: 'dms-infra-oncall' }],
@@ -204,8 +213,8 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
     await chat;
     loop.disable();
 
-    // Settle: inbox and outbox drained, and every twin the reconciler can see closed (the search index
-    // catches up SEARCH_LAG_MS after the last create).
+    // Settle: inbox and outbox drained, and every twin the reconciler can see closed (once the search
+    // index has caught up with every issue).
     type Ready = {
       checks: { outbox: { pending: number; parked: number }; correlation: { pending: number } };
     };
@@ -221,7 +230,7 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
         ready.checks.outbox.pending === 0 &&
         ready.checks.correlation.pending === 0 &&
         open().length === n &&
-        Date.now() - Math.max(...jira.state.issues.map((x) => x.created)) > SEARCH_LAG_MS + 2000
+        Date.now() - Math.max(...jira.state.issues.map((x) => x.indexedAt)) > 2000
       )
         break;
       await sleep(250);
