@@ -1,3 +1,4 @@
+import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import { correlateBatch, type CorrelateDeps } from './correlate-batch';
 import { tickIncidents } from './tick-incidents';
@@ -17,6 +18,35 @@ export interface CorrelationLoopOptions {
    * Returns how many moved.
    */
   timers?: () => Promise<number>;
+}
+
+/**
+ * The stored timers' pass (`CorrelationLoopOptions.timers`): at most once per clock second and one at a
+ * time, `afterBatch` when something moved. Shared by the loop and by the correlation thread, which runs
+ * these timers on the event loop.
+ */
+export class TimerPass {
+  #at = Number.NEGATIVE_INFINITY;
+  #running = false;
+
+  constructor(private readonly o: Pick<CorrelationLoopOptions, 'timers' | 'afterBatch'> & { clock: Clock }) {}
+
+  /** True while a pass is under way (the thread's stop waits for it). */
+  get running(): boolean {
+    return this.#running;
+  }
+
+  async run(): Promise<void> {
+    const now = this.o.clock.now().getTime();
+    if (!this.o.timers || this.#running || now - this.#at < 1000) return;
+    this.#at = now;
+    this.#running = true;
+    try {
+      if ((await this.o.timers()) > 0) this.o.afterBatch?.();
+    } finally {
+      this.#running = false;
+    }
+  }
 }
 
 /** What the composition root starts, wakes and stops: this loop, or the correlation thread around it. */
@@ -39,13 +69,14 @@ export class CorrelationLoop implements CorrelationRunner {
   #running: Promise<void> | null = null;
   #again = false;
   #stopped = false;
-  /** Clock time of the last timers run. */
-  #timersAt = Number.NEGATIVE_INFINITY;
+  readonly #timers: TimerPass;
 
   constructor(
     private readonly deps: CorrelateDeps & { logger: Logger },
     private readonly opts: CorrelationLoopOptions = { pollMs: 1000, batchSize: 50 },
-  ) {}
+  ) {
+    this.#timers = new TimerPass({ ...opts, clock: deps.clock });
+  }
 
   start(): void {
     this.#stopped = false;
@@ -89,18 +120,11 @@ export class CorrelationLoop implements CorrelationRunner {
         await new Promise((resolve) => (pause > 0 ? setTimeout(resolve, pause) : setImmediate(resolve)));
       }
       if (!this.#stopped) await tickIncidents(this.deps);
-      if (!this.#stopped) await this.#runTimers();
+      if (!this.#stopped) await this.#timers.run();
     } catch (err) {
       // The batch rolled back; its alerts stay pending and the next poll retries them.
       this.deps.logger.error('correlation pass failed', { error: (err as Error).message });
     }
-  }
-
-  async #runTimers(): Promise<void> {
-    const now = this.deps.clock.now().getTime();
-    if (!this.opts.timers || now - this.#timersAt < 1000) return;
-    this.#timersAt = now;
-    if ((await this.opts.timers()) > 0) this.opts.afterBatch?.();
   }
 
   /** Waits for the current pass to finish; used by tests and graceful shutdown. */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { WriteTurn } from '../../integrations/storage/sqlite/write-turn';
 import type { CorrelateDeps } from '../app/correlate-batch';
-import type { CorrelationLoop, CorrelationRunner } from '../app/correlation-loop';
+import { TimerPass, type CorrelationLoop, type CorrelationRunner } from '../app/correlation-loop';
 import type { TimelineEvent } from '../core/incident/timeline-event';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
@@ -86,11 +86,12 @@ export class CorrelationThread implements CorrelationRunner {
   #nextId = 0;
   readonly #idles = new Map<number, () => void>();
   #timer: NodeJS.Timeout | null = null;
-  #timersRunning = false;
-  #timersAt = Number.NEGATIVE_INFINITY;
+  readonly #timers: TimerPass;
   readonly #ingest = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
 
-  constructor(private readonly o: CorrelationThreadOptions) {}
+  constructor(private readonly o: CorrelationThreadOptions) {
+    this.#timers = new TimerPass(o);
+  }
 
   /** Where correlation runs now: in the thread, or on the event loop after the thread failed. */
   runsOn(): 'thread' | 'event-loop' {
@@ -147,7 +148,7 @@ export class CorrelationThread implements CorrelationRunner {
     this.#stopping = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
-    while (this.#timersRunning) await new Promise((r) => setTimeout(r, 5));
+    while (this.#timers.running) await new Promise((r) => setTimeout(r, 5));
     if (this.#worker) {
       // Unreferenced, the thread would not keep the process alive while close waits for it.
       this.#worker.ref();
@@ -186,16 +187,9 @@ export class CorrelationThread implements CorrelationRunner {
   }
 
   async #runTimers(): Promise<void> {
-    const now = this.o.clock.now().getTime();
-    if (!this.o.timers || this.#timersRunning || this.#stopping || now - this.#timersAt < 1000) return;
-    this.#timersAt = now;
-    this.#timersRunning = true;
-    try {
-      if ((await this.o.timers()) > 0) this.o.afterBatch();
-    } catch (err) {
-      this.o.logger.error('correlation timers failed', { error: (err as Error).message });
-    } finally {
-      this.#timersRunning = false;
-    }
+    if (this.#stopping) return;
+    await this.#timers.run().catch((err: Error) => {
+      this.o.logger.error('correlation timers failed', { error: err.message });
+    });
   }
 }
