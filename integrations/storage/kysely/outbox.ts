@@ -17,6 +17,14 @@ import { commandPatchToRow, rowToClaimedCommand, rowToCommand } from '../row-map
  */
 export class KyselyOutboxQueue implements OutboxQueue {
   readonly #skipLocked: boolean;
+  /**
+   * The (incident, lane, kind) of pending, unclaimed commands this transaction queued or found (and on
+   * PostgreSQL locked): they stay so until it commits, because no claim can see or take them before, so
+   * `hasPending` answers from here. Correlating a batch asks for every alert that changes an incident,
+   * a statement each on PostgreSQL; now once per incident and lane. Cleared by `update` and `claim`,
+   * which may end one.
+   */
+  readonly #known = new Set<string>();
 
   constructor(
     private readonly tx: Kysely<Database>,
@@ -41,10 +49,15 @@ export class KyselyOutboxQueue implements OutboxQueue {
         request_id: c.requestId ?? null,
       })
       .execute();
+    this.#known.add(knownKey(c.incidentId, c.lane, c.kind));
   }
 
   async hasPending(incidentId: number, lane: Lane, kind: CommandKind) {
-    return !!(await this.#pendingOf(incidentId, lane, kind).limit(1).executeTakeFirst());
+    const key = knownKey(incidentId, lane, kind);
+    if (this.#known.has(key)) return true;
+    const found = !!(await this.#pendingOf(incidentId, lane, kind).limit(1).executeTakeFirst());
+    if (found) this.#known.add(key);
+    return found;
   }
 
   /**
@@ -84,6 +97,7 @@ export class KyselyOutboxQueue implements OutboxQueue {
   }
 
   async update(id: number, patch: Parameters<OutboxQueue['update']>[1]) {
+    this.#known.clear();
     await this.tx.updateTable('outbox').set(commandPatchToRow(patch)).where('id', '=', id).execute();
   }
 
@@ -93,6 +107,7 @@ export class KyselyOutboxQueue implements OutboxQueue {
   }
 
   async claim(lane: Lane, now: string, limit: number, lease: Lease) {
+    this.#known.clear();
     if (limit <= 0) return [];
     const free = await this.#firstInLine(lane, now)
       .where((eb) => eb.or([eb('o.lease_until', 'is', null), eb('o.lease_until', '<=', now)]))
@@ -192,6 +207,8 @@ export class KyselyOutboxQueue implements OutboxQueue {
     return Number(r.numUpdatedRows);
   }
 }
+
+const knownKey = (incidentId: number, lane: Lane, kind: CommandKind) => `${incidentId} ${lane} ${kind}`;
 
 /** The outbox as /readyz, metrics and the incident API read it. */
 export class KyselyOutboxReads implements OutboxReads {

@@ -54,6 +54,27 @@ describe.each(BACKENDS)('outbox contract: %s', (_name, open) => {
     expect(await dueIds(t.store, 'jira', 0)).toEqual([3]);
   });
 
+  it('counts on a command it queued or found within the transaction until that command ends', async () => {
+    const seen = await t.store.unitOfWork(async (uow) => {
+      const answers: boolean[] = [await uow.outbox.hasPending(1, 'jira', 'note')];
+      await uow.outbox.enqueue(cmd(1, note('jira')));
+      answers.push(await uow.outbox.hasPending(1, 'jira', 'note'));
+      answers.push(await uow.outbox.hasPending(1, 'servicenow', 'note'));
+      const queued = await uow.outbox.pending(1, 'jira', 'note');
+      await uow.outbox.update(queued!.id, { state: 'done', updatedAt: minute(1) });
+      answers.push(await uow.outbox.hasPending(1, 'jira', 'note'));
+      return answers;
+    });
+    expect(seen).toEqual([false, true, false, false]);
+    await enqueue(t.store, cmd(2, note('jira')));
+    const later = await t.store.unitOfWork(async (uow) => {
+      const first = await uow.outbox.hasPending(2, 'jira', 'note');
+      await uow.outbox.claim('jira', minute(1), 10, { owner: 'a', until: minute(2) });
+      return [first, await uow.outbox.hasPending(2, 'jira', 'note')];
+    });
+    expect(later).toEqual([true, false]);
+  });
+
   it('waits for a claim being committed beside it before it counts on a pending command', async () => {
     // A chat redraw claimed at this moment may already have read the incident: a change committed
     // after it must queue a redraw of its own instead of counting on this one (PostgreSQL: FOR UPDATE).
