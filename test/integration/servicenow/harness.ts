@@ -17,7 +17,7 @@ export async function startServiceNow(
 ) {
   const emulator = createServiceNowEmulator(opts.emulator);
   const server = await emulator.listen(0);
-  const parsed = ServiceNowConfig.parse({ timeoutMs: 400, ...opts.config });
+  const parsed = ServiceNowConfig.parse({ timeoutMs: 2000, ...opts.config });
   // Logged in as in the sandbox: a secret the test leaves out is the sandbox's.
   const config = { ...parsed, auth: sandboxServiceNowAuth(parsed.auth) };
   const driver = createServiceNowLaneDriver({ clock: systemClock, concurrency: config.concurrency });

@@ -79,7 +79,7 @@ describe('ServiceNow adapter under faults', () => {
   });
 
   it('recovers from an ambiguous timeout on create: the write landed and findByIncidentKey finds it', async () => {
-    env.emulator.faults.script.push({ kind: 'timeout', method: 'POST', holdMs: 1000 });
+    env.emulator.faults.script.push({ kind: 'timeout', method: 'POST', holdMs: 3000 });
     const err = await env.adapter.create(draft()).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: null, retryable: true });
     expect(env.emulator.state.incidents).toHaveLength(1);
