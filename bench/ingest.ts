@@ -111,9 +111,9 @@ export async function main(argv: string[]): Promise<void> {
     load({ url: target, token: TOKEN, bodies: payloads, seconds: perRound, connections: 32 });
   const rounds: { bridge: LoadResult; bare: LoadResult; ceiling: LoadResult; caughtUp: number }[] = [];
   for (let r = 1; r <= ROUNDS; r++) {
-    process.stdout
-      .write(`ingest: round ${r}/${ROUNDS}, ${perRound}s full speed each: itsm-bridge, bare, store-only
-`);
+    process.stdout.write(
+      `ingest: round ${r}/${ROUNDS}, ${perRound}s at full speed each (itsm-bridge, bare, store-only)\n`,
+    );
     const b = await fullSpeed(url);
     // The bare and store-only runs get the CPU the bridge's correlation would still take after its run.
     const waited = await caughtUp(bridge.url);
