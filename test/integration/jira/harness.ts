@@ -12,7 +12,7 @@ export async function startJira(
 ) {
   const emulator = createJiraEmulator(opts.emulator);
   const server = await emulator.listen(0);
-  const parsed = JiraConfig.parse({ timeoutMs: 400, ...opts.config });
+  const parsed = JiraConfig.parse({ timeoutMs: 2000, ...opts.config });
   // Logged in as in the sandbox: a token the test leaves out is the sandbox's.
   const config = { ...parsed, auth: sandboxJiraAuth(parsed.auth) };
   const adapter = createJiraTicketSystem({ config, baseUrl: server.url, transport: jiraDriver(config) });

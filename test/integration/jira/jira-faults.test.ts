@@ -50,7 +50,7 @@ describe('Jira adapter under faults and the emulator rejecting what Jira rejects
   });
 
   it('recovers from an ambiguous create timeout: the issue exists and findByIncidentKey finds it', async () => {
-    env.emulator.faults.script.push({ kind: 'timeout', method: 'POST', path: '/issue', holdMs: 1000 });
+    env.emulator.faults.script.push({ kind: 'timeout', method: 'POST', path: '/issue', holdMs: 3000 });
     const err = await env.adapter.create(draft()).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: null, retryable: true });
     expect(env.emulator.state.issues).toHaveLength(1);
