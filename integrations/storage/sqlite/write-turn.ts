@@ -8,7 +8,8 @@
  *   is put off until the turn is given (`whenGiven`), requests keep being read meanwhile and join that
  *   flush; its units of work wait with `takeSoon`, at most one of the thread's transactions (a batch of
  *   25 alerts, about a millisecond or two) as the loop goes on;
- * - the thread `take`s and always lets a waiting event loop go first: accepting alerts comes first.
+ * - the thread `take`s, polling for the turn rather than being woken (see `#wait`), and always lets a
+ *   waiting event loop go first: accepting alerts comes first.
  *
  * The turn is advice, never the lock: every wait is bounded, after which the writer goes ahead and SQLite's
  * own lock (and busy timeout) decides. A thread that dies while it holds the turn is cleared by `reset`.
@@ -16,7 +17,8 @@
 export class WriteTurn {
   /**
    * [0] holder (FREE, EVENT_LOOP, THREAD); [1] 1 while the event loop waits or wants the next turn;
-   * [2] how many waits are under way (a `give` without waiters skips the notification, the hot path).
+   * [2] how many of the event loop's waits are under way (the thread polls and is never counted; a
+   * `give` without waiters skips the notification, the hot path).
    */
   readonly #state: Int32Array;
 
