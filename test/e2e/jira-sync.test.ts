@@ -250,9 +250,16 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
     // The emulator's own webhooks about the tickets just created are still arriving and being handled.
     await settle();
     const before = journal().length;
+    // Only the forged delivery's own entry in the ledger: ServiceNow's pushes about the tickets may
+    // still be handled beside it, and they are not this test's business.
     const processed = async () =>
-      Number((await app.database.query('SELECT count(*) AS n FROM sync_processed'))[0]!.n);
-    const handled = await processed();
+      Number(
+        (
+          await app.database.query(
+            "SELECT count(*) AS n FROM sync_processed WHERE system = 'jira' AND change_id = 'forged-1'",
+          )
+        )[0]!.n,
+      );
     const attempts: Record<string, string>[] = [
       {},
       { 'x-hub-signature': wrong },
@@ -265,13 +272,14 @@ describe('two-way sync: Jira → ServiceNow through signed webhooks, ServiceNow 
     }
     await app.flush(2);
     expect(journal()).toHaveLength(before);
-    expect(await processed()).toEqual(handled);
+    expect(await processed()).toBe(0);
 
     // The same body signed right is taken, once, whatever the number of deliveries.
     const right = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
     for (let i = 0; i < 3; i++) expect((await post({ 'x-hub-signature': right })).status).toBe(200);
     await app.flush(2);
     expect(journal().filter((j) => String(j.value).includes('forged'))).toHaveLength(1);
+    expect(await processed()).toBe(1);
   });
 
   it('answers bad deliveries with a clear 4xx naming the problem, after the signature', async () => {
