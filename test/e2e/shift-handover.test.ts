@@ -35,9 +35,13 @@ routing:
 `;
 
 describe('shift handover at the rotation change (stored rows, injected clock)', () => {
-  // Monday 7 December 2026, 08:59 in Berlin: Anna hands over to Jonas at 09:00.
-  const clock = new ManualClock(Date.parse('2026-12-07T07:59:00Z'));
+  // Monday 7 December 2026, 08:59 in Berlin: Anna hands over to Jonas at 09:00. Each test has its own.
+  const START = Date.parse('2026-12-07T07:59:00Z');
+  let clock: ManualClock;
   let app: TestApp;
+  beforeEach(() => {
+    clock = new ManualClock(START);
+  });
   afterEach(() => app?.close());
 
   const slack = () => app.sandboxes.slack!;
@@ -120,6 +124,11 @@ describe('shift handover at the rotation change (stored rows, injected clock)', 
     await tick(61);
     const [h] = await shifts();
     expect(h.state).toBe('open');
+    // The 30 minutes run from when the job made the handover: its first pass after 09:00, at the tick.
+    // (With one clock for both tests this test began after 09:00, a pass at the app's start made the
+    // handover a minute earlier, and the lead was told at "29 minutes" on a slow machine.)
+    const due = Date.parse(h.escalateAt);
+    expect(due - START).toBe((61 + 30 * 60) * 1000);
     await tick(29 * 60);
     expect(slack().messages(GUEST)).toHaveLength(0);
     await tick(60);
