@@ -263,6 +263,36 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
     const snByKey = new Map<string, number>();
     for (const r of sn.state.incidents)
       snByKey.set(String(r.correlation_id), (snByKey.get(String(r.correlation_id)) ?? 0) + 1);
+    // On a mismatch, what each side holds for the keys concerned, to tell a twin from a lost create.
+    const keys = new Set(incidents.map((i) => i.key));
+    const wrong = incidents.filter((i) => snByKey.get(i.key) !== 1).map((i) => i.key);
+    const strays = sn.state.incidents.filter((r) => !keys.has(String(r.correlation_id)));
+    if (wrong.length > 0 || strays.length > 0) {
+      const db2 = store();
+      const outbox = db2
+        .prepare(
+          `select o.id, i.key, i.tickets, o.lane, o.kind, o.state, o.attempts, o.last_error, o.updated_at from outbox o
+           join incidents i on i.id = o.incident_id where o.lane = 'servicenow' and o.kind = 'create'
+           and i.key in (${wrong.map(() => '?').join(',') || "''"})`,
+        )
+        .all(...wrong);
+      db2.close();
+      // Creates and look-ups by key (the path without a sys_id), with what the emulator answered.
+      const calls = sn.state.callLog
+        .filter((c) => c.path.endsWith('/table/incident'))
+        .map((c) => ({ ...c, query: decodeURIComponent(c.query).slice(0, 60) }));
+      console.log(
+        'servicenow mismatch',
+        JSON.stringify({
+          wrong,
+          snRecords: sn.state.incidents
+            .filter((r) => wrong.includes(String(r.correlation_id)) || strays.includes(r))
+            .map((r) => ({ number: r.number, key: r.correlation_id, created: r.sys_created_on })),
+          outbox,
+          calls,
+        }),
+      );
+    }
     expect(sn.state.incidents).toHaveLength(incidents.length);
     for (const inc of incidents) expect([inc.key, snByKey.get(inc.key)]).toEqual([inc.key, 1]);
     const storedJira = new Set(
