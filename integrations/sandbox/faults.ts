@@ -7,14 +7,18 @@ import type { EmuResponse } from './http-util';
 
 /** One scripted fault, consumed by the first request it matches (method and/or path substring). */
 export interface FaultStep {
-  kind: 'ok' | 'error' | 'rateLimit' | 'timeout';
+  kind: 'ok' | 'error' | 'rateLimit' | 'timeout' | 'queued';
   method?: string;
   path?: string;
   /** For `error` (default 503). */
   status?: number;
   /** For `rateLimit`. */
   retryAfterSeconds?: number;
-  /** For `timeout`: how long to hold the (already applied) response. */
+  /**
+   * For `timeout`: how long to hold the (already applied) response. For `queued`: how long the request
+   * waits before it is applied at all (a transaction queued behind ServiceNow's semaphores runs even
+   * when its client has stopped waiting); the answer follows the write.
+   */
   holdMs?: number;
 }
 
@@ -89,7 +93,7 @@ export interface CallLogEntry {
   path: string;
   query: string;
   status: number | null;
-  fault: 'error' | 'rateLimit' | 'concurrency' | 'requestRate' | 'timeout' | null;
+  fault: 'error' | 'rateLimit' | 'concurrency' | 'requestRate' | 'timeout' | 'queued' | null;
   retryAfterSeconds: number | null;
 }
 
@@ -108,6 +112,8 @@ export class FaultInjector {
   #seq = 0;
   /** Most requests ever in flight at once, refused ones included (what `maxConcurrent` is checked against). */
   maxInFlight = 0;
+  /** Requests waiting in the queue (`queued` faults) that have not been applied yet. */
+  queued = 0;
   #inFlight = 0;
   #accepted: number[] = [];
 
@@ -145,7 +151,7 @@ export class FaultInjector {
       this.#inFlight--;
     };
     try {
-      const { response, holdMs } = await this.#decide(entry, method, path, handler);
+      const { response, holdMs } = await this.#decide(entry, method, path, handler, finish);
       entry.status = response.status;
       const ra = response.headers?.['Retry-After'];
       entry.retryAfterSeconds = ra === undefined ? null : Number(ra);
@@ -165,6 +171,8 @@ export class FaultInjector {
     method: string,
     path: string,
     handler: () => Promise<EmuResponse>,
+    /** Ends the request's place in flight (a queued transaction holds no semaphore while it waits). */
+    leaveFlight: () => void,
   ): Promise<{ response: EmuResponse; holdMs: number }> {
     const f = this.faults;
     if (f.maxConcurrent !== null && this.#inFlight > f.maxConcurrent) {
@@ -191,6 +199,16 @@ export class FaultInjector {
       return { response: this.hooks.rateLimited(seconds, 'injected'), holdMs: 0 };
     }
     const timeout = step?.kind === 'timeout' || (!step && f.timeoutRate > 0 && f.random() < f.timeoutRate);
+    if (step?.kind === 'queued') {
+      entry.fault = 'queued';
+      leaveFlight();
+      this.queued++;
+      try {
+        await sleep(step.holdMs ?? f.timeoutMs);
+      } finally {
+        this.queued--;
+      }
+    }
     const response = await handler();
     if (timeout) {
       entry.fault = 'timeout';

@@ -100,7 +100,7 @@ const FaultsChange = z
       .array(
         z
           .object({
-            kind: z.enum(['ok', 'error', 'rateLimit', 'timeout']),
+            kind: z.enum(['ok', 'error', 'rateLimit', 'timeout', 'queued']),
             method: z.string().max(10).optional(),
             path: z.string().max(200).optional(),
             status: z.number().int().min(400).max(599).optional(),

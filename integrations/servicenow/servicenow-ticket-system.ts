@@ -9,6 +9,7 @@ import { unhandled } from '../../src/core/unhandled';
 import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
 import type {
+  DuplicateTickets,
   SyncState,
   TicketDraft,
   TicketRef,
@@ -63,7 +64,7 @@ export interface ServiceNowTicketSystemOptions {
  */
 export function createServiceNowTicketSystem(
   o: ServiceNowTicketSystemOptions,
-): TicketSystem & ServiceNowPeople {
+): TicketSystem & ServiceNowPeople & DuplicateTickets {
   const api = createConfiguredServiceNowClient(o);
   return new ServiceNowTicketSystem(api, o.config, o.baseUrl.replace(/\/$/, ''), o.transport.clock, o.logger);
 }
@@ -112,7 +113,7 @@ const PersonRow = z.looseObject({
   email: z.string().optional(),
 });
 
-class ServiceNowTicketSystem implements TicketSystem, ServiceNowPeople {
+class ServiceNowTicketSystem implements TicketSystem, ServiceNowPeople, DuplicateTickets {
   readonly name = 'servicenow' as const;
   readonly #lookups: NodeCache;
   /** Set by the first 403 on sys_journal_field: the user lacks the right, asking again changes nothing. */
@@ -145,6 +146,42 @@ class ServiceNowTicketSystem implements TicketSystem, ServiceNowPeople {
     );
     const row = rows.result[0];
     return row ? this.#ref(row) : null;
+  }
+
+  /**
+   * Active incidents carrying the incident key besides `keep`, oldest first. A create can be applied
+   * after the look-up that preceded its retry: ServiceNow queues a transaction behind its semaphores and
+   * runs it even when the client stopped waiting (docs/reliability.md). Closed and Canceled ones are not
+   * twins — a key whose incident was closed gets a new one when it opens again.
+   */
+  async duplicatesOf(incidentKey: string, provider: string, keep: TicketRef): Promise<TicketRef[]> {
+    const correlationId = correlationIdFor(incidentKey, sha256);
+    const rows = await this.#call('duplicatesOf', Rows(IncidentRow), () =>
+      this.api.GET('/api/now/table/incident', {
+        params: {
+          query: {
+            sysparm_query: encodedQuery`correlation_id=${correlationId}^active=true^sys_id!=${keep.id}^ORDERBYsys_created_on`,
+            sysparm_fields: 'sys_id,number,state',
+            sysparm_limit: 10,
+            sysparm_exclude_reference_link: true,
+          },
+        },
+      }),
+    );
+    return rows.result.map((r) => this.#ref(r));
+  }
+
+  /**
+   * Canceled (its SLAs are cancelled with it, not breached), with a work note naming the incident kept,
+   * and the key taken off in the same PATCH, so it is never found or cancelled again.
+   */
+  async closeAsDuplicate(duplicate: TicketRef, keep: TicketRef): Promise<void> {
+    await this.#patch('closeAsDuplicate', duplicate, {
+      state: '8',
+      correlation_id: '',
+      correlation_display: 'itsm-bridge duplicate',
+      work_notes: `Duplicate of ${keep.key}: itsm-bridge created this incident twice for one incident (ServiceNow applied a create after itsm-bridge had stopped waiting for it) and keeps ${keep.key} (${keep.url}).`,
+    });
   }
 
   async create(draft: TicketDraft): Promise<TicketRef> {

@@ -26,8 +26,9 @@ const PAGE = 100;
  * Finds tickets created twice for one incident and closes the extra ones in favour of the ticket the
  * store references (the store is the source of truth; DESIGN.md §6). They arise when the remote applied a
  * create whose answer never reached our commit (a crash, a lost answer) and its search had not indexed the
- * first ticket yet when the retry looked for it — Jira's search is eventually consistent, so the create
- * path alone cannot rule this out. One failing incident does not stop the pass; the next pass retries it.
+ * first ticket yet when the retry looked for it — Jira's search is eventually consistent, and ServiceNow
+ * runs a queued create even after the client stopped waiting, so the create path alone cannot rule this
+ * out. One failing incident does not stop the pass; the next pass retries it.
  */
 export async function reconcileDuplicateTickets(deps: ReconcileDuplicatesDeps): Promise<ReconcileResult> {
   const since = deps.clock.now().getTime() - deps.lookbackSeconds * 1000;

@@ -151,6 +151,8 @@ export function ticketLanes(o: {
     });
     systems.servicenow = adapter;
     people.servicenow = adapter;
+    // A create ServiceNow queued and ran after its retry's look-up leaves a twin (see the reconciler).
+    duplicates.push(adapter);
     servicenow = { baseUrl, config: { ...cfg.servicenow, auth }, driver: drivers.servicenow };
     attachments.servicenow = new ServiceNowAttachments({
       ...configuredClientOptions({ config: servicenow.config, baseUrl, transport: drivers.servicenow }),

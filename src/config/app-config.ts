@@ -28,8 +28,9 @@ export const TicketsConfig = z
     /** How often the outbox worker looks for due commands. */
     pollInterval: Duration.default(1),
     /**
-     * How often tickets created twice for one incident (a lost create answer while Jira's search lagged)
-     * are looked for and closed as duplicates; 0 turns it off. Incidents opened within `reconcileLookback`.
+     * How often tickets created twice for one incident (a lost create answer while Jira's search lagged,
+     * a ServiceNow create that ran after its retry's look-up) are looked for and closed or cancelled as
+     * duplicates; 0 turns it off. Incidents opened within `reconcileLookback`.
      */
     reconcileInterval: Duration.default(300),
     reconcileLookback: Duration.default(86400),

@@ -116,8 +116,9 @@ export interface HandoffLink {
 
 /**
  * Tickets created twice for one incident: the remote applied a create whose answer we never committed (a
- * crash, or a lost answer), and its search had not indexed it yet when we looked again (Jira search is
- * eventually consistent). Found later, once the index caught up, and closed in favour of ours.
+ * crash, or a lost answer), and it was not visible yet when we looked again (Jira search is eventually
+ * consistent; ServiceNow may run a queued create after the look-up). Found later and closed in favour of
+ * ours.
  */
 export interface DuplicateTickets {
   readonly name: TicketSystemName;

@@ -4,7 +4,7 @@ import { postgresTestDatabase } from '../helpers/test-database';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const KEY = 'leader-jobs-audit-signing-key-0123456789';
-// Every periodic leader job due each second: the duplicate check, the Jira sweep, the daily sync check.
+// Every periodic leader job due each second: the duplicate checks, the Jira sweep, the daily sync check.
 const YAML = `
 correlation: { groupWait: 0 }
 slack: { enabled: false }
@@ -12,7 +12,7 @@ teams: { enabled: false }
 tickets: { reconcileInterval: 1s }
 sync: { enabled: true, checkInterval: 1s, jira: { sweepInterval: 1s } }
 `;
-const JOBS = ['jira duplicate check', 'jira sweep', 'sync check'] as const;
+const JOBS = ['servicenow duplicate check', 'jira duplicate check', 'jira sweep', 'sync check'] as const;
 
 /** A logger that keeps which leader-only jobs ran on this instance (their debug line). */
 function jobLog(): Logger & { runs: string[] } {
@@ -37,7 +37,7 @@ async function ranEach(runs: string[], n: number, ms = 15_000) {
     for (const app of apps.splice(0)) await app.close().catch(() => {});
   });
 
-  it('the duplicate check, Jira sweep, sync check and audit anchoring run on the leader only, and move when it stops', async () => {
+  it('the duplicate checks, Jira sweep, sync check and audit anchoring run on the leader only, and move when it stops', async () => {
     const database = await postgresTestDatabase();
     const logA = jobLog();
     const logB = jobLog();

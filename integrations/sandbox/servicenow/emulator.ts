@@ -60,6 +60,8 @@ export interface ServiceNowEmulator {
   expireTokens(): void;
   /** Most requests that were ever in flight at once (compare with the client's concurrency limit). */
   inFlightPeak(): number;
+  /** Requests held by a scripted `queued` fault that have not been applied yet. */
+  queuedRequests(): number;
   /** Where changes are pushed (business-rule.js); null: not pushed. Settable once the bridge's URL is known. */
   push: PushTarget | null;
   /** Pushes posted and answered 2xx, those that failed after their retry, and those not settled yet. */
@@ -132,6 +134,7 @@ export function createServiceNowEmulator(opts: ServiceNowEmulatorOptions = {}): 
     pushes,
     expireTokens: () => state.accessTokens.forEach((t) => (t.expiresAt = 0)),
     inFlightPeak: () => injector.maxInFlight,
+    queuedRequests: () => injector.queued,
     listen: (port = 0) => listenEmulator(handle, port, prefix, LISTEN_ERRORS),
   };
 }
