@@ -32,6 +32,13 @@ const SIGNING = 'chaos-signing-secret-0123456789';
 const BOT = 'xoxb-chaos-bot-token';
 /** The bridge gives up on a remote call after this; the emulators hold "lost" answers longer. */
 const CLIENT_TIMEOUT_MS = 1000;
+/**
+ * How long the first two ServiceNow creates wait in the emulator's queue before they are applied (as
+ * behind ServiceNow's semaphores): longer than their retry can take — back-off, or a kill and the 30 s
+ * claim lease — so the retry's look-up misses them and creates a second incident, the twin the
+ * reconciler has to cancel when the queued one lands.
+ */
+const QUEUED_CREATE_MS = 45_000;
 /** How long a created Jira issue stays invisible to search. */
 const SEARCH_LAG_MS = 8000;
 /**
@@ -65,6 +72,13 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
       random,
     };
     const sn = createServiceNowEmulator({ faults: { ...faults, maxConcurrent: 4 } });
+    for (let i = 0; i < 2; i++)
+      sn.faults.script.push({
+        kind: 'queued',
+        method: 'POST',
+        path: '/table/incident',
+        holdMs: QUEUED_CREATE_MS,
+      });
     const jira = createJiraEmulator({
       projects: [{ key: 'OPS', issueTypes: ['Task'] }],
       faults,
@@ -220,6 +234,8 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
     };
     let ready: Ready | null = null;
     const open = () => jira.state.issues.filter((i) => !i.labels.includes('itsm-bridge-duplicate'));
+    // ServiceNow incidents still carrying an incident's key: the twins lose it when they are cancelled.
+    const keyed = () => sn.state.incidents.filter((r) => r.correlation_id !== '');
     const store = () => new BetterSqlite3(dbPath, { readonly: true });
     for (let i = 0; i < 600; i++) {
       ready = (await (await fetch(`${base}/readyz`)).json()) as Ready;
@@ -230,6 +246,8 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
         ready.checks.outbox.pending === 0 &&
         ready.checks.correlation.pending === 0 &&
         open().length === n &&
+        sn.queuedRequests() === 0 &&
+        keyed().length === n &&
         Date.now() - Math.max(...jira.state.issues.map((x) => x.indexedAt)) > 2000
       )
         break;
@@ -258,15 +276,15 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
     expect(orphans).toEqual([]);
     expect(counts.rejected).toBe(0);
 
-    // 2. Exactly one ServiceNow incident per incident, and one open Jira issue — the one the store holds;
-    //    every twin closed as a duplicate of it and linked.
+    // 2. Exactly one ServiceNow incident per incident carrying its key and one open Jira issue — the ones
+    //    the store holds; every twin cancelled (ServiceNow) or closed and linked (Jira) as a duplicate.
     const snByKey = new Map<string, number>();
-    for (const r of sn.state.incidents)
+    for (const r of keyed())
       snByKey.set(String(r.correlation_id), (snByKey.get(String(r.correlation_id)) ?? 0) + 1);
     // On a mismatch, what each side holds for the keys concerned, to tell a twin from a lost create.
     const keys = new Set(incidents.map((i) => i.key));
     const wrong = incidents.filter((i) => snByKey.get(i.key) !== 1).map((i) => i.key);
-    const strays = sn.state.incidents.filter((r) => !keys.has(String(r.correlation_id)));
+    const strays = keyed().filter((r) => !keys.has(String(r.correlation_id)));
     if (wrong.length > 0 || strays.length > 0) {
       const db2 = store();
       const outbox = db2
@@ -293,8 +311,25 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
         }),
       );
     }
-    expect(sn.state.incidents).toHaveLength(incidents.length);
+    expect(keyed()).toHaveLength(incidents.length);
     for (const inc of incidents) expect([inc.key, snByKey.get(inc.key)]).toEqual([inc.key, 1]);
+    const storedSn = new Map(
+      incidents.map((i) => [
+        i.key,
+        (JSON.parse(i.tickets) as { servicenow?: { sys_id: string; number: string } }).servicenow,
+      ]),
+    );
+    for (const r of keyed()) expect(storedSn.get(String(r.correlation_id))?.sys_id).toBe(r.sys_id);
+    const snTwins = sn.state.incidents.filter((r) => r.correlation_id === '');
+    const storedNumbers = new Set([...storedSn.values()].map((t) => t?.number));
+    for (const t of snTwins) {
+      expect(t).toMatchObject({ state: '8', correlation_display: 'itsm-bridge duplicate' });
+      const note = sn.state.journal.find(
+        (j) => j.element_id === t.sys_id && String(j.value).startsWith('Duplicate of '),
+      );
+      expect(storedNumbers.has(/^Duplicate of (\S+):/.exec(String(note?.value))?.[1])).toBe(true);
+    }
+    expect(snTwins.length).toBeGreaterThanOrEqual(1); // the scripted queued creates made at least one
     const storedJira = new Set(
       incidents.map((i) => (JSON.parse(i.tickets) as { jira?: { key: string } }).jira?.key),
     );
@@ -371,6 +406,7 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
       serviceNowIncidents: sn.state.incidents.length,
       jiraIssues: jira.state.issues.length,
       jiraDuplicatesClosed: twins.length,
+      serviceNowDuplicatesCanceled: snTwins.length,
       slackMessages: slack.messages('dms-infra-oncall').length,
       slashCommands: counts.slash,
       slashAnswered: counts.slashOk,
