@@ -444,6 +444,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
               clock,
               logger,
               lookbackSeconds: config.tickets.reconcileLookback,
+              audit: (entry) => store.unitOfWork((uow) => uow.audit.append(entry)),
             },
             config.tickets.reconcileInterval * 1000,
             isLeader,

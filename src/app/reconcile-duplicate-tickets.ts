@@ -1,3 +1,4 @@
+import type { NewAuditEntry } from '../ports/audit-log';
 import type { Clock } from '../ports/clock';
 import type { IncidentReads, IncidentTickets } from '../ports/incidents';
 import type { Logger } from '../ports/logger';
@@ -11,6 +12,11 @@ export interface ReconcileDuplicatesDeps {
   logger: Logger;
   /** Incidents opened this long ago (seconds) or later are checked; older ones had their chance. */
   lookbackSeconds: number;
+  /**
+   * Appends to the audit log (its own transaction): a closed twin is a change to a ticket. Written right
+   * after the remote change; should it fail, the error log line names the twin instead.
+   */
+  audit: (entry: NewAuditEntry) => Promise<void>;
 }
 
 /** What one pass did, for the log and the chaos suite's figures. */
@@ -50,6 +56,22 @@ export async function reconcileDuplicateTickets(deps: ReconcileDuplicatesDeps): 
         for (const dup of await deps.system.duplicatesOf(inc.key, inc.provider, keep)) {
           await deps.system.closeAsDuplicate(dup, keep, inc.key);
           result.closed.push({ incidentKey: inc.key, duplicate: dup.key, kept: keep.key });
+          const data = { system: deps.system.name, duplicate: dup.key, kept: keep.key };
+          await deps
+            .audit({
+              at: deps.clock.now().toISOString(),
+              actor: 'job:duplicate-check',
+              action: 'ticket.duplicate_closed',
+              subject: `incident:${inc.id}`,
+              data,
+            })
+            .catch((err: unknown) =>
+              deps.logger.error('closed a duplicate ticket but could not audit it', {
+                incident: inc.id,
+                ...data,
+                error: err instanceof Error ? err.message : String(err),
+              }),
+            );
           deps.logger.warn('closed a duplicate ticket', {
             system: deps.system.name,
             incident: inc.id,

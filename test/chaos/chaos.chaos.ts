@@ -439,10 +439,26 @@ describe('chaos: SIGKILLs, storms, chat and faulty remotes', () => {
     expect(perIssue429).toBe(0);
     expect(ready?.checks.outbox).toMatchObject({ pending: 0, parked: 0 });
 
-    // 4. The audit chain verifies after all of it.
+    // 4. The audit chain verifies after all of it, and names the twins closed (a kill between a close and
+    //    its audit record can lose the record, never invent one).
     const audit = await openSqliteStore(`sqlite:${dbPath}`);
     expect(await verifyAudit(audit)).toMatchObject({ ok: true });
     await audit.close();
+    const db3 = store();
+    const closedAudited = (
+      db3.prepare("select data from audit_log where action = 'ticket.duplicate_closed'").all() as {
+        data: string;
+      }[]
+    ).map((r) => JSON.parse(r.data) as { system: string; duplicate: string });
+    db3.close();
+    const twinKeys = {
+      jira: new Set(twins.map((t) => t.key)),
+      servicenow: new Set(snTwins.map((t) => String(t.number))),
+    };
+    for (const c of closedAudited)
+      expect(twinKeys[c.system as 'jira' | 'servicenow'].has(c.duplicate)).toBe(true);
+    for (const system of ['jira', 'servicenow'] as const)
+      expect(closedAudited.filter((c) => c.system === system).length).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -1,4 +1,5 @@
 import { reconcileDuplicateTickets } from '../../../src/app/reconcile-duplicate-tickets';
+import type { NewAuditEntry } from '../../../src/ports/audit-log';
 import type { IncidentRecord } from '../../../src/ports/incidents';
 import { createJiraTicketSystem } from '../../../integrations/jira/jira-ticket-system';
 import { systemClock } from '../../../integrations/clock/system-clock';
@@ -32,7 +33,9 @@ describe('Jira duplicate reconciler', () => {
         openedAt: systemClock.now().toISOString(),
         tickets: { jira: { key: kept.key, url: kept.url, id: kept.id } },
       } as Pick<IncidentRecord, 'id' | 'key' | 'provider' | 'openedAt' | 'tickets'>;
+      const audited: NewAuditEntry[] = [];
       const deps = {
+        audit: async (e: NewAuditEntry) => void audited.push(e),
         incidents: { list: async () => [incident as IncidentRecord] },
         system: restarted,
         clock: systemClock,
@@ -44,6 +47,15 @@ describe('Jira duplicate reconciler', () => {
       await new Promise((r) => setTimeout(r, 350));
       const first = await reconcileDuplicateTickets(deps);
       expect(first.closed).toEqual([{ incidentKey: d.incidentKey, duplicate: lost.key, kept: kept.key }]);
+      expect(audited).toEqual([
+        {
+          at: expect.any(String),
+          actor: 'job:duplicate-check',
+          action: 'ticket.duplicate_closed',
+          subject: 'incident:7',
+          data: { system: 'jira', duplicate: lost.key, kept: kept.key },
+        },
+      ]);
 
       const twin = emulator.state.issues.find((i) => i.key === lost.key)!;
       const ours = emulator.state.issues.find((i) => i.key === kept.key)!;

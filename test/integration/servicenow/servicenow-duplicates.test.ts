@@ -1,4 +1,5 @@
 import { reconcileDuplicateTickets } from '../../../src/app/reconcile-duplicate-tickets';
+import type { NewAuditEntry } from '../../../src/ports/audit-log';
 import type { IncidentRecord } from '../../../src/ports/incidents';
 import type { TicketRef } from '../../../src/ports/ticket-system';
 import { systemClock } from '../../../integrations/clock/system-clock';
@@ -16,6 +17,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('ServiceNow duplicate reconciler', () => {
   let env: Awaited<ReturnType<typeof startServiceNow>>;
   beforeEach(async () => {
+    audited = [];
     env = await startServiceNow({ config: { timeoutMs: 300 } });
   });
   afterEach(() => env.server.close());
@@ -28,8 +30,10 @@ describe('ServiceNow duplicate reconciler', () => {
       openedAt: systemClock.now().toISOString(),
       tickets: { servicenow: { sys_id: kept.id, number: kept.key, url: kept.url } },
     }) as Pick<IncidentRecord, 'id' | 'key' | 'provider' | 'openedAt' | 'tickets'> as IncidentRecord;
+  let audited: NewAuditEntry[] = [];
   const reconcile = (incident: IncidentRecord) =>
     reconcileDuplicateTickets({
+      audit: async (e) => void audited.push(e),
       incidents: { list: async () => [incident] },
       system: env.adapter,
       clock: systemClock,
@@ -51,6 +55,14 @@ describe('ServiceNow duplicate reconciler', () => {
 
     const pass = await reconcile(incidentWith(kept));
     expect(pass.closed).toEqual([{ incidentKey: d.incidentKey, duplicate: twin.number, kept: kept.key }]);
+    expect(audited).toMatchObject([
+      {
+        actor: 'job:duplicate-check',
+        action: 'ticket.duplicate_closed',
+        subject: 'incident:7',
+        data: { system: 'servicenow', duplicate: twin.number, kept: kept.key },
+      },
+    ]);
     expect(twin).toMatchObject({ state: '8', active: 'false', correlation_id: '' });
     const notes = env.emulator.state.journal.filter((j) => j.element_id === twin.sys_id);
     expect(notes.map((j) => [j.element, j.value])).toContainEqual([
@@ -64,6 +76,7 @@ describe('ServiceNow duplicate reconciler', () => {
     const writes = env.emulator.state.incidents.map((r) => r.sys_mod_count);
     expect((await reconcile(incidentWith(kept))).closed).toEqual([]);
     expect(env.emulator.state.incidents.map((r) => r.sys_mod_count)).toEqual(writes);
+    expect(audited).toHaveLength(1);
   });
 
   it('leaves an earlier, closed incident of the same key alone (a key opened again gets a new one)', async () => {
