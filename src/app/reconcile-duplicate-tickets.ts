@@ -72,12 +72,7 @@ export async function reconcileDuplicateTickets(deps: ReconcileDuplicatesDeps): 
                 error: err instanceof Error ? err.message : String(err),
               }),
             );
-          deps.logger.warn('closed a duplicate ticket', {
-            system: deps.system.name,
-            incident: inc.id,
-            duplicate: dup.key,
-            kept: keep.key,
-          });
+          deps.logger.warn('closed a duplicate ticket', { incident: inc.id, ...data });
         }
       } catch (err) {
         result.failed++;
